@@ -1,0 +1,29 @@
+// Response shapes of the list endpoints, built from the server's schemas.
+import { z } from 'zod';
+import {
+  agentSchema,
+  builtinToolSchema,
+  conversationSchema,
+  documentSchema,
+  leadSchema,
+  searchHitSchema,
+  toolSchema,
+} from '@parley/server/schemas';
+
+export const agentListSchema = z.object({ agents: z.array(agentSchema) });
+export const toolListSchema = z.object({ tools: z.array(toolSchema) });
+export const builtinToolListSchema = z.object({ tools: z.array(builtinToolSchema) });
+export const documentListSchema = z.object({ documents: z.array(documentSchema) });
+export const searchResultSchema = z.object({ hits: z.array(searchHitSchema) });
+export const conversationListSchema = z.object({ conversations: z.array(conversationSchema) });
+export const leadListSchema = z.object({ leads: z.array(leadSchema) });
+
+/** Answer of a tool test-run (`POST /api/admin/tools/:id/test`). */
+export const toolTestResultSchema = z.object({
+  ok: z.boolean(),
+  output: z.unknown().optional(),
+  error: z.string().nullable().optional(),
+  durationMs: z.number().nullable().optional(),
+  status: z.number().nullable().optional(),
+});
+export type ToolTestResult = z.infer<typeof toolTestResultSchema>;

@@ -1,0 +1,365 @@
+// @vitest-environment node
+// End to end: a real Parley server (in-process, port 0, SQLite in a temp dir, the emulator
+// upstream) serves the built console at /admin, and real Chromium drives it. Screenshots of each
+// page land in apps/admin/test-results/ (CI keeps them as artifacts).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as playwright from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { WebSocket } from 'ws';
+import { createParleyServer, silentLogger } from '@parley/server';
+import type { ParleyServer } from '@parley/server';
+import { launchChromium } from '../../../scripts/chromium.mjs';
+
+const adminDist = fileURLToPath(new URL('../dist/', import.meta.url));
+const screenshots = fileURLToPath(new URL('../test-results/', import.meta.url));
+const email = 'admin@example.com';
+const password = 'correct horse battery staple';
+
+let dataDir = '';
+let parley: ParleyServer | undefined;
+let origin = '';
+let browser: Browser | undefined;
+let page: Page;
+
+async function shot(name: string) {
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+/** Talks to an agent through the relay like a browser would: one typed turn, answered by the emulator. */
+async function converse(agentId: string, text: string): Promise<void> {
+  const response = await fetch(`${origin}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ agentId }),
+  });
+  expect(response.status).toBe(200);
+  const session = (await response.json()) as { mode: string; url: string; ticket: string };
+  expect(session.mode).toBe('relay');
+  const socket = new WebSocket(session.url, ['realtime', `parley-ticket.${session.ticket}`]);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no response.done within 20 s')), 20_000);
+    socket.on('error', reject);
+    socket.on('message', (data: Buffer) => {
+      const event = JSON.parse(data.toString()) as { type: string };
+      if (event.type === 'session.created' || event.type === 'session.updated') {
+        if (event.type === 'session.created') {
+          socket.send(
+            JSON.stringify({
+              type: 'conversation.item.create',
+              item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+            }),
+          );
+          socket.send(JSON.stringify({ type: 'response.create' }));
+        }
+      } else if (event.type === 'response.done') {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => {
+    socket.once('close', () => resolve());
+    socket.close(1000, 'done');
+  });
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(adminDist, 'index.html'))) {
+    throw new Error(
+      'apps/admin/dist is missing: build the console first (pnpm --filter @parley/admin build).',
+    );
+  }
+  mkdirSync(screenshots, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'parley-admin-e2e-'));
+  parley = await createParleyServer({
+    env: {},
+    // The in-process emulator, with a key like the real service wants one.
+    upstream: { kind: 'emulator', apiKey: 'sk-parley-e2e-test-key' },
+    database: { dataDir },
+    admin: { email, password },
+    staticDirs: { admin: adminDist, demo: null },
+    logger: silentLogger,
+  });
+  const listening = await parley.listen({ port: 0, host: '127.0.0.1' });
+  origin = `http://127.0.0.1:${listening.port}`;
+  // The fake microphone plays silence, so the emulator's voice activity detection stays quiet and
+  // the playground's turns are the typed ones.
+  const silence = join(dataDir, 'silence.wav');
+  execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', silence, 'trim', '0', '20']);
+  browser = await launchChromium(playwright, { audioFile: silence });
+  page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await parley?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('admin console against a real server', () => {
+  let agentId = '';
+  let publishedBefore = 0;
+
+  it('sends an unauthenticated visit to sign-in and back after signing in', async () => {
+    await page.goto(`${origin}/admin/#/conversations`);
+    await page.waitForURL(/#\/sign-in\?redirect=%2Fconversations/);
+    await shot('01-sign-in');
+
+    await page.fill('input[name=email]', email);
+    await page.fill('input[name=password]', 'wrong password');
+    await page.click('button[type=submit]');
+    await page.getByRole('alert').filter({ hasText: 'do not match' }).waitFor();
+
+    await page.fill('input[name=password]', password);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/#\/conversations$/);
+    await page.getByRole('heading', { name: 'Conversations' }).waitFor();
+  });
+
+  it('lists the agents', async () => {
+    await page.goto(`${origin}/admin/#/agents`);
+    const firstAgent = page.locator('tbody tr a').first();
+    await firstAgent.waitFor();
+    await shot('02-agents');
+    const link = await firstAgent.getAttribute('href');
+    agentId = link!.replace('#/agents/', '');
+    expect(agentId).not.toBe('');
+  });
+
+  it('validates the new agent form with the server schema and creates the agent', async () => {
+    await page.goto(`${origin}/admin/#/agents`);
+    await page.getByRole('button', { name: 'New agent' }).click();
+    const form = page.getByRole('form', { name: 'New agent' });
+    await form.locator('input[name=slug]').fill('Not A Slug!');
+    await form.getByRole('button', { name: 'Create agent' }).click();
+    await form.getByText('lowercase letters, digits and "-", 1 to 63 characters').waitFor();
+    expect(await form.locator('[aria-invalid=true]').count()).toBeGreaterThanOrEqual(3);
+    await shot('02-agent-new-errors');
+
+    await form.locator('input[name=name]').fill('Support desk');
+    await form.locator('input[name=slug]').fill('support-desk');
+    await form.locator('textarea[name=instructions]').fill('You answer questions about orders.');
+    await form.getByRole('button', { name: 'Create agent' }).click();
+    await page.getByRole('heading', { name: 'Support desk' }).waitFor();
+    expect(await page.getByText('Not published').count()).toBe(1);
+  });
+
+  it('edits the prompt, warns past 500 words, and publishes a new version', async () => {
+    await page.goto(`${origin}/admin/#/agents/${agentId}/prompt`);
+    const live = page.getByTestId('live-version');
+    await live.waitFor();
+    publishedBefore = Number((await live.textContent())!.replace(/\D/g, ''));
+
+    const prompt = page.locator('textarea[name=instructions]');
+    await prompt.fill('You are Ava. '.concat('Answer briefly and warmly. '.repeat(130)));
+    await page.getByText(/This prompt is over 500 words/).waitFor();
+    await prompt.fill(
+      'You are Ava, the front desk of a small clinic. Answer in two sentences at most.',
+    );
+    await expect.poll(() => page.getByTestId('word-count').textContent()).toBe('16 words');
+    await expect.poll(() => page.getByText(/This prompt is over 500 words/).count()).toBe(0);
+    await page.fill('input[name=note]', 'Shorter persona');
+    await page.getByRole('button', { name: 'Save and publish' }).click();
+    await page.getByText(/saved and published/).waitFor();
+    await expect
+      .poll(async () => Number((await live.textContent())!.replace(/\D/g, '')))
+      .toBeGreaterThan(publishedBefore);
+    await shot('03-agent-prompt');
+  });
+
+  it('shows the diff between versions and rolls back', async () => {
+    await page.goto(`${origin}/admin/#/agents/${agentId}/versions`);
+    await page.getByRole('heading', { name: 'Compare' }).waitFor();
+    await expect.poll(() => page.locator('.diff .added').count()).toBeGreaterThan(0);
+    await page.locator('.diff .added').first().scrollIntoViewIfNeeded();
+    await shot('04-agent-versions');
+
+    await page.getByRole('button', { name: `Roll back to v${publishedBefore}` }).click();
+    await page.getByText(new RegExp(`Rolled back: version ${publishedBefore} is live`)).waitFor();
+    expect(await page.getByTestId('live-version').textContent()).toBe(`Live: v${publishedBefore}`);
+  });
+
+  it('checks client tool declarations as they are typed and explains turn detection', async () => {
+    await page.goto(`${origin}/admin/#/agents/${agentId}/tools`);
+    const declarations = page.locator('textarea[name=clientTools]');
+    await declarations.fill('[{"name": "open listing", "parameters": {"type": "object"}}]');
+    await page.getByRole('alert').filter({ hasText: 'letters, digits' }).waitFor();
+    await declarations.fill(
+      '[{"name": "open_listing", "description": "Shows a listing", "parameters": {"type": "object", "properties": {"id": {"type": "string"}}}}]',
+    );
+    await page.getByText('1 client tool declared.').waitFor();
+    await shot('05-agent-tools');
+
+    await page.goto(`${origin}/admin/#/agents/${agentId}/turns`);
+    await page.getByText('Silence duration (ms)').waitFor();
+    await page.getByText(/How long the visitor must be silent/).waitFor();
+    await shot('06-agent-turn-detection');
+    await page.getByRole('button', { name: 'Discard' }).click();
+  });
+
+  it('refuses an invalid tool schema, then creates a valid webhook tool', async () => {
+    await page.goto(`${origin}/admin/#/tools/new`);
+    const parameters = page.locator('textarea[name=parameters]');
+    await parameters.waitFor();
+    await page.fill('input[name=name]', 'lookup_order');
+    await page.fill('textarea[name=description]', 'Looks up an order by its number.');
+    await page.fill('input[name=url]', 'https://hooks.example.com/orders');
+    await parameters.fill(
+      '{"type": "object", "properties": {"orderId": {"type": "strng"}}, "required": ["orderId"]}',
+    );
+    await page
+      .getByTestId('schema-status')
+      .getByRole('alert')
+      .filter({ hasText: 'not a JSON Schema type' })
+      .waitFor();
+    await page.getByRole('button', { name: 'Create tool' }).click();
+    await page.getByText('The parameters are not a valid JSON Schema.').waitFor();
+    await shot('07-tool-invalid');
+
+    await parameters.fill(
+      '{"type": "object", "properties": {"orderId": {"type": "string"}}, "required": ["orderId"]}',
+    );
+    await page.getByText('Valid schema').waitFor();
+    await page.fill('input[name=secret]', 'a-signing-secret-of-32-characters!');
+    await page.getByRole('button', { name: 'Create tool' }).click();
+    await page.getByText('Tool "lookup_order" saved.').waitFor();
+    await page.waitForURL(/#\/tools\/(?!new)/);
+    await shot('08-tool-saved');
+
+    await page.goto(`${origin}/admin/#/tools`);
+    await page.getByRole('link', { name: 'lookup_order' }).waitFor();
+    await shot('09-tools');
+  });
+
+  it('shows a conversation made through the relay with its transcript and cost', async () => {
+    await converse(agentId, 'What are your opening hours?');
+    await page.goto(`${origin}/admin/#/conversations`);
+    const row = page.getByTestId('conversation-row').first();
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return page.getByTestId('conversation-row').count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
+    await shot('10-conversations');
+
+    await row.locator('a').click();
+    const transcript = page.getByTestId('transcript');
+    await transcript.getByText('What are your opening hours?').waitFor();
+    expect(await transcript.locator('li.assistant').count()).toBeGreaterThan(0);
+    const cost = await page.getByTestId('conversation-cost').textContent();
+    expect(cost).toMatch(/^\$\d+\.\d+/);
+    await shot('11-conversation-detail');
+  });
+
+  it('draws the analytics charts', async () => {
+    await page.goto(`${origin}/admin/#/analytics`);
+    await expect.poll(() => page.getByTestId('stat-conversations').textContent()).not.toBe('0');
+    await expect.poll(() => page.locator('canvas').count()).toBe(4);
+    const drawn = await page.locator('canvas').evaluateAll((canvases) =>
+      canvases.map((canvas) => {
+        const element = canvas as HTMLCanvasElement;
+        const pixels = element
+          .getContext('2d')!
+          .getImageData(0, 0, element.width, element.height).data;
+        let painted = 0;
+        for (let index = 3; index < pixels.length; index += 4) if (pixels[index]! > 0) painted += 1;
+        return element.width > 0 && painted > 100;
+      }),
+    );
+    expect(drawn).toEqual([true, true, true, true]);
+    await shot('12-analytics');
+  });
+
+  it('shows knowledge, leads and the playground', async () => {
+    await page.goto(`${origin}/admin/#/knowledge`);
+    await page.fill('input[name=title]', 'Opening hours');
+    await page.fill(
+      'textarea[name=content]',
+      'The clinic is open Monday to Friday from 8am to 6pm.',
+    );
+    await page.getByRole('button', { name: 'Add document' }).click();
+    await page.getByText('"Opening hours" added').waitFor();
+    await page.fill('input[type=search]', 'Monday');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('.hits li').first().waitFor();
+    await shot('13-knowledge');
+
+    await page.goto(`${origin}/admin/#/leads`);
+    await page.getByRole('heading', { name: 'Leads' }).waitFor();
+    await shot('14-leads');
+
+    await page.goto(`${origin}/admin/#/playground/${agentId}`);
+    await page.getByTestId('playground-status').waitFor();
+    await shot('15-playground');
+  });
+
+  it('talks to an unpublished version in the playground through the Svelte binding, and records it', async () => {
+    const before = (await (await page.request.get(`${origin}/api/admin/conversations`)).json()) as {
+      conversations: unknown[];
+    };
+    // After the rollback, the version saved above is the latest but not the live one.
+    const draft = publishedBefore + 1;
+    await page.goto(`${origin}/admin/#/playground/${agentId}?version=${draft}`);
+    await page.getByRole('cell', { name: new RegExp(`v${draft}$`) }).waitFor();
+    await page.getByRole('button', { name: 'Start conversation' }).click();
+    await expect
+      .poll(() => page.getByTestId('playground-status').textContent(), { timeout: 15_000 })
+      .toBe('connected');
+    await page.getByLabel('Message').fill('Do you have parking?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.transcript li.user').filter({ hasText: 'Do you have parking?' }).waitFor();
+    await expect
+      .poll(
+        async () =>
+          (await page.locator('.transcript li.assistant').last().textContent())
+            ?.replace(/^.*?\n/, '')
+            .trim().length ?? 0,
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(10);
+    await expect
+      .poll(() => page.getByTestId('playground-cost').textContent(), { timeout: 15_000 })
+      .toMatch(/^\$/);
+    await shot('16-playground-conversation');
+    await page.getByRole('button', { name: 'End conversation' }).click();
+    await expect
+      .poll(() => page.getByTestId('playground-status').textContent())
+      .not.toBe('connected');
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (await page.request.get(`${origin}/api/admin/conversations`)).json()) as {
+              conversations: unknown[];
+            }
+          ).conversations.length,
+        { timeout: 10_000 },
+      )
+      .toBe(before.conversations.length + 1);
+    const after = (await (await page.request.get(`${origin}/api/admin/conversations`)).json()) as {
+      conversations: { agentVersion: number | null }[];
+    };
+    expect(after.conversations[0]?.agentVersion).toBe(draft);
+  });
+
+  it('signs out and sends the next visit back to sign-in', async () => {
+    await page.goto(`${origin}/admin/#/agents`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/#\/sign-in/);
+    await page.goto(`${origin}/admin/#/leads`);
+    await page.waitForURL(/#\/sign-in\?redirect=%2Fleads/);
+    await page.locator('input[name=email]').waitFor();
+    await shot('17-signed-out');
+    const me = await page.evaluate(async () => (await fetch('/api/admin/me')).status);
+    expect(me).toBe(401);
+  });
+});

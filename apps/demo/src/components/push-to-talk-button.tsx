@@ -1,0 +1,58 @@
+import { useRef } from 'react';
+import type { KeyboardEvent, ReactNode } from 'react';
+import { useVoiceSelector, useVoiceSession } from '@parley/react';
+import { HandIcon } from './icons.js';
+
+/**
+ * Hold to talk: pointer down (or Space/Enter held) starts a push-to-talk turn, release ends it.
+ * Starting interrupts the agent, as a raised hand would.
+ */
+export function PushToTalkButton(): ReactNode {
+  const { startPushToTalk, stopPushToTalk } = useVoiceSession();
+  const held = useVoiceSelector((snapshot) => snapshot.pushToTalk);
+  const connected = useVoiceSelector((snapshot) => snapshot.status === 'connected');
+  const holding = useRef(false);
+
+  const press = (): void => {
+    if (holding.current || !connected) return;
+    holding.current = true;
+    startPushToTalk();
+  };
+  const release = (): void => {
+    if (!holding.current) return;
+    holding.current = false;
+    stopPushToTalk();
+  };
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key !== ' ' && event.key !== 'Enter') return;
+    event.preventDefault();
+    if (!event.repeat) press();
+  };
+  const onKeyUp = (event: KeyboardEvent): void => {
+    if (event.key !== ' ' && event.key !== 'Enter') return;
+    event.preventDefault();
+    release();
+  };
+
+  return (
+    <button
+      type="button"
+      className={`control control--ptt${held ? ' control--active' : ''}`}
+      aria-pressed={held}
+      disabled={!connected}
+      onPointerDown={(event) => {
+        event.currentTarget.setPointerCapture?.(event.pointerId);
+        press();
+      }}
+      onPointerUp={release}
+      onPointerCancel={release}
+      onLostPointerCapture={release}
+      onKeyDown={onKeyDown}
+      onKeyUp={onKeyUp}
+      onBlur={release}
+    >
+      <HandIcon />
+      {held ? 'Release to send' : 'Hold to talk'}
+    </button>
+  );
+}

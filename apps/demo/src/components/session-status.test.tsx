@@ -1,0 +1,72 @@
+import { act, cleanup, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ParleyError } from '@parley/core';
+import { SessionAlerts } from './session-alerts.js';
+import { StartButton } from './start-button.js';
+import { StatusAnnouncer } from './session-status.js';
+import { createFakeSession, renderWithSession } from '../test-utils/render.js';
+
+afterEach(cleanup);
+
+for (const strict of [false, true]) {
+  describe(`session status${strict ? ' (StrictMode)' : ''}`, () => {
+    it('names the start control "Start conversation", then "End conversation"', async () => {
+      const session = createFakeSession();
+      renderWithSession(<StartButton />, session, { strict });
+      await act(async () => {
+        screen.getByRole('button', { name: 'Start conversation' }).click();
+        await Promise.resolve();
+      });
+      expect(screen.getByRole('button', { name: 'End conversation' })).toBeTruthy();
+      expect(session.socketsOpened).toBe(1);
+    });
+
+    it('announces status changes politely', () => {
+      const session = createFakeSession();
+      renderWithSession(<StatusAnnouncer />, session, { strict });
+      const region = screen.getByRole('status');
+      expect(region.getAttribute('aria-live')).toBe('polite');
+      act(() => session.setSnapshot({ status: 'connecting' }));
+      expect(region.textContent).toBe('Connecting to the agent.');
+      act(() => session.setSnapshot({ status: 'reconnecting', reconnectAttempt: 2 }));
+      expect(region.textContent).toBe('Connection lost. Reconnecting, attempt 2.');
+      act(() => session.setSnapshot({ status: 'closed' }));
+      expect(region.textContent).toBe('Conversation ended.');
+    });
+
+    it('announces the end when the visitor ends the conversation', () => {
+      const session = createFakeSession({ status: 'connected' });
+      renderWithSession(<StatusAnnouncer />, session, { strict });
+      const region = screen.getByRole('status');
+      expect(region.textContent).toBe('Connected. The agent is listening.');
+      act(() => session.setSnapshot({ status: 'idle' }));
+      expect(region.textContent).toBe('Conversation ended.');
+    });
+
+    it('explains a denied microphone and offers to try again', () => {
+      const session = createFakeSession({
+        status: 'error',
+        error: new ParleyError('permission', 'Permission denied'),
+      });
+      renderWithSession(<SessionAlerts />, session, { strict });
+      const alert = screen.getByRole('alert');
+      expect(alert.textContent).toContain('Microphone access is blocked');
+      expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
+    });
+
+    it('tells the visitor when the server cannot be reached, while reconnecting, and when it ended', () => {
+      const session = createFakeSession({
+        status: 'error',
+        error: new ParleyError('transport', 'socket closed'),
+      });
+      renderWithSession(<SessionAlerts />, session, { strict });
+      expect(screen.getByRole('alert').textContent).toContain(
+        'The Parley server cannot be reached',
+      );
+      act(() => session.setSnapshot({ status: 'reconnecting', error: null, reconnectAttempt: 1 }));
+      expect(screen.getByRole('alert').textContent).toContain('reconnecting');
+      act(() => session.setSnapshot({ status: 'closed' }));
+      expect(screen.getByRole('status').textContent).toContain('Conversation ended.');
+    });
+  });
+}

@@ -1,0 +1,24 @@
+import type { ReactNode } from 'react';
+import { useVoiceSession } from '@parley/react';
+import { PhoneIcon, StopIcon } from './icons.js';
+
+/** Statuses in which a conversation is under way (the button ends it). */
+export function isLive(status: string): boolean {
+  return status === 'connecting' || status === 'connected' || status === 'reconnecting';
+}
+
+/** The one big control: "Start conversation", then "End conversation". */
+export function StartButton(): ReactNode {
+  const { status, connect, disconnect } = useVoiceSession();
+  const live = isLive(status);
+  return (
+    <button
+      type="button"
+      className={`start-button${live ? ' start-button--live' : ''}`}
+      onClick={() => void (live ? disconnect() : connect())}
+    >
+      {live ? <StopIcon /> : <PhoneIcon />}
+      {live ? 'End conversation' : 'Start conversation'}
+    </button>
+  );
+}

@@ -1,0 +1,27 @@
+// Formatting for the figures the demo shows. Kept apart so it is tested without a DOM.
+
+/** `412 ms`, `1.4 s`; an em dash when unknown. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+/** US dollars with enough digits for fractions of a cent: `$0.0042`, `$1.27`; an em dash when unknown. */
+export function formatCost(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined || !Number.isFinite(usd)) return '—';
+  if (usd === 0) return '$0.00';
+  if (usd < 0.01) return `$${usd.toFixed(4)}`;
+  if (usd < 1) return `$${usd.toFixed(3)}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+/** Pretty JSON for tool arguments and outputs; the text as is when it is not JSON. */
+export function formatJson(text: string | null): string {
+  if (text === null || text === '') return '';
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,118 @@
+// @vitest-environment node
+// The demo's error states in real Chromium: a blocked microphone, and a connection that drops
+// (the server goes away mid-conversation). Screenshots go to apps/demo/test-results/.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import playwright from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import type { VoiceSession } from '@parley/core';
+import type { ParleyAudioPort } from '@parley/audio-worklets';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumArgs, requireChromium } from '../../../scripts/chromium.mjs';
+import { startStack } from './stack.mjs';
+import type { Stack } from './stack.mjs';
+import { ensureDemoBuilt } from './demo-build.js';
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = join(appDir, 'test-results');
+const STEP_TIMEOUT = 15_000;
+
+let stack: Stack | undefined;
+
+/** Waits for `selector`; on timeout, fails with the session's and the audio port's state. */
+async function waitForState(page: Page, selector: string): Promise<void> {
+  try {
+    await page.locator(selector).waitFor({ timeout: STEP_TIMEOUT });
+  } catch (error) {
+    const state = await page
+      .evaluate(() => {
+        const parley = (
+          window as unknown as { parley?: { session: VoiceSession; audio: ParleyAudioPort } }
+        ).parley;
+        if (!parley) return 'no session on window';
+        const snapshot = parley.session.getSnapshot();
+        return JSON.stringify({
+          status: snapshot.status,
+          error: snapshot.error && {
+            reason: snapshot.error.reason,
+            code: snapshot.error.code,
+            message: snapshot.error.message,
+          },
+          audio: parley.audio.state,
+          audioError: parley.audio.error?.message ?? null,
+        });
+      })
+      .catch((reason: unknown) => `unreadable: ${String(reason)}`);
+    throw new Error(`${selector} did not appear; state: ${state}`, { cause: error });
+  }
+}
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  mkdirSync(resultsDir, { recursive: true });
+  ensureDemoBuilt(appDir);
+  stack = await startStack({ demoDir: join(appDir, 'dist'), speechEngine: 'generated' });
+  // Without the flag that accepts every permission prompt: a page must be granted the microphone.
+  browser = await playwright.chromium.launch({
+    executablePath: requireChromium(),
+    args: chromiumArgs().filter((arg) => arg !== '--use-fake-ui-for-media-stream'),
+    headless: true,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await stack?.close();
+});
+
+describe("the demo's error states", () => {
+  it('explains a blocked microphone', async () => {
+    const context = await browser!.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(stack!.url);
+      await page.getByRole('button', { name: 'Start conversation' }).click();
+      const alert = page.locator('[data-state="error"]');
+      await alert.waitFor({ timeout: STEP_TIMEOUT });
+      expect(await alert.getAttribute('data-reason')).toBe('permission');
+      expect(await alert.textContent()).toContain('Microphone access is blocked');
+      expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+      await page.screenshot({
+        path: join(resultsDir, '08-microphone-blocked.png'),
+        fullPage: true,
+      });
+    } finally {
+      await context.close();
+    }
+  }, 45_000);
+
+  it('shows that it is reconnecting when the connection drops', async () => {
+    const context = await browser!.newContext({ permissions: ['microphone'] });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${stack!.url}/?debug`);
+      await page.getByRole('button', { name: 'Start conversation' }).click();
+      await waitForState(page, '[data-status="connected"]');
+      // The same server serves the worklet modules: wait until audio runs (both worklets loaded),
+      // or its going away would fail the audio start instead of dropping the connection.
+      await page.waitForFunction(
+        () =>
+          (window as unknown as { parley?: { audio: ParleyAudioPort } }).parley?.audio.state ===
+          'running',
+        undefined,
+        { timeout: STEP_TIMEOUT },
+      );
+      // The server goes away: its relay sockets close under the page.
+      await stack!.parley.close();
+      await waitForState(page, '[data-state="reconnecting"]');
+      const alert = page.locator('[data-state="reconnecting"]');
+      expect(await alert.textContent()).toContain('Connection lost, reconnecting');
+      const announcer = page.locator('[role="status"][aria-live="polite"]');
+      await expect.poll(() => announcer.textContent()).toMatch(/^Connection lost\. Reconnecting/);
+      await page.screenshot({ path: join(resultsDir, '09-reconnecting.png'), fullPage: true });
+    } finally {
+      await context.close();
+    }
+  }, 45_000);
+});

@@ -1,0 +1,32 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// Parley's own code (core, audio-worklets, react) and what it pulls in goes into one chunk, so
+// scripts/check-bundle-size.mjs can hold it to a budget apart from React and the demo's UI.
+const parleyModules =
+  /[\\/](packages[\\/](core|audio-worklets|react)[\\/]|node_modules[\\/](\.pnpm[\\/])?zod)/;
+
+const reactModules = /[\\/]node_modules[\\/](\.pnpm[\\/])?(react|react-dom|scheduler)[@\\/]/;
+
+export default defineConfig({
+  plugins: [react()],
+  // Workspace packages are bundled from their TypeScript sources (their `source` export), so the
+  // demo never runs against a stale build of core or the bindings.
+  resolve: { conditions: ['source', 'module', 'browser', 'development|production'] },
+  server: { proxy: { '/api': { target: 'http://127.0.0.1:8080', ws: true } } },
+  preview: { proxy: { '/api': { target: 'http://127.0.0.1:8080', ws: true } } },
+  build: {
+    sourcemap: true,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            // React first (higher priority), so the parley group's dependencies do not pull it in.
+            { name: 'react', test: reactModules, priority: 2 },
+            { name: 'parley', test: parleyModules, priority: 1 },
+          ],
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,274 @@
+/** How much of one item has been rendered, in samples of the source rate (24 kHz). */
+export interface ItemPlayhead {
+  itemId: string;
+  /** Source-rate samples of this item rendered so far; underruns add nothing. */
+  playedSamples: number;
+}
+
+/** Something the queue reports while rendering. Frames count output samples since the queue started. */
+export type PlaybackQueueEvent =
+  /** The first sample of an item was rendered at output frame `frame`. */
+  | { type: 'started'; itemId: string; frame: number }
+  /** Everything queued has been rendered; `playhead` is the item that played last. */
+  | { type: 'idle'; playhead: ItemPlayhead; frame: number }
+  /** More audio arrived for an item after its queue ran dry: the listener heard a gap. */
+  | { type: 'underrun'; itemId: string; underruns: number; frame: number };
+
+/** Options of {@link PlaybackQueue}. */
+export interface PlaybackQueueOptions {
+  /** Output (AudioContext) sample rate. */
+  outputRate: number;
+  /** Rate of the audio handed to `enqueue` before resampling (24000 for the Realtime API). */
+  sourceRate: number;
+  /**
+   * Pre-roll in ms (default 40). Playback of an item (or of its continuation after an underrun)
+   * starts once its first chunk has waited this long *and* this much audio is queued; a short item
+   * that never reaches that much starts after twice this wait.
+   */
+  prerollMs?: number;
+  /** Positions of this many recent items are kept (default 64). */
+  rememberItems?: number;
+}
+
+interface Segment {
+  itemId: string;
+  /** Samples at the output rate. */
+  samples: Float32Array;
+  /** Next sample to render. */
+  offset: number;
+  /** How many source-rate samples this segment stands for. */
+  sourceSamples: number;
+}
+
+interface ItemState {
+  /** Source samples of fully rendered segments. */
+  completedSamples: number;
+  /** Source samples of the segment being rendered, counted proportionally. */
+  partialSamples: number;
+  started: boolean;
+}
+
+type Phase = 'waiting' | 'playing' | 'drained';
+
+/**
+ * The jitter buffer and playhead of the playback worklet, free of any Web Audio API so it can be
+ * tested in Node. Audio is queued per item; rendering pulls output-rate samples; every rendered
+ * sample is credited to its item, so `flush()` knows exactly how much of the interrupted item was
+ * played. When the queue runs dry mid-item the gap is counted as an underrun and the playhead stays
+ * where it was (the seeds' players reset it, so their truncation offsets came out short).
+ */
+export class PlaybackQueue {
+  private readonly outputRate: number;
+  private readonly sourceRate: number;
+  private prerollFrames: number;
+  private readonly rememberItems: number;
+  private readonly segments: Segment[] = [];
+  private head = 0;
+  private bufferedFrames = 0;
+  private phase: Phase = 'waiting';
+  private waitingSince = -1;
+  private lastItemId: string | null = null;
+  private readonly items = new Map<string, ItemState>();
+  private readonly flushedItems: string[] = [];
+  /** Times more audio arrived for an item whose queue had run dry. */
+  underruns = 0;
+  /** Output frames rendered as silence while an item was waiting for more audio after an underrun. */
+  starvedFrames = 0;
+  /** Chunks dropped because their item had been flushed. */
+  droppedChunks = 0;
+
+  constructor(options: PlaybackQueueOptions) {
+    this.outputRate = options.outputRate;
+    this.sourceRate = options.sourceRate;
+    this.prerollFrames = this.framesFor(options.prerollMs ?? 40);
+    this.rememberItems = options.rememberItems ?? 64;
+  }
+
+  /** Changes the pre-roll for the next start. */
+  setPreroll(prerollMs: number): void {
+    this.prerollFrames = this.framesFor(prerollMs);
+  }
+
+  /** Output frames queued and not yet rendered. */
+  get buffered(): number {
+    return this.bufferedFrames;
+  }
+
+  /** Whether output is running (not waiting for pre-roll and not drained). */
+  get playing(): boolean {
+    return this.phase === 'playing';
+  }
+
+  /**
+   * Queues audio of one item, already at the output rate. `sourceSamples` is its length at the
+   * source rate, the unit positions are reported in. Returns an underrun event when this chunk
+   * continues an item whose queue had run dry, null otherwise; returns null and drops the chunk when
+   * the item was flushed (late deltas of an interrupted response must not play).
+   */
+  enqueue(
+    itemId: string,
+    samples: Float32Array,
+    sourceSamples: number,
+    frame: number,
+  ): PlaybackQueueEvent | null {
+    if (this.flushedItems.includes(itemId)) {
+      this.droppedChunks++;
+      return null;
+    }
+    if (samples.length === 0) return null;
+    let event: PlaybackQueueEvent | null = null;
+    if (this.phase === 'drained') {
+      if (this.lastItemId === itemId) {
+        this.underruns++;
+        event = { type: 'underrun', itemId, underruns: this.underruns, frame };
+      }
+      this.phase = 'waiting';
+      this.waitingSince = -1;
+    }
+    if (this.phase === 'waiting' && this.waitingSince < 0) this.waitingSince = frame;
+    this.segments.push({ itemId, samples, offset: 0, sourceSamples });
+    this.bufferedFrames += samples.length;
+    this.itemState(itemId);
+    return event;
+  }
+
+  /**
+   * Fills `output` (one render quantum) starting at output frame `frame`, silence where there is
+   * nothing to play, and reports what happened through `onEvent`.
+   */
+  render(output: Float32Array, frame: number, onEvent: (event: PlaybackQueueEvent) => void): void {
+    let written = 0;
+    if (this.phase === 'waiting' && this.bufferedFrames > 0) {
+      // Both conditions, not either: a stream delivered faster than real time fills the buffer
+      // almost at once, and starting then leaves nothing to absorb a late next chunk. Waiting the
+      // pre-roll time as well lets chunks of 80 ms or more delivered at 2x real time ride out any
+      // 0-80 ms arrival jitter with a 40 ms pre-roll (see the tests).
+      const waited = frame - this.waitingSince;
+      if (
+        (waited >= this.prerollFrames && this.bufferedFrames >= this.prerollFrames) ||
+        waited >= 2 * this.prerollFrames
+      ) {
+        this.phase = 'playing';
+      }
+    }
+    if (this.phase === 'playing') {
+      while (written < output.length) {
+        const segment = this.segments[this.head];
+        if (!segment) break;
+        const item = this.itemState(segment.itemId);
+        if (!item.started) {
+          item.started = true;
+          onEvent({ type: 'started', itemId: segment.itemId, frame: frame + written });
+        }
+        const count = Math.min(output.length - written, segment.samples.length - segment.offset);
+        output.set(segment.samples.subarray(segment.offset, segment.offset + count), written);
+        written += count;
+        segment.offset += count;
+        this.bufferedFrames -= count;
+        this.lastItemId = segment.itemId;
+        if (segment.offset === segment.samples.length) {
+          item.completedSamples += segment.sourceSamples;
+          item.partialSamples = 0;
+          this.segments[this.head] = undefined as unknown as Segment;
+          this.head++;
+        } else {
+          item.partialSamples = Math.floor(
+            (segment.offset * segment.sourceSamples) / segment.samples.length,
+          );
+        }
+      }
+      if (this.head === this.segments.length) {
+        this.segments.length = 0;
+        this.head = 0;
+        this.phase = 'drained';
+        const last = this.lastItemId;
+        if (last !== null) {
+          onEvent({ type: 'idle', playhead: this.playhead(last), frame: frame + written });
+        }
+      } else if (this.head > 256) {
+        this.segments.splice(0, this.head);
+        this.head = 0;
+      }
+    } else if (this.lastItemId !== null && this.segments.length > 0) {
+      // Waiting for pre-roll again after an underrun of the same item: the listener hears a gap.
+      const next = this.segments[this.head];
+      if (next && next.itemId === this.lastItemId) this.starvedFrames += output.length;
+    }
+    output.fill(0, written);
+  }
+
+  /**
+   * Drops everything queued and returns the playhead of the item that was playing (null when
+   * nothing was: idle, or only pre-rolling an item not yet heard). Later chunks of that item are
+   * dropped.
+   */
+  flush(): ItemPlayhead | null {
+    let interrupted: ItemPlayhead | null = null;
+    const current = this.segments[this.head];
+    const currentItem = current ? this.items.get(current.itemId) : undefined;
+    if (current && currentItem?.started) {
+      interrupted = this.playhead(current.itemId);
+    }
+    if (current && currentItem) {
+      currentItem.completedSamples += currentItem.partialSamples;
+      currentItem.partialSamples = 0;
+    }
+    const itemIds = new Set<string>();
+    for (let index = this.head; index < this.segments.length; index++) {
+      const segment = this.segments[index];
+      if (segment) itemIds.add(segment.itemId);
+    }
+    for (const itemId of itemIds) this.flushedItems.push(itemId);
+    while (this.flushedItems.length > 16) this.flushedItems.shift();
+    this.segments.length = 0;
+    this.head = 0;
+    this.bufferedFrames = 0;
+    this.phase = 'waiting';
+    this.waitingSince = -1;
+    this.lastItemId = null;
+    return interrupted;
+  }
+
+  /** The playhead of an item, or null when none of it was ever rendered. */
+  position(itemId: string): ItemPlayhead | null {
+    const item = this.items.get(itemId);
+    if (!item?.started) return null;
+    return this.playhead(itemId);
+  }
+
+  /** The item whose audio is at the head of the queue, or the last one rendered. */
+  get currentItemId(): string | null {
+    return this.segments[this.head]?.itemId ?? this.lastItemId;
+  }
+
+  private playhead(itemId: string): ItemPlayhead {
+    const item = this.items.get(itemId);
+    return {
+      itemId,
+      playedSamples: item ? item.completedSamples + item.partialSamples : 0,
+    };
+  }
+
+  private itemState(itemId: string): ItemState {
+    let item = this.items.get(itemId);
+    if (!item) {
+      item = { completedSamples: 0, partialSamples: 0, started: false };
+      this.items.set(itemId, item);
+      if (this.items.size > this.rememberItems) {
+        const oldest = this.items.keys().next().value;
+        if (oldest !== undefined && oldest !== itemId) this.items.delete(oldest);
+      }
+    }
+    return item;
+  }
+
+  private framesFor(ms: number): number {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`prerollMs must be >= 0, got ${ms}`);
+    return Math.round((ms * this.outputRate) / 1000);
+  }
+
+  /** Source rate this queue reports positions in. */
+  get positionRate(): number {
+    return this.sourceRate;
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * @parley/core: the framework-agnostic heart of Parley.
+ *
+ * @example
+ * ```ts
+ * import type { AudioPort, Transport } from '@parley/core';
+ * ```
+ */
+export type {
+  AudioLevels,
+  AudioPort,
+  AudioPortEvents,
+  Clock,
+  Credentials,
+  CredentialsProvider,
+  Dialect,
+  PlaybackPosition,
+  TimerHandle,
+  Transport,
+  TransportCloseInfo,
+  TransportHandlers,
+  TransportStats,
+} from './session/ports.js';
+export type {
+  ConversationItem,
+  FunctionCallItem,
+  FunctionCallStatus,
+  ItemStatus,
+  JsonSchema,
+  MessageItem,
+  ModelPrice,
+  ReconnectOptions,
+  SessionConfigPatch,
+  SessionDiagnostics,
+  SessionMetrics,
+  TokenUsage,
+  ToolCallError,
+  ToolContext,
+  ToolDefinition,
+  TurnMetrics,
+  TurnState,
+  UsageSummary,
+  VoiceSession,
+  VoiceSessionEvents,
+  VoiceSessionOptions,
+  VoiceSessionSnapshot,
+  VoiceSessionStatus,
+} from './session/types.js';
+export { ParleyError, isParleyError } from './errors.js';
+export type { ParleyErrorReason } from './errors.js';
+// Protocol layer (engineer A): schemas, parse/serialize, beta dialect. See ./protocol/index.ts.
+export {
+  parseServerEvent,
+  parseClientEvent,
+  serializeClientEvent,
+  isUnknownEvent,
+  ProtocolError,
+  serverEventSchema,
+  serverEventSchemas,
+  clientEventSchema,
+  clientEventSchemas,
+  anySessionSchema,
+  audioFormatSchema,
+  sessionConfigSchema,
+  toolSchema,
+  toolChoiceSchema,
+  transcriptionSchema,
+  transcriptionSessionSchema,
+  turnDetectionSchema,
+  voiceSchema,
+  clientItemSchema,
+  contentPartSchema,
+  itemSchema,
+  responsePartSchema,
+  errorPayloadSchema,
+  rateLimitSchema,
+  responseCreateParamsSchema,
+  responseSchema,
+  usageSchema,
+  betaSessionSchema,
+  betaResponseCreateParamsSchema,
+  toBetaSessionConfig,
+  translateBetaSessionConfig,
+} from './protocol/index.js';
+export type {
+  ParseOptions,
+  ParseResult,
+  SerializeOptions,
+  UnknownEvent,
+  ProtocolIssue,
+  ParseWarning,
+  Unparsed,
+  ServerEvent,
+  ServerEventOf,
+  ServerEventType,
+  TranscriptionUsage,
+  ClientEvent,
+  ClientEventOf,
+  ClientEventType,
+  AnySessionConfig,
+  AudioFormat,
+  McpTool,
+  SessionConfig,
+  Tool,
+  ToolChoice,
+  TranscriptionConfig,
+  TranscriptionSessionConfig,
+  TurnDetection,
+  Voice,
+  ClientItem,
+  ContentPart,
+  RealtimeItem,
+  ResponsePart,
+  RateLimit,
+  RealtimeErrorPayload,
+  RealtimeResponse,
+  ResponseCreateParams,
+  Usage,
+  BetaAudioFormat,
+  BetaSessionConfig,
+  DroppedField,
+} from './protocol/index.js';
+// Audio codecs (engineer A): PCM16, base64, G.711, streaming resampler. See ./audio/index.ts.
+export {
+  floatToPcm16,
+  pcm16ToFloat,
+  bytesToInt16,
+  int16ToBytes,
+  encodeBase64,
+  decodeBase64,
+  encodeMuLaw,
+  decodeMuLaw,
+  encodeALaw,
+  decodeALaw,
+  createResampler,
+} from './audio/index.js';
+export type { Resampler, ResamplerOptions } from './audio/index.js';
+// Session (engineer B): the voice session, its machine, transports and tools.
+export { createVoiceSession } from './session/voice-session.js';
+export { parleyServerCredentials, sessionCredentials } from './session/parley-credentials.js';
+export type {
+  ParleyServerCredentialsOptions,
+  ParleySessionGrant,
+} from './session/parley-credentials.js';
+export { systemClock } from './session/system-clock.js';
+export { createWebSocketTransport, webSocketHandshake } from './transport/websocket-transport.js';
+export type {
+  WebSocketConstructor,
+  WebSocketHandshake,
+  WebSocketLike,
+  WebSocketTransportOptions,
+} from './transport/websocket-transport.js';
+export { defineTool } from './tools/define-tool.js';
+export { reduce, BENIGN_ERROR_CODES } from './machine/reducer.js';
+export { initialState } from './machine/state.js';
+export type { MachineConfig, MachineState } from './machine/state.js';
+export type { MachineEvent, TimerName } from './machine/events.js';
+export type { MachineEffect } from './machine/effects.js';
+export { defaultPrices, costOf } from './machine/pricing.js';

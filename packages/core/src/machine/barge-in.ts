@@ -1,0 +1,95 @@
+// Barge-in: stop the agent and truncate its item at what the user heard.
+import { markTruncated } from './conversation.js';
+import { SAMPLES_PER_MS } from './items.js';
+import { UNKNOWN_RESPONSE } from './sequencing.js';
+import type { Transition } from './transition.js';
+
+/**
+ * Interrupts the agent: flush playback now, cancel the response if one is active (not needed
+ * when the server's VAD cancels it itself), and, once the flush reports what was heard, truncate
+ * the assistant item there (see `onFlushed`), also when the server had finished sending it.
+ */
+export function bargeIn(t: Transition, manual: boolean): void {
+  const active = t.s.activeResponseId === UNKNOWN_RESPONSE ? null : t.s.activeResponseId;
+  const audible = t.s.playback;
+  const speaking =
+    audible !== null || (active !== null && t.s.responses.get(active)?.hasOutput === true);
+  if (!manual && !speaking) return;
+  if (
+    manual &&
+    !speaking &&
+    active === null &&
+    t.s.createInFlight === null &&
+    t.s.queuedCreate === null
+  )
+    return;
+  const target = audible?.itemId ?? latestAssistantItem(t, active);
+  t.effect({ type: 'audio_flush' });
+  t.s.bargeIn = { itemId: target };
+  t.s.playback = null;
+  t.s.silencedResponseId = active ?? audible?.responseId ?? null;
+  if (manual) {
+    if (active !== null && t.online) t.send({ type: 'response.cancel', response_id: active });
+    if (t.s.createInFlight !== null) t.s.cancelOnCreated = true;
+    t.s.queuedCreate = null;
+    t.s.awaitingResponse = false;
+  }
+}
+
+function latestAssistantItem(t: Transition, responseId: string | null): string | null {
+  const records = t.allRecords;
+  for (let position = records.length - 1; position >= 0; position--) {
+    const view = records[position]!.view;
+    if (
+      view.type === 'message' &&
+      view.role === 'assistant' &&
+      (responseId === null || view.responseId === responseId)
+    ) {
+      return records[position]!.audioSamples > 0 ? view.id : null;
+    }
+  }
+  return null;
+}
+
+/** The flush resolved: truncate the interrupted item(s) at what was heard. */
+export function onFlushed(
+  t: Transition,
+  position: { itemId: string; playedSamples: number; outputLatencyMs: number } | null,
+): void {
+  const barge = t.s.bargeIn;
+  t.s.bargeIn = null;
+  if (barge === null) return;
+  if (position !== null) {
+    truncateAt(
+      t,
+      position.itemId,
+      position.playedSamples / SAMPLES_PER_MS - position.outputLatencyMs,
+    );
+  }
+  if (barge.itemId !== null && barge.itemId !== position?.itemId) {
+    // Not the item playing at the flush: heard up to its last idle point, or not at all.
+    const idle = t.s.lastIdle;
+    const heardMs =
+      idle !== null && idle.itemId === barge.itemId ? idle.playedSamples / SAMPLES_PER_MS : 0;
+    truncateAt(t, barge.itemId, heardMs);
+  }
+}
+
+/** Truncates an assistant audio item at what the user heard, unless they heard all of it. */
+function truncateAt(t: Transition, itemId: string, heardMs: number): void {
+  const record = t.record(itemId);
+  if (!record || record.view.type !== 'message' || record.view.role !== 'assistant') return;
+  if (record.audioSamples === 0 || record.view.audioEndMs !== null) return;
+  const receivedMs = Math.floor(record.audioSamples / SAMPLES_PER_MS);
+  const audioEndMs = Math.max(0, Math.min(Math.floor(heardMs), receivedMs));
+  if (record.audioDone && audioEndMs >= receivedMs) return;
+  if (t.online) {
+    t.send({
+      type: 'conversation.item.truncate',
+      item_id: itemId,
+      content_index: 0,
+      audio_end_ms: audioEndMs,
+    });
+  }
+  markTruncated(t, itemId, audioEndMs);
+}

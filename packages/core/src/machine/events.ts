@@ -1,0 +1,71 @@
+import type { ServerEvent, Tool, UnknownEvent } from '../protocol/index.js';
+import type { Dialect, PlaybackPosition } from '../session/ports.js';
+import type { SessionConfigPatch, ToolCallError } from '../session/types.js';
+
+/** Timers the machine asks the session to run (one of each at most). */
+export type TimerName = 'reconnect' | 'idle' | 'rollover';
+
+/**
+ * Everything the machine reacts to. Time (`at`, monotonic ms; `wallAt`, epoch ms), ids and random
+ * numbers come in with the events, so the reducer never reads a clock or a random source.
+ */
+export type MachineEvent =
+  // ── from the server ──
+  /** A parsed server event, normalized to GA (unknown types as `{ type, unknown: true, raw }`). */
+  | { type: 'server'; event: ServerEvent | UnknownEvent; at: number; wallAt: number }
+  /** A frame that did not parse: counted and reported, never applied. */
+  | { type: 'protocol_error'; message: string; at: number }
+  // ── from the transport and the credentials provider ──
+  /** Credentials arrived for the attempt in progress. */
+  | {
+      type: 'credentials_ready';
+      dialect: Dialect;
+      serverRunsTools: boolean;
+      /** The server configures the session (no `session.update`, no history restore). */
+      managedSession?: boolean;
+      model: string | null;
+      at: number;
+    }
+  /** The credentials provider failed. `random` in [0, 1) feeds the backoff jitter. */
+  | { type: 'credentials_failed'; message: string; at: number; random: number }
+  | { type: 'transport_open'; at: number }
+  /** The socket closed. `random` in [0, 1) feeds the backoff jitter. */
+  | {
+      type: 'transport_closed';
+      code: number;
+      reason: string;
+      initiatedLocally: boolean;
+      at: number;
+      random: number;
+    }
+  | { type: 'timer'; timer: TimerName; at: number }
+  // ── from the audio port ──
+  | { type: 'playback_started'; itemId: string; at: number }
+  | { type: 'playback_idle'; position: PlaybackPosition; at: number }
+  /** `AudioPort.flush()` resolved (after a barge-in or `interrupt()`), with what was heard. */
+  | { type: 'playback_flushed'; position: PlaybackPosition | null; at: number }
+  /** The audio port failed to start (permission, device). */
+  | { type: 'audio_failed'; message: string; permission: boolean; at: number }
+  // ── from the app (commands) ──
+  /** `idPrefix` makes this session's client event ids unique. */
+  | { type: 'connect'; idPrefix: string; at: number }
+  | { type: 'disconnect'; at: number }
+  | { type: 'send_text'; text: string; itemId: string; at: number; wallAt: number }
+  | { type: 'commit_audio'; at: number }
+  | { type: 'push_to_talk'; pressed: boolean; at: number }
+  | { type: 'interrupt'; at: number }
+  | { type: 'mute'; muted: boolean; at: number }
+  | { type: 'update_session'; patch: SessionConfigPatch; at: number }
+  /** The registered client tools changed (their wire definitions). */
+  | { type: 'tools_changed'; tools: readonly Tool[]; at: number }
+  /** A client tool finished (or failed): `output` is what the model receives. */
+  | {
+      type: 'tool_result';
+      callId: string;
+      output: string;
+      error: ToolCallError | null;
+      at: number;
+    };
+
+/** The `type` of every machine event. */
+export type MachineEventType = MachineEvent['type'];

@@ -1,0 +1,140 @@
+import type { Usage } from '../protocol/index.js';
+import type { ModelPrice, TokenUsage } from '../session/types.js';
+
+/**
+ * List prices in USD per million tokens (§6.2 of the protocol reference, as of 2026-08). Azure and
+ * future price changes differ: pass `prices` to `createVoiceSession` to override or extend. Keys
+ * match a model exactly or as the longest prefix (`gpt-realtime-2025-08-28` → `gpt-realtime`).
+ * Values marked uncertain in the reference (gpt-realtime audio, gpt-realtime-mini beyond text
+ * input) follow the reference's stated assumption.
+ */
+export const defaultPrices: Readonly<Record<string, ModelPrice>> = {
+  'gpt-4o-realtime-preview-2024-10-01': price(5, 2.5, 20, 100, 20, 200),
+  'gpt-4o-realtime-preview-2024-12-17': price(5, 2.5, 20, 40, 2.5, 80),
+  'gpt-4o-realtime-preview-2025-06-03': price(5, 2.5, 20, 40, 2.5, 80),
+  'gpt-4o-realtime-preview': price(5, 2.5, 20, 40, 2.5, 80),
+  'gpt-4o-mini-realtime-preview': price(0.6, 0.3, 2.4, 10, 0.3, 20),
+  'gpt-realtime': price(4, 0.4, 16, 32, 0.4, 64, 5, 0.5),
+  'gpt-realtime-mini': price(0.6, 0.06, 2.4, 10, 0.3, 20, 0.8, 0.08),
+  'gpt-realtime-1.5': price(4, 0.4, 16, 32, 0.4, 64, 5, 0.5),
+  'gpt-realtime-2': price(4, 0.4, 24, 32, 0.4, 64, 5, 0.5),
+  'gpt-realtime-2.1': price(4, 0.4, 24, 32, 0.4, 64, 5, 0.5),
+  'gpt-realtime-2.1-mini': price(0.6, 0.06, 2.4, 10, 0.3, 20, 0.8, 0.08),
+};
+
+function price(
+  textInput: number,
+  textCachedInput: number,
+  textOutput: number,
+  audioInput: number,
+  audioCachedInput: number,
+  audioOutput: number,
+  imageInput?: number,
+  imageCachedInput?: number,
+): ModelPrice {
+  return {
+    textInput,
+    textCachedInput,
+    textOutput,
+    audioInput,
+    audioCachedInput,
+    audioOutput,
+    ...(imageInput === undefined ? {} : { imageInput }),
+    ...(imageCachedInput === undefined ? {} : { imageCachedInput }),
+  };
+}
+
+/** The price entry for `model`: an exact key, else the longest key that prefixes it. */
+export function findPrice(
+  prices: Readonly<Record<string, ModelPrice>>,
+  model: string | null,
+): ModelPrice | null {
+  if (model === null) return null;
+  const exact = prices[model];
+  if (exact) return exact;
+  let best: string | null = null;
+  for (const key of Object.keys(prices)) {
+    if (model.startsWith(key) && (best === null || key.length > best.length)) best = key;
+  }
+  return best === null ? null : (prices[best] ?? null);
+}
+
+/** No tokens. */
+export const zeroUsage: TokenUsage = {
+  inputTokens: 0,
+  outputTokens: 0,
+  inputTextTokens: 0,
+  inputAudioTokens: 0,
+  inputImageTokens: 0,
+  cachedTextTokens: 0,
+  cachedAudioTokens: 0,
+  cachedImageTokens: 0,
+  outputTextTokens: 0,
+  outputAudioTokens: 0,
+};
+
+const count = (value: unknown): number =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+
+/**
+ * Reads `response.done.response.usage`. When a sender left the per-modality details out (old
+ * servers, elided logs), the totals are counted as text so that nothing is lost.
+ */
+export function tokenUsageOf(usage: Usage): TokenUsage {
+  const input = usage.input_token_details;
+  const cached = input?.cached_tokens_details;
+  const output = usage.output_token_details;
+  const inputTokens = count(usage.input_tokens);
+  const outputTokens = count(usage.output_tokens);
+  const inputAudioTokens = count(input?.audio_tokens);
+  const inputImageTokens = count(input?.image_tokens);
+  const outputAudioTokens = count(output?.audio_tokens);
+  return {
+    inputTokens,
+    outputTokens,
+    inputTextTokens: input ? count(input.text_tokens) : inputTokens,
+    inputAudioTokens,
+    inputImageTokens,
+    cachedTextTokens: count(cached?.text_tokens),
+    cachedAudioTokens: count(cached?.audio_tokens),
+    cachedImageTokens: count(cached?.image_tokens),
+    outputTextTokens: output ? count(output.text_tokens) : outputTokens,
+    outputAudioTokens,
+  };
+}
+
+/** Sum of two usages. */
+export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    inputTextTokens: a.inputTextTokens + b.inputTextTokens,
+    inputAudioTokens: a.inputAudioTokens + b.inputAudioTokens,
+    inputImageTokens: a.inputImageTokens + b.inputImageTokens,
+    cachedTextTokens: a.cachedTextTokens + b.cachedTextTokens,
+    cachedAudioTokens: a.cachedAudioTokens + b.cachedAudioTokens,
+    cachedImageTokens: a.cachedImageTokens + b.cachedImageTokens,
+    outputTextTokens: a.outputTextTokens + b.outputTextTokens,
+    outputAudioTokens: a.outputAudioTokens + b.outputAudioTokens,
+  };
+}
+
+/**
+ * Cost in USD of one response: uncached input at the input price, cached input at the cached
+ * price (cached tokens are a subset of the input), output at the output price, per modality.
+ */
+export function costOf(usage: TokenUsage, modelPrice: ModelPrice): number {
+  const uncached = (total: number, cached: number) => Math.max(0, total - cached);
+  const imageInput = modelPrice.imageInput ?? modelPrice.textInput;
+  const imageCached = modelPrice.imageCachedInput ?? modelPrice.textCachedInput;
+  const micro =
+    uncached(usage.inputTextTokens, usage.cachedTextTokens) * modelPrice.textInput +
+    usage.cachedTextTokens * modelPrice.textCachedInput +
+    uncached(usage.inputAudioTokens, usage.cachedAudioTokens) * modelPrice.audioInput +
+    usage.cachedAudioTokens * modelPrice.audioCachedInput +
+    uncached(usage.inputImageTokens, usage.cachedImageTokens) * imageInput +
+    usage.cachedImageTokens * imageCached +
+    usage.outputTextTokens * modelPrice.textOutput +
+    usage.outputAudioTokens * modelPrice.audioOutput;
+  return micro / 1_000_000;
+}

@@ -1,0 +1,231 @@
+import type { ClientEvent } from '../protocol/index.js';
+import type {
+  ConversationItem,
+  SessionDiagnostics,
+  TurnMetrics,
+  TurnState,
+  VoiceSessionSnapshot,
+} from '../session/types.js';
+import type { MachineEffect } from './effects.js';
+import type { ItemRecord, MachineState } from './state.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A client event before the machine gives it an `event_id`. */
+export type OutgoingEvent = ClientEvent extends infer E
+  ? E extends { event_id?: string }
+    ? Omit<E, 'event_id'>
+    : never
+  : never;
+
+/**
+ * One step of the reducer: a working copy of the state that handlers change in place, with
+ * copy-on-write for the item list so that the input state is never touched, and the effects
+ * collected on the way. `finish()` derives the turn and builds a new snapshot only if something
+ * in it changed, so the snapshot keeps its identity across steps that change nothing visible.
+ */
+export class Transition {
+  readonly s: Mutable<MachineState>;
+  readonly effects: MachineEffect[] = [];
+  readonly at: number;
+  private readonly base: MachineState;
+  private records: ItemRecord[] | null = null;
+  private views: ConversationItem[] | null = null;
+  private index: Map<string, number> | null = null;
+  private readonly patch: Partial<Mutable<VoiceSessionSnapshot>> = {};
+  private patched = false;
+  private snapCache: VoiceSessionSnapshot | null = null;
+
+  constructor(state: MachineState, at: number) {
+    this.base = state;
+    this.s = { ...state };
+    this.at = at;
+  }
+
+  // ── snapshot fields ──
+
+  /** The snapshot as it will be after this step (pending changes included). */
+  get snap(): VoiceSessionSnapshot {
+    if (this.snapCache === null) {
+      this.snapCache = this.patched ? { ...this.base.snapshot, ...this.patch } : this.base.snapshot;
+    }
+    return this.snapCache;
+  }
+
+  set<K extends keyof VoiceSessionSnapshot>(key: K, value: VoiceSessionSnapshot[K]): void {
+    if (this.snap[key] === value) return;
+    this.patch[key] = value as never;
+    this.patched = true;
+    this.snapCache = null;
+  }
+
+  diagnostics(change: (current: SessionDiagnostics) => Partial<SessionDiagnostics>): void {
+    const current = this.snap.diagnostics;
+    this.set('diagnostics', { ...current, ...change(current) });
+  }
+
+  countBenign(code: string): void {
+    this.diagnostics((d) => ({
+      benignErrors: { ...d.benignErrors, [code]: (d.benignErrors[code] ?? 0) + 1 },
+    }));
+  }
+
+  /** Changes the metrics entry of one response, if it is still kept. */
+  updateTurn(responseId: string | null, change: (turn: TurnMetrics) => TurnMetrics): void {
+    if (responseId === null) return;
+    const position = this.snap.metrics.turns.findIndex((turn) => turn.responseId === responseId);
+    if (position < 0) return;
+    // `change` may update the metrics' means itself: read the metrics again after it.
+    const current = this.snap.metrics.turns[position]!;
+    const updated = change(current);
+    if (updated === current) return;
+    const metrics = this.snap.metrics;
+    const turns = metrics.turns.slice();
+    turns[position] = updated;
+    this.set('metrics', { ...metrics, turns });
+  }
+
+  // ── items ──
+
+  get allRecords(): readonly ItemRecord[] {
+    return this.records ?? this.s.records;
+  }
+
+  record(id: string): ItemRecord | undefined {
+    const position = (this.index ?? this.s.index).get(id);
+    return position === undefined ? undefined : this.allRecords[position];
+  }
+
+  has(id: string): boolean {
+    return (this.index ?? this.s.index).has(id);
+  }
+
+  private writable(): { records: ItemRecord[]; views: ConversationItem[] } {
+    return { records: this.writableRecords(), views: this.writableViews() };
+  }
+
+  private writableRecords(): ItemRecord[] {
+    this.records ??= this.s.records.slice();
+    return this.records;
+  }
+
+  private writableViews(): ConversationItem[] {
+    this.views ??= this.base.snapshot.items.slice();
+    return this.views;
+  }
+
+  private rebuildIndex(records: readonly ItemRecord[]): void {
+    const index = new Map<string, number>();
+    records.forEach((record, position) => index.set(record.view.id, position));
+    this.index = index;
+  }
+
+  /** Replaces an existing item's record. */
+  put(record: ItemRecord): void {
+    const position = (this.index ?? this.s.index).get(record.view.id);
+    if (position === undefined) return;
+    const records = this.writableRecords();
+    // Bookkeeping-only changes (audio counters) leave the public list, and the snapshot, alone.
+    if (records[position]?.view !== record.view) this.writableViews()[position] = record.view;
+    records[position] = record;
+  }
+
+  /**
+   * Adds an item after `afterId` when that item is known (else at the end), then drops the
+   * oldest items beyond `maxItems`.
+   */
+  insert(record: ItemRecord, afterId: string | null | undefined): void {
+    const { records, views } = this.writable();
+    const after = afterId ? (this.index ?? this.s.index).get(afterId) : undefined;
+    const position = after === undefined ? records.length : after + 1;
+    records.splice(position, 0, record);
+    views.splice(position, 0, record.view);
+    const excess = records.length - this.s.config.maxItems;
+    if (excess > 0) {
+      records.splice(0, excess);
+      views.splice(0, excess);
+    }
+    if (position === records.length - 1 && excess <= 0) {
+      // Appending: extend the index instead of rebuilding it.
+      const index = this.index ?? new Map(this.s.index);
+      index.set(record.view.id, position);
+      this.index = index;
+    } else {
+      this.rebuildIndex(records);
+    }
+  }
+
+  /** Moves an existing item to just after `afterId`. */
+  move(id: string, afterId: string): void {
+    const from = (this.index ?? this.s.index).get(id);
+    if (from === undefined || !this.has(afterId) || afterId === id) return;
+    const { records, views } = this.writable();
+    const [record] = records.splice(from, 1);
+    views.splice(from, 1);
+    if (!record) return;
+    this.rebuildIndex(records);
+    const after = (this.index ?? this.s.index).get(afterId) ?? records.length - 1;
+    records.splice(after + 1, 0, record);
+    views.splice(after + 1, 0, record.view);
+    this.rebuildIndex(records);
+  }
+
+  remove(id: string): void {
+    const position = (this.index ?? this.s.index).get(id);
+    if (position === undefined) return;
+    const { records, views } = this.writable();
+    records.splice(position, 1);
+    views.splice(position, 1);
+    this.rebuildIndex(records);
+  }
+
+  // ── effects ──
+
+  effect(effect: MachineEffect): void {
+    this.effects.push(effect);
+  }
+
+  /** Queues a client event with a fresh `event_id`; returns that id. */
+  send(event: OutgoingEvent): string {
+    this.s.eventSeq += 1;
+    const eventId = `${this.s.idPrefix}${this.s.eventSeq}`;
+    this.effects.push({ type: 'send', event: { ...event, event_id: eventId } as ClientEvent });
+    return eventId;
+  }
+
+  /** Whether client events can reach the upstream session now. */
+  get online(): boolean {
+    return this.s.link === 'open' && this.s.sessionCreated;
+  }
+
+  // ── result ──
+
+  finish(): { state: MachineState; effects: MachineEffect[] } {
+    if (this.records !== null) this.s.records = this.records;
+    if (this.views !== null) this.set('items', this.views);
+    if (this.index !== null) this.s.index = this.index;
+    const turn = deriveTurn(this.s, this.snap);
+    if (turn !== this.base.snapshot.turn) this.set('turn', turn);
+    if (this.patched) this.s.snapshot = this.snap;
+    return { state: this.s, effects: this.effects };
+  }
+}
+
+/** Whose turn it is, from the bookkeeping (never stored independently, so it cannot drift). */
+export function deriveTurn(state: MachineState, snapshot: VoiceSessionSnapshot): TurnState {
+  if (snapshot.status !== 'connected') return 'listening';
+  if (state.userSpeaking || snapshot.pushToTalk) return 'user_speaking';
+  const active =
+    state.activeResponseId === null ? undefined : state.responses.get(state.activeResponseId);
+  if (state.playback !== null || active?.hasOutput === true) return 'agent_speaking';
+  if (
+    state.activeResponseId !== null ||
+    state.createInFlight !== null ||
+    state.queuedCreate !== null ||
+    state.awaitingResponse ||
+    state.runningCalls.size > 0
+  ) {
+    return 'thinking';
+  }
+  return 'listening';
+}

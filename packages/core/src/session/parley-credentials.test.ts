@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { parleyServerCredentials } from './parley-credentials.js';
+
+function fakeFetch(status: number, body: unknown) {
+  const calls: { url: string; init: RequestInit | undefined }[] = [];
+  const fetchImpl = (url: string | URL | Request, init?: RequestInit) => {
+    calls.push({ url: url instanceof Request ? url.url : url.toString(), init });
+    return Promise.resolve(
+      new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+        status,
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
+  };
+  return { calls, fetch: fetchImpl };
+}
+
+describe('parleyServerCredentials', () => {
+  it('asks the server for a session and connects to the relay with its ticket', async () => {
+    const server = fakeFetch(200, {
+      mode: 'relay',
+      url: '/api/realtime',
+      ticket: 'tk_abc',
+      expiresAt: '2026-01-01T00:01:00Z',
+    });
+    const provider = parleyServerCredentials({
+      baseUrl: 'https://voice.example.com/',
+      agentId: 'support',
+      fetch: server.fetch,
+    });
+    const credentials = await provider({ attempt: 0 });
+    expect(server.calls).toHaveLength(1);
+    expect(server.calls[0]?.url).toBe('https://voice.example.com/api/sessions');
+    expect(server.calls[0]?.init?.method).toBe('POST');
+    expect(JSON.parse(server.calls[0]?.init?.body as string)).toEqual({ agentId: 'support' });
+    expect(credentials).toEqual({
+      url: 'wss://voice.example.com/api/realtime',
+      protocols: ['realtime', 'parley-ticket.tk_abc'],
+      dialect: 'ga',
+      serverRunsTools: true,
+      managedSession: true,
+    });
+  });
+
+  it('connects straight to OpenAI with the client secret in direct mode', async () => {
+    const server = fakeFetch(200, {
+      mode: 'direct',
+      url: 'wss://api.openai.example/v1/realtime?model=gpt-realtime',
+      clientSecret: 'ek_123',
+      expiresAt: 1767225660,
+      model: 'gpt-realtime',
+    });
+    const credentials = await parleyServerCredentials({
+      baseUrl: 'http://localhost:8787',
+      agentId: 'a',
+      fetch: server.fetch,
+    })({ attempt: 2 });
+    expect(credentials).toEqual({
+      url: 'wss://api.openai.example/v1/realtime?model=gpt-realtime',
+      protocols: ['realtime', 'openai-insecure-api-key.ek_123'],
+      dialect: 'ga',
+      serverRunsTools: false,
+      model: 'gpt-realtime',
+    });
+  });
+
+  it('fails with typed errors: refused (auth), unreachable (transport), malformed (protocol)', async () => {
+    const refused = fakeFetch(403, 'agent not published');
+    await expect(
+      parleyServerCredentials({ baseUrl: 'http://h', agentId: 'x', fetch: refused.fetch })({
+        attempt: 0,
+      }),
+    ).rejects.toMatchObject({
+      reason: 'auth',
+      code: '403',
+      message: expect.stringContaining('agent not published'),
+    });
+
+    const unreachable = (() => Promise.reject(new TypeError('fetch failed'))) as typeof fetch;
+    await expect(
+      parleyServerCredentials({ baseUrl: 'http://h', agentId: 'x', fetch: unreachable })({
+        attempt: 0,
+      }),
+    ).rejects.toMatchObject({ reason: 'transport' });
+
+    const malformed = fakeFetch(200, { mode: 'relay', url: '/api/realtime' });
+    await expect(
+      parleyServerCredentials({ baseUrl: 'http://h', agentId: 'x', fetch: malformed.fetch })({
+        attempt: 0,
+      }),
+    ).rejects.toMatchObject({ reason: 'protocol' });
+  });
+});

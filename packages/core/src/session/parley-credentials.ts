@@ -1,0 +1,145 @@
+import * as z from 'zod';
+import { ParleyError } from '../errors.js';
+import type { Credentials, CredentialsProvider } from './ports.js';
+
+/** Options of {@link parleyServerCredentials}. */
+export interface ParleyServerCredentialsOptions {
+  /** Where the Parley server is (`''` for the page's own origin in a browser). */
+  readonly baseUrl: string;
+  /** The published agent to talk to. */
+  readonly agentId: string;
+  /** `fetch` to use; default the global one. */
+  readonly fetch?: typeof fetch;
+  /** Extra request headers (e.g. an app's own auth). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+const sessionResponseSchema = z.discriminatedUnion('mode', [
+  z.looseObject({
+    mode: z.literal('relay'),
+    url: z.string().min(1),
+    ticket: z.string().min(1),
+    expiresAt: z.union([z.string(), z.number()]).optional(),
+  }),
+  z.looseObject({
+    mode: z.literal('direct'),
+    url: z.string().min(1),
+    clientSecret: z.string().min(1),
+    expiresAt: z.union([z.string(), z.number()]).optional(),
+    model: z.string().optional(),
+  }),
+]);
+
+/** The WebSocket URL for `url` (absolute, or relative to the server), with `http(s)` → `ws(s)`. */
+function socketUrl(url: string, baseUrl: string): string {
+  const origin =
+    baseUrl !== ''
+      ? baseUrl
+      : typeof location === 'object' && typeof location.href === 'string'
+        ? location.href
+        : undefined;
+  let resolved: URL;
+  try {
+    resolved = origin === undefined ? new URL(url) : new URL(url, origin);
+  } catch (cause) {
+    throw new ParleyError('config', `The session URL "${url}" is not a valid URL`, { cause });
+  }
+  if (resolved.protocol === 'http:') resolved.protocol = 'ws:';
+  if (resolved.protocol === 'https:') resolved.protocol = 'wss:';
+  return resolved.toString();
+}
+
+/** What the Parley server answers a session request with (`POST /api/sessions` or the admin playground). */
+export type ParleySessionGrant = z.infer<typeof sessionResponseSchema>;
+
+/**
+ * The credentials for a session the Parley server granted: relay mode connects to the relay with
+ * its one-time ticket (the relay runs server tools and manages the session config); direct mode
+ * connects to the upstream with the short-lived client secret. `baseUrl` resolves a relative URL
+ * (`''`: the page's own location).
+ */
+export function sessionCredentials(session: ParleySessionGrant, baseUrl: string): Credentials {
+  const url = socketUrl(session.url, baseUrl);
+  if (session.mode === 'relay') {
+    return {
+      url,
+      protocols: ['realtime', `parley-ticket.${session.ticket}`],
+      dialect: 'ga',
+      serverRunsTools: true,
+      managedSession: true,
+    };
+  }
+  return {
+    url,
+    protocols: ['realtime', `openai-insecure-api-key.${session.clientSecret}`],
+    dialect: 'ga',
+    serverRunsTools: false,
+    ...(session.model === undefined ? {} : { model: session.model }),
+  };
+}
+
+/**
+ * A credentials provider for the Parley server: each connect and reconnect POSTs
+ * `${baseUrl}/api/sessions` with `{ agentId }` and connects with what comes back. In relay mode
+ * the browser talks to the Parley relay with a one-time ticket (the relay holds the API key and
+ * runs the agent's server tools); in direct mode it talks to OpenAI with a short-lived client
+ * secret. The API key never reaches the browser either way.
+ *
+ * @example
+ * ```ts
+ * const session = createVoiceSession({
+ *   credentials: parleyServerCredentials({ baseUrl: '', agentId: 'support' }),
+ *   transport: createWebSocketTransport(),
+ *   audio: createAudioPort(),
+ * });
+ * ```
+ */
+export function parleyServerCredentials(
+  options: ParleyServerCredentialsOptions,
+): CredentialsProvider {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  return async (): Promise<Credentials> => {
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    if (typeof fetchImpl !== 'function') {
+      throw new ParleyError('config', 'No fetch available to request a Parley session');
+    }
+    let response: Response;
+    try {
+      response = await fetchImpl(`${base}/api/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(options.headers ?? {}) },
+        body: JSON.stringify({ agentId: options.agentId }),
+      });
+    } catch (cause) {
+      throw new ParleyError('transport', 'Could not reach the Parley server', { cause });
+    }
+    if (!response.ok) {
+      let detail = '';
+      try {
+        detail = (await response.text()).slice(0, 200);
+      } catch {
+        // The status says enough.
+      }
+      throw new ParleyError(
+        response.status === 401 || response.status === 403 ? 'auth' : 'server',
+        `The Parley server refused a session (${response.status})${detail ? `: ${detail}` : ''}`,
+        { code: String(response.status) },
+      );
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (cause) {
+      throw new ParleyError('protocol', 'The Parley server sent a session that is not JSON', {
+        cause,
+      });
+    }
+    const parsed = sessionResponseSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new ParleyError('protocol', 'The Parley server sent an unexpected session shape', {
+        cause: parsed.error,
+      });
+    }
+    return sessionCredentials(parsed.data, base);
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * The ports a {@link VoiceSession} runs its effects through. The session never builds its own
+ * ports: a browser app passes the audio-worklets implementation and a WebSocket transport, a
+ * test passes fakes. Keeping this file small keeps every implementation honest.
+ */
+
+/** Handle returned by {@link Clock.setTimeout}; opaque to callers. */
+export type TimerHandle = unknown;
+
+/** Time and timers. Inject a fake in tests; never read `Date.now()` elsewhere in core. */
+export interface Clock {
+  /** Milliseconds on a monotonic timeline (e.g. `performance.now()`). */
+  now(): number;
+  /** Wall-clock milliseconds since the epoch, for timestamps shown to people and stored. */
+  wallNow(): number;
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** Wire dialect of the Realtime protocol. GA is the default; beta is kept for legacy servers. */
+export type Dialect = 'ga' | 'beta';
+
+/**
+ * What to connect with. Returned by a {@link CredentialsProvider} on every connect and every
+ * reconnect, so short-lived tickets and client secrets are always fresh.
+ */
+export interface Credentials {
+  /** `wss:`/`ws:` URL of the Realtime endpoint or of the Parley relay. */
+  url: string;
+  /** WebSocket subprotocols (browsers authenticate this way: `openai-insecure-api-key.<ek_…>`). */
+  protocols?: string[];
+  /** HTTP headers for the upgrade request (Node only; browsers cannot set them). */
+  headers?: Record<string, string>;
+  /** Bearer token (API key, `ek_` client secret or relay ticket) when the transport adds it itself. */
+  token?: string;
+  /** Protocol dialect spoken on this connection; `'ga'` when omitted. */
+  dialect?: Dialect;
+  /** Model name, when known before `session.created` (used for pricing). */
+  model?: string;
+  /**
+   * True when the server at `url` (the Parley relay) runs the tools the client did not register,
+   * so the session waits for their outputs instead of answering with an `unknown_tool` error.
+   */
+  serverRunsTools?: boolean;
+  /**
+   * True when the server at `url` configures the session itself and refuses `session.update` and
+   * history items from the client (the Parley relay): the session then sends no configuration
+   * and restores no history after a reconnect (the transcript shown stays intact).
+   */
+  managedSession?: boolean;
+}
+
+/** Called on every connect and reconnect. */
+export type CredentialsProvider = (context: { attempt: number }) => Promise<Credentials>;
+
+/** Why a transport closed. */
+export interface TransportCloseInfo {
+  code: number;
+  reason: string;
+  /** True when this side asked for the close. */
+  initiatedLocally: boolean;
+}
+
+/** Callbacks a transport reports to. */
+export interface TransportHandlers {
+  onOpen(): void;
+  /** One text frame: a JSON server event. */
+  onMessage(data: string): void;
+  onClose(info: TransportCloseInfo): void;
+  onError(error: Error): void;
+}
+
+/** Counters a transport keeps about what it could not send. */
+export interface TransportStats {
+  /** Audio frames dropped (oldest first) because the socket's send buffer was over its bound. */
+  droppedAudioFrames: number;
+  /** Frames sent since the transport was created. */
+  sentFrames: number;
+}
+
+/** A bidirectional channel carrying JSON text frames (WebSocket now; WebRTC data channel later). */
+export interface Transport {
+  connect(credentials: Credentials, handlers: TransportHandlers): void;
+  /**
+   * Sends one serialized client event. `kind: 'audio'` frames may be dropped under backpressure;
+   * control frames never are. Returns false when the frame was dropped or the socket is not open.
+   */
+  send(data: string, kind: 'audio' | 'control'): boolean;
+  close(code?: number, reason?: string): void;
+  readonly stats: TransportStats;
+}
+
+/** Input and output levels, 0..1, for visualizers. */
+export interface AudioLevels {
+  input: { rms: number; peak: number };
+  output: { rms: number; peak: number };
+  /** Energy-based hint that the local user is speaking (UI only; turn-taking is the server's). */
+  inputSpeaking: boolean;
+}
+
+/** How much of one assistant item has been played. */
+export interface PlaybackPosition {
+  itemId: string;
+  /** 24 kHz samples of this item rendered to the output so far (underruns excluded). */
+  playedSamples: number;
+  /** `AudioContext.outputLatency` (or `baseLatency`) in ms where the browser reports it, else 0. */
+  outputLatencyMs: number;
+}
+
+/** Events an {@link AudioPort} emits. */
+export interface AudioPortEvents {
+  /** One microphone frame: 24 kHz PCM16 mono (20 ms by default). */
+  frame: (pcm16: Int16Array) => void;
+  /** The first sample of an item was rendered (after pre-roll). */
+  playbackStarted: (itemId: string) => void;
+  /** Everything enqueued for an item so far has been rendered and nothing else is queued. */
+  playbackIdle: (position: PlaybackPosition) => void;
+  levels: (levels: AudioLevels) => void;
+  error: (error: Error) => void;
+}
+
+/**
+ * Microphone capture and speaker playback, implemented by `@parley/audio-worklets`
+ * (`createAudioPort()`); a fake in tests. All audio crossing this port is 24 kHz PCM16 mono.
+ */
+export interface AudioPort {
+  /** Opens the microphone and output. Rejects with a typed error (permission, not found, in use). */
+  start(): Promise<void>;
+  /** Releases the microphone and output. */
+  stop(): Promise<void>;
+  /** Stops delivering `frame` events (the track stays open so unmuting is instant). */
+  setInputMuted(muted: boolean): void;
+  /** Queues assistant audio of one item for playback. */
+  enqueue(itemId: string, pcm16: Int16Array): void;
+  /**
+   * Silences output within one render quantum and drops everything queued. Resolves with the
+   * position of the item that was playing (null when nothing was), measured at the moment of silence.
+   */
+  flush(): Promise<PlaybackPosition | null>;
+  /** The latest known position of an item (null when the item was never played). */
+  position(itemId: string): PlaybackPosition | null;
+  on<K extends keyof AudioPortEvents>(event: K, listener: AudioPortEvents[K]): () => void;
+}

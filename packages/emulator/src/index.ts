@@ -1,0 +1,12 @@
+export { startEmulator } from './emulator.js';
+export type { EmulatorHandle, EmulatorOptions } from './emulator.js';
+export { FAULT_QUERY_PARAMETERS, faultsFromQuery } from './faults.js';
+export type { FaultOptions } from './faults.js';
+export { createSpeechSynthesizer, generateVoiceLikeSpeech, OUTPUT_SAMPLE_RATE } from './speech.js';
+export type { SpeechClip, SpeechEngine, SpeechSynthesizer } from './speech.js';
+export { generateSelfSignedCertificate } from './tls.js';
+export type { TlsCredentials } from './tls.js';
+export { sampleFromJsonSchema } from './json-schema-sample.js';
+export { planReply, GREETING } from './responder.js';
+export type { ReplyPlan, ReplyContext, ScriptedReply } from './responder.js';
+export { CLIENT_EVENT_TYPES, CONTROL_EVENT_TYPES } from './client-events.js';

@@ -1,0 +1,145 @@
+import { EmulatorProtocolError, describeJsonType, invalidValue } from './errors.js';
+import type { StoredItem } from './conversation.js';
+import type { SessionState } from './session-config.js';
+
+type Json = Record<string, unknown>;
+
+/** Per-response overrides of `response.create` (GA and beta names). */
+export interface ResponseOverrides {
+  conversation: 'auto' | 'none';
+  instructions?: string;
+  outputModalities?: Array<'audio' | 'text'>;
+  voice?: string;
+  tools?: SessionState['tools'];
+  toolChoice?: unknown;
+  metadata: unknown;
+  input?: StoredItem[];
+  maxOutputTokens?: number | 'inf';
+}
+
+/** A response that follows the session as it is, in the default conversation. */
+export function defaultOverrides(): ResponseOverrides {
+  return { conversation: 'auto', metadata: null };
+}
+
+/**
+ * Validates `response.create.response` (GA or beta fields) into overrides, or throws the error
+ * the real server sends. `resolveInput` turns each `input[]` entry into an item (an
+ * `item_reference` or an inline item).
+ */
+export function parseResponseOverrides(
+  raw: unknown,
+  resolveInput: (entry: unknown, param: string) => StoredItem,
+): ResponseOverrides {
+  const overrides = defaultOverrides();
+  if (raw === undefined || raw === null) return overrides;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new EmulatorProtocolError(
+      'invalid_type',
+      `Invalid type for 'response': expected an object, but got ${describeJsonType(raw)} instead.`,
+      'response',
+    );
+  }
+  const source = raw as Json;
+  const known = new Set([
+    'audio',
+    'conversation',
+    'input',
+    'instructions',
+    'max_output_tokens',
+    'metadata',
+    'output_modalities',
+    'prompt',
+    'tool_choice',
+    'tools',
+    'modalities',
+    'voice',
+    'output_audio_format',
+    'temperature',
+    'max_response_output_tokens',
+  ]);
+  for (const key of Object.keys(source)) {
+    if (!known.has(key))
+      throw new EmulatorProtocolError(
+        'unknown_parameter',
+        `Unknown parameter: 'response.${key}'.`,
+        `response.${key}`,
+      );
+  }
+  if (source.conversation !== undefined) {
+    if (source.conversation !== 'auto' && source.conversation !== 'none')
+      throw invalidValue('response.conversation', source.conversation, ['auto', 'none']);
+    overrides.conversation = source.conversation;
+  }
+  if (source.instructions !== undefined) {
+    if (typeof source.instructions !== 'string')
+      throw new EmulatorProtocolError(
+        'invalid_type',
+        `Invalid type for 'response.instructions': expected a string, but got ${describeJsonType(source.instructions)} instead.`,
+        'response.instructions',
+      );
+    overrides.instructions = source.instructions;
+  }
+  const modalities = source.output_modalities ?? source.modalities;
+  if (modalities !== undefined) {
+    const param =
+      source.output_modalities !== undefined ? 'response.output_modalities' : 'response.modalities';
+    if (
+      !Array.isArray(modalities) ||
+      modalities.length === 0 ||
+      modalities.some((m) => m !== 'audio' && m !== 'text')
+    )
+      throw invalidValue(param, modalities, ['audio', 'text']);
+    overrides.outputModalities = modalities.includes('audio') ? ['audio'] : ['text'];
+  }
+  const voice =
+    (source.audio as { output?: { voice?: unknown } } | undefined)?.output?.voice ?? source.voice;
+  if (typeof voice === 'string') overrides.voice = voice;
+  if (source.tools !== undefined) {
+    if (!Array.isArray(source.tools))
+      throw new EmulatorProtocolError(
+        'invalid_type',
+        `Invalid type for 'response.tools': expected an array, but got ${describeJsonType(source.tools)} instead.`,
+        'response.tools',
+      );
+    overrides.tools = source.tools as SessionState['tools'];
+  }
+  if (source.tool_choice !== undefined) overrides.toolChoice = source.tool_choice;
+  if (source.metadata !== undefined) overrides.metadata = source.metadata;
+  const maxTokens = source.max_output_tokens ?? source.max_response_output_tokens;
+  if (maxTokens !== undefined) {
+    const param =
+      source.max_output_tokens !== undefined
+        ? 'response.max_output_tokens'
+        : 'response.max_response_output_tokens';
+    if (
+      maxTokens !== 'inf' &&
+      !(
+        typeof maxTokens === 'number' &&
+        Number.isInteger(maxTokens) &&
+        maxTokens >= 1 &&
+        maxTokens <= 4096
+      )
+    ) {
+      throw new EmulatorProtocolError(
+        'invalid_value',
+        `Invalid '${param}': expected an integer from 1 to 4096 or "inf", but got ${JSON.stringify(maxTokens)}.`,
+        param,
+      );
+    }
+    overrides.maxOutputTokens = maxTokens;
+  }
+  if (source.input !== undefined) {
+    if (!Array.isArray(source.input)) {
+      throw new EmulatorProtocolError(
+        'invalid_type',
+        `Invalid type for 'response.input': expected an array, but got ${describeJsonType(source.input)} instead.`,
+        'response.input',
+      );
+    }
+    overrides.input = source.input.map((entry: unknown, index) =>
+      resolveInput(entry, `response.input[${index}]`),
+    );
+  }
+  return overrides;
+}

@@ -1,0 +1,514 @@
+import { encodeOutput } from './audio-format.js';
+import { itemToWire, type Conversation, type StoredItem } from './conversation.js';
+import type { Dialect } from './dialect.js';
+import { EmulatorProtocolError } from './errors.js';
+import { createCallId, createId, createObfuscation } from './ids.js';
+import { planReply, type ReplyPlan, type ScriptedReply } from './responder.js';
+import type { ResponseOverrides } from './response-overrides.js';
+import type { SessionState } from './session-config.js';
+import { OUTPUT_SAMPLE_RATE, type SpeechClip, type SpeechSynthesizer } from './speech.js';
+import { audioTokens, buildUsage, contextTokens, textTokens } from './usage.js';
+
+type Json = Record<string, unknown>;
+
+const AUDIO_DELTA_MS = 100;
+const TEXT_DELTA_MS = 30;
+const FIRST_OUTPUT_MS = 150;
+const ARGUMENT_DELTA_CHARS = 12;
+const RATE_LIMIT_TOKENS = 40_000;
+/** Audio kept for retrieve and truncate, newest items first; older items keep their transcript and duration. */
+export const MAX_RETAINED_AUDIO_MS = 2 * 60 * 1000;
+
+/** What the response streams need from their connection. */
+export interface ResponseHost {
+  readonly dialect: Dialect;
+  readonly conversation: Conversation;
+  readonly synthesizer: SpeechSynthesizer;
+  session(): SessionState;
+  emit(event: Json): void;
+  sendError(error: EmulatorProtocolError, clientEventId: string | null): void;
+  emitItemAdded(item: StoredItem, previous: string | null): void;
+  /** Real-time milliseconds scaled by the speech rate. */
+  paced(ms: number): number;
+  /** The next reply a test scripted, if any. */
+  takeScripted(): ScriptedReply | undefined;
+  onResponseStarted(): void;
+  /** A response completed; `audioMs` of speech is now playing on the client. */
+  onResponseCompleted(audioMs: number): void;
+  /** The model produced audio (the voice is locked from now on). */
+  onAssistantAudio(): void;
+}
+
+/** The part of a response being streamed. */
+export interface OpenPart {
+  item: StoredItem;
+  outputIndex: number;
+  kind: 'audio' | 'text' | 'function_call';
+  partOpen: boolean;
+  /** Transcript / text / arguments sent so far. */
+  sent: string;
+  sentSamples: number;
+  audio: Buffer[];
+}
+
+/** A response in flight. */
+export interface ActiveResponse {
+  id: string;
+  overrides: ResponseOverrides;
+  object: Json;
+  output: StoredItem[];
+  open: OpenPart | null;
+  finished: boolean;
+  timer: NodeJS.Timeout | null;
+  wake: (() => void) | null;
+  inputTokens: { text: number; audio: number };
+  outputText: number;
+  outputAudioMs: number;
+}
+
+/**
+ * The responses of one connection: planning (the reply rules), streaming in the recorded event
+ * order with real-time pacing, cancellation, usage and rate limits. At most one response writes
+ * to the default conversation; out-of-band ones (`conversation: "none"`) run beside it.
+ */
+export class ResponseStreams {
+  private readonly responses = new Set<ActiveResponse>();
+  private defaultResponse: ActiveResponse | null = null;
+  private previousInputTokens = 0;
+  private tokensRemaining = RATE_LIMIT_TOKENS;
+
+  constructor(private readonly host: ResponseHost) {}
+
+  /** The active default-conversation response, if any. */
+  get active(): ActiveResponse | null {
+    return this.defaultResponse;
+  }
+
+  /** The active response with this id. */
+  find(id: string): ActiveResponse | undefined {
+    return [...this.responses].find((response) => response.id === id);
+  }
+
+  /** The part being streamed for `item`, when it is still open. */
+  openPartOf(item: StoredItem): OpenPart | undefined {
+    return [...this.responses].find((response) => response.open?.item === item)?.open ?? undefined;
+  }
+
+  /** Stops every response without sending anything (the socket closed). */
+  dispose(): void {
+    for (const response of this.responses) {
+      response.finished = true;
+      if (response.timer) clearTimeout(response.timer);
+    }
+    this.responses.clear();
+    this.defaultResponse = null;
+  }
+
+  /** The error for a second default-conversation response while `response` is active. */
+  activeResponseError(response: ActiveResponse): EmulatorProtocolError {
+    return new EmulatorProtocolError(
+      'conversation_already_has_active_response',
+      `Conversation already has an active response in progress: ${response.id}. Wait until the response is finished before creating a new one.`,
+    );
+  }
+
+  /**
+   * Plans the reply, sends `response.created` and streams the rest in the background (beta sends
+   * `rate_limits.updated` now, GA after `response.done`).
+   */
+  start(overrides: ResponseOverrides): void {
+    this.host.onResponseStarted();
+    const session = this.host.session();
+    const items = overrides.input ?? this.host.conversation.list();
+    const tools = overrides.tools ?? session.tools;
+    const plan = planReply({
+      items,
+      tools,
+      toolChoice: overrides.toolChoice ?? session.tool_choice,
+      scripted: this.host.takeScripted(),
+    });
+    const outputModalities = overrides.outputModalities ?? session.output_modalities;
+    const voice =
+      overrides.voice ??
+      (typeof session.audio.output.voice === 'string' ? session.audio.output.voice : 'alloy');
+    const instructions = overrides.instructions ?? session.instructions;
+    const response: ActiveResponse = {
+      id: createId('resp'),
+      overrides,
+      object: {},
+      output: [],
+      open: null,
+      finished: false,
+      timer: null,
+      wake: null,
+      inputTokens: contextTokens(
+        instructions,
+        tools.length > 0 ? JSON.stringify(tools) : '',
+        items,
+      ),
+      outputText: 0,
+      outputAudioMs: 0,
+    };
+    response.object = {
+      object: 'realtime.response',
+      id: response.id,
+      status: 'in_progress',
+      status_details: null,
+      output: [],
+      conversation_id: overrides.conversation === 'auto' ? this.host.conversation.id : null,
+      output_modalities: outputModalities,
+      max_output_tokens: overrides.maxOutputTokens ?? session.max_output_tokens,
+      audio: { output: { format: session.audio.output.format, voice } },
+      usage: null,
+      metadata: overrides.metadata ?? null,
+    };
+    this.responses.add(response);
+    if (overrides.conversation === 'auto') this.defaultResponse = response;
+    this.host.emit({ type: 'response.created', response: { ...response.object } });
+    if (this.host.dialect === 'beta') this.emitRateLimits(0);
+    void this.runResponse(
+      response,
+      plan,
+      outputModalities.includes('audio') ? 'audio' : 'text',
+      voice,
+    ).catch((error: unknown) => {
+      if (response.finished) return;
+      this.host.sendError(
+        new EmulatorProtocolError(
+          'server_error',
+          `The emulator failed: ${String((error as Error)?.message ?? error)}`,
+          null,
+          'server_error',
+        ),
+        null,
+      );
+      this.finish(response, 'failed', null);
+    });
+  }
+
+  private emitRateLimits(tokensUsed: number): void {
+    this.tokensRemaining = Math.max(0, this.tokensRemaining - tokensUsed);
+    const tokens = {
+      name: 'tokens',
+      limit: RATE_LIMIT_TOKENS,
+      remaining: this.tokensRemaining,
+      reset_seconds: Number(((RATE_LIMIT_TOKENS - this.tokensRemaining) / 6000).toFixed(3)),
+    };
+    this.host.emit({
+      type: 'rate_limits.updated',
+      rate_limits:
+        this.host.dialect === 'beta'
+          ? [{ name: 'requests', limit: 20000, remaining: 19999, reset_seconds: 0.003 }, tokens]
+          : [tokens],
+    });
+  }
+
+  /** Waits `ms` of real time scaled by the speech rate; resolves false when the response ended meanwhile. */
+  private wait(response: ActiveResponse, ms: number): Promise<boolean> {
+    if (response.finished) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      response.wake = () => {
+        response.wake = null;
+        response.timer = null;
+        resolve(!response.finished);
+      };
+      response.timer = setTimeout(response.wake, ms);
+    });
+  }
+
+  private async runResponse(
+    response: ActiveResponse,
+    plan: ReplyPlan,
+    modality: 'audio' | 'text',
+    voice: string,
+  ): Promise<void> {
+    // The model's time to first token: a barge-in in this gap cancels a response with no output,
+    // as the recordings show (response.created → speech_started → response.done, output []).
+    if (!(await this.wait(response, this.host.paced(FIRST_OUTPUT_MS)))) return;
+    const inConversation = response.overrides.conversation === 'auto';
+    const item: StoredItem =
+      plan.kind === 'function_call'
+        ? {
+            id: createId('item'),
+            type: 'function_call',
+            status: 'in_progress',
+            name: plan.name,
+            call_id: createCallId(),
+            arguments: '',
+          }
+        : {
+            id: createId('item'),
+            type: 'message',
+            status: 'in_progress',
+            role: 'assistant',
+            content: [],
+          };
+    const outputIndex = response.output.length;
+    response.output.push(item);
+    const open: OpenPart = {
+      item,
+      outputIndex,
+      kind: plan.kind === 'function_call' ? 'function_call' : modality,
+      partOpen: false,
+      sent: '',
+      sentSamples: 0,
+      audio: [],
+    };
+    response.open = open;
+    this.host.emit({
+      type: 'response.output_item.added',
+      response_id: response.id,
+      output_index: outputIndex,
+      item: itemToWire(item),
+    });
+    if (inConversation) {
+      const previous = this.host.conversation.insert(item);
+      this.host.emitItemAdded(item, previous);
+    }
+    const ids = { response_id: response.id, item_id: item.id, output_index: outputIndex };
+    if (plan.kind === 'function_call') {
+      for (let offset = 0; offset < plan.arguments.length; offset += ARGUMENT_DELTA_CHARS) {
+        if (!(await this.wait(response, this.host.paced(TEXT_DELTA_MS)))) return;
+        const delta = plan.arguments.slice(offset, offset + ARGUMENT_DELTA_CHARS);
+        open.sent += delta;
+        item.arguments = open.sent;
+        this.host.emit({
+          type: 'response.function_call_arguments.delta',
+          ...ids,
+          call_id: item.call_id,
+          delta,
+        });
+      }
+      if (!(await this.wait(response, 0))) return;
+      item.arguments = plan.arguments;
+      this.host.emit({
+        type: 'response.function_call_arguments.done',
+        ...ids,
+        call_id: item.call_id,
+        name: item.name,
+        arguments: plan.arguments,
+      });
+      response.outputText += textTokens(plan.name + plan.arguments);
+      this.closeItem(response, 'completed');
+      this.finish(response, 'completed', null);
+      return;
+    }
+    const partIds = { ...ids, content_index: 0 };
+    open.partOpen = true;
+    this.host.emit({
+      type: 'response.content_part.added',
+      ...partIds,
+      part: modality === 'audio' ? { type: 'audio', transcript: '' } : { type: 'text', text: '' },
+    });
+    const limit = response.object.max_output_tokens;
+    const maxTokens = typeof limit === 'number' ? limit : Infinity;
+    let cut = false;
+    if (modality === 'text') {
+      const words = plan.text.match(/\S+\s*/g) ?? [plan.text];
+      for (const delta of words) {
+        if (textTokens(open.sent + delta) > maxTokens) {
+          cut = true;
+          break;
+        }
+        if (!(await this.wait(response, this.host.paced(TEXT_DELTA_MS)))) return;
+        open.sent += delta;
+        this.host.emit({
+          type: 'response.output_text.delta',
+          ...partIds,
+          delta,
+          ...(this.host.dialect === 'ga' ? { obfuscation: createObfuscation(12) } : {}),
+        });
+      }
+    } else {
+      let clip: SpeechClip = await this.host.synthesizer.synthesize(
+        plan.text,
+        voice,
+        this.host.session().audio.output.speed,
+      );
+      if (response.finished) return;
+      // Audio costs 20 tokens a second: a token limit is a limit on how much can be said.
+      const maxSamples = Math.floor(
+        ((maxTokens - textTokens(plan.text)) * 50 * OUTPUT_SAMPLE_RATE) / 1000,
+      );
+      if (maxSamples < clip.samples.length) {
+        const end = Math.max(0, maxSamples);
+        clip = {
+          ...clip,
+          samples: clip.samples.subarray(0, end),
+          pieces: clip.pieces.filter((piece) => piece.startSample < end || piece.startSample === 0),
+        };
+        cut = true;
+      }
+      await this.streamAudio(response, open, clip, partIds);
+      if (response.finished) return;
+    }
+    if (!(await this.wait(response, 0))) return;
+    this.closeItem(response, cut ? 'incomplete' : 'completed');
+    this.finish(response, cut ? 'incomplete' : 'completed', cut ? 'max_output_tokens' : null);
+  }
+
+  private async streamAudio(
+    response: ActiveResponse,
+    open: OpenPart,
+    clip: SpeechClip,
+    partIds: Json,
+  ): Promise<void> {
+    const chunkSamples = (OUTPUT_SAMPLE_RATE * AUDIO_DELTA_MS) / 1000;
+    const started = performance.now();
+    let nextPiece = 0;
+    const format = this.host.session().audio.output.format;
+    for (let offset = 0; offset < clip.samples.length; offset += chunkSamples) {
+      const end = Math.min(clip.samples.length, offset + chunkSamples);
+      // Transcript deltas lead the audio they describe, as the real server's do.
+      while (nextPiece < clip.pieces.length && clip.pieces[nextPiece]!.startSample < end) {
+        const delta = clip.pieces[nextPiece++]!.text;
+        open.sent += delta;
+        this.host.emit({
+          type: 'response.output_audio_transcript.delta',
+          ...partIds,
+          delta,
+          ...(this.host.dialect === 'ga' ? { obfuscation: createObfuscation(12) } : {}),
+        });
+      }
+      const pcm = Buffer.from(
+        clip.samples.buffer,
+        clip.samples.byteOffset + offset * 2,
+        (end - offset) * 2,
+      );
+      const bytes = encodeOutput(pcm, format.type);
+      open.audio.push(bytes);
+      open.sentSamples = end;
+      response.outputAudioMs = (end / OUTPUT_SAMPLE_RATE) * 1000;
+      this.host.onAssistantAudio();
+      this.host.emit({
+        type: 'response.output_audio.delta',
+        ...partIds,
+        delta: bytes.toString('base64'),
+      });
+      const due = this.host.paced((end / OUTPUT_SAMPLE_RATE) * 1000);
+      if (!(await this.wait(response, Math.max(0, started + due - performance.now())))) return;
+    }
+    while (nextPiece < clip.pieces.length) {
+      const delta = clip.pieces[nextPiece++]!.text;
+      open.sent += delta;
+      this.host.emit({
+        type: 'response.output_audio_transcript.delta',
+        ...partIds,
+        delta,
+        ...(this.host.dialect === 'ga' ? { obfuscation: createObfuscation(12) } : {}),
+      });
+    }
+  }
+
+  /** Emits the closing events of the open part and item (completed, or incomplete on cancel). */
+  private closeItem(response: ActiveResponse, status: 'completed' | 'incomplete'): void {
+    const open = response.open;
+    if (!open) return;
+    response.open = null;
+    const { item } = open;
+    const ids = { response_id: response.id, item_id: item.id, output_index: open.outputIndex };
+    if (open.kind === 'function_call') {
+      item.status = status;
+      this.host.emit({
+        type: 'response.output_item.done',
+        response_id: response.id,
+        output_index: open.outputIndex,
+        item: itemToWire(item),
+      });
+    } else {
+      const partIds = { ...ids, content_index: 0 };
+      if (open.kind === 'audio') {
+        item.content = [{ type: 'output_audio', transcript: open.sent }];
+        item.audio = [Buffer.concat(open.audio)];
+        item.audioFormat = this.host.session().audio.output.format;
+        item.audioMs = (open.sentSamples / OUTPUT_SAMPLE_RATE) * 1000;
+        response.outputText += textTokens(open.sent);
+        if (open.partOpen) {
+          this.host.emit({ type: 'response.output_audio.done', ...partIds });
+          this.host.emit({
+            type: 'response.output_audio_transcript.done',
+            ...partIds,
+            transcript: open.sent,
+          });
+          this.host.emit({
+            type: 'response.content_part.done',
+            ...partIds,
+            part: { type: 'audio', transcript: open.sent },
+          });
+        }
+      } else {
+        item.content = [{ type: 'output_text', text: open.sent }];
+        response.outputText += textTokens(open.sent);
+        if (open.partOpen) {
+          this.host.emit({ type: 'response.output_text.done', ...partIds, text: open.sent });
+          this.host.emit({
+            type: 'response.content_part.done',
+            ...partIds,
+            part: { type: 'text', text: open.sent },
+          });
+        }
+      }
+      item.status = status;
+      this.host.emit({
+        type: 'response.output_item.done',
+        response_id: response.id,
+        output_index: open.outputIndex,
+        item: itemToWire(item),
+      });
+    }
+    if (response.overrides.conversation === 'auto' && this.host.conversation.get(item.id)) {
+      const list = this.host.conversation.list();
+      const index = list.indexOf(item);
+      this.host.emit({
+        type: 'conversation.item.done',
+        previous_item_id: index > 0 ? list[index - 1]!.id : null,
+        item: itemToWire(item),
+      });
+    }
+    this.host.conversation.boundAudio(MAX_RETAINED_AUDIO_MS);
+  }
+
+  private finish(
+    response: ActiveResponse,
+    status: 'completed' | 'cancelled' | 'incomplete' | 'failed',
+    reason: string | null,
+  ): void {
+    if (response.finished) return;
+    response.finished = true;
+    if (response.timer) clearTimeout(response.timer);
+    response.timer = null;
+    this.responses.delete(response);
+    if (this.defaultResponse === response) this.defaultResponse = null;
+    const usage = buildUsage(
+      response.inputTokens,
+      { text: response.outputText, audio: audioTokens(response.outputAudioMs, 'assistant') },
+      this.previousInputTokens,
+    );
+    this.previousInputTokens = usage.input_tokens;
+    this.host.emit({
+      type: 'response.done',
+      response: {
+        ...response.object,
+        status,
+        status_details:
+          status === 'completed'
+            ? null
+            : status === 'failed'
+              ? { type: 'failed', error: null }
+              : { type: status, reason },
+        output: response.output.map((item) => itemToWire(item)),
+        usage,
+      },
+    });
+    if (this.host.dialect === 'ga') this.emitRateLimits(usage.total_tokens);
+    else this.tokensRemaining = Math.max(0, this.tokensRemaining - usage.total_tokens);
+    if (status === 'completed') this.host.onResponseCompleted(response.outputAudioMs);
+  }
+
+  /** Stops a response at once: closes its open item as `incomplete`, then `response.done` (`cancelled`). */
+  cancel(response: ActiveResponse, reason: 'client_cancelled' | 'turn_detected'): void {
+    if (response.finished) return;
+    this.closeItem(response, 'incomplete');
+    this.finish(response, 'cancelled', reason);
+  }
+}

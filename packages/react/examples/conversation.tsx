@@ -1,0 +1,87 @@
+// The README's example, type-checked and linted with the package so it stays runnable.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import {
+  createVoiceSession,
+  createWebSocketTransport,
+  parleyServerCredentials,
+} from '@parley/core';
+import { createAudioPort } from '@parley/audio-worklets';
+import {
+  VoiceSessionProvider,
+  useAudioLevels,
+  useClientTool,
+  useVoiceSession,
+} from '@parley/react';
+
+const colorSchema = {
+  type: 'object',
+  properties: { color: { type: 'string', description: 'A CSS color' } },
+  required: ['color'],
+} as const;
+
+function Conversation() {
+  const { status, turn, items, usage, connect, disconnect, mute, muted } = useVoiceSession();
+  const { input, output } = useAudioLevels();
+  useClientTool(
+    'set_accent_color',
+    colorSchema,
+    ({ color }: { color: string }) => {
+      document.body.style.accentColor = color;
+      return { ok: true };
+    },
+    { description: 'Changes the accent color of the page.' },
+  );
+
+  const live = status === 'connecting' || status === 'connected' || status === 'reconnecting';
+  return (
+    <main>
+      <button onClick={() => void (live ? disconnect() : connect())}>
+        {live ? 'End conversation' : 'Start conversation'}
+      </button>
+      <button aria-pressed={muted} onClick={() => mute(!muted)}>
+        Mute
+      </button>
+      <p role="status">
+        {status} · {turn}
+      </p>
+      <meter aria-label="You" min={0} max={1} value={input.rms} />
+      <meter aria-label="Agent" min={0} max={1} value={output.rms} />
+      <ol role="log" aria-label="Transcript">
+        {items.map((item) =>
+          item.type === 'message' ? (
+            <li key={item.id}>
+              {item.role}: {item.text}
+              {item.interrupted ? ' (interrupted)' : ''}
+            </li>
+          ) : (
+            <li key={item.id}>
+              tool {item.name}({item.arguments}) → {item.output}
+            </li>
+          ),
+        )}
+      </ol>
+      <p>Cost so far: {usage.costUsd === null ? '—' : `$${usage.costUsd.toFixed(4)}`}</p>
+    </main>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <VoiceSessionProvider
+      create={() =>
+        createVoiceSession({
+          // An agent id or slug from the server's `GET /api/agents` (the seeded templates include 'real-estate').
+          credentials: parleyServerCredentials({
+            baseUrl: location.origin,
+            agentId: 'real-estate',
+          }),
+          transport: createWebSocketTransport(),
+          audio: createAudioPort(),
+        })
+      }
+    >
+      <Conversation />
+    </VoiceSessionProvider>
+  </StrictMode>,
+);

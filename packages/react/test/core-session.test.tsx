@@ -1,0 +1,147 @@
+// The binding over core's real VoiceSession (its reducer, its effects, its tool runner), driven
+// through core's fake transport and fake audio port: what the hook tests prove with a scripted
+// session, proven again against the implementation apps actually get.
+import { act, cleanup, render, screen } from '@testing-library/react';
+import { StrictMode } from 'react';
+import type { ReactNode } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { createTestSession, server, settle } from '../../core/src/test-utils/session-kit.js';
+
+// Core's test-utils index also loads recorded fixtures from disk at import, through a file URL
+// that jsdom's `import.meta.url` is not; this suite does not use them.
+vi.mock('../../core/src/test-utils/fixtures.js', () => ({
+  fixtureNames: [],
+  loadFixture: () => null,
+}));
+import {
+  VoiceSessionProvider,
+  useClientTool,
+  useVoiceSelector,
+  useVoiceSession,
+} from '../src/index.js';
+
+afterEach(cleanup);
+
+function Status(): ReactNode {
+  const { status, turn } = useVoiceSession();
+  return (
+    <p>
+      {status} / {turn}
+    </p>
+  );
+}
+
+function Interrupted(): ReactNode {
+  const ids = useVoiceSelector((snapshot) =>
+    snapshot.items
+      .filter((item) => item.type === 'message' && item.interrupted)
+      .map((item) => item.id)
+      .join(','),
+  );
+  return <p>interrupted: {ids || 'none'}</p>;
+}
+
+const citySchema = z.object({ city: z.string() });
+
+function WeatherTool(): null {
+  useClientTool('get_weather', citySchema, ({ city }) => ({ city, temperatureC: 21 }), {
+    description: 'Weather for a city',
+  });
+  return null;
+}
+
+async function flush(): Promise<void> {
+  await act(async () => {
+    await settle();
+  });
+}
+
+for (const strict of [false, true]) {
+  describe(`over core's VoiceSession${strict ? ' (StrictMode)' : ''}`, () => {
+    function mount(ui: ReactNode) {
+      return render(strict ? <StrictMode>{ui}</StrictMode> : ui);
+    }
+
+    it('opens one socket and one microphone with autoConnect, and releases both on unmount', async () => {
+      const kits: ReturnType<typeof createTestSession>[] = [];
+      const create = () => {
+        const kit = createTestSession();
+        vi.spyOn(kit.audio, 'start');
+        vi.spyOn(kit.audio, 'stop');
+        kits.push(kit);
+        return kit.session;
+      };
+      const view = mount(
+        <VoiceSessionProvider autoConnect create={create}>
+          <Status />
+        </VoiceSessionProvider>,
+      );
+      await flush();
+      const used = kits.filter((kit) => kit.transport.connections.length > 0);
+      expect(used).toHaveLength(1);
+      const kit = used[0]!;
+      expect(kit.transport.connections).toHaveLength(1);
+      expect(kit.credentialCalls).toEqual([0]);
+      act(() => kit.transport.receive(server.sessionCreated()));
+      await flush();
+      expect(screen.getByText('connected / listening')).toBeTruthy();
+      expect(kit.audio.start).toHaveBeenCalledTimes(1);
+
+      view.unmount();
+      await flush();
+      expect(kit.transport.connections[0]!.state).toBe('closed');
+      expect(kit.audio.stop).toHaveBeenCalled();
+      expect(kit.audio.started).toBe(false);
+    });
+
+    it('renders a barge-in: the cut item is marked interrupted', async () => {
+      const kit = createTestSession();
+      mount(
+        <VoiceSessionProvider session={kit.session}>
+          <Status />
+          <Interrupted />
+        </VoiceSessionProvider>,
+      );
+      await act(() => kit.connect());
+      const t = kit.transport;
+      act(() => {
+        t.receive(server.speechStarted('item_u1'));
+        t.receive(server.speechStopped('item_u1'));
+        t.receive(server.userItem('item_u1'));
+        t.receive(server.responseCreated('resp_1'));
+        t.receive(server.assistantItem('resp_1', 'item_a1'));
+        t.receive(server.audioPart('resp_1', 'item_a1'));
+        t.receive(server.transcriptDelta('resp_1', 'item_a1', 'Once upon a time there was a fox'));
+        for (let chunk = 0; chunk < 10; chunk++)
+          t.receive(server.audioDelta('resp_1', 'item_a1', 4800));
+      });
+      expect(screen.getByText('connected / agent_speaking')).toBeTruthy();
+      kit.audio.play('item_a1', 12_000);
+      act(() => t.receive(server.speechStarted('item_u2')));
+      await flush();
+      expect(screen.getByText('interrupted: item_a1')).toBeTruthy();
+      expect(t.sentOf('conversation.item.truncate')).toEqual([
+        expect.objectContaining({ item_id: 'item_a1', audio_end_ms: 500 }),
+      ]);
+    });
+
+    it('puts a client tool in the session configuration while the component is mounted', async () => {
+      const kit = createTestSession();
+      const view = mount(
+        <VoiceSessionProvider session={kit.session}>
+          <WeatherTool />
+        </VoiceSessionProvider>,
+      );
+      await act(() => kit.connect());
+      const toolNames = (event: { [key: string]: unknown }) =>
+        ((event.session as { tools?: { name: string }[] } | undefined)?.tools ?? []).map(
+          (tool) => tool.name,
+        );
+      expect(toolNames(kit.transport.sentOf('session.update').at(-1)!)).toEqual(['get_weather']);
+      view.unmount();
+      await flush();
+      expect(toolNames(kit.transport.sentOf('session.update').at(-1)!)).toEqual([]);
+    });
+  });
+}

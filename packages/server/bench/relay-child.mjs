@@ -1,0 +1,47 @@
+// Runs a Parley server (from dist/) in its own process for the benchmark, so that the relay
+// does not share an event loop with the emulator or the load generator.
+// argv: <emulator http url> <api key> <data dir>
+import { createParleyServer, silentLogger } from '../dist/index.js';
+
+const [httpUrl, apiKey, dataDir] = process.argv.slice(2);
+const parley = await createParleyServer({
+  database: { dataDir },
+  upstream: { kind: 'openai', apiKey, baseUrl: `${httpUrl}/v1` },
+  logger: silentLogger,
+  admin: { password: 'bench-admin-password' },
+  limits: {
+    maxSessionsPerClient: 10_000,
+    sessionRequestsPerMinute: 1_000_000,
+    idleTimeoutMs: 600_000,
+  },
+});
+const agent = await parley.store.agents.create(
+  {
+    slug: 'bench',
+    name: 'Bench',
+    description: '',
+    publish: true,
+    config: {
+      instructions: 'Benchmark agent',
+      model: 'gpt-realtime',
+      voice: 'marin',
+      outputModality: 'audio',
+      speed: 1,
+      turnDetection: null,
+      transcriptionModel: null,
+      language: null,
+      tools: [],
+      clientTools: [],
+      notifyEmail: null,
+      allowDirect: false,
+      maxSessionSeconds: 3600,
+      greeting: null,
+    },
+  },
+  null,
+);
+const { url } = await parley.listen({ port: 0, host: '127.0.0.1' });
+process.stdout.write(JSON.stringify({ url, agentId: agent.id }) + '\n');
+process.on('SIGTERM', () => {
+  void parley.close().then(() => process.exit(0));
+});

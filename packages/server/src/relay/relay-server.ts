@@ -1,0 +1,187 @@
+/**
+ * The relay endpoint `/api/realtime`: WebSocket upgrades carrying a ticket (subprotocol
+ * `parley-ticket.<ticket>` or `?ticket=`), per-client concurrency caps, and the registry of live
+ * relay sessions.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { PublishedAgent } from '../storage/agents-store.js';
+import type { Store } from '../storage/store.js';
+import type { Mailer } from '../tools/mailer.js';
+import { agentTools } from '../tools/agent-tools.js';
+import { realtimeSession } from '../session-config.js';
+import type { TicketStore } from '../sessions/tickets.js';
+import type { Upstream } from '../upstream.js';
+import type { Logger } from '../logger.js';
+import { RelaySession, relayCloseCodes } from './relay-session.js';
+import type { RelayCloseReason, RelayLimits } from './relay-session.js';
+
+/** Subprotocol prefix that carries a relay ticket. */
+export const ticketProtocolPrefix = 'parley-ticket.';
+
+/** What the relay endpoint needs. */
+export interface RelayServerOptions {
+  store: Store;
+  mailer: Mailer;
+  upstream: Upstream;
+  tickets: TicketStore;
+  log: Logger;
+  now: () => Date;
+  limits: RelayLimits & { maxSessionsPerClient: number };
+  clientAddress: (request: IncomingMessage) => string;
+}
+
+/** Accepts relay upgrades and tracks live sessions. */
+export class RelayServer {
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: 4 * 1024 * 1024,
+    handleProtocols: (protocols) => {
+      if (protocols.has('realtime')) return 'realtime';
+      for (const protocol of protocols)
+        if (protocol.startsWith(ticketProtocolPrefix)) return protocol;
+      return false;
+    },
+  });
+  private readonly sessions = new Set<RelaySession>();
+  private readonly perClient = new Map<string, number>();
+
+  constructor(private readonly options: RelayServerOptions) {}
+
+  /** Live relay sessions. */
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** Sessions a client has open (for the `POST /api/sessions` cap). */
+  sessionsOf(clientId: string): number {
+    return this.perClient.get(clientId) ?? 0;
+  }
+
+  /** Handles an upgrade for `/api/realtime`; returns false for any other path. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(request.url ?? '/', 'http://relay.invalid');
+    if (url.pathname !== '/api/realtime') return false;
+    const offered = (request.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((value) => value.trim());
+    const fromProtocol = offered.find((protocol) => protocol.startsWith(ticketProtocolPrefix));
+    const ticket =
+      fromProtocol?.slice(ticketProtocolPrefix.length) ?? url.searchParams.get('ticket') ?? '';
+    const clientId = this.options.clientAddress(request);
+    this.wss.handleUpgrade(request, socket, head, (browser) => {
+      void this.accept(browser, ticket, clientId);
+    });
+    return true;
+  }
+
+  private reject(browser: WebSocket, reason: RelayCloseReason, message: string): void {
+    browser.send(
+      JSON.stringify({
+        type: 'error',
+        event_id: 'event_parley_0',
+        error: {
+          type: 'invalid_request_error',
+          code: reason,
+          message,
+          param: null,
+          event_id: null,
+        },
+      }),
+    );
+    browser.close(relayCloseCodes[reason], reason);
+  }
+
+  private async accept(browser: WebSocket, ticket: string, clientId: string): Promise<void> {
+    const early: [WebSocket.RawData, boolean][] = [];
+    const collect = (data: WebSocket.RawData, isBinary: boolean) => {
+      if (early.length < 1000) early.push([data, isBinary]);
+    };
+    browser.on('message', collect);
+    const grant = this.options.tickets.redeem(ticket);
+    if (!grant) {
+      this.reject(
+        browser,
+        'invalid_ticket',
+        'the ticket is missing, expired or already used; request a new session',
+      );
+      return;
+    }
+    const { maxSessionsPerClient } = this.options.limits;
+    if (this.sessionsOf(clientId) >= maxSessionsPerClient) {
+      this.reject(
+        browser,
+        'too_many_sessions',
+        `at most ${maxSessionsPerClient} conversations at once per client`,
+      );
+      return;
+    }
+    this.perClient.set(clientId, this.sessionsOf(clientId) + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const left = this.sessionsOf(clientId) - 1;
+      if (left <= 0) this.perClient.delete(clientId);
+      else this.perClient.set(clientId, left);
+    };
+    let agent: PublishedAgent | undefined;
+    let tools: Awaited<ReturnType<typeof agentTools>>;
+    try {
+      agent =
+        grant.version === undefined
+          ? await this.options.store.agents.published(grant.agentId)
+          : await this.options.store.agents.atVersion(grant.agentId, grant.version);
+      if (!agent) {
+        release();
+        this.reject(browser, 'agent_unavailable', 'the agent is not published');
+        return;
+      }
+      tools = await agentTools(this.options.store, agent.config);
+    } catch (error) {
+      release();
+      this.options.log.error('relay setup failed', { error });
+      this.reject(browser, 'upstream_unavailable', 'the server could not start the conversation');
+      return;
+    }
+    if (browser.readyState !== WebSocket.OPEN) {
+      release();
+      return;
+    }
+    const session: RelaySession = new RelaySession({
+      browser,
+      agent,
+      session: realtimeSession(agent.config, tools.definitions),
+      serverTools: tools.serverTools,
+      clientToolNames: new Set(agent.config.clientTools.map((tool) => tool.name)),
+      clientId,
+      limits: {
+        maxSessionMs: Math.min(
+          this.options.limits.maxSessionMs,
+          agent.config.maxSessionSeconds * 1000,
+        ),
+        idleTimeoutMs: this.options.limits.idleTimeoutMs,
+      },
+      store: this.options.store,
+      mailer: this.options.mailer,
+      upstream: this.options.upstream,
+      log: this.options.log,
+      now: this.options.now,
+      onClose: () => {
+        release();
+        this.sessions.delete(session);
+      },
+    });
+    this.sessions.add(session);
+    browser.off('message', collect);
+    session.start(early);
+  }
+
+  /** Ends every live session (telling each browser) and waits for their writes. */
+  async close(): Promise<void> {
+    await Promise.all([...this.sessions].map((session) => session.shutdown()));
+    this.wss.close();
+  }
+}

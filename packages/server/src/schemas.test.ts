@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  agentConfigSchema,
+  agentCreateSchema,
+  sessionResponseSchema,
+  toolInputSchema,
+} from './schemas.js';
+
+describe('admin API schemas', () => {
+  it('fills an agent config with defaults from just the instructions', () => {
+    const config = agentConfigSchema.parse({ instructions: 'Be brief.' });
+    expect(config).toMatchObject({
+      model: 'gpt-realtime',
+      voice: 'marin',
+      outputModality: 'audio',
+      turnDetection: { type: 'server_vad', silenceDurationMs: 500 },
+      tools: [],
+      allowDirect: false,
+    });
+  });
+
+  it('reports every invalid field of an agent with its path', () => {
+    const result = agentCreateSchema.safeParse({
+      slug: 'Not A Slug',
+      name: '',
+      config: { instructions: '', notifyEmail: 'nope', tools: ['bad name!'] },
+    });
+    expect(result.success).toBe(false);
+    const paths = result.error!.issues.map((issue) => issue.path.join('.'));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'slug',
+        'name',
+        'config.instructions',
+        'config.notifyEmail',
+        'config.tools.0',
+      ]),
+    );
+  });
+
+  it('accepts only http(s) webhook URLs', () => {
+    const base = { name: 'hook', kind: 'webhook' as const };
+    expect(toolInputSchema.safeParse({ ...base, url: 'https://example.com/x' }).success).toBe(true);
+    expect(toolInputSchema.safeParse({ ...base, url: 'file:///etc/passwd' }).success).toBe(false);
+  });
+
+  it('tells relay and direct session answers apart by mode', () => {
+    const relay = sessionResponseSchema.parse({
+      mode: 'relay',
+      url: 'ws://x',
+      ticket: 't',
+      expiresAt: 'e',
+    });
+    expect(relay.mode).toBe('relay');
+    expect(sessionResponseSchema.safeParse({ mode: 'direct', url: 'wss://x' }).success).toBe(false);
+  });
+
+  it('stays browser-safe: the module imports nothing but zod', () => {
+    const source = readFileSync(new URL('./schemas.ts', import.meta.url), 'utf8');
+    const imports = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
+    expect(imports).toEqual(['zod']);
+  });
+});

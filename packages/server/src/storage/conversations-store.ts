@@ -1,0 +1,563 @@
+/** Conversations and what flows through them: items, tool calls, responses, leads, calls. */
+import { randomUUID } from 'node:crypto';
+import type {
+  Analytics,
+  Conversation,
+  ConversationDetail,
+  Lead,
+  ScheduledCall,
+} from '../schemas.js';
+import type { Database } from './database.js';
+import { StoreError } from './errors.js';
+import type { ConversationsTable, LeadsTable, ResponsesTable } from './tables.js';
+
+/** A completed item to store. */
+export interface ItemRecord {
+  itemId: string;
+  type: string;
+  role: string | null;
+  text: string | null;
+  status: string | null;
+}
+
+/** One finished tool call. */
+export interface ToolCallRecord {
+  callId: string;
+  name: string;
+  arguments: string;
+  output: string | null;
+  outcome: 'ok' | 'error' | 'client';
+  durationMs: number | null;
+}
+
+/** Usage and cost of one `response.done`. */
+export interface ResponseRecord {
+  responseId: string;
+  status: string;
+  inputTokens: number;
+  outputTokens: number;
+  inputTextTokens: number;
+  inputAudioTokens: number;
+  cachedTokens: number;
+  outputTextTokens: number;
+  outputAudioTokens: number;
+  costUsd: number;
+  latencyMs: number | null;
+}
+
+/** Nearest-rank percentile of sorted numbers (null when empty). */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? null;
+}
+
+function toConversation(row: ConversationsTable, latencyMsP50: number | null): Conversation {
+  return {
+    id: row.id,
+    agentId: row.agent_id,
+    agentVersion: row.agent_version,
+    mode: row.mode === 'direct' ? 'direct' : 'relay',
+    model: row.model,
+    status: row.status === 'active' || row.status === 'failed' ? row.status : 'completed',
+    endReason: row.end_reason,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    durationMs: row.duration_ms,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    costUsd: row.cost_usd,
+    latencyMsP50,
+    itemCount: row.item_count,
+  };
+}
+
+function toLead(row: LeadsTable): Lead {
+  return {
+    id: row.id,
+    agentId: row.agent_id,
+    conversationId: row.conversation_id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    notes: row.notes,
+    notified: row.notified === 1,
+    notifyError: row.notify_error,
+    createdAt: row.created_at,
+  };
+}
+
+const dayMs = 86_400_000;
+
+/** Data access for conversations and their records. */
+export function createConversationsStore(database: Database, now: () => Date) {
+  const { db } = database;
+  const iso = () => now().toISOString();
+
+  async function latencyMedians(ids: readonly string[]): Promise<Map<string, number | null>> {
+    const medians = new Map<string, number | null>();
+    if (ids.length === 0) return medians;
+    const rows = await db
+      .selectFrom('responses')
+      .select(['conversation_id', 'latency_ms'])
+      .where('conversation_id', 'in', ids)
+      .where('latency_ms', 'is not', null)
+      .execute();
+    const grouped = new Map<string, number[]>();
+    for (const row of rows) {
+      const list = grouped.get(row.conversation_id) ?? [];
+      list.push(row.latency_ms ?? 0);
+      grouped.set(row.conversation_id, list);
+    }
+    for (const [id, values] of grouped)
+      medians.set(
+        id,
+        percentile(
+          values.sort((a, b) => a - b),
+          50,
+        ),
+      );
+    return medians;
+  }
+
+  return {
+    async start(input: {
+      agentId: string;
+      agentVersion: number | null;
+      mode: 'relay' | 'direct';
+      model: string;
+      clientId: string | null;
+    }): Promise<string> {
+      const id = randomUUID();
+      await db
+        .insertInto('conversations')
+        .values({
+          id,
+          agent_id: input.agentId,
+          agent_version: input.agentVersion,
+          mode: input.mode,
+          model: input.model,
+          client_id: input.clientId,
+          status: 'active',
+          end_reason: null,
+          started_at: iso(),
+          ended_at: null,
+          duration_ms: null,
+          input_tokens: 0,
+          output_tokens: 0,
+          cost_usd: 0,
+          item_count: 0,
+        })
+        .execute();
+      return id;
+    },
+
+    /** Stores a completed item; a second record of the same item id replaces the first. */
+    async recordItem(conversationId: string, item: ItemRecord): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const existing = await trx
+          .selectFrom('conversation_items')
+          .select('id')
+          .where('conversation_id', '=', conversationId)
+          .where('item_id', '=', item.itemId)
+          .executeTakeFirst();
+        if (existing) {
+          await trx
+            .updateTable('conversation_items')
+            .set({ type: item.type, role: item.role, text: item.text, status: item.status })
+            .where('id', '=', existing.id)
+            .execute();
+          return;
+        }
+        const count = await trx
+          .selectFrom('conversations')
+          .select('item_count')
+          .where('id', '=', conversationId)
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto('conversation_items')
+          .values({
+            id: randomUUID(),
+            conversation_id: conversationId,
+            item_id: item.itemId,
+            seq: count.item_count + 1,
+            type: item.type,
+            role: item.role,
+            text: item.text,
+            status: item.status,
+            created_at: iso(),
+          })
+          .execute();
+        await trx
+          .updateTable('conversations')
+          .set({ item_count: count.item_count + 1 })
+          .where('id', '=', conversationId)
+          .execute();
+      });
+    },
+
+    /** Fills in a transcript that arrived after its item was stored (user speech). */
+    async setItemText(conversationId: string, itemId: string, text: string): Promise<void> {
+      await db
+        .updateTable('conversation_items')
+        .set({ text })
+        .where('conversation_id', '=', conversationId)
+        .where('item_id', '=', itemId)
+        .execute();
+    },
+
+    async recordToolCall(conversationId: string, call: ToolCallRecord): Promise<void> {
+      await db
+        .insertInto('tool_calls')
+        .values({
+          id: randomUUID(),
+          conversation_id: conversationId,
+          call_id: call.callId,
+          name: call.name,
+          arguments: call.arguments,
+          output: call.output,
+          outcome: call.outcome,
+          duration_ms: call.durationMs,
+          created_at: iso(),
+        })
+        .execute();
+    },
+
+    /** Stores one response's usage and adds it to the conversation's totals. */
+    async recordResponse(conversationId: string, response: ResponseRecord): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const row: ResponsesTable = {
+          id: randomUUID(),
+          conversation_id: conversationId,
+          response_id: response.responseId,
+          status: response.status,
+          input_tokens: response.inputTokens,
+          output_tokens: response.outputTokens,
+          input_text_tokens: response.inputTextTokens,
+          input_audio_tokens: response.inputAudioTokens,
+          cached_tokens: response.cachedTokens,
+          output_text_tokens: response.outputTextTokens,
+          output_audio_tokens: response.outputAudioTokens,
+          cost_usd: response.costUsd,
+          latency_ms: response.latencyMs,
+          created_at: iso(),
+        };
+        await trx.insertInto('responses').values(row).execute();
+        await trx
+          .updateTable('conversations')
+          .set((eb) => ({
+            input_tokens: eb('input_tokens', '+', response.inputTokens),
+            output_tokens: eb('output_tokens', '+', response.outputTokens),
+            cost_usd: eb('cost_usd', '+', response.costUsd),
+          }))
+          .where('id', '=', conversationId)
+          .execute();
+      });
+    },
+
+    async end(
+      conversationId: string,
+      outcome: { status: 'completed' | 'failed'; endReason: string },
+    ): Promise<void> {
+      const row = await db
+        .selectFrom('conversations')
+        .select(['started_at', 'status'])
+        .where('id', '=', conversationId)
+        .executeTakeFirst();
+      if (!row || row.status !== 'active') return;
+      const endedAt = now();
+      await db
+        .updateTable('conversations')
+        .set({
+          status: outcome.status,
+          end_reason: outcome.endReason,
+          ended_at: endedAt.toISOString(),
+          duration_ms: Math.max(0, endedAt.getTime() - Date.parse(row.started_at)),
+        })
+        .where('id', '=', conversationId)
+        .execute();
+    },
+
+    async list(options: {
+      agentId?: string | undefined;
+      limit: number;
+      before?: string | undefined;
+    }): Promise<Conversation[]> {
+      let query = db
+        .selectFrom('conversations')
+        .selectAll()
+        .orderBy('started_at', 'desc')
+        .limit(options.limit);
+      if (options.agentId !== undefined) query = query.where('agent_id', '=', options.agentId);
+      if (options.before !== undefined) query = query.where('started_at', '<', options.before);
+      const rows = await query.execute();
+      const medians = await latencyMedians(rows.map((row) => row.id));
+      return rows.map((row) => toConversation(row, medians.get(row.id) ?? null));
+    },
+
+    async detail(conversationId: string): Promise<ConversationDetail> {
+      const row = await db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('id', '=', conversationId)
+        .executeTakeFirst();
+      if (!row) throw new StoreError('not_found', `conversation ${conversationId} not found`);
+      const [items, toolCalls, responses, medians] = await Promise.all([
+        db
+          .selectFrom('conversation_items')
+          .selectAll()
+          .where('conversation_id', '=', conversationId)
+          .orderBy('seq')
+          .execute(),
+        db
+          .selectFrom('tool_calls')
+          .selectAll()
+          .where('conversation_id', '=', conversationId)
+          .orderBy('created_at')
+          .execute(),
+        db
+          .selectFrom('responses')
+          .selectAll()
+          .where('conversation_id', '=', conversationId)
+          .orderBy('created_at')
+          .execute(),
+        latencyMedians([conversationId]),
+      ]);
+      return {
+        conversation: toConversation(row, medians.get(conversationId) ?? null),
+        items: items.map((item) => ({
+          id: item.id,
+          itemId: item.item_id,
+          type: item.type,
+          role: item.role,
+          text: item.text,
+          status: item.status,
+          createdAt: item.created_at,
+        })),
+        toolCalls: toolCalls.map((call) => ({
+          id: call.id,
+          callId: call.call_id,
+          name: call.name,
+          arguments: call.arguments,
+          output: call.output,
+          outcome: call.outcome === 'error' ? 'error' : call.outcome === 'client' ? 'client' : 'ok',
+          durationMs: call.duration_ms,
+          createdAt: call.created_at,
+        })),
+        responses: responses.map((response) => ({
+          id: response.id,
+          responseId: response.response_id,
+          status: response.status,
+          inputTokens: response.input_tokens,
+          outputTokens: response.output_tokens,
+          inputTextTokens: response.input_text_tokens,
+          inputAudioTokens: response.input_audio_tokens,
+          cachedTokens: response.cached_tokens,
+          outputTextTokens: response.output_text_tokens,
+          outputAudioTokens: response.output_audio_tokens,
+          costUsd: response.cost_usd,
+          latencyMs: response.latency_ms,
+          createdAt: response.created_at,
+        })),
+      };
+    },
+
+    async createLead(input: {
+      agentId: string;
+      conversationId: string | null;
+      name: string;
+      email: string | null;
+      phone: string | null;
+      notes: string;
+    }): Promise<Lead> {
+      const row: LeadsTable = {
+        id: randomUUID(),
+        agent_id: input.agentId,
+        conversation_id: input.conversationId,
+        name: input.name,
+        email: input.email,
+        phone: input.phone,
+        notes: input.notes,
+        notified: 0,
+        notify_error: null,
+        created_at: iso(),
+      };
+      await db.insertInto('leads').values(row).execute();
+      return toLead(row);
+    },
+
+    async markLeadNotified(leadId: string, error: string | null): Promise<void> {
+      await db
+        .updateTable('leads')
+        .set({ notified: error === null ? 1 : 0, notify_error: error })
+        .where('id', '=', leadId)
+        .execute();
+    },
+
+    async listLeads(
+      options: { agentId?: string | undefined; limit?: number } = {},
+    ): Promise<Lead[]> {
+      let query = db
+        .selectFrom('leads')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .limit(options.limit ?? 200);
+      if (options.agentId !== undefined) query = query.where('agent_id', '=', options.agentId);
+      return (await query.execute()).map(toLead);
+    },
+
+    async createScheduledCall(input: {
+      agentId: string;
+      conversationId: string | null;
+      name: string;
+      contact: string;
+      startsAt: string;
+      notes: string;
+    }): Promise<ScheduledCall> {
+      const call: ScheduledCall = { id: randomUUID(), ...input, createdAt: iso() };
+      await db
+        .insertInto('scheduled_calls')
+        .values({
+          id: call.id,
+          agent_id: call.agentId,
+          conversation_id: call.conversationId,
+          name: call.name,
+          contact: call.contact,
+          starts_at: call.startsAt,
+          notes: call.notes,
+          created_at: call.createdAt,
+        })
+        .execute();
+      return call;
+    },
+
+    async listScheduledCalls(
+      options: { agentId?: string | undefined } = {},
+    ): Promise<ScheduledCall[]> {
+      let query = db.selectFrom('scheduled_calls').selectAll().orderBy('starts_at').limit(500);
+      if (options.agentId !== undefined) query = query.where('agent_id', '=', options.agentId);
+      return (await query.execute()).map((row) => ({
+        id: row.id,
+        agentId: row.agent_id,
+        conversationId: row.conversation_id,
+        name: row.name,
+        contact: row.contact,
+        startsAt: row.starts_at,
+        notes: row.notes,
+        createdAt: row.created_at,
+      }));
+    },
+
+    /** Aggregates over conversations started between `from` and `to` (inclusive UTC days). */
+    async analytics(options: {
+      agentId?: string | undefined;
+      from?: string | undefined;
+      to?: string | undefined;
+    }): Promise<Analytics> {
+      const to = options.to ?? iso().slice(0, 10);
+      const from = options.from ?? new Date(Date.parse(to) - 29 * dayMs).toISOString().slice(0, 10);
+      const end = new Date(Date.parse(to) + dayMs).toISOString();
+      const base = () => {
+        let query = db
+          .selectFrom('conversations')
+          .where('started_at', '>=', from)
+          .where('started_at', '<', end);
+        if (options.agentId !== undefined) query = query.where('agent_id', '=', options.agentId);
+        return query;
+      };
+      const [perDay, totals, finished, withLeads, latencies] = await Promise.all([
+        base()
+          .select((eb) => [
+            eb.fn<string>('substr', ['started_at', eb.val(1), eb.val(10)]).as('day'),
+            eb.fn.countAll<number>().as('count'),
+            eb.fn.sum<number>('cost_usd').as('cost'),
+          ])
+          .groupBy('day')
+          .orderBy('day')
+          .execute(),
+        base()
+          .select((eb) => [
+            eb.fn.countAll<number>().as('count'),
+            eb.fn.sum<number>('cost_usd').as('cost'),
+            eb.fn.avg<number>('duration_ms').as('duration'),
+          ])
+          .executeTakeFirstOrThrow(),
+        base()
+          .select((eb) => [
+            eb.fn.countAll<number>().as('count'),
+            eb.fn
+              .sum<number>(eb.case().when('status', '=', 'completed').then(1).else(0).end())
+              .as('completed'),
+          ])
+          .where('status', '!=', 'active')
+          .executeTakeFirstOrThrow(),
+        base()
+          .select((eb) => eb.fn.count<number>('id').distinct().as('count'))
+          .where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('leads')
+                .select('leads.id')
+                .whereRef('leads.conversation_id', '=', 'conversations.id'),
+            ),
+          )
+          .executeTakeFirstOrThrow(),
+        db
+          .selectFrom('responses')
+          .innerJoin('conversations', 'conversations.id', 'responses.conversation_id')
+          .select((eb) => [
+            'responses.latency_ms',
+            eb.fn<string>('substr', ['conversations.started_at', eb.val(1), eb.val(10)]).as('day'),
+          ])
+          .where('conversations.started_at', '>=', from)
+          .where('conversations.started_at', '<', end)
+          .where('responses.latency_ms', 'is not', null)
+          .$if(options.agentId !== undefined, (query) =>
+            query.where('conversations.agent_id', '=', options.agentId ?? ''),
+          )
+          .execute(),
+      ]);
+      const count = Number(totals.count);
+      const totalCost = Number(totals.cost ?? 0);
+      const finishedCount = Number(finished.count);
+      const sorted = latencies.map((row) => Number(row.latency_ms)).sort((a, b) => a - b);
+      const latenciesByDay = new Map<string, number[]>();
+      for (const row of latencies) {
+        const values = latenciesByDay.get(row.day) ?? [];
+        values.push(Number(row.latency_ms));
+        latenciesByDay.set(row.day, values);
+      }
+      const daily = perDay.map((row) => {
+        const values = (latenciesByDay.get(row.day) ?? []).sort((a, b) => a - b);
+        return {
+          day: row.day,
+          conversations: Number(row.count),
+          latencyMsP50: percentile(values, 50),
+          latencyMsP95: percentile(values, 95),
+          costUsd: Number(row.cost ?? 0),
+        };
+      });
+      return {
+        from,
+        to,
+        conversations: count,
+        conversationsPerDay: perDay.map((row) => ({ day: row.day, count: Number(row.count) })),
+        averageDurationMs:
+          totals.duration === null || totals.duration === undefined
+            ? null
+            : Math.round(Number(totals.duration)),
+        completionRate:
+          finishedCount === 0 ? null : Number(finished.completed ?? 0) / finishedCount,
+        leadCaptureRate: count === 0 ? null : Number(withLeads.count) / count,
+        latencyMsP50: percentile(sorted, 50),
+        latencyMsP95: percentile(sorted, 95),
+        costPerConversationUsd: count === 0 ? null : totalCost / count,
+        totalCostUsd: totalCost,
+        daily,
+      };
+    },
+  };
+}
+
+/** See {@link createConversationsStore}. */
+export type ConversationsStore = ReturnType<typeof createConversationsStore>;

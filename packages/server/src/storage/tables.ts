@@ -1,0 +1,191 @@
+/**
+ * Row types of every table, as Kysely sees them. Timestamps are ISO-8601 UTC strings (they sort
+ * and slice by day the same way on SQLite and PostgreSQL); JSON is stored as text; booleans as
+ * 0/1 integers. One shape for both backends keeps the data layer free of dialect branches except
+ * for full-text search.
+ */
+import type { Generated } from 'kysely';
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface AdminUsersTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface AdminSessionsTable {
+  /** SHA-256 of the cookie token: a leaked database does not leak live sessions. */
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AgentsTable {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  published_version: number | null;
+  latest_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AgentVersionsTable {
+  id: string;
+  agent_id: string;
+  version: number;
+  config: string;
+  note: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface AgentPublicationsTable {
+  id: string;
+  agent_id: string;
+  version: number;
+  /** Order of publication within the agent (timestamps can tie). */
+  seq: number;
+  published_at: string;
+}
+
+export interface ToolsTable {
+  id: string;
+  name: string;
+  description: string;
+  parameters: string;
+  kind: string;
+  url: string;
+  secret: string | null;
+  timeout_ms: number;
+  max_response_bytes: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DocumentsTable {
+  id: string;
+  agent_id: string | null;
+  title: string;
+  content: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConversationsTable {
+  id: string;
+  agent_id: string;
+  agent_version: number | null;
+  mode: string;
+  model: string;
+  client_id: string | null;
+  status: string;
+  end_reason: string | null;
+  started_at: string;
+  ended_at: string | null;
+  duration_ms: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  item_count: number;
+}
+
+export interface ConversationItemsTable {
+  id: string;
+  conversation_id: string;
+  item_id: string;
+  seq: number;
+  type: string;
+  role: string | null;
+  text: string | null;
+  status: string | null;
+  created_at: string;
+}
+
+export interface ToolCallsTable {
+  id: string;
+  conversation_id: string;
+  call_id: string;
+  name: string;
+  arguments: string;
+  output: string | null;
+  outcome: string;
+  duration_ms: number | null;
+  created_at: string;
+}
+
+export interface ResponsesTable {
+  id: string;
+  conversation_id: string;
+  response_id: string;
+  status: string;
+  input_tokens: number;
+  output_tokens: number;
+  input_text_tokens: number;
+  input_audio_tokens: number;
+  cached_tokens: number;
+  output_text_tokens: number;
+  output_audio_tokens: number;
+  cost_usd: number;
+  latency_ms: number | null;
+  created_at: string;
+}
+
+export interface LeadsTable {
+  id: string;
+  agent_id: string;
+  conversation_id: string | null;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  notes: string;
+  notified: number;
+  notify_error: string | null;
+  created_at: string;
+}
+
+export interface ScheduledCallsTable {
+  id: string;
+  agent_id: string;
+  conversation_id: string | null;
+  name: string;
+  contact: string;
+  starts_at: string;
+  notes: string;
+  created_at: string;
+}
+
+/** SQLite only: the FTS5 index over documents, kept in step by the data layer. */
+export interface DocumentsFtsTable {
+  rowid: Generated<number>;
+  document_id: string;
+  title: string;
+  content: string;
+}
+
+/** Every table of the Parley database. */
+export interface Tables {
+  settings: SettingsTable;
+  admin_users: AdminUsersTable;
+  admin_sessions: AdminSessionsTable;
+  agents: AgentsTable;
+  agent_versions: AgentVersionsTable;
+  agent_publications: AgentPublicationsTable;
+  tools: ToolsTable;
+  documents: DocumentsTable;
+  documents_fts: DocumentsFtsTable;
+  conversations: ConversationsTable;
+  conversation_items: ConversationItemsTable;
+  tool_calls: ToolCallsTable;
+  responses: ResponsesTable;
+  leads: LeadsTable;
+  scheduled_calls: ScheduledCallsTable;
+}

@@ -1,0 +1,68 @@
+/** Email over SMTP with nodemailer (lead notifications). */
+import type { Transporter } from 'nodemailer';
+
+/** One message to send. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  replyTo?: string | undefined;
+}
+
+/** Sends email; `configured` is false when no SMTP server was given. */
+export interface Mailer {
+  readonly configured: boolean;
+  send(message: MailMessage): Promise<void>;
+  close(): void;
+}
+
+/** Options of {@link createMailer}. */
+export interface MailerOptions {
+  /** `smtp://user:pass@host:port` or `smtps://…`. Without it mail is not sent (and says so). */
+  smtpUrl?: string | undefined;
+  /** Sender address. Default `Parley <parley@localhost>`. */
+  from?: string | undefined;
+  /** Allow self-signed certificates (local test servers). */
+  allowInsecureTls?: boolean;
+}
+
+/**
+ * Creates a mailer.
+ *
+ * @example
+ * ```ts
+ * const mailer = createMailer({ smtpUrl: process.env.SMTP_URL });
+ * await mailer.send({ to: 'sales@example.com', subject: 'New lead', text: '…' });
+ * ```
+ */
+export function createMailer(options: MailerOptions = {}): Mailer {
+  const from = options.from ?? 'Parley <parley@localhost>';
+  if (!options.smtpUrl) {
+    return {
+      configured: false,
+      send: () => Promise.reject(new Error('no SMTP server is configured (set SMTP_URL)')),
+      close: () => undefined,
+    };
+  }
+  const smtpUrl = options.smtpUrl;
+  // nodemailer loads on the first email, keeping server start fast.
+  let transport: Promise<Transporter> | undefined;
+  const connect = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport(smtpUrl, {
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 20_000,
+        ...(options.allowInsecureTls ? { tls: { rejectUnauthorized: false } } : {}),
+      }),
+    ));
+  return {
+    configured: true,
+    async send(message) {
+      await (await connect()).sendMail({ from, ...message });
+    },
+    close: () => {
+      void transport?.then((opened) => opened.close());
+    },
+  };
+}

@@ -1,0 +1,344 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { agentConfigSchema } from '../schemas.js';
+import { silentLogger } from '../logger.js';
+import { testBackends } from '../test-utils/databases.js';
+import { createStore } from '../storage/store.js';
+import type { Store } from '../storage/store.js';
+import { analyzePropertyDeal, builtinTools } from './builtin-tools.js';
+import { createMailer } from './mailer.js';
+import type { Mailer } from './mailer.js';
+import { runTool } from './tool-runner.js';
+import type { ServerTool, ToolContext } from './types.js';
+import { signWebhook, webhookTool } from './webhook-tool.js';
+
+interface Received {
+  from: string;
+  to: string[];
+  body: string;
+}
+
+function startSmtp(): Promise<{ server: SMTPServer; port: number; messages: Received[] }> {
+  const messages: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        messages.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+        callback();
+      });
+    },
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = (server as unknown as { server: Server }).server.address() as AddressInfo;
+      resolve({ server, port: address.port, messages });
+    });
+  });
+}
+
+const tool = (name: string) => builtinTools.get(name)!;
+
+describe('analyze_property_deal', () => {
+  it('computes cap rate, cash-on-cash return and monthly cash flow', () => {
+    const deal = analyzePropertyDeal({
+      purchasePrice: 300_000,
+      monthlyRent: 2_500,
+      downPaymentPercent: 25,
+      interestRatePercent: 6,
+      loanTermYears: 30,
+      vacancyRatePercent: 5,
+      monthlyOperatingExpenses: 600,
+      closingCosts: 9_000,
+    });
+    // Loan 225,000 at 6 % over 30 years: 1,348.99 a month.
+    expect(deal.monthlyMortgagePayment).toBeCloseTo(1348.99, 1);
+    // NOI = 2,500 × 12 × 0.95 − 600 × 12 = 21,300; cap rate 7.1 %.
+    expect(deal.netOperatingIncomeAnnual).toBe(21_300);
+    expect(deal.capRatePercent).toBe(7.1);
+    // Cash flow = 21,300 − 12 × 1,348.99 = 5,112.10 a year; invested 75,000 + 9,000.
+    expect(deal.monthlyCashFlow).toBeCloseTo(426.01, 1);
+    expect(deal.cashOnCashReturnPercent).toBeCloseTo(6.09, 1);
+  });
+
+  it('handles an all-cash purchase and a zero interest rate', () => {
+    expect(
+      analyzePropertyDeal({ purchasePrice: 100_000, monthlyRent: 1_000, downPaymentPercent: 100 })
+        .monthlyMortgagePayment,
+    ).toBe(0);
+    expect(
+      analyzePropertyDeal({
+        purchasePrice: 120_000,
+        monthlyRent: 1_000,
+        interestRatePercent: 0,
+        loanTermYears: 10,
+        downPaymentPercent: 0,
+      }).monthlyMortgagePayment,
+    ).toBe(1000);
+  });
+});
+
+describe('tool runner', () => {
+  const context = { log: () => undefined, callId: 'call_1' } as unknown as ToolContext;
+  const slow: ServerTool<{ ms: number }> = {
+    name: 'slow',
+    description: '',
+    parameters: {},
+    args: z.object({ ms: z.number() }),
+    timeoutMs: 50,
+    execute: ({ ms }) => new Promise((resolve) => setTimeout(() => resolve({ done: true }), ms)),
+  };
+
+  it('returns a structured error for malformed JSON and for invalid arguments', async () => {
+    const malformed = await runTool(slow, '{nope', context);
+    expect(malformed.outcome).toBe('error');
+    expect(JSON.parse(malformed.output).error.code).toBe('invalid_arguments');
+    const invalid = await runTool(slow, '{"ms":"soon"}', context);
+    expect(JSON.parse(invalid.output).error.issues[0].path).toBe('ms');
+  });
+
+  it('times a tool out', async () => {
+    vi.useFakeTimers();
+    try {
+      const pending = runTool(slow, '{"ms":1000}', context);
+      await vi.advanceTimersByTimeAsync(60);
+      const result = await pending;
+      expect(JSON.parse(result.output).error.code).toBe('timeout');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('logs every call with its duration and outcome', async () => {
+    const lines: unknown[] = [];
+    const result = await runTool(slow, '{"ms":0}', {
+      ...context,
+      log: (_m, fields) => lines.push(fields),
+    });
+    expect(result.outcome).toBe('ok');
+    expect(lines[0]).toMatchObject({ tool: 'slow', outcome: 'ok', durationMs: expect.any(Number) });
+  });
+});
+
+describe.each(testBackends())('built-in and webhook tools on $name', (backend) => {
+  let store: Store;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let mailer: Mailer;
+  let hook: Server;
+  let hookUrl: string;
+  const hookRequests: { headers: Record<string, unknown>; body: string }[] = [];
+  let agentId = '';
+  let ended: string | null = null;
+  const now = new Date('2026-04-01T12:00:00Z');
+
+  const context = (overrides: Partial<ToolContext> = {}): ToolContext => ({
+    store,
+    mailer,
+    agent: {
+      id: agentId,
+      name: 'Cap',
+      config: agentConfigSchema.parse({ instructions: 'x', notifyEmail: 'sales@example.com' }),
+    },
+    conversationId: null,
+    callId: 'call_test',
+    now: () => now,
+    requestEnd: (reason) => {
+      ended = reason;
+    },
+    log: silentLogger.info,
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    store = createStore(await backend.open());
+    const agent = await store.agents.create(
+      {
+        slug: 'cap',
+        name: 'Cap',
+        description: '',
+        config: agentConfigSchema.parse({ instructions: 'x' }),
+        publish: true,
+      },
+      null,
+    );
+    agentId = agent.id;
+    smtp = await startSmtp();
+    mailer = createMailer({
+      smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
+      from: 'Parley <parley@example.com>',
+    });
+    hook = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        hookRequests.push({ headers: request.headers, body });
+        if (request.url === '/slow') {
+          setTimeout(() => response.end('{}'), 2000);
+        } else if (request.url === '/huge') {
+          response.end(JSON.stringify({ blob: 'x'.repeat(10_000) }));
+        } else if (request.url === '/fail') {
+          response.writeHead(500).end('boom');
+        } else {
+          response.setHeader('content-type', 'application/json');
+          response.end(JSON.stringify({ status: 'shipped', echo: JSON.parse(body).arguments }));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    mailer?.close();
+    await new Promise<void>((resolve) => (smtp ? smtp.server.close(() => resolve()) : resolve()));
+    hook?.closeAllConnections();
+    await new Promise<void>((resolve) => (hook ? hook.close(() => resolve()) : resolve()));
+    await store?.close();
+    await backend.cleanup();
+  });
+
+  it('capture_lead stores the lead and emails the notify address over SMTP', async () => {
+    const result = await runTool(
+      tool('capture_lead'),
+      JSON.stringify({ name: 'Ada Lovelace', email: 'ada@example.com', notes: 'Wants a duplex' }),
+      context(),
+    );
+    expect(result.outcome).toBe('ok');
+    expect(JSON.parse(result.output)).toMatchObject({ saved: true, teamNotified: true });
+    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.messages[0]!.to).toEqual(['sales@example.com']);
+    expect(smtp.messages[0]!.body).toContain('Ada Lovelace');
+    expect(smtp.messages[0]!.body).toContain('Wants a duplex');
+    const leads = await store.conversations.listLeads({ agentId });
+    expect(leads[0]).toMatchObject({ name: 'Ada Lovelace', notified: true, notifyError: null });
+  });
+
+  it('capture_lead requires an email or a phone and records a failed email', async () => {
+    const invalid = await runTool(
+      tool('capture_lead'),
+      JSON.stringify({ name: 'No Contact' }),
+      context(),
+    );
+    expect(JSON.parse(invalid.output).error.code).toBe('invalid_arguments');
+    const broken = createMailer({ smtpUrl: 'smtp://127.0.0.1:9' });
+    const result = await runTool(
+      tool('capture_lead'),
+      JSON.stringify({ name: 'Bob', phone: '+1 555 010 0199' }),
+      context({ mailer: broken }),
+    );
+    expect(JSON.parse(result.output)).toMatchObject({ saved: true, teamNotified: false });
+    const bob = (await store.conversations.listLeads({ agentId })).find(
+      (lead) => lead.name === 'Bob',
+    );
+    expect(bob?.notifyError).toBeTruthy();
+  });
+
+  it('search_knowledge_base finds the agent documents', async () => {
+    await store.knowledge.createDocument({
+      agentId,
+      title: 'Fees',
+      content: 'Our buyer commission is paid by the seller.',
+    });
+    const result = await runTool(
+      tool('search_knowledge_base'),
+      '{"query":"who pays the commission"}',
+      context(),
+    );
+    expect(JSON.parse(result.output).results[0].title).toBe('Fees');
+    const none = await runTool(tool('search_knowledge_base'), '{"query":"zebra"}', context());
+    expect(JSON.parse(none.output).results).toEqual([]);
+  });
+
+  it('schedule_call stores a future slot and rejects past or malformed times', async () => {
+    const ok = await runTool(
+      tool('schedule_call'),
+      JSON.stringify({
+        name: 'Ada',
+        contact: 'ada@example.com',
+        startsAt: '2026-04-02T15:30:00-04:00',
+      }),
+      context(),
+    );
+    expect(JSON.parse(ok.output)).toMatchObject({
+      scheduled: true,
+      startsAt: '2026-04-02T19:30:00.000Z',
+    });
+    const past = await runTool(
+      tool('schedule_call'),
+      JSON.stringify({ name: 'Ada', contact: 'ada@example.com', startsAt: '2026-03-31T09:00:00Z' }),
+      context(),
+    );
+    expect(JSON.parse(past.output).error.code).toBe('past_time');
+    const malformed = await runTool(
+      tool('schedule_call'),
+      JSON.stringify({ name: 'Ada', contact: 'ada@example.com', startsAt: 'next tuesday' }),
+      context(),
+    );
+    expect(JSON.parse(malformed.output).error.code).toBe('invalid_arguments');
+    expect(await store.conversations.listScheduledCalls({ agentId })).toHaveLength(1);
+  });
+
+  it('end_conversation asks the relay to close', async () => {
+    await runTool(tool('end_conversation'), '{"reason":"visitor said bye"}', context());
+    expect(ended).toBe('visitor said bye');
+  });
+
+  const record = (path: string, overrides: Record<string, unknown> = {}) => ({
+    id: 't1',
+    name: 'order_status',
+    description: '',
+    parameters: {
+      type: 'object',
+      properties: { orderId: { type: 'string' } },
+      required: ['orderId'],
+    },
+    kind: 'webhook' as const,
+    url: `${hookUrl}${path}`,
+    hasSecret: true,
+    secret: 'webhook-secret-0123456789',
+    timeoutMs: 300,
+    maxResponseBytes: 1024,
+    createdAt: '',
+    updatedAt: '',
+    ...overrides,
+  });
+
+  it('webhook tools POST signed JSON and return the answer', async () => {
+    const result = await runTool(webhookTool(record('/orders')), '{"orderId":"A-1"}', context());
+    expect(JSON.parse(result.output)).toEqual({ status: 'shipped', echo: { orderId: 'A-1' } });
+    const request = hookRequests.at(-1)!;
+    const timestamp = request.headers['x-parley-timestamp'] as string;
+    expect(request.headers['x-parley-signature']).toBe(
+      signWebhook('webhook-secret-0123456789', timestamp, request.body),
+    );
+  });
+
+  it('webhook tools validate arguments against their JSON schema', async () => {
+    const count = hookRequests.length;
+    const result = await runTool(webhookTool(record('/orders')), '{"order":1}', context());
+    expect(JSON.parse(result.output).error.code).toBe('invalid_arguments');
+    expect(hookRequests.length).toBe(count);
+  });
+
+  it('webhook tools time out, cap the response size and report HTTP errors', async () => {
+    const slow = await runTool(webhookTool(record('/slow')), '{"orderId":"A"}', context());
+    expect(JSON.parse(slow.output).error.code).toBe('timeout');
+    const huge = await runTool(webhookTool(record('/huge')), '{"orderId":"A"}', context());
+    expect(JSON.parse(huge.output).error.code).toBe('response_too_large');
+    const failed = await runTool(webhookTool(record('/fail')), '{"orderId":"A"}', context());
+    expect(JSON.parse(failed.output).error.code).toBe('http_error');
+  });
+});

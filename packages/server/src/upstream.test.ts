@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { agentConfigSchema } from './schemas.js';
+import { costOf, pricesFor } from './pricing.js';
+import { realtimeSession } from './session-config.js';
+import { createUpstream, upstreamFromEnv } from './upstream.js';
+
+describe('upstream selection', () => {
+  it('prefers OpenAI when a key is set, then Azure, else the emulator', () => {
+    expect(
+      upstreamFromEnv({ OPENAI_API_KEY: 'sk-1', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }),
+    ).toEqual({
+      kind: 'openai',
+      apiKey: 'sk-1',
+      baseUrl: 'http://127.0.0.1:9/v1',
+    });
+    const azure = {
+      AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com',
+      AZURE_OPENAI_API_KEY: 'k',
+      AZURE_OPENAI_DEPLOYMENT: 'rt',
+    };
+    expect(upstreamFromEnv(azure).kind).toBe('azure');
+    expect(upstreamFromEnv({ AZURE_OPENAI_ENDPOINT: 'https://r.openai.azure.com' }).kind).toBe(
+      'emulator',
+    );
+    expect(upstreamFromEnv({}).kind).toBe('emulator');
+  });
+
+  it('builds GA WebSocket URLs and keeps the key in headers only', async () => {
+    const openai = await createUpstream({
+      kind: 'openai',
+      apiKey: 'sk-secret',
+      baseUrl: 'https://gateway.example/v1/',
+    });
+    expect(openai.realtimeUrl('gpt-realtime')).toBe(
+      'wss://gateway.example/v1/realtime?model=gpt-realtime',
+    );
+    expect(openai.headers()).toEqual({ authorization: 'Bearer sk-secret' });
+    expect(openai.description).not.toContain('sk-secret');
+    const azure = await createUpstream({
+      kind: 'azure',
+      endpoint: 'https://res.openai.azure.com/',
+      apiKey: 'az',
+      deployment: 'my-rt',
+    });
+    expect(azure.realtimeUrl('ignored')).toBe(
+      'wss://res.openai.azure.com/openai/v1/realtime?model=my-rt',
+    );
+    expect(azure.headers()).toEqual({ 'api-key': 'az' });
+    expect(azure.createClientSecret).toBeUndefined();
+    const emulator = await createUpstream({
+      kind: 'emulator',
+      url: 'ws://127.0.0.1:7000/v1/realtime',
+    });
+    expect(emulator.realtimeUrl('gpt-realtime')).toBe(
+      'ws://127.0.0.1:7000/v1/realtime?model=gpt-realtime',
+    );
+  });
+});
+
+describe('session config from an agent', () => {
+  it('maps the agent config to the GA session shape', () => {
+    const config = agentConfigSchema.parse({
+      instructions: 'Be brief.',
+      voice: 'cedar',
+      language: 'fr',
+      turnDetection: {
+        type: 'server_vad',
+        threshold: 0.6,
+        silenceDurationMs: 700,
+        idleTimeoutMs: 8000,
+      },
+    });
+    const session = realtimeSession(config, [
+      { type: 'function', name: 'f', description: '', parameters: {} },
+    ]);
+    expect(session).toMatchObject({
+      type: 'realtime',
+      instructions: 'Be brief.',
+      output_modalities: ['audio'],
+      audio: {
+        input: {
+          format: { type: 'audio/pcm', rate: 24000 },
+          transcription: { model: 'gpt-4o-mini-transcribe', language: 'fr' },
+          turn_detection: {
+            type: 'server_vad',
+            threshold: 0.6,
+            silence_duration_ms: 700,
+            idle_timeout_ms: 8000,
+            create_response: true,
+            interrupt_response: true,
+          },
+        },
+        output: { voice: 'cedar', speed: 1 },
+      },
+      tools: [{ name: 'f' }],
+    });
+    expect(session.model).toBeUndefined();
+    expect(
+      realtimeSession({ ...config, turnDetection: null }, [], { includeModel: true }),
+    ).toMatchObject({
+      model: 'gpt-realtime',
+      audio: { input: { turn_detection: null } },
+    });
+  });
+});
+
+describe('pricing', () => {
+  it('charges cached input at the cached price and picks the model by longest prefix', () => {
+    expect(pricesFor('gpt-realtime-mini-2025-10-06').textIn).toBe(0.6);
+    expect(pricesFor('gpt-realtime-2025-08-28').audioOut).toBe(64);
+    const cost = costOf('gpt-realtime', {
+      input_tokens: 1_000_000,
+      output_tokens: 1_000_000,
+      input_token_details: {
+        text_tokens: 500_000,
+        audio_tokens: 500_000,
+        cached_tokens: 100_000,
+        cached_tokens_details: { text_tokens: 0, audio_tokens: 100_000 },
+      },
+      output_token_details: { text_tokens: 0, audio_tokens: 1_000_000 },
+    });
+    // 0.5M text × $4 + 0.4M audio × $32 + 0.1M cached audio × $0.4 + 1M audio out × $64
+    expect(cost).toBeCloseTo(2 + 12.8 + 0.04 + 64, 6);
+  });
+});

@@ -1,0 +1,118 @@
+// The contract with @parley/core end to end: a real VoiceSession (text only, Node WebSocket
+// transport, parleyServerCredentials) talking through the relay to the emulator.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createVoiceSession,
+  createWebSocketTransport,
+  parleyServerCredentials,
+} from '@parley/core';
+import type { VoiceSession, VoiceSessionSnapshot } from '@parley/core';
+import { startEmulator } from '@parley/emulator';
+import { agentConfigSchema } from '../src/schemas.js';
+import { createParleyServer } from '../src/server.js';
+import type { ParleyServer } from '../src/server.js';
+import { silentLogger } from '../src/logger.js';
+import { testBackends } from '../src/test-utils/databases.js';
+import { createStore } from '../src/storage/store.js';
+
+const apiKey = 'fake-key-core-contract-key-31415926';
+const [sqlite] = testBackends();
+
+function until(
+  session: VoiceSession,
+  predicate: (snapshot: VoiceSessionSnapshot) => boolean,
+  timeoutMs = 8000,
+) {
+  return new Promise<VoiceSessionSnapshot>((resolve, reject) => {
+    if (predicate(session.getSnapshot())) return resolve(session.getSnapshot());
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`timed out in status ${session.getSnapshot().status}`));
+    }, timeoutMs);
+    const unsubscribe = session.subscribe(() => {
+      const snapshot = session.getSnapshot();
+      if (predicate(snapshot)) {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(snapshot);
+      }
+    });
+  });
+}
+
+const assistantTexts = (snapshot: VoiceSessionSnapshot) =>
+  snapshot.items.flatMap((item) =>
+    item.type === 'message' && item.role === 'assistant' && !item.streaming ? [item.text] : [],
+  );
+
+describe('a @parley/core VoiceSession through the relay', () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  let parley: ParleyServer;
+  let base: string;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      port: 0,
+      host: '127.0.0.1',
+      speechRate: Infinity,
+      requireKey: apiKey,
+    });
+    const store = createStore(await sqlite!.open());
+    await store.agents.create(
+      {
+        slug: 'helper',
+        name: 'Helper',
+        description: '',
+        publish: true,
+        config: agentConfigSchema.parse({
+          instructions: 'Help.',
+          outputModality: 'text',
+          transcriptionModel: null,
+          tools: ['search_knowledge_base'],
+        }),
+      },
+      null,
+    );
+    parley = await createParleyServer({
+      store,
+      seedTemplates: false,
+      upstream: { kind: 'openai', apiKey, baseUrl: `${emulator.httpUrl}/v1` },
+      logger: silentLogger,
+      admin: { password: 'admin-password-123' },
+    });
+    base = (await parley.listen({ port: 0, host: '127.0.0.1' })).url;
+  });
+
+  afterAll(async () => {
+    await parley?.close();
+    await parley?.store.close();
+    await emulator?.close();
+    await sqlite!.cleanup();
+  });
+
+  it('connects with a ticket, converses by text, and sees the server run a tool', async () => {
+    const session = createVoiceSession({
+      credentials: parleyServerCredentials({ baseUrl: base, agentId: 'helper' }),
+      transport: createWebSocketTransport(),
+    });
+    try {
+      await session.connect();
+      await until(session, (snapshot) => snapshot.status === 'connected');
+      session.sendText('hello there');
+      await until(session, (snapshot) =>
+        assistantTexts(snapshot).includes('You said: hello there'),
+      );
+
+      session.sendText('please search knowledge base');
+      const done = await until(session, (snapshot) =>
+        assistantTexts(snapshot).some((text) => text.includes('search knowledge base result')),
+      );
+      const call = done.items.find((item) => item.type === 'function_call');
+      expect(call).toMatchObject({ name: 'search_knowledge_base', status: 'completed' });
+      expect(call?.type === 'function_call' ? call.output : null).toContain('results');
+      expect(done.error).toBeNull();
+    } finally {
+      await session.disconnect();
+    }
+  });
+});

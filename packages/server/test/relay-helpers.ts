@@ -1,0 +1,95 @@
+/** A scripted browser for relay tests: a ws client that records every frame it receives. */
+import WebSocket from 'ws';
+
+/** One received event (parsed JSON). */
+export type Received = Record<string, any> & { type: string };
+
+/** A test client connected to the relay. */
+export interface TestBrowser {
+  socket: WebSocket;
+  events: Received[];
+  raw: string[];
+  protocol: string;
+  send(event: Record<string, unknown>): void;
+  waitFor(predicate: (event: Received) => boolean, timeoutMs?: number): Promise<Received>;
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+/** Opens a relay connection with the ticket as subprotocol (or in the query string). */
+export function connectBrowser(
+  url: string,
+  ticket: string,
+  via: 'protocol' | 'query' = 'protocol',
+): Promise<TestBrowser> {
+  const target = via === 'query' ? `${url}?ticket=${encodeURIComponent(ticket)}` : url;
+  const protocols = via === 'query' ? ['realtime'] : ['realtime', `parley-ticket.${ticket}`];
+  const socket = new WebSocket(target, protocols);
+  const events: Received[] = [];
+  const raw: string[] = [];
+  const waiters: { predicate: (event: Received) => boolean; resolve: (event: Received) => void }[] =
+    [];
+  socket.on('message', (data: Buffer) => {
+    const text = data.toString('utf8');
+    raw.push(text);
+    const event = JSON.parse(text) as Received;
+    events.push(event);
+    for (const waiter of [...waiters]) {
+      if (waiter.predicate(event)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(event);
+      }
+    }
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('open', () =>
+      resolve({
+        socket,
+        events,
+        raw,
+        protocol: socket.protocol,
+        closed,
+        send: (event) => socket.send(JSON.stringify(event)),
+        waitFor(predicate, timeoutMs = 8000) {
+          const found = events.find(predicate);
+          if (found) return Promise.resolve(found);
+          return new Promise((resolveWait, rejectWait) => {
+            const timer = setTimeout(() => {
+              rejectWait(new Error(`timed out; got ${events.map((e) => e.type).join(', ')}`));
+            }, timeoutMs);
+            waiters.push({
+              predicate,
+              resolve: (event) => {
+                clearTimeout(timer);
+                resolveWait(event);
+              },
+            });
+          });
+        },
+      }),
+    );
+  });
+}
+
+/** `ms` of a 440 Hz tone (amplitude 0.3) then `silenceMs` of silence, as base64 PCM16 20 ms frames. */
+export function speechFrames(ms: number, silenceMs: number): string[] {
+  const rate = 24000;
+  const frames: string[] = [];
+  const total = Math.round(((ms + silenceMs) / 1000) * rate);
+  const speech = Math.round((ms / 1000) * rate);
+  const frameSamples = 480;
+  for (let start = 0; start < total; start += frameSamples) {
+    const pcm = Buffer.alloc(frameSamples * 2);
+    for (let i = 0; i < frameSamples; i += 1) {
+      const n = start + i;
+      const value =
+        n < speech ? Math.round(0.3 * 32767 * Math.sin((2 * Math.PI * 440 * n) / rate)) : 0;
+      pcm.writeInt16LE(value, i * 2);
+    }
+    frames.push(pcm.toString('base64'));
+  }
+  return frames;
+}

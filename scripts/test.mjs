@@ -1,0 +1,114 @@
+// `npm test`: install, build, and run every package's tests, browser tests included, then print one
+// summary. It never skips the browser tests silently: without a Chromium it installs Debian's (when
+// it can) or stops with a one-line instruction.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { findChromium } from './chromium.mjs';
+import { fail, install, root, runPnpm, say } from './bootstrap.mjs';
+
+function isDebianRoot() {
+  return (
+    existsSync('/etc/debian_version') &&
+    typeof process.getuid === 'function' &&
+    process.getuid() === 0
+  );
+}
+
+function hasCommand(name) {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+}
+
+function aptInstall(packages) {
+  say(`installing Debian packages: ${packages.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const result = spawnSync('apt-get', ['install', '-y', '-qq', ...packages], {
+    stdio: 'inherit',
+    env,
+  });
+  return result.status === 0;
+}
+
+function ensureBrowserAndAudioTools() {
+  let chromium = findChromium();
+  const missingTools = ['espeak-ng', 'sox'].filter((tool) => !hasCommand(tool));
+  const wanted = [...(chromium ? [] : ['chromium']), ...missingTools];
+  if (wanted.length > 0 && isDebianRoot()) {
+    if (!aptInstall(wanted)) fail(`could not install ${wanted.join(', ')} with apt-get`);
+    chromium = findChromium();
+  }
+  if (!chromium) {
+    fail(
+      'No Chromium found for the browser tests: install one (Debian: apt-get install -y chromium) or set CHROME_PATH.',
+    );
+  }
+  const stillMissing = ['espeak-ng', 'sox'].filter((tool) => !hasCommand(tool));
+  if (stillMissing.length > 0) {
+    fail(
+      `The audio tests need ${stillMissing.join(' and ')}: install them (Debian: apt-get install -y espeak-ng sox).`,
+    );
+  }
+  say(`browser tests use ${chromium}`);
+  return chromium;
+}
+
+function workspaceDirs() {
+  return ['packages', 'apps'].flatMap((group) =>
+    readdirSync(join(root, group), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(root, group, entry.name)),
+  );
+}
+
+function readReport(dir) {
+  const file = join(dir, '.vitest-report.json');
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+const chromium = ensureBrowserAndAudioTools();
+await install();
+
+if (!process.env.DATABASE_URL) {
+  say('DATABASE_URL is not set: storage tests run on SQLite only and PostgreSQL is SKIPPED.');
+}
+
+for (const dir of workspaceDirs()) rmSync(join(dir, '.vitest-report.json'), { force: true });
+
+say('building (turbo run build)');
+const built = await runPnpm(['turbo', 'run', 'build', '--output-logs=errors-only']);
+if (built !== 0) fail('build failed (see above); no tests were run', built);
+
+say('testing every package (turbo run test, one package at a time)');
+const tested = await runPnpm(
+  ['turbo', 'run', 'test', '--concurrency=1', '--continue', '--log-order=grouped'],
+  { env: { CHROME_PATH: chromium } },
+);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const rows = [];
+for (const dir of workspaceDirs()) {
+  const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
+  const report = readReport(dir);
+  if (!report) {
+    rows.push(`  ${name.padEnd(24)} no report (its test run did not finish)`);
+    failed += 1;
+    continue;
+  }
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += report.numPendingTests + report.numTodoTests;
+  rows.push(
+    `  ${name.padEnd(24)} ${String(report.numPassedTests).padStart(5)} passed ${String(report.numFailedTests).padStart(3)} failed ${String(report.numPendingTests + report.numTodoTests).padStart(3)} skipped`,
+  );
+}
+console.log('\n[parley] test summary\n' + rows.join('\n'));
+console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(tested !== 0 || failed > 0 ? 1 : 0);
