@@ -80,6 +80,15 @@ describe('session.update', () => {
     expect(apply({ type: 'realtime', audio: { output: { voice: 'alloy' } } }, true).ok).toBe(true);
   });
 
+  it('keeps a __proto__ key from JSON as data and pollutes no prototype', () => {
+    const patch = JSON.parse('{"__proto__":{"polluted":true},"voice":"verse"}') as unknown;
+    const merged = deepMerge({ voice: 'alloy' }, patch) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(Object.hasOwn(merged, '__proto__')).toBe(true);
+    expect(merged.voice).toBe('verse');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('merges objects key by key and replaces everything else', () => {
     fc.assert(
       fc.property(
@@ -102,6 +111,7 @@ describe('session.update', () => {
           for (const key of Object.keys(a)) expect(key in merged).toBe(true);
         },
       ),
+      { numRuns: 2000 },
     );
   });
 });

@@ -339,11 +339,18 @@ export function deepMerge<T>(base: T, patch: unknown): T {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
-    const current = out[key];
-    out[key] =
-      isPlainObject(current) && isPlainObject(value)
-        ? deepMerge(current, value)
-        : structuredClone(value);
+    const current = Object.hasOwn(out, key) ? out[key] : undefined;
+    // Defined, not assigned: a `__proto__` key from JSON stays an own property and never
+    // replaces the object's prototype.
+    Object.defineProperty(out, key, {
+      value:
+        isPlainObject(current) && isPlainObject(value)
+          ? deepMerge(current, value)
+          : structuredClone(value),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out as T;
 }
