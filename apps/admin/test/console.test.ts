@@ -236,6 +236,28 @@ describe('admin console against a real server', () => {
     await shot('09-tools');
   });
 
+  it('test-runs capture_lead dry from the tools page, storing no lead', async () => {
+    await page.goto(`${origin}/admin/#/tools`);
+    await page.getByText('Try capture_lead').click();
+    const sample = page.getByRole('textbox', { name: 'Sample arguments for capture_lead' });
+    // Invalid JSON is caught as it is typed, before anything is sent.
+    await sample.fill('{"name": ');
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /JSON|line/ })
+      .first()
+      .waitFor();
+    expect(await page.getByRole('button', { name: 'Run capture_lead' }).isDisabled()).toBe(true);
+    await sample.fill('{"name": "Grace Hopper", "email": "grace@example.com"}');
+    await page.getByRole('button', { name: 'Run capture_lead' }).click();
+    await page.getByRole('status').filter({ hasText: 'Succeeded' }).waitFor();
+    await page.getByText('"dryRun": true').waitFor();
+    await shot('09b-builtin-dry-run');
+    await page.goto(`${origin}/admin/#/leads`);
+    await page.getByRole('heading', { name: 'Leads' }).waitFor();
+    expect(await page.getByText('Grace Hopper').count()).toBe(0);
+  });
+
   it('shows a conversation made through the relay with its transcript and cost', async () => {
     await converse(agentId, 'What are your opening hours?');
     await page.goto(`${origin}/admin/#/conversations`);

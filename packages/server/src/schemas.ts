@@ -546,6 +546,11 @@ export type ApiError = z.infer<typeof apiErrorSchema>;
 /** `POST /api/admin/tools/:id/test`: the arguments to run the tool with (an object). */
 export const toolTestRequestSchema = z.object({
   arguments: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Run as this agent (its published version): its knowledge documents and notify address.
+   * Without it the tool runs as a neutral test agent.
+   */
+  agentId: z.string().min(1).max(200).optional(),
 });
 
 /** Answer of `POST /api/admin/tools/:id/test`. */

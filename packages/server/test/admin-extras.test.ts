@@ -154,6 +154,7 @@ describe.each(testBackends())('admin extras on $name', (backend) => {
       tool: 'get_weather',
       arguments: { city: 'Oslo' },
       conversationId: null,
+      test: true,
     });
     expect(await parley.store.conversations.list({ limit: 10 })).toEqual([]);
   });
@@ -194,7 +195,7 @@ describe.each(testBackends())('admin extras on $name', (backend) => {
     ).toBe(404);
   });
 
-  it('test-runs side-effect-free built-ins by name and refuses those that record leads', async () => {
+  it('test-runs built-ins by name, running those with side effects dry', async () => {
     const deal = toolTestResultSchema.parse(
       await (
         await call('/api/admin/tools/analyze_property_deal/test', {
@@ -204,11 +205,89 @@ describe.each(testBackends())('admin extras on $name', (backend) => {
     );
     expect(deal.ok).toBe(true);
     expect(deal.output).toBeTypeOf('object');
-    const lead = await call('/api/admin/tools/capture_lead/test', {
-      body: { arguments: { name: 'Ada' } },
+
+    const invalidLead = toolTestResultSchema.parse(
+      await (
+        await call('/api/admin/tools/capture_lead/test', { body: { arguments: { name: 'Ada' } } })
+      ).json(),
+    );
+    expect(invalidLead.ok).toBe(false);
+    expect(invalidLead.error).toMatch(/^invalid_arguments/);
+    expect(invalidLead.output).toMatchObject({
+      error: {
+        issues: [{ path: 'email', message: 'an email address or a phone number is required' }],
+      },
     });
-    expect(lead.status).toBe(409);
+
+    const agent = await parley.store.agents.create(
+      {
+        slug: 'lead-taker',
+        name: 'Lead taker',
+        description: '',
+        config: agentConfigSchema.parse({
+          instructions: 'Take leads.',
+          tools: ['capture_lead'],
+          notifyEmail: 'team@example.com',
+        }),
+        publish: true,
+      },
+      'owner@example.com',
+    );
+    const lead = toolTestResultSchema.parse(
+      await (
+        await call('/api/admin/tools/capture_lead/test', {
+          body: {
+            agentId: agent.slug,
+            arguments: { name: 'Ada', email: 'ada@example.com', notes: 'Two-bed flat' },
+          },
+        })
+      ).json(),
+    );
+    expect(lead).toMatchObject({
+      ok: true,
+      output: {
+        saved: false,
+        dryRun: true,
+        wouldSave: { name: 'Ada', email: 'ada@example.com', phone: null, notes: 'Two-bed flat' },
+        // This server has no SMTP server: it says so instead of pretending to send.
+        wouldEmail: null,
+        note: 'no SMTP server configured',
+      },
+    });
     expect(await parley.store.conversations.listLeads({})).toEqual([]);
+
+    const past = toolTestResultSchema.parse(
+      await (
+        await call('/api/admin/tools/schedule_call/test', {
+          body: {
+            arguments: {
+              name: 'Ada',
+              contact: 'ada@example.com',
+              startsAt: '2001-01-01T10:00:00Z',
+            },
+          },
+        })
+      ).json(),
+    );
+    expect(past.ok).toBe(false);
+    expect(past.error).toMatch(/^past_time/);
+    const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+    const slot = toolTestResultSchema.parse(
+      await (
+        await call('/api/admin/tools/schedule_call/test', {
+          body: { arguments: { name: 'Ada', contact: 'ada@example.com', startsAt } },
+        })
+      ).json(),
+    );
+    expect(slot).toMatchObject({ ok: true, output: { scheduled: false, dryRun: true, startsAt } });
+
+    expect(
+      (
+        await call('/api/admin/tools/capture_lead/test', {
+          body: { agentId: 'no-such-agent', arguments: { name: 'Ada', phone: '+1 555 0100' } },
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('serves the daily latency and cost series with the analytics', async () => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkArguments, checkParametersSchema, parseJson } from './json-schema.js';
+import {
+  checkArguments,
+  checkParametersSchema,
+  parseJson,
+  sampleArguments,
+} from './json-schema.js';
 
 const valid = {
   type: 'object',
@@ -64,5 +69,42 @@ describe('checkArguments', () => {
     expect(checkArguments(valid, '{"orderId": "A"}').ok).toBe(false);
     expect(checkArguments(valid, '[1]').ok).toBe(false);
     expect(parseJson('nope').ok).toBe(false);
+  });
+});
+
+describe('sampleArguments', () => {
+  const now = new Date('2026-05-04T09:00:00Z');
+
+  it('makes arguments that pass the schema they were made from', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        name: { type: 'string', minLength: 1 },
+        email: { type: 'string', format: 'email' },
+        phone: { type: 'string', pattern: '^[0-9]+$' },
+        startsAt: { type: 'string', format: 'date-time' },
+        price: { type: 'number', exclusiveMinimum: 0 },
+        limit: { type: 'integer', minimum: 1, maximum: 10 },
+        rate: { type: 'number', default: 7 },
+        kind: { type: 'string', enum: ['call', 'visit'] },
+        urgent: { type: 'boolean' },
+      },
+      required: ['name', 'price'],
+    };
+    const sample = sampleArguments(schema, now);
+    expect(sample).toEqual({
+      name: 'example',
+      email: 'ada@example.com',
+      startsAt: '2026-05-05T15:00:00Z',
+      price: 1,
+      limit: 1,
+      kind: 'call',
+      urgent: true,
+    });
+    expect(checkArguments(schema, JSON.stringify(sample)).ok).toBe(true);
+  });
+
+  it('returns an empty object for a schema without properties', () => {
+    expect(sampleArguments({ type: 'object' }, now)).toEqual({});
   });
 });

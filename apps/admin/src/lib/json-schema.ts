@@ -150,3 +150,50 @@ export function checkArguments(
     })),
   };
 }
+
+/**
+ * Sample arguments for a parameters schema, to start a test-run from: every property a value can
+ * be made up for (strings, emails, date-times a day ahead, numbers within their bounds,
+ * booleans), skipping those with a default or a pattern unless they are required.
+ */
+export function sampleArguments(
+  schema: Record<string, unknown>,
+  now: Date = new Date(),
+): Record<string, unknown> {
+  const properties = isRecord(schema.properties) ? schema.properties : {};
+  const required = new Set(Array.isArray(schema.required) ? schema.required : []);
+  const sample: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries(properties)) {
+    if (!isRecord(property)) continue;
+    if (!required.has(name) && ('default' in property || 'pattern' in property)) continue;
+    const value = sampleValue(property, now);
+    if (value !== undefined) sample[name] = value;
+  }
+  return sample;
+}
+
+function sampleValue(property: Record<string, unknown>, now: Date): unknown {
+  if (Array.isArray(property.enum) && property.enum.length > 0) return property.enum[0];
+  switch (property.type) {
+    case 'string':
+      if (property.format === 'email') return 'ada@example.com';
+      if (property.format === 'date-time') {
+        const tomorrow = new Date(now.getTime() + 86_400_000);
+        tomorrow.setUTCHours(15, 0, 0, 0);
+        return tomorrow.toISOString().replace('.000Z', 'Z');
+      }
+      return 'example';
+    case 'number':
+    case 'integer': {
+      const bound = (key: string) =>
+        typeof property[key] === 'number' ? property[key] : undefined;
+      const minimum = bound('minimum') ?? (bound('exclusiveMinimum') ?? 0) + 1;
+      const maximum = bound('maximum') ?? bound('exclusiveMaximum');
+      return maximum === undefined ? minimum : Math.min(minimum, maximum);
+    }
+    case 'boolean':
+      return true;
+    default:
+      return undefined;
+  }
+}

@@ -51,15 +51,11 @@ export interface AdminRoutesOptions {
   voicePreview?: Partial<VoicePreviewLimits>;
 }
 
-/** Built-in tools without side effects, which `POST /tools/:name/test` may run. */
-const testableBuiltins = new Set([
-  'search_knowledge_base',
-  'end_conversation',
-  'analyze_property_deal',
-]);
-const runnableBuiltins = new Map(
-  [...serverBuiltinTools].filter(([name]) => testableBuiltins.has(name)),
-);
+/**
+ * Built-in tools, which `POST /tools/:name/test` runs by name. Those with side effects
+ * (`capture_lead`, `schedule_call`) run dry: they validate and describe, and store or send nothing.
+ */
+const runnableBuiltins = serverBuiltinTools;
 
 /** Voice previews running at once, server-wide (each is an upstream session). */
 const maxConcurrentPreviews = 2;
@@ -194,26 +190,29 @@ export function createAdminRoutes({
     const body = await jsonBody(c, toolTestRequestSchema);
     const id = c.req.param('id');
     const builtin = runnableBuiltins.get(id);
-    if (builtin === undefined && builtinTools.some((tool) => tool.name === id)) {
-      throw new HttpError(
-        409,
-        'not_testable',
-        `"${id}" records leads or calls and sends email; try it in the playground instead`,
-      );
-    }
     const tool = builtin ?? webhookTool(await store.knowledge.getTool(id));
-    // Outside any conversation: nothing is recorded, and the webhook sees conversationId null.
+    let agent = {
+      id: 'admin-tool-test',
+      name: 'Tool test',
+      config: agentConfigSchema.parse({
+        instructions: 'Admin tool test-run.',
+        tools: [tool.name],
+      }),
+    };
+    if (body.agentId !== undefined) {
+      const live = await store.agents.published(body.agentId);
+      if (!live) {
+        throw new HttpError(404, 'not_found', `No published agent "${body.agentId}"`);
+      }
+      agent = { id: live.agent.id, name: live.agent.name, config: live.config };
+    }
+    // Outside any conversation, and dry: nothing is recorded or sent, and the webhook sees
+    // conversationId null.
     const result = await runTool(tool, JSON.stringify(body.arguments), {
       store,
       mailer,
-      agent: {
-        id: 'admin-tool-test',
-        name: 'Tool test',
-        config: agentConfigSchema.parse({
-          instructions: 'Admin tool test-run.',
-          tools: [tool.name],
-        }),
-      },
+      agent,
+      dryRun: true,
       conversationId: null,
       callId: `test_${randomUUID()}`,
       now,

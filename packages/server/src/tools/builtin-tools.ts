@@ -56,6 +56,21 @@ const captureLead = defineServerTool({
     "Save the visitor's contact details so a person follows up. Call it once you have their name and an email or phone number.",
   args: captureLeadArgs,
   async execute(args, context) {
+    const to = context.agent.config.notifyEmail;
+    if (context.dryRun) {
+      return {
+        saved: false,
+        dryRun: true,
+        wouldSave: {
+          name: args.name,
+          email: args.email ?? null,
+          phone: args.phone ?? null,
+          notes: args.notes ?? '',
+        },
+        wouldEmail: to && context.mailer.configured ? to : null,
+        ...(to && !context.mailer.configured ? { note: 'no SMTP server configured' } : {}),
+      };
+    }
     const lead = await context.store.conversations.createLead({
       agentId: context.agent.id,
       conversationId: context.conversationId,
@@ -64,7 +79,6 @@ const captureLead = defineServerTool({
       phone: args.phone ?? null,
       notes: args.notes ?? '',
     });
-    const to = context.agent.config.notifyEmail;
     let notified = false;
     if (to && context.mailer.configured) {
       try {
@@ -135,6 +149,9 @@ const scheduleCall = defineServerTool({
     }
     if (startsAt.getTime() > now + 366 * 86_400_000) {
       throw new ToolError('too_far', 'That time is more than a year away. Ask for a sooner time.');
+    }
+    if (context.dryRun) {
+      return { scheduled: false, dryRun: true, startsAt: startsAt.toISOString() };
     }
     const call = await context.store.conversations.createScheduledCall({
       agentId: context.agent.id,

@@ -15,6 +15,11 @@ export interface ToolContext {
   now: () => Date;
   /** Asks the relay to close the conversation once the current reply has been sent. */
   requestEnd: (reason: string) => void;
+  /**
+   * True for an admin test-run: a tool with side effects (storing a lead or a call, sending
+   * email) checks everything it would check and describes what it would do, but does nothing.
+   */
+  dryRun?: boolean;
   log: (message: string, fields?: Record<string, unknown>) => void;
 }
 

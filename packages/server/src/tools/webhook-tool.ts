@@ -60,6 +60,8 @@ export function webhookTool(record: WebhookToolRecord): ServerTool<Record<string
         callId: context.callId,
         agentId: context.agent.id,
         conversationId: context.conversationId,
+        // An admin test-run: the webhook is called for real, and told so.
+        ...(context.dryRun ? { test: true } : {}),
       });
       const timestamp = String(Math.floor(context.now().getTime() / 1000));
       const headers: Record<string, string> = {
