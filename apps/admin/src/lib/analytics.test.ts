@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Lead } from '@parley/server/schemas';
-import { dailyFigures, daysBetween, percentile } from './analytics.js';
+import { dailyFigures, daysBetween, percentile, withServerDaily } from './analytics.js';
 
 function conversation(startedAt: string, patch: Partial<Conversation> = {}): Conversation {
   return {
@@ -57,5 +57,42 @@ describe('analytics series', () => {
     });
     expect(days[0]?.costUsd).toBeCloseTo(0.03);
     expect(days[2]?.latencyMsP50).toBeNull();
+  });
+});
+
+describe('withServerDaily', () => {
+  it("prefers the server's per-day counts, cost and per-response latency percentiles", () => {
+    const days = dailyFigures(
+      ['2026-03-01', '2026-03-02'],
+      [conversation('2026-03-01T10:00:00Z'), conversation('2026-03-02T10:00:00Z')],
+      [],
+    );
+    const merged = withServerDaily(days, {
+      conversationsPerDay: [{ day: '2026-03-01', count: 3 }],
+      daily: [
+        {
+          day: '2026-03-01',
+          conversations: 3,
+          latencyMsP50: 420,
+          latencyMsP95: 910,
+          costUsd: 0.5,
+        },
+      ],
+    });
+    expect(merged[0]).toMatchObject({
+      day: '2026-03-01',
+      conversations: 3,
+      costUsd: 0.5,
+      latencyMsP50: 420,
+      latencyMsP95: 910,
+      completed: 1,
+    });
+    // A day the server does not list keeps what the rows gave.
+    expect(merged[1]).toEqual(days[1]);
+  });
+
+  it('changes nothing but the counts when the server sends no daily series', () => {
+    const days = dailyFigures(['2026-03-01'], [conversation('2026-03-01T10:00:00Z')], []);
+    expect(withServerDaily(days, { conversationsPerDay: [] })).toEqual(days);
   });
 });

@@ -1,5 +1,5 @@
 // Daily series for the analytics charts, computed from conversation and lead rows.
-import type { Conversation, Lead } from '@parley/server/schemas';
+import type { Analytics, Conversation, Lead } from '@parley/server/schemas';
 
 /** One day of activity. */
 export interface DayFigures {
@@ -9,7 +9,11 @@ export interface DayFigures {
   failed: number;
   leads: number;
   costUsd: number;
-  /** Percentiles over the day's conversations' median first-audio latency; null without data. */
+  /**
+   * First-audio latency percentiles of the day; null without data. From rows, they are taken over
+   * each conversation's median; {@link withServerDaily} replaces them with the server's, taken
+   * over every response.
+   */
   latencyMsP50: number | null;
   latencyMsP95: number | null;
 }
@@ -65,6 +69,34 @@ export function dailyFigures(
       costUsd: bucket.conversations.reduce((sum, c) => sum + c.costUsd, 0),
       latencyMsP50: percentile(latencies, 0.5),
       latencyMsP95: percentile(latencies, 0.95),
+    };
+  });
+}
+
+/**
+ * Lays the server's own per-day figures over the ones computed from conversation rows: its
+ * counts, its cost, and its latency percentiles, which are taken over every response of the day
+ * (not over each conversation's median). Days the server does not list keep their computed values;
+ * without a server series (an older server) nothing changes.
+ */
+export function withServerDaily(
+  days: readonly DayFigures[],
+  analytics: Pick<Analytics, 'conversationsPerDay' | 'daily'>,
+): DayFigures[] {
+  const counts = new Map(analytics.conversationsPerDay.map((d) => [d.day.slice(0, 10), d.count]));
+  const daily = new Map((analytics.daily ?? []).map((d) => [d.day.slice(0, 10), d]));
+  return days.map((figures) => {
+    const server = daily.get(figures.day);
+    return {
+      ...figures,
+      conversations: counts.get(figures.day) ?? server?.conversations ?? figures.conversations,
+      ...(server
+        ? {
+            costUsd: server.costUsd,
+            latencyMsP50: server.latencyMsP50,
+            latencyMsP95: server.latencyMsP95,
+          }
+        : {}),
     };
   });
 }
