@@ -34,7 +34,11 @@ export interface PlayerOptions {
   sinkId?: string;
   /** Gain, 0..1 (default 1). */
   volume?: number;
-  /** Jitter-buffer pre-roll in ms (default 40): audio held before an item starts playing. */
+  /**
+   * Jitter-buffer pre-roll in ms (default 40): the arrival jitter absorbed before an item starts.
+   * An item starts at once when three pre-rolls are queued, else after waiting the pre-roll with
+   * the pre-roll queued.
+   */
   prerollMs?: number;
   /** Run in this AudioContext instead of creating one (it must outlive the player). */
   context?: AudioContext;

@@ -73,6 +73,26 @@ describe.each([48000, 44100, 24000])('playback in a %i Hz AudioContext', (sample
     expect(result.events[0]).toMatchObject({ type: 'started', itemId: 'item_jitter' });
   }, 20_000);
 
+  it('plays a burst-delivered stream (10x real time, 0-80 ms jitter) gap-free, with no underrun', async () => {
+    // How a Realtime server streams: far faster than real time, so a burst of deltas starts
+    // playback without waiting the pre-roll time; the jitter must still never starve it.
+    const jitter = random(sampleRate + 1);
+    const chunks = schedule('item_burst', 20, 2400, 10, () => jitter() * 80);
+    const result = await page.evaluate((run) => window.parleyTest.playback(run), {
+      sampleRate,
+      prerollMs: 40,
+      chunks,
+      recordMs: 3000,
+    });
+    expect(errors).toEqual([]);
+    expect(result.stats.underruns).toBe(0);
+    expect(result.gaps).toEqual([]);
+    expect(Math.abs(result.nonZero - 20 * 2400 * ratio)).toBeLessThanOrEqual(64);
+    const idle = result.events.filter((event) => event.type === 'idle');
+    expect(idle).toHaveLength(1);
+    expect(idle[0]!.playedSamples).toBe(20 * 2400);
+  }, 20_000);
+
   it('counts the underruns of a starved stream and keeps the playhead exact', async () => {
     // 100 ms of audio every 250 ms: each chunk runs dry before the next arrives.
     const chunks = schedule('item_starved', 5, 2400, 250);

@@ -43,13 +43,43 @@ describe('PlaybackQueue', () => {
     });
   });
 
-  it('waits the pre-roll time even when a large chunk arrives at once', () => {
+  it('waits the pre-roll time when a single chunk under three pre-rolls arrives', () => {
     const queue = new PlaybackQueue({ outputRate: 24000, sourceRate: 24000, prerollMs: 40 });
-    queue.enqueue('item_1', chunk(2400), 2400, 0);
+    queue.enqueue('item_1', chunk(2400), 2400, 0); // 100 ms < 120 ms
     const early = render(queue, 0, 8); // quanta starting at 0..896: all under 960 frames of waiting
     expect(nonZero(early.output)).toBe(0);
     const started = render(queue, early.nextFrame, 1);
     expect(nonZero(started.output)).toBe(128);
+  });
+
+  it('starts in the next quantum once a burst of three pre-rolls is queued', () => {
+    const queue = new PlaybackQueue({ outputRate: 24000, sourceRate: 24000, prerollMs: 40 });
+    queue.enqueue('item_1', chunk(2400), 2400, 0);
+    const first = render(queue, 0, 1);
+    expect(nonZero(first.output)).toBe(0);
+    // A second delta right behind the first (a server streaming faster than real time): 200 ms.
+    queue.enqueue('item_1', chunk(2400), 2400, first.nextFrame);
+    const second = render(queue, first.nextFrame, 1);
+    expect(nonZero(second.output)).toBe(128);
+    expect(second.events[0]).toEqual({ type: 'started', itemId: 'item_1', frame: 128 });
+    // One delta of three pre-rolls or more starts at once too.
+    const large = new PlaybackQueue({ outputRate: 48000, sourceRate: 24000, prerollMs: 40 });
+    large.enqueue('item_2', chunk(5760), 2880, 0); // 120 ms at 48 kHz
+    expect(nonZero(render(large, 0, 1).output)).toBe(128);
+  });
+
+  it('restarts after an underrun at once when a burst arrives, keeping the playhead exact', () => {
+    const queue = new PlaybackQueue({ outputRate: 24000, sourceRate: 24000, prerollMs: 40 });
+    queue.enqueue('item_1', chunk(2880), 2880, 0);
+    const first = render(queue, 0, 30); // plays the 120 ms (2880 frames) and runs dry
+    expect(nonZero(first.output)).toBe(2880);
+    expect(queue.enqueue('item_1', chunk(3000), 3000, first.nextFrame)).toMatchObject({
+      type: 'underrun',
+      itemId: 'item_1',
+    });
+    const second = render(queue, first.nextFrame, 1);
+    expect(nonZero(second.output)).toBe(128);
+    expect(queue.position('item_1')).toEqual({ itemId: 'item_1', playedSamples: 2880 + 128 });
   });
 
   it('starts a short final chunk after twice the pre-roll time', () => {
@@ -88,6 +118,43 @@ describe('PlaybackQueue', () => {
       }
       expect(queue.underruns).toBe(0);
       expect(rendered).toBe(30 * 2400);
+    }
+  });
+
+  it('rides out 0-80 ms jitter when a burst started playback at once, from 2x real time up', () => {
+    // The first two 100 ms deltas arrive together (start without waiting), then the stream runs
+    // at 2x (the slowest a Realtime server streams) or 10x real time with 0-80 ms of jitter each.
+    for (const intervalMs of [50, 10]) {
+      const patterns = [
+        (index: number) => (index <= 1 ? 0 : 80),
+        (index: number) => (index % 2 === 0 ? 0 : 80),
+        (index: number) => (index % 3) * 40,
+      ];
+      for (const jitter of patterns) {
+        const queue = new PlaybackQueue({ outputRate: 24000, sourceRate: 24000, prerollMs: 40 });
+        const arrivals: number[] = [];
+        for (let index = 0; index < 30; index++) {
+          const nominal = index <= 1 ? 0 : index * intervalMs;
+          arrivals.push(Math.max(arrivals.at(-1) ?? 0, nominal + (index <= 1 ? 0 : jitter(index))));
+        }
+        const output = new Float32Array(QUANTUM);
+        let next = 0;
+        let rendered = 0;
+        let startedAt = -1;
+        for (let frame = 0; frame < 24 * 4000; frame += QUANTUM) {
+          while (next < arrivals.length && arrivals[next]! * 24 <= frame) {
+            queue.enqueue('item_1', chunk(2400), 2400, frame);
+            next++;
+          }
+          queue.render(output, frame, (event) => {
+            if (event.type === 'started') startedAt = event.frame;
+          });
+          rendered += nonZero(output);
+        }
+        expect(startedAt).toBe(0);
+        expect(queue.underruns).toBe(0);
+        expect(rendered).toBe(30 * 2400);
+      }
     }
   });
 

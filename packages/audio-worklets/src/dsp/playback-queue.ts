@@ -21,9 +21,11 @@ export interface PlaybackQueueOptions {
   /** Rate of the audio handed to `enqueue` before resampling (24000 for the Realtime API). */
   sourceRate: number;
   /**
-   * Pre-roll in ms (default 40). Playback of an item (or of its continuation after an underrun)
-   * starts once its first chunk has waited this long *and* this much audio is queued; a short item
-   * that never reaches that much starts after twice this wait.
+   * Pre-roll in ms (default 40): the arrival jitter to absorb. Playback of an item (or of its
+   * continuation after an underrun) starts at once when three times this much audio is queued
+   * (a burst from a server that streams faster than real time: the pre-roll plus twice it of
+   * jitter allowance); otherwise once its first chunk has waited this long *and* this much audio
+   * is queued. A short item that never reaches that much starts after twice this wait.
    */
   prerollMs?: number;
   /** Positions of this many recent items are kept (default 64). */
@@ -49,6 +51,9 @@ interface ItemState {
 }
 
 type Phase = 'waiting' | 'playing' | 'drained';
+
+/** Queued audio, in pre-rolls, that starts playback without waiting the pre-roll time. */
+const BURST_PREROLLS = 3;
 
 /**
  * The jitter buffer and playhead of the playback worklet, free of any Web Audio API so it can be
@@ -139,12 +144,15 @@ export class PlaybackQueue {
   render(output: Float32Array, frame: number, onEvent: (event: PlaybackQueueEvent) => void): void {
     let written = 0;
     if (this.phase === 'waiting' && this.bufferedFrames > 0) {
-      // Both conditions, not either: a stream delivered faster than real time fills the buffer
-      // almost at once, and starting then leaves nothing to absorb a late next chunk. Waiting the
-      // pre-roll time as well lets chunks of 80 ms or more delivered at 2x real time ride out any
-      // 0-80 ms arrival jitter with a 40 ms pre-roll (see the tests).
+      // A burst of three pre-rolls (120 ms for 40 ms) starts at once: what a server that streams
+      // faster than real time delivers in its first few milliseconds, and enough to ride out a next
+      // chunk up to two pre-rolls late. Otherwise the pre-roll amount and the pre-roll time, not
+      // either: a single chunk that just covers the pre-roll says nothing about when the next one
+      // comes, and waiting the pre-roll time as well lets chunks of 80 ms or more delivered at only
+      // 2x real time ride out any 0-80 ms arrival jitter with a 40 ms pre-roll (see the tests).
       const waited = frame - this.waitingSince;
       if (
+        this.bufferedFrames >= BURST_PREROLLS * this.prerollFrames ||
         (waited >= this.prerollFrames && this.bufferedFrames >= this.prerollFrames) ||
         waited >= 2 * this.prerollFrames
       ) {
