@@ -1,5 +1,5 @@
 // The audio port of the current conversation, for the parts of the UI that talk to the devices
-// (pickers, the sound unlock button) and read the playhead (the heard/not-yet-heard transcript).
+// (pickers, the sound unlock button).
 import { createContext, useContext } from 'react';
 import type { ParleyAudioPort } from '@parley/audio-worklets';
 

@@ -13,4 +13,5 @@ export type { UseVoiceSessionResult, VoiceSessionCommands } from './use-voice-se
 export { useVoiceSelector } from './use-voice-selector.js';
 export { useAudioLevels, silentAudioLevels } from './use-audio-levels.js';
 export { useClientTool } from './use-client-tool.js';
+export { useHeardSplit } from './use-heard-split.js';
 export type { ClientToolOptions } from './use-client-tool.js';

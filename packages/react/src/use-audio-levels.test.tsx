@@ -2,8 +2,7 @@ import { act, cleanup } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { AudioLevels } from '@parley/core';
-import { createFakeSession } from './test-utils/fake-session.js';
-import type { FakeSession } from './test-utils/fake-session.js';
+import { createFakeVoiceSession, type FakeVoiceSession } from '@parley/core/test-utils';
 import { describeEachReactMode } from './test-utils/react-modes.js';
 import { silentAudioLevels, useAudioLevels } from './use-audio-levels.js';
 import { VoiceSessionProvider } from './voice-session-provider.js';
@@ -16,7 +15,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function withSession(session: FakeSession) {
+function withSession(session: FakeVoiceSession) {
   return ({ children }: { children: ReactNode }) => (
     <VoiceSessionProvider session={session}>{children}</VoiceSessionProvider>
   );
@@ -33,13 +32,13 @@ function levels(input: number, output = 0): AudioLevels {
 describeEachReactMode('useAudioLevels', ({ renderHook }) => {
   it('starts silent', () => {
     const { result } = renderHook(() => useAudioLevels(), {
-      wrapper: withSession(createFakeSession()),
+      wrapper: withSession(createFakeVoiceSession()),
     });
     expect(result.current).toBe(silentAudioLevels);
   });
 
   it('publishes only the latest report, once per animation frame', () => {
-    const session = createFakeSession();
+    const session = createFakeVoiceSession();
     let renders = 0;
     const { result } = renderHook(
       () => {
@@ -68,7 +67,7 @@ describeEachReactMode('useAudioLevels', ({ renderHook }) => {
   });
 
   it('listens once while mounted and cancels its pending frame on unmount', () => {
-    const session = createFakeSession();
+    const session = createFakeVoiceSession();
     const { unmount } = renderHook(() => useAudioLevels(), { wrapper: withSession(session) });
     expect(session.listenerCount().levels).toBe(1);
     session.emitLevels(levels(0.3));

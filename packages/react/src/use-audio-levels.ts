@@ -1,6 +1,7 @@
 import { useMemo, useSyncExternalStore } from 'react';
 import type { AudioLevels } from '@parley/core';
 import type { VoiceSession } from '@parley/core';
+import { cancelFrame, requestFrame } from './frame.js';
 import { useSessionInstance } from './voice-session-provider.js';
 
 /** Levels before the first report, and on the server. */
@@ -62,15 +63,4 @@ function createFrameThrottledLevels(session: VoiceSession): LevelsStore {
     },
     getSnapshot: () => published,
   };
-}
-
-// Where there is no requestAnimationFrame (a worker, an old test environment), ~60 Hz timers.
-function requestFrame(callback: () => void): number {
-  if (typeof requestAnimationFrame === 'function') return requestAnimationFrame(callback);
-  return setTimeout(callback, 16) as unknown as number;
-}
-
-function cancelFrame(handle: number): void {
-  if (typeof cancelAnimationFrame === 'function') cancelAnimationFrame(handle);
-  else clearTimeout(handle);
 }

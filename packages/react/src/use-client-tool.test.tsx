@@ -2,15 +2,14 @@ import { cleanup, renderHook } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { createFakeSession } from './test-utils/fake-session.js';
-import type { FakeSession } from './test-utils/fake-session.js';
+import { createFakeVoiceSession, type FakeVoiceSession } from '@parley/core/test-utils';
 import { describeEachReactMode } from './test-utils/react-modes.js';
 import { useClientTool } from './use-client-tool.js';
 import { VoiceSessionProvider } from './voice-session-provider.js';
 
 afterEach(cleanup);
 
-function withSession(session: FakeSession) {
+function withSession(session: FakeVoiceSession) {
   return ({ children }: { children: ReactNode }) => (
     <VoiceSessionProvider session={session}>{children}</VoiceSessionProvider>
   );
@@ -24,7 +23,7 @@ const colorSchema = {
 
 describeEachReactMode('useClientTool', ({ renderHook }) => {
   it('registers the tool while mounted and unregisters it on unmount', () => {
-    const session = createFakeSession();
+    const session = createFakeVoiceSession();
     const { unmount } = renderHook(
       () =>
         useClientTool('set_color', colorSchema, () => 'ok', {
@@ -42,7 +41,7 @@ describeEachReactMode('useClientTool', ({ renderHook }) => {
   });
 
   it('calls the latest handler without registering again', async () => {
-    const session = createFakeSession();
+    const session = createFakeVoiceSession();
     const { rerender } = renderHook(
       ({ suffix }: { suffix: string }) =>
         useClientTool(
@@ -60,7 +59,7 @@ describeEachReactMode('useClientTool', ({ renderHook }) => {
   });
 
   it('re-registers under the new name when the name changes', () => {
-    const session = createFakeSession();
+    const session = createFakeVoiceSession();
     const { rerender } = renderHook(
       ({ name }: { name: string }) => useClientTool(name, colorSchema, () => null),
       {
@@ -74,7 +73,7 @@ describeEachReactMode('useClientTool', ({ renderHook }) => {
 });
 
 it('infers the handler arguments from a zod schema', () => {
-  const session = createFakeSession();
+  const session = createFakeVoiceSession();
   const schema = z.object({ city: z.string(), days: z.number().int().optional() });
   renderHook(
     () =>

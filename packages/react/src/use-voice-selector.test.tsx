@@ -1,15 +1,18 @@
 import { act, cleanup } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, expect, it } from 'vitest';
-import { createFakeSession, userMessage } from './test-utils/fake-session.js';
-import type { FakeSession } from './test-utils/fake-session.js';
+import {
+  createFakeVoiceSession,
+  type FakeVoiceSession,
+  userMessage,
+} from '@parley/core/test-utils';
 import { describeEachReactMode } from './test-utils/react-modes.js';
 import { useVoiceSelector } from './use-voice-selector.js';
 import { VoiceSessionProvider } from './voice-session-provider.js';
 
 afterEach(cleanup);
 
-function withSession(session: FakeSession) {
+function withSession(session: FakeVoiceSession) {
   return ({ children }: { children: ReactNode }) => (
     <VoiceSessionProvider session={session}>{children}</VoiceSessionProvider>
   );
@@ -17,7 +20,7 @@ function withSession(session: FakeSession) {
 
 describeEachReactMode('useVoiceSelector', ({ renderHook }) => {
   it('re-renders only when the selected value changes', () => {
-    const session = createFakeSession();
+    const session = createFakeVoiceSession();
     let renders = 0;
     const { result } = renderHook(
       () => {
@@ -37,7 +40,7 @@ describeEachReactMode('useVoiceSelector', ({ renderHook }) => {
   });
 
   it('keeps the previous selection when a custom equality says it is unchanged', () => {
-    const session = createFakeSession({ items: [userMessage('a')] });
+    const session = createFakeVoiceSession({ items: [userMessage('a')] });
     const sameIds = (a: string[], b: string[]) =>
       a.length === b.length && a.every((id, i) => id === b[i]);
     const { result } = renderHook(
@@ -52,7 +55,7 @@ describeEachReactMode('useVoiceSelector', ({ renderHook }) => {
   });
 
   it('uses the latest selector when it depends on props', () => {
-    const session = createFakeSession({ items: [userMessage('a'), userMessage('b')] });
+    const session = createFakeVoiceSession({ items: [userMessage('a'), userMessage('b')] });
     const { result, rerender } = renderHook(
       ({ index }: { index: number }) => useVoiceSelector((snapshot) => snapshot.items[index]?.id),
       { wrapper: withSession(session), initialProps: { index: 0 } },

@@ -1,15 +1,18 @@
 import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, expect, it } from 'vitest';
-import { createFakeSession, userMessage } from './test-utils/fake-session.js';
-import type { FakeSession } from './test-utils/fake-session.js';
+import {
+  createFakeVoiceSession,
+  type FakeVoiceSession,
+  userMessage,
+} from '@parley/core/test-utils';
 import { describeEachReactMode } from './test-utils/react-modes.js';
 import { useVoiceSession } from './use-voice-session.js';
 import { VoiceSessionProvider } from './voice-session-provider.js';
 
 afterEach(cleanup);
 
-function withSession(session: FakeSession) {
+function withSession(session: FakeVoiceSession) {
   return ({ children }: { children: ReactNode }) => (
     <VoiceSessionProvider session={session}>{children}</VoiceSessionProvider>
   );
@@ -27,7 +30,7 @@ function StartButton(): ReactNode {
 
 describeEachReactMode('useVoiceSession', ({ renderHook, render }) => {
   it('returns the current snapshot and follows its changes', () => {
-    const session = createFakeSession();
+    const session = createFakeVoiceSession();
     const { result } = renderHook(() => useVoiceSession(), { wrapper: withSession(session) });
     expect(result.current.status).toBe('idle');
     expect(result.current.turn).toBe('listening');
@@ -38,7 +41,7 @@ describeEachReactMode('useVoiceSession', ({ renderHook, render }) => {
   });
 
   it('keeps the same result object while the snapshot is unchanged', () => {
-    const session = createFakeSession();
+    const session = createFakeVoiceSession();
     const { result, rerender } = renderHook(() => useVoiceSession(), {
       wrapper: withSession(session),
     });
@@ -51,7 +54,7 @@ describeEachReactMode('useVoiceSession', ({ renderHook, render }) => {
   });
 
   it('passes commands through to the session', async () => {
-    const session = createFakeSession();
+    const session = createFakeVoiceSession();
     const { result } = renderHook(() => useVoiceSession(), { wrapper: withSession(session) });
     await act(() => result.current.connect());
     act(() => {
@@ -75,7 +78,7 @@ describeEachReactMode('useVoiceSession', ({ renderHook, render }) => {
   });
 
   it('opens one socket per click of "Start conversation" and closes it with "End conversation"', async () => {
-    const session = createFakeSession();
+    const session = createFakeVoiceSession();
     render(
       <VoiceSessionProvider session={session}>
         <StartButton />
@@ -96,7 +99,7 @@ describeEachReactMode('useVoiceSession', ({ renderHook, render }) => {
   });
 
   it('unsubscribes from the session when unmounted', () => {
-    const session = createFakeSession();
+    const session = createFakeVoiceSession();
     const { unmount } = renderHook(() => useVoiceSession(), { wrapper: withSession(session) });
     expect(session.listenerCount().snapshot).toBe(1);
     unmount();

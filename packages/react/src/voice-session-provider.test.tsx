@@ -1,7 +1,6 @@
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, expect, it } from 'vitest';
-import { createFakeSession } from './test-utils/fake-session.js';
-import type { FakeSession } from './test-utils/fake-session.js';
+import { createFakeVoiceSession, type FakeVoiceSession } from '@parley/core/test-utils';
 import { describeEachReactMode } from './test-utils/react-modes.js';
 import { VoiceSessionProvider } from './voice-session-provider.js';
 import { useVoiceSession } from './use-voice-session.js';
@@ -22,9 +21,11 @@ function Status(): React.ReactNode {
 
 describeEachReactMode('VoiceSessionProvider', ({ render: renderInMode }) => {
   it('creates one session from `create` and does not connect it without autoConnect', async () => {
-    const created: FakeSession[] = [];
+    const created: FakeVoiceSession[] = [];
     renderInMode(
-      <VoiceSessionProvider create={() => (created.push(createFakeSession()), created.at(-1)!)}>
+      <VoiceSessionProvider
+        create={() => (created.push(createFakeVoiceSession()), created.at(-1)!)}
+      >
         <Status />
       </VoiceSessionProvider>,
     );
@@ -34,11 +35,11 @@ describeEachReactMode('VoiceSessionProvider', ({ render: renderInMode }) => {
   });
 
   it('opens exactly one socket and one microphone with autoConnect', async () => {
-    const created: FakeSession[] = [];
+    const created: FakeVoiceSession[] = [];
     renderInMode(
       <VoiceSessionProvider
         autoConnect
-        create={() => (created.push(createFakeSession()), created.at(-1)!)}
+        create={() => (created.push(createFakeVoiceSession()), created.at(-1)!)}
       >
         <Status />
       </VoiceSessionProvider>,
@@ -52,7 +53,7 @@ describeEachReactMode('VoiceSessionProvider', ({ render: renderInMode }) => {
   });
 
   it('disconnects the session it owns when unmounted, releasing socket and microphone', async () => {
-    const session = createFakeSession();
+    const session = createFakeVoiceSession();
     const view = renderInMode(
       <VoiceSessionProvider autoConnect create={() => session}>
         <Status />
@@ -68,7 +69,7 @@ describeEachReactMode('VoiceSessionProvider', ({ render: renderInMode }) => {
   });
 
   it('never connects or disconnects a session passed in by the caller', async () => {
-    const session = createFakeSession();
+    const session = createFakeVoiceSession();
     await session.connect();
     const view = renderInMode(
       <VoiceSessionProvider session={session}>
@@ -83,8 +84,11 @@ describeEachReactMode('VoiceSessionProvider', ({ render: renderInMode }) => {
   });
 
   it('starts a fresh session when its key changes and closes the old one', async () => {
-    const created: FakeSession[] = [];
-    const create = (): FakeSession => (created.push(createFakeSession()), created.at(-1)!);
+    const created: FakeVoiceSession[] = [];
+    const create = (): FakeVoiceSession => (
+      created.push(createFakeVoiceSession()),
+      created.at(-1)!
+    );
     const view = renderInMode(
       <VoiceSessionProvider key="a" autoConnect create={create}>
         <Status />

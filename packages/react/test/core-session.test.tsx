@@ -6,17 +6,12 @@ import { StrictMode } from 'react';
 import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { createTestSession, server, settle } from '../../core/src/test-utils/session-kit.js';
-
-// Core's test-utils index also loads recorded fixtures from disk at import, through a file URL
-// that jsdom's `import.meta.url` is not; this suite does not use them.
-vi.mock('../../core/src/test-utils/fixtures.js', () => ({
-  fixtureNames: [],
-  loadFixture: () => null,
-}));
+import { createTestSession, server, settle } from '@parley/core/test-utils';
+import type { ConversationItem } from '@parley/core';
 import {
   VoiceSessionProvider,
   useClientTool,
+  useHeardSplit,
   useVoiceSelector,
   useVoiceSession,
 } from '../src/index.js';
@@ -49,6 +44,20 @@ function WeatherTool(): null {
     description: 'Weather for a city',
   });
   return null;
+}
+
+function Split({ item }: { item: ConversationItem }): ReactNode {
+  const { heard, unheard, cut } = useHeardSplit(item);
+  return (
+    <p>
+      heard [{heard}] unheard [{unheard}] {cut ? 'cut' : 'live'}
+    </p>
+  );
+}
+
+function AgentSplit(): ReactNode {
+  const item = useVoiceSelector((snapshot) => snapshot.items.find((i) => i.id === 'item_a1'));
+  return item ? <Split item={item} /> : null;
 }
 
 async function flush(): Promise<void> {
@@ -124,6 +133,55 @@ for (const strict of [false, true]) {
       expect(t.sentOf('conversation.item.truncate')).toEqual([
         expect.objectContaining({ item_id: 'item_a1', audio_end_ms: 500 }),
       ]);
+    });
+
+    it('shows what was heard of the answer as it plays, then what the barge-in cut', async () => {
+      vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'cancelAnimationFrame'] });
+      try {
+        const kit = createTestSession();
+        mount(
+          <VoiceSessionProvider session={kit.session}>
+            <AgentSplit />
+          </VoiceSessionProvider>,
+        );
+        await act(() => kit.connect());
+        const t = kit.transport;
+        act(() => {
+          t.receive(server.responseCreated('resp_1'));
+          t.receive(server.assistantItem('resp_1', 'item_a1'));
+          t.receive(server.audioPart('resp_1', 'item_a1'));
+          t.receive(
+            server.transcriptDelta('resp_1', 'item_a1', 'Once upon a time there was a fox'),
+          );
+          for (let chunk = 0; chunk < 10; chunk++)
+            t.receive(server.audioDelta('resp_1', 'item_a1', 4800));
+        });
+        expect(screen.getByText(/^heard \[\]/).textContent).toBe(
+          'heard [] unheard [Once upon a time there was a fox] live',
+        );
+        act(() => {
+          kit.audio.play('item_a1', 12_000); // 500 of 2000 ms
+          vi.advanceTimersToNextFrame();
+        });
+        expect(screen.getByText(/^heard/).textContent).toBe(
+          'heard [Once] unheard [ upon a time there was a fox] live',
+        );
+        act(() => {
+          kit.audio.play('item_a1', 18_000); // 1250 ms
+          t.receive(server.speechStarted('item_u2'));
+        });
+        await flush();
+        expect(screen.getByText(/^heard/).textContent).toBe(
+          'heard [Once upon a time] unheard [ there was a fox] cut',
+        );
+        // The frame already requested finds nothing playing and requests no other.
+        act(() => {
+          vi.advanceTimersToNextFrame();
+        });
+        expect(vi.getTimerCount()).toBe(0);
+      } finally {
+        vi.useRealTimers();
+      }
     });
 
     it('puts a client tool in the session configuration while the component is mounted', async () => {

@@ -3,10 +3,12 @@
 // compiler (the `.svelte.js` name lets vite-plugin-svelte treat it as a runes module), or neither.
 import { onDestroy } from 'svelte';
 import { createSubscriber } from 'svelte/reactivity';
-import { createVoiceSession as createCoreVoiceSession } from '@parley/core';
+import { createVoiceSession as createCoreVoiceSession, heardSplit } from '@parley/core';
 import type {
   AudioLevels,
   Clock,
+  ConversationItem,
+  HeardSplit,
   SessionConfigPatch,
   ToolDefinition,
   VoiceSession,
@@ -27,7 +29,12 @@ export interface SvelteVoiceSessionOptions {
    * Levels arrive every few milliseconds; a meter needs far fewer.
    */
   levelsIntervalMs?: number;
-  /** Clock for the levels throttle; defaults to the session's clock, else the system clock. */
+  /**
+   * Milliseconds between two reads of the audio playhead while the agent speaks (default 50), for
+   * {@link SvelteVoiceSession.heard}. A word lasts about 300 ms.
+   */
+  heardIntervalMs?: number;
+  /** Clock for the levels throttle and the playhead reads; defaults to the session's clock, else the system clock. */
   clock?: Clock;
   /**
    * Disconnect when the component that created the session is destroyed (default true). Only
@@ -83,6 +90,13 @@ export interface SvelteVoiceSession {
   readonly muted: VoiceSessionSnapshot['muted'];
   /** Input and output levels, throttled to `levelsIntervalMs`; tracked separately from the snapshot. */
   readonly levels: AudioLevels;
+  /**
+   * The part of an item's text the listener has heard and the part not heard: not yet (the
+   * transcript streams ahead of the audio) or never (`cut`: the agent was interrupted). Core's
+   * `heardSplit(item, session.playhead(item.id))`, reactive: re-read every `heardIntervalMs`
+   * while the agent speaks.
+   */
+  heard(item: ConversationItem): HeardSplit;
   /** Svelte store contract: calls `run` with the snapshot now and on every change. */
   subscribe(run: (snapshot: VoiceSessionSnapshot) => void): () => void;
   /** Svelte store of the throttled levels, for `$levels` users. */
@@ -141,6 +155,7 @@ export function createVoiceSession(options: CreateVoiceSessionOptions): SvelteVo
   const {
     tools = [],
     levelsIntervalMs = 50,
+    heardIntervalMs = 50,
     clock: clockOption,
     disconnectOnDestroy = true,
     autoConnect = false,
@@ -219,6 +234,41 @@ export function createVoiceSession(options: CreateVoiceSessionOptions): SvelteVo
     };
   });
 
+  // The playhead moves without a snapshot change: while the agent speaks, readers of `heard()`
+  // are woken every `heardIntervalMs`, and once more when the turn changes (playback ended).
+  let stopPlayhead: (() => void) | null = null;
+  const trackPlayhead = createSubscriber((update) => {
+    let timer: unknown = null;
+    let turn = session.getSnapshot().turn;
+    const tick = () => {
+      timer = null;
+      update();
+      schedule();
+    };
+    const schedule = () => {
+      if (timer !== null || destroyed || session.getSnapshot().turn !== 'agent_speaking') return;
+      timer = clock.setTimeout(tick, heardIntervalMs);
+    };
+    const off = session.subscribe(() => {
+      const next = session.getSnapshot().turn;
+      if (next !== turn) {
+        turn = next;
+        update();
+      }
+      schedule();
+    });
+    stopPlayhead = () => {
+      if (timer !== null) clock.clearTimeout(timer);
+      timer = null;
+    };
+    schedule();
+    return () => {
+      off();
+      stopPlayhead?.();
+      stopPlayhead = null;
+    };
+  });
+
   const unregisterAll = new Set<() => void>();
   const registerTool = (tool: ClientTool) => {
     const unregister = session.registerTool(tool);
@@ -247,6 +297,7 @@ export function createVoiceSession(options: CreateVoiceSessionOptions): SvelteVo
     offLevels?.();
     offLevels = null;
     publishLevels.cancel();
+    stopPlayhead?.();
     if (owned && disconnectOnDestroy) session.disconnect().catch(() => undefined);
   };
   onComponentDestroy(destroy);
@@ -283,6 +334,10 @@ export function createVoiceSession(options: CreateVoiceSessionOptions): SvelteVo
     get levels() {
       trackLevels();
       return levels;
+    },
+    heard(item: ConversationItem) {
+      trackPlayhead();
+      return heardSplit(item, session.playhead(item.id));
     },
     subscribe(run) {
       run(session.getSnapshot());

@@ -4,7 +4,7 @@
 import { expect, it } from 'vitest';
 import { render } from 'svelte/server';
 import type { Credentials } from '@parley/core';
-import { FakeTransport } from '../../core/src/test-utils/fake-transport.js';
+import { FakeTransport } from '@parley/core/test-utils';
 import Conversation from './components/Conversation.svelte';
 
 it('renders the initial state on the server without connecting', () => {

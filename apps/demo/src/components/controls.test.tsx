@@ -5,7 +5,8 @@ import { Composer } from './composer.js';
 import { MuteButton } from './mute-button.js';
 import { PushToTalkButton } from './push-to-talk-button.js';
 import { TurnMetrics } from './turn-metrics.js';
-import { createFakeSession, idleSnapshot, renderWithSession } from '../test-utils/render.js';
+import { createFakeVoiceSession, idleSnapshot } from '@parley/core/test-utils';
+import { renderWithSession } from '../test-utils/render.js';
 
 afterEach(cleanup);
 
@@ -27,7 +28,7 @@ function turn(responseId: string, patch: Partial<TurnMetricsData> = {}): TurnMet
 for (const strict of [false, true]) {
   describe(`controls${strict ? ' (StrictMode)' : ''}`, () => {
     it('mutes and unmutes, showing the state as pressed', () => {
-      const session = createFakeSession();
+      const session = createFakeVoiceSession();
       renderWithSession(<MuteButton />, session, { strict });
       fireEvent.click(screen.getByRole('button', { name: 'Mute' }));
       expect(session.commands).toEqual(['mute:true']);
@@ -37,7 +38,7 @@ for (const strict of [false, true]) {
     });
 
     it('talks while the button is held, by pointer or by keyboard', () => {
-      const session = createFakeSession({ status: 'connected' });
+      const session = createFakeVoiceSession({ status: 'connected' });
       renderWithSession(<PushToTalkButton />, session, { strict });
       const button = screen.getByRole('button', { name: 'Hold to talk' });
       fireEvent.pointerDown(button, { pointerId: 1 });
@@ -54,7 +55,7 @@ for (const strict of [false, true]) {
     });
 
     it('cannot push to talk before the conversation starts', () => {
-      const session = createFakeSession();
+      const session = createFakeVoiceSession();
       renderWithSession(<PushToTalkButton />, session, { strict });
       expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Hold to talk' }).disabled).toBe(
         true,
@@ -62,7 +63,7 @@ for (const strict of [false, true]) {
     });
 
     it('sends typed text and clears the box', () => {
-      const session = createFakeSession({ status: 'connected' });
+      const session = createFakeVoiceSession({ status: 'connected' });
       renderWithSession(<Composer />, session, { strict });
       const box = screen.getByLabelText('Message');
       fireEvent.change(box, { target: { value: '  What are your fees?  ' } });
@@ -72,7 +73,7 @@ for (const strict of [false, true]) {
     });
 
     it('lists latency, tools and cost per turn, with the totals', () => {
-      const session = createFakeSession({ status: 'connected' });
+      const session = createFakeVoiceSession({ status: 'connected' });
       renderWithSession(<TurnMetrics />, session, { strict });
       expect(screen.getByText("Each answer's latency and cost will be listed here.")).toBeTruthy();
       act(() =>

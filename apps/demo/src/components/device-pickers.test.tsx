@@ -3,7 +3,8 @@ import type { ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ParleyAudioPort } from '@parley/audio-worklets';
 import { AudioPortContext } from '../audio-context.js';
-import { createFakeSession, renderWithSession } from '../test-utils/render.js';
+import { createFakeVoiceSession } from '@parley/core/test-utils';
+import { renderWithSession } from '../test-utils/render.js';
 import { DevicePickers } from './device-pickers.js';
 
 const devices = [
@@ -55,7 +56,7 @@ for (const strict of [false, true]) {
         <Wrapper>
           <DevicePickers />
         </Wrapper>,
-        createFakeSession({ status: 'connected' }),
+        createFakeVoiceSession({ status: 'connected' }),
         { strict },
       );
       await act(async () => {

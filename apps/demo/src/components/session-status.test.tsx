@@ -4,14 +4,15 @@ import { ParleyError } from '@parley/core';
 import { SessionAlerts } from './session-alerts.js';
 import { StartButton } from './start-button.js';
 import { StatusAnnouncer } from './session-status.js';
-import { createFakeSession, renderWithSession } from '../test-utils/render.js';
+import { createFakeVoiceSession } from '@parley/core/test-utils';
+import { renderWithSession } from '../test-utils/render.js';
 
 afterEach(cleanup);
 
 for (const strict of [false, true]) {
   describe(`session status${strict ? ' (StrictMode)' : ''}`, () => {
     it('names the start control "Start conversation", then "End conversation"', async () => {
-      const session = createFakeSession();
+      const session = createFakeVoiceSession();
       renderWithSession(<StartButton />, session, { strict });
       await act(async () => {
         screen.getByRole('button', { name: 'Start conversation' }).click();
@@ -22,7 +23,7 @@ for (const strict of [false, true]) {
     });
 
     it('announces status changes politely', () => {
-      const session = createFakeSession();
+      const session = createFakeVoiceSession();
       renderWithSession(<StatusAnnouncer />, session, { strict });
       const region = screen.getByRole('status');
       expect(region.getAttribute('aria-live')).toBe('polite');
@@ -35,7 +36,7 @@ for (const strict of [false, true]) {
     });
 
     it('announces the end when the visitor ends the conversation', () => {
-      const session = createFakeSession({ status: 'connected' });
+      const session = createFakeVoiceSession({ status: 'connected' });
       renderWithSession(<StatusAnnouncer />, session, { strict });
       const region = screen.getByRole('status');
       expect(region.textContent).toBe('Connected. The agent is listening.');
@@ -44,7 +45,7 @@ for (const strict of [false, true]) {
     });
 
     it('explains a denied microphone and offers to try again', () => {
-      const session = createFakeSession({
+      const session = createFakeVoiceSession({
         status: 'error',
         error: new ParleyError('permission', 'Permission denied'),
       });
@@ -55,7 +56,7 @@ for (const strict of [false, true]) {
     });
 
     it('tells the visitor when the server cannot be reached, while reconnecting, and when it ended', () => {
-      const session = createFakeSession({
+      const session = createFakeVoiceSession({
         status: 'error',
         error: new ParleyError('transport', 'socket closed'),
       });

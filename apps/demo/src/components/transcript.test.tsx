@@ -1,20 +1,21 @@
 import { act, cleanup, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Transcript } from './transcript.js';
 import { assistantMessage, functionCall } from '../test-utils/items.js';
-import { createFakeSession, renderWithSession, userMessage } from '../test-utils/render.js';
+import { createFakeVoiceSession, userMessage } from '@parley/core/test-utils';
+import { renderWithSession } from '../test-utils/render.js';
 
 afterEach(cleanup);
 
 for (const strict of [false, true]) {
   describe(`Transcript${strict ? ' (StrictMode)' : ''}`, () => {
     it('is a log named "Transcript"', () => {
-      renderWithSession(<Transcript />, createFakeSession(), { strict });
+      renderWithSession(<Transcript />, createFakeVoiceSession(), { strict });
       expect(screen.getByRole('log', { name: 'Transcript' })).toBeTruthy();
     });
 
     it('shows messages in order and streams text as it changes', () => {
-      const session = createFakeSession({
+      const session = createFakeVoiceSession({
         items: [
           userMessage('u1', 'What are your fees?'),
           assistantMessage('a1', 'Our', { streaming: true }),
@@ -35,7 +36,7 @@ for (const strict of [false, true]) {
     });
 
     it('marks an interrupted answer and strikes the part that was not heard', () => {
-      const session = createFakeSession({
+      const session = createFakeVoiceSession({
         items: [
           assistantMessage('a1', 'Our fees are paid by the seller at closing.', {
             interrupted: true,
@@ -52,8 +53,39 @@ for (const strict of [false, true]) {
       expect(item.querySelector('.unheard--cut')!.textContent).toBe(' by the seller at closing.');
     });
 
+    it('shows the part of a playing answer not heard yet in a lighter style', () => {
+      vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'cancelAnimationFrame'] });
+      try {
+        const session = createFakeVoiceSession({
+          turn: 'agent_speaking',
+          items: [assistantMessage('a1', 'Our fees are paid by the seller.', { streaming: true })],
+        });
+        session.setPlayhead('a1', { heardMs: 0, receivedMs: 2000 });
+        const { container } = renderWithSession(<Transcript />, session, { strict });
+        const item = container.querySelector('[data-item-id="a1"]')!;
+        expect(item.querySelector('.said')!.textContent).toBe('');
+        expect(item.querySelector('.unheard')!.getAttribute('title')).toBe('Not heard yet');
+        act(() => {
+          session.setPlayhead('a1', { heardMs: 1000, receivedMs: 2000 });
+          vi.advanceTimersToNextFrame();
+        });
+        expect(item.querySelector('.said')!.textContent).toBe('Our fees are');
+        expect(item.querySelector('.unheard')!.textContent).toBe(' paid by the seller.');
+        expect(item.querySelector('.unheard--cut')).toBeNull();
+        expect(item.getAttribute('data-interrupted')).toBeNull();
+        act(() => {
+          session.setPlayhead('a1', { heardMs: 2000, receivedMs: 2000, playing: false });
+          vi.advanceTimersToNextFrame();
+        });
+        expect(item.querySelector('.said')!.textContent).toBe('Our fees are paid by the seller.');
+        expect(item.querySelector('.unheard')).toBeNull();
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
     it('shows a tool call as a card with its name, arguments, result and duration', () => {
-      const session = createFakeSession({ items: [functionCall()] });
+      const session = createFakeVoiceSession({ items: [functionCall()] });
       renderWithSession(<Transcript />, session, { strict });
       const card = screen.getByRole('article', { name: 'Tool call search_knowledge_base' });
       expect(card.textContent).toContain('"query": "fees"');
@@ -63,7 +95,7 @@ for (const strict of [false, true]) {
     });
 
     it('shows a failed tool call with its error', () => {
-      const session = createFakeSession({
+      const session = createFakeVoiceSession({
         items: [
           functionCall({
             status: 'failed',

@@ -1,63 +1,35 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
 import type { MessageItem } from '@parley/core';
-import { useVoiceSelector } from '@parley/react';
-import { useAudioPort } from '../audio-context.js';
-import { splitHeard } from '../lib/heard-split.js';
+import { useHeardSplit, useVoiceSelector } from '@parley/react';
 import { ToolCallCard } from './tool-call-card.js';
 
-const SAMPLES_PER_MS = 24;
-
-/** Milliseconds of an item's audio rendered so far, read from the playback worklet once per frame. */
-function usePlayedMs(itemId: string, active: boolean): number | null {
-  const audio = useAudioPort();
-  const [playedMs, setPlayedMs] = useState<number | null>(null);
-  useEffect(() => {
-    if (!audio || !active) return;
-    let frame = 0;
-    const read = (): void => {
-      const position = audio.position(itemId);
-      setPlayedMs(position ? position.playedSamples / SAMPLES_PER_MS : 0);
-      frame = requestAnimationFrame(read);
-    };
-    read();
-    return () => cancelAnimationFrame(frame);
-  }, [audio, itemId, active]);
-  return active ? playedMs : null;
-}
-
-function AssistantText({ item, playing }: { item: MessageItem; playing: boolean }): ReactNode {
-  const playedMs = usePlayedMs(item.id, playing);
-  if (item.interrupted && item.heardText !== null && item.text.startsWith(item.heardText)) {
-    const ahead = item.text.slice(item.heardText.length);
-    return (
-      <>
-        <span className="said">{item.heardText}</span>
-        {ahead ? (
+/**
+ * An agent message split at what the listener heard (core's `heardSplit`, followed once per frame
+ * while the audio plays): the part not heard yet is lighter, the part an interruption cut off is
+ * struck through.
+ */
+function AssistantText({ item }: { item: MessageItem }): ReactNode {
+  const { heard, unheard, cut } = useHeardSplit(item);
+  return (
+    <>
+      <span className="said">{heard}</span>
+      {unheard ? (
+        cut ? (
           <span className="unheard unheard--cut" title="Not heard: the agent was interrupted">
-            {ahead}
+            {unheard}
           </span>
-        ) : null}
-      </>
-    );
-  }
-  if (playing && item.modality === 'audio' && playedMs !== null) {
-    const { heard, ahead } = splitHeard(item.text, playedMs, item.audioMs);
-    return (
-      <>
-        <span className="said">{heard}</span>
-        {ahead ? (
+        ) : (
           <span className="unheard" title="Not heard yet">
-            {ahead}
+            {unheard}
           </span>
-        ) : null}
-      </>
-    );
-  }
-  return <span className="said">{item.text}</span>;
+        )
+      ) : null}
+    </>
+  );
 }
 
-function Message({ item, playing }: { item: MessageItem; playing: boolean }): ReactNode {
+function Message({ item }: { item: MessageItem }): ReactNode {
   const who = item.role === 'user' ? 'You' : item.role === 'assistant' ? 'Agent' : 'System';
   const empty = item.text === '' && !item.streaming;
   return (
@@ -77,7 +49,7 @@ function Message({ item, playing }: { item: MessageItem; playing: boolean }): Re
       </div>
       <p className="message__text">
         {item.role === 'assistant' ? (
-          <AssistantText item={item} playing={playing} />
+          <AssistantText item={item} />
         ) : empty ? (
           <span className="message__placeholder">
             {item.transcriptionError ? `(not transcribed: ${item.transcriptionError})` : '(speech)'}
@@ -98,11 +70,7 @@ function Message({ item, playing }: { item: MessageItem; playing: boolean }): Re
  */
 export function Transcript(): ReactNode {
   const items = useVoiceSelector((snapshot) => snapshot.items);
-  const turn = useVoiceSelector((snapshot) => snapshot.turn);
   const end = useRef<HTMLLIElement>(null);
-  const lastAssistantId = [...items]
-    .reverse()
-    .find((item) => item.type === 'message' && item.role === 'assistant')?.id;
 
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: 'nearest' });
@@ -119,11 +87,7 @@ export function Transcript(): ReactNode {
         ) : (
           items.map((item) =>
             item.type === 'message' ? (
-              <Message
-                key={item.id}
-                item={item}
-                playing={turn === 'agent_speaking' && item.id === lastAssistantId}
-              />
+              <Message key={item.id} item={item} />
             ) : (
               <li key={item.id} className="transcript__tool">
                 <ToolCallCard item={item} />

@@ -1,12 +1,8 @@
 // Replays every recorded event stream through the machine and compares the conversation it shows
 // with the transcript the recording itself carries (computed independently below).
 import { describe, expect, it } from 'vitest';
-import {
-  createMachineHarness,
-  fixtureNames,
-  loadFixture,
-  type RecordedFixture,
-} from '../test-utils/index.js';
+import { createMachineHarness } from '../test-utils/index.js';
+import { fixtureNames, loadFixture, type RecordedFixture } from '../test-utils/fixtures.js';
 
 type Json = Record<string, unknown>;
 

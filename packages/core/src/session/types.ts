@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { ParleyError } from '../errors.js';
+import type { ItemPlayhead } from '../machine/heard.js';
 import type { SessionConfig } from '../protocol/index.js';
 import type {
   AudioLevels,
@@ -379,4 +380,9 @@ export interface VoiceSession {
   getSnapshot(): VoiceSessionSnapshot;
   /** Listens to a high-rate event; returns a function that removes the listener. */
   on<K extends keyof VoiceSessionEvents>(event: K, listener: VoiceSessionEvents[K]): () => void;
+  /**
+   * Audio heard and received of an assistant item (null when it has none), for `heardSplit`.
+   * Outside the snapshot (it moves every audio frame): read it per animation frame.
+   */
+  playhead(itemId: string): ItemPlayhead | null;
 }

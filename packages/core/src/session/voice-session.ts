@@ -2,6 +2,7 @@ import { bytesToInt16, decodeBase64, encodeBase64, int16ToBytes } from '../audio
 import { ParleyError, isParleyError } from '../errors.js';
 import type { MachineEffect } from '../machine/effects.js';
 import type { MachineEvent, TimerName } from '../machine/events.js';
+import { itemPlayhead, type ItemPlayhead } from '../machine/heard.js';
 import { reduce } from '../machine/reducer.js';
 import { initialState, type MachineState } from '../machine/state.js';
 import { parseServerEvent, serializeClientEvent, type Tool } from '../protocol/index.js';
@@ -143,6 +144,10 @@ class ParleyVoiceSession implements VoiceSession {
     return () => {
       set.delete(listener);
     };
+  }
+
+  playhead(itemId: string): ItemPlayhead | null {
+    return itemPlayhead(this.state, itemId, this.audio?.position(itemId) ?? null);
   }
 
   // ── commands ──
