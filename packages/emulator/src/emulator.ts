@@ -466,6 +466,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         },
         close: (code, reason) => ws.close(code, reason),
       });
+      // The speech engine loads on first use: a session that may soon speak is one, so the load
+      // (about 0.3 s for espeak-ng) overlaps the user's first words instead of the first reply.
+      // After this turn, so starting the worker does not hold up the handshake.
+      setImmediate(() => synthesizer.prepare?.());
       ws.on('message', (data, isBinary) => connection.handleFrame(data as Buffer, isBinary));
       ws.on('close', () => {
         sockets.delete(ws);

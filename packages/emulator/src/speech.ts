@@ -18,6 +18,11 @@ export interface SpeechSynthesizer {
   /** Which engine is in use (`espeak-ng` when its WebAssembly build is installed). */
   readonly engine: 'espeak-ng' | 'generated';
   synthesize(text: string, voice: string, speed: number): Promise<SpeechClip>;
+  /**
+   * Starts loading the engine in the background if it is not loaded yet (engines load on first
+   * use, so an idle emulator stays small); synthesis waits for the load by itself.
+   */
+  prepare?(): void;
   close(): Promise<void>;
 }
 
@@ -78,7 +83,18 @@ export function generateVoiceLikeSpeech(text: string, voice: string, speed = 1):
       const length = Math.round((rate * 0.16) / speed);
       const out = new Int16Array(length);
       let phase = 0;
-      const states = [0, 0, 0, 0, 0, 0];
+      // Two-pole resonator per formant; the coefficients are constant for the syllable.
+      const r = Math.exp((-Math.PI * 90) / rate);
+      const rr = r * r;
+      const c1 = 2 * r * Math.cos((2 * Math.PI * f1) / rate);
+      const c2 = 2 * r * Math.cos((2 * Math.PI * f2) / rate);
+      const c3 = 2 * r * Math.cos((2 * Math.PI * f3) / rate);
+      let a1 = 0;
+      let b1 = 0;
+      let a2 = 0;
+      let b2 = 0;
+      let a3 = 0;
+      let b3 = 0;
       for (let i = 0; i < length; i++) {
         const t = i / rate;
         const f0 = f0Base * (1 + 0.03 * Math.sin(2 * Math.PI * 5 * t)) * (1 - 0.1 * (i / length));
@@ -88,16 +104,19 @@ export function generateVoiceLikeSpeech(text: string, voice: string, speed = 1):
           phase -= 1;
           excitation = 1;
         }
+        const y1 = excitation + c1 * a1 - rr * b1;
+        b1 = a1;
+        a1 = y1;
+        const y2 = excitation + c2 * a2 - rr * b2;
+        b2 = a2;
+        a2 = y2;
+        const y3 = excitation + c3 * a3 - rr * b3;
+        b3 = a3;
+        a3 = y3;
         let sample = 0;
-        [f1, f2, f3].forEach((freq, k) => {
-          // Two-pole resonator per formant.
-          const r = Math.exp((-Math.PI * 90) / rate);
-          const c = 2 * r * Math.cos((2 * Math.PI * freq) / rate);
-          const y = excitation + c * states[k * 2]! - r * r * states[k * 2 + 1]!;
-          states[k * 2 + 1] = states[k * 2]!;
-          states[k * 2] = y;
-          sample += y / (k + 1);
-        });
+        sample += y1 / 1;
+        sample += y2 / 2;
+        sample += y3 / 3;
         const envelope = Math.sin((Math.PI * i) / length);
         out[i] = Math.max(-32767, Math.min(32767, Math.round(sample * envelope * 1800)));
       }
@@ -218,51 +237,77 @@ export function piecesFromWordEvents(
   return pieces;
 }
 
+/**
+ * espeak-ng in a worker thread, started on first use: the WebAssembly engine and its voice data
+ * cost about 50 MB of memory, which an emulator that never speaks (or has not spoken yet) should
+ * not pay. A load that fails is retried on the next use.
+ */
 class EspeakSynthesizer implements SpeechSynthesizer {
   readonly engine = 'espeak-ng' as const;
-  private readonly worker: Worker;
+  private worker: Worker | null = null;
   private readonly pending = new Map<
     number,
     { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void }
   >();
   private nextId = 1;
-  private readonly ready: Promise<void>;
+  private ready: Promise<Worker> | null = null;
+  private closed = false;
 
-  constructor(modulePath: string) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { modulePath } });
-    this.worker.unref();
-    this.ready = new Promise((resolve, reject) => {
-      this.worker.on('message', (reply: WorkerReply) => {
-        if (reply.ready) resolve();
-        else if (reply.fatal) reject(new Error(reply.fatal));
+  constructor(private readonly modulePath: string) {}
+
+  prepare(): void {
+    this.load().catch(() => undefined);
+  }
+
+  /** Starts the worker (once) and resolves when the engine has loaded; rejects when it cannot. */
+  load(): Promise<Worker> {
+    if (this.closed) return Promise.reject(new Error('the speech engine was closed'));
+    this.ready ??= this.startWorker();
+    return this.ready;
+  }
+
+  private startWorker(): Promise<Worker> {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { modulePath: this.modulePath },
+    });
+    this.worker = worker;
+    const ready = new Promise<Worker>((resolve, reject) => {
+      const fail = (error: Error) => {
+        reject(error);
+        for (const waiter of this.pending.values()) waiter.reject(error);
+        this.pending.clear();
+        if (this.worker === worker) {
+          this.worker = null;
+          this.ready = null;
+          void worker.terminate();
+        }
+      };
+      worker.on('message', (reply: WorkerReply) => {
+        if (reply.ready) resolve(worker);
+        else if (reply.fatal) fail(new Error(reply.fatal));
         else if (reply.id !== undefined) {
           const waiter = this.pending.get(reply.id);
           this.pending.delete(reply.id);
+          if (this.pending.size === 0) worker.unref();
           if (reply.error) waiter?.reject(new Error(reply.error));
           else waiter?.resolve(reply);
         }
       });
-      this.worker.on('error', (error) => {
-        reject(error);
-        for (const waiter of this.pending.values()) waiter.reject(error);
-        this.pending.clear();
-      });
+      worker.on('error', fail);
     });
-    this.ready.catch(() => undefined);
-  }
-
-  /** Resolves once the engine loaded (rejects when it cannot). */
-  whenReady(): Promise<void> {
-    return this.ready;
+    // Loading keeps the process alive only while something waits for it.
+    worker.unref();
+    return ready;
   }
 
   async synthesize(text: string, voice: string, speed: number): Promise<SpeechClip> {
-    await this.ready;
+    const worker = await this.load();
     const id = this.nextId++;
     const reply = await new Promise<WorkerReply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.ref();
-      this.worker.postMessage({
+      worker.ref();
+      worker.postMessage({
         id,
         text,
         voice: ESPEAK_VOICES[voice] ?? 'en-us',
@@ -270,8 +315,6 @@ class EspeakSynthesizer implements SpeechSynthesizer {
         // Known voices get their own espeak variant (pitch included); others a male or female pitch.
         pitch: ESPEAK_VOICES[voice] ? null : MALE_VOICES.has(voice) ? 35 : 65,
       });
-    }).finally(() => {
-      if (this.pending.size === 0) this.worker.unref();
     });
     const sourceRate = reply.sampleRate ?? 22050;
     const samples = resampleLinear(
@@ -287,7 +330,11 @@ class EspeakSynthesizer implements SpeechSynthesizer {
   }
 
   async close(): Promise<void> {
-    await this.worker.terminate();
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = null;
+    this.ready = null;
+    if (worker) await worker.terminate();
   }
 }
 
@@ -296,8 +343,44 @@ class GeneratedSynthesizer implements SpeechSynthesizer {
   synthesize(text: string, voice: string, speed: number): Promise<SpeechClip> {
     return Promise.resolve(generateVoiceLikeSpeech(text, voice, speed));
   }
+  prepare(): void {}
   close(): Promise<void> {
     return Promise.resolve();
+  }
+}
+
+/**
+ * `auto` with espeak-ng installed: espeak-ng, loaded on first use; if it cannot load, the
+ * generated voice from then on (the engine reported changes to `generated`).
+ */
+class FallbackSynthesizer implements SpeechSynthesizer {
+  private failed = false;
+  private readonly fallback = new GeneratedSynthesizer();
+  constructor(private readonly primary: EspeakSynthesizer) {}
+  get engine(): 'espeak-ng' | 'generated' {
+    return this.failed ? 'generated' : 'espeak-ng';
+  }
+  prepare(): void {
+    if (!this.failed) this.primary.load().catch(() => this.giveUp());
+  }
+  async synthesize(text: string, voice: string, speed: number): Promise<SpeechClip> {
+    if (!this.failed) {
+      try {
+        await this.primary.load();
+      } catch {
+        this.giveUp();
+      }
+    }
+    if (this.failed) return this.fallback.synthesize(text, voice, speed);
+    return this.primary.synthesize(text, voice, speed);
+  }
+  private giveUp(): void {
+    if (this.failed) return;
+    this.failed = true;
+    void this.primary.close();
+  }
+  close(): Promise<void> {
+    return this.primary.close();
   }
 }
 
@@ -310,6 +393,9 @@ class CachingSynthesizer implements SpeechSynthesizer {
   ) {}
   get engine() {
     return this.inner.engine;
+  }
+  prepare(): void {
+    this.inner.prepare?.();
   }
   synthesize(text: string, voice: string, speed: number): Promise<SpeechClip> {
     const key = `${voice}\u0000${speed}\u0000${text}`;
@@ -338,27 +424,30 @@ export type SpeechEngine = 'auto' | 'espeak-ng' | 'generated';
 /**
  * Creates the synthesizer: espeak-ng (GPL, an optional dependency, run in a worker thread so
  * synthesis never blocks the event loop) when available, else a generated voice-like signal.
- * `espeak-ng` fails if the package is missing; `auto` falls back quietly.
+ * The espeak-ng engine is loaded on first use ({@link SpeechSynthesizer.prepare} or the first
+ * synthesis), not here: an idle emulator does not carry it. `espeak-ng` fails here if the package
+ * is missing (and a synthesis fails if it cannot load); `auto` falls back to the generated voice
+ * quietly in both cases.
  */
-export async function createSpeechSynthesizer(
-  engine: SpeechEngine = 'auto',
-): Promise<SpeechSynthesizer> {
+export function createSpeechSynthesizer(engine: SpeechEngine = 'auto'): Promise<SpeechSynthesizer> {
   if (engine !== 'generated') {
     const modulePath = findEspeakModule();
     if (modulePath) {
-      const synthesizer = new EspeakSynthesizer(modulePath);
-      try {
-        await synthesizer.whenReady();
-        return new CachingSynthesizer(synthesizer, 64);
-      } catch (error) {
-        await synthesizer.close();
-        if (engine === 'espeak-ng') throw error;
-      }
-    } else if (engine === 'espeak-ng') {
-      throw new Error(
-        'The espeak-ng engine needs the optional package @echogarden/espeak-ng-emscripten.',
+      const espeak = new EspeakSynthesizer(modulePath);
+      return Promise.resolve(
+        new CachingSynthesizer(
+          engine === 'espeak-ng' ? espeak : new FallbackSynthesizer(espeak),
+          64,
+        ),
+      );
+    }
+    if (engine === 'espeak-ng') {
+      return Promise.reject(
+        new Error(
+          'The espeak-ng engine needs the optional package @echogarden/espeak-ng-emscripten.',
+        ),
       );
     }
   }
-  return new CachingSynthesizer(new GeneratedSynthesizer(), 64);
+  return Promise.resolve(new CachingSynthesizer(new GeneratedSynthesizer(), 64));
 }
