@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkClientFrame } from './client-policy.js';
-import { isPlainAppend } from './relay-session.js';
+import { checkClientBytes, checkClientFrame, isPlainAppend } from './client-policy.js';
 
 const allowedTypes = new Set([
   'input_audio_buffer.append',
@@ -158,6 +157,93 @@ describe('browser event policy', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('decides on bytes exactly as on the parsed frame, fast path or not (property)', () => {
+    const base64Char = fc.constantFrom(
+      ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split(''),
+    );
+    const nearBase64 = fc
+      .tuple(
+        fc.string({ unit: base64Char }),
+        fc.constantFrom('', '=', '==', '===', '=A', ' ', '\n', '-', '_', '.', '\\', '\\u0041'),
+        fc.string({ unit: base64Char, maxLength: 3 }),
+      )
+      .map((parts) => parts.join(''));
+    const audio = fc.oneof(
+      fc.string({ unit: base64Char }),
+      nearBase64,
+      fc.string({ unit: 'binary' }),
+      fc.string({
+        unit: fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code)),
+      }),
+    );
+    const frame = fc.oneof(
+      // Hand-written frames: what a browser could put on the wire, byte for byte.
+      fc
+        .tuple(
+          fc.constantFrom(
+            '{"type":"input_audio_buffer.append","audio":"',
+            '{"type":"input_audio_buffer.append", "audio":"',
+            '{ "type":"input_audio_buffer.append","audio":"',
+            '{"type":"input_audio_buffer.commit","audio":"',
+            '{"type":"input_audio_buffer.append","event_id":"e1","audio":"',
+            '{"audio":"',
+          ),
+          audio,
+          fc.constantFrom(
+            '"}',
+            '" }',
+            '"}\n',
+            '","type":"session.update"}',
+            '","type":"input_audio_buffer.append"}',
+            '","event_id":"evt_1"}',
+            '"',
+            '"}}',
+            '',
+          ),
+        )
+        .map((parts) => parts.join('')),
+      // Serialized events: escapes of every character JSON needs to escape.
+      fc
+        .record(
+          {
+            type: fc.constantFrom('input_audio_buffer.append', 'input_audio_buffer.clear'),
+            audio: fc.oneof(audio, fc.integer(), fc.constant(null)),
+            event_id: fc.string(),
+          },
+          { requiredKeys: ['type'] },
+        )
+        .map((event) => JSON.stringify(event)),
+    );
+    fc.assert(
+      fc.property(frame, (text) => {
+        const bytes = Buffer.from(text, 'utf8');
+        const full = checkClientFrame(text, new Set());
+        const fast = checkClientBytes(bytes, new Set());
+        expect(fast.allow).toBe(full.allow);
+        if (fast.allow && full.allow) {
+          expect(fast.type).toBe(full.type);
+          expect(Buffer.from(fast.frame).equals(Buffer.from(full.frame))).toBe(true);
+        } else {
+          expect(fast).toEqual(full);
+        }
+        if (isPlainAppend(bytes)) {
+          expect(full).toEqual({ allow: true, type: 'input_audio_buffer.append', frame: text });
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    for (const audioText of ['AAAA', 'AA==', 'AAA=', 'A+/9', 'QUJD']) {
+      const text = `{"type":"input_audio_buffer.append","audio":"${audioText}"}`;
+      expect(isPlainAppend(Buffer.from(text))).toBe(true);
+      expect(checkClientBytes(Buffer.from(text), new Set())).toMatchObject({ allow: true });
+    }
+    for (const audioText of ['not base64!', 'AA===', 'A=A', 'AA\\u0041', 'Ä', 'A\tA', '']) {
+      expect(
+        isPlainAppend(Buffer.from(`{"type":"input_audio_buffer.append","audio":"${audioText}"}`)),
+      ).toBe(false);
+    }
   });
 
   it('takes the unparsed fast path only for frames that are a plain append (fuzz)', () => {

@@ -7,8 +7,8 @@
 import { parseClientEvent } from '@parley/core';
 
 /** The relay's answer to one browser frame. */
-export type PolicyDecision =
-  | { allow: true; type: string; frame: string; callId?: string }
+export type PolicyDecision<Frame = string> =
+  | { allow: true; type: string; frame: Frame; callId?: string }
   | { allow: false; code: string; message: string; eventId: string | null };
 
 /** Fields of `response.create.response` a browser may set (the rest would change the agent). */
@@ -16,6 +16,51 @@ const allowedResponseFields = new Set(['metadata']);
 
 function deny(code: string, message: string, eventId: unknown): PolicyDecision {
   return { allow: false, code, message, eventId: typeof eventId === 'string' ? eventId : null };
+}
+
+const appendPrefix = Buffer.from('{"type":"input_audio_buffer.append","audio":"');
+const quote = 0x22;
+const closeBrace = 0x7d;
+const equals = 0x3d;
+/** 1 for the bytes of the base64 alphabet (`A-Z a-z 0-9 + /`), as `base64Audio` below. */
+const base64Alphabet = new Uint8Array(256);
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')
+  base64Alphabet[char.charCodeAt(0)] = 1;
+/** What `input_audio_buffer.append` may carry as `audio` (the fast path checks the same bytes). */
+const base64Audio = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * True for exactly `{"type":"input_audio_buffer.append","audio":"<base64>"}`: non-empty audio of
+ * base64 characters with at most two `=` of padding, nothing else. Such a frame needs no JSON
+ * parse: no escape or quote can occur inside it, so it holds exactly these two keys, and it is
+ * byte for byte what {@link checkClientFrame} would forward for it. Anything else (other keys,
+ * whitespace, another order, an `event_id`) takes the full check.
+ */
+export function isPlainAppend(frame: Uint8Array): boolean {
+  const start = appendPrefix.length;
+  const end = frame.length - 2;
+  if (end <= start || frame[end] !== quote || frame[end + 1] !== closeBrace) return false;
+  if (appendPrefix.compare(frame, 0, start) !== 0) return false;
+  let index = start;
+  while (index < end && base64Alphabet[frame[index]!] === 1) index += 1;
+  if (index < end && frame[index] === equals) index += 1;
+  if (index < end && frame[index] === equals) index += 1;
+  return index === end;
+}
+
+/**
+ * Checks one browser frame as received (UTF-8 bytes). A plain audio append, most of the
+ * traffic, is allowed as is, unparsed; every other frame goes through {@link checkClientFrame}.
+ * The decision is the same as `checkClientFrame(frame.toString())`'s, with the same bytes
+ * forwarded (the property tests hold this). Sizes are bounded before either path: the relay's
+ * socket refuses frames over 4 MiB (`maxPayload`, close 1009).
+ */
+export function checkClientBytes(
+  frame: Buffer,
+  clientCalls: ReadonlySet<string>,
+): PolicyDecision<string | Buffer> {
+  if (isPlainAppend(frame)) return { allow: true, type: 'input_audio_buffer.append', frame };
+  return checkClientFrame(frame.toString('utf8'), clientCalls);
 }
 
 /**
@@ -37,7 +82,7 @@ export function checkClientFrame(data: string, clientCalls: ReadonlySet<string>)
   const eventId = record.event_id;
   // Audio appends are most of the traffic: check them directly, without the full schema.
   if (record.type === 'input_audio_buffer.append') {
-    if (typeof record.audio !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(record.audio)) {
+    if (typeof record.audio !== 'string' || !base64Audio.test(record.audio)) {
       return deny('invalid_event', 'input_audio_buffer.append needs base64 `audio`', eventId);
     }
     const frame = JSON.stringify(

@@ -18,7 +18,7 @@ import type { RealtimeSessionConfig } from '../session-config.js';
 import { costOf } from '../pricing.js';
 import type { UsageTokens } from '../pricing.js';
 import type { Logger } from '../logger.js';
-import { checkClientFrame } from './client-policy.js';
+import { checkClientBytes } from './client-policy.js';
 
 /** Close codes the relay uses towards the browser (the reason string repeats the code name). */
 export const relayCloseCodes = {
@@ -85,30 +85,58 @@ const maxPendingFrames = 1000;
 const configEventId = 'evt_parley_config';
 const upstreamBufferLimit = 4 * 1024 * 1024;
 const browserBufferLimit = 16 * 1024 * 1024;
-const audioDeltaMarker = Buffer.from('"response.output_audio.delta"');
-const appendPrefix = Buffer.from('{"type":"input_audio_buffer.append","audio":"');
+const textFrame = { binary: false } as const;
+const typePrefix = Buffer.from('{"type":"');
 const quote = 0x22;
 const backslash = 0x5c;
+const longestType = 96;
+
+/**
+ * Server events the relay forwards without parsing: it acts on none of their fields (at most on
+ * their type, for timing and the idle timer). All are GA names that the core parser neither
+ * renames nor adapts; anything else (beta names, items, usage, errors, session events) is parsed.
+ */
+export const forwardOnlyServerEvents: ReadonlySet<string> = new Set([
+  'response.output_audio.delta',
+  'response.output_audio.done',
+  'response.output_audio_transcript.delta',
+  'response.output_audio_transcript.done',
+  'response.output_text.delta',
+  'response.output_text.done',
+  'response.function_call_arguments.delta',
+  'response.function_call_arguments.done',
+  'response.content_part.added',
+  'response.content_part.done',
+  'conversation.item.input_audio_transcription.delta',
+  'input_audio_buffer.cleared',
+  'input_audio_buffer.speech_started',
+  'output_audio_buffer.started',
+  'output_audio_buffer.stopped',
+  'output_audio_buffer.cleared',
+  'rate_limits.updated',
+]);
+
+/**
+ * The `type` of a server frame that starts with `{"type":"…"` (as the service writes them),
+ * read from the bytes without parsing; null otherwise (the caller then parses the frame).
+ */
+export function leadingType(frame: Buffer): string | null {
+  const start = typePrefix.length;
+  if (frame.length < start + 2 || typePrefix.compare(frame, 0, start) !== 0) return null;
+  const limit = Math.min(frame.length, start + longestType + 1);
+  for (let index = start; index < limit; index += 1) {
+    const byte = frame[index]!;
+    if (byte === quote) return frame.toString('latin1', start, index);
+    // Escapes, control characters and non-ASCII: not a plain type name; parse the frame.
+    if (byte === backslash || byte < 0x20 || byte > 0x7e) return null;
+  }
+  return null;
+}
 
 function asBuffer(data: WebSocket.RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
-}
-
-/**
- * True for `{"type":"input_audio_buffer.append","audio":"…"}` with nothing but the audio string
- * (no quote or backslash inside it, so no other key can hide there): safe to forward unparsed.
- */
-export function isPlainAppend(frame: Buffer): boolean {
-  return (
-    frame.length > appendPrefix.length + 2 &&
-    frame[frame.length - 1] === 0x7d &&
-    frame[frame.length - 2] === quote &&
-    frame.subarray(0, appendPrefix.length).equals(appendPrefix) &&
-    frame.indexOf(quote, appendPrefix.length) === frame.length - 2 &&
-    frame.indexOf(backslash, appendPrefix.length) === -1
-  );
 }
 
 function itemText(item: ItemLike): string | null {
@@ -203,9 +231,10 @@ export class RelaySession {
     socket.on('message', (data, isBinary) => {
       if (isBinary || this.closed) return;
       const frame = asBuffer(data);
-      // Audio deltas are most of the traffic and need nothing but forwarding: no decode, no parse.
-      if (frame.length > 256 && frame.subarray(0, 96).includes(audioDeltaMarker)) {
-        if (this.firstOutputAt === null) this.firstOutputAt = performance.now();
+      // Audio and transcript deltas are most of the traffic and need nothing but forwarding.
+      const type = leadingType(frame);
+      if (type !== null && forwardOnlyServerEvents.has(type)) {
+        this.onForwardOnly(type);
         this.toBrowser(frame);
         return;
       }
@@ -266,18 +295,17 @@ export class RelaySession {
       );
       return;
     }
-    const frame = asBuffer(data);
-    if (isPlainAppend(frame)) {
-      // Microphone audio, 50 frames a second: forwarded as received once its shape is proven.
-      this.sendUpstream(frame, true);
+    const decision = checkClientBytes(asBuffer(data), this.clientCalls);
+    if (decision.allow && decision.type === 'input_audio_buffer.append') {
+      // Microphone audio, 50 frames a second: forwarded as soon as it is checked.
+      this.sendUpstream(decision.frame, true);
       return;
     }
-    const decision = checkClientFrame(frame.toString('utf8'), this.clientCalls);
     if (!decision.allow) {
       this.sendBrowserError(decision.code, decision.message, decision.eventId);
       return;
     }
-    if (decision.type !== 'input_audio_buffer.append') this.touch();
+    this.touch();
     if (decision.type === 'input_audio_buffer.commit' || decision.type === 'response.create') {
       if (this.turnEndAt === null) this.turnEndAt = performance.now();
     }
@@ -303,12 +331,12 @@ export class RelaySession {
         }),
       );
     }
-    this.sendUpstream(decision.frame, decision.type === 'input_audio_buffer.append');
+    this.sendUpstream(decision.frame, false);
     if (decision.callId !== undefined) this.maybeFollowUp();
   }
 
-  private parseOutput(frame: string): string | null {
-    const event = JSON.parse(frame) as { item?: { output?: unknown } };
+  private parseOutput(frame: string | Buffer): string | null {
+    const event = JSON.parse(frame.toString()) as { item?: { output?: unknown } };
     return typeof event.item?.output === 'string' ? event.item.output : null;
   }
 
@@ -323,10 +351,30 @@ export class RelaySession {
       this.droppedAudioFrames += 1;
       return;
     }
-    socket.send(frame, { binary: false });
+    socket.send(frame, textFrame);
   }
 
   // ── upstream → browser ──────────────────────────────────────────────────────────────────
+
+  /** What the relay does for a forward-only event (the same as the parsed path would). */
+  private onForwardOnly(type: string): void {
+    switch (type) {
+      case 'response.output_audio.delta':
+        if (this.firstOutputAt === null) this.firstOutputAt = performance.now();
+        return;
+      case 'response.output_text.delta':
+      case 'response.output_audio_transcript.delta':
+        if (this.firstOutputAt === null && this.options.agent.config.outputModality === 'text') {
+          this.firstOutputAt = performance.now();
+        }
+        return;
+      case 'input_audio_buffer.speech_started':
+        this.touch();
+        return;
+      default:
+        return;
+    }
+  }
 
   private onUpstreamMessage(data: string): void {
     const parsed = parseServerEvent(data, { validate: false });
@@ -423,7 +471,7 @@ export class RelaySession {
     this.ready = true;
     const socket = this.upstream;
     if (!socket) return;
-    for (const frame of this.pending.splice(0)) socket.send(frame, { binary: false });
+    for (const frame of this.pending.splice(0)) socket.send(frame, textFrame);
     const greeting = this.options.agent.config.greeting;
     if (greeting) {
       this.turnEndAt = performance.now();
@@ -450,7 +498,7 @@ export class RelaySession {
       });
       return;
     }
-    browser.send(frame, { binary: false });
+    browser.send(frame, textFrame);
   }
 
   private sendBrowserError(code: string, message: string, eventId: string | null): void {
