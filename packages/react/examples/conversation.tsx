@@ -7,10 +7,12 @@ import {
   parleyServerCredentials,
 } from '@parley/core';
 import { createAudioPort } from '@parley/audio-worklets';
+import type { MessageItem } from '@parley/core';
 import {
   VoiceSessionProvider,
   useAudioLevels,
   useClientTool,
+  useHeardSplit,
   useVoiceSession,
 } from '@parley/react';
 
@@ -19,6 +21,17 @@ const colorSchema = {
   properties: { color: { type: 'string', description: 'A CSS color' } },
   required: ['color'],
 } as const;
+
+// The agent's words not heard yet are dimmed; those an interruption cut off are struck through.
+function Message({ item }: { item: MessageItem }) {
+  const { heard, unheard, cut } = useHeardSplit(item);
+  return (
+    <li>
+      {item.role}: {heard}
+      <span style={{ opacity: 0.5, textDecoration: cut ? 'line-through' : 'none' }}>{unheard}</span>
+    </li>
+  );
+}
 
 function Conversation() {
   const { status, turn, items, usage, connect, disconnect, mute, muted } = useVoiceSession();
@@ -50,10 +63,7 @@ function Conversation() {
       <ol role="log" aria-label="Transcript">
         {items.map((item) =>
           item.type === 'message' ? (
-            <li key={item.id}>
-              {item.role}: {item.text}
-              {item.interrupted ? ' (interrupted)' : ''}
-            </li>
+            <Message key={item.id} item={item} />
           ) : (
             <li key={item.id}>
               tool {item.name}({item.arguments}) → {item.output}

@@ -5,10 +5,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { flushSync } from 'svelte';
 import { fireEvent, render, screen } from '@testing-library/svelte';
+import { createVoiceSession } from '../src/index.js';
 import type { Credentials } from '@parley/core';
-import { FakeAudioPort, FakeClock, FakeTransport } from '@parley/core/test-utils';
+import { FakeAudioPort, FakeClock, FakeTransport, server } from '@parley/core/test-utils';
 import type { CreateVoiceSessionOptions, SvelteVoiceSession } from '../src/index.js';
 import Conversation from './components/Conversation.svelte';
+import HeardView from './components/HeardView.svelte';
 import KeyedConversation from './components/KeyedConversation.svelte';
 
 // The team's recorded streams (shared/fixtures, beside the repository; see PROVENANCE.md there).
@@ -127,6 +129,42 @@ describe('with core VoiceSession', () => {
     expect(first.transport.current.state).toBe('closed');
     expect(second.transport.current.state).toBe('open');
     expect(screen.getByTestId('status').textContent).toBe('connected');
+  });
+
+  it('shows what was heard of a playing answer, then what a barge-in cut off', async () => {
+    const { transport, audio, clock, options } = setup();
+    const voice = createVoiceSession(options);
+    try {
+      render(HeardView, { voice });
+      void voice.connect();
+      await handshake(transport);
+      transport.receive(server.responseCreated('resp_1'));
+      transport.receive(server.assistantItem('resp_1', 'item_a1'));
+      transport.receive(server.audioPart('resp_1', 'item_a1'));
+      transport.receive(
+        server.transcriptDelta('resp_1', 'item_a1', 'The weather in Paris is sunny today.'),
+      );
+      for (let chunk = 0; chunk < 10; chunk++)
+        transport.receive(server.audioDelta('resp_1', 'item_a1', 4800)); // 2 s in all
+      flushSync();
+      const view = () => screen.getByTestId('heard-item_a1');
+      expect(view().querySelector('.said')!.textContent).toBe('');
+
+      audio.play('item_a1', 24_000); // 1 s played
+      clock.advance(50);
+      flushSync();
+      expect(view().querySelector('.said')!.textContent).toBe('The weather in');
+      expect(view().querySelector('.unheard:not(.cut)')!.textContent).toBe(
+        ' Paris is sunny today.',
+      );
+
+      voice.interrupt();
+      await settle();
+      expect(view().querySelector('.said')!.textContent).toBe('The weather in');
+      expect(view().querySelector('.cut')!.textContent).toBe(' Paris is sunny today.');
+    } finally {
+      voice.destroy();
+    }
   });
 
   it('renders the transcript of a real recorded GA conversation as it streams', async () => {
