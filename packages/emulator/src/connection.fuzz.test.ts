@@ -75,7 +75,7 @@ const event = fc.record(
 
 beforeEach(() => {
   vi.useFakeTimers({
-    toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'Date', 'performance'],
+    toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'Date', 'performance'],
   });
 });
 afterEach(() => {

@@ -56,7 +56,7 @@ const userText = (text: string) => ({
 
 beforeEach(() => {
   vi.useFakeTimers({
-    toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'Date', 'performance'],
+    toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'Date', 'performance'],
   });
 });
 afterEach(() => {
@@ -487,6 +487,51 @@ describe('responses', () => {
     send({ type: 'response.create' });
     await vi.advanceTimersByTimeAsync(100);
     expect(last('response.function_call_arguments.done')!.arguments).toBe('{"guests":1}');
+  });
+
+  it('speaks phrase by phrase: the first delta needs only the first phrase synthesized', async () => {
+    const requested: string[] = [];
+    const held: Array<() => void> = [];
+    const slow: SpeechSynthesizer = {
+      engine: 'generated',
+      // Every synthesis but the first waits until the test releases it (an engine still busy).
+      synthesize: (text, voice, speed) => {
+        requested.push(text);
+        const clip = generateVoiceLikeSpeech(text, voice, speed);
+        if (requested.length === 1) return Promise.resolve(clip);
+        return new Promise((resolve) => held.push(() => resolve(clip)));
+      },
+      close: () => Promise.resolve(),
+    };
+    const { send, events, last } = harness({ synthesizer: slow, speechRate: Infinity });
+    const text = 'Sure, our fees are listed on the pricing page. Plans start at ten dollars!';
+    send({ type: 'emulator.reply', text });
+    send({ type: 'response.create' });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(requested).toEqual(['Sure, ', 'our fees are listed on the pricing page. ']);
+    const firstPhrase = generateVoiceLikeSpeech('Sure, ', 'alloy', 1).samples.length;
+    const audio = () => events.filter((event) => event.type === 'response.output_audio.delta');
+    const bytes = () =>
+      audio().reduce((sum, event) => sum + Buffer.from(event.delta, 'base64').length, 0);
+    expect(audio().length).toBeGreaterThan(0);
+    expect(bytes()).toBe(firstPhrase * 2);
+    expect(last('response.done')).toBeUndefined();
+    while (held.length > 0 || !last('response.done')) {
+      held.shift()?.();
+      await vi.advanceTimersByTimeAsync(50);
+    }
+    expect(requested).toEqual([
+      'Sure, ',
+      'our fees are listed on the pricing page. ',
+      'Plans start at ten dollars!',
+    ]);
+    const total = requested.reduce(
+      (sum, phrase) => sum + generateVoiceLikeSpeech(phrase, 'alloy', 1).samples.length,
+      0,
+    );
+    expect(bytes()).toBe(total * 2);
+    expect(last('response.output_audio_transcript.done')!.transcript).toBe(text);
+    expect(last('response.done')!.response.status).toBe('completed');
   });
 
   it('stops at max_output_tokens with status incomplete', async () => {

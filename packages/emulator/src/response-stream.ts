@@ -16,8 +16,33 @@ const TEXT_DELTA_MS = 30;
 const FIRST_OUTPUT_MS = 150;
 const ARGUMENT_DELTA_CHARS = 12;
 const RATE_LIMIT_TOKENS = 40_000;
+/** A first phrase longer than this many words is split at its first comma. */
+const FIRST_PHRASE_WORDS = 4;
 /** Audio kept for retrieve and truncate, newest items first; older items keep their transcript and duration. */
 export const MAX_RETAINED_AUDIO_MS = 2 * 60 * 1000;
+
+/**
+ * Splits reply text into contiguous phrases (they concatenate to it) for phrase-by-phrase speech:
+ * after each sentence or clause end (`. ! ? ; :` and the whitespace after it), and a long first
+ * phrase also after its first comma, so the first audio needs only a few words synthesized.
+ */
+export function splitPhrases(text: string): string[] {
+  const phrases: string[] = [];
+  let start = 0;
+  for (const match of text.matchAll(/[.!?;:]+\s+/g)) {
+    const end = match.index + match[0].length;
+    phrases.push(text.slice(start, end));
+    start = end;
+  }
+  if (start < text.length || phrases.length === 0) phrases.push(text.slice(start));
+  const first = phrases[0]!;
+  const comma = /,\s+/.exec(first);
+  if (comma && (first.match(/\S+/g)?.length ?? 0) > FIRST_PHRASE_WORDS) {
+    const end = comma.index + comma[0].length;
+    if (end < first.length) phrases.splice(0, 1, first.slice(0, end), first.slice(end));
+  }
+  return phrases;
+}
 
 /** What the response streams need from their connection. */
 export interface ResponseHost {
@@ -59,7 +84,8 @@ export interface ActiveResponse {
   output: StoredItem[];
   open: OpenPart | null;
   finished: boolean;
-  timer: NodeJS.Timeout | null;
+  /** Stops the pending wait (a timer, or an immediate for a wait under 1 ms). */
+  timer: { cancel(): void } | null;
   wake: (() => void) | null;
   inputTokens: { text: number; audio: number };
   outputText: number;
@@ -98,7 +124,7 @@ export class ResponseStreams {
   dispose(): void {
     for (const response of this.responses) {
       response.finished = true;
-      if (response.timer) clearTimeout(response.timer);
+      response.timer?.cancel();
     }
     this.responses.clear();
     this.defaultResponse = null;
@@ -212,7 +238,16 @@ export class ResponseStreams {
         response.timer = null;
         resolve(!response.finished);
       };
-      response.timer = setTimeout(response.wake, ms);
+      const wake = response.wake;
+      // A timer waits at least 1 ms: a wait shorter than that (a fast speech rate, or pacing
+      // that is behind) runs in the next turn of the event loop instead.
+      if (ms < 1) {
+        const immediate = setImmediate(wake);
+        response.timer = { cancel: () => clearImmediate(immediate) };
+      } else {
+        const timeout = setTimeout(wake, ms);
+        response.timer = { cancel: () => clearTimeout(timeout) };
+      }
     });
   }
 
@@ -320,26 +355,11 @@ export class ResponseStreams {
         });
       }
     } else {
-      let clip: SpeechClip = await this.host.synthesizer.synthesize(
-        plan.text,
-        voice,
-        this.host.session().audio.output.speed,
-      );
-      if (response.finished) return;
       // Audio costs 20 tokens a second: a token limit is a limit on how much can be said.
       const maxSamples = Math.floor(
         ((maxTokens - textTokens(plan.text)) * 50 * OUTPUT_SAMPLE_RATE) / 1000,
       );
-      if (maxSamples < clip.samples.length) {
-        const end = Math.max(0, maxSamples);
-        clip = {
-          ...clip,
-          samples: clip.samples.subarray(0, end),
-          pieces: clip.pieces.filter((piece) => piece.startSample < end || piece.startSample === 0),
-        };
-        cut = true;
-      }
-      await this.streamAudio(response, open, clip, partIds);
+      cut = await this.streamAudio(response, open, plan.text, voice, maxSamples, partIds);
       if (response.finished) return;
     }
     if (!(await this.wait(response, 0))) return;
@@ -347,21 +367,93 @@ export class ResponseStreams {
     this.finish(response, cut ? 'incomplete' : 'completed', cut ? 'max_output_tokens' : null);
   }
 
+  /**
+   * Speaks `text` phrase by phrase: the first phrase is synthesized alone, so its first delta goes
+   * out as soon as that short piece is ready (a whole reply takes espeak-ng hundreds of ms), and
+   * each next phrase is synthesized while the one before streams. Returns whether the audio was
+   * cut at `maxSamples`.
+   */
   private async streamAudio(
     response: ActiveResponse,
     open: OpenPart,
-    clip: SpeechClip,
+    text: string,
+    voice: string,
+    maxSamples: number,
     partIds: Json,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const chunkSamples = (OUTPUT_SAMPLE_RATE * AUDIO_DELTA_MS) / 1000;
-    const started = performance.now();
-    let nextPiece = 0;
+    const phrases = splitPhrases(text);
+    const speed = this.host.session().audio.output.speed;
+    const synthesize = (phrase: string): Promise<SpeechClip> => {
+      const clip = this.host.synthesizer.synthesize(phrase, voice, speed);
+      // A response that ends early never awaits what it prefetched.
+      clip.catch(() => undefined);
+      return clip;
+    };
     const format = this.host.session().audio.output.format;
-    for (let offset = 0; offset < clip.samples.length; offset += chunkSamples) {
-      const end = Math.min(clip.samples.length, offset + chunkSamples);
-      // Transcript deltas lead the audio they describe, as the real server's do.
-      while (nextPiece < clip.pieces.length && clip.pieces[nextPiece]!.startSample < end) {
-        const delta = clip.pieces[nextPiece++]!.text;
+    let started = -1;
+    /** Samples of the phrases already streamed. */
+    let base = 0;
+    let cut = false;
+    let pending: Promise<SpeechClip> | null = synthesize(phrases[0] ?? '');
+    for (let phrase = 0; pending; phrase++) {
+      const clip = await pending;
+      pending = null;
+      if (response.finished) return cut;
+      if (started < 0) started = performance.now();
+      let samples = clip.samples;
+      let pieces = clip.pieces;
+      if (maxSamples - base < samples.length) {
+        const end = Math.max(0, maxSamples - base);
+        samples = samples.subarray(0, end);
+        pieces = pieces.filter(
+          (piece) => piece.startSample < end || (piece.startSample === 0 && base === 0),
+        );
+        cut = true;
+      }
+      const prefetch = () => {
+        if (!cut && !pending && phrase + 1 < phrases.length)
+          pending = synthesize(phrases[phrase + 1]!);
+      };
+      let nextPiece = 0;
+      for (let offset = 0; offset < samples.length; offset += chunkSamples) {
+        const end = Math.min(samples.length, offset + chunkSamples);
+        // Transcript deltas lead the audio they describe, as the real server's do.
+        while (nextPiece < pieces.length && pieces[nextPiece]!.startSample < end) {
+          const delta = pieces[nextPiece++]!.text;
+          open.sent += delta;
+          this.host.emit({
+            type: 'response.output_audio_transcript.delta',
+            ...partIds,
+            delta,
+            ...(this.host.dialect === 'ga' ? { obfuscation: createObfuscation(12) } : {}),
+          });
+        }
+        const pcm = Buffer.from(
+          samples.buffer,
+          samples.byteOffset + offset * 2,
+          (end - offset) * 2,
+        );
+        const bytes = encodeOutput(pcm, format.type);
+        open.audio.push(bytes);
+        open.sentSamples = base + end;
+        response.outputAudioMs = ((base + end) / OUTPUT_SAMPLE_RATE) * 1000;
+        this.host.onAssistantAudio();
+        this.host.emit({
+          type: 'response.output_audio.delta',
+          ...partIds,
+          delta: bytes.toString('base64'),
+        });
+        // The next phrase is synthesized while this one streams (started after the first delta
+        // is out, so an engine that runs on this thread does not delay it).
+        prefetch();
+        const due = this.host.paced(((base + end) / OUTPUT_SAMPLE_RATE) * 1000);
+        if (!(await this.wait(response, Math.max(0, started + due - performance.now())))) {
+          return cut;
+        }
+      }
+      while (nextPiece < pieces.length) {
+        const delta = pieces[nextPiece++]!.text;
         open.sent += delta;
         this.host.emit({
           type: 'response.output_audio_transcript.delta',
@@ -370,34 +462,10 @@ export class ResponseStreams {
           ...(this.host.dialect === 'ga' ? { obfuscation: createObfuscation(12) } : {}),
         });
       }
-      const pcm = Buffer.from(
-        clip.samples.buffer,
-        clip.samples.byteOffset + offset * 2,
-        (end - offset) * 2,
-      );
-      const bytes = encodeOutput(pcm, format.type);
-      open.audio.push(bytes);
-      open.sentSamples = end;
-      response.outputAudioMs = (end / OUTPUT_SAMPLE_RATE) * 1000;
-      this.host.onAssistantAudio();
-      this.host.emit({
-        type: 'response.output_audio.delta',
-        ...partIds,
-        delta: bytes.toString('base64'),
-      });
-      const due = this.host.paced((end / OUTPUT_SAMPLE_RATE) * 1000);
-      if (!(await this.wait(response, Math.max(0, started + due - performance.now())))) return;
+      prefetch();
+      base += samples.length;
     }
-    while (nextPiece < clip.pieces.length) {
-      const delta = clip.pieces[nextPiece++]!.text;
-      open.sent += delta;
-      this.host.emit({
-        type: 'response.output_audio_transcript.delta',
-        ...partIds,
-        delta,
-        ...(this.host.dialect === 'ga' ? { obfuscation: createObfuscation(12) } : {}),
-      });
-    }
+    return cut;
   }
 
   /** Emits the closing events of the open part and item (completed, or incomplete on cancel). */
@@ -475,7 +543,7 @@ export class ResponseStreams {
   ): void {
     if (response.finished) return;
     response.finished = true;
-    if (response.timer) clearTimeout(response.timer);
+    response.timer?.cancel();
     response.timer = null;
     this.responses.delete(response);
     if (this.defaultResponse === response) this.defaultResponse = null;
