@@ -1,6 +1,7 @@
 // Runs a Parley server (from dist/) in its own process for the benchmark, so that the relay
 // does not share an event loop with the emulator or the load generator.
 // argv: <emulator http url> <api key> <data dir>
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createParleyServer, silentLogger } from '../dist/index.js';
 
 const [httpUrl, apiKey, dataDir] = process.argv.slice(2);
@@ -44,4 +45,22 @@ const { url } = await parley.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(JSON.stringify({ url, agentId: agent.id }) + '\n');
 process.on('SIGTERM', () => {
   void parley.close().then(() => process.exit(0));
+});
+
+// The bench asks for this process's own figures over a window: how busy its event loop was and
+// how late timers fired (event-loop delay, i.e. how long an arriving frame may wait to be read).
+// The delay monitor's timer wakes the process every 10 ms, and only inside a measuring window.
+const delay = monitorEventLoopDelay({ resolution: 10 });
+let since = performance.eventLoopUtilization();
+process.on('message', (command) => {
+  if (command === 'reset') {
+    delay.reset();
+    delay.enable();
+    since = performance.eventLoopUtilization();
+    process.send?.({ ok: true });
+  } else if (command === 'report') {
+    const { active, idle } = performance.eventLoopUtilization(since);
+    delay.disable();
+    process.send?.({ active, idle, delayP99: delay.percentile(99) / 1e6 });
+  }
 });
