@@ -154,7 +154,11 @@ export class RelaySession {
   private ready = false;
   private closed = false;
   private readonly pending: (string | Buffer)[] = [];
+  /** Settles once every write queued so far reached storage (or failed and was logged). */
   private writes: Promise<unknown>;
+  /** Writes waiting for the next batch, in order. */
+  private readonly queuedWrites: ((conversationId: string) => Promise<unknown>)[] = [];
+  private batchScheduled = false;
   private conversationId: string | null = null;
   private readonly clientCalls = new Set<string>();
   private followUp: FollowUp | null = null;
@@ -514,10 +518,34 @@ export class RelaySession {
 
   // ── persistence ─────────────────────────────────────────────────────────────────────────
 
+  /**
+   * Queues a storage write. Writes run in order, in batches: the first write of a batch waits
+   * for the I/O already read to be relayed (`setImmediate`), then the batch and whatever was
+   * queued meanwhile run one after the other. Forwarding never waits for storage, and nothing
+   * queued is lost: `flushed()` (and shutdown) wait for every batch.
+   */
   private write(operation: (conversationId: string) => Promise<unknown>): void {
+    this.queuedWrites.push(operation);
+    if (this.batchScheduled) return;
+    this.batchScheduled = true;
     this.writes = this.writes
-      .then(() => (this.conversationId === null ? undefined : operation(this.conversationId)))
-      .catch((error: unknown) => this.options.log.error('could not persist relay data', { error }));
+      .catch(() => undefined)
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => this.writeBatch());
+  }
+
+  private async writeBatch(): Promise<void> {
+    while (this.queuedWrites.length > 0) {
+      for (const operation of this.queuedWrites.splice(0)) {
+        if (this.conversationId === null) continue;
+        try {
+          await operation(this.conversationId);
+        } catch (error: unknown) {
+          this.options.log.error('could not persist relay data', { error });
+        }
+      }
+    }
+    this.batchScheduled = false;
   }
 
   private persistItem(item: ItemLike | undefined): void {
