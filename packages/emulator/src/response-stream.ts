@@ -238,16 +238,8 @@ export class ResponseStreams {
         response.timer = null;
         resolve(!response.finished);
       };
-      const wake = response.wake;
-      // A timer waits at least 1 ms: a wait shorter than that (a fast speech rate, or pacing
-      // that is behind) runs in the next turn of the event loop instead.
-      if (ms < 1) {
-        const immediate = setImmediate(wake);
-        response.timer = { cancel: () => clearImmediate(immediate) };
-      } else {
-        const timeout = setTimeout(wake, ms);
-        response.timer = { cancel: () => clearTimeout(timeout) };
-      }
+      const timeout = setTimeout(response.wake, ms);
+      response.timer = { cancel: () => clearTimeout(timeout) };
     });
   }
 
