@@ -1,6 +1,11 @@
 // Runs the emulator in its own process for the benchmark (argv: <api key>), so that neither the
 // load generator nor the relay shares its event loop.
+import { createRequire } from 'node:module';
 import { startEmulator } from '@parley/emulator';
+import { traceProbes } from './probe-trace.mjs';
+
+// The emulator's own `ws` (its dependency may resolve to another copy than this package's).
+traceProbes('emulator', createRequire(import.meta.resolve('@parley/emulator'))('ws'));
 
 const emulator = await startEmulator({
   port: 0,

@@ -43,6 +43,9 @@ function row(name, value, unit, extra = {}) {
   });
 }
 
+/** Send times of probes by event id (machine-wide monotonic clock, ms). */
+const probeSent = new Map();
+
 /** A connection that can measure clear → cleared round trips. */
 function openClient(url, protocols, headers) {
   return new Promise((resolve, reject) => {
@@ -77,7 +80,11 @@ function openClient(url, protocols, headers) {
           return new Promise((resolveProbe) => {
             const sent = performance.now();
             waiting = (at) => resolveProbe(at - sent);
-            socket.send('{"type":"input_audio_buffer.clear"}');
+            // The id carries the send time on the machine-wide monotonic clock (see probe-trace).
+            const at = Number(process.hrtime.bigint()) / 1e6;
+            const id = `probe_${at}`;
+            probeSent.set(id, at);
+            socket.send(`{"type":"input_audio_buffer.clear","event_id":"${id}"}`);
           });
         },
         close: () => socket.terminate(),
@@ -204,12 +211,35 @@ const cpuTicks = (pid) =>
 const runQueueWaitNs = (pid) =>
   Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]);
 
-/** Asks the relay process for its event-loop figures since the last `reset`. */
-function relayStats(relay, command) {
+/** Sends a command to a bench child and resolves with its answer. */
+function ask(child, command) {
   return new Promise((resolve) => {
-    relay.child.once('message', resolve);
-    relay.child.send(command);
+    child.child.once('message', resolve);
+    child.child.send(command);
   });
+}
+const relayStats = ask;
+
+/**
+ * The relay's own time per relayed probe: from the driver's send to the relay forwarding the
+ * probe upstream, plus from the emulator's answer to the relay forwarding it to the browser
+ * (waiting for a CPU and queueing behind other frames included; see probe-trace.mjs).
+ */
+async function relayOwnTimes(emulator, relay) {
+  const [{ probes: relayed }, { probes: answered }] = await Promise.all([
+    ask(relay, 'probe-trace'),
+    ask(emulator, 'probe-trace'),
+  ]);
+  const times = [];
+  for (const [id, record] of Object.entries(relayed)) {
+    const sent = probeSent.get(id);
+    const upstream = answered[id];
+    if (sent === undefined || !upstream?.answered || !record.forwarded || !record.answered)
+      continue;
+    times.push(record.forwarded - sent + (record.answered - upstream.answered));
+  }
+  probeSent.clear();
+  return times;
 }
 
 /**
@@ -307,6 +337,7 @@ async function streamCompare(emulator, relay, count, { blocks = 12, lockstep = f
   const delays = [];
   // About 400 probes a second, but no session probed more than about twice a second.
   const intervalMs = Math.max(2.5, 1000 / (2 * count));
+  await relayOwnTimes(emulator, relay); // forget the probes of earlier phases
   // Short alternating blocks: the machine's other load (other builds and tests on a shared
   // machine come and go within seconds) falls on both sets alike.
   for (let block = 0; block < blocks; block += 1) {
@@ -339,6 +370,7 @@ async function streamCompare(emulator, relay, count, { blocks = 12, lockstep = f
       await sleep(100);
     }
   }
+  const own = await relayOwnTimes(emulator, relay);
   for (const client of [...sets.direct, ...sets.relay]) client.close();
   await sleep(300);
   const summary = (name) => {
@@ -368,6 +400,7 @@ async function streamCompare(emulator, relay, count, { blocks = 12, lockstep = f
   return {
     direct: summary('direct'),
     relay: summary('relay'),
+    relayOwn: { p50: percentile(own, 50), p99: percentile(own, 99), probes: own.length },
     relayBusy: elu.active / (elu.active + elu.idle),
     relayDelayP99: percentile(delays, 50),
   };
@@ -380,6 +413,7 @@ async function concurrencyAt(emulator, relay, count, lockstep = false) {
   const {
     direct,
     relay: relayed,
+    relayOwn,
     relayBusy,
     relayDelayP99,
   } = await streamCompare(emulator, relay, count, { lockstep });
@@ -389,16 +423,17 @@ async function concurrencyAt(emulator, relay, count, lockstep = false) {
     `${count} streaming sessions${lockstep ? ' (lockstep bursts)' : ''}: direct p50/p99 ${direct.p50.toFixed(2)}/${direct.p99.toFixed(2)} ms, relay ${relayed.p50.toFixed(2)}/${relayed.p99.toFixed(2)} ms (added p50 ${added50.toFixed(2)} ms, p99 ${added.toFixed(2)} ms; ${direct.probes}/${relayed.probes} probes; late ticks ${direct.lateTicks}/${relayed.lateTicks})\n` +
       `  CPU (% of one core) while direct: ${cpuText(direct.cpu)}; while relayed: ${cpuText(relayed.cpu)}\n` +
       `  waiting for a CPU (% of the time) while direct: ${cpuText(direct.wait)}; while relayed: ${cpuText(relayed.wait)}\n` +
-      `  relay event loop busy ${(100 * relayBusy).toFixed(0)}%, loop delay p99 ${relayDelayP99.toFixed(2)} ms; machine load ${loadavg()[0].toFixed(1)}`,
+      `  relay's own time per probe p50/p99 ${relayOwn.p50.toFixed(2)}/${relayOwn.p99.toFixed(2)} ms (${relayOwn.probes} probes); relay event loop busy ${(100 * relayBusy).toFixed(0)}%, timer lateness p99 ${relayDelayP99.toFixed(2)} ms; machine load ${loadavg()[0].toFixed(1)}`,
   );
-  return { direct, relayed, added, added50, relayBusy };
+  return { direct, relayed, added, added50, relayOwn, relayBusy };
 }
 
 async function concurrency(emulator, relay) {
-  let best = 0;
-  let holding = true;
+  // Largest level such that it and every level below it meet the target.
+  const best = { endToEnd: 0, own: 0 };
+  const holding = { endToEnd: true, own: true };
   for (const count of [50, 100, 200, 300]) {
-    const { direct, relayed, added, added50, relayBusy } = await concurrencyAt(
+    const { direct, relayed, added, added50, relayOwn, relayBusy } = await concurrencyAt(
       emulator,
       relay,
       count,
@@ -414,10 +449,26 @@ async function concurrency(emulator, relay) {
       target: '< 5 ms',
       pass: added < 5,
     });
+    row(
+      `relay's own time per event p99 with ${count} sessions streaming audio`,
+      relayOwn.p99,
+      'ms',
+      {
+        target: '< 5 ms',
+        pass: relayOwn.p99 < 5,
+      },
+    );
     row(`relay process CPU with ${count} sessions streaming`, relayed.cpu.relay, '% of a core');
+    row(
+      `relay waiting for a CPU with ${count} sessions streaming`,
+      relayed.wait.relay,
+      '% of the time',
+    );
     row(`relay event loop busy with ${count} sessions streaming`, 100 * relayBusy, '%');
-    holding = holding && added < 5;
-    if (holding) best = count;
+    holding.endToEnd = holding.endToEnd && added < 5;
+    holding.own = holding.own && relayOwn.p99 < 5;
+    if (holding.endToEnd) best.endToEnd = count;
+    if (holding.own) best.own = count;
   }
   const lockstep = await concurrencyAt(emulator, relay, 200, true);
   row('relay added latency p99, 200 sessions streaming in lockstep bursts', lockstep.added, 'ms', {
@@ -425,10 +476,16 @@ async function concurrency(emulator, relay) {
     baselineValue: round(lockstep.direct.p99),
   });
   row(
-    'concurrent relayed sessions streaming real-time audio with p99 added < 5 ms',
-    best,
+    'concurrent relayed sessions streaming real-time audio with p99 added < 5 ms (end to end)',
+    best.endToEnd,
     'sessions',
-    { target: '>= 200', pass: best >= 200 },
+    { target: '>= 200', pass: best.endToEnd >= 200 },
+  );
+  row(
+    "concurrent relayed sessions streaming real-time audio with the relay's own p99 < 5 ms",
+    best.own,
+    'sessions',
+    { target: '>= 200', pass: best.own >= 200 },
   );
 }
 
