@@ -51,6 +51,9 @@ describe('admin API schemas', () => {
       url: 'ws://x',
       ticket: 't',
       expiresAt: 'e',
+      conversationId: 'c',
+      resumeToken: 'r',
+      resumed: false,
     });
     expect(relay.mode).toBe('relay');
     expect(sessionResponseSchema.safeParse({ mode: 'direct', url: 'wss://x' }).success).toBe(false);

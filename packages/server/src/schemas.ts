@@ -502,7 +502,17 @@ export type Analytics = z.infer<typeof analyticsSchema>;
 // ---------------------------------------------------------------------------------------------
 
 /** `POST /api/sessions`: `agentId` is an agent id or slug. */
-export const sessionRequestSchema = z.object({ agentId: z.string().min(1).max(100) });
+export const sessionRequestSchema = z.object({
+  agentId: z.string().min(1).max(100),
+  /**
+   * Go on with a relayed conversation whose connection dropped (what the last grant gave). When
+   * it cannot go on (unknown, ended for good, too old, another agent), a new one starts and the
+   * answer says `resumed: false`.
+   */
+  resume: z
+    .object({ conversationId: z.string().min(1).max(100), token: z.string().min(1).max(200) })
+    .optional(),
+});
 
 /** `POST /api/admin/agents/:id/playground`: try a version (default: the latest) before publishing. */
 export const playgroundSessionSchema = z.object({ version: z.number().int().min(1).optional() });
@@ -514,6 +524,12 @@ export const sessionResponseSchema = z.discriminatedUnion('mode', [
     url: z.string(),
     ticket: z.string(),
     expiresAt: z.string(),
+    /** The conversation this connection records into. */
+    conversationId: z.string(),
+    /** Presented with `conversationId` on a reconnect, it carries the conversation on. */
+    resumeToken: z.string(),
+    /** True when this grant goes on with the conversation a `resume` named. */
+    resumed: z.boolean(),
   }),
   z.object({
     mode: z.literal('direct'),

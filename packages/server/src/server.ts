@@ -25,6 +25,7 @@ import { agentTools } from './tools/agent-tools.js';
 import { sessionRequestSchema } from './schemas.js';
 import type { SessionResponse } from './schemas.js';
 import { realtimeSession } from './session-config.js';
+import { ResumeTokens, resumableEndReasons } from './sessions/resume.js';
 import { TicketStore } from './sessions/tickets.js';
 import { openDatabase } from './storage/database.js';
 import type { DatabaseOptions } from './storage/database.js';
@@ -51,6 +52,8 @@ export interface ParleyLimits {
   sessionRequestsPerMinute?: number;
   /** Lifetime of a direct-mode client secret. Default 600 s. */
   clientSecretTtlSeconds?: number;
+  /** How long after its connection dropped a relayed conversation may be resumed. Default 5 minutes. */
+  resumeWindowMs?: number;
 }
 
 /** Options of {@link createParleyServer}. Everything has a default read from the environment. */
@@ -151,6 +154,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     ticketTtlMs: options.limits?.ticketTtlMs ?? 60_000,
     sessionRequestsPerMinute: options.limits?.sessionRequestsPerMinute ?? 30,
     clientSecretTtlSeconds: options.limits?.clientSecretTtlSeconds ?? 600,
+    resumeWindowMs: options.limits?.resumeWindowMs ?? 5 * 60_000,
   };
 
   const store =
@@ -179,6 +183,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     options.mailer ??
     createMailer(options.mail ?? { smtpUrl: env.SMTP_URL, from: env.PARLEY_MAIL_FROM });
   const tickets = new TicketStore(limits.ticketTtlMs, () => now().getTime());
+  const resumeTokens = new ResumeTokens();
   const sessionLimiter = new RateLimiter(limits.sessionRequestsPerMinute, 60_000, () =>
     now().getTime(),
   );
@@ -269,8 +274,14 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     agentId: string,
     clientId: string,
     version?: number,
+    resumeId?: string,
   ): SessionResponse => {
-    const issued = tickets.issue(agentId, clientId, version);
+    const issued = tickets.issue(
+      agentId,
+      clientId,
+      version,
+      resumeId === undefined ? undefined : { id: resumeId, resume: true },
+    );
     const requestUrl = new URL(c.req.url);
     const forwardedProto = trustProxy ? c.req.header('x-forwarded-proto') : undefined;
     const origin = options.publicUrl
@@ -283,7 +294,34 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       url: `${origin.protocol === 'https:' ? 'wss' : 'ws'}://${origin.host}/api/realtime`,
       ticket: issued.ticket,
       expiresAt: new Date(issued.expiresAt).toISOString(),
+      conversationId: issued.conversationId,
+      resumeToken: resumeTokens.issue(issued.conversationId, agentId),
+      resumed: resumeId !== undefined,
     };
+  };
+
+  /**
+   * The conversation a `resume` may go on with: its token matches, it is this agent's, and it
+   * ended because a connection dropped (or is still live: the relay may not have noticed the drop
+   * yet) no longer than the resume window ago. Undefined otherwise: a new conversation starts.
+   */
+  const resumable = async (
+    resume: { conversationId: string; token: string } | undefined,
+    agentId: string,
+  ): Promise<string | undefined> => {
+    if (!resume || !resumeTokens.verify(resume.token, resume.conversationId, agentId)) return;
+    let conversation;
+    try {
+      conversation = (await store.conversations.detail(resume.conversationId)).conversation;
+    } catch {
+      return undefined;
+    }
+    if (conversation.agentId !== agentId || conversation.mode !== 'relay') return;
+    if (conversation.status === 'active') return conversation.id;
+    if (conversation.endReason === null || !resumableEndReasons.has(conversation.endReason)) return;
+    const endedAt = conversation.endedAt === null ? NaN : Date.parse(conversation.endedAt);
+    if (!(now().getTime() - endedAt <= limits.resumeWindowMs)) return;
+    return conversation.id;
   };
 
   app.post('/api/sessions', async (c) => {
@@ -320,7 +358,8 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       };
       return c.json(answer);
     }
-    return c.json(relaySession(c, agent.agent.id, clientId));
+    const resumeId = await resumable(body.resume, agent.agent.id);
+    return c.json(relaySession(c, agent.agent.id, clientId, undefined, resumeId));
   });
   app.route(
     '/api/admin',

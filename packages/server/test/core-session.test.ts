@@ -6,7 +6,12 @@ import {
   createWebSocketTransport,
   parleyServerCredentials,
 } from '@parley/core';
-import type { VoiceSession, VoiceSessionSnapshot } from '@parley/core';
+import type {
+  Transport,
+  TransportHandlers,
+  VoiceSession,
+  VoiceSessionSnapshot,
+} from '@parley/core';
 import { startEmulator } from '@parley/emulator';
 import { agentConfigSchema } from '../src/schemas.js';
 import { createParleyServer } from '../src/server.js';
@@ -14,6 +19,7 @@ import type { ParleyServer } from '../src/server.js';
 import { silentLogger } from '../src/logger.js';
 import { testBackends } from '../src/test-utils/databases.js';
 import { createStore } from '../src/storage/store.js';
+import type { Store } from '../src/storage/store.js';
 
 const apiKey = 'fake-key-core-contract-key-31415926';
 const [sqlite] = testBackends();
@@ -49,6 +55,7 @@ describe('a @parley/core VoiceSession through the relay', () => {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   let parley: ParleyServer;
   let base: string;
+  let store: Store;
 
   beforeAll(async () => {
     emulator = await startEmulator({
@@ -57,7 +64,7 @@ describe('a @parley/core VoiceSession through the relay', () => {
       speechRate: Infinity,
       requireKey: apiKey,
     });
-    const store = createStore(await sqlite!.open());
+    store = createStore(await sqlite!.open());
     await store.agents.create(
       {
         slug: 'helper',
@@ -114,5 +121,78 @@ describe('a @parley/core VoiceSession through the relay', () => {
     } finally {
       await session.disconnect();
     }
+  });
+
+  it('reconnects after a dropped connection into the same conversation, the model keeping its context', async () => {
+    // A transport whose connection can be made to drop, as a network would: the session sees
+    // an abnormal close (1006) it did not ask for.
+    const inner = createWebSocketTransport();
+    let dropping = false;
+    const transport: Transport & { drop(): void } = {
+      connect(credentials, handlers: TransportHandlers) {
+        inner.connect(credentials, {
+          ...handlers,
+          onClose(info) {
+            if (!dropping) return handlers.onClose(info);
+            dropping = false;
+            handlers.onClose({ code: 1006, reason: '', initiatedLocally: false });
+          },
+        });
+      },
+      send: (data, kind) => inner.send(data, kind),
+      close: (code, reason) => inner.close(code, reason),
+      get stats() {
+        return inner.stats;
+      },
+      drop() {
+        dropping = true;
+        inner.close(1000, 'network gone');
+      },
+    };
+    const session = createVoiceSession({
+      credentials: parleyServerCredentials({ baseUrl: base, agentId: 'helper' }),
+      transport,
+      reconnect: { baseDelayMs: 20, maxDelayMs: 50 },
+    });
+    const opening = 'My name is Ada Lovelace and I would like a table for two on Friday.';
+    try {
+      await session.connect();
+      await until(session, (snapshot) => snapshot.status === 'connected');
+      session.sendText(opening);
+      await until(session, (snapshot) => assistantTexts(snapshot).includes(`You said: ${opening}`));
+
+      transport.drop();
+      await until(session, (snapshot) => snapshot.status === 'reconnecting');
+      await until(session, (snapshot) => snapshot.status === 'connected');
+      session.sendText('Which day was it?');
+      const after = await until(session, (snapshot) =>
+        assistantTexts(snapshot).includes('You said: Which day was it?'),
+      );
+      // The transcript the user sees is continuous, nothing in it twice.
+      expect(
+        after.items.flatMap((item) => (item.type === 'message' ? [[item.role, item.text]] : [])),
+      ).toEqual([
+        ['user', opening],
+        ['assistant', `You said: ${opening}`],
+        ['user', 'Which day was it?'],
+        ['assistant', 'You said: Which day was it?'],
+      ]);
+      expect(after.error).toBeNull();
+    } finally {
+      await session.disconnect();
+    }
+    // One conversation on the server, and the model's context after the drop held the opening.
+    const conversations = await store.conversations.list({ limit: 10 });
+    const latest = await store.conversations.detail(conversations[0]!.id);
+    expect(latest.items.map((item) => item.text)).toEqual([
+      opening,
+      `You said: ${opening}`,
+      'Which day was it?',
+      'You said: Which day was it?',
+    ]);
+    const [before, resumed] = latest.responses;
+    expect(resumed!.inputTextTokens).toBeGreaterThan(
+      before!.inputTextTokens + Math.ceil(opening.length / 4),
+    );
   });
 });

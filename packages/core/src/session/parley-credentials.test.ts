@@ -42,6 +42,36 @@ describe('parleyServerCredentials', () => {
     });
   });
 
+  it('asks to go on with the same conversation on a reconnect, and not on a new connect', async () => {
+    let served = 0;
+    const bodies: unknown[] = [];
+    const fetchImpl = (_url: string | URL | Request, init?: RequestInit) => {
+      bodies.push(JSON.parse(init?.body as string));
+      served += 1;
+      return Promise.resolve(
+        Response.json({
+          mode: 'relay',
+          url: 'ws://localhost/api/realtime',
+          ticket: `tk_${served}`,
+          conversationId: 'conv_1',
+          resumeToken: `rt_${served}`,
+          resumed: served > 1,
+        }),
+      );
+    };
+    const provider = parleyServerCredentials({ baseUrl: '', agentId: 'support', fetch: fetchImpl });
+    await provider({ attempt: 0 });
+    await provider({ attempt: 1 });
+    await provider({ attempt: 2 });
+    await provider({ attempt: 0 });
+    expect(bodies).toEqual([
+      { agentId: 'support' },
+      { agentId: 'support', resume: { conversationId: 'conv_1', token: 'rt_1' } },
+      { agentId: 'support', resume: { conversationId: 'conv_1', token: 'rt_2' } },
+      { agentId: 'support' },
+    ]);
+  });
+
   it('connects straight to OpenAI with the client secret in direct mode', async () => {
     const server = fakeFetch(200, {
       mode: 'direct',

@@ -20,6 +20,9 @@ const sessionResponseSchema = z.discriminatedUnion('mode', [
     url: z.string().min(1),
     ticket: z.string().min(1),
     expiresAt: z.union([z.string(), z.number()]).optional(),
+    conversationId: z.string().min(1).optional(),
+    resumeToken: z.string().min(1).optional(),
+    resumed: z.boolean().optional(),
   }),
   z.looseObject({
     mode: z.literal('direct'),
@@ -80,7 +83,9 @@ export function sessionCredentials(session: ParleySessionGrant, baseUrl: string)
 
 /**
  * A credentials provider for the Parley server: each connect and reconnect POSTs
- * `${baseUrl}/api/sessions` with `{ agentId }` and connects with what comes back. In relay mode
+ * `${baseUrl}/api/sessions` with `{ agentId }` and connects with what comes back. A reconnect
+ * after a drop also sends the last relay grant's `{ conversationId, token }` as `resume`, so the
+ * relay carries the same conversation on and replays it to the model. In relay mode
  * the browser talks to the Parley relay with a one-time ticket (the relay holds the API key and
  * runs the agent's server tools); in direct mode it talks to OpenAI with a short-lived client
  * secret. The API key never reaches the browser either way.
@@ -98,7 +103,11 @@ export function parleyServerCredentials(
   options: ParleyServerCredentialsOptions,
 ): CredentialsProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
-  return async (): Promise<Credentials> => {
+  // The conversation the last relay grant recorded into; a reconnect asks to go on with it.
+  let last: { conversationId: string; token: string } | null = null;
+  return async ({ attempt }): Promise<Credentials> => {
+    // A first attempt is a new `connect()`: a new conversation.
+    if (attempt === 0) last = null;
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== 'function') {
       throw new ParleyError('config', 'No fetch available to request a Parley session');
@@ -108,7 +117,10 @@ export function parleyServerCredentials(
       response = await fetchImpl(`${base}/api/sessions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(options.headers ?? {}) },
-        body: JSON.stringify({ agentId: options.agentId }),
+        body: JSON.stringify({
+          agentId: options.agentId,
+          ...(last === null ? {} : { resume: last }),
+        }),
       });
     } catch (cause) {
       throw new ParleyError('transport', 'Could not reach the Parley server', { cause });
@@ -140,6 +152,13 @@ export function parleyServerCredentials(
         cause: parsed.error,
       });
     }
-    return sessionCredentials(parsed.data, base);
+    const grant = parsed.data;
+    last =
+      grant.mode === 'relay' &&
+      grant.conversationId !== undefined &&
+      grant.resumeToken !== undefined
+        ? { conversationId: grant.conversationId, token: grant.resumeToken }
+        : null;
+    return sessionCredentials(grant, base);
   };
 }

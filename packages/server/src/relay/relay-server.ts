@@ -14,6 +14,7 @@ import { realtimeSession } from '../session-config.js';
 import type { TicketStore } from '../sessions/tickets.js';
 import type { Upstream } from '../upstream.js';
 import type { Logger } from '../logger.js';
+import { replayEvents } from '../sessions/replay.js';
 import { RelaySession, relayCloseCodes } from './relay-session.js';
 import type { RelayCloseReason, RelayLimits } from './relay-session.js';
 
@@ -129,6 +130,8 @@ export class RelayServer {
     };
     let agent: PublishedAgent | undefined;
     let tools: Awaited<ReturnType<typeof agentTools>>;
+    let replay: { frames: string[]; itemIds: Set<string> } | undefined;
+    let maxSessionMs = this.options.limits.maxSessionMs;
     try {
       agent =
         grant.version === undefined
@@ -140,6 +143,28 @@ export class RelayServer {
         return;
       }
       tools = await agentTools(this.options.store, agent.config);
+      maxSessionMs = Math.min(maxSessionMs, agent.config.maxSessionSeconds * 1000);
+      if (grant.resume) {
+        // The same browser's stale connection may still be live: end it before going on.
+        const stale = [...this.sessions].filter(
+          (live) => live.conversation === grant.conversationId,
+        );
+        await Promise.all(stale.map((live) => live.supersede()));
+        const { conversation } = await this.options.store.conversations.detail(
+          grant.conversationId,
+        );
+        // The conversation's time limit counts from its start, across reconnects.
+        maxSessionMs -= this.options.now().getTime() - Date.parse(conversation.startedAt);
+        if (maxSessionMs <= 0) {
+          release();
+          this.reject(browser, 'session_time_limit', 'the conversation reached its time limit');
+          return;
+        }
+        await this.options.store.conversations.reopen(grant.conversationId);
+        replay = replayEvents(
+          await this.options.store.conversations.replayItems(grant.conversationId),
+        );
+      }
     } catch (error) {
       release();
       this.options.log.error('relay setup failed', { error });
@@ -157,12 +182,11 @@ export class RelayServer {
       serverTools: tools.serverTools,
       clientToolNames: new Set(agent.config.clientTools.map((tool) => tool.name)),
       clientId,
-      limits: {
-        maxSessionMs: Math.min(
-          this.options.limits.maxSessionMs,
-          agent.config.maxSessionSeconds * 1000,
-        ),
-        idleTimeoutMs: this.options.limits.idleTimeoutMs,
+      limits: { maxSessionMs, idleTimeoutMs: this.options.limits.idleTimeoutMs },
+      conversation: {
+        id: grant.conversationId,
+        resume: grant.resume,
+        ...(replay === undefined ? {} : { replay }),
       },
       store: this.options.store,
       mailer: this.options.mailer,

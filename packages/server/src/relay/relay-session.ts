@@ -18,6 +18,7 @@ import type { RealtimeSessionConfig } from '../session-config.js';
 import { costOf } from '../pricing.js';
 import type { UsageTokens } from '../pricing.js';
 import type { Logger } from '../logger.js';
+import { isReplayAnswer } from '../sessions/replay.js';
 import { checkClientBytes } from './client-policy.js';
 
 /** Close codes the relay uses towards the browser (the reason string repeats the code name). */
@@ -58,6 +59,16 @@ export interface RelaySessionOptions {
   log: Logger;
   now: () => Date;
   onClose: () => void;
+  /**
+   * The conversation to record into. `resume` means it exists (reopened) and goes on: `replay`
+   * then holds the events that rebuild it upstream, sent before anything from the browser, and
+   * the agent's greeting is not said again.
+   */
+  conversation: {
+    id: string;
+    resume: boolean;
+    replay?: { frames: string[]; itemIds: Set<string> };
+  };
 }
 
 interface FollowUp {
@@ -169,13 +180,22 @@ export class RelaySession {
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private relayEventSeq = 0;
+  /** Ids of the items a resume replayed upstream: their echoes stay out of the browser and storage. */
+  private readonly replayItemIds: ReadonlySet<string>;
   /** Audio frames dropped because the upstream socket was backed up. */
   droppedAudioFrames = 0;
 
   constructor(private readonly options: RelaySessionOptions) {
-    const { agent, store } = options;
+    const { agent, store, conversation } = options;
+    this.replayItemIds = conversation.replay?.itemIds ?? new Set();
+    if (conversation.resume) {
+      this.conversationId = conversation.id;
+      this.writes = Promise.resolve();
+      return;
+    }
     this.writes = store.conversations
       .start({
+        id: conversation.id,
         agentId: agent.agent.id,
         agentVersion: agent.version,
         mode: 'relay',
@@ -188,6 +208,11 @@ export class RelaySession {
     this.writes.catch((error: unknown) =>
       options.log.error('could not start conversation', { error }),
     );
+  }
+
+  /** The conversation this session records into. */
+  get conversation(): string {
+    return this.options.conversation.id;
   }
 
   /** Opens the upstream and starts relaying; `early` are frames the browser sent during setup. */
@@ -276,6 +301,15 @@ export class RelaySession {
       endReason: 'server_shutdown',
       message: 'the server is shutting down',
     });
+    return this.flushed();
+  }
+
+  /**
+   * Ends the session because its conversation goes on over a new connection (the browser
+   * reconnected before this one noticed the drop). Resolves once its writes are stored.
+   */
+  supersede(): Promise<void> {
+    this.finish('conversation_ended', { status: 'completed', endReason: 'client_closed' });
     return this.flushed();
   }
 
@@ -388,6 +422,13 @@ export class RelaySession {
       return;
     }
     const event = parsed.event as unknown as Record<string, unknown> & { type: string };
+    if (this.replayItemIds.size > 0 && isReplayAnswer(event, this.replayItemIds)) {
+      if (event.type === 'error')
+        this.options.log.warn('the realtime service refused a replayed item', {
+          error: event.error,
+        });
+      return;
+    }
     switch (event.type) {
       case 'session.created':
       case 'session.updated': {
@@ -475,8 +516,11 @@ export class RelaySession {
     this.ready = true;
     const socket = this.upstream;
     if (!socket) return;
+    // A resumed conversation is rebuilt before anything new is said.
+    for (const frame of this.options.conversation.replay?.frames ?? [])
+      socket.send(frame, textFrame);
     for (const frame of this.pending.splice(0)) socket.send(frame, textFrame);
-    const greeting = this.options.agent.config.greeting;
+    const greeting = this.options.conversation.resume ? null : this.options.agent.config.greeting;
     if (greeting) {
       this.turnEndAt = performance.now();
       socket.send(

@@ -1,5 +1,5 @@
 /** Single-use, short-lived relay tickets (held in memory: a ticket is redeemed on this instance). */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 /** What a ticket grants. */
 export interface TicketGrant {
@@ -8,6 +8,10 @@ export interface TicketGrant {
   version?: number | undefined;
   clientId: string;
   expiresAt: number;
+  /** The conversation the connection records into (chosen when the ticket is issued). */
+  conversationId: string;
+  /** True when that conversation exists and goes on: the relay replays it upstream. */
+  resume: boolean;
 }
 
 /** Issues and redeems tickets. */
@@ -24,12 +28,20 @@ export class TicketStore {
     agentId: string,
     clientId: string,
     version?: number,
-  ): { ticket: string; expiresAt: number } {
+    conversation: { id: string; resume: boolean } = { id: randomUUID(), resume: false },
+  ): { ticket: string; expiresAt: number; conversationId: string } {
     this.prune();
     const ticket = randomBytes(24).toString('base64url');
     const expiresAt = this.now() + this.ttlMs;
-    this.tickets.set(ticket, { agentId, version, clientId, expiresAt });
-    return { ticket, expiresAt };
+    this.tickets.set(ticket, {
+      agentId,
+      version,
+      clientId,
+      expiresAt,
+      conversationId: conversation.id,
+      resume: conversation.resume,
+    });
+    return { ticket, expiresAt, conversationId: conversation.id };
   }
 
   /** Consumes a ticket: the grant the first time within its lifetime, undefined ever after. */

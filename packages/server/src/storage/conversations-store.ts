@@ -20,6 +20,18 @@ export interface ItemRecord {
   status: string | null;
 }
 
+/** What {@link ConversationsStore.replayItems} gives back: the conversation, as text. */
+export type ReplayItem =
+  | { type: 'message'; role: 'user' | 'assistant'; text: string }
+  | {
+      type: 'function_call';
+      callId: string;
+      name: string;
+      arguments: string;
+      /** Null when the call never got an output. */
+      output: string | null;
+    };
+
 /** One finished tool call. */
 export interface ToolCallRecord {
   callId: string;
@@ -127,8 +139,10 @@ export function createConversationsStore(database: Database, now: () => Date) {
       mode: 'relay' | 'direct';
       model: string;
       clientId: string | null;
+      /** An id chosen beforehand (a relay ticket carries it); default a new UUID. */
+      id?: string;
     }): Promise<string> {
-      const id = randomUUID();
+      const id = input.id ?? randomUUID();
       await db
         .insertInto('conversations')
         .values({
@@ -276,6 +290,62 @@ export function createConversationsStore(database: Database, now: () => Date) {
         })
         .where('id', '=', conversationId)
         .execute();
+    },
+
+    /**
+     * Makes an ended conversation live again (a browser reconnected through the relay): the same
+     * row, transcript and totals go on. False when there is no such conversation.
+     */
+    async reopen(conversationId: string): Promise<boolean> {
+      const result = await db
+        .updateTable('conversations')
+        .set({ status: 'active', end_reason: null, ended_at: null, duration_ms: null })
+        .where('id', '=', conversationId)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    /**
+     * The conversation so far, in order, as a new upstream session must be told it: messages with
+     * their text (user speech as its transcript), and each tool call with its output. Items
+     * without text (speech whose transcript never came) are left out.
+     */
+    async replayItems(conversationId: string): Promise<ReplayItem[]> {
+      const [items, calls] = await Promise.all([
+        db
+          .selectFrom('conversation_items')
+          .select(['type', 'role', 'text'])
+          .where('conversation_id', '=', conversationId)
+          .orderBy('seq')
+          .execute(),
+        db
+          .selectFrom('tool_calls')
+          .select(['call_id', 'name', 'arguments', 'output'])
+          .where('conversation_id', '=', conversationId)
+          .orderBy('created_at')
+          .execute(),
+      ]);
+      // Items hold a call as `name(arguments)`; the tool_calls rows hold its id and output.
+      const unused = [...calls];
+      const replay: ReplayItem[] = [];
+      for (const item of items) {
+        if (item.type === 'message') {
+          if ((item.role === 'user' || item.role === 'assistant') && item.text)
+            replay.push({ type: 'message', role: item.role, text: item.text });
+        } else if (item.type === 'function_call') {
+          const index = unused.findIndex((call) => `${call.name}(${call.arguments})` === item.text);
+          if (index === -1) continue;
+          const [call] = unused.splice(index, 1);
+          replay.push({
+            type: 'function_call',
+            callId: call!.call_id,
+            name: call!.name,
+            arguments: call!.arguments,
+            output: call!.output,
+          });
+        }
+      }
+      return replay;
     },
 
     async list(options: {

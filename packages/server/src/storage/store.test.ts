@@ -261,6 +261,72 @@ describe.each(testBackends())('storage on $name', (backend) => {
     });
   });
 
+  it('reopens a conversation under a chosen id and gives its items back for a replay', async () => {
+    const helper = await store.agents.get('helper');
+    const id = await store.conversations.start({
+      id: 'conv_resume_1',
+      agentId: helper!.id,
+      agentVersion: 1,
+      mode: 'relay',
+      model: 'gpt-realtime',
+      clientId: null,
+    });
+    expect(id).toBe('conv_resume_1');
+    const items: [string, string, string | null, string | null][] = [
+      ['i1', 'message', 'user', 'What does a two-bed cost?'],
+      ['i2', 'function_call', null, 'search_knowledge_base({"query":"two-bed"})'],
+      ['i3', 'function_call_output', null, '{"results":[]}'],
+      ['i4', 'message', 'assistant', 'About 1200 a month.'],
+      ['i5', 'message', 'user', null], // speech whose transcript never came
+      ['i6', 'function_call', null, 'lookup({"a":1})'], // a client tool still waiting
+    ];
+    for (const [itemId, type, role, text] of items) {
+      await store.conversations.recordItem(id, { itemId, type, role, text, status: 'completed' });
+    }
+    await store.conversations.recordToolCall(id, {
+      callId: 'call_b',
+      name: 'lookup',
+      arguments: '{"a":1}',
+      output: null,
+      outcome: 'client',
+      durationMs: null,
+    });
+    await store.conversations.recordToolCall(id, {
+      callId: 'call_a',
+      name: 'search_knowledge_base',
+      arguments: '{"query":"two-bed"}',
+      output: '{"results":[]}',
+      outcome: 'ok',
+      durationMs: 3,
+    });
+    expect(await store.conversations.replayItems(id)).toEqual([
+      { type: 'message', role: 'user', text: 'What does a two-bed cost?' },
+      {
+        type: 'function_call',
+        callId: 'call_a',
+        name: 'search_knowledge_base',
+        arguments: '{"query":"two-bed"}',
+        output: '{"results":[]}',
+      },
+      { type: 'message', role: 'assistant', text: 'About 1200 a month.' },
+      {
+        type: 'function_call',
+        callId: 'call_b',
+        name: 'lookup',
+        arguments: '{"a":1}',
+        output: null,
+      },
+    ]);
+
+    await store.conversations.end(id, { status: 'failed', endReason: 'client_error' });
+    expect((await store.conversations.detail(id)).conversation.status).toBe('failed');
+    expect(await store.conversations.reopen(id)).toBe(true);
+    const reopened = (await store.conversations.detail(id)).conversation;
+    expect(reopened).toMatchObject({ status: 'active', endReason: null, endedAt: null });
+    expect(reopened.itemCount).toBe(6);
+    expect(await store.conversations.reopen('conv_missing')).toBe(false);
+  });
+
   it('keeps admin sessions until they expire and settings by key', async () => {
     const user = await store.admin.createAdmin('Admin@Example.com', 'hash');
     expect((await store.admin.findAdminByEmail('admin@example.com'))?.id).toBe(user.id);

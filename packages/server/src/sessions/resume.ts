@@ -1,0 +1,38 @@
+/**
+ * Resume tokens: a relayed conversation whose connection dropped goes on where it stopped. The
+ * session grant carries a token for its conversation; a reconnecting browser presents it, and
+ * the relay replays the stored conversation into the new upstream session, so the model keeps
+ * its context (the transcript the user sees never broke).
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Why a conversation ended, for the ends a reconnect may undo: the browser's or the upstream's
+ * connection dropped. Ends by a limit (time, idle), by the agent or by the server are final.
+ */
+export const resumableEndReasons: ReadonlySet<string> = new Set([
+  'client_closed',
+  'client_error',
+  'client_too_slow',
+  'upstream_closed',
+  'upstream_unavailable',
+]);
+
+/** Signs and checks resume tokens (HMAC-SHA256 with a per-process key: stateless). */
+export class ResumeTokens {
+  constructor(private readonly key: Buffer = randomBytes(32)) {}
+
+  /** The token that lets a browser go on with `conversationId` of `agentId`. */
+  issue(conversationId: string, agentId: string): string {
+    return createHmac('sha256', this.key)
+      .update(`resume\0${conversationId}\0${agentId}`)
+      .digest('base64url');
+  }
+
+  /** True when `token` was issued for exactly this conversation and agent. */
+  verify(token: string, conversationId: string, agentId: string): boolean {
+    const expected = Buffer.from(this.issue(conversationId, agentId));
+    const given = Buffer.from(token);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+}

@@ -1,0 +1,234 @@
+// A relayed conversation whose connection drops goes on where it stopped: the reconnecting
+// browser presents the resume token of its last grant, the relay records into the same
+// conversation and replays it into the new upstream session, so the model keeps its context.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '@parley/emulator';
+import { agentConfigSchema, sessionResponseSchema } from '../src/schemas.js';
+import { createParleyServer } from '../src/server.js';
+import type { ParleyServer } from '../src/server.js';
+import { silentLogger } from '../src/logger.js';
+import { testBackends } from '../src/test-utils/databases.js';
+import { createStore } from '../src/storage/store.js';
+import type { Store } from '../src/storage/store.js';
+import { connectBrowser } from './relay-helpers.js';
+import type { TestBrowser } from './relay-helpers.js';
+
+const apiKey = 'fake-key-resume-test-not-secret-0001';
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+type RelayGrant = Extract<ReturnType<typeof sessionResponseSchema.parse>, { mode: 'relay' }>;
+
+describe.each(testBackends())('resuming a relayed conversation on $name', (backend) => {
+  let emulator: Emulator;
+  let parley: ParleyServer;
+  let store: Store;
+  let base: string;
+  let clock = Date.now();
+  const browsers: TestBrowser[] = [];
+
+  async function grant(body: Record<string, unknown>): Promise<RelayGrant> {
+    const response = await fetch(`${base}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+    const parsed = sessionResponseSchema.parse(await response.json());
+    if (parsed.mode !== 'relay') throw new Error('expected relay mode');
+    return parsed;
+  }
+
+  async function connect(session: RelayGrant): Promise<TestBrowser> {
+    const browser = await connectBrowser(session.url, session.ticket);
+    browsers.push(browser);
+    await browser.waitFor((event) => event.type === 'session.updated');
+    return browser;
+  }
+
+  /** Sends a user text turn; resolves with its `response.done`. */
+  async function say(browser: TestBrowser, text: string) {
+    const before = browser.events.filter((event) => event.type === 'response.done').length;
+    browser.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+    });
+    browser.send({ type: 'response.create' });
+    await browser.waitFor(
+      () => browser.events.filter((event) => event.type === 'response.done').length > before,
+    );
+    return browser.events.filter((event) => event.type === 'response.done')[before]!;
+  }
+
+  async function ended(conversationId: string) {
+    await expect
+      .poll(async () => (await store.conversations.detail(conversationId)).conversation.status, {
+        timeout: 5000,
+      })
+      .not.toBe('active');
+  }
+
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      port: 0,
+      host: '127.0.0.1',
+      speechRate: Infinity,
+      requireKey: apiKey,
+    });
+    store = createStore(await backend.open());
+    await store.agents.create(
+      {
+        slug: 'concierge',
+        name: 'Concierge',
+        description: '',
+        publish: true,
+        config: agentConfigSchema.parse({
+          instructions: 'Help.',
+          transcriptionModel: null,
+          outputModality: 'text',
+        }),
+      },
+      null,
+    );
+    await store.agents.create(
+      {
+        slug: 'other',
+        name: 'Other',
+        description: '',
+        publish: true,
+        config: agentConfigSchema.parse({ instructions: 'Other.' }),
+      },
+      null,
+    );
+    parley = await createParleyServer({
+      store,
+      seedTemplates: false,
+      upstream: { kind: 'openai', apiKey, baseUrl: `${emulator.httpUrl}/v1` },
+      logger: silentLogger,
+      admin: { password: 'admin-password-123' },
+      limits: { maxSessionsPerClient: 50, sessionRequestsPerMinute: 1000, resumeWindowMs: 60_000 },
+      now: () => new Date(clock),
+    });
+    base = (await parley.listen({ port: 0, host: '127.0.0.1' })).url;
+  });
+
+  afterAll(async () => {
+    for (const browser of browsers) browser.socket.terminate();
+    await parley?.close();
+    await emulator?.close();
+    await store?.close();
+    await backend.cleanup();
+  });
+
+  it('goes on with the same conversation after a drop, with the model given its history', async () => {
+    const first = await grant({ agentId: 'concierge' });
+    expect(first.resumed).toBe(false);
+    const browser = await connect(first);
+    const opening = 'My name is Ada and I am looking for a two-bedroom flat near the river.';
+    await say(browser, opening);
+    const reply = await say(browser, 'What is the rent usually?');
+    const contextBefore = reply.response.usage.input_token_details.text_tokens as number;
+
+    // The network drops: the socket dies without a close handshake.
+    browser.socket.terminate();
+    await ended(first.conversationId);
+
+    const again = await grant({
+      agentId: 'concierge',
+      resume: { conversationId: first.conversationId, token: first.resumeToken },
+    });
+    expect(again).toMatchObject({ resumed: true, conversationId: first.conversationId });
+    const resumed = await connect(again);
+    const answer = await say(resumed, 'And is there parking?');
+    // The browser saw nothing of the replay: only the new turn's items.
+    const added = resumed.events.filter((event) => event.type === 'conversation.item.added');
+    expect(added.map((event) => event.item.type)).toEqual(['message', 'message']);
+    expect(resumed.events.some((event) => event.type === 'error')).toBe(false);
+    // The model's context holds the whole conversation: more than before the drop.
+    const contextAfter = answer.response.usage.input_token_details.text_tokens as number;
+    expect(contextAfter).toBeGreaterThan(contextBefore);
+    const fresh = await connect(await grant({ agentId: 'concierge' }));
+    const freshAnswer = await say(fresh, 'And is there parking?');
+    const freshContext = freshAnswer.response.usage.input_token_details.text_tokens as number;
+    expect(contextAfter - freshContext).toBeGreaterThanOrEqual(Math.ceil(opening.length / 4));
+    fresh.socket.close();
+
+    resumed.socket.close();
+    await ended(first.conversationId);
+    const detail = await store.conversations.detail(first.conversationId);
+    // One transcript, no item twice: four items before the drop, two after.
+    expect(detail.items.map((item) => [item.role, item.text])).toEqual([
+      ['user', opening],
+      ['assistant', `You said: ${opening}`],
+      ['user', 'What is the rent usually?'],
+      ['assistant', 'You said: What is the rent usually?'],
+      ['user', 'And is there parking?'],
+      ['assistant', 'You said: And is there parking?'],
+    ]);
+    expect(detail.responses).toHaveLength(3);
+    expect(detail.conversation).toMatchObject({ status: 'completed', endReason: 'client_closed' });
+  });
+
+  it('ends a stale connection that is still open when its conversation is resumed elsewhere', async () => {
+    const first = await grant({ agentId: 'concierge' });
+    const stale = await connect(first);
+    await say(stale, 'Remember the number 42.');
+    // The relay has not noticed anything wrong with the first connection, yet the browser
+    // reconnects (its side of the socket died).
+    const again = await grant({
+      agentId: 'concierge',
+      resume: { conversationId: first.conversationId, token: first.resumeToken },
+    });
+    expect(again.resumed).toBe(true);
+    const resumed = await connect(again);
+    expect((await stale.closed).code).toBe(1000);
+    await say(resumed, 'What was the number?');
+    resumed.socket.close();
+    await ended(first.conversationId);
+    const detail = await store.conversations.detail(first.conversationId);
+    expect(detail.items.map((item) => item.text)).toEqual([
+      'Remember the number 42.',
+      'You said: Remember the number 42.',
+      'What was the number?',
+      'You said: What was the number?',
+    ]);
+    expect(detail.conversation.status).toBe('completed');
+  });
+
+  it('starts a new conversation for a bad token, another agent, a final end or a stale drop', async () => {
+    const first = await grant({ agentId: 'concierge' });
+    const browser = await connect(first);
+    await say(browser, 'Hello');
+    browser.socket.terminate();
+    await ended(first.conversationId);
+    const resume = { conversationId: first.conversationId, token: first.resumeToken };
+
+    const forged = await grant({
+      agentId: 'concierge',
+      resume: { ...resume, token: 'x'.repeat(43) },
+    });
+    expect(forged.resumed).toBe(false);
+    expect(forged.conversationId).not.toBe(first.conversationId);
+    const otherAgent = await grant({ agentId: 'other', resume });
+    expect(otherAgent.resumed).toBe(false);
+
+    clock += 300_000; // well past the 60 s resume window
+    const stale = await grant({ agentId: 'concierge', resume });
+    expect(stale.resumed).toBe(false);
+    clock -= 300_000;
+
+    // Ended by a limit, it stays ended.
+    await store.conversations.reopen(first.conversationId);
+    await store.conversations.end(first.conversationId, {
+      status: 'completed',
+      endReason: 'session_time_limit',
+    });
+    expect((await grant({ agentId: 'concierge', resume })).resumed).toBe(false);
+
+    const badBody = await fetch(`${base}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ agentId: 'concierge', resume: { conversationId: '' } }),
+    });
+    expect(badBody.status).toBe(400);
+  });
+});
