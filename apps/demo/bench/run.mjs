@@ -7,6 +7,9 @@
 //   (first agent audio rendered by the playback worklet) - (end of speech) - (VAD silence window),
 // i.e. everything that is not the server deliberately waiting for silence: framing, the socket,
 // the relay, the emulator's response start, decoding, the jitter buffer's pre-roll and rendering.
+// "Rendered" is when the page hears of it (the session's firstAudioPlayedAt); an informational row
+// dates the same sample by the audio clock. PARLEY_BENCH_DEBUG=1 prints a per-turn breakdown;
+// PARLEY_BENCH_PROFILE=<file> writes a CPU profile of the page over the measured turns.
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +83,47 @@ function instrumentPage() {
   });
 }
 
+/**
+ * Installed before the page loads: raw receipt times of the events that bound a turn, and the
+ * playback worklet's 'started' reports dated by the audio clock as well as by their receipt.
+ */
+function instrumentSockets() {
+  const raw = { stopped: [], firstAudio: [], started: [] };
+  window.benchRaw = raw;
+  // The playback worklet's 'started' reports, with how far the audio clock had moved past the
+  // first rendered frame by the time the page received it (the main thread's queueing delay).
+  const NativeNode = window.AudioWorkletNode;
+  window.AudioWorkletNode = class extends NativeNode {
+    constructor(...args) {
+      super(...args);
+      this.port.addEventListener('message', (event) => {
+        if (event.data?.type !== 'started') return;
+        const lagMs =
+          (this.context.currentTime - event.data.frame / this.context.sampleRate) * 1000;
+        raw.started.push({ at: performance.now(), lagMs });
+      });
+    }
+  };
+  const Native = window.WebSocket;
+  let audioSeen = false;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (typeof event.data !== 'string') return;
+        const head = event.data.slice(0, 80);
+        if (head.includes('input_audio_buffer.speech_stopped')) {
+          raw.stopped.push(performance.now());
+          audioSeen = false;
+        } else if (!audioSeen && head.includes('output_audio.delta')) {
+          raw.firstAudio.push(performance.now());
+          audioSeen = true;
+        }
+      });
+    }
+  };
+}
+
 async function measureLatency(stack) {
   const segments = [{ silenceMs: 300 }];
   for (let turn = 0; turn < TURNS + 1; turn += 1) {
@@ -89,6 +133,9 @@ async function measureLatency(stack) {
   const browser = await launchChromium(playwright, { audioFile: wav.path });
   try {
     const page = await browser.newPage();
+    // When the page's sockets receive each speech_stopped and each response's first audio delta
+    // (before Parley parses them), and when the worklet rendered each first sample by the audio clock.
+    await page.addInitScript(instrumentSockets);
     await page.goto(`${stack.url}/?debug`);
     await page.getByRole('button', { name: 'Start conversation' }).waitFor({ timeout: 20_000 });
     await page.waitForFunction(() => Boolean(window.parley), null, { timeout: 20_000 });
@@ -109,6 +156,14 @@ async function measureLatency(stack) {
       { timeout: 30_000, polling: 50 },
     );
     await page.waitForTimeout(500);
+    let cdp = null;
+    if (process.env.PARLEY_BENCH_PROFILE) {
+      // Debug: a CPU profile of the page over the measured turns.
+      cdp = await page.context().newCDPSession(page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     await page.getByRole('button', { name: 'Unmute' }).click();
     const firstTurn = await page.evaluate(
       () => window.parley.session.getSnapshot().metrics.turnCount,
@@ -119,7 +174,12 @@ async function measureLatency(stack) {
       { firstTurn, turns: TURNS },
       { timeout: TURNS * 8_000 + 20_000, polling: 100 },
     );
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(process.env.PARLEY_BENCH_PROFILE, JSON.stringify(profile));
+    }
     const result = await page.evaluate(() => ({
+      raw: window.benchRaw ?? null,
       record: window.benchRecord,
       turns: window.parley.session.getSnapshot().metrics.turns,
     }));
@@ -127,6 +187,7 @@ async function measureLatency(stack) {
     const overheads = [];
     const received = [];
     const playbackStart = [];
+    const byAudioClock = [];
     for (const turn of result.turns) {
       if (
         turn.firstAudioPlayedAt === null ||
@@ -144,14 +205,28 @@ async function measureLatency(stack) {
           turn.firstAudioReceivedAt - turn.userStoppedAt,
           turn.firstAudioPlayedAt - turn.firstAudioReceivedAt,
         ];
+        // Raw socket receipts: the last speech_stopped before Parley saw it, the first audio delta after.
+        const rawStopped = result.raw?.stopped.filter((at) => at <= turn.userStoppedAt).at(-1);
+        const rawAudio = result.raw?.firstAudio.find((at) => at >= (rawStopped ?? Infinity));
+        const rawParts =
+          rawStopped === undefined || rawAudio === undefined
+            ? ''
+            : ` (socket: stop parsed +${(turn.userStoppedAt - rawStopped).toFixed(1)}, stop → audio ${(rawAudio - rawStopped).toFixed(1)}, audio parsed +${(turn.firstAudioReceivedAt - rawAudio).toFixed(1)})`;
+        const started = result.raw?.started.find((entry) => entry.at >= turn.firstAudioReceivedAt);
+        const lag = started ? `, 'started' heard ${started.lagMs.toFixed(1)} ms of audio late` : '';
         console.log(
-          `VAD stop seen +${parts[0].toFixed(1)} ms, first audio +${parts[1].toFixed(1)} ms, rendered +${parts[2].toFixed(1)} ms`,
+          `VAD stop seen +${parts[0].toFixed(1)} ms, first audio +${parts[1].toFixed(1)} ms, rendered +${parts[2].toFixed(1)} ms${rawParts}${lag}`,
         );
       }
+      // The same first sample dated by the audio clock: the 'started' report's receipt minus how
+      // much audio the context had rendered since that sample (the page's main thread may take a
+      // while to hear of it; the listener does not wait for that).
+      const started = result.raw?.started.find((entry) => entry.at >= turn.firstAudioReceivedAt);
+      if (started) byAudioClock.push(started.at - started.lagMs - end - silenceMs);
       received.push(turn.firstAudioReceivedAt - end - silenceMs);
       playbackStart.push(turn.firstAudioPlayedAt - turn.firstAudioReceivedAt);
     }
-    return { overheads, received, playbackStart, silenceMs };
+    return { overheads, received, playbackStart, byAudioClock, silenceMs };
   } finally {
     await browser.close();
   }
@@ -234,6 +309,17 @@ rows.push({
 rows.push({
   name: 'Part: first audio received → first sample rendered by the playback worklet (median)',
   value: median2(latency.playbackStart),
+  unit: 'ms',
+  baseline: null,
+  baselineValue: null,
+  ratio: null,
+  target: null,
+  pass: null,
+});
+
+rows.push({
+  name: 'Informational: the same, first sample dated by the audio clock instead of when the page heard of it (median)',
+  value: median2(latency.byAudioClock),
   unit: 'ms',
   baseline: null,
   baselineValue: null,
