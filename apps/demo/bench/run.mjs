@@ -7,8 +7,8 @@
 //   (first agent audio rendered by the playback worklet) - (end of speech) - (VAD silence window),
 // i.e. everything that is not the server deliberately waiting for silence: framing, the socket,
 // the relay, the emulator's response start, decoding, the jitter buffer's pre-roll and rendering.
-// "Rendered" is when the page hears of it (the session's firstAudioPlayedAt); an informational row
-// dates the same sample by the audio clock. PARLEY_BENCH_DEBUG=1 prints a per-turn breakdown;
+// "Rendered" is when the page hears of it (the session's firstAudioPlayedAt, from the worklet's
+// 'started' report). PARLEY_BENCH_DEBUG=1 prints a per-turn breakdown;
 // PARLEY_BENCH_PROFILE=<file> writes a CPU profile of the page over the measured turns.
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -85,7 +85,7 @@ function instrumentPage() {
 
 /**
  * Installed before the page loads: raw receipt times of the events that bound a turn, and the
- * playback worklet's 'started' reports dated by the audio clock as well as by their receipt.
+ * playback worklet's 'started' reports with how far the audio clock was past the reported frame.
  */
 function instrumentSockets() {
   const raw = { stopped: [], firstAudio: [], started: [] };
@@ -133,9 +133,9 @@ async function measureLatency(stack) {
   const browser = await launchChromium(playwright, { audioFile: wav.path });
   try {
     const page = await browser.newPage();
-    // When the page's sockets receive each speech_stopped and each response's first audio delta
-    // (before Parley parses them), and when the worklet rendered each first sample by the audio clock.
-    await page.addInitScript(instrumentSockets);
+    // Debug breakdown: when the page's sockets receive each speech_stopped and each response's
+    // first audio delta, before Parley parses them.
+    if (process.env.PARLEY_BENCH_DEBUG) await page.addInitScript(instrumentSockets);
     await page.goto(`${stack.url}/?debug`);
     await page.getByRole('button', { name: 'Start conversation' }).waitFor({ timeout: 20_000 });
     await page.waitForFunction(() => Boolean(window.parley), null, { timeout: 20_000 });
@@ -187,7 +187,6 @@ async function measureLatency(stack) {
     const overheads = [];
     const received = [];
     const playbackStart = [];
-    const byAudioClock = [];
     for (const turn of result.turns) {
       if (
         turn.firstAudioPlayedAt === null ||
@@ -213,20 +212,17 @@ async function measureLatency(stack) {
             ? ''
             : ` (socket: stop parsed +${(turn.userStoppedAt - rawStopped).toFixed(1)}, stop → audio ${(rawAudio - rawStopped).toFixed(1)}, audio parsed +${(turn.firstAudioReceivedAt - rawAudio).toFixed(1)})`;
         const started = result.raw?.started.find((entry) => entry.at >= turn.firstAudioReceivedAt);
-        const lag = started ? `, 'started' heard ${started.lagMs.toFixed(1)} ms of audio late` : '';
+        // Audio rendered past the first sample when the page heard of it: the render batch the
+        // worklet was in (rendered ahead of the clock) plus any main-thread delay.
+        const lag = started ? `, context ${started.lagMs.toFixed(1)} ms past it` : '';
         console.log(
           `VAD stop seen +${parts[0].toFixed(1)} ms, first audio +${parts[1].toFixed(1)} ms, rendered +${parts[2].toFixed(1)} ms${rawParts}${lag}`,
         );
       }
-      // The same first sample dated by the audio clock: the 'started' report's receipt minus how
-      // much audio the context had rendered since that sample (the page's main thread may take a
-      // while to hear of it; the listener does not wait for that).
-      const started = result.raw?.started.find((entry) => entry.at >= turn.firstAudioReceivedAt);
-      if (started) byAudioClock.push(started.at - started.lagMs - end - silenceMs);
       received.push(turn.firstAudioReceivedAt - end - silenceMs);
       playbackStart.push(turn.firstAudioPlayedAt - turn.firstAudioReceivedAt);
     }
-    return { overheads, received, playbackStart, byAudioClock, silenceMs };
+    return { overheads, received, playbackStart, silenceMs };
   } finally {
     await browser.close();
   }
@@ -309,17 +305,6 @@ rows.push({
 rows.push({
   name: 'Part: first audio received → first sample rendered by the playback worklet (median)',
   value: median2(latency.playbackStart),
-  unit: 'ms',
-  baseline: null,
-  baselineValue: null,
-  ratio: null,
-  target: null,
-  pass: null,
-});
-
-rows.push({
-  name: 'Informational: the same, first sample dated by the audio clock instead of when the page heard of it (median)',
-  value: median2(latency.byAudioClock),
   unit: 'ms',
   baseline: null,
   baselineValue: null,
