@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { agentConfigSchema } from '../schemas.js';
 import { testBackends } from '../test-utils/databases.js';
@@ -31,4 +32,20 @@ describe.each(testBackends())('database on $name', (backend) => {
       await second.close();
     }
   });
+
+  // SQLite only (defined only there, so nothing is reported as skipped on PostgreSQL).
+  if (backend.name === 'sqlite')
+    it('runs SQLite in WAL mode with commits that do not wait for the disk', async () => {
+      const store = createStore(await backend.reopen());
+      try {
+        const pragma = async (name: string): Promise<unknown> =>
+          Object.values(
+            (await sql.raw(`pragma ${name}`).execute(store.database.db)).rows[0] as object,
+          )[0] as unknown;
+        expect(await pragma('journal_mode')).toBe('wal');
+        expect(await pragma('synchronous')).toBe(1); // NORMAL
+      } finally {
+        await store.close();
+      }
+    });
 });

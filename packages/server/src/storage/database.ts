@@ -89,6 +89,11 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     const { default: SQLite } = await import('better-sqlite3');
     const sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');
+    // With WAL, NORMAL syncs at checkpoints instead of on every commit: the database stays
+    // consistent after a crash (a power cut may lose the last commits). better-sqlite3 writes on
+    // the event loop the relay runs on, so a commit must not wait for the disk: here 0.18 → 0.014 ms
+    // a commit (p50), far more on slow disks.
+    sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     database = {
