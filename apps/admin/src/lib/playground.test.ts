@@ -18,6 +18,9 @@ describe('playground credentials', () => {
       url: '/api/realtime',
       ticket: 'tkt_1',
       expiresAt: '2026-01-01T00:00:00Z',
+      conversationId: 'conv_1',
+      resumeToken: 'rt_1',
+      resumed: false,
     });
     const credentials = await playgroundCredentials(
       client,
@@ -62,6 +65,9 @@ describe('playground credentials', () => {
       url: '/api/realtime',
       ticket: 't',
       expiresAt: '2026-01-01T00:00:00Z',
+      conversationId: 'conv_1',
+      resumeToken: 'rt_1',
+      resumed: false,
     });
     const credentials = await playgroundCredentials(
       client,
