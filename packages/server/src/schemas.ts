@@ -501,21 +501,27 @@ export type Analytics = z.infer<typeof analyticsSchema>;
 // Sessions (public)
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Go on with a relayed conversation whose connection dropped (what the last grant gave). When it
+ * cannot go on (unknown, ended for good, too old, another agent), a new one starts and the answer
+ * says `resumed: false`.
+ */
+export const resumeRequestSchema = z.object({
+  conversationId: z.string().min(1).max(100),
+  token: z.string().min(1).max(200),
+});
+
 /** `POST /api/sessions`: `agentId` is an agent id or slug. */
 export const sessionRequestSchema = z.object({
   agentId: z.string().min(1).max(100),
-  /**
-   * Go on with a relayed conversation whose connection dropped (what the last grant gave). When
-   * it cannot go on (unknown, ended for good, too old, another agent), a new one starts and the
-   * answer says `resumed: false`.
-   */
-  resume: z
-    .object({ conversationId: z.string().min(1).max(100), token: z.string().min(1).max(200) })
-    .optional(),
+  resume: resumeRequestSchema.optional(),
 });
 
 /** `POST /api/admin/agents/:id/playground`: try a version (default: the latest) before publishing. */
-export const playgroundSessionSchema = z.object({ version: z.number().int().min(1).optional() });
+export const playgroundSessionSchema = z.object({
+  version: z.number().int().min(1).optional(),
+  resume: resumeRequestSchema.optional(),
+});
 
 /** What the browser connects with. */
 export const sessionResponseSchema = z.discriminatedUnion('mode', [

@@ -367,8 +367,8 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       store,
       auth,
       builtinTools: builtinToolDescriptions,
-      playgroundSession: (c, agentId, version) =>
-        relaySession(c, agentId, clientAddressOf(c), version),
+      playgroundSession: async (c, agentId, version, resume) =>
+        relaySession(c, agentId, clientAddressOf(c), version, await resumable(resume, agentId)),
       upstream,
       mailer,
       log,

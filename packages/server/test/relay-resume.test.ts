@@ -194,6 +194,61 @@ describe.each(testBackends())('resuming a relayed conversation on $name', (backe
     expect(detail.conversation.status).toBe('completed');
   });
 
+  it('resumes a playground conversation for a signed-in admin, on the same draft version', async () => {
+    await store.agents.createVersion(
+      'concierge',
+      {
+        config: agentConfigSchema.parse({
+          instructions: 'Draft.',
+          voice: 'cedar',
+          transcriptionModel: null,
+          outputModality: 'text',
+        }),
+        note: 'draft',
+        publish: false,
+      },
+      null,
+    );
+    const login = await fetch(`${base}/api/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@parley.local', password: 'admin-password-123' }),
+    });
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const playground = async (body: Record<string, unknown>) => {
+      const response = await fetch(`${base}/api/admin/agents/concierge/playground`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, 'x-parley-csrf': csrfToken },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(200);
+      const parsed = sessionResponseSchema.parse(await response.json());
+      if (parsed.mode !== 'relay') throw new Error('expected relay mode');
+      return parsed;
+    };
+    const first = await playground({});
+    const browser = await connect(first);
+    await say(browser, 'Draft question one.');
+    browser.socket.terminate();
+    await ended(first.conversationId);
+    const again = await playground({
+      resume: { conversationId: first.conversationId, token: first.resumeToken },
+    });
+    expect(again).toMatchObject({ resumed: true, conversationId: first.conversationId });
+    const resumed = await connect(again);
+    const updated = resumed.events.find((event) => event.type === 'session.updated');
+    expect(updated?.session.audio.output.voice).toBe('cedar');
+    await say(resumed, 'Draft question two.');
+    resumed.socket.close();
+    await ended(first.conversationId);
+    const detail = await store.conversations.detail(first.conversationId);
+    expect(detail.items.filter((item) => item.role === 'user').map((item) => item.text)).toEqual([
+      'Draft question one.',
+      'Draft question two.',
+    ]);
+  });
+
   it('starts a new conversation for a bad token, another agent, a final end or a stale drop', async () => {
     const first = await grant({ agentId: 'concierge' });
     const browser = await connect(first);

@@ -41,6 +41,29 @@ describe('playground credentials', () => {
     });
   });
 
+  it('asks to resume the conversation on a reconnect, and not on a new connect', async () => {
+    const { client, fetch } = clientAnswering({
+      mode: 'relay',
+      url: '/api/realtime',
+      ticket: 'tkt_1',
+      expiresAt: '2026-01-01T00:00:00Z',
+      conversationId: 'conv_1',
+      resumeToken: 'rt_1',
+      resumed: false,
+    });
+    const provider = playgroundCredentials(client, 'a', 2, 'http://localhost/');
+    await provider({ attempt: 0 });
+    await provider({ attempt: 1 });
+    await provider({ attempt: 0 });
+    expect(fetch.mock.calls.map(([, init]) => JSON.parse(init?.body as string) as unknown)).toEqual(
+      [
+        { version: 2 },
+        { version: 2, resume: { conversationId: 'conv_1', token: 'rt_1' } },
+        { version: 2 },
+      ],
+    );
+  });
+
   it('uses the client secret in direct mode', async () => {
     const { client } = clientAnswering({
       mode: 'direct',

@@ -6,19 +6,29 @@ import { sessionCredentials } from '@parley/core';
 import type { Credentials, CredentialsProvider } from '@parley/core';
 import type { ApiClient } from './api.js';
 
-/** Credentials for talking to `version` of an agent through the relay, as a signed-in admin. */
+/**
+ * Credentials for talking to `version` of an agent through the relay, as a signed-in admin. A
+ * reconnect after a drop asks to resume the conversation (as core's `parleyServerCredentials`
+ * does), so the relay replays it and the model keeps its context.
+ */
 export function playgroundCredentials(
   client: ApiClient,
   agentId: string,
   version: number,
   base: string = location.href,
 ): CredentialsProvider {
-  return async (): Promise<Credentials> => {
+  let last: { conversationId: string; token: string } | null = null;
+  return async ({ attempt }): Promise<Credentials> => {
+    if (attempt === 0) last = null;
     const session = await client.post(
       `/agents/${encodeURIComponent(agentId)}/playground`,
-      { version },
+      { version, ...(last === null ? {} : { resume: last }) },
       sessionResponseSchema,
     );
+    last =
+      session.mode === 'relay'
+        ? { conversationId: session.conversationId, token: session.resumeToken }
+        : null;
     return sessionCredentials(session, base);
   };
 }

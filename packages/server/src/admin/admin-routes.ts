@@ -41,7 +41,12 @@ export interface AdminRoutesOptions {
   auth: AdminAuth;
   builtinTools: readonly BuiltinTool[];
   /** Issues a relay session for one agent version (the playground). */
-  playgroundSession: (c: Context, agentId: string, version: number) => SessionResponse;
+  playgroundSession: (
+    c: Context,
+    agentId: string,
+    version: number,
+    resume?: { conversationId: string; token: string },
+  ) => Promise<SessionResponse>;
   /** Where voice previews are spoken. */
   upstream: Upstream;
   mailer: Mailer;
@@ -161,7 +166,7 @@ export function createAdminRoutes({
     const version = body.version ?? agent.latestVersion;
     if (!(await store.agents.atVersion(agent.id, version)))
       throw new HttpError(404, 'not_found', 'no such version');
-    return c.json(playgroundSession(c, agent.id, version));
+    return c.json(await playgroundSession(c, agent.id, version, body.resume));
   });
 
   // Tools
