@@ -183,6 +183,13 @@ describe('a @parley/core VoiceSession through the relay', () => {
     }
     // One conversation on the server, and the model's context after the drop held the opening.
     const conversations = await store.conversations.list({ limit: 10 });
+    // The relay writes in order and ends the conversation last: once it is ended, all is stored.
+    await expect
+      .poll(
+        async () => (await store.conversations.detail(conversations[0]!.id)).conversation.status,
+        { timeout: 5000 },
+      )
+      .not.toBe('active');
     const latest = await store.conversations.detail(conversations[0]!.id);
     expect(latest.items.map((item) => item.text)).toEqual([
       opening,

@@ -194,6 +194,36 @@ describe.each(testBackends())('resuming a relayed conversation on $name', (backe
     expect(detail.conversation.status).toBe('completed');
   });
 
+  it('keeps the resumed conversation live when the old connection ends while it resumes', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const first = await grant({ agentId: 'concierge' });
+      const browser = await connect(first);
+      await say(browser, `Round ${round}.`);
+      // No waiting for the relay to notice: the reconnect races the old connection's end.
+      browser.socket.terminate();
+      const again = await grant({
+        agentId: 'concierge',
+        resume: { conversationId: first.conversationId, token: first.resumeToken },
+      });
+      expect(again.resumed).toBe(true);
+      const resumed = await connect(again);
+      await say(resumed, `Round ${round}, again.`);
+      expect((await store.conversations.detail(first.conversationId)).conversation.status).toBe(
+        'active',
+      );
+      resumed.socket.close();
+      await ended(first.conversationId);
+      const detail = await store.conversations.detail(first.conversationId);
+      expect(detail.conversation.endReason).toBe('client_closed');
+      expect(detail.items.map((item) => item.text)).toEqual([
+        `Round ${round}.`,
+        `You said: Round ${round}.`,
+        `Round ${round}, again.`,
+        `You said: Round ${round}, again.`,
+      ]);
+    }
+  });
+
   it('resumes a playground conversation for a signed-in admin, on the same draft version', async () => {
     await store.agents.createVersion(
       'concierge',

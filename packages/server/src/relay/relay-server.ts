@@ -47,6 +47,8 @@ export class RelayServer {
     },
   });
   private readonly sessions = new Set<RelaySession>();
+  /** Writes still on their way for conversations whose session has closed (a resume awaits them). */
+  private readonly closingWrites = new Map<string, Promise<void>>();
   private readonly perClient = new Map<string, number>();
 
   constructor(private readonly options: RelayServerOptions) {}
@@ -149,7 +151,11 @@ export class RelayServer {
         const stale = [...this.sessions].filter(
           (live) => live.conversation === grant.conversationId,
         );
-        await Promise.all(stale.map((live) => live.supersede()));
+        await Promise.all([
+          ...stale.map((live) => live.supersede()),
+          // A session that closed a moment ago may not have stored its end yet.
+          this.closingWrites.get(grant.conversationId),
+        ]);
         const { conversation } = await this.options.store.conversations.detail(
           grant.conversationId,
         );
@@ -196,6 +202,12 @@ export class RelayServer {
       onClose: () => {
         release();
         this.sessions.delete(session);
+        const conversation = session.conversation;
+        const flushed = session.flushed().then(() => {
+          if (this.closingWrites.get(conversation) === flushed)
+            this.closingWrites.delete(conversation);
+        });
+        this.closingWrites.set(conversation, flushed);
       },
     });
     this.sessions.add(session);
