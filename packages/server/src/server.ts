@@ -310,13 +310,8 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     agentId: string,
   ): Promise<string | undefined> => {
     if (!resume || !resumeTokens.verify(resume.token, resume.conversationId, agentId)) return;
-    let conversation;
-    try {
-      conversation = (await store.conversations.detail(resume.conversationId)).conversation;
-    } catch {
-      return undefined;
-    }
-    if (conversation.agentId !== agentId || conversation.mode !== 'relay') return;
+    const conversation = await store.conversations.get(resume.conversationId);
+    if (!conversation || conversation.agentId !== agentId || conversation.mode !== 'relay') return;
     if (conversation.status === 'active') return conversation.id;
     if (conversation.endReason === null || !resumableEndReasons.has(conversation.endReason)) return;
     const endedAt = conversation.endedAt === null ? NaN : Date.parse(conversation.endedAt);

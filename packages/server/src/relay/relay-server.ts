@@ -156,9 +156,8 @@ export class RelayServer {
           // A session that closed a moment ago may not have stored its end yet.
           this.closingWrites.get(grant.conversationId),
         ]);
-        const { conversation } = await this.options.store.conversations.detail(
-          grant.conversationId,
-        );
+        const conversation = await this.options.store.conversations.get(grant.conversationId);
+        if (!conversation) throw new Error(`conversation ${grant.conversationId} is gone`);
         // The conversation's time limit counts from its start, across reconnects.
         maxSessionMs -= this.options.now().getTime() - Date.parse(conversation.startedAt);
         if (maxSessionMs <= 0) {
@@ -189,11 +188,7 @@ export class RelayServer {
       clientToolNames: new Set(agent.config.clientTools.map((tool) => tool.name)),
       clientId,
       limits: { maxSessionMs, idleTimeoutMs: this.options.limits.idleTimeoutMs },
-      conversation: {
-        id: grant.conversationId,
-        resume: grant.resume,
-        ...(replay === undefined ? {} : { replay }),
-      },
+      conversation: { id: grant.conversationId, ...(replay === undefined ? {} : { replay }) },
       store: this.options.store,
       mailer: this.options.mailer,
       upstream: this.options.upstream,

@@ -60,15 +60,11 @@ export interface RelaySessionOptions {
   now: () => Date;
   onClose: () => void;
   /**
-   * The conversation to record into. `resume` means it exists (reopened) and goes on: `replay`
-   * then holds the events that rebuild it upstream, sent before anything from the browser, and
-   * the agent's greeting is not said again.
+   * The conversation to record into. With `replay` it exists (reopened) and goes on: `replay`
+   * holds the events that rebuild it upstream, sent before anything from the browser, and the
+   * agent's greeting is not said again. Without, it is started.
    */
-  conversation: {
-    id: string;
-    resume: boolean;
-    replay?: { frames: string[]; itemIds: Set<string> };
-  };
+  conversation: { id: string; replay?: { frames: string[]; itemIds: Set<string> } };
 }
 
 interface FollowUp {
@@ -188,7 +184,7 @@ export class RelaySession {
   constructor(private readonly options: RelaySessionOptions) {
     const { agent, store, conversation } = options;
     this.replayItemIds = conversation.replay?.itemIds ?? new Set();
-    if (conversation.resume) {
+    if (conversation.replay) {
       this.conversationId = conversation.id;
       this.writes = Promise.resolve();
       return;
@@ -520,7 +516,7 @@ export class RelaySession {
     for (const frame of this.options.conversation.replay?.frames ?? [])
       socket.send(frame, textFrame);
     for (const frame of this.pending.splice(0)) socket.send(frame, textFrame);
-    const greeting = this.options.conversation.resume ? null : this.options.agent.config.greeting;
+    const greeting = this.options.conversation.replay ? null : this.options.agent.config.greeting;
     if (greeting) {
       this.turnEndAt = performance.now();
       socket.send(

@@ -365,6 +365,18 @@ export function createConversationsStore(database: Database, now: () => Date) {
       return rows.map((row) => toConversation(row, medians.get(row.id) ?? null));
     },
 
+    /** One conversation's row (no items), or undefined when there is none. */
+    async get(conversationId: string): Promise<Conversation | undefined> {
+      const row = await db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('id', '=', conversationId)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const medians = await latencyMedians([conversationId]);
+      return toConversation(row, medians.get(conversationId) ?? null);
+    },
+
     async detail(conversationId: string): Promise<ConversationDetail> {
       const row = await db
         .selectFrom('conversations')

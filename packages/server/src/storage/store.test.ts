@@ -325,6 +325,8 @@ describe.each(testBackends())('storage on $name', (backend) => {
     expect(reopened).toMatchObject({ status: 'active', endReason: null, endedAt: null });
     expect(reopened.itemCount).toBe(6);
     expect(await store.conversations.reopen('conv_missing')).toBe(false);
+    expect(await store.conversations.get(id)).toEqual(reopened);
+    expect(await store.conversations.get('conv_missing')).toBeUndefined();
   });
 
   it('keeps admin sessions until they expire and settings by key', async () => {
