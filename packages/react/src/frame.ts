@@ -8,3 +8,42 @@ export function cancelFrame(handle: number): void {
   if (typeof cancelAnimationFrame === 'function') cancelAnimationFrame(handle);
   else clearTimeout(handle);
 }
+
+/**
+ * How long a change may wait for an animation frame before it is delivered anyway: frames stop in
+ * a hidden tab, and effects that act on the session's state (not only paint it) still have to run.
+ */
+const hiddenTabDelayMs = 100;
+
+/**
+ * Subscribes `listener` to `subscribe`'s changes, delivering a burst of them as one call on the
+ * next animation frame. A server's events arrive in bursts (a dozen between the end of the user's
+ * speech and the reply's first audio); rendering after each would keep the main thread busy while
+ * the reply's audio waits behind them, and paint shows one state per frame anyway.
+ */
+export function subscribePerFrame(
+  subscribe: (listener: () => void) => () => void,
+  listener: () => void,
+): () => void {
+  let frame: number | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const deliver = (): void => {
+    if (frame !== null) cancelFrame(frame);
+    if (timer !== null) clearTimeout(timer);
+    frame = null;
+    timer = null;
+    listener();
+  };
+  const off = subscribe(() => {
+    if (frame !== null) return;
+    frame = requestFrame(deliver);
+    timer = setTimeout(deliver, hiddenTabDelayMs);
+  });
+  return () => {
+    off();
+    if (frame !== null) cancelFrame(frame);
+    if (timer !== null) clearTimeout(timer);
+    frame = null;
+    timer = null;
+  };
+}

@@ -1,4 +1,4 @@
-import { act, cleanup } from '@testing-library/react';
+import { cleanup } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { MessageItem } from '@parley/core';
@@ -11,6 +11,7 @@ import {
 import { describeEachReactMode } from './test-utils/react-modes.js';
 import { useHeardSplit } from './use-heard-split.js';
 import { VoiceSessionProvider } from './voice-session-provider.js';
+import { actFrame } from './test-utils/frames.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'cancelAnimationFrame'] });
@@ -63,7 +64,7 @@ describeEachReactMode('useHeardSplit', ({ renderHook }) => {
     expect(result.current).toEqual({ heard: '', unheard: text, cut: false });
 
     const before = renders;
-    act(() => {
+    actFrame(() => {
       session.setPlayhead('a1', { heardMs: 1000, receivedMs: 2000 });
       vi.advanceTimersToNextFrame();
     });
@@ -76,7 +77,7 @@ describeEachReactMode('useHeardSplit', ({ renderHook }) => {
     expect(afterMove).toBeGreaterThan(before);
 
     // Frames where the split stays inside the same word render nothing.
-    act(() => {
+    actFrame(() => {
       session.setPlayhead('a1', { heardMs: 1010, receivedMs: 2000 });
       vi.advanceTimersToNextFrame();
       vi.advanceTimersToNextFrame();
@@ -84,7 +85,7 @@ describeEachReactMode('useHeardSplit', ({ renderHook }) => {
     expect(renders).toBe(afterMove);
 
     // Playback ends: everything heard, and no frame is requested any more.
-    act(() => {
+    actFrame(() => {
       session.setPlayhead('a1', { heardMs: 2000, receivedMs: 2000, playing: false });
       vi.advanceTimersToNextFrame();
     });
@@ -100,12 +101,12 @@ describeEachReactMode('useHeardSplit', ({ renderHook }) => {
       wrapper: withSession(session),
     });
     expect(vi.getTimerCount()).toBe(0);
-    act(() => {
+    actFrame(() => {
       session.setPlayhead('a1', { heardMs: 0, receivedMs: 500 });
       session.setSnapshot({ items: [assistantMessage('a1', 'Our fees', { streaming: true })] });
     });
     expect(result.current).toEqual({ heard: '', unheard: 'Our fees', cut: false });
-    act(() => {
+    actFrame(() => {
       session.setPlayhead('a1', { heardMs: 400, receivedMs: 500 });
       vi.advanceTimersToNextFrame();
     });

@@ -1,7 +1,7 @@
 import { useCallback, useRef, useSyncExternalStore } from 'react';
 import { heardSplit } from '@parley/core';
 import type { ConversationItem, HeardSplit } from '@parley/core';
-import { cancelFrame, requestFrame } from './frame.js';
+import { cancelFrame, requestFrame, subscribePerFrame } from './frame.js';
 import { useSessionInstance } from './voice-session-provider.js';
 
 /**
@@ -57,10 +57,13 @@ export function useHeardSplit(item: ConversationItem): HeardSplit {
           frame = requestFrame(tick);
         }
       };
-      const off = session.subscribe(() => {
-        onChange();
-        schedule();
-      });
+      const off = subscribePerFrame(
+        (change) => session.subscribe(change),
+        () => {
+          onChange();
+          schedule();
+        },
+      );
       schedule();
       return () => {
         off();

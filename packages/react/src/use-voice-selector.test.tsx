@@ -1,4 +1,4 @@
-import { act, cleanup } from '@testing-library/react';
+import { cleanup } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, expect, it } from 'vitest';
 import {
@@ -9,6 +9,7 @@ import {
 import { describeEachReactMode } from './test-utils/react-modes.js';
 import { useVoiceSelector } from './use-voice-selector.js';
 import { VoiceSessionProvider } from './voice-session-provider.js';
+import { actFrame } from './test-utils/frames.js';
 
 afterEach(cleanup);
 
@@ -31,10 +32,10 @@ describeEachReactMode('useVoiceSelector', ({ renderHook }) => {
     );
     expect(result.current).toBe(false);
     const before = renders;
-    act(() => session.setSnapshot({ muted: true }));
-    act(() => session.setSnapshot({ turn: 'thinking' }));
+    actFrame(() => session.setSnapshot({ muted: true }));
+    actFrame(() => session.setSnapshot({ turn: 'thinking' }));
     expect(renders).toBe(before);
-    act(() => session.setSnapshot({ turn: 'agent_speaking' }));
+    actFrame(() => session.setSnapshot({ turn: 'agent_speaking' }));
     expect(result.current).toBe(true);
     expect(renders).toBeGreaterThan(before);
   });
@@ -48,9 +49,9 @@ describeEachReactMode('useVoiceSelector', ({ renderHook }) => {
       { wrapper: withSession(session) },
     );
     const first = result.current;
-    act(() => session.setSnapshot({ items: [userMessage('a')], muted: true }));
+    actFrame(() => session.setSnapshot({ items: [userMessage('a')], muted: true }));
     expect(result.current).toBe(first);
-    act(() => session.setSnapshot({ items: [userMessage('a'), userMessage('b')] }));
+    actFrame(() => session.setSnapshot({ items: [userMessage('a'), userMessage('b')] }));
     expect(result.current).toEqual(['a', 'b']);
   });
 

@@ -1,6 +1,6 @@
-import { act, cleanup, fireEvent, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import {
   createFakeVoiceSession,
   type FakeVoiceSession,
@@ -9,6 +9,7 @@ import {
 import { describeEachReactMode } from './test-utils/react-modes.js';
 import { useVoiceSession } from './use-voice-session.js';
 import { VoiceSessionProvider } from './voice-session-provider.js';
+import { actFrame, actFrameAsync } from './test-utils/frames.js';
 
 afterEach(cleanup);
 
@@ -34,10 +35,47 @@ describeEachReactMode('useVoiceSession', ({ renderHook, render }) => {
     const { result } = renderHook(() => useVoiceSession(), { wrapper: withSession(session) });
     expect(result.current.status).toBe('idle');
     expect(result.current.turn).toBe('listening');
-    act(() => session.setSnapshot({ turn: 'agent_speaking', items: [userMessage('item_1')] }));
+    actFrame(() => session.setSnapshot({ turn: 'agent_speaking', items: [userMessage('item_1')] }));
     expect(result.current.turn).toBe('agent_speaking');
     expect(result.current.items).toEqual([userMessage('item_1')]);
     expect(result.current.session).toBe(session);
+  });
+
+  it('renders a burst of session changes once, on the next animation frame', () => {
+    const session = createFakeVoiceSession();
+    let renders = 0;
+    const { result } = renderHook(
+      () => {
+        renders += 1;
+        return useVoiceSession();
+      },
+      { wrapper: withSession(session) },
+    );
+    const initialRenders = renders;
+    // A server's burst: speech stopped, committed, item added, response created...
+    act(() => {
+      session.setSnapshot({ turn: 'thinking' });
+      session.setSnapshot({ items: [userMessage('item_1')] });
+      session.setSnapshot({ turn: 'agent_speaking' });
+    });
+    expect(renders).toBe(initialRenders);
+    expect(result.current.turn).toBe('listening');
+    act(() => {
+      vi.advanceTimersToNextFrame();
+    });
+    expect(result.current.turn).toBe('agent_speaking');
+    expect(result.current.items).toEqual([userMessage('item_1')]);
+    // StrictMode renders each update twice; either way it is one update, not three.
+    expect(renders - initialRenders).toBeLessThanOrEqual(2);
+  });
+
+  it('still delivers changes when frames stop, as in a hidden tab', async () => {
+    const session = createFakeVoiceSession();
+    const { result } = renderHook(() => useVoiceSession(), { wrapper: withSession(session) });
+    act(() => session.setSnapshot({ status: 'closed' }));
+    expect(result.current.status).toBe('idle');
+    // No frame is advanced: the fallback timer (100 ms) delivers it.
+    await waitFor(() => expect(result.current.status).toBe('closed'), { timeout: 1000 });
   });
 
   it('keeps the same result object while the snapshot is unchanged', () => {
@@ -48,7 +86,7 @@ describeEachReactMode('useVoiceSession', ({ renderHook, render }) => {
     const first = result.current;
     rerender();
     expect(result.current).toBe(first);
-    act(() => session.setSnapshot({ muted: true }));
+    actFrame(() => session.setSnapshot({ muted: true }));
     expect(result.current).not.toBe(first);
     expect(result.current.connect).toBe(first.connect);
   });
@@ -56,8 +94,8 @@ describeEachReactMode('useVoiceSession', ({ renderHook, render }) => {
   it('passes commands through to the session', async () => {
     const session = createFakeVoiceSession();
     const { result } = renderHook(() => useVoiceSession(), { wrapper: withSession(session) });
-    await act(() => result.current.connect());
-    act(() => {
+    await actFrameAsync(() => result.current.connect());
+    actFrame(() => {
       result.current.mute(true);
       result.current.sendText('hello');
       result.current.startPushToTalk();
@@ -84,13 +122,13 @@ describeEachReactMode('useVoiceSession', ({ renderHook, render }) => {
         <StartButton />
       </VoiceSessionProvider>,
     );
-    await act(async () => {
+    await actFrameAsync(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Start conversation' }));
       await Promise.resolve();
     });
     expect(session.socketsOpened).toBe(1);
     expect(session.microphonesOpened).toBe(1);
-    await act(async () => {
+    await actFrameAsync(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'End conversation' }));
       await Promise.resolve();
     });

@@ -1,17 +1,16 @@
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, expect, it } from 'vitest';
 import { createFakeVoiceSession, type FakeVoiceSession } from '@parley/core/test-utils';
+import { actFrameAsync } from './test-utils/frames.js';
 import { describeEachReactMode } from './test-utils/react-modes.js';
 import { VoiceSessionProvider } from './voice-session-provider.js';
 import { useVoiceSession } from './use-voice-session.js';
 
 afterEach(cleanup);
 
-/** Lets the provider's microtask-deferred connect/disconnect run. */
+/** Lets the provider's microtask-deferred connect/disconnect run, and the next frame render it. */
 async function settle(): Promise<void> {
-  await act(async () => {
-    await Promise.resolve();
-  });
+  await actFrameAsync(() => Promise.resolve());
 }
 
 function Status(): React.ReactNode {

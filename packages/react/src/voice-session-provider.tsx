@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { VoiceSession } from '@parley/core';
+import { subscribePerFrame } from './frame.js';
 
 const VoiceSessionContext = createContext<VoiceSession | null>(null);
 
@@ -112,14 +113,18 @@ export function useSessionInstance(): VoiceSession {
   return session;
 }
 
-/** The session's store functions as stable closures, whatever way the session binds its methods. */
+/**
+ * The session's store functions as stable closures, whatever way the session binds its methods.
+ * Changes reach React once per animation frame (see {@link subscribePerFrame}).
+ */
 export function useSessionStore(session: VoiceSession): {
   subscribe: (listener: () => void) => () => void;
   getSnapshot: () => ReturnType<VoiceSession['getSnapshot']>;
 } {
   return useMemo(
     () => ({
-      subscribe: (listener: () => void) => session.subscribe(listener),
+      subscribe: (listener: () => void) =>
+        subscribePerFrame((change) => session.subscribe(change), listener),
       getSnapshot: () => session.getSnapshot(),
     }),
     [session],

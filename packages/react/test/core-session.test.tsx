@@ -1,7 +1,7 @@
 // The binding over core's real VoiceSession (its reducer, its effects, its tool runner), driven
 // through core's fake transport and fake audio port: what the hook tests prove with a scripted
 // session, proven again against the implementation apps actually get.
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { cleanup, render, screen } from '@testing-library/react';
 import { StrictMode } from 'react';
 import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -15,6 +15,7 @@ import {
   useVoiceSelector,
   useVoiceSession,
 } from '../src/index.js';
+import { actFrame, actFrameAsync } from '../src/test-utils/frames.js';
 
 afterEach(cleanup);
 
@@ -61,7 +62,7 @@ function AgentSplit(): ReactNode {
 }
 
 async function flush(): Promise<void> {
-  await act(async () => {
+  await actFrameAsync(async () => {
     await settle();
   });
 }
@@ -92,7 +93,7 @@ for (const strict of [false, true]) {
       const kit = used[0]!;
       expect(kit.transport.connections).toHaveLength(1);
       expect(kit.credentialCalls).toEqual([0]);
-      act(() => kit.transport.receive(server.sessionCreated()));
+      actFrame(() => kit.transport.receive(server.sessionCreated()));
       await flush();
       expect(screen.getByText('connected / listening')).toBeTruthy();
       expect(kit.audio.start).toHaveBeenCalledTimes(1);
@@ -112,9 +113,9 @@ for (const strict of [false, true]) {
           <Interrupted />
         </VoiceSessionProvider>,
       );
-      await act(() => kit.connect());
+      await actFrameAsync(() => kit.connect());
       const t = kit.transport;
-      act(() => {
+      actFrame(() => {
         t.receive(server.speechStarted('item_u1'));
         t.receive(server.speechStopped('item_u1'));
         t.receive(server.userItem('item_u1'));
@@ -127,7 +128,7 @@ for (const strict of [false, true]) {
       });
       expect(screen.getByText('connected / agent_speaking')).toBeTruthy();
       kit.audio.play('item_a1', 12_000);
-      act(() => t.receive(server.speechStarted('item_u2')));
+      actFrame(() => t.receive(server.speechStarted('item_u2')));
       await flush();
       expect(screen.getByText('interrupted: item_a1')).toBeTruthy();
       expect(t.sentOf('conversation.item.truncate')).toEqual([
@@ -144,9 +145,9 @@ for (const strict of [false, true]) {
             <AgentSplit />
           </VoiceSessionProvider>,
         );
-        await act(() => kit.connect());
+        await actFrameAsync(() => kit.connect());
         const t = kit.transport;
-        act(() => {
+        actFrame(() => {
           t.receive(server.responseCreated('resp_1'));
           t.receive(server.assistantItem('resp_1', 'item_a1'));
           t.receive(server.audioPart('resp_1', 'item_a1'));
@@ -159,14 +160,14 @@ for (const strict of [false, true]) {
         expect(screen.getByText(/^heard \[\]/).textContent).toBe(
           'heard [] unheard [Once upon a time there was a fox] live',
         );
-        act(() => {
+        actFrame(() => {
           kit.audio.play('item_a1', 12_000); // 500 of 2000 ms
           vi.advanceTimersToNextFrame();
         });
         expect(screen.getByText(/^heard/).textContent).toBe(
           'heard [Once] unheard [ upon a time there was a fox] live',
         );
-        act(() => {
+        actFrame(() => {
           kit.audio.play('item_a1', 18_000); // 1250 ms
           t.receive(server.speechStarted('item_u2'));
         });
@@ -175,7 +176,7 @@ for (const strict of [false, true]) {
           'heard [Once upon a time] unheard [ there was a fox] cut',
         );
         // The frame already requested finds nothing playing and requests no other.
-        act(() => {
+        actFrame(() => {
           vi.advanceTimersToNextFrame();
         });
         expect(vi.getTimerCount()).toBe(0);
@@ -191,7 +192,7 @@ for (const strict of [false, true]) {
           <WeatherTool />
         </VoiceSessionProvider>,
       );
-      await act(() => kit.connect());
+      await actFrameAsync(() => kit.connect());
       const toolNames = (event: { [key: string]: unknown }) =>
         ((event.session as { tools?: { name: string }[] } | undefined)?.tools ?? []).map(
           (tool) => tool.name,
