@@ -21,29 +21,50 @@ const hiddenTabDelayMs = 100;
  * speech and the reply's first audio); rendering after each would keep the main thread busy while
  * the reply's audio waits behind them, and paint shows one state per frame anyway.
  */
+const pendingDeliveries = new Set<() => void>();
+
+/**
+ * Delivers every session change still waiting for its animation frame, now. For tests: wrap it
+ * with the change in `act()` to assert on the rendered result without stepping frames.
+ *
+ * @example
+ * ```tsx
+ * act(() => {
+ *   session.setSnapshot({ status: 'connected' });
+ *   flushVoiceUpdates();
+ * });
+ * expect(screen.getByRole('button', { name: 'End conversation' })).toBeTruthy();
+ * ```
+ */
+export function flushVoiceUpdates(): void {
+  for (const deliver of [...pendingDeliveries]) deliver();
+}
+
 export function subscribePerFrame(
   subscribe: (listener: () => void) => () => void,
   listener: () => void,
 ): () => void {
   let frame: number | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const deliver = (): void => {
+  const cancel = (): void => {
     if (frame !== null) cancelFrame(frame);
     if (timer !== null) clearTimeout(timer);
     frame = null;
     timer = null;
+    pendingDeliveries.delete(deliver);
+  };
+  const deliver = (): void => {
+    cancel();
     listener();
   };
   const off = subscribe(() => {
     if (frame !== null) return;
     frame = requestFrame(deliver);
     timer = setTimeout(deliver, hiddenTabDelayMs);
+    pendingDeliveries.add(deliver);
   });
   return () => {
     off();
-    if (frame !== null) cancelFrame(frame);
-    if (timer !== null) clearTimeout(timer);
-    frame = null;
-    timer = null;
+    cancel();
   };
 }

@@ -15,3 +15,4 @@ export { useAudioLevels, silentAudioLevels } from './use-audio-levels.js';
 export { useClientTool } from './use-client-tool.js';
 export { useHeardSplit } from './use-heard-split.js';
 export type { ClientToolOptions } from './use-client-tool.js';
+export { flushVoiceUpdates } from './frame.js';

@@ -8,6 +8,7 @@ import {
 } from '@parley/core/test-utils';
 import { describeEachReactMode } from './test-utils/react-modes.js';
 import { useVoiceSession } from './use-voice-session.js';
+import { flushVoiceUpdates } from './frame.js';
 import { VoiceSessionProvider } from './voice-session-provider.js';
 import { actFrame, actFrameAsync } from './test-utils/frames.js';
 
@@ -67,6 +68,22 @@ describeEachReactMode('useVoiceSession', ({ renderHook, render }) => {
     expect(result.current.items).toEqual([userMessage('item_1')]);
     // StrictMode renders each update twice; either way it is one update, not three.
     expect(renders - initialRenders).toBeLessThanOrEqual(2);
+  });
+
+  it('renders pending changes at once with flushVoiceUpdates (for tests)', () => {
+    const session = createFakeVoiceSession();
+    const { result } = renderHook(() => useVoiceSession(), { wrapper: withSession(session) });
+    act(() => {
+      session.setSnapshot({ status: 'connected' });
+      flushVoiceUpdates();
+    });
+    expect(result.current.status).toBe('connected');
+    // Nothing is left pending: the next frame renders nothing new.
+    const rendered = result.current;
+    act(() => {
+      vi.advanceTimersToNextFrame();
+    });
+    expect(result.current).toBe(rendered);
   });
 
   it('still delivers changes when frames stop, as in a hidden tab', async () => {

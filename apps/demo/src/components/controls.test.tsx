@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, screen } from '@testing-library/react';
+import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TurnMetrics as TurnMetricsData } from '@parley/core';
 import { Composer } from './composer.js';
@@ -6,7 +6,7 @@ import { MuteButton } from './mute-button.js';
 import { PushToTalkButton } from './push-to-talk-button.js';
 import { TurnMetrics } from './turn-metrics.js';
 import { createFakeVoiceSession, idleSnapshot } from '@parley/core/test-utils';
-import { renderWithSession } from '../test-utils/render.js';
+import { actOnSession, renderWithSession } from '../test-utils/render.js';
 
 afterEach(cleanup);
 
@@ -30,7 +30,7 @@ for (const strict of [false, true]) {
     it('mutes and unmutes, showing the state as pressed', () => {
       const session = createFakeVoiceSession();
       renderWithSession(<MuteButton />, session, { strict });
-      fireEvent.click(screen.getByRole('button', { name: 'Mute' }));
+      actOnSession(() => fireEvent.click(screen.getByRole('button', { name: 'Mute' })));
       expect(session.commands).toEqual(['mute:true']);
       expect(screen.getByRole('button', { name: 'Unmute' }).getAttribute('aria-pressed')).toBe(
         'true',
@@ -76,7 +76,7 @@ for (const strict of [false, true]) {
       const session = createFakeVoiceSession({ status: 'connected' });
       renderWithSession(<TurnMetrics />, session, { strict });
       expect(screen.getByText("Each answer's latency and cost will be listed here.")).toBeTruthy();
-      act(() =>
+      actOnSession(() =>
         session.setSnapshot({
           usage: { ...idleSnapshot().usage, costUsd: 0.0065, responses: 2 },
           metrics: {

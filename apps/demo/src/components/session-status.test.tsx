@@ -1,11 +1,11 @@
-import { act, cleanup, screen } from '@testing-library/react';
+import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ParleyError } from '@parley/core';
 import { SessionAlerts } from './session-alerts.js';
 import { StartButton } from './start-button.js';
 import { StatusAnnouncer } from './session-status.js';
 import { createFakeVoiceSession } from '@parley/core/test-utils';
-import { renderWithSession } from '../test-utils/render.js';
+import { actOnSession, actOnSessionAsync, renderWithSession } from '../test-utils/render.js';
 
 afterEach(cleanup);
 
@@ -14,7 +14,7 @@ for (const strict of [false, true]) {
     it('names the start control "Start conversation", then "End conversation"', async () => {
       const session = createFakeVoiceSession();
       renderWithSession(<StartButton />, session, { strict });
-      await act(async () => {
+      await actOnSessionAsync(async () => {
         screen.getByRole('button', { name: 'Start conversation' }).click();
         await Promise.resolve();
       });
@@ -27,11 +27,11 @@ for (const strict of [false, true]) {
       renderWithSession(<StatusAnnouncer />, session, { strict });
       const region = screen.getByRole('status');
       expect(region.getAttribute('aria-live')).toBe('polite');
-      act(() => session.setSnapshot({ status: 'connecting' }));
+      actOnSession(() => session.setSnapshot({ status: 'connecting' }));
       expect(region.textContent).toBe('Connecting to the agent.');
-      act(() => session.setSnapshot({ status: 'reconnecting', reconnectAttempt: 2 }));
+      actOnSession(() => session.setSnapshot({ status: 'reconnecting', reconnectAttempt: 2 }));
       expect(region.textContent).toBe('Connection lost. Reconnecting, attempt 2.');
-      act(() => session.setSnapshot({ status: 'closed' }));
+      actOnSession(() => session.setSnapshot({ status: 'closed' }));
       expect(region.textContent).toBe('Conversation ended.');
     });
 
@@ -40,7 +40,7 @@ for (const strict of [false, true]) {
       renderWithSession(<StatusAnnouncer />, session, { strict });
       const region = screen.getByRole('status');
       expect(region.textContent).toBe('Connected. The agent is listening.');
-      act(() => session.setSnapshot({ status: 'idle' }));
+      actOnSession(() => session.setSnapshot({ status: 'idle' }));
       expect(region.textContent).toBe('Conversation ended.');
     });
 
@@ -64,9 +64,11 @@ for (const strict of [false, true]) {
       expect(screen.getByRole('alert').textContent).toContain(
         'The Parley server cannot be reached',
       );
-      act(() => session.setSnapshot({ status: 'reconnecting', error: null, reconnectAttempt: 1 }));
+      actOnSession(() =>
+        session.setSnapshot({ status: 'reconnecting', error: null, reconnectAttempt: 1 }),
+      );
       expect(screen.getByRole('alert').textContent).toContain('reconnecting');
-      act(() => session.setSnapshot({ status: 'closed' }));
+      actOnSession(() => session.setSnapshot({ status: 'closed' }));
       expect(screen.getByRole('status').textContent).toContain('Conversation ended.');
     });
   });

@@ -1,9 +1,9 @@
-import { act, cleanup, screen, within } from '@testing-library/react';
+import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Transcript } from './transcript.js';
 import { assistantMessage, functionCall } from '../test-utils/items.js';
 import { createFakeVoiceSession, userMessage } from '@parley/core/test-utils';
-import { renderWithSession } from '../test-utils/render.js';
+import { actOnSession, renderWithSession } from '../test-utils/render.js';
 
 afterEach(cleanup);
 
@@ -24,7 +24,7 @@ for (const strict of [false, true]) {
       renderWithSession(<Transcript />, session, { strict });
       const log = screen.getByRole('log', { name: 'Transcript' });
       expect(log.textContent).toContain('What are your fees?');
-      act(() =>
+      actOnSession(() =>
         session.setSnapshot({
           items: [
             userMessage('u1', 'What are your fees?'),
@@ -65,7 +65,7 @@ for (const strict of [false, true]) {
         const item = container.querySelector('[data-item-id="a1"]')!;
         expect(item.querySelector('.said')!.textContent).toBe('');
         expect(item.querySelector('.unheard')!.getAttribute('title')).toBe('Not heard yet');
-        act(() => {
+        actOnSession(() => {
           session.setPlayhead('a1', { heardMs: 1000, receivedMs: 2000 });
           vi.advanceTimersToNextFrame();
         });
@@ -73,7 +73,7 @@ for (const strict of [false, true]) {
         expect(item.querySelector('.unheard')!.textContent).toBe(' paid by the seller.');
         expect(item.querySelector('.unheard--cut')).toBeNull();
         expect(item.getAttribute('data-interrupted')).toBeNull();
-        act(() => {
+        actOnSession(() => {
           session.setPlayhead('a1', { heardMs: 2000, receivedMs: 2000, playing: false });
           vi.advanceTimersToNextFrame();
         });

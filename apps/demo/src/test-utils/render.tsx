@@ -2,8 +2,8 @@
 // with and without StrictMode, like the binding's own suites.
 import { StrictMode } from 'react';
 import type { ReactElement, ReactNode } from 'react';
-import { render } from '@testing-library/react';
-import { VoiceSessionProvider } from '@parley/react';
+import { act, render } from '@testing-library/react';
+import { VoiceSessionProvider, flushVoiceUpdates } from '@parley/react';
 import type { VoiceSession } from '@parley/core';
 
 export function renderWithSession(
@@ -16,4 +16,23 @@ export function renderWithSession(
     return strict ? <StrictMode>{tree}</StrictMode> : tree;
   };
   return render(ui, { wrapper });
+}
+
+/**
+ * `act()` for a change to the session: the hooks deliver changes on the next animation frame, so
+ * the pending ones are flushed before act() returns and the test can assert on the result.
+ */
+export function actOnSession(change: () => unknown): void {
+  act(() => {
+    change();
+    flushVoiceUpdates();
+  });
+}
+
+/** {@link actOnSession} for a change that settles asynchronously. */
+export async function actOnSessionAsync(change: () => Promise<unknown>): Promise<void> {
+  await act(async () => {
+    await change();
+  });
+  act(() => flushVoiceUpdates());
 }
