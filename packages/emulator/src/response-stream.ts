@@ -408,10 +408,9 @@ export class ResponseStreams {
           pending = synthesize(phrases[phrase + 1]!);
       };
       let nextPiece = 0;
-      for (let offset = 0; offset < samples.length; offset += chunkSamples) {
-        const end = Math.min(samples.length, offset + chunkSamples);
-        // Transcript deltas lead the audio they describe, as the real server's do.
-        while (nextPiece < pieces.length && pieces[nextPiece]!.startSample < end) {
+      /** Sends the transcript of the pieces that start before `endSample`. */
+      const transcribeUpTo = (endSample: number): void => {
+        while (nextPiece < pieces.length && pieces[nextPiece]!.startSample < endSample) {
           const delta = pieces[nextPiece++]!.text;
           open.sent += delta;
           this.host.emit({
@@ -421,6 +420,11 @@ export class ResponseStreams {
             ...(this.host.dialect === 'ga' ? { obfuscation: createObfuscation(12) } : {}),
           });
         }
+      };
+      for (let offset = 0; offset < samples.length; offset += chunkSamples) {
+        const end = Math.min(samples.length, offset + chunkSamples);
+        // Transcript deltas lead the audio they describe, as the real server's do.
+        transcribeUpTo(end);
         const pcm = Buffer.from(
           samples.buffer,
           samples.byteOffset + offset * 2,
@@ -444,16 +448,7 @@ export class ResponseStreams {
           return cut;
         }
       }
-      while (nextPiece < pieces.length) {
-        const delta = pieces[nextPiece++]!.text;
-        open.sent += delta;
-        this.host.emit({
-          type: 'response.output_audio_transcript.delta',
-          ...partIds,
-          delta,
-          ...(this.host.dialect === 'ga' ? { obfuscation: createObfuscation(12) } : {}),
-        });
-      }
+      transcribeUpTo(Infinity);
       prefetch();
       base += samples.length;
     }

@@ -1,19 +1,14 @@
 import { act, cleanup } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import type { AudioLevels } from '@parley/core';
 import { createFakeVoiceSession, type FakeVoiceSession } from '@parley/core/test-utils';
 import { describeEachReactMode } from './test-utils/react-modes.js';
 import { silentAudioLevels, useAudioLevels } from './use-audio-levels.js';
 import { VoiceSessionProvider } from './voice-session-provider.js';
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'cancelAnimationFrame'] });
-});
-afterEach(() => {
-  cleanup();
-  vi.useRealTimers();
-});
+// Animation frames are fake in every suite of this package (test-utils/frames.setup.ts).
+afterEach(cleanup);
 
 function withSession(session: FakeVoiceSession) {
   return ({ children }: { children: ReactNode }) => (

@@ -1,6 +1,6 @@
 import { cleanup } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import type { MessageItem } from '@parley/core';
 import {
   assistantMessage,
@@ -13,13 +13,8 @@ import { useHeardSplit } from './use-heard-split.js';
 import { VoiceSessionProvider } from './voice-session-provider.js';
 import { actFrame } from './test-utils/frames.js';
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'cancelAnimationFrame'] });
-});
-afterEach(() => {
-  cleanup();
-  vi.useRealTimers();
-});
+// Animation frames are fake in every suite of this package (test-utils/frames.setup.ts).
+afterEach(cleanup);
 
 function withSession(session: FakeVoiceSession) {
   return ({ children }: { children: ReactNode }) => (
