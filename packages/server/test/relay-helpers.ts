@@ -1,5 +1,14 @@
 /** A scripted browser for relay tests: a ws client that records every frame it receives. */
 import WebSocket from 'ws';
+import { startEmulator } from '@parley/emulator';
+import { silentLogger } from '../src/logger.js';
+import { agentConfigSchema } from '../src/schemas.js';
+import type { AgentConfigInput } from '../src/schemas.js';
+import { createParleyServer } from '../src/server.js';
+import type { ParleyServer, ParleyServerOptions } from '../src/server.js';
+import { createStore } from '../src/storage/store.js';
+import type { Store } from '../src/storage/store.js';
+import type { Database } from '../src/storage/database.js';
 
 /** One received event (parsed JSON). */
 export type Received = Record<string, any> & { type: string };
@@ -92,4 +101,77 @@ export function speechFrames(ms: number, silenceMs: number): string[] {
     frames.push(pcm.toString('base64'));
   }
   return frames;
+}
+
+/** Publishes an agent named after its slug (`tester` → "Tester") with `config` filled by the schema. */
+export async function publishTestAgent(
+  store: Store,
+  slug: string,
+  config: AgentConfigInput,
+): ReturnType<Store['agents']['create']> {
+  return store.agents.create(
+    {
+      slug,
+      name: slug.charAt(0).toUpperCase() + slug.slice(1),
+      description: '',
+      publish: true,
+      config: agentConfigSchema.parse(config),
+    },
+    null,
+  );
+}
+
+/** An emulator, a store and a Parley server relaying to it, listening on loopback. */
+export interface RelayStack {
+  emulator: Awaited<ReturnType<typeof startEmulator>>;
+  store: Store;
+  parley: ParleyServer;
+  url: string;
+  /** Closes the server, the emulator and the store (the backend's cleanup stays the caller's). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the stack most relay tests need: the emulator requiring `apiKey`, a store on `database`
+ * seeded by `seed`, and a Parley server with that store (or `serveStore(store)`) relaying to the
+ * emulator, with `server` options on top.
+ */
+export async function startRelayStack(options: {
+  apiKey: string;
+  database: Database;
+  seed: (store: Store) => Promise<unknown>;
+  serveStore?: (store: Store) => Store;
+  server?: Partial<Omit<ParleyServerOptions, 'store' | 'upstream'>>;
+  faults?: { closeAfterEvents: number };
+}): Promise<RelayStack> {
+  const { apiKey } = options;
+  const emulator = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    speechRate: Infinity,
+    requireKey: apiKey,
+    ...(options.faults ? { faults: options.faults } : {}),
+  });
+  const store = createStore(options.database);
+  await options.seed(store);
+  const parley = await createParleyServer({
+    seedTemplates: false,
+    logger: silentLogger,
+    admin: { password: 'admin-password-123' },
+    ...options.server,
+    store: options.serveStore ? options.serveStore(store) : store,
+    upstream: { kind: 'openai', apiKey, baseUrl: `${emulator.httpUrl}/v1` },
+  });
+  const { url } = await parley.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    emulator,
+    store,
+    parley,
+    url,
+    async close() {
+      await parley.close();
+      await emulator.close();
+      await store.close();
+    },
+  };
 }

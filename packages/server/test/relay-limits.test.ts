@@ -1,55 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '@parley/emulator';
-import { agentConfigSchema } from '../src/schemas.js';
-import { createParleyServer } from '../src/server.js';
-import type { ParleyLimits, ParleyServer } from '../src/server.js';
-import { silentLogger } from '../src/logger.js';
+import type { ParleyLimits } from '../src/server.js';
 import { testBackends } from '../src/test-utils/databases.js';
-import { createStore } from '../src/storage/store.js';
-import type { Store } from '../src/storage/store.js';
-import { connectBrowser } from './relay-helpers.js';
-import type { TestBrowser } from './relay-helpers.js';
+import { connectBrowser, publishTestAgent, startRelayStack } from './relay-helpers.js';
+import type { RelayStack, TestBrowser } from './relay-helpers.js';
 
 const apiKey = 'fake-key-limits-test-key-0000000000';
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
 describe.each(testBackends())('relay limits and failures on $name', (backend) => {
-  const emulators: Emulator[] = [];
-  const servers: ParleyServer[] = [];
-  const stores: Store[] = [];
+  const stacks: RelayStack[] = [];
   const browsers: TestBrowser[] = [];
 
   async function server(limits: ParleyLimits, faults?: { closeAfterEvents: number }) {
-    const emulator = await startEmulator({
-      port: 0,
-      host: '127.0.0.1',
-      speechRate: Infinity,
-      requireKey: apiKey,
+    const stack = await startRelayStack({
+      apiKey,
+      database: await backend.open(),
+      seed: (store) =>
+        publishTestAgent(store, 'tester', { instructions: 'Test', transcriptionModel: null }),
+      server: { limits: { sessionRequestsPerMinute: 1000, ...limits } },
       ...(faults ? { faults } : {}),
     });
-    emulators.push(emulator);
-    const store = createStore(await backend.open());
-    stores.push(store);
-    await store.agents.create(
-      {
-        slug: 'tester',
-        name: 'Tester',
-        description: '',
-        publish: true,
-        config: agentConfigSchema.parse({ instructions: 'Test', transcriptionModel: null }),
-      },
-      null,
-    );
-    const parley = await createParleyServer({
-      store,
-      seedTemplates: false,
-      upstream: { kind: 'openai', apiKey, baseUrl: `${emulator.httpUrl}/v1` },
-      logger: silentLogger,
-      admin: { password: 'admin-password-123' },
-      limits: { sessionRequestsPerMinute: 1000, ...limits },
-    });
-    servers.push(parley);
-    const { url } = await parley.listen({ port: 0, host: '127.0.0.1' });
+    stacks.push(stack);
+    const { parley, store, url } = stack;
     const session = async () => {
       const response = await fetch(`${url}/api/sessions`, {
         method: 'POST',
@@ -82,9 +53,7 @@ describe.each(testBackends())('relay limits and failures on $name', (backend) =>
 
   afterAll(async () => {
     for (const browser of browsers) browser.socket.terminate();
-    for (const parley of servers) await parley.close();
-    for (const emulator of emulators) await emulator.close();
-    for (const store of stores) await store.close();
+    for (const stack of stacks) await stack.close();
     await backend.cleanup();
   });
 

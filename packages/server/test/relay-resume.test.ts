@@ -2,24 +2,19 @@
 // browser presents the resume token of its last grant, the relay records into the same
 // conversation and replays it into the new upstream session, so the model keeps its context.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '@parley/emulator';
 import { agentConfigSchema, sessionResponseSchema } from '../src/schemas.js';
-import { createParleyServer } from '../src/server.js';
 import type { ParleyServer } from '../src/server.js';
-import { silentLogger } from '../src/logger.js';
 import { testBackends } from '../src/test-utils/databases.js';
-import { createStore } from '../src/storage/store.js';
 import type { Store } from '../src/storage/store.js';
-import { connectBrowser } from './relay-helpers.js';
-import type { TestBrowser } from './relay-helpers.js';
+import { connectBrowser, publishTestAgent, startRelayStack } from './relay-helpers.js';
+import type { RelayStack, TestBrowser } from './relay-helpers.js';
 
 const apiKey = 'fake-key-resume-test-not-secret-0001';
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 type RelayGrant = Extract<ReturnType<typeof sessionResponseSchema.parse>, { mode: 'relay' }>;
 
 describe.each(testBackends())('resuming a relayed conversation on $name', (backend) => {
-  let emulator: Emulator;
+  let stack: RelayStack | undefined;
   let parley: ParleyServer;
   let store: Store;
   let base: string;
@@ -68,54 +63,32 @@ describe.each(testBackends())('resuming a relayed conversation on $name', (backe
   }
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      port: 0,
-      host: '127.0.0.1',
-      speechRate: Infinity,
-      requireKey: apiKey,
-    });
-    store = createStore(await backend.open());
-    await store.agents.create(
-      {
-        slug: 'concierge',
-        name: 'Concierge',
-        description: '',
-        publish: true,
-        config: agentConfigSchema.parse({
+    stack = await startRelayStack({
+      apiKey,
+      database: await backend.open(),
+      seed: async (store) => {
+        await publishTestAgent(store, 'concierge', {
           instructions: 'Help.',
           transcriptionModel: null,
           outputModality: 'text',
-        }),
+        });
+        await publishTestAgent(store, 'other', { instructions: 'Other.' });
       },
-      null,
-    );
-    await store.agents.create(
-      {
-        slug: 'other',
-        name: 'Other',
-        description: '',
-        publish: true,
-        config: agentConfigSchema.parse({ instructions: 'Other.' }),
+      server: {
+        limits: {
+          maxSessionsPerClient: 50,
+          sessionRequestsPerMinute: 1000,
+          resumeWindowMs: 60_000,
+        },
+        now: () => new Date(clock),
       },
-      null,
-    );
-    parley = await createParleyServer({
-      store,
-      seedTemplates: false,
-      upstream: { kind: 'openai', apiKey, baseUrl: `${emulator.httpUrl}/v1` },
-      logger: silentLogger,
-      admin: { password: 'admin-password-123' },
-      limits: { maxSessionsPerClient: 50, sessionRequestsPerMinute: 1000, resumeWindowMs: 60_000 },
-      now: () => new Date(clock),
     });
-    base = (await parley.listen({ port: 0, host: '127.0.0.1' })).url;
+    ({ store, parley, url: base } = stack);
   });
 
   afterAll(async () => {
     for (const browser of browsers) browser.socket.terminate();
-    await parley?.close();
-    await emulator?.close();
-    await store?.close();
+    await stack?.close();
     await backend.cleanup();
   });
 

@@ -1,20 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '@parley/emulator';
-import { connectBrowser } from '../../test/relay-helpers.js';
-import type { TestBrowser } from '../../test/relay-helpers.js';
-import { silentLogger } from '../logger.js';
-import { agentConfigSchema } from '../schemas.js';
-import { createParleyServer } from '../server.js';
-import type { ParleyServer } from '../server.js';
-import { createStore } from '../storage/store.js';
+import { connectBrowser, publishTestAgent, startRelayStack } from '../../test/relay-helpers.js';
+import type { RelayStack, TestBrowser } from '../../test/relay-helpers.js';
 import type { Store } from '../storage/store.js';
 import { testBackends } from '../test-utils/databases.js';
 
 const apiKey = 'fake-key-relay-writes-test-0000000000';
 
 describe.each(testBackends())('relay storage writes on $name', (backend) => {
-  let emulator: Awaited<ReturnType<typeof startEmulator>>;
-  let parley: ParleyServer;
+  let stack: RelayStack | undefined;
   let store: Store;
   let url: string;
   let browser: TestBrowser | undefined;
@@ -24,57 +17,37 @@ describe.each(testBackends())('relay storage writes on $name', (backend) => {
   let heldWrites = 0;
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      port: 0,
-      host: '127.0.0.1',
-      speechRate: Infinity,
-      requireKey: apiKey,
-    });
-    store = createStore(await backend.open());
-    await store.agents.create(
-      {
-        slug: 'tester',
-        name: 'Tester',
-        description: '',
-        publish: true,
-        config: agentConfigSchema.parse({ instructions: 'Test', transcriptionModel: null }),
-      },
-      null,
-    );
-    const real = store.conversations;
-    const slow: Store = {
-      ...store,
-      conversations: {
+    stack = await startRelayStack({
+      apiKey,
+      database: await backend.open(),
+      seed: (store) =>
+        publishTestAgent(store, 'tester', { instructions: 'Test', transcriptionModel: null }),
+      // Items and usage reach the real store only once the gate opens.
+      serveStore: (real) => ({
         ...real,
-        recordItem: async (...args: Parameters<typeof real.recordItem>) => {
-          heldWrites += 1;
-          await gate;
-          return real.recordItem(...args);
+        conversations: {
+          ...real.conversations,
+          recordItem: async (...args: Parameters<Store['conversations']['recordItem']>) => {
+            heldWrites += 1;
+            await gate;
+            return real.conversations.recordItem(...args);
+          },
+          recordResponse: async (...args: Parameters<Store['conversations']['recordResponse']>) => {
+            heldWrites += 1;
+            await gate;
+            return real.conversations.recordResponse(...args);
+          },
         },
-        recordResponse: async (...args: Parameters<typeof real.recordResponse>) => {
-          heldWrites += 1;
-          await gate;
-          return real.recordResponse(...args);
-        },
-      },
-    };
-    parley = await createParleyServer({
-      store: slow,
-      seedTemplates: false,
-      upstream: { kind: 'openai', apiKey, baseUrl: `${emulator.httpUrl}/v1` },
-      logger: silentLogger,
-      admin: { password: 'admin-password-123' },
-      limits: { sessionRequestsPerMinute: 1000 },
+      }),
+      server: { limits: { sessionRequestsPerMinute: 1000 } },
     });
-    url = (await parley.listen({ port: 0, host: '127.0.0.1' })).url;
+    ({ store, url } = stack);
   });
 
   afterAll(async () => {
     browser?.socket.terminate();
     open();
-    await parley?.close();
-    await emulator?.close();
-    await store?.close();
+    await stack?.close();
     await backend.cleanup();
   });
 
