@@ -160,21 +160,27 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
   const store =
     options.store ??
     createStore(
-      await openDatabase(
-        options.database ?? {
+      await openDatabase({
+        ...(options.database ?? {
           databaseUrl: env.DATABASE_URL,
           dataDir: env.PARLEY_DATA_DIR || undefined,
-        },
-      ),
+        }),
+        onConnectionError: (error) =>
+          log.warn('a database connection dropped; it is replaced on next use', { error }),
+      }),
       { now },
     );
-  if (options.seedTemplates ?? true) {
-    const seeded = await seedTemplates(store);
-    if (seeded > 0) log.info(`seeded ${seeded} template agents`);
-  }
-  const bootstrap = await bootstrapAdmin(store, {
-    email: options.admin?.email ?? env.PARLEY_ADMIN_EMAIL,
-    password: options.admin?.password ?? env.PARLEY_ADMIN_PASSWORD,
+  // Instances starting together on one empty database take turns (an advisory lock), so the
+  // second sees the first's templates and admin instead of inserting them again.
+  const bootstrap = await store.database.exclusive(async () => {
+    if (options.seedTemplates ?? true) {
+      const seeded = await seedTemplates(store);
+      if (seeded > 0) log.info(`seeded ${seeded} template agents`);
+    }
+    return bootstrapAdmin(store, {
+      email: options.admin?.email ?? env.PARLEY_ADMIN_EMAIL,
+      password: options.admin?.password ?? env.PARLEY_ADMIN_PASSWORD,
+    });
   });
   if (bootstrap.created) log.info(`created the first admin ${bootstrap.created}`);
 

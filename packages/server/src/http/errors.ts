@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import type { ApiError } from '../schemas.js';
+import { isDatabaseUnavailable } from '../storage/database-availability.js';
 import { StoreError } from '../storage/errors.js';
 
 /** An error a route throws to answer with a given status and code. */
@@ -35,6 +36,16 @@ export function errorResponse(c: Context, error: unknown, log: (error: unknown) 
     return c.json(
       { error: { code: error.code, message: error.message } } satisfies ApiError,
       status,
+    );
+  }
+  if (isDatabaseUnavailable(error)) {
+    // The database is away (restart, failover, timeout): a retry may succeed; no detail leaks.
+    return c.json(
+      {
+        error: { code: 'database_unavailable', message: 'the database is unavailable; retry soon' },
+      } satisfies ApiError,
+      503,
+      { 'retry-after': '5' },
     );
   }
   log(error);
