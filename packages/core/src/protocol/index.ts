@@ -57,10 +57,7 @@ export type {
   ResponseCreateParams,
   Usage,
 } from './response.js';
-export {
-  betaSessionSchema,
-  betaResponseCreateParamsSchema,
-  toBetaSessionConfig,
-  translateBetaSessionConfig,
-} from './beta.js';
-export type { BetaAudioFormat, BetaSessionConfig, DroppedField } from './beta.js';
+export { betaSessionSchema, betaResponseCreateParamsSchema } from './beta-schemas.js';
+export type { BetaAudioFormat, BetaSessionConfig } from './beta-schemas.js';
+export { toBetaSessionConfig, translateBetaSessionConfig } from './beta-session.js';
+export type { DroppedField } from './beta-session.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { translateBetaSessionConfig } from './beta.js';
+import { translateBetaSessionConfig } from './beta-session.js';
 import { ProtocolError } from './errors.js';
 import {
   isUnknownEvent,

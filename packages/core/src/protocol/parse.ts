@@ -1,18 +1,18 @@
 import type { z } from 'zod';
 import type { Dialect } from '../session/ports.js';
 import {
-  betaClientEventSchemas,
   betaClientEventToGa,
-  betaServerEventSchemas,
   betaServerEventToGa,
   betaToGaClientEventType,
   betaToGaServerEventType,
   gaClientEventToBeta,
-  type DroppedField,
-} from './beta.js';
+} from './beta-events.js';
+import { betaClientEventSchemas, betaServerEventSchemas } from './beta-schemas.js';
+import type { DroppedField } from './beta-session.js';
 import { clientEventSchemas, type ClientEvent } from './client-events.js';
 import { ProtocolError, type ProtocolIssue } from './errors.js';
 import { withWarnings, type ParseWarning } from './lenient.js';
+import { isRecord, ownValue, type Json } from './json.js';
 import { serverEventSchemas, type ServerEvent } from './server-events.js';
 
 /** Options of {@link parseServerEvent} and {@link parseClientEvent}. */
@@ -56,20 +56,11 @@ export function isUnknownEvent(event: object): event is UnknownEvent {
   return (event as Partial<UnknownEvent>).unknown === true && 'raw' in event;
 }
 
-type Json = Record<string, unknown>;
 type Side = 'server' | 'client';
 
 const defaultMaxLength = 32 * 1024 * 1024;
 const defaultMaxDepth = 64;
 const textDecoder = typeof TextDecoder === 'function' ? new TextDecoder() : undefined;
-
-function ownValue<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function failure(
   message: string,
