@@ -59,7 +59,6 @@ async function main(): Promise<void> {
   }
   const parley = await createParleyServer({
     staticDirs: { demo: demo.exists ? demo.path : null, admin: admin.exists ? admin.path : null },
-    trustProxy: env.PARLEY_TRUST_PROXY === '1' || env.PARLEY_TRUST_PROXY === 'true',
     ...(env.PARLEY_PUBLIC_URL ? { publicUrl: env.PARLEY_PUBLIC_URL } : {}),
   });
   const { url } = await parley.listen({ port, host: flags.host ?? (env.HOST || '0.0.0.0') });

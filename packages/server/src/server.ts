@@ -17,6 +17,17 @@ import { createAdminRoutes } from './admin/admin-routes.js';
 import type { VoicePreviewLimits } from './admin/voice-preview.js';
 import { HttpError, errorResponse, jsonBody } from './http/errors.js';
 import { RateLimiter } from './http/rate-limiter.js';
+import {
+  lastForwarded,
+  originAllowed,
+  parseTrustProxy,
+  proxyTrust,
+  requestHost,
+} from './http/client-address.js';
+import type { TrustProxy } from './http/client-address.js';
+import { memorySharedState } from './coordination/shared-state.js';
+import type { SharedState } from './coordination/shared-state.js';
+import { postgresSharedState } from './coordination/postgres-shared-state.js';
 import { staticApp } from './http/static-files.js';
 import { consoleLogger } from './logger.js';
 import type { Logger } from './logger.js';
@@ -80,10 +91,19 @@ export interface ParleyServerOptions {
    * Default: `PARLEY_ALLOWED_ORIGINS` (comma-separated), else same-origin only.
    */
   allowedOrigins?: string[];
-  /** Trust `X-Forwarded-For`/`-Proto` from a reverse proxy for client addresses and URLs. */
-  trustProxy?: boolean;
+  /**
+   * Reverse proxies whose `X-Forwarded-For`/`-Proto`/`-Host` to believe: `true` or a number of
+   * hops in front of this server, or the proxies' addresses/CIDRs. The client address is read
+   * from the right of `X-Forwarded-For`, past those. Default `PARLEY_TRUST_PROXY`, else none.
+   */
+  trustProxy?: TrustProxy;
   /** Mark the admin cookie `Secure`. Default: when the request came over HTTPS. */
   secureCookies?: boolean;
+  /**
+   * Where tickets, per-client session slots and rate limits live. Default: the PostgreSQL
+   * database when storage is PostgreSQL (several instances share it), else memory (one instance).
+   */
+  sharedState?: SharedState;
   /** Seed the template agents into an empty database. Default true. */
   seedTemplates?: boolean;
   /** Static directories served at `/` and `/admin` (the CLI passes the built apps). */
@@ -115,15 +135,6 @@ export interface ParleyServer {
   close(): Promise<void>;
 }
 
-function remoteAddress(request: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = request.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
-  }
-  return request.socket.remoteAddress ?? 'unknown';
-}
-
 /**
  * Creates the Parley backend: opens storage (migrating it), seeds the templates, resolves the
  * upstream (starting the emulator when no key is configured) and builds the routes.
@@ -146,7 +157,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
   const env = options.env ?? process.env;
   const log = options.logger ?? consoleLogger();
   const now = options.now ?? (() => new Date());
-  const trustProxy = options.trustProxy ?? false;
+  const trust = proxyTrust(options.trustProxy ?? parseTrustProxy(env.PARLEY_TRUST_PROXY));
   const limits = {
     maxSessionMs: options.limits?.maxSessionMs ?? 30 * 60_000,
     idleTimeoutMs: options.limits?.idleTimeoutMs ?? 5 * 60_000,
@@ -188,16 +199,39 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
   const mailer =
     options.mailer ??
     createMailer(options.mail ?? { smtpUrl: env.SMTP_URL, from: env.PARLEY_MAIL_FROM });
-  const tickets = new TicketStore(limits.ticketTtlMs, () => now().getTime());
+  const shared =
+    options.sharedState ??
+    (store.database.dialect === 'postgres'
+      ? postgresSharedState(store.database.db, () => now().getTime())
+      : memorySharedState(() => now().getTime()));
+  const tickets = new TicketStore(shared, limits.ticketTtlMs, () => now().getTime());
   const resumeTokens = new ResumeTokens();
-  const sessionLimiter = new RateLimiter(limits.sessionRequestsPerMinute, 60_000, () =>
-    now().getTime(),
+  const sessionLimiter = new RateLimiter(
+    shared,
+    'sessions',
+    limits.sessionRequestsPerMinute,
+    60_000,
   );
 
+  const incomingOf = (c: Context) =>
+    (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   const clientAddressOf = (c: Context): string => {
-    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    return incoming ? remoteAddress(incoming, trustProxy) : 'unknown';
+    const incoming = incomingOf(c);
+    return incoming ? trust.clientAddress(incoming) : 'unknown';
   };
+  /** `X-Forwarded-Proto` of a request that came through a trusted proxy. */
+  const forwardedProtoOf = (c: Context): string | undefined => {
+    const incoming = incomingOf(c);
+    return incoming && trust.viaTrustedProxy(incoming)
+      ? lastForwarded(incoming.headers['x-forwarded-proto'])
+      : undefined;
+  };
+  const allowedOrigins =
+    options.allowedOrigins ??
+    (env.PARLEY_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0);
   // The relay (with the protocol parsers and the WebSocket server) loads after the server is up,
   // so starting does not wait for it; the first upgrade awaits it if it is not there yet.
   let relay: RelayServer | undefined;
@@ -212,13 +246,19 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
         log,
         now,
         limits,
-        clientAddress: (request) => remoteAddress(request, trustProxy),
+        clientAddress: (request) => trust.clientAddress(request),
       });
       return relay;
     }));
   const handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
     if (new URL(request.url ?? '/', 'http://relay.invalid').pathname !== '/api/realtime')
       return false;
+    // A browser always sends Origin on a WebSocket: a page on another site must not open a
+    // conversation with a visitor's ticket (or cookies).
+    if (!originAllowed(request.headers.origin, requestHost(trust, request), allowedOrigins)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return true;
+    }
     if (relay) return relay.handleUpgrade(request, socket, head);
     loadRelay().then(
       (loaded) => loaded.handleUpgrade(request, socket, head),
@@ -231,11 +271,14 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
   };
   const auth = createAdminAuth({
     store,
+    shared,
     now,
     clientAddress: clientAddressOf,
-    isHttps: (c) =>
-      new URL(c.req.url).protocol === 'https:' ||
-      (trustProxy && c.req.header('x-forwarded-proto') === 'https'),
+    isHttps: (c) => new URL(c.req.url).protocol === 'https:' || forwardedProtoOf(c) === 'https',
+    requestHost: (c) => {
+      const incoming = incomingOf(c);
+      return incoming ? requestHost(trust, incoming) : c.req.header('host');
+    },
     ...(options.secureCookies === undefined ? {} : { secureCookies: options.secureCookies }),
   });
 
@@ -260,12 +303,6 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     c.header('x-content-type-options', 'nosniff');
   });
 
-  const allowedOrigins =
-    options.allowedOrigins ??
-    (env.PARLEY_ALLOWED_ORIGINS ?? '')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter((origin) => origin.length > 0);
   if (allowedOrigins.length > 0) {
     const publicCors = cors({ origin: allowedOrigins, allowMethods: ['GET', 'POST'], maxAge: 600 });
     app.use('/api/sessions', publicCors);
@@ -275,21 +312,21 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
   app.get('/api/health', (c) => c.json({ ok: true, upstream: upstream.kind }));
   app.get('/api/agents', async (c) => c.json({ agents: await store.agents.listPublic() }));
   /** A relay ticket and the URL to use it at, as seen from the requesting browser. */
-  const relaySession = (
+  const relaySession = async (
     c: Context,
     agentId: string,
     clientId: string,
     version?: number,
     resumeId?: string,
-  ): SessionResponse => {
-    const issued = tickets.issue(
+  ): Promise<SessionResponse> => {
+    const issued = await tickets.issue(
       agentId,
       clientId,
       version,
       resumeId === undefined ? undefined : { id: resumeId, resume: true },
     );
     const requestUrl = new URL(c.req.url);
-    const forwardedProto = trustProxy ? c.req.header('x-forwarded-proto') : undefined;
+    const forwardedProto = forwardedProtoOf(c);
     const origin = options.publicUrl
       ? new URL(options.publicUrl)
       : new URL(
@@ -327,7 +364,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
 
   app.post('/api/sessions', async (c) => {
     const clientId = clientAddressOf(c);
-    const limit = sessionLimiter.hit(clientId);
+    const limit = await sessionLimiter.hit(clientId);
     if (!limit.allowed) {
       throw new HttpError(429, 'rate_limited', 'too many session requests', undefined, {
         'retry-after': String(limit.retryAfterSeconds),
@@ -360,7 +397,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       return c.json(answer);
     }
     const resumeId = await resumable(body.resume, agent.agent.id);
-    return c.json(relaySession(c, agent.agent.id, clientId, undefined, resumeId));
+    return c.json(await relaySession(c, agent.agent.id, clientId, undefined, resumeId));
   });
   app.route(
     '/api/admin',

@@ -11,7 +11,9 @@ import type { AdminSession } from '../schemas.js';
 import type { AdminSessionRecord } from '../storage/admin-store.js';
 import type { Store } from '../storage/store.js';
 import { HttpError } from '../http/errors.js';
+import { originAllowed } from '../http/client-address.js';
 import { RateLimiter } from '../http/rate-limiter.js';
+import type { SharedState } from '../coordination/shared-state.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
 
 /** Name of the admin session cookie. */
@@ -39,12 +41,20 @@ export interface AdminAuthOptions {
   now: () => Date;
   /** Session lifetime. Default 12 hours. */
   sessionTtlMs?: number;
-  /** Failed sign-ins allowed per client address and per email in 15 minutes. Default 10. */
+  /** Where attempts are counted (shared by every instance). */
+  shared: SharedState;
+  /**
+   * Sign-in attempts allowed per (client address, email) in 15 minutes, and password-change
+   * attempts per (client address, admin). Default 10. Counting per pair means an attacker
+   * elsewhere cannot lock the owner out by failing on purpose.
+   */
   loginAttempts?: number;
   /** Mark cookies `Secure` (set behind HTTPS). Default: when the request came over HTTPS. */
   secureCookies?: boolean;
   /** Client address of a request (for the rate limit). */
   clientAddress: (c: Context) => string;
+  /** The host the browser addressed (`Host`, or `X-Forwarded-Host` from a trusted proxy). */
+  requestHost?: (c: Context) => string | undefined;
   /** Whether the browser reached us over HTTPS (directly or through a trusted proxy). */
   isHttps?: (c: Context) => boolean;
 }
@@ -54,7 +64,11 @@ export function createAdminAuth(options: AdminAuthOptions) {
   const { store, now } = options;
   const ttl = options.sessionTtlMs ?? 12 * 3600_000;
   const attempts = options.loginAttempts ?? 10;
-  const limiter = new RateLimiter(attempts, 15 * 60_000, () => now().getTime());
+  const limiter = new RateLimiter(options.shared, 'login', attempts, 15 * 60_000, true);
+  const tooMany = (retryAfterSeconds: number) =>
+    new HttpError(429, 'rate_limited', 'too many attempts; try again later', undefined, {
+      'retry-after': String(retryAfterSeconds),
+    });
 
   async function startSession(
     c: Context,
@@ -85,18 +99,8 @@ export function createAdminAuth(options: AdminAuthOptions) {
   const sameOrigin: MiddlewareHandler = async (c, next) => {
     const method = c.req.method;
     if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
-      const origin = c.req.header('origin');
-      const host = c.req.header('x-forwarded-host') ?? c.req.header('host');
-      if (origin !== undefined && origin !== 'null') {
-        let originHost: string | undefined;
-        try {
-          originHost = new URL(origin).host;
-        } catch {
-          originHost = undefined;
-        }
-        if (originHost !== host)
-          throw new HttpError(403, 'forbidden', 'cross-origin request refused');
-      } else if (origin === 'null') {
+      const host = options.requestHost ? options.requestHost(c) : c.req.header('host');
+      if (!originAllowed(c.req.header('origin'), host, [])) {
         throw new HttpError(403, 'forbidden', 'cross-origin request refused');
       }
     }
@@ -125,29 +129,21 @@ export function createAdminAuth(options: AdminAuthOptions) {
     requireAdmin,
 
     async login(c: Context, email: string, password: string): Promise<AdminSession> {
-      const keys = [`ip:${options.clientAddress(c)}`, `email:${email.toLowerCase()}`];
-      for (const key of keys) {
-        const state = limiter.blocked(key);
-        if (!state.allowed) {
-          throw new HttpError(
-            429,
-            'rate_limited',
-            'too many sign-in attempts; try again later',
-            undefined,
-            {
-              'retry-after': String(state.retryAfterSeconds),
-            },
-          );
-        }
-      }
+      const key = `${options.clientAddress(c)}|${email.toLowerCase()}`;
+      // Counted before the password is checked, atomically: a burst cannot exceed the limit.
+      const attempt = await limiter.hit(key);
+      if (!attempt.allowed) throw tooMany(attempt.retryAfterSeconds);
       const user = await store.admin.findAdminByEmail(email);
       const ok = await verifyPassword(password, user?.password_hash ?? dummyPasswordHash);
-      if (!user || !ok) {
-        for (const key of keys) limiter.hit(key);
-        throw new HttpError(401, 'unauthorized', 'wrong email or password');
-      }
-      for (const key of keys) limiter.reset(key);
+      if (!user || !ok) throw new HttpError(401, 'unauthorized', 'wrong email or password');
+      await limiter.reset(key);
       return startSession(c, user);
+    },
+
+    /** Counts a password-change attempt of `userId` (before the current password is checked). */
+    async passwordAttempt(c: Context, userId: string): Promise<void> {
+      const attempt = await limiter.hit(`password:${options.clientAddress(c)}|${userId}`);
+      if (!attempt.allowed) throw tooMany(attempt.retryAfterSeconds);
     },
 
     async logout(c: Context, tokenHash: string): Promise<void> {
@@ -161,12 +157,8 @@ export function createAdminAuth(options: AdminAuthOptions) {
 
     /** Creates the first admin with the one-time setup token, then forgets the token. */
     async setup(c: Context, token: string, email: string, password: string): Promise<AdminSession> {
-      const limit = limiter.hit(`setup:${options.clientAddress(c)}`);
-      if (!limit.allowed) {
-        throw new HttpError(429, 'rate_limited', 'too many attempts', undefined, {
-          'retry-after': String(limit.retryAfterSeconds),
-        });
-      }
+      const limit = await limiter.hit(`setup:${options.clientAddress(c)}`);
+      if (!limit.allowed) throw tooMany(limit.retryAfterSeconds);
       const stored = await store.admin.getSetting(setupTokenKey);
       if ((await store.admin.countAdmins()) > 0 || stored === undefined) {
         throw new HttpError(409, 'conflict', 'setup is already done');

@@ -119,6 +119,7 @@ export function createAdminRoutes({
   secured.post('/password', async (c) => {
     const body = await jsonBody(c, passwordChangeSchema);
     const admin = c.get('admin');
+    await auth.passwordAttempt(c, admin.userId);
     const user = await store.admin.findAdmin(admin.userId);
     if (!user || !(await verifyPassword(body.currentPassword, user.password_hash))) {
       throw new HttpError(401, 'unauthorized', 'the current password is wrong');

@@ -1,4 +1,5 @@
-/** A fixed-window counter per key, for login attempts and session creation. */
+/** Fixed-window limits per key (session requests, sign-ins), counted in the shared state. */
+import type { SharedState } from '../coordination/shared-state.js';
 
 /** Outcome of {@link RateLimiter.hit}. */
 export interface RateLimitResult {
@@ -7,49 +8,37 @@ export interface RateLimitResult {
   retryAfterSeconds: number;
 }
 
-/** Counts hits per key within a window; memory is bounded by pruning expired windows. */
+/**
+ * Counts hits per key within a window. A hit is counted before the work it guards is done, in
+ * one atomic step of the shared state, so concurrent requests (on one instance or several)
+ * cannot get more than `limit` through.
+ */
 export class RateLimiter {
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
-
   constructor(
+    private readonly shared: SharedState,
+    /** Namespace of this limiter's keys in the shared state. */
+    private readonly name: string,
     private readonly limit: number,
     private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
+    /** Restart the window on every refused hit: a client that keeps trying stays refused. */
+    private readonly backoff = false,
   ) {}
 
   /** Counts one hit for `key` and says whether it is within the limit. */
-  hit(key: string): RateLimitResult {
-    const now = this.now();
-    if (this.windows.size > 10_000) this.prune(now);
-    let window = this.windows.get(key);
-    if (!window || window.resetAt <= now) {
-      window = { count: 0, resetAt: now + this.windowMs };
-      this.windows.set(key, window);
-    }
-    window.count += 1;
+  async hit(key: string): Promise<RateLimitResult> {
+    const { count, resetInMs } = await this.shared.hit(
+      `${this.name}:${key}`,
+      this.windowMs,
+      this.backoff ? this.limit : undefined,
+    );
     return {
-      allowed: window.count <= this.limit,
-      retryAfterSeconds: Math.max(1, Math.ceil((window.resetAt - now) / 1000)),
-    };
-  }
-
-  /** Whether `key` is currently over its limit, without counting a hit. */
-  blocked(key: string): RateLimitResult {
-    const now = this.now();
-    const window = this.windows.get(key);
-    if (!window || window.resetAt <= now) return { allowed: true, retryAfterSeconds: 0 };
-    return {
-      allowed: window.count < this.limit,
-      retryAfterSeconds: Math.max(1, Math.ceil((window.resetAt - now) / 1000)),
+      allowed: count <= this.limit,
+      retryAfterSeconds: Math.max(1, Math.ceil(resetInMs / 1000)),
     };
   }
 
   /** Forgets a key (after a successful sign-in). */
-  reset(key: string): void {
-    this.windows.delete(key);
-  }
-
-  private prune(now: number): void {
-    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
+  reset(key: string): Promise<void> {
+    return this.shared.reset(`${this.name}:${key}`);
   }
 }

@@ -103,7 +103,14 @@ export class RelayServer {
       if (early.length < 1000) early.push([data, isBinary]);
     };
     browser.on('message', collect);
-    const grant = this.options.tickets.redeem(ticket);
+    let grant: Awaited<ReturnType<TicketStore['redeem']>>;
+    try {
+      grant = await this.options.tickets.redeem(ticket);
+    } catch (error) {
+      this.options.log.error('could not redeem a relay ticket', { error });
+      this.reject(browser, 'upstream_unavailable', 'the server could not start the conversation');
+      return;
+    }
     if (!grant) {
       this.reject(
         browser,

@@ -1,5 +1,9 @@
-/** Single-use, short-lived relay tickets (held in memory: a ticket is redeemed on this instance). */
+/**
+ * Single-use, short-lived relay tickets, kept in the shared state: a ticket issued by one
+ * instance opens a socket on any other behind the same load balancer.
+ */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { SharedState } from '../coordination/shared-state.js';
 
 /** What a ticket grants. */
 export interface TicketGrant {
@@ -16,46 +20,39 @@ export interface TicketGrant {
 
 /** Issues and redeems tickets. */
 export class TicketStore {
-  private readonly tickets = new Map<string, TicketGrant>();
-
   constructor(
+    private readonly shared: SharedState,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** A new ticket for one connection within `ttlMs`. */
-  issue(
+  async issue(
     agentId: string,
     clientId: string,
     version?: number,
     conversation: { id: string; resume: boolean } = { id: randomUUID(), resume: false },
-  ): { ticket: string; expiresAt: number; conversationId: string } {
-    this.prune();
+  ): Promise<{ ticket: string; expiresAt: number; conversationId: string }> {
     const ticket = randomBytes(24).toString('base64url');
     const expiresAt = this.now() + this.ttlMs;
-    this.tickets.set(ticket, {
+    const grant: TicketGrant = {
       agentId,
       version,
       clientId,
       expiresAt,
       conversationId: conversation.id,
       resume: conversation.resume,
-    });
+    };
+    await this.shared.putTicket(ticket, JSON.stringify(grant), this.ttlMs);
     return { ticket, expiresAt, conversationId: conversation.id };
   }
 
   /** Consumes a ticket: the grant the first time within its lifetime, undefined ever after. */
-  redeem(ticket: string): TicketGrant | undefined {
-    const grant = this.tickets.get(ticket);
-    if (!grant) return undefined;
-    this.tickets.delete(ticket);
-    return grant.expiresAt > this.now() ? grant : undefined;
-  }
-
-  private prune(): void {
-    if (this.tickets.size < 1000) return;
-    const now = this.now();
-    for (const [ticket, grant] of this.tickets)
-      if (grant.expiresAt <= now) this.tickets.delete(ticket);
+  async redeem(ticket: string): Promise<TicketGrant | undefined> {
+    if (ticket.length === 0 || ticket.length > 100) return undefined;
+    const grant = await this.shared.takeTicket(ticket);
+    if (grant === undefined) return undefined;
+    const parsed = JSON.parse(grant) as TicketGrant;
+    return parsed.expiresAt > this.now() ? parsed : undefined;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { createSharedStateTables } from '../coordination/postgres-shared-state.js';
 
 /** Which SQL engine a database runs on. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -228,6 +229,11 @@ function initial(dialect: DialectName): Migration {
 /** The migrations of the Parley schema, in order, for one dialect. */
 export function parleyMigrations(dialect: DialectName): MigrationProvider {
   return {
-    getMigrations: () => Promise.resolve({ '0001_initial': initial(dialect) }),
+    getMigrations: () =>
+      Promise.resolve({
+        '0001_initial': initial(dialect),
+        // Rate-limit windows, tickets and session slots shared by several instances.
+        '0002_shared_state': { up: createSharedStateTables },
+      }),
   };
 }
