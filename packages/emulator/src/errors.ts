@@ -68,3 +68,25 @@ export function invalidValue(
     param,
   );
 }
+
+/**
+ * The error for a required field that is absent (`missing_required_parameter`) or of the wrong
+ * type (`invalid_type`, naming `expected` and what came), with the real server's texts.
+ */
+export function missingOrInvalidType(
+  value: unknown,
+  param: string,
+  expected: string,
+): EmulatorProtocolError {
+  return value === undefined
+    ? new EmulatorProtocolError(
+        'missing_required_parameter',
+        `Missing required parameter: '${param}'.`,
+        param,
+      )
+    : new EmulatorProtocolError(
+        'invalid_type',
+        `Invalid type for '${param}': expected ${expected}, but got ${describeJsonType(value)} instead.`,
+        param,
+      );
+}
