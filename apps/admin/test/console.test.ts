@@ -184,6 +184,16 @@ describe('admin console against a real server', () => {
     expect(await page.getByTestId('live-version').textContent()).toBe(`Live: v${publishedBefore}`);
   });
 
+  it('previews the voice (the request carries the CSRF header like every other admin call)', async () => {
+    await page.goto(`${origin}/admin/#/agents/${agentId}/voice`);
+    const answer = page.waitForResponse((response) =>
+      response.url().endsWith('/api/admin/voice-preview'),
+    );
+    await page.getByRole('button', { name: /^▶ Preview / }).click();
+    expect((await answer).status()).toBe(200);
+    expect(await page.locator('.preview .form-error').count()).toBe(0);
+  });
+
   it('checks client tool declarations as they are typed and explains turn detection', async () => {
     await page.goto(`${origin}/admin/#/agents/${agentId}/tools`);
     const declarations = page.locator('textarea[name=clientTools]');

@@ -67,21 +67,55 @@ afterAll(async () => {
 });
 
 describe("the demo's error states", () => {
-  it('explains a blocked microphone', async () => {
+  it('explains a blocked microphone and lets the visitor type instead, with no unhandled rejection', async () => {
     const context = await browser!.newContext();
     try {
       const page = await context.newPage();
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
       await page.goto(stack!.url);
       await page.getByRole('button', { name: 'Start conversation' }).click();
-      const alert = page.locator('[data-state="error"]');
+      const alert = page.locator('[data-state="microphone-blocked"]');
       await alert.waitFor({ timeout: STEP_TIMEOUT });
-      expect(await alert.getAttribute('data-reason')).toBe('permission');
       expect(await alert.textContent()).toContain('Microphone access is blocked');
-      expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+      await waitForState(page, '[data-status="connected"]');
+      const box = page.getByRole('textbox', { name: 'Message' });
+      expect(await box.isDisabled()).toBe(false);
+      await box.fill('I have no microphone, can you hear me?');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page
+        .locator('.message--user')
+        .filter({ hasText: 'I have no microphone' })
+        .waitFor({ timeout: STEP_TIMEOUT });
+      await expect
+        .poll(async () => (await page.locator('.message--assistant').count()) > 0, {
+          timeout: STEP_TIMEOUT,
+        })
+        .toBe(true);
+      expect(await page.getByRole('button', { name: 'Hold to talk' }).isDisabled()).toBe(true);
       await page.screenshot({
         path: join(resultsDir, '08-microphone-blocked.png'),
         fullPage: true,
       });
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 45_000);
+
+  it('shows an unreachable server as an error without an unhandled rejection', async () => {
+    const context = await browser!.newContext({ permissions: ['microphone'] });
+    try {
+      const page = await context.newPage();
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      // Sessions are refused: connect() rejects, and the page must only show it.
+      await page.route('**/api/sessions', (route) => route.abort('connectionrefused'));
+      await page.goto(stack!.url);
+      await page.getByRole('button', { name: 'Start conversation' }).click();
+      await page.locator('[data-state="error"]').waitFor({ timeout: STEP_TIMEOUT });
+      await page.waitForTimeout(200);
+      expect(pageErrors).toEqual([]);
     } finally {
       await context.close();
     }

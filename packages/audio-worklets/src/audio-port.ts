@@ -1,4 +1,11 @@
-import type { AudioLevels, AudioPort, AudioPortEvents, PlaybackPosition } from '@parley/core';
+import { isParleyError } from '@parley/core';
+import type {
+  AudioLevels,
+  AudioPort,
+  AudioPortEvents,
+  ParleyError,
+  PlaybackPosition,
+} from '@parley/core';
 import { createAudioContext, type ContextSampleRate } from './audio-context.js';
 import { Emitter } from './emitter.js';
 import {
@@ -198,13 +205,18 @@ class WorkletAudioPort implements ParleyAudioPort {
   private async open(): Promise<void> {
     this.setState('starting');
     this.lastError = null;
+    let refused: ParleyError | null = null;
     try {
       let context: AudioContext;
       if (this.mic) {
-        await this.mic.start();
-        const micContext = this.mic.context;
-        if (!micContext) throw new Error('the microphone started without an AudioContext');
-        context = micContext;
+        refused = await this.mic.start().then(
+          () => null,
+          (error: unknown) => {
+            if (isParleyError(error) && error.reason === 'permission') return error;
+            throw error;
+          },
+        );
+        context = this.mic.context ?? createAudioContext(this.options.sampleRate);
       } else {
         context = createAudioContext(this.options.sampleRate);
       }
@@ -218,15 +230,23 @@ class WorkletAudioPort implements ParleyAudioPort {
       this.setState('error');
       throw failure;
     }
+    if (refused) {
+      // The microphone was refused but the speaker runs: the conversation can go on by typing and
+      // the replies are still heard. The rejection tells the session why nothing is sent.
+      this.lastError = refused;
+      throw refused;
+    }
   }
 
   private async close(): Promise<void> {
     clearTimeout(this.trailingLevels);
     this.trailingLevels = undefined;
     await this.speaker.stop();
-    // The microphone owns the shared context and closes it last.
+    // The microphone owns the shared context and closes it last; when it was refused, the speaker
+    // ran on a context of the port's own, closed here.
+    const micOwnsContext = this.mic !== null && this.mic.context === this.audioContext;
     if (this.mic) await this.mic.stop();
-    else if (this.audioContext && this.audioContext.state !== 'closed') {
+    if (!micOwnsContext && this.audioContext && this.audioContext.state !== 'closed') {
       await this.audioContext.close().catch(() => undefined);
     }
     this.audioContext = null;

@@ -50,6 +50,23 @@ describe('microphone start failures', () => {
 });
 
 describe('createAudioPort', () => {
+  it('keeps the speaker playing when the microphone is refused, and rejects start() with the permission error', async () => {
+    const { browser, page } = await openPage(`${server.url}?denied`);
+    try {
+      await page.waitForFunction(() => 'parleyTest' in window);
+      const result = await page.evaluate(() => window.parleyTest.portWithRefusedMicrophone());
+      expect(result.failure).toEqual({
+        reason: 'permission',
+        code: 'microphone_permission_denied',
+      });
+      expect(result.stateAfterStart).toBe('running');
+      expect(result.idle).toMatchObject([{ itemId: 'item_refused', playedSamples: 4800 }]);
+      expect(result.contextClosed).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  }, 30_000);
+
   it('captures, switches input device without reconnecting, plays, mutes, and stops cleanly', async () => {
     const { browser, page, errors } = await openPage(server.url, fixture.path);
     try {

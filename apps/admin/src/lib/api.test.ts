@@ -24,6 +24,20 @@ describe('ApiClient', () => {
     expect(postInit?.body).toBe('{"name":"x"}');
   });
 
+  it('sends the CSRF token with a request whose answer is binary (the voice preview)', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>(() =>
+      Promise.resolve(new Response(new Uint8Array([82, 73, 70, 70]), { status: 200 })),
+    );
+    const client = new ApiClient({ fetch });
+    client.setCsrfToken('tok');
+    const blob = await client.postForBlob('/voice-preview', { voice: 'marin' }, 'audio/*');
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('/api/admin/voice-preview');
+    expect((init?.headers as Record<string, string>)['x-parley-csrf']).toBe('tok');
+    expect((init?.headers as Record<string, string>).accept).toBe('audio/*');
+    expect(blob.size).toBe(4);
+  });
+
   it('turns an error envelope into an ApiError with its issues', async () => {
     const client = new ApiClient({
       fetch: () =>

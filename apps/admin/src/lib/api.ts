@@ -75,6 +75,15 @@ export class ApiClient {
     return this.request('DELETE', path, z.unknown());
   }
 
+  /**
+   * Posts JSON and answers the body as a Blob (audio from the voice preview). Goes through the
+   * same `send` as every other call, so the CSRF header and the error envelope apply here too.
+   */
+  async postForBlob(path: string, body: unknown, accept: string): Promise<Blob> {
+    const response = await this.send('POST', path, body, accept);
+    return response.blob();
+  }
+
   /** Fetches a non-JSON resource (a CSV export) as text. */
   async text(path: string, query?: Record<string, string | number | undefined>): Promise<string> {
     const response = await this.send('GET', withQuery(path, query));
@@ -107,8 +116,13 @@ export class ApiClient {
     return parsed.data;
   }
 
-  private async send(method: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  private async send(
+    method: string,
+    path: string,
+    body?: unknown,
+    accept = 'application/json',
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (method !== 'GET' && this.csrfToken) headers[csrfHeaderName] = this.csrfToken;
     let response: Response;

@@ -10,7 +10,10 @@ import { HandIcon } from './icons.js';
 export function PushToTalkButton(): ReactNode {
   const { startPushToTalk, stopPushToTalk } = useVoiceSession();
   const held = useVoiceSelector((snapshot) => snapshot.pushToTalk);
-  const connected = useVoiceSelector((snapshot) => snapshot.status === 'connected');
+  // A refused microphone leaves nothing to send: typing is the way to talk then.
+  const connected = useVoiceSelector(
+    (snapshot) => snapshot.status === 'connected' && snapshot.error?.reason !== 'permission',
+  );
   const holding = useRef(false);
 
   const press = (): void => {

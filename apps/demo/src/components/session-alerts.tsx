@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { ParleyError } from '@parley/core';
 import { useVoiceSelector, useVoiceSession } from '@parley/react';
+import { startConversation } from './start-button.js';
 
 interface Explained {
   tone: 'error' | 'warning' | 'info';
@@ -74,6 +75,18 @@ export function SessionAlerts(): ReactNode {
       </div>
     );
   }
+  if (status === 'connected' && error?.reason === 'permission') {
+    // The microphone was refused but the conversation is open: typing works, replies are heard.
+    return (
+      <div className="alert alert--warning" role="alert" data-state="microphone-blocked">
+        <strong>Microphone access is blocked</strong>
+        <span>
+          Type your messages below; the agent still answers aloud. To speak instead, allow the
+          microphone for this site (the icon in the address bar), then end and start again.
+        </span>
+      </div>
+    );
+  }
   if (status === 'error' && error) {
     const explained = explainError(error);
     return (
@@ -86,7 +99,7 @@ export function SessionAlerts(): ReactNode {
         <strong>{explained.title}</strong>
         <span>{explained.detail}</span>
         {explained.retry ? (
-          <button type="button" className="control" onClick={() => void connect()}>
+          <button type="button" className="control" onClick={() => startConversation(connect)}>
             Try again
           </button>
         ) : null}

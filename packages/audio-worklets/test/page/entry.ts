@@ -271,6 +271,24 @@ async function startFailure(options: { deviceId?: string; workletUrl?: string })
   }
 }
 
+/** A port whose microphone is refused: start() rejects with the reason, yet the speaker plays. */
+async function portWithRefusedMicrophone() {
+  const port = createAudioPort({ microphone: workletUrls.microphone, player: workletUrls.player });
+  const idle: { itemId: string; playedSamples: number }[] = [];
+  port.on('playbackIdle', (position) => idle.push(position));
+  const failure = await port.start().then(
+    () => null,
+    (error: { reason?: string; code?: string }) => ({ reason: error.reason, code: error.code }),
+  );
+  const stateAfterStart = port.state;
+  port.enqueue('item_refused', itemSignal(0, 4800));
+  const deadline = performance.now() + 3000;
+  while (idle.length === 0 && performance.now() < deadline) await sleep(20);
+  const context = port.context!;
+  await port.stop();
+  return { failure, stateAfterStart, idle, contextClosed: context.state === 'closed' };
+}
+
 /** The audio port end to end: frames, levels, a hot device switch, playback, mute. */
 async function portRoundTrip() {
   const port = createAudioPort({
@@ -390,6 +408,7 @@ declare global {
       playback: typeof playback;
       startFailure: typeof startFailure;
       portRoundTrip: typeof portRoundTrip;
+      portWithRefusedMicrophone: typeof portWithRefusedMicrophone;
       blockedUntilGesture: typeof blockedUntilGesture;
       waitForState: typeof waitForState;
       interrupt: typeof interrupt;
@@ -412,6 +431,7 @@ window.parleyTest = {
   playback,
   startFailure,
   portRoundTrip,
+  portWithRefusedMicrophone,
   blockedUntilGesture,
   waitForState,
   interrupt,

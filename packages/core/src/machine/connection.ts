@@ -2,9 +2,9 @@
 import { ParleyError, type ParleyErrorReason } from '../errors.js';
 import type { ClientItem, Tool } from '../protocol/index.js';
 import type { SessionConfigPatch } from '../session/types.js';
-import { settleResponseItems, store } from './conversation.js';
+import { applyAudioDone, markTruncated, settleResponseItems, store } from './conversation.js';
 import type { MachineEvent } from './events.js';
-import { withView } from './items.js';
+import { SAMPLES_PER_MS, withView } from './items.js';
 import { isQuiet, touch } from './sequencing.js';
 import type { Transition } from './transition.js';
 
@@ -100,6 +100,21 @@ function dropLiveSession(t: Transition): void {
   t.s.awaitingResponse = false;
 }
 
+/**
+ * The link dropped while a reply's audio was still arriving: the rest never comes. The reply is
+ * marked interrupted where its received audio ends (the words past it were never heard), and its
+ * audio counts as done, so the player going idle after what did arrive ends the agent's turn
+ * (otherwise the turn would stay "agent speaking" with nothing left to play).
+ */
+function cutShortReply(t: Transition): void {
+  const itemId = t.s.playback?.itemId;
+  if (itemId === undefined) return;
+  const record = t.record(itemId);
+  if (record === undefined || record.audioDone) return;
+  applyAudioDone(t, itemId);
+  markTruncated(t, itemId, Math.floor(record.audioSamples / SAMPLES_PER_MS));
+}
+
 /** The socket closed: roll over, reconnect with backoff, or stop, depending on why. */
 export function onTransportClosed(
   t: Transition,
@@ -111,6 +126,7 @@ export function onTransportClosed(
   t.s.createInFlight = null;
   if (lostCreate !== null && t.s.queuedCreate === null) t.s.queuedCreate = lostCreate.reason;
   dropLiveSession(t);
+  cutShortReply(t);
   t.effect({ type: 'timer_clear', timer: 'idle' });
   t.effect({ type: 'timer_clear', timer: 'rollover' });
   if (!t.s.wantConnected) {

@@ -132,7 +132,16 @@ export function reduce(
       onFlushed(t, event.position);
       break;
     case 'audio_failed':
-      fail(t, new ParleyError(event.permission ? 'permission' : 'audio', event.message));
+      if (event.permission) {
+        // A refused microphone does not end the conversation: the visitor can still type, and the
+        // audio port keeps the speaker running, so the replies are heard. The error stays on the
+        // snapshot (status unchanged) so the UI can say why speaking does nothing.
+        const error = new ParleyError('permission', event.message);
+        t.set('error', error);
+        t.effect({ type: 'error', error });
+      } else {
+        fail(t, new ParleyError('audio', event.message));
+      }
       break;
     case 'send_text':
       onSendText(t, event.text, event.itemId, event.wallAt);
@@ -542,5 +551,15 @@ function onPushToTalk(t: Transition, pressed: boolean): void {
     return;
   }
   if (t.online) t.send({ type: 'input_audio_buffer.commit' });
-  endUserTurn(t);
+  t.s.turnStart = t.at;
+  touch(t);
+  // A manual commit never starts a response, even with turn detection on (reference §3.8), so
+  // the held turn is answered on request. Unless turn detection already answered a pause within
+  // the hold: asking again would make a second reply to the same words.
+  const alreadyAnswering =
+    t.s.awaitingResponse ||
+    t.s.activeResponseId !== null ||
+    t.s.createInFlight !== null ||
+    t.s.queuedCreate !== null;
+  if (!alreadyAnswering) requestResponse(t, 'commit');
 }

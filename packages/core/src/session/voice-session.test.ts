@@ -128,15 +128,31 @@ describe('connecting', () => {
     expect(kit.session.getSnapshot().diagnostics.droppedAudioFrames).toBe(60);
   });
 
-  it('rejects connect() when the microphone is denied, with a permission error', async () => {
+  it('stays connected for typing when the microphone is denied, with the permission error on the snapshot', async () => {
     const kit = createTestSession();
     kit.audio.startError = Object.assign(new Error('Permission denied'), {
       name: 'NotAllowedError',
     });
-    await expect(kit.session.connect()).rejects.toMatchObject({ reason: 'permission' });
+    const errors: string[] = [];
+    kit.session.on('error', (error) => errors.push(error.reason));
+    await kit.connect();
+    expect(kit.session.getSnapshot()).toMatchObject({
+      status: 'connected',
+      error: { reason: 'permission' },
+    });
+    expect(errors).toEqual(['permission']);
+    kit.session.sendText('Hello, I have no microphone');
+    expect(kit.transport.sentTypes()).toContain('conversation.item.create');
+    expect(kit.transport.sentTypes()).toContain('response.create');
+  });
+
+  it('ends the conversation when the audio fails for another reason than permission', async () => {
+    const kit = createTestSession();
+    kit.audio.startError = new Error('The capture worklet could not be loaded');
+    await expect(kit.session.connect()).rejects.toMatchObject({ reason: 'audio' });
     expect(kit.session.getSnapshot()).toMatchObject({
       status: 'error',
-      error: { reason: 'permission' },
+      error: { reason: 'audio' },
     });
   });
 });
@@ -500,6 +516,31 @@ describe('tools', () => {
 });
 
 describe('reconnecting', () => {
+  it('marks a reply cut by a drop as interrupted, and ends the agent turn once what arrived has played', async () => {
+    const kit = createTestSession();
+    await kit.connect();
+    const t = kit.transport;
+    kit.session.sendText('Tell me a story');
+    t.receive(server.responseCreated('resp_1'));
+    t.receive(server.assistantItem('resp_1', 'item_a1'));
+    t.receive(server.audioPart('resp_1', 'item_a1'));
+    t.receive(server.transcriptDelta('resp_1', 'item_a1', 'Once upon a time there was a fox'));
+    t.receive(server.audioDelta('resp_1', 'item_a1', 24_000));
+    kit.audio.play('item_a1', 12_000);
+    expect(kit.session.getSnapshot().turn).toBe('agent_speaking');
+    t.drop(1006, 'server crashed');
+    const cut = kit.session.getSnapshot().items.find((item) => item.id === 'item_a1');
+    expect(cut).toMatchObject({ interrupted: true, audioEndMs: 1000, status: 'incomplete' });
+    kit.audio.play('item_a1', 12_000);
+    kit.audio.drain();
+    expect(kit.session.getSnapshot().turn).toBe('listening');
+    kit.clock.advance(1000);
+    await settle();
+    t.receive(server.sessionCreated({ id: 'sess_2' }));
+    t.receive(server.sessionUpdated());
+    expect(kit.session.getSnapshot()).toMatchObject({ status: 'connected', turn: 'listening' });
+  });
+
   it('reconnects after a drop mid-response with fresh credentials, the config re-sent and the transcript intact', async () => {
     const kit = createTestSession({ session: { instructions: 'Be brief.' } });
     await kit.connect();
@@ -871,6 +912,34 @@ describe('turns, metrics and usage', () => {
       'response.create',
     ]);
     expect(kit.session.getSnapshot().turn).toBe('thinking');
+  });
+
+  it('push-to-talk asks for the reply itself when turn detection is on (a manual commit never starts one)', async () => {
+    const kit = createTestSession();
+    await kit.connect();
+    kit.session.startPushToTalk();
+    kit.audio.emitFrame(new Int16Array(4800));
+    kit.session.stopPushToTalk();
+    expect(kit.transport.sentTypes({ includeAudio: true }).slice(-4)).toEqual([
+      'input_audio_buffer.clear',
+      'input_audio_buffer.append',
+      'input_audio_buffer.commit',
+      'response.create',
+    ]);
+    expect(kit.session.getSnapshot().turn).toBe('thinking');
+  });
+
+  it('push-to-talk asks for no second reply when turn detection already answered a pause within the hold', async () => {
+    const kit = createTestSession();
+    await kit.connect();
+    kit.session.startPushToTalk();
+    kit.transport.receive(server.speechStarted('item_u1'));
+    kit.audio.emitFrame(new Int16Array(4800));
+    kit.transport.receive(server.speechStopped('item_u1'));
+    kit.transport.receive(server.responseCreated('resp_1'));
+    kit.session.stopPushToTalk();
+    kit.transport.receive(server.responseDone('resp_1', 'completed'));
+    expect(kit.transport.sentOf('response.create')).toHaveLength(0);
   });
 
   it('tells high-rate listeners about audio and levels without touching the snapshot', async () => {
