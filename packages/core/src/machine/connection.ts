@@ -108,7 +108,7 @@ function dropLiveSession(t: Transition): void {
  */
 function cutShortReply(t: Transition): void {
   const itemId = t.s.playback?.itemId;
-  if (itemId === undefined) return;
+  if (itemId === undefined || itemId === null) return;
   const record = t.record(itemId);
   if (record === undefined || record.audioDone) return;
   applyAudioDone(t, itemId);
