@@ -30,6 +30,12 @@ export { runTool } from './tools/tool-runner.js';
 export { defaultVoicePreviewLimits, pcm16ToWav, synthesizePreview } from './admin/voice-preview.js';
 export type { VoicePreviewLimits, VoicePreviewRequestOptions } from './admin/voice-preview.js';
 export { signWebhook, webhookTool } from './tools/webhook-tool.js';
+export {
+  createUrlGuard,
+  OutboundUrlRefusedError,
+  parseOutboundAllowlist,
+} from './tools/url-guard.js';
+export type { UrlGuard } from './tools/url-guard.js';
 export { ToolError } from './tools/types.js';
 export type { ServerTool, ToolContext, ToolResult } from './tools/types.js';
 export { createMailer } from './tools/mailer.js';

@@ -45,6 +45,7 @@ import type { Store } from './storage/store.js';
 import { seedTemplates } from './templates.js';
 import { builtinToolDescriptions } from './tools/builtin-tools.js';
 import { createMailer } from './tools/mailer.js';
+import { createUrlGuard, parseOutboundAllowlist } from './tools/url-guard.js';
 import type { Mailer, MailerOptions } from './tools/mailer.js';
 import { createUpstream, upstreamFromEnv } from './upstream.js';
 import type { Upstream, UpstreamOptions } from './upstream.js';
@@ -104,6 +105,12 @@ export interface ParleyServerOptions {
    * database when storage is PostgreSQL (several instances share it), else memory (one instance).
    */
   sharedState?: SharedState;
+  /**
+   * Hosts, addresses or CIDRs that webhook (and MCP) URLs may reach although internal (loopback,
+   * private ranges, …), e.g. `['hooks.corp.example', '10.1.0.0/16']`. Default
+   * `PARLEY_OUTBOUND_ALLOWLIST` (comma-separated), else none: internal targets are refused.
+   */
+  outboundAllowlist?: string[];
   /** Seed the template agents into an empty database. Default true. */
   seedTemplates?: boolean;
   /** Static directories served at `/` and `/admin` (the CLI passes the built apps). */
@@ -204,6 +211,9 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     (store.database.dialect === 'postgres'
       ? postgresSharedState(store.database.db, () => now().getTime())
       : memorySharedState(() => now().getTime()));
+  const urlGuard = createUrlGuard(
+    options.outboundAllowlist ?? parseOutboundAllowlist(env.PARLEY_OUTBOUND_ALLOWLIST),
+  );
   const tickets = new TicketStore(shared, limits.ticketTtlMs, () => now().getTime());
   const resumeTokens = new ResumeTokens();
   const sessionLimiter = new RateLimiter(
@@ -247,6 +257,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
         now,
         limits,
         clientAddress: (request) => trust.clientAddress(request),
+        urlGuard,
       });
       return relay;
     }));
@@ -382,7 +393,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     }
     if (agent.config.allowDirect && upstream.kind === 'openai' && upstream.createClientSecret) {
       // Direct mode: the browser talks to OpenAI itself, so only its own tools can run.
-      const { definitions } = await agentTools(store, { ...agent.config, tools: [] });
+      const { definitions } = await agentTools(store, { ...agent.config, tools: [] }, urlGuard);
       const secret = await upstream.createClientSecret(
         realtimeSession(agent.config, definitions, { includeModel: true }),
         limits.clientSecretTtlSeconds,
@@ -409,6 +420,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
         relaySession(c, agentId, clientAddressOf(c), version, await resumable(resume, agentId)),
       upstream,
       mailer,
+      urlGuard,
       log,
       now,
       ...(options.voicePreview ? { voicePreview: options.voicePreview } : {}),
@@ -465,6 +477,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
         });
       }
       mailer.close();
+      await urlGuard.close();
       await upstream.close();
       if (!options.store) await store.close();
     },

@@ -61,6 +61,8 @@ describe.each(testBackends())('admin extras on $name', (backend) => {
       store: createStore(await backend.open()),
       upstream: { kind: 'emulator' },
       logger: silentLogger,
+      // The webhook receivers in these tests listen on loopback.
+      outboundAllowlist: ['127.0.0.1'],
       seedTemplates: false,
       admin: { email: 'owner@example.com', password: 'correct horse battery' },
       voicePreview: { timeoutMs: 15_000 },

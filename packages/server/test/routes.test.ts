@@ -58,6 +58,8 @@ describe.each(testBackends())('HTTP routes on $name', (backend) => {
       upstream: { kind: 'openai', apiKey, baseUrl: 'http://127.0.0.1:9/v1' },
       logger: silentLogger,
       staticDirs: { demo: join(staticRoot, 'demo'), admin: join(staticRoot, 'admin') },
+      // The webhook receivers in these tests listen on loopback.
+      outboundAllowlist: ['127.0.0.1'],
       limits: { sessionRequestsPerMinute: 1000 },
       allowedOrigins: ['https://shop.example'],
     });
@@ -286,6 +288,18 @@ describe.each(testBackends())('HTTP routes on $name', (backend) => {
       csrf,
     });
     expect(clash.status).toBe(409);
+    // Internal targets outside the allowlist are refused at save, naming the field only.
+    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.7:22/']) {
+      const internal = await call('/api/admin/tools', {
+        body: { kind: 'webhook', name: 'probe', url },
+        cookie,
+        csrf,
+      });
+      expect(internal.status).toBe(400);
+      expect(internal.json.error.issues).toEqual([
+        { path: ['url'], message: 'the URL points to an address that is not allowed' },
+      ]);
+    }
     expect((await call('/api/admin/tools', { cookie })).json.tools).toHaveLength(1);
     expect(
       (await call('/api/admin/builtin-tools', { cookie })).json.tools.map((t: any) => t.name),

@@ -25,6 +25,8 @@ import type { Upstream } from '../upstream.js';
 import type { Mailer } from '../tools/mailer.js';
 import { runTool } from '../tools/tool-runner.js';
 import { webhookTool } from '../tools/webhook-tool.js';
+import { OutboundUrlRefusedError } from '../tools/url-guard.js';
+import type { UrlGuard } from '../tools/url-guard.js';
 import { builtinTools as serverBuiltinTools } from '../tools/builtin-tools.js';
 import type { Logger } from '../logger.js';
 import { defaultVoicePreviewLimits, synthesizePreview } from './voice-preview.js';
@@ -50,6 +52,8 @@ export interface AdminRoutesOptions {
   /** Where voice previews are spoken. */
   upstream: Upstream;
   mailer: Mailer;
+  /** Refuses webhook URLs that reach internal addresses (at save and at call time). */
+  urlGuard: UrlGuard;
   log: Logger;
   now: () => Date;
   /** Bounds of voice previews (defaults: 20 s, 30 s of audio). */
@@ -81,6 +85,7 @@ export function createAdminRoutes({
   playgroundSession,
   upstream,
   mailer,
+  urlGuard,
   log,
   now,
   voicePreview,
@@ -175,8 +180,20 @@ export function createAdminRoutes({
   secured.get('/tools', async (c) =>
     c.json({ tools: (await store.knowledge.listTools()).map(publicTool) }),
   );
+  /** Refuses a webhook URL that reaches an internal address, naming the field. */
+  const checkToolUrl = async (url: string) => {
+    try {
+      await urlGuard.check(url);
+    } catch (error) {
+      if (!(error instanceof OutboundUrlRefusedError)) throw error;
+      throw new HttpError(400, 'invalid_request', 'the request did not validate', [
+        { path: ['url'], message: error.message },
+      ]);
+    }
+  };
   secured.post('/tools', async (c) => {
     const body = await jsonBody(c, toolInputSchema);
+    await checkToolUrl(body.url);
     if (builtinTools.some((tool) => tool.name === body.name)) {
       throw new HttpError(409, 'conflict', `"${body.name}" is the name of a built-in tool`);
     }
@@ -187,6 +204,7 @@ export function createAdminRoutes({
   );
   secured.put('/tools/:id', async (c) => {
     const body = await jsonBody(c, toolInputSchema);
+    await checkToolUrl(body.url);
     if (builtinTools.some((tool) => tool.name === body.name)) {
       throw new HttpError(409, 'conflict', `"${body.name}" is the name of a built-in tool`);
     }
@@ -196,7 +214,7 @@ export function createAdminRoutes({
     const body = await jsonBody(c, toolTestRequestSchema);
     const id = c.req.param('id');
     const builtin = runnableBuiltins.get(id);
-    const tool = builtin ?? webhookTool(await store.knowledge.getTool(id));
+    const tool = builtin ?? webhookTool(await store.knowledge.getTool(id), urlGuard);
     let agent = {
       id: 'admin-tool-test',
       name: 'Tool test',

@@ -10,6 +10,7 @@ import type { PublishedAgent } from '../storage/agents-store.js';
 import type { Store } from '../storage/store.js';
 import type { Mailer } from '../tools/mailer.js';
 import { agentTools } from '../tools/agent-tools.js';
+import type { UrlGuard } from '../tools/url-guard.js';
 import { realtimeSession } from '../session-config.js';
 import type { TicketStore } from '../sessions/tickets.js';
 import type { Upstream } from '../upstream.js';
@@ -31,6 +32,8 @@ export interface RelayServerOptions {
   now: () => Date;
   limits: RelayLimits & { maxSessionsPerClient: number };
   clientAddress: (request: IncomingMessage) => string;
+  /** Guards the URLs of webhook tools. */
+  urlGuard: UrlGuard;
 }
 
 /** Accepts relay upgrades and tracks live sessions. */
@@ -151,7 +154,7 @@ export class RelayServer {
         this.reject(browser, 'agent_unavailable', 'the agent is not published');
         return;
       }
-      tools = await agentTools(this.options.store, agent.config);
+      tools = await agentTools(this.options.store, agent.config, this.options.urlGuard);
       maxSessionMs = Math.min(maxSessionMs, agent.config.maxSessionSeconds * 1000);
       if (grant.resume) {
         // The same browser's stale connection may still be live: end it before going on.

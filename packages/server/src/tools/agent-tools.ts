@@ -5,11 +5,13 @@ import type { Store } from '../storage/store.js';
 import { builtinTools } from './builtin-tools.js';
 import type { ServerTool } from './types.js';
 import { webhookTool } from './webhook-tool.js';
+import type { UrlGuard } from './url-guard.js';
 
 /** Server tools and the function definitions the model sees, for one agent config. */
 export async function agentTools(
   store: Store,
   config: AgentConfig,
+  guard: UrlGuard,
 ): Promise<{ serverTools: Map<string, ServerTool>; definitions: FunctionToolDefinition[] }> {
   const serverTools = new Map<string, ServerTool>();
   const custom = new Map(
@@ -19,7 +21,7 @@ export async function agentTools(
     const builtin = builtinTools.get(name);
     const record = custom.get(name);
     if (builtin) serverTools.set(name, builtin);
-    else if (record) serverTools.set(name, webhookTool(record));
+    else if (record) serverTools.set(name, webhookTool(record, guard));
   }
   const definitions: FunctionToolDefinition[] = [...serverTools.values()].map((tool) => ({
     type: 'function',

@@ -15,6 +15,10 @@ import type { Mailer } from './mailer.js';
 import { runTool } from './tool-runner.js';
 import type { ServerTool, ToolContext } from './types.js';
 import { signWebhook, webhookTool } from './webhook-tool.js';
+import { createUrlGuard } from './url-guard.js';
+
+/** The tests' webhook receiver listens on loopback, which only an allowlist lets through. */
+const loopbackGuard = createUrlGuard(['127.0.0.1']);
 
 interface Received {
   from: string;
@@ -317,7 +321,11 @@ describe.each(testBackends())('built-in and webhook tools on $name', (backend) =
   });
 
   it('webhook tools POST signed JSON and return the answer', async () => {
-    const result = await runTool(webhookTool(record('/orders')), '{"orderId":"A-1"}', context());
+    const result = await runTool(
+      webhookTool(record('/orders'), loopbackGuard),
+      '{"orderId":"A-1"}',
+      context(),
+    );
     expect(JSON.parse(result.output)).toEqual({ status: 'shipped', echo: { orderId: 'A-1' } });
     const request = hookRequests.at(-1)!;
     const timestamp = request.headers['x-parley-timestamp'] as string;
@@ -328,17 +336,33 @@ describe.each(testBackends())('built-in and webhook tools on $name', (backend) =
 
   it('webhook tools validate arguments against their JSON schema', async () => {
     const count = hookRequests.length;
-    const result = await runTool(webhookTool(record('/orders')), '{"order":1}', context());
+    const result = await runTool(
+      webhookTool(record('/orders'), loopbackGuard),
+      '{"order":1}',
+      context(),
+    );
     expect(JSON.parse(result.output).error.code).toBe('invalid_arguments');
     expect(hookRequests.length).toBe(count);
   });
 
   it('webhook tools time out, cap the response size and report HTTP errors', async () => {
-    const slow = await runTool(webhookTool(record('/slow')), '{"orderId":"A"}', context());
+    const slow = await runTool(
+      webhookTool(record('/slow'), loopbackGuard),
+      '{"orderId":"A"}',
+      context(),
+    );
     expect(JSON.parse(slow.output).error.code).toBe('timeout');
-    const huge = await runTool(webhookTool(record('/huge')), '{"orderId":"A"}', context());
+    const huge = await runTool(
+      webhookTool(record('/huge'), loopbackGuard),
+      '{"orderId":"A"}',
+      context(),
+    );
     expect(JSON.parse(huge.output).error.code).toBe('response_too_large');
-    const failed = await runTool(webhookTool(record('/fail')), '{"orderId":"A"}', context());
+    const failed = await runTool(
+      webhookTool(record('/fail'), loopbackGuard),
+      '{"orderId":"A"}',
+      context(),
+    );
     expect(JSON.parse(failed.output).error.code).toBe('http_error');
   });
 });

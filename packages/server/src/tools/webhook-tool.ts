@@ -8,6 +8,8 @@ import { z } from 'zod';
 import type { WebhookToolRecord } from '../storage/knowledge-store.js';
 import { ToolError } from './types.js';
 import type { ServerTool } from './types.js';
+import { OutboundUrlRefusedError } from './url-guard.js';
+import type { UrlGuard } from './url-guard.js';
 
 /** Computes the signature header value a receiver should expect. */
 export function signWebhook(secret: string, timestamp: string, body: string): string {
@@ -45,8 +47,23 @@ async function readLimited(response: Response, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Turns a stored webhook definition into a runnable tool. */
-export function webhookTool(record: WebhookToolRecord): ServerTool<Record<string, unknown>> {
+/** The refusal inside a failed fetch, if the URL guard refused the address. */
+function refusal(error: unknown): OutboundUrlRefusedError | undefined {
+  for (let current = error, depth = 0; current && depth < 4; depth += 1) {
+    if (current instanceof OutboundUrlRefusedError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Turns a stored webhook definition into a runnable tool that calls its URL through `guard`
+ * (internal addresses refused unless allowlisted).
+ */
+export function webhookTool(
+  record: WebhookToolRecord,
+  guard: UrlGuard,
+): ServerTool<Record<string, unknown>> {
   return {
     name: record.name,
     description: record.description,
@@ -74,7 +91,7 @@ export function webhookTool(record: WebhookToolRecord): ServerTool<Record<string
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), record.timeoutMs);
       try {
-        const response = await fetch(record.url, {
+        const response = await guard.fetch(record.url, {
           method: 'POST',
           headers,
           body,
@@ -99,10 +116,10 @@ export function webhookTool(record: WebhookToolRecord): ServerTool<Record<string
           throw new ToolError('timeout', `the tool did not answer within ${record.timeoutMs} ms`);
         }
         if (error instanceof ToolError) throw error;
-        throw new ToolError(
-          'unreachable',
-          `the tool could not be reached: ${(error as Error).message}`,
-        );
+        const refused = refusal(error);
+        if (refused) throw new ToolError('url_refused', refused.message);
+        // No socket error text: "ECONNREFUSED 10.0.0.7:22" would let a caller map the network.
+        throw new ToolError('unreachable', 'the tool could not be reached');
       } finally {
         clearTimeout(timer);
       }
