@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LookupAddress } from 'node:dns';
+import type { LookupAddress, lookup as dnsLookup } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUrlGuard, OutboundUrlRefusedError, parseOutboundAllowlist } from './url-guard.js';
 import type { UrlGuard } from './url-guard.js';
@@ -20,7 +20,7 @@ function scriptedLookup(answers: Record<string, string[]>) {
     const address = queue && queue.length > 1 ? queue.shift()! : queue?.[0];
     if (!address) callback(Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' }), []);
     else callback(null, [{ address, family: address.includes(':') ? 6 : 4 }]);
-  }) as unknown as typeof import('node:dns').lookup;
+  }) as unknown as typeof dnsLookup;
   return { lookup, calls };
 }
 
@@ -110,7 +110,7 @@ describe('the outbound URL guard', () => {
         maxResponseBytes: 1024,
         createdAt: '',
         updatedAt: '',
-      } as Parameters<typeof webhookTool>[0],
+      },
       rebinding,
     );
     const result = await runTool(tool, '{}', toolContext);
@@ -151,7 +151,7 @@ describe('the outbound URL guard', () => {
         maxResponseBytes: 1024,
         createdAt: '',
         updatedAt: '',
-      } as Parameters<typeof webhookTool>[0],
+      },
       open,
     );
     const result = await runTool(tool, '{}', toolContext);
