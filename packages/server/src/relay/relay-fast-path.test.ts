@@ -1,7 +1,7 @@
 import { parseServerEvent } from '@parley/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { forwardOnlyServerEvents, leadingType } from './relay-session.js';
+import { forwardOnlyServerEvents, leadingType } from './fast-path.js';
 
 describe('upstream fast path', () => {
   it('reads the type of a frame that starts with it, and nothing else (property)', () => {

@@ -16,8 +16,10 @@ import type { TicketStore } from '../sessions/tickets.js';
 import type { Upstream } from '../upstream.js';
 import type { Logger } from '../logger.js';
 import { replayEvents } from '../sessions/replay.js';
-import { RelaySession, relayCloseCodes } from './relay-session.js';
-import type { RelayCloseReason, RelayLimits } from './relay-session.js';
+import { RelaySession } from './relay-session.js';
+import type { RelayLimits } from './relay-timers.js';
+import { relayCloseCodes } from './socket-pair.js';
+import type { RelayCloseReason } from './socket-pair.js';
 
 /** Subprotocol prefix that carries a relay ticket. */
 export const ticketProtocolPrefix = 'parley-ticket.';

@@ -1,0 +1,176 @@
+/**
+ * Records a relayed conversation as it flows: the conversation row, completed items, late user
+ * transcripts, tool calls, and each response's usage and cost. Forwarding never waits for
+ * storage: writes are queued and run in order, in batches, after the I/O already read has been
+ * relayed; nothing queued is lost (`flushed()` waits for every batch).
+ */
+import type { RealtimeItem, Usage } from '@parley/core';
+import type { Logger } from '../logger.js';
+import { costOf } from '../pricing.js';
+import type { Store } from '../storage/store.js';
+import type { ToolCallRecord } from '../storage/conversations-store.js';
+
+/** The conversation a recorder writes into. */
+export interface RecordedConversation {
+  id: string;
+  /** True when the conversation exists already (a resume); otherwise it is started. */
+  reopened: boolean;
+  agentId: string;
+  agentVersion: number;
+  model: string;
+  clientId: string;
+}
+
+type Write = (conversationId: string) => Promise<unknown>;
+
+/** The text an item is stored with: a message's text or transcript, a call's `name(arguments)`. */
+export function itemText(item: RealtimeItem): string | null {
+  if (item.type === 'function_call_output') return item.output ?? null;
+  if (item.type === 'function_call') return `${item.name ?? ''}(${item.arguments ?? ''})`;
+  if (item.type !== 'message') return null;
+  const texts: string[] = [];
+  for (const part of item.content ?? []) {
+    const text =
+      ('text' in part && typeof part.text === 'string' ? part.text : null) ??
+      ('transcript' in part && typeof part.transcript === 'string' ? part.transcript : null);
+    if (text) texts.push(text);
+  }
+  return texts.length > 0 ? texts.join('\n') : null;
+}
+
+/** Writes one relayed conversation to the store, in order, off the forwarding path. */
+export class ConversationRecorder {
+  /** Settles once every write queued so far reached storage (or failed and was logged). */
+  private writes: Promise<unknown>;
+  /** Writes waiting for the next batch, in order. */
+  private readonly queued: Write[] = [];
+  private batchScheduled = false;
+  private startedId: string | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+    private readonly conversation: RecordedConversation,
+  ) {
+    if (conversation.reopened) {
+      this.startedId = conversation.id;
+      this.writes = Promise.resolve();
+      return;
+    }
+    this.writes = store.conversations
+      .start({
+        id: conversation.id,
+        agentId: conversation.agentId,
+        agentVersion: conversation.agentVersion,
+        mode: 'relay',
+        model: conversation.model,
+        clientId: conversation.clientId,
+      })
+      .then((id) => {
+        this.startedId = id;
+      });
+    this.writes.catch((error: unknown) => log.error('could not start conversation', { error }));
+  }
+
+  /** The stored conversation's id, or null until it has been started (or if that failed). */
+  get conversationId(): string | null {
+    return this.startedId;
+  }
+
+  /** Resolves once every write so far reached storage. */
+  flushed(): Promise<void> {
+    return this.writes.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Stores a completed item (one still in progress is stored when it is done). */
+  item(item: RealtimeItem | undefined): void {
+    if (!item || typeof item.id !== 'string' || typeof item.type !== 'string') return;
+    if (item.status === 'in_progress') return;
+    const record = {
+      itemId: item.id,
+      type: item.type,
+      role: item.type === 'message' ? (item.role ?? null) : null,
+      text: itemText(item),
+      status: item.status ?? null,
+    };
+    this.write((id) => this.store.conversations.recordItem(id, record));
+  }
+
+  /** Fills in a user transcript that arrived after its item. */
+  transcript(itemId: string, text: string): void {
+    this.write((id) => this.store.conversations.setItemText(id, itemId, text));
+  }
+
+  /** Stores one finished tool call (a server tool's, or a browser tool's output). */
+  toolCall(call: ToolCallRecord): void {
+    this.write((id) => this.store.conversations.recordToolCall(id, call));
+  }
+
+  /** Stores a response's usage, its cost at the model's price and the turn's latency. */
+  usage(response: {
+    responseId: string;
+    status: string;
+    usage: Usage;
+    latencyMs: number | null;
+  }): void {
+    const { usage } = response;
+    const input = usage.input_token_details ?? {};
+    const output = usage.output_token_details ?? {};
+    const record = {
+      responseId: response.responseId,
+      status: response.status,
+      inputTokens: usage.input_tokens ?? 0,
+      outputTokens: usage.output_tokens ?? 0,
+      inputTextTokens: input.text_tokens ?? 0,
+      inputAudioTokens: input.audio_tokens ?? 0,
+      cachedTokens: input.cached_tokens ?? 0,
+      outputTextTokens: output.text_tokens ?? 0,
+      outputAudioTokens: output.audio_tokens ?? 0,
+      costUsd: costOf(this.conversation.model, usage),
+      latencyMs: response.latencyMs,
+    };
+    this.write((id) => this.store.conversations.recordResponse(id, record));
+  }
+
+  /** Marks the conversation ended. */
+  end(outcome: { status: 'completed' | 'failed'; endReason: string }): void {
+    this.write((id) => this.store.conversations.end(id, outcome));
+  }
+
+  /** Runs `task` once the writes queued so far are stored (a tool sees the conversation). */
+  afterWrites<T>(task: () => Promise<T>): Promise<T> {
+    return this.writes.then(task, task);
+  }
+
+  /**
+   * Queues a storage write. The first write of a batch waits for the I/O already read to be
+   * relayed (`setImmediate`), then the batch and whatever was queued meanwhile run one after
+   * the other.
+   */
+  private write(operation: Write): void {
+    this.queued.push(operation);
+    if (this.batchScheduled) return;
+    this.batchScheduled = true;
+    this.writes = this.writes
+      .catch(() => undefined)
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => this.writeBatch());
+  }
+
+  private async writeBatch(): Promise<void> {
+    while (this.queued.length > 0) {
+      for (const operation of this.queued.splice(0)) {
+        if (this.startedId === null) continue;
+        try {
+          await operation(this.startedId);
+        } catch (error: unknown) {
+          this.log.error('could not persist relay data', { error });
+        }
+      }
+    }
+    this.batchScheduled = false;
+  }
+}
