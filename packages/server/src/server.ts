@@ -309,6 +309,10 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     return smallBody(c, next);
   });
   app.use('/api/*', async (c, next) => {
+    // A NUL in a path or query parameter can match nothing and cannot be stored (PostgreSQL).
+    if (/%00/i.test(c.req.url)) {
+      throw new HttpError(400, 'invalid_request', 'the URL contains a NUL character');
+    }
     await next();
     c.header('cache-control', 'no-store');
     c.header('x-content-type-options', 'nosniff');

@@ -284,20 +284,26 @@ export function createAdminRoutes({
       hits: await store.knowledge.search(query, { agentId: c.req.query('agentId'), limit: 10 }),
     });
   });
-  secured.post('/documents', async (c) => {
+  /** A document body with `agentId` resolved to the agent's id (a slug is accepted); 404 if none. */
+  const documentBody = async (c: Context) => {
     const body = await jsonBody(c, documentInputSchema);
-    if (body.agentId !== null && !(await store.agents.get(body.agentId))) {
-      throw new HttpError(400, 'invalid_request', 'unknown agent', [
-        { path: ['agentId'], message: 'unknown agent' },
+    if (body.agentId === null) return body;
+    const agent = await store.agents.get(body.agentId);
+    if (!agent) {
+      throw new HttpError(404, 'not_found', 'no agent with that id', [
+        { path: ['agentId'], message: 'no agent with that id or slug' },
       ]);
     }
-    return c.json(await store.knowledge.createDocument(body), 201);
+    return { ...body, agentId: agent.id };
+  };
+  secured.post('/documents', async (c) => {
+    return c.json(await store.knowledge.createDocument(await documentBody(c)), 201);
   });
   secured.get('/documents/:id', async (c) =>
     c.json(await store.knowledge.getDocument(c.req.param('id'))),
   );
   secured.put('/documents/:id', async (c) => {
-    const body = await jsonBody(c, documentInputSchema);
+    const body = await documentBody(c);
     return c.json(await store.knowledge.updateDocument(c.req.param('id'), body));
   });
   secured.delete('/documents/:id', async (c) => {

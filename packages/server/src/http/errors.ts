@@ -76,13 +76,47 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.outp
   return result.data;
 }
 
-/** Reads and validates a JSON body (400 on malformed JSON or failed validation). */
+/** Deepest nesting a request body may have (JSON Schemas of tools need far less). */
+export const maxJsonDepth = 32;
+
+/**
+ * The first thing in a parsed JSON value that no route accepts: nesting deeper than
+ * {@link maxJsonDepth} (validating or serialising it would overflow the stack) or a NUL
+ * character in a string or key (PostgreSQL cannot store it). Walks with its own stack.
+ */
+export function jsonProblem(
+  value: unknown,
+): { path: (string | number)[]; message: string } | undefined {
+  const pending: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  while (pending.length > 0) {
+    const { value: current, path } = pending.pop()!;
+    if (typeof current === 'string') {
+      if (current.includes('\0')) return { path, message: 'contains a NUL character' };
+      continue;
+    }
+    if (typeof current !== 'object' || current === null) continue;
+    if (path.length >= maxJsonDepth) {
+      return { path: path.slice(0, 3), message: `nested deeper than ${maxJsonDepth} levels` };
+    }
+    for (const [key, child] of Object.entries(current)) {
+      if (key.includes('\0')) return { path, message: 'a key contains a NUL character' };
+      pending.push({ value: child, path: [...path, Array.isArray(current) ? Number(key) : key] });
+    }
+  }
+  return undefined;
+}
+
+/** Reads and validates a JSON body (400 on malformed JSON, bad nesting or NUL, failed validation). */
 export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   let value: unknown;
   try {
     value = await c.req.json();
   } catch {
     throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+  }
+  const problem = jsonProblem(value);
+  if (problem) {
+    throw new HttpError(400, 'invalid_request', 'the request did not validate', [problem]);
   }
   return validate(schema, value);
 }

@@ -10,6 +10,7 @@ import { parleyMigrations } from './migrations.js';
 import type { DialectName } from './migrations.js';
 import type { Tables } from './tables.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from './database-availability.js';
+import { ReplaceNulCharactersPlugin } from './nul-characters.js';
 
 /** An open database with its dialect. */
 export interface Database {
@@ -118,7 +119,10 @@ async function openSqlite(options: DatabaseOptions): Promise<Database> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Tables>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    plugins: [new ReplaceNulCharactersPlugin()],
+  });
   return {
     db,
     dialect: 'sqlite',
@@ -196,7 +200,10 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // An idle pooled connection that drops (restart, failover, pg_terminate_backend) is reported
   // here; without a listener Node would end the process. The pool replaces it on next use.
   pool.on('error', (error) => options.onConnectionError?.(error));
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new ReplaceNulCharactersPlugin()],
+  });
   return {
     db,
     dialect: 'postgres',
