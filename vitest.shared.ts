@@ -7,6 +7,7 @@ const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 
 export const workspaceAlias: AliasOptions = [
   { find: /^@parley\/([a-z-]+)$/, replacement: `${packagesDir}$1/src/index.ts` },
+  { find: /^@parley\/core\/schemas$/, replacement: `${packagesDir}core/src/schemas.ts` },
 ];
 
 /** JSON report beside the default reporter; scripts/test.mjs sums these into one closing line. */

@@ -48,37 +48,13 @@ export type {
 } from './session/types.js';
 export { ParleyError, isParleyError } from './errors.js';
 export type { ParleyErrorReason } from './errors.js';
-// Protocol layer (engineer A): schemas, parse/serialize, beta dialect. See ./protocol/index.ts.
+// Protocol layer: parse server events, serialize client events, the beta dialect, the wire
+// types. See ./protocol/index.ts; the zod schemas are in the `@parley/core/schemas` entry.
 export {
   parseServerEvent,
-  parseClientEvent,
   serializeClientEvent,
   isUnknownEvent,
   ProtocolError,
-  serverEventSchema,
-  serverEventSchemas,
-  clientEventSchema,
-  clientEventSchemas,
-  anySessionSchema,
-  audioFormatSchema,
-  sessionConfigSchema,
-  toolSchema,
-  toolChoiceSchema,
-  transcriptionSchema,
-  transcriptionSessionSchema,
-  turnDetectionSchema,
-  voiceSchema,
-  clientItemSchema,
-  contentPartSchema,
-  itemSchema,
-  responsePartSchema,
-  errorPayloadSchema,
-  rateLimitSchema,
-  responseCreateParamsSchema,
-  responseSchema,
-  usageSchema,
-  betaSessionSchema,
-  betaResponseCreateParamsSchema,
   toBetaSessionConfig,
   translateBetaSessionConfig,
 } from './protocol/index.js';

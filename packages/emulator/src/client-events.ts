@@ -1,4 +1,4 @@
-import { parseClientEvent } from '@parley/core';
+import { parseClientEvent } from '@parley/core/schemas';
 import type { z } from 'zod';
 import type { Dialect } from './dialect.js';
 import { EmulatorProtocolError, invalidValue } from './errors.js';

@@ -6,7 +6,8 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../../scripts/chromium.mjs';
-import { isUnknownEvent, parseClientEvent, parseServerEvent } from '../protocol/parse.js';
+import { isUnknownEvent, parseServerEvent } from '../protocol/parse.js';
+import { parseClientEvent } from '../protocol/parse-client.js';
 import { decodeBase64Portable, encodeBase64, encodeBase64Portable } from './base64.js';
 import { floatToPcm16 } from './pcm16.js';
 import { createResampler } from './resampler.js';
@@ -41,7 +42,8 @@ const entry = `
 import { encodeBase64, encodeBase64Portable, decodeBase64 } from './audio/base64.ts';
 import { floatToPcm16 } from './audio/pcm16.ts';
 import { createResampler } from './audio/resampler.ts';
-import { parseServerEvent, parseClientEvent, isUnknownEvent } from './protocol/parse.ts';
+import { parseServerEvent, isUnknownEvent } from './protocol/parse.ts';
+import { parseClientEvent } from './protocol/parse-client.ts';
 window.parleyCodecs = {
   run({ bytes, floats, chunks }) {
     const data = Uint8Array.from(bytes);

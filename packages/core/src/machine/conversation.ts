@@ -133,7 +133,9 @@ export function applyServerItem(
     const record = newFunctionCall(
       {
         id,
-        callId: item.call_id,
+        // The official types let a snapshot come without a call id; a later one (or the
+        // arguments' done event, where it is required) fills it in.
+        callId: item.call_id ?? '',
         name: item.name,
         responseId: options.responseId ?? null,
         createdAt: options.wallAt,
@@ -147,6 +149,7 @@ export function applyServerItem(
   const view = existing.view;
   const change: ItemChange<FunctionCallItem> = {};
   if (item.name !== '' && view.name !== item.name) change.name = item.name;
+  if (view.callId === '' && item.call_id) change.callId = item.call_id;
   if (options.responseId && view.responseId === null) change.responseId = options.responseId;
   let record =
     item.arguments.length > 0 && item.arguments !== existing.text.toString()

@@ -439,8 +439,10 @@ function onServerError(
 
 function onResponseCreated(
   t: Transition,
-  response: Extract<ServerEvent, { type: 'response.created' }>['response'],
+  created: Extract<ServerEvent, { type: 'response.created' }>['response'],
 ): void {
+  // The official types make the id optional: a response without one is still the one going on.
+  const response = { ...created, id: created.id ?? UNKNOWN_RESPONSE };
   // Out-of-band responses (`conversation: "none"`) do not hold the conversation.
   if (response.conversation_id === null) {
     t.s.outOfBand = [...t.s.outOfBand.slice(-7), response.id];
@@ -474,9 +476,12 @@ function onResponseCreated(
 
 function onResponseDone(
   t: Transition,
-  response: Extract<ServerEvent, { type: 'response.done' }>['response'],
+  done: Extract<ServerEvent, { type: 'response.done' }>['response'],
   wallAt: number,
 ): void {
+  // Without an id (optional in the official types) the done is the active response's: the turn
+  // must end, or it would stay on "thinking" for good.
+  const response = { ...done, id: done.id ?? t.s.activeResponseId ?? UNKNOWN_RESPONSE };
   const status = response.status ?? 'completed';
   if (response.conversation_id === null || t.s.outOfBand.includes(response.id)) {
     if (response.usage) addResponseUsage(t, response.usage, response.id);

@@ -1,12 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  isUnknownEvent,
-  parseClientEvent,
-  parseServerEvent,
-  serializeClientEvent,
-} from './parse.js';
+import { isUnknownEvent, parseServerEvent, serializeClientEvent } from './parse.js';
+import { parseClientEvent } from './parse-client.js';
 import type { ClientEvent } from './client-events.js';
 
 // Real recorded event streams (see /work/shared/fixtures/PROVENANCE.md). Each `X.jsonl` has an

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isUnknownEvent, parseClientEvent, parseServerEvent, type ParseResult } from './parse.js';
+import { isUnknownEvent, parseServerEvent, type ParseResult } from './parse.js';
+import { parseClientEvent } from './parse-client.js';
 
 // Property tests: whatever arrives on the socket, parsing returns a result (never throws), in
 // bounded time, and leaves every prototype alone.

@@ -61,7 +61,8 @@ function createItemSchema(nested: 'strict' | 'lenient') {
       ...itemBase,
       type: z.literal('function_call'),
       name: z.string(),
-      call_id: z.string(),
+      // Optional in the official types (7.60.0): a snapshot may come before the call has an id.
+      call_id: z.string().optional(),
       arguments: z.string(),
     }),
     z.looseObject({
@@ -138,7 +139,8 @@ export const itemReferenceSchema = z.looseObject({
 
 /** A content part as reported by `response.content_part.added` / `.done` (`audio` or `text`). */
 export const responsePartSchema = z.looseObject({
-  type: z.enum(['audio', 'text', 'output_audio', 'output_text']),
+  // Optional in the official types; the machine then reads the part as text.
+  type: z.enum(['audio', 'text', 'output_audio', 'output_text']).optional(),
   text: z.string().optional(),
   transcript: z.string().nullable().optional(),
   audio: z.string().optional(),

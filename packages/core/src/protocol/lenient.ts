@@ -1,18 +1,5 @@
 import * as z from 'zod';
-
-/**
- * Something a parse tolerated instead of failing: an elided or malformed nested value that was
- * replaced by a placeholder, a dangerous key that was removed, or a field the other dialect has
- * no place for. The original value is kept in `value`, so nothing is lost silently.
- */
-export interface ParseWarning {
-  /** Dotted path of the tolerated value inside the event, e.g. `response.output.0`. */
-  path: string;
-  /** What was tolerated and why. */
-  message: string;
-  /** The original value, exactly as it arrived. */
-  value: unknown;
-}
+import type { ParseWarning, Unparsed } from './warnings.js';
 
 // Parsing is synchronous, so one module-level sink is enough to collect the warnings raised by
 // `.catch` handlers deep inside a zod parse without threading a context through every schema.
@@ -33,16 +20,6 @@ export function withWarnings<T>(fn: () => T): { value: T; warnings: ParseWarning
 /** Records a warning in the current sink (no-op outside {@link withWarnings}). */
 export function warn(path: string, message: string, value: unknown): void {
   sink?.push({ path, message, value });
-}
-
-/**
- * A nested value that the server sent but could not be read: it was elided by a logger (the
- * `"[Object]"` strings of Node's `util.inspect`), or has a shape or `type` this version does not
- * know. It keeps the raw value so a consumer (or a later version) can still look at it.
- */
-export interface Unparsed {
-  type: 'unparsed';
-  raw: unknown;
 }
 
 /** Schema of {@link Unparsed}, so that re-validating a parsed event succeeds. */

@@ -88,7 +88,8 @@ export const responseStatusSchema = z.enum([
 
 /** A response (`resp_…`) as carried by `response.created` and `response.done`. */
 export const responseSchema = z.looseObject({
-  id: z.string(),
+  // Optional in the official types; the machine then takes the response it is waiting for.
+  id: z.string().optional(),
   object: z.string().optional(),
   status: responseStatusSchema.optional(),
   status_details: responseStatusDetailsSchema.nullable().optional(),

@@ -85,7 +85,11 @@ export const anyToolSchema = z.discriminatedUnion('type', [toolSchema, mcpToolSc
 export const toolChoiceSchema = z.union([
   z.enum(['none', 'auto', 'required']),
   z.looseObject({ type: z.literal('function'), name: z.string() }),
-  z.looseObject({ type: z.literal('mcp'), server_label: z.string(), name: z.string().optional() }),
+  z.looseObject({
+    type: z.literal('mcp'),
+    server_label: z.string(),
+    name: z.string().nullable().optional(),
+  }),
 ]);
 /** Which tool the model must (or must not) call. */
 export type ToolChoice = z.infer<typeof toolChoiceSchema>;

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { ParleyError } from '../errors.js';
 import type { Credentials, CredentialsProvider } from './ports.js';
 
@@ -14,24 +13,66 @@ export interface ParleyServerCredentialsOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-const sessionResponseSchema = z.discriminatedUnion('mode', [
-  z.looseObject({
-    mode: z.literal('relay'),
-    url: z.string().min(1),
-    ticket: z.string().min(1),
-    expiresAt: z.union([z.string(), z.number()]).optional(),
-    conversationId: z.string().min(1).optional(),
-    resumeToken: z.string().min(1).optional(),
-    resumed: z.boolean().optional(),
-  }),
-  z.looseObject({
-    mode: z.literal('direct'),
-    url: z.string().min(1),
-    clientSecret: z.string().min(1),
-    expiresAt: z.union([z.string(), z.number()]).optional(),
-    model: z.string().optional(),
-  }),
-]);
+/** What the Parley server answers a session request with (`POST /api/sessions` or the admin playground). */
+export type ParleySessionGrant =
+  | {
+      mode: 'relay';
+      url: string;
+      ticket: string;
+      expiresAt?: string | number;
+      conversationId?: string;
+      resumeToken?: string;
+      resumed?: boolean;
+      [key: string]: unknown;
+    }
+  | {
+      mode: 'direct';
+      url: string;
+      clientSecret: string;
+      expiresAt?: string | number;
+      model?: string;
+      [key: string]: unknown;
+    };
+
+// Which fields a grant must (`!`) or may (`?`) have, and of which kind. Checked by hand rather
+// than with a schema library so the browser bundle carries none (see the README, "Bundle size").
+const grantFields: Record<ParleySessionGrant['mode'], Record<string, string>> = {
+  relay: {
+    url: '!text',
+    ticket: '!text',
+    expiresAt: '?stamp',
+    conversationId: '?text',
+    resumeToken: '?text',
+    resumed: '?boolean',
+  },
+  direct: { url: '!text', clientSecret: '!text', expiresAt: '?stamp', model: '?string' },
+};
+
+function fits(value: unknown, kind: string): boolean {
+  switch (kind) {
+    case 'text':
+      return typeof value === 'string' && value.length > 0;
+    case 'stamp':
+      return typeof value === 'string' || typeof value === 'number';
+    default:
+      return typeof value === kind;
+  }
+}
+
+/** What is wrong with a session grant, or `null` when it is one. */
+function grantProblem(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'not an object';
+  const grant = body as Record<string, unknown>;
+  const mode = grant.mode;
+  if (mode !== 'relay' && mode !== 'direct') return `unknown mode ${JSON.stringify(mode)}`;
+  for (const [field, rule] of Object.entries(grantFields[mode])) {
+    const value = grant[field];
+    if (value === undefined ? rule.startsWith('!') : !fits(value, rule.slice(1))) {
+      return `${mode} grant: bad or missing "${field}"`;
+    }
+  }
+  return null;
+}
 
 /** The WebSocket URL for `url` (absolute, or relative to the server), with `http(s)` → `ws(s)`. */
 function socketUrl(url: string, baseUrl: string): string {
@@ -51,9 +92,6 @@ function socketUrl(url: string, baseUrl: string): string {
   if (resolved.protocol === 'https:') resolved.protocol = 'wss:';
   return resolved.toString();
 }
-
-/** What the Parley server answers a session request with (`POST /api/sessions` or the admin playground). */
-export type ParleySessionGrant = z.infer<typeof sessionResponseSchema>;
 
 /**
  * The credentials for a session the Parley server granted: relay mode connects to the relay with
@@ -146,13 +184,13 @@ export function parleyServerCredentials(
         cause,
       });
     }
-    const parsed = sessionResponseSchema.safeParse(body);
-    if (!parsed.success) {
+    const problem = grantProblem(body);
+    if (problem !== null) {
       throw new ParleyError('protocol', 'The Parley server sent an unexpected session shape', {
-        cause: parsed.error,
+        cause: new Error(problem),
       });
     }
-    const grant = parsed.data;
+    const grant = body as ParleySessionGrant;
     last =
       grant.mode === 'relay' &&
       grant.conversationId !== undefined &&

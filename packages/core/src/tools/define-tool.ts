@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import { ParleyError } from '../errors.js';
 import type { Tool } from '../protocol/index.js';
 import type { JsonSchema, ToolContext, ToolDefinition } from '../session/types.js';
@@ -43,22 +43,90 @@ export function defineTool(tool: ToolDefinition<never, unknown>): ToolDefinition
 
 /** True for a zod schema (as opposed to a JSON Schema object). */
 export function isZodSchema(value: unknown): value is z.ZodType {
-  return (
-    value instanceof z.ZodType || (typeof value === 'object' && value !== null && '_zod' in value)
-  );
+  // By shape, not `instanceof`: core imports no zod at run time, and an app may hold a second copy.
+  return typeof value === 'object' && value !== null && '_zod' in value && '~standard' in value;
 }
 
-/** A tool ready to run: its wire definition and an argument validator. */
+/** A check of a tool's arguments: the value to run with, or what is wrong with it. */
+export type ArgumentCheck =
+  | { success: true; data: unknown }
+  | {
+      success: false;
+      issues: ReadonlyArray<{
+        message: string;
+        path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> | undefined;
+      }>;
+    };
+
+/** A tool ready to run: its wire definition and an argument check. */
 export interface PreparedTool {
   readonly definition: ToolDefinition<never, unknown>;
   /** The function tool as sent in `session.update` (`parameters` as JSON Schema). */
   readonly wire: Tool;
-  readonly validator: z.ZodType;
+  /** Synchronous for zod schemas; the first call of a JSON Schema tool loads its validator. */
+  readonly validate: (value: unknown) => ArgumentCheck | Promise<ArgumentCheck>;
+}
+
+type StandardSchema = {
+  '~standard': {
+    validate: (value: unknown) => StandardResult | Promise<StandardResult>;
+    jsonSchema?: { input: (options: { target: string }) => Record<string, unknown> };
+  };
+};
+type StandardResult = {
+  value?: unknown;
+  issues?: Extract<ArgumentCheck, { success: false }>['issues'];
+};
+
+function toCheck(result: StandardResult): ArgumentCheck {
+  return result.issues
+    ? { success: false, issues: result.issues }
+    : { success: true, data: result.value };
+}
+
+/** Checks with the schema's own Standard Schema interface (zod 4 classic and mini have it). */
+function standardValidator(schema: StandardSchema): PreparedTool['validate'] {
+  return (value) => {
+    const result = schema['~standard'].validate(value);
+    return result instanceof Promise ? result.then(toCheck) : toCheck(result);
+  };
+}
+
+/** The JSON Schema of a zod schema's input, by the schema's own methods (no zod import here). */
+function zodToJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const withMethod = schema as unknown as {
+    toJSONSchema?: (options: object) => Record<string, unknown>;
+  };
+  const converted =
+    withMethod.toJSONSchema?.({ io: 'input', unrepresentable: 'any' }) ??
+    (schema as unknown as StandardSchema)['~standard'].jsonSchema?.input({
+      target: 'draft-2020-12',
+    });
+  if (converted === undefined) {
+    throw new Error('the schema cannot describe itself as JSON Schema (zod 4.2 or later needed)');
+  }
+  const { $schema: _dialect, ...rest } = converted;
+  return rest;
 }
 
 /**
- * Checks a tool definition and derives its wire form and validator. Throws a `config`
- * {@link ParleyError} for a bad name or a schema that cannot be used.
+ * Checks against a JSON Schema with zod's `fromJSONSchema`, loaded on the first call: the browser
+ * bundle then carries no schema library unless a JSON Schema tool is actually called.
+ */
+function jsonSchemaValidator(parameters: JsonSchema): PreparedTool['validate'] {
+  let loaded: PreparedTool['validate'] | undefined;
+  return (value) => {
+    if (loaded) return loaded(value);
+    return import('zod').then((zod) => {
+      loaded = standardValidator(zod.fromJSONSchema(parameters));
+      return loaded(value);
+    });
+  };
+}
+
+/**
+ * Checks a tool definition and derives its wire form and argument check. Throws a `config`
+ * {@link ParleyError} for a bad name or a zod schema that cannot be described as JSON Schema.
  */
 export function prepareTool(tool: ToolDefinition<never, unknown>): PreparedTool {
   if (!TOOL_NAME.test(tool.name)) {
@@ -74,18 +142,14 @@ export function prepareTool(tool: ToolDefinition<never, unknown>): PreparedTool 
     throw new ParleyError('config', `Tool "${tool.name}" needs a positive timeoutMs`);
   }
   let parameters: Record<string, unknown>;
-  let validator: z.ZodType;
+  let validate: PreparedTool['validate'];
   try {
     if (isZodSchema(tool.parameters)) {
-      validator = tool.parameters;
-      const { $schema: _dialect, ...schema } = z.toJSONSchema(tool.parameters, {
-        io: 'input',
-        unrepresentable: 'any',
-      }) as Record<string, unknown>;
-      parameters = schema;
+      validate = standardValidator(tool.parameters);
+      parameters = zodToJsonSchema(tool.parameters);
     } else {
       parameters = { ...tool.parameters };
-      validator = z.fromJSONSchema(tool.parameters);
+      validate = jsonSchemaValidator(tool.parameters);
     }
   } catch (cause) {
     throw new ParleyError('config', `Tool "${tool.name}" has a schema that cannot be used`, {
@@ -98,5 +162,5 @@ export function prepareTool(tool: ToolDefinition<never, unknown>): PreparedTool 
     ...(tool.description === undefined ? {} : { description: tool.description }),
     parameters,
   };
-  return { definition: tool, wire, validator };
+  return { definition: tool, wire, validate };
 }

@@ -13,8 +13,11 @@ export function errorOutcome(error: ToolCallError): ToolOutcome {
   return { output: JSON.stringify({ error }), error };
 }
 
-function issuePath(path: readonly PropertyKey[]): string {
-  return path.map((part) => (typeof part === 'symbol' ? part.toString() : String(part))).join('.');
+function issuePath(path: ReadonlyArray<PropertyKey | { key: PropertyKey }> = []): string {
+  return path
+    .map((segment) => (typeof segment === 'object' ? segment.key : segment))
+    .map((part) => (typeof part === 'symbol' ? part.toString() : String(part)))
+    .join('.');
 }
 
 /**
@@ -37,12 +40,14 @@ export async function runTool(
       issues: [],
     });
   }
-  const checked = tool.validator.safeParse(parsed);
+  let checked = tool.validate(parsed);
+  // Only a JSON Schema tool's first call waits (for its validator to load).
+  if (checked instanceof Promise) checked = await checked;
   if (!checked.success) {
     return errorOutcome({
       code: 'invalid_arguments',
       message: `Arguments do not match the schema of "${tool.definition.name}"`,
-      issues: checked.error.issues.map((issue) => ({
+      issues: checked.issues.map((issue) => ({
         path: issuePath(issue.path),
         message: issue.message,
       })),

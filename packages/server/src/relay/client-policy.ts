@@ -4,7 +4,7 @@
  * else the published agent fixes), truncate, and return outputs of its own tools. Anything else
  * is answered with an `error` event and not forwarded.
  */
-import { parseClientEvent } from '@parley/core';
+import { parseClientEvent } from '@parley/core/schemas';
 
 /** The relay's answer to one browser frame. */
 export type PolicyDecision<Frame = string> =

@@ -1,4 +1,4 @@
-import { parseClientEvent } from '@parley/core';
+import { parseClientEvent } from '@parley/core/schemas';
 import { describe, expect, it } from 'vitest';
 import { isReplayAnswer, replayEvents } from './replay.js';
 import { ResumeTokens } from './resume.js';

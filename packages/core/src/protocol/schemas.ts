@@ -1,0 +1,28 @@
+// The zod schemas of the Realtime protocol and the client-event parser built on them: the
+// `@parley/core/schemas` entry. They describe every field of every event as the official types
+// do (never stricter), and are the one source of the wire types that the package entry exports.
+// Servers, relays and emulators use them to check what a browser sends; the browser itself
+// reads server events with ./server-event-reader.ts and never loads zod for it.
+export { parseClientEvent } from './parse-client.js';
+export { serverEventSchema, serverEventSchemas } from './server-events.js';
+export { clientEventSchema, clientEventSchemas } from './client-events.js';
+export {
+  anySessionSchema,
+  audioFormatSchema,
+  sessionConfigSchema,
+  toolSchema,
+  toolChoiceSchema,
+  transcriptionSchema,
+  transcriptionSessionSchema,
+  turnDetectionSchema,
+  voiceSchema,
+} from './session.js';
+export { clientItemSchema, contentPartSchema, itemSchema, responsePartSchema } from './items.js';
+export {
+  errorPayloadSchema,
+  rateLimitSchema,
+  responseCreateParamsSchema,
+  responseSchema,
+  usageSchema,
+} from './response.js';
+export { betaSessionSchema, betaResponseCreateParamsSchema } from './beta-schemas.js';
