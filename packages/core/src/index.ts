@@ -57,6 +57,19 @@ export {
   ProtocolError,
   toBetaSessionConfig,
   translateBetaSessionConfig,
+  // The beta tables, for servers that speak beta (the emulator).
+  betaFormatToGa,
+  betaSessionFieldPaths,
+  betaToGaServerEventType,
+  gaFormatToBeta,
+  itemContentToBeta,
+  // Models and voices.
+  DEFAULT_REALTIME_MODEL,
+  REALTIME_MODELS,
+  REALTIME_VOICES,
+  REASONING_EFFORTS,
+  findRealtimeModel,
+  isModelVariant,
 } from './protocol/index.js';
 export type {
   ParseOptions,
@@ -95,6 +108,9 @@ export type {
   BetaAudioFormat,
   BetaSessionConfig,
   DroppedField,
+  ReasoningEffort,
+  RealtimeModelInfo,
+  RealtimeVoiceName,
 } from './protocol/index.js';
 // Audio codecs (engineer A): PCM16, base64, G.711, streaming resampler. See ./audio/index.ts.
 export {

@@ -1,24 +1,26 @@
+import {
+  betaFormatToGa,
+  betaSessionFieldPaths,
+  betaToGaServerEventType,
+  gaFormatToBeta,
+  itemContentToBeta,
+} from '@parley/core';
+import { betaAudioFormatSchema } from '@parley/core/schemas';
 import { EmulatorProtocolError, describeJsonType, invalidValue } from './errors.js';
 import type { AudioFormat, SessionState } from './session-config.js';
+
+// The names (events, fields, formats, content types) come from core's beta tables, one source for
+// the client and this server; the validation around them, and its exact error texts, are the
+// emulator's own: refusing what the real beta server refused is its job.
 
 /** Which wire shape a connection speaks. */
 export type Dialect = 'ga' | 'beta';
 
 type Json = Record<string, unknown>;
 
-const BETA_FORMATS: Record<string, AudioFormat> = {
-  pcm16: { type: 'audio/pcm', rate: 24000 },
-  g711_ulaw: { type: 'audio/pcmu' },
-  g711_alaw: { type: 'audio/pcma' },
-};
-
 /** GA audio format → the beta name. */
 export function formatToBeta(format: AudioFormat): string {
-  return format.type === 'audio/pcmu'
-    ? 'g711_ulaw'
-    : format.type === 'audio/pcma'
-      ? 'g711_alaw'
-      : 'pcm16';
+  return gaFormatToBeta(format) ?? 'pcm16';
 }
 
 const BETA_SESSION_KEYS = new Set([
@@ -44,6 +46,51 @@ const BETA_SESSION_KEYS = new Set([
   'client_secret',
 ]);
 
+// Beta fields the GA session has no place for (`object`, `id`, `expires_at`, `client_secret`)
+// are accepted, as the real server echoed them back, and left out of the patch.
+const COPIED_SESSION_KEYS = new Set([
+  ...Object.keys(betaSessionFieldPaths),
+  'instructions',
+  'tools',
+  'tool_choice',
+  'tracing',
+  'include',
+  'model',
+  'temperature',
+]);
+
+/** The GA value of a beta field: modalities and audio format names change, the rest does not. */
+function betaValueToGa(key: string, value: unknown): unknown {
+  if (key === 'modalities') {
+    if (
+      !Array.isArray(value) ||
+      value.some((m) => m !== 'text' && m !== 'audio') ||
+      value.length === 0
+    ) {
+      throw invalidValue('session.modalities', value, ['text', 'audio']);
+    }
+    return value.includes('audio') ? ['audio'] : ['text'];
+  }
+  if (key === 'input_audio_format' || key === 'output_audio_format') {
+    const format = betaFormatToGa(value);
+    if (!format) throw invalidValue(`session.${key}`, value, betaAudioFormatSchema.options);
+    return format;
+  }
+  return value;
+}
+
+/** Sets `value` at a dotted `path` inside `target`, creating the objects on the way. */
+function setPath(target: Json, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop()!;
+  let node = target;
+  for (const key of keys) {
+    node[key] ??= {};
+    node = node[key] as Json;
+  }
+  node[last] = value;
+}
+
 /**
  * Translates a beta (flat) `session.update` patch to the GA nested patch, so one validator and
  * one merge serve both dialects. Unknown keys are rejected like the real server does.
@@ -67,53 +114,10 @@ export function betaSessionPatchToGa(flat: unknown, current: SessionState): Json
     }
   }
   const patch: Json = { type: current.type };
-  const input: Json = {};
-  const output: Json = {};
-  const copy = (from: string, to: Json, as: string = from) => {
-    if (source[from] !== undefined) to[as] = source[from];
-  };
-  if (source.modalities !== undefined) {
-    const modalities = source.modalities;
-    if (
-      !Array.isArray(modalities) ||
-      modalities.some((m) => m !== 'text' && m !== 'audio') ||
-      modalities.length === 0
-    ) {
-      throw invalidValue('session.modalities', modalities, ['text', 'audio']);
-    }
-    patch.output_modalities = modalities.includes('audio') ? ['audio'] : ['text'];
-  }
-  for (const key of [
-    'instructions',
-    'tools',
-    'tool_choice',
-    'tracing',
-    'include',
-    'model',
-    'temperature',
-  ])
-    copy(key, patch);
-  copy('max_response_output_tokens', patch, 'max_output_tokens');
-  for (const [key, target] of [
-    ['input_audio_format', input],
-    ['output_audio_format', output],
-  ] as const) {
-    const value = source[key];
-    if (value === undefined) continue;
-    const format = typeof value === 'string' ? BETA_FORMATS[value] : undefined;
-    if (!format) throw invalidValue(`session.${key}`, value, Object.keys(BETA_FORMATS));
-    target.format = format;
-  }
-  copy('input_audio_transcription', input, 'transcription');
-  copy('input_audio_noise_reduction', input, 'noise_reduction');
-  copy('turn_detection', input);
-  copy('voice', output);
-  copy('speed', output);
-  if (Object.keys(input).length > 0 || Object.keys(output).length > 0) {
-    patch.audio = {
-      ...(Object.keys(input).length > 0 ? { input } : {}),
-      ...(Object.keys(output).length > 0 ? { output } : {}),
-    };
+  for (const [key, value] of Object.entries(source)) {
+    if (value === undefined || !COPIED_SESSION_KEYS.has(key)) continue;
+    const path = betaSessionFieldPaths[key] ?? key;
+    setPath(patch, path, betaValueToGa(key, value));
   }
   return patch;
 }
@@ -121,16 +125,10 @@ export function betaSessionPatchToGa(flat: unknown, current: SessionState): Json
 /** Maps a GA validation error's `param` back to the beta field name the client sent. */
 export function betaParam(param: string | null): string | null {
   if (param === null) return null;
-  return param
-    .replace('session.audio.input.format', 'session.input_audio_format')
-    .replace('session.audio.output.format', 'session.output_audio_format')
-    .replace('session.audio.input.transcription', 'session.input_audio_transcription')
-    .replace('session.audio.input.noise_reduction', 'session.input_audio_noise_reduction')
-    .replace('session.audio.input.turn_detection', 'session.turn_detection')
-    .replace('session.audio.output.voice', 'session.voice')
-    .replace('session.audio.output.speed', 'session.speed')
-    .replace('session.output_modalities', 'session.modalities')
-    .replace('session.max_output_tokens', 'session.max_response_output_tokens');
+  let named = param;
+  for (const [betaName, gaPath] of Object.entries(betaSessionFieldPaths))
+    named = named.replace(`session.${gaPath}`, `session.${betaName}`);
+  return named;
 }
 
 /** The beta (flat) session object, key order as in real beta `session.created` events. */
@@ -164,28 +162,21 @@ export function sessionToBeta(session: SessionState): Json {
   };
 }
 
-const BETA_EVENT_NAMES: Record<string, string> = {
-  'response.output_text.delta': 'response.text.delta',
-  'response.output_text.done': 'response.text.done',
-  'response.output_audio.delta': 'response.audio.delta',
-  'response.output_audio.done': 'response.audio.done',
-  'response.output_audio_transcript.delta': 'response.audio_transcript.delta',
-  'response.output_audio_transcript.done': 'response.audio_transcript.done',
-  'conversation.item.added': 'conversation.item.created',
-};
+/**
+ * GA event name → beta name: core's table read backwards. `session.updated` stays: core maps
+ * beta transcription sessions' `transcription_session.updated` onto it, but a realtime beta
+ * session sent `session.updated`.
+ */
+const BETA_EVENT_NAMES: ReadonlyMap<string, string> = new Map(
+  Object.entries(betaToGaServerEventType)
+    .filter(([, gaName]) => gaName !== 'session.updated')
+    .map(([betaName, gaName]) => [gaName, betaName]),
+);
 
 /** Converts a GA item (as sent in events) to its beta form: `object` field, beta content types. */
 export function itemToBeta(item: Json): Json {
-  const { id, ...rest } = item;
-  const out: Json = { id, object: 'realtime.item', ...rest };
-  if (Array.isArray(item.content)) {
-    out.content = (item.content as Json[]).map((part) => {
-      if (part.type === 'output_text') return { ...part, type: 'text' };
-      if (part.type === 'output_audio') return { ...part, type: 'audio' };
-      return part;
-    });
-  }
-  return out;
+  const { id, ...rest } = itemContentToBeta(item) as Json;
+  return { id, object: 'realtime.item', ...rest };
 }
 
 /** Converts a GA response object to the beta shape (`modalities`, `voice`, `output_audio_format`, `temperature`). */
@@ -230,7 +221,7 @@ export function responseToBeta(response: Json, temperature: number): Json {
 export function eventToBeta(event: Json, temperature: number): Json | null {
   const type = event.type as string;
   if (type === 'conversation.item.done') return null;
-  const out: Json = { ...event, type: BETA_EVENT_NAMES[type] ?? type };
+  const out: Json = { ...event, type: BETA_EVENT_NAMES.get(type) ?? type };
   if (out.item && typeof out.item === 'object') out.item = itemToBeta(out.item as Json);
   if (out.response && typeof out.response === 'object')
     out.response = responseToBeta(out.response as Json, temperature);

@@ -52,6 +52,23 @@ export function gaModalitiesToBeta(modalities: unknown): Array<'audio' | 'text'>
   return modalities.includes('audio') ? ['text', 'audio'] : ['text'];
 }
 
+/**
+ * Beta session fields that GA keeps under another name, with the GA path (dotted, from the
+ * session). `modalities` and the two formats also change their values (see
+ * {@link betaModalitiesToGa}, {@link betaFormatToGa}); the others move as they are.
+ */
+export const betaSessionFieldPaths: Readonly<Record<string, string>> = {
+  modalities: 'output_modalities',
+  voice: 'audio.output.voice',
+  speed: 'audio.output.speed',
+  input_audio_format: 'audio.input.format',
+  output_audio_format: 'audio.output.format',
+  input_audio_transcription: 'audio.input.transcription',
+  input_audio_noise_reduction: 'audio.input.noise_reduction',
+  turn_detection: 'audio.input.turn_detection',
+  max_response_output_tokens: 'max_output_tokens',
+};
+
 // Beta fields that map to the top level of the GA session under the same name.
 const sameNameSessionFields = new Set([
   'id',

@@ -37,5 +37,21 @@ export type {
   Usage,
 } from './response.js';
 export type { BetaAudioFormat, BetaSessionConfig } from './beta-schemas.js';
-export { toBetaSessionConfig, translateBetaSessionConfig } from './beta-session.js';
+export {
+  betaFormatToGa,
+  betaSessionFieldPaths,
+  gaFormatToBeta,
+  toBetaSessionConfig,
+  translateBetaSessionConfig,
+} from './beta-session.js';
+export { betaToGaServerEventType, itemContentToBeta } from './beta-events.js';
 export type { DroppedField } from './beta-session.js';
+export {
+  DEFAULT_REALTIME_MODEL,
+  REALTIME_MODELS,
+  REALTIME_VOICES,
+  REASONING_EFFORTS,
+  findRealtimeModel,
+  isModelVariant,
+} from './models.js';
+export type { ReasoningEffort, RealtimeModelInfo, RealtimeVoiceName } from './models.js';

@@ -25,4 +25,8 @@ export {
   responseSchema,
   usageSchema,
 } from './response.js';
-export { betaSessionSchema, betaResponseCreateParamsSchema } from './beta-schemas.js';
+export {
+  betaAudioFormatSchema,
+  betaSessionSchema,
+  betaResponseCreateParamsSchema,
+} from './beta-schemas.js';
