@@ -366,7 +366,7 @@ export class RelaySession {
     const responseId =
       (typeof event.response_id === 'string' ? event.response_id : this.lastResponseId) ??
       'unknown';
-    this.onFunctionCall(item, responseId);
+    this.onFunctionCall(item, item.call_id, responseId);
   }
 
   private onResponseDone(response: ServerEventOf<'response.done'>['response'] | undefined): void {
@@ -397,8 +397,8 @@ export class RelaySession {
 
   // ── tools ───────────────────────────────────────────────────────────────────────────────
 
-  private onFunctionCall(item: FunctionCall, responseId: string): void {
-    const callId = item.call_id;
+  /** `callId` apart from the item: the item type leaves it optional, as the official types do. */
+  private onFunctionCall(item: FunctionCall, callId: string, responseId: string): void {
     const name = typeof item.name === 'string' ? item.name : '';
     const { serverTools, clientToolNames } = this.options;
     if (clientToolNames.has(name) && !serverTools.has(name)) {
