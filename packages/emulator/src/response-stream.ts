@@ -152,6 +152,8 @@ export class ResponseStreams {
       tools,
       toolChoice: overrides.toolChoice ?? session.tool_choice,
       scripted: this.host.takeScripted(),
+      instructions: session.instructions,
+      responseInstructions: overrides.instructions,
     });
     const outputModalities = overrides.outputModalities ?? session.output_modalities;
     const voice =

@@ -80,6 +80,16 @@ export const voiceNames = [
   'cedar',
 ] as const;
 
+/** True when `Intl` knows the time zone name (IANA names such as `Europe/Paris`, or `UTC`). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Everything that defines how an agent behaves. Each edit creates a new immutable version. */
 export const agentConfigSchema = z.object({
   /** The persona and rules (the session `instructions`). */
@@ -114,6 +124,17 @@ export const agentConfigSchema = z.object({
   maxSessionSeconds: z.number().int().min(30).max(3600).default(900),
   /** What the agent says first; null waits for the visitor. */
   greeting: z.string().max(1000).nullable().default(null),
+  /**
+   * IANA time zone the agent books and reads times in (`America/New_York`); null: the server's.
+   * The session instructions state the current date and time in it, so "tomorrow at 3 pm" means
+   * the same to the model (or the emulator) as to the business.
+   */
+  timeZone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, 'an IANA time zone name such as America/New_York')
+    .nullable()
+    .default(null),
 });
 
 /** A validated agent configuration, with defaults applied. */

@@ -399,7 +399,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       // Direct mode: the browser talks to OpenAI itself, so only its own tools can run.
       const { definitions } = await agentTools(store, { ...agent.config, tools: [] }, urlGuard);
       const secret = await upstream.createClientSecret(
-        realtimeSession(agent.config, definitions, { includeModel: true }),
+        realtimeSession(agent.config, definitions, { includeModel: true, now: now() }),
         limits.clientSecretTtlSeconds,
       );
       const answer: SessionResponse = {

@@ -27,11 +27,47 @@ export interface RealtimeSessionConfig {
   tool_choice: 'auto';
 }
 
-/** Builds the session config; `tools` are the definitions the model may call. */
+/**
+ * The line that tells the model when and where "now" is, in the agent's time zone (the server's
+ * when the agent has none): `Current date and time: 2026-12-06T13:05:00-05:00 (America/New_York)`.
+ * Without it a model cannot turn "tomorrow at 3 pm" into the future ISO time `schedule_call`
+ * needs; the emulator reads the same line, so its dates are reproducible.
+ */
+export function currentTimeLine(now: Date, timeZone: string | null): string {
+  const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(now)
+      .map((part) => [part.type, part.value]),
+  ) as Record<string, string>;
+  const local = `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+  const offset = Math.round(
+    (Date.parse(`${local}Z`) - Math.floor(now.getTime() / 1000) * 1000) / 60_000,
+  );
+  const absolute = Math.abs(offset);
+  const sign = offset < 0 ? '-' : '+';
+  const hours = String(Math.floor(absolute / 60)).padStart(2, '0');
+  const minutes = String(absolute % 60).padStart(2, '0');
+  return `Current date and time: ${local}${sign}${hours}:${minutes} (${zone})`;
+}
+
+/**
+ * Builds the session config; `tools` are the definitions the model may call. With `now`, the
+ * instructions end with the {@link currentTimeLine}.
+ */
 export function realtimeSession(
   config: AgentConfig,
   tools: readonly FunctionToolDefinition[],
-  options: { includeModel?: boolean } = {},
+  options: { includeModel?: boolean; now?: Date } = {},
 ): RealtimeSessionConfig {
   const detection = config.turnDetection;
   const turnDetection =
@@ -58,7 +94,10 @@ export function realtimeSession(
   return {
     type: 'realtime',
     ...(options.includeModel ? { model: config.model } : {}),
-    instructions: config.instructions,
+    instructions:
+      options.now === undefined
+        ? config.instructions
+        : `${config.instructions}\n\n${currentTimeLine(options.now, config.timeZone)}`,
     output_modalities: config.outputModality === 'text' ? ['text'] : ['audio'],
     audio: {
       input: {

@@ -175,3 +175,10 @@ export async function startRelayStack(options: {
     },
   };
 }
+
+/**
+ * What the emulator answers typed `text` that asks for no tool, for an agent whose instructions
+ * give no persona and which has no tools (see the emulator's reply rules).
+ */
+export const notUnderstood = (text: string): string =>
+  `I'm not sure how to help with "${text}". Could you put that another way?`;

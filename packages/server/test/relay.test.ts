@@ -165,7 +165,10 @@ describe.each(testBackends())('relay against the emulator on $name', (backend) =
     const detail = await store.conversations.detail(conversation!.id);
     expect(detail.items.map((item) => [item.role, item.text])).toEqual([
       ['user', 'hello there'],
-      ['assistant', 'You said: hello there'],
+      [
+        'assistant',
+        "Hello! I can search the business's documents, save your contact details so a person follows up, or show a map of a city.",
+      ],
     ]);
     expect(detail.responses).toHaveLength(1);
     expect(detail.responses[0]!.outputTokens).toBeGreaterThan(0);
@@ -215,7 +218,7 @@ describe.each(testBackends())('relay against the emulator on $name', (backend) =
       (event) => event.type === 'response.done' && event.response.output[0]?.type === 'message',
     );
     expect(followUp.response.output[0].content[0].transcript).toMatch(
-      /search knowledge base result/,
+      /Nothing in the knowledge base matches/,
     );
     browser.socket.close();
     await expect
@@ -255,9 +258,7 @@ describe.each(testBackends())('relay against the emulator on $name', (backend) =
     const followUp = await browser.waitFor(
       (event) => event.type === 'response.done' && event.response.output[0]?.type === 'message',
     );
-    expect(followUp.response.output[0].content[0].transcript).toMatch(
-      /show map result: shown is true/,
-    );
+    expect(followUp.response.output[0].content[0].transcript).toBe('Show map: shown is yes.');
     expect(browser.events.filter((event) => event.type === 'response.created').length).toBe(
       responsesBefore + 1,
     );
@@ -280,7 +281,9 @@ describe.each(testBackends())('relay against the emulator on $name', (backend) =
     const goodbye = await browser.waitFor(
       (event) => event.type === 'response.done' && event.response.output[0]?.type === 'message',
     );
-    expect(goodbye.response.output[0].content[0].transcript).toMatch(/end conversation result/);
+    expect(goodbye.response.output[0].content[0].transcript).toBe(
+      'Thanks for talking with me. Goodbye!',
+    );
     expect(await browser.closed).toEqual({ code: 1000, reason: 'conversation_ended' });
   });
 

@@ -195,7 +195,7 @@ export class RelayServer {
     const session: RelaySession = new RelaySession({
       browser,
       agent,
-      session: realtimeSession(agent.config, tools.definitions),
+      session: realtimeSession(agent.config, tools.definitions, { now: this.options.now() }),
       serverTools: tools.serverTools,
       clientToolNames: new Set(agent.config.clientTools.map((tool) => tool.name)),
       clientId,

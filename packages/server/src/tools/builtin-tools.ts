@@ -212,6 +212,8 @@ export function analyzePropertyDeal(input: z.input<typeof propertyDealArgs>) {
   const netOperatingIncome = effectiveAnnualRent - args.monthlyOperatingExpenses * 12;
   const annualCashFlow = netOperatingIncome - monthlyMortgage * 12;
   const cashInvested = downPayment + args.closingCosts + args.renovationCosts;
+  // Under a dollar in, a return on cash means nothing (a price of 0.000001 once reported -31.93 %).
+  const investedNothing = round(cashInvested) < 1;
   return {
     downPayment: round(downPayment),
     loanAmount: round(loanAmount),
@@ -221,8 +223,10 @@ export function analyzePropertyDeal(input: z.input<typeof propertyDealArgs>) {
     monthlyCashFlow: round(annualCashFlow / 12),
     annualCashFlow: round(annualCashFlow),
     totalCashInvested: round(cashInvested),
-    cashOnCashReturnPercent:
-      cashInvested === 0 ? null : round((annualCashFlow / cashInvested) * 100),
+    cashOnCashReturnPercent: investedNothing ? null : round((annualCashFlow / cashInvested) * 100),
+    ...(investedNothing
+      ? { note: 'No cash is invested, so there is no cash-on-cash return.' }
+      : {}),
   };
 }
 

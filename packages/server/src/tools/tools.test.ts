@@ -92,6 +92,20 @@ describe('analyze_property_deal', () => {
       }).monthlyMortgagePayment,
     ).toBe(1000);
   });
+
+  it('reports no cash-on-cash return when next to nothing is invested', () => {
+    // The emulator's old placeholder arguments: once reported -31.93 % on 0.00000020 dollars.
+    const deal = analyzePropertyDeal({ purchasePrice: 0.000001, monthlyRent: 0 });
+    expect(deal.cashOnCashReturnPercent).toBeNull();
+    expect(deal.note).toBe('No cash is invested, so there is no cash-on-cash return.');
+    expect(
+      analyzePropertyDeal({ purchasePrice: 100_000, monthlyRent: 1_000, downPaymentPercent: 0 })
+        .cashOnCashReturnPercent,
+    ).toBeNull();
+    expect(
+      analyzePropertyDeal({ purchasePrice: 10, monthlyRent: 0 }).cashOnCashReturnPercent,
+    ).not.toBeNull();
+  });
 });
 
 describe('tool runner', () => {
