@@ -4,6 +4,7 @@ import type {
   ConversationItem,
   FunctionCallItem,
   MessageItem,
+  ToolCallError,
   TurnMetrics,
 } from '../session/types.js';
 import {
@@ -164,6 +165,50 @@ export function applyServerItem(
   store(t, record);
 }
 
+const SERVER_ERROR_CODES: ReadonlySet<string> = new Set([
+  'invalid_arguments',
+  'timeout',
+  'unknown_tool',
+]);
+
+/**
+ * The failure a server tool's output reports: the Parley relay writes `{"error":{"code","message"}}`
+ * for a tool that failed (as this session does for its own tools). Codes outside
+ * {@link ToolCallError}'s set (the server's `past_time`, `tool_failed`…) become `execution_error`.
+ */
+function serverToolError(output: string): ToolCallError | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(output);
+  } catch {
+    return null;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+  const error = (parsed as { error?: unknown }).error;
+  if (error === null || typeof error !== 'object') return null;
+  const { code, message, issues } = error as {
+    code?: unknown;
+    message?: unknown;
+    issues?: unknown;
+  };
+  if (typeof message !== 'string') return null;
+  return {
+    code:
+      typeof code === 'string' && SERVER_ERROR_CODES.has(code)
+        ? (code as ToolCallError['code'])
+        : 'execution_error',
+    message,
+    issues: Array.isArray(issues)
+      ? issues.flatMap((issue: unknown) => {
+          const entry = issue as { path?: unknown; message?: unknown } | null;
+          return entry && typeof entry.message === 'string'
+            ? [{ path: typeof entry.path === 'string' ? entry.path : '', message: entry.message }]
+            : [];
+        })
+      : [],
+  };
+}
+
 /** A `function_call_output` the server reports: the relay ran the tool (or the echo of ours). */
 function attachServerOutput(t: Transition, callId: string, output: string): void {
   const record = t.allRecords.find(
@@ -172,7 +217,12 @@ function attachServerOutput(t: Transition, callId: string, output: string): void
   if (!record || record.view.type !== 'function_call') return;
   if (record.view.output !== null) return;
   const running = t.s.runningCalls.get(callId);
-  const change: ItemChange<FunctionCallItem> = { output, status: 'completed' };
+  const error = serverToolError(output);
+  const change: ItemChange<FunctionCallItem> = {
+    output,
+    status: error === null ? 'completed' : 'failed',
+    error,
+  };
   if (running) {
     change.durationMs = Math.round(t.at - running.startedAt);
     const runningCalls = new Map(t.s.runningCalls);

@@ -495,6 +495,33 @@ describe('tools', () => {
     expect(direct.transport.sentOf('response.create')).toHaveLength(1);
   });
 
+  it('marks a server tool whose output reports an error as failed, with the error', async () => {
+    const relay = createTestSession({ unhandledToolCalls: 'server' });
+    await relay.connect();
+    relay.transport.receive(server.responseCreated('resp_1'));
+    for (const event of server.functionCall('resp_1', 'item_f1', 'call_1', 'schedule_call', '{}'))
+      relay.transport.receive(event);
+    relay.transport.receive(server.responseDone('resp_1'));
+    const output = JSON.stringify({
+      error: { code: 'past_time', message: 'That time is in the past. Ask for a future time.' },
+    });
+    relay.transport.receive({
+      type: 'conversation.item.added',
+      event_id: 'e_out',
+      previous_item_id: 'item_f1',
+      item: { id: 'item_o1', type: 'function_call_output', call_id: 'call_1', output },
+    });
+    expect(relay.session.getSnapshot().items[0]).toMatchObject({
+      status: 'failed',
+      output,
+      error: {
+        code: 'execution_error',
+        message: 'That time is in the past. Ask for a future time.',
+        issues: [],
+      },
+    });
+  });
+
   it('registers and unregisters tools at runtime with a session.update', async () => {
     const kit = createTestSession();
     await kit.connect();
