@@ -6,6 +6,7 @@
  * import type { AudioPort, Transport } from '@parley/core';
  * ```
  */
+// The vocabulary (bottom layer) and the ports; see the layer map in README.md.
 export type {
   AudioLevels,
   AudioPort,
@@ -13,14 +14,13 @@ export type {
   Clock,
   Credentials,
   CredentialsProvider,
-  Dialect,
   PlaybackPosition,
   TimerHandle,
   Transport,
   TransportCloseInfo,
   TransportHandlers,
   TransportStats,
-} from './session/ports.js';
+} from './ports.js';
 export type {
   ConversationItem,
   FunctionCallItem,
@@ -29,8 +29,6 @@ export type {
   JsonSchema,
   MessageItem,
   ModelPrice,
-  ReconnectOptions,
-  SessionConfigPatch,
   SessionDiagnostics,
   SessionMetrics,
   TokenUsage,
@@ -40,11 +38,14 @@ export type {
   TurnMetrics,
   TurnState,
   UsageSummary,
+  VoiceSessionSnapshot,
+  VoiceSessionStatus,
+} from './types.js';
+export type {
+  ReconnectOptions,
   VoiceSession,
   VoiceSessionEvents,
   VoiceSessionOptions,
-  VoiceSessionSnapshot,
-  VoiceSessionStatus,
 } from './session/types.js';
 export { ParleyError, isParleyError } from './errors.js';
 export type { ParleyErrorReason } from './errors.js';
@@ -111,6 +112,8 @@ export type {
   ReasoningEffort,
   RealtimeModelInfo,
   RealtimeVoiceName,
+  Dialect,
+  SessionConfigPatch,
 } from './protocol/index.js';
 // Audio codecs (engineer A): PCM16, base64, G.711, streaming resampler. See ./audio/index.ts.
 export {
@@ -134,7 +137,7 @@ export type {
   ParleyServerCredentialsOptions,
   ParleySessionGrant,
 } from './session/parley-credentials.js';
-export { systemClock } from './session/system-clock.js';
+export { systemClock } from './system-clock.js';
 export { createWebSocketTransport, webSocketHandshake } from './transport/websocket-transport.js';
 export type {
   WebSocketConstructor,

@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { TransportCloseInfo, TransportHandlers } from '../src/session/ports.js';
+import type { TransportCloseInfo, TransportHandlers } from '../src/ports.js';
 import { FakeClock } from '../src/test-utils/index.js';
 import { createWebSocketTransport } from '../src/transport/websocket-transport.js';
 

@@ -6,7 +6,7 @@ import type {
   MessageItem,
   ToolCallError,
   TurnMetrics,
-} from '../session/types.js';
+} from '../types.js';
 import {
   SAMPLES_PER_MS,
   base64Samples,

@@ -1,6 +1,6 @@
 import type { ParleyError } from '../errors.js';
 import type { ClientEvent } from '../protocol/index.js';
-import type { ConversationItem } from '../session/types.js';
+import type { ConversationItem } from '../types.js';
 import type { TimerName } from './events.js';
 
 /**

@@ -1,6 +1,8 @@
 import type { ServerEvent, Tool, UnknownEvent } from '../protocol/index.js';
-import type { Dialect, PlaybackPosition } from '../session/ports.js';
-import type { SessionConfigPatch, ToolCallError } from '../session/types.js';
+import type { Dialect } from '../protocol/index.js';
+import type { PlaybackPosition } from '../ports.js';
+import type { SessionConfigPatch } from '../protocol/index.js';
+import type { ToolCallError } from '../types.js';
 
 /** Timers the machine asks the session to run (one of each at most). */
 export type TimerName = 'reconnect' | 'idle' | 'rollover';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageItem } from '../session/types.js';
+import type { MessageItem } from '../types.js';
 import { assistantMessage, userMessage } from '../test-utils/items.js';
 import { FakeAudioPort } from '../test-utils/fake-audio-port.js';
 import { createTestSession, server, settle } from '../test-utils/session-kit.js';

@@ -1,8 +1,8 @@
 // What the listener has heard of an assistant item: the transcript streams faster than its audio
 // plays, and a barge-in cuts the audio short, so a UI shows the part not (yet) heard apart. Every
 // binding needs the same answer, so it is computed here, from the item and the audio playhead.
-import type { PlaybackPosition } from '../session/ports.js';
-import type { ConversationItem } from '../session/types.js';
+import type { PlaybackPosition } from '../ports.js';
+import type { ConversationItem } from '../types.js';
 import { SAMPLES_PER_MS } from './items.js';
 import type { MachineState } from './state.js';
 

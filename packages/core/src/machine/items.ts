@@ -1,10 +1,5 @@
 import type { RealtimeItem } from '../protocol/index.js';
-import type {
-  ConversationItem,
-  FunctionCallItem,
-  ItemStatus,
-  MessageItem,
-} from '../session/types.js';
+import type { ConversationItem, FunctionCallItem, ItemStatus, MessageItem } from '../types.js';
 import type { ItemRecord } from './state.js';
 import { TextRope } from './text-rope.js';
 

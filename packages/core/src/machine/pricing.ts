@@ -1,5 +1,5 @@
 import type { Usage } from '../protocol/index.js';
-import type { ModelPrice, TokenUsage } from '../session/types.js';
+import type { ModelPrice, TokenUsage } from '../types.js';
 
 /**
  * List prices in USD per million tokens (§6.2 of the protocol reference, as of 2026-08). Azure and

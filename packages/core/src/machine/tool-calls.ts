@@ -1,5 +1,5 @@
 // Function calls: streaming arguments, who runs them, their outputs, and the one follow-up.
-import type { FunctionCallItem, ToolCallError } from '../session/types.js';
+import type { FunctionCallItem, ToolCallError } from '../types.js';
 import { applyServerItem, setResponse, store } from './conversation.js';
 import { withText, withView, type ItemChange } from './items.js';
 import { requestResponse, touch } from './sequencing.js';

@@ -5,7 +5,7 @@ import type {
   TurnMetrics,
   TurnState,
   VoiceSessionSnapshot,
-} from '../session/types.js';
+} from '../types.js';
 import type { MachineEffect } from './effects.js';
 import type { ItemRecord, MachineState } from './state.js';
 

@@ -1,4 +1,4 @@
-import type { Dialect } from '../session/ports.js';
+import type { Dialect } from './dialect.js';
 import type { DroppedField } from './beta-session.js';
 import { ProtocolError, type ProtocolIssue } from './errors.js';
 import { isRecord, type Json } from './json.js';

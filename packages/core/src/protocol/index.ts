@@ -6,6 +6,7 @@ export { parseServerEvent, serializeClientEvent } from './parse.js';
 export type { SerializeOptions } from './parse.js';
 export { isUnknownEvent } from './frame.js';
 export type { ParseOptions, ParseResult, UnknownEvent } from './frame.js';
+export type { Dialect } from './dialect.js';
 export { ProtocolError } from './errors.js';
 export type { ProtocolIssue } from './errors.js';
 export type { ParseWarning, Unparsed } from './warnings.js';
@@ -21,6 +22,7 @@ export type {
   AudioFormat,
   McpTool,
   SessionConfig,
+  SessionConfigPatch,
   Tool,
   ToolChoice,
   TranscriptionConfig,

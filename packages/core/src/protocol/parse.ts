@@ -23,7 +23,7 @@ import {
   type ReadContext,
 } from './server-event-reader.js';
 import type { ServerEvent } from './server-events.js';
-import type { Dialect } from '../session/ports.js';
+import type { Dialect } from './dialect.js';
 
 export { isUnknownEvent } from './frame.js';
 export type { ParseOptions, ParseResult, UnknownEvent } from './frame.js';

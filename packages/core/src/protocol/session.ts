@@ -169,6 +169,14 @@ export const sessionConfigSchema = z.looseObject({
 /** A GA realtime session configuration. */
 export type SessionConfig = z.infer<typeof sessionConfigSchema>;
 
+/**
+ * A GA session configuration patch (`session.update` payload), e.g.
+ * `{ instructions: 'Be brief.', audio: { output: { voice: 'marin' } } }`: the protocol layer's
+ * `SessionConfig` (inferred from its zod schema), every field optional. Only the fields present
+ * are changed; `type: 'realtime'` is added when sent.
+ */
+export type SessionConfigPatch = Partial<SessionConfig>;
+
 /** A GA transcription-only session (`?intent=transcription`). */
 export const transcriptionSessionSchema = z.looseObject({
   type: z.literal('transcription'),

@@ -1,5 +1,5 @@
 import { ParleyError } from '../errors.js';
-import type { Credentials, CredentialsProvider } from './ports.js';
+import type { Credentials, CredentialsProvider } from '../ports.js';
 
 /** Options of {@link parleyServerCredentials}. */
 export interface ParleyServerCredentialsOptions {

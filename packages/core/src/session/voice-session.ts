@@ -8,16 +8,11 @@ import { initialState, type MachineState } from '../machine/state.js';
 import { parseServerEvent, serializeClientEvent, type Tool } from '../protocol/index.js';
 import { prepareTool, type PreparedTool } from '../tools/define-tool.js';
 import { errorOutcome, runTool } from '../tools/run-tool.js';
-import type { AudioPort, Clock, Credentials, TimerHandle, Transport } from './ports.js';
-import { systemClock } from './system-clock.js';
-import type {
-  SessionConfigPatch,
-  ToolDefinition,
-  VoiceSession,
-  VoiceSessionEvents,
-  VoiceSessionOptions,
-  VoiceSessionSnapshot,
-} from './types.js';
+import type { AudioPort, Clock, Credentials, TimerHandle, Transport } from '../ports.js';
+import { systemClock } from '../system-clock.js';
+import type { SessionConfigPatch } from '../protocol/index.js';
+import type { ToolDefinition, VoiceSessionSnapshot } from '../types.js';
+import type { VoiceSession, VoiceSessionEvents, VoiceSessionOptions } from './types.js';
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const DEFAULT_TOOL_TIMEOUT_MS = 15_000;

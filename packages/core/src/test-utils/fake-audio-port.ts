@@ -1,4 +1,4 @@
-import type { AudioPort, AudioPortEvents, PlaybackPosition } from '../session/ports.js';
+import type { AudioPort, AudioPortEvents, PlaybackPosition } from '../ports.js';
 
 type Listeners = { [K in keyof AudioPortEvents]: Set<AudioPortEvents[K]> };
 

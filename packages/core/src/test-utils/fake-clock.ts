@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../session/ports.js';
+import type { Clock, TimerHandle } from '../ports.js';
 
 interface ScheduledTimer {
   id: number;

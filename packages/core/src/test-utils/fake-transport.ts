@@ -1,9 +1,4 @@
-import type {
-  Credentials,
-  Transport,
-  TransportHandlers,
-  TransportStats,
-} from '../session/ports.js';
+import type { Credentials, Transport, TransportHandlers, TransportStats } from '../ports.js';
 
 /** One `connect()` call on a {@link FakeTransport}. */
 export interface FakeConnection {

@@ -1,12 +1,8 @@
 import type { ItemPlayhead } from '../machine/heard.js';
 import { initialSnapshot } from '../machine/state.js';
-import type { AudioLevels } from '../session/ports.js';
-import type {
-  ToolDefinition,
-  VoiceSession,
-  VoiceSessionEvents,
-  VoiceSessionSnapshot,
-} from '../session/types.js';
+import type { AudioLevels } from '../ports.js';
+import type { ToolDefinition, VoiceSessionSnapshot } from '../types.js';
+import type { VoiceSession, VoiceSessionEvents } from '../session/types.js';
 
 type AnyTool = ToolDefinition<never, unknown>;
 

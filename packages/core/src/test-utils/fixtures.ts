@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Dialect } from '../session/ports.js';
+import type { Dialect } from '../protocol/index.js';
 
 // Real recorded event streams, shared by the team (see shared/fixtures/PROVENANCE.md).
 const fixturesDir = fileURLToPath(new URL('../../../../../shared/fixtures/', import.meta.url));

@@ -1,4 +1,4 @@
-import type { FunctionCallItem, MessageItem } from '../session/types.js';
+import type { FunctionCallItem, MessageItem } from '../types.js';
 
 /**
  * A completed assistant audio message (2 s of audio), for snapshots in tests.

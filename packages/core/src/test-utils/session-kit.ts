@@ -1,6 +1,8 @@
 // Shared setup for the session tests: a session on fake ports and builders for server events.
-import { FakeAudioPort, FakeClock, FakeTransport } from './index.js';
-import type { Credentials } from '../session/ports.js';
+import { FakeAudioPort } from './fake-audio-port.js';
+import { FakeClock } from './fake-clock.js';
+import { FakeTransport } from './fake-transport.js';
+import type { Credentials } from '../ports.js';
 import type { VoiceSessionOptions } from '../session/types.js';
 import { createVoiceSession } from '../session/voice-session.js';
 

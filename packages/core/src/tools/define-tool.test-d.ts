@@ -2,7 +2,8 @@
 // and the snapshot narrows by item type the way a transcript component reads it.
 import { expectTypeOf } from 'vitest';
 import * as z from 'zod';
-import type { ConversationItem, ToolContext, VoiceSession } from '../session/types.js';
+import type { ConversationItem, ToolContext } from '../types.js';
+import type { VoiceSession } from '../session/types.js';
 import { defineTool } from './define-tool.js';
 
 const weather = defineTool({

@@ -1,7 +1,7 @@
 import type * as z from 'zod';
 import { ParleyError } from '../errors.js';
 import type { Tool } from '../protocol/index.js';
-import type { JsonSchema, ToolContext, ToolDefinition } from '../session/types.js';
+import type { JsonSchema, ToolContext, ToolDefinition } from '../types.js';
 
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 

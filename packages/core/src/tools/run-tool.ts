@@ -1,5 +1,5 @@
-import type { Clock } from '../session/ports.js';
-import type { ToolCallError } from '../session/types.js';
+import type { Clock } from '../ports.js';
+import type { ToolCallError } from '../types.js';
 import type { PreparedTool } from './define-tool.js';
 
 /** What a tool call produced: the output string for the model, and the error when it failed. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TransportHandlers } from '../session/ports.js';
+import type { TransportHandlers } from '../ports.js';
 import {
   createWebSocketTransport,
   webSocketHandshake,

@@ -5,8 +5,8 @@ import type {
   Transport,
   TransportHandlers,
   TransportStats,
-} from '../session/ports.js';
-import { systemClock } from '../session/system-clock.js';
+} from '../ports.js';
+import { systemClock } from '../system-clock.js';
 
 /** The part of the WebSocket API (browser or `ws`) the transport uses. */
 export interface WebSocketLike {

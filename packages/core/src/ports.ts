@@ -1,8 +1,11 @@
 /**
  * The ports a {@link VoiceSession} runs its effects through. The session never builds its own
  * ports: a browser app passes the audio-worklets implementation and a WebSocket transport, a
- * test passes fakes. Keeping this file small keeps every implementation honest.
+ * test passes fakes. Keeping this file small keeps every implementation honest. It sits at the top
+ * level of core, above the protocol (whose `Dialect` it names), so that the transport, the tools,
+ * the machine and the session all read it without pointing up into `session/`.
  */
+import type { Dialect } from './protocol/index.js';
 
 /** Handle returned by {@link Clock.setTimeout}; opaque to callers. */
 export type TimerHandle = unknown;
@@ -16,9 +19,6 @@ export interface Clock {
   setTimeout(callback: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 }
-
-/** Wire dialect of the Realtime protocol. GA is the default; beta is kept for legacy servers. */
-export type Dialect = 'ga' | 'beta';
 
 /**
  * What to connect with. Returned by a {@link CredentialsProvider} on every connect and every
