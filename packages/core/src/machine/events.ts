@@ -1,7 +1,11 @@
-import type { ServerEvent, Tool, UnknownEvent } from '../protocol/index.js';
-import type { Dialect } from '../protocol/index.js';
+import type {
+  Dialect,
+  ServerEvent,
+  SessionConfigPatch,
+  Tool,
+  UnknownEvent,
+} from '../protocol/index.js';
 import type { PlaybackPosition } from '../ports.js';
-import type { SessionConfigPatch } from '../protocol/index.js';
 import type { ToolCallError } from '../types.js';
 
 /** Timers the machine asks the session to run (one of each at most). */

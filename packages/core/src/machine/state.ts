@@ -1,7 +1,5 @@
-import type { Tool } from '../protocol/index.js';
-import type { Dialect } from '../protocol/index.js';
+import type { Dialect, SessionConfigPatch, Tool } from '../protocol/index.js';
 import type { ConversationItem, ModelPrice, VoiceSessionSnapshot } from '../types.js';
-import type { SessionConfigPatch } from '../protocol/index.js';
 import { defaultPrices, zeroUsage } from './pricing.js';
 import type { TextRope } from './text-rope.js';
 

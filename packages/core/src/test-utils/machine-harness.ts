@@ -2,9 +2,8 @@ import type { MachineEffect } from '../machine/effects.js';
 import type { MachineEvent } from '../machine/events.js';
 import { reduce } from '../machine/reducer.js';
 import { initialState, type MachineState } from '../machine/state.js';
-import type { ClientEvent } from '../protocol/index.js';
+import type { ClientEvent, Dialect } from '../protocol/index.js';
 import { parseServerEvent } from '../protocol/index.js';
-import type { Dialect } from '../protocol/index.js';
 
 type Parameters0<T> = T extends (arg: infer A) => unknown ? A : never;
 
