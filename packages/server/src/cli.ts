@@ -21,7 +21,8 @@ Serves the Parley API, the realtime relay, the demo at / and the admin console a
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, PARLEY_DATA_DIR,
 OPENAI_API_KEY, OPENAI_BASE_URL, AZURE_OPENAI_ENDPOINT/_API_KEY/_DEPLOYMENT,
 PARLEY_ADMIN_EMAIL, PARLEY_ADMIN_PASSWORD, SMTP_URL, PARLEY_MAIL_FROM, PARLEY_DEMO_DIR,
-PARLEY_ADMIN_DIR, PARLEY_PUBLIC_URL, PARLEY_ALLOWED_ORIGINS, PARLEY_TRUST_PROXY.`;
+PARLEY_ADMIN_DIR, PARLEY_PUBLIC_URL, PARLEY_ALLOWED_ORIGINS, PARLEY_TRUST_PROXY,
+PARLEY_OUTBOUND_ALLOWLIST, PARLEY_DRAIN_TIMEOUT_MS.`;
 
 /** Reads `--port`/`--host` (flags win over the environment). */
 function parseArguments(argv: readonly string[]): { port?: string; host?: string } {
@@ -95,19 +96,30 @@ async function main(): Promise<void> {
   console.log(lines.join('\n') + '\n');
 
   let closing = false;
+  const drainMs = Number(env.PARLEY_DRAIN_TIMEOUT_MS || 30_000);
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    console.log(`[parley] ${signal}: closing live conversations and shutting down`);
-    const timer = setTimeout(() => process.exit(1), 10_000);
+    const started = performance.now();
+    console.log(`[parley] ${signal}: draining (handing live conversations over), then exiting`);
+    // Past the drain deadline plus time to close storage, exit regardless.
+    const timer = setTimeout(() => process.exit(1), drainMs + 10_000);
     timer.unref();
-    parley.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('[parley] shutdown failed', error);
-        process.exit(1);
-      },
-    );
+    parley
+      .drain({ deadlineMs: drainMs })
+      .then(({ handedOver, timedOut }) => {
+        console.log(
+          `[parley] drained ${handedOver} conversations in ${Math.round(performance.now() - started)} ms${timedOut ? ' (deadline reached)' : ''}`,
+        );
+        return parley.close();
+      })
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error('[parley] shutdown failed', error);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

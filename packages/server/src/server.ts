@@ -2,6 +2,7 @@
  * `createParleyServer`: the whole Parley backend as a Hono app plus a WebSocket upgrade handler,
  * for mounting in your own Node server, or `listen()` to serve it alone.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,7 +37,7 @@ import { agentTools } from './tools/agent-tools.js';
 import { sessionRequestSchema } from './schemas.js';
 import type { SessionResponse } from './schemas.js';
 import { realtimeSession } from './session-config.js';
-import { ResumeTokens, resumableEndReasons } from './sessions/resume.js';
+import { ResumeTokens, resumableEndReasons, resumeKeySetting } from './sessions/resume.js';
 import { TicketStore } from './sessions/tickets.js';
 import { openDatabase } from './storage/database.js';
 import type { DatabaseOptions } from './storage/database.js';
@@ -138,6 +139,15 @@ export interface ParleyServer {
     port?: number;
     host?: string;
   }): Promise<{ url: string; port: number; server: Server }>;
+  /**
+   * A deploy's first step (the CLI runs it on SIGTERM): `/ready` turns 503, relay upgrades are
+   * refused with 503 (a proxy retries them elsewhere), and each live conversation is handed over:
+   * its writes stored, then the browser told to reconnect at once (1012) to resume on another
+   * instance. Resolves when all are handed over or at `deadlineMs` (default 30 s).
+   */
+  drain(options?: { deadlineMs?: number }): Promise<{ handedOver: number; timedOut: boolean }>;
+  /** Whether this instance should get traffic: database reachable and migrated, not draining. */
+  ready(): Promise<boolean>;
   /** Ends live sessions, stops listening, and closes storage and the upstream. */
   close(): Promise<void>;
 }
@@ -148,7 +158,8 @@ export interface ParleyServer {
  *
  * @example
  * ```ts
- * import { createServer } from 'node:http';
+ * import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
  * import { getRequestListener } from '@hono/node-server';
  * import { createParleyServer } from '@parley/server';
  *
@@ -190,16 +201,34 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     );
   // Instances starting together on one empty database take turns (an advisory lock), so the
   // second sees the first's templates and admin instead of inserting them again.
-  const bootstrap = await store.database.exclusive(async () => {
+  const started = await store.database.exclusive(async () => {
     if (options.seedTemplates ?? true) {
       const seeded = await seedTemplates(store);
       if (seeded > 0) log.info(`seeded ${seeded} template agents`);
     }
-    return bootstrapAdmin(store, {
+    const bootstrap = await bootstrapAdmin(store, {
       email: options.admin?.email ?? env.PARLEY_ADMIN_EMAIL,
       password: options.admin?.password ?? env.PARLEY_ADMIN_PASSWORD,
     });
+    // One resume-token key for every instance and restart (a per-process key would make a
+    // drained conversation unresumable elsewhere).
+    let resumeKey = await store.admin.getSetting(resumeKeySetting);
+    if (resumeKey === undefined) {
+      resumeKey = randomBytes(32).toString('base64');
+      await store.admin.setSetting(resumeKeySetting, resumeKey);
+    }
+    // Conversations a crashed process left active: all of them on the embedded single-instance
+    // database; on PostgreSQL only those older than any live conversation can be (others may be
+    // live on another instance).
+    const abandoned = await store.conversations.closeAbandoned(
+      store.database.dialect === 'sqlite'
+        ? undefined
+        : new Date(now().getTime() - limits.maxSessionMs - 60_000),
+    );
+    if (abandoned > 0) log.info(`closed ${abandoned} conversations left active by a crash`);
+    return { bootstrap, resumeKey: Buffer.from(resumeKey, 'base64') };
   });
+  const bootstrap = started.bootstrap;
   if (bootstrap.created) log.info(`created the first admin ${bootstrap.created}`);
 
   const upstream = await createUpstream(options.upstream ?? upstreamFromEnv(env));
@@ -215,7 +244,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     options.outboundAllowlist ?? parseOutboundAllowlist(env.PARLEY_OUTBOUND_ALLOWLIST),
   );
   const tickets = new TicketStore(shared, limits.ticketTtlMs, () => now().getTime());
-  const resumeTokens = new ResumeTokens();
+  const resumeTokens = new ResumeTokens(started.resumeKey);
   const sessionLimiter = new RateLimiter(
     shared,
     'sessions',
@@ -258,6 +287,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
         limits,
         clientAddress: (request) => trust.clientAddress(request),
         urlGuard,
+        shared,
       });
       return relay;
     }));
@@ -325,6 +355,15 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
   }
 
   app.get('/api/health', (c) => c.json({ ok: true, upstream: upstream.kind }));
+  // For load balancers: /health says the process is alive; /ready that it should get traffic.
+  let draining = false;
+  const ready = async () => !draining && (await store.database.ping());
+  app.get('/health', (c) => c.json({ ok: true }));
+  app.get('/ready', async (c) =>
+    (await ready())
+      ? c.json({ ready: true })
+      : c.json({ ready: false, draining }, 503, { 'cache-control': 'no-store' }),
+  );
   app.get('/api/agents', async (c) => c.json({ agents: await store.agents.listPublic() }));
   /** A relay ticket and the URL to use it at, as seen from the requesting browser. */
   const relaySession = async (
@@ -388,7 +427,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     const body = await jsonBody(c, sessionRequestSchema);
     const agent = await store.agents.published(body.agentId);
     if (!agent) throw new HttpError(404, 'not_found', 'no published agent with that id');
-    if ((relay?.sessionsOf(clientId) ?? 0) >= limits.maxSessionsPerClient) {
+    if ((await shared.slotsOf(clientId)) >= limits.maxSessionsPerClient) {
       throw new HttpError(
         429,
         'too_many_sessions',
@@ -452,6 +491,19 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     setupToken: bootstrap.setupToken,
     handleUpgrade,
     activeSessions: () => relay?.size ?? 0,
+    ready,
+    async drain({ deadlineMs = 30_000 } = {}) {
+      draining = true;
+      const live = relay?.size ?? 0;
+      if (!relay) return { handedOver: 0, timedOut: false };
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'deadline'>((resolve) => {
+        timer = setTimeout(() => resolve('deadline'), deadlineMs);
+      });
+      const outcome = await Promise.race([relay.drain().then(() => 'drained' as const), deadline]);
+      clearTimeout(timer);
+      return { handedOver: live - relay.size, timedOut: outcome === 'deadline' };
+    },
     listen({ port = 8080, host = '0.0.0.0' } = {}) {
       const listener = getRequestListener(app.fetch);
       const server = createServer((request, response) => void listener(request, response));

@@ -110,13 +110,13 @@ describe.each(testBackends())('hostile input on $name', (backend) => {
     expect(((await run.json()) as any).error.issues[0].path[0]).toBe('arguments');
   });
 
-  it('answers 404 naming agentId for a document of an unknown agent, and accepts an agent slug', async () => {
+  it('answers 400 naming agentId for a document of an unknown agent, and accepts an agent slug', async () => {
     const unknown = await admin(
       '/documents',
       'POST',
       JSON.stringify({ agentId: 'no-such-agent', title: 'T', content: 'C' }),
     );
-    expect(unknown.status).toBe(404);
+    expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as any).error.issues[0].path).toEqual(['agentId']);
     const agent = (await parley.store.agents.list())[0]!;
     const bySlug = await admin(
@@ -134,6 +134,6 @@ describe.each(testBackends())('hostile input on $name', (backend) => {
       'PUT',
       JSON.stringify({ agentId: 'missing', title: 'T', content: 'C' }),
     );
-    expect(moved.status).toBe(404);
+    expect(moved.status).toBe(400);
   });
 });

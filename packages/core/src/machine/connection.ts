@@ -28,6 +28,13 @@ const TERMINAL_CLOSES: ReadonlyMap<
   [4029, { reason: 'limit', status: 'error' }],
 ]);
 
+/**
+ * 1012 "Service Restart": the server is going away on purpose (a deploy draining one instance)
+ * and another is ready behind the load balancer. Reconnect at once, without counting a failure
+ * or waiting out a backoff, so the visitor hears no gap beyond the reconnect itself.
+ */
+export const RECONNECT_NOW_CLOSE = 1012;
+
 /** Attempts allowed before the first successful session of a `connect()`. */
 const INITIAL_ATTEMPTS = 2;
 
@@ -133,6 +140,11 @@ export function onTransportClosed(
     return;
   }
   if (t.s.rollover === 'closing') {
+    t.set('status', 'reconnecting');
+    open(t, 0);
+    return;
+  }
+  if (!event.initiatedLocally && event.code === RECONNECT_NOW_CLOSE) {
     t.set('status', 'reconnecting');
     open(t, 0);
     return;

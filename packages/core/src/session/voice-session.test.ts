@@ -695,6 +695,28 @@ describe('reconnecting', () => {
     expect(upstream.session.getSnapshot().status).toBe('reconnecting');
   });
 
+  it('reconnects at once, with fresh credentials and no failure counted, when the server restarts (1012)', async () => {
+    const kit = createTestSession();
+    await kit.connect();
+    kit.session.sendText('Before the deploy');
+    kit.transport.drop(1012, 'server_restart');
+    expect(kit.session.getSnapshot()).toMatchObject({
+      status: 'reconnecting',
+      reconnectAttempt: 0,
+    });
+    // No backoff timer: the next attempt is already under way.
+    expect(kit.clock.pending()).toEqual([]);
+    await settle();
+    expect(kit.credentialCalls).toEqual([0, 0]);
+    expect(kit.transport.connections).toHaveLength(2);
+    kit.transport.receive(server.sessionCreated({ id: 'sess_2' }));
+    kit.transport.receive(server.sessionUpdated());
+    expect(kit.session.getSnapshot()).toMatchObject({ status: 'connected', sessionId: 'sess_2' });
+    expect(kit.transport.sentOf('conversation.item.create').map((event) => event.item)).toEqual([
+      expect.objectContaining({ content: [{ type: 'input_text', text: 'Before the deploy' }] }),
+    ]);
+  });
+
   it('lets the relay configure a managed session: no session.update, no history replay', async () => {
     const kit = createTestSession({
       session: { instructions: 'ignored by the relay' },

@@ -284,14 +284,15 @@ export function createAdminRoutes({
       hits: await store.knowledge.search(query, { agentId: c.req.query('agentId'), limit: 10 }),
     });
   });
-  /** A document body with `agentId` resolved to the agent's id (a slug is accepted); 404 if none. */
+  /** A document body with `agentId` resolved to the agent's id (a slug is accepted); 400 if none. */
   const documentBody = async (c: Context) => {
     const body = await jsonBody(c, documentInputSchema);
     if (body.agentId === null) return body;
     const agent = await store.agents.get(body.agentId);
     if (!agent) {
-      throw new HttpError(404, 'not_found', 'no agent with that id', [
-        { path: ['agentId'], message: 'no agent with that id or slug' },
+      // 400 with the field, like every other validation failure the console shows by its field.
+      throw new HttpError(400, 'invalid_request', 'unknown agent', [
+        { path: ['agentId'], message: 'unknown agent' },
       ]);
     }
     return { ...body, agentId: agent.id };

@@ -93,10 +93,13 @@ export function postgresSharedState(db: Kysely<any>, now: () => number = Date.no
           trx,
         );
         const held = await sql<{ count: number }>`
-          SELECT count(*) AS count FROM shared_slots WHERE client_id = ${clientId}`.execute(trx);
+          SELECT count(*) AS count FROM shared_slots
+          WHERE client_id = ${clientId} AND slot_id <> ${slotId}`.execute(trx);
         if (Number(held.rows[0]?.count ?? 0) >= max) return false;
         await sql`INSERT INTO shared_slots (slot_id, client_id, expires_at)
-          VALUES (${slotId}, ${clientId}, ${time + leaseMs})`.execute(trx);
+          VALUES (${slotId}, ${clientId}, ${time + leaseMs})
+          ON CONFLICT (slot_id) DO UPDATE SET client_id = EXCLUDED.client_id,
+            expires_at = EXCLUDED.expires_at`.execute(trx);
         return true;
       });
     },

@@ -32,8 +32,9 @@ export interface SharedState {
   /** Removes and returns a ticket's grant; undefined when unknown, used or expired. */
   takeTicket(ticket: string): Promise<string | undefined>;
   /**
-   * Takes a live-session slot `slotId` for `clientId` when fewer than `max` unexpired slots are
-   * held (atomically). The slot lasts `leaseMs` unless renewed, so a crashed instance's slots free.
+   * Takes a live-session slot `slotId` for `clientId` when fewer than `max` other unexpired slots
+   * are held (atomically). The slot lasts `leaseMs` unless renewed, so a crashed instance's slots
+   * free. Taking a slot already held (a resumed conversation: the slot is its id) renews it.
    */
   acquireSlot(clientId: string, slotId: string, max: number, leaseMs: number): Promise<boolean>;
   /** Extends the leases of slots this instance holds. */
@@ -97,7 +98,7 @@ export function memorySharedState(now: () => number = Date.now): SharedState {
     acquireSlot(clientId, slotId, max, leaseMs) {
       const time = now();
       const held = liveSlots(clientId, time) ?? new Map<string, number>();
-      if (held.size >= max) return Promise.resolve(false);
+      if (held.size - (held.has(slotId) ? 1 : 0) >= max) return Promise.resolve(false);
       held.set(slotId, time + leaseMs);
       slots.set(clientId, held);
       return Promise.resolve(true);

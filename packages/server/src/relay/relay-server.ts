@@ -11,6 +11,10 @@ import type { Store } from '../storage/store.js';
 import type { Mailer } from '../tools/mailer.js';
 import { agentTools } from '../tools/agent-tools.js';
 import type { UrlGuard } from '../tools/url-guard.js';
+import type { SharedState } from '../coordination/shared-state.js';
+
+/** How long a session slot lasts without renewal (a crashed instance's slots free after it). */
+const slotLeaseMs = 60_000;
 import { realtimeSession } from '../session-config.js';
 import type { TicketStore } from '../sessions/tickets.js';
 import type { Upstream } from '../upstream.js';
@@ -18,8 +22,14 @@ import type { Logger } from '../logger.js';
 import { replayEvents } from '../sessions/replay.js';
 import { RelaySession } from './relay-session.js';
 import type { RelayLimits } from './relay-timers.js';
-import { relayCloseCodes } from './socket-pair.js';
+import { maxPendingBytes, relayCloseCodes } from './socket-pair.js';
 import type { RelayCloseReason } from './socket-pair.js';
+
+/** Size in bytes of a received WebSocket message in any of the shapes `ws` delivers. */
+function rawLength(data: WebSocket.RawData): number {
+  if (Array.isArray(data)) return data.reduce((total, part) => total + part.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
 
 /** Subprotocol prefix that carries a relay ticket. */
 export const ticketProtocolPrefix = 'parley-ticket.';
@@ -34,6 +44,8 @@ export interface RelayServerOptions {
   now: () => Date;
   limits: RelayLimits & { maxSessionsPerClient: number };
   clientAddress: (request: IncomingMessage) => string;
+  /** Per-client session slots, shared with the other instances. */
+  shared: SharedState;
   /** Guards the URLs of webhook tools. */
   urlGuard: UrlGuard;
 }
@@ -54,9 +66,19 @@ export class RelayServer {
   private readonly sessions = new Set<RelaySession>();
   /** Writes still on their way for conversations whose session has closed (a resume awaits them). */
   private readonly closingWrites = new Map<string, Promise<void>>();
-  private readonly perClient = new Map<string, number>();
+  /** Slots this instance holds in the shared state (renewed while their sessions live). */
+  private readonly slots = new Map<string, string>();
+  private readonly renewal: NodeJS.Timeout;
 
-  constructor(private readonly options: RelayServerOptions) {}
+  constructor(private readonly options: RelayServerOptions) {
+    this.renewal = setInterval(() => {
+      const held = [...this.slots].map(([slotId, clientId]) => ({ slotId, clientId }));
+      options.shared.renewSlots(held, slotLeaseMs).catch((error: unknown) => {
+        options.log.warn('could not renew session slots', { error });
+      });
+    }, slotLeaseMs / 3);
+    this.renewal.unref();
+  }
 
   /** Live relay sessions. */
   get size(): number {
@@ -64,14 +86,24 @@ export class RelayServer {
   }
 
   /** Sessions a client has open (for the `POST /api/sessions` cap). */
-  sessionsOf(clientId: string): number {
-    return this.perClient.get(clientId) ?? 0;
+  sessionsOf(clientId: string): Promise<number> {
+    return this.options.shared.slotsOf(clientId);
   }
+
+  private draining = false;
 
   /** Handles an upgrade for `/api/realtime`; returns false for any other path. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(request.url ?? '/', 'http://relay.invalid');
     if (url.pathname !== '/api/realtime') return false;
+    if (this.draining) {
+      // A proxy set to retry on 503 (HAProxy `retry-on 503`, nginx `proxy_next_upstream
+      // http_503`) sends the upgrade to another instance; nothing has happened here yet.
+      socket.end(
+        'HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\nretry-after: 1\r\ncontent-length: 0\r\n\r\n',
+      );
+      return true;
+    }
     const offered = (request.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((value) => value.trim());
@@ -104,8 +136,20 @@ export class RelayServer {
 
   private async accept(browser: WebSocket, ticket: string, clientId: string): Promise<void> {
     const early: [WebSocket.RawData, boolean][] = [];
+    let earlyBytes = 0;
+    let flooded = false;
+    // What arrives while the ticket and agent are looked up counts against the same byte bound
+    // as the session's own pre-upstream queue.
     const collect = (data: WebSocket.RawData, isBinary: boolean) => {
-      if (early.length < 1000) early.push([data, isBinary]);
+      if (flooded) return;
+      earlyBytes += rawLength(data);
+      if (earlyBytes > maxPendingBytes) {
+        flooded = true;
+        early.length = 0;
+        this.reject(browser, 'client_flood', 'too much was sent before the conversation was ready');
+        return;
+      }
+      early.push([data, isBinary]);
     };
     browser.on('message', collect);
     let grant: Awaited<ReturnType<TicketStore['redeem']>>;
@@ -125,7 +169,22 @@ export class RelayServer {
       return;
     }
     const { maxSessionsPerClient } = this.options.limits;
-    if (this.sessionsOf(clientId) >= maxSessionsPerClient) {
+    // The conversation is the slot: a resume takes over its own slot instead of needing another.
+    const slotId = grant.conversationId;
+    let acquired: boolean;
+    try {
+      acquired = await this.options.shared.acquireSlot(
+        clientId,
+        slotId,
+        maxSessionsPerClient,
+        slotLeaseMs,
+      );
+    } catch (error) {
+      this.options.log.error('could not take a session slot', { error });
+      this.reject(browser, 'upstream_unavailable', 'the server could not start the conversation');
+      return;
+    }
+    if (!acquired) {
       this.reject(
         browser,
         'too_many_sessions',
@@ -133,14 +192,15 @@ export class RelayServer {
       );
       return;
     }
-    this.perClient.set(clientId, this.sessionsOf(clientId) + 1);
+    this.slots.set(slotId, clientId);
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      const left = this.sessionsOf(clientId) - 1;
-      if (left <= 0) this.perClient.delete(clientId);
-      else this.perClient.set(clientId, left);
+      this.slots.delete(slotId);
+      this.options.shared.releaseSlot(clientId, slotId).catch((error: unknown) => {
+        this.options.log.warn('could not release a session slot', { error });
+      });
     };
     let agent: PublishedAgent | undefined;
     let tools: Awaited<ReturnType<typeof agentTools>>;
@@ -188,7 +248,7 @@ export class RelayServer {
       this.reject(browser, 'upstream_unavailable', 'the server could not start the conversation');
       return;
     }
-    if (browser.readyState !== WebSocket.OPEN) {
+    if (flooded || browser.readyState !== WebSocket.OPEN) {
       release();
       return;
     }
@@ -222,8 +282,18 @@ export class RelayServer {
     session.start(early);
   }
 
+  /**
+   * Stops accepting sessions and hands each live one over (see `RelaySession.restart`); resolves
+   * when all are handed over.
+   */
+  async drain(): Promise<void> {
+    this.draining = true;
+    await Promise.all([...this.sessions].map((session) => session.restart()));
+  }
+
   /** Ends every live session (telling each browser) and waits for their writes. */
   async close(): Promise<void> {
+    clearInterval(this.renewal);
     await Promise.all([...this.sessions].map((session) => session.shutdown()));
     this.wss.close();
   }

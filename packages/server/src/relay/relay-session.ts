@@ -23,7 +23,7 @@ import { asBuffer, forwardOnlyServerEvents, leadingType } from './fast-path.js';
 import { RelayTimers } from './relay-timers.js';
 import type { RelayLimits, SessionOutcome } from './relay-timers.js';
 import { runServerToolCall } from './server-tool-call.js';
-import { SocketPair } from './socket-pair.js';
+import { SocketPair, maxPendingBytes } from './socket-pair.js';
 import type { RelayCloseReason } from './socket-pair.js';
 import { ToolFollowUp } from './tool-follow-up.js';
 import { TurnTimer } from './turn-timer.js';
@@ -73,12 +73,20 @@ export class RelaySession {
   constructor(private readonly options: RelaySessionOptions) {
     const { agent, conversation } = options;
     this.replayItemIds = conversation.replay?.itemIds ?? new Set();
-    this.sockets = new SocketPair(options.browser, () =>
-      this.finish('client_too_slow', {
-        status: 'failed',
-        endReason: 'client_too_slow',
-        message: 'the browser did not keep up with the audio stream',
-      }),
+    this.sockets = new SocketPair(
+      options.browser,
+      () =>
+        this.finish('client_too_slow', {
+          status: 'failed',
+          endReason: 'client_too_slow',
+          message: 'the browser did not keep up with the audio stream',
+        }),
+      () =>
+        this.finish('client_flood', {
+          status: 'failed',
+          endReason: 'client_flood',
+          message: `more than ${maxPendingBytes} bytes were sent before the conversation was ready`,
+        }),
     );
     this.recorder = new ConversationRecorder(options.store, options.log, {
       id: conversation.id,
@@ -160,6 +168,24 @@ export class RelaySession {
           message: `the realtime service closed the connection (${code}${reason.length > 0 ? ` ${reason}` : ''})`,
         }),
     });
+  }
+
+  /**
+   * Hands the conversation over to another instance (a drain): stops relaying, stores everything
+   * already forwarded and the end (resumable), and only then tells the browser to reconnect at
+   * once (1012), so the instance that resumes it replays a complete conversation.
+   */
+  async restart(): Promise<void> {
+    if (this.closed) return this.flushed();
+    this.closed = true;
+    this.timers.stop();
+    this.recorder.end({ status: 'completed', endReason: 'server_restart' });
+    await this.flushed();
+    this.sockets.close('server_restart', undefined);
+    this.options.log.info('relay session handed over', {
+      conversationId: this.recorder.conversationId,
+    });
+    this.options.onClose();
   }
 
   /** Ends the session from outside (server shutdown). */

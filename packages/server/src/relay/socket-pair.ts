@@ -24,6 +24,12 @@ export interface UpstreamHandlers {
 export const relayCloseCodes = {
   conversation_ended: 1000,
   server_shutdown: 1001,
+  /**
+   * 1012 "Service Restart": this instance is draining (a deploy); the browser reconnects at once
+   * through the load balancer and the conversation resumes on another instance (core's
+   * `RECONNECT_NOW_CLOSE`).
+   */
+  server_restart: 1012,
   invalid_ticket: 4001,
   agent_unavailable: 4004,
   idle_timeout: 4008,
@@ -32,12 +38,18 @@ export const relayCloseCodes = {
   upstream_closed: 4502,
   upstream_unavailable: 4503,
   client_too_slow: 4509,
+  /** The browser sent more than the pre-upstream queue holds (bytes) before the upstream was ready. */
+  client_flood: 4413,
 } as const;
 
 /** Why a relay session ended. */
 export type RelayCloseReason = keyof typeof relayCloseCodes;
 
-const maxPendingFrames = 1000;
+/**
+ * Bytes the browser may send before the upstream is ready (about 5 s of base64 microphone audio
+ * plus configuration). Counted in bytes, not frames: a frame may be 4 MiB.
+ */
+export const maxPendingBytes = 1024 * 1024;
 const upstreamBufferLimit = 4 * 1024 * 1024;
 const browserBufferLimit = 16 * 1024 * 1024;
 const textFrame = { binary: false } as const;
@@ -48,6 +60,7 @@ export class SocketPair {
   private upstreamReady = false;
   /** Browser frames that arrived before the upstream was configured, in order. */
   private readonly pending: (string | Buffer)[] = [];
+  private pendingBytes = 0;
   private relayEventSeq = 0;
   /** Audio frames dropped because the upstream socket was backed up (or not there yet). */
   droppedAudioFrames = 0;
@@ -56,6 +69,8 @@ export class SocketPair {
     private readonly browser: WebSocket,
     /** Called when the browser does not read fast enough: the caller ends the session. */
     private readonly onBrowserTooSlow: () => void,
+    /** Called when the browser overflowed the pre-upstream queue: the caller ends the session. */
+    private readonly onBrowserFlood: () => void = () => undefined,
   ) {}
 
   /** True once the upstream accepted the agent's configuration. */
@@ -94,14 +109,21 @@ export class SocketPair {
     if (!socket) return;
     for (const frame of prelude) socket.send(frame, textFrame);
     for (const frame of this.pending.splice(0)) socket.send(frame, textFrame);
+    this.pendingBytes = 0;
   }
 
   /** Sends a frame upstream, holding it until the upstream is ready; audio may be dropped. */
   sendUpstream(frame: string | Buffer, isAudio: boolean): void {
     const socket = this.upstreamSocket;
     if (!this.upstreamReady || !socket || socket.readyState !== WebSocket.OPEN) {
-      if (this.pending.length < maxPendingFrames) this.pending.push(frame);
-      else if (isAudio) this.droppedAudioFrames += 1;
+      this.pendingBytes += frame.length;
+      if (this.pendingBytes > maxPendingBytes) {
+        // Dropping would silently lose what the visitor said or typed: refuse and close instead.
+        this.pending.length = 0;
+        this.onBrowserFlood();
+        return;
+      }
+      this.pending.push(frame);
       return;
     }
     if (isAudio && socket.bufferedAmount > upstreamBufferLimit) {

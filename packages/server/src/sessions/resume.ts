@@ -8,9 +8,13 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Why a conversation ended, for the ends a reconnect may undo: the browser's or the upstream's
- * connection dropped. Ends by a limit (time, idle), by the agent or by the server are final.
+ * connection dropped, or the server went away (a drain hands over, a shutdown or a crash leaves
+ * it). Ends by a limit (time, idle) or by the agent are final.
  */
 export const resumableEndReasons: ReadonlySet<string> = new Set([
+  'server_restart',
+  'server_shutdown',
+  'server_lost',
   'client_closed',
   'client_error',
   'client_too_slow',
@@ -18,7 +22,13 @@ export const resumableEndReasons: ReadonlySet<string> = new Set([
   'upstream_unavailable',
 ]);
 
-/** Signs and checks resume tokens (HMAC-SHA256 with a per-process key: stateless). */
+/** Settings key of the resume-token signing key (shared by every instance on the database). */
+export const resumeKeySetting = 'resume_token_key';
+
+/**
+ * Signs and checks resume tokens (HMAC-SHA256, stateless). The key comes from the database, so
+ * every instance (and the next process after a restart) accepts the tokens of the others.
+ */
 export class ResumeTokens {
   constructor(private readonly key: Buffer = randomBytes(32)) {}
 

@@ -293,6 +293,22 @@ export function createConversationsStore(database: Database, now: () => Date) {
     },
 
     /**
+     * Ends conversations left `active` by a process that died (`kill -9`, a crash), with end reason
+     * `server_lost` (resumable within the window). Only those started before `startedBefore`
+     * (when given): with several instances, younger ones may still be live elsewhere.
+     */
+    async closeAbandoned(startedBefore?: Date): Promise<number> {
+      const endedAt = now().toISOString();
+      let query = db
+        .updateTable('conversations')
+        .set({ status: 'failed', end_reason: 'server_lost', ended_at: endedAt })
+        .where('status', '=', 'active');
+      if (startedBefore) query = query.where('started_at', '<', startedBefore.toISOString());
+      const result = await query.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    /**
      * Makes an ended conversation live again (a browser reconnected through the relay): the same
      * row, transcript and totals go on. False when there is no such conversation.
      */
