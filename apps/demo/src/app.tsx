@@ -5,8 +5,11 @@ import { AudioPortContext } from './audio-context.js';
 import { Conversation } from './components/conversation.js';
 import { isLive } from './components/start-button.js';
 import { createDemoSession } from './demo-session.js';
+import { EmulatorBanner } from './components/emulator-banner.js';
 import { AgentListError, fetchAgents } from './lib/agents.js';
 import type { PublicAgent } from './lib/agents.js';
+import { fetchUpstreamKind } from './lib/upstream.js';
+import type { UpstreamKind } from './lib/upstream.js';
 
 type AgentsState =
   | { phase: 'loading' }
@@ -32,6 +35,19 @@ function useAgents(): [AgentsState, () => void] {
     return () => controller.abort();
   }, [attempt]);
   return [state, useCallback(() => setAttempt((n) => n + 1), [])];
+}
+
+/** The server's upstream (null until known or when it cannot be told). */
+function useUpstream(): UpstreamKind | null {
+  const [upstream, setUpstream] = useState<UpstreamKind | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    void fetchUpstreamKind(location.origin, fetch, controller.signal).then((kind) => {
+      if (!controller.signal.aborted) setUpstream(kind);
+    });
+    return () => controller.abort();
+  }, []);
+  return upstream;
 }
 
 /** Reports whether the conversation below is under way, so the agent picker locks meanwhile. */
@@ -69,6 +85,7 @@ function AgentConversation({
 
 export function App(): ReactNode {
   const [agents, retry] = useAgents();
+  const upstream = useUpstream();
   const [chosen, setChosen] = useState<string | null>(null);
   const [live, setLive] = useState(false);
   const pickerId = useId();
@@ -130,6 +147,7 @@ export function App(): ReactNode {
           </div>
         ) : (
           <>
+            {upstream === 'emulator' ? <EmulatorBanner /> : null}
             {agent.description ? <p className="agent-description">{agent.description}</p> : null}
             <AgentConversation key={agent.id} agent={agent} onLiveChange={setLive} />
           </>
