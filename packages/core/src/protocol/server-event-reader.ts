@@ -81,6 +81,17 @@ const serverEventFields: Readonly<Record<string, string>> = {
   'output_audio_buffer.cleared': 'response_id:s?',
 };
 
+/** The `name:kind` fields read of a GA server event (for tests that must leave them alone). */
+export function readFieldsOf(type: string): Array<{ name: string; kind: string }> {
+  const spec = ownValue(serverEventFields, type) ?? '';
+  return spec === ''
+    ? []
+    : spec.split(' ').map((pair) => {
+        const [name = '', kind = ''] = pair.split(':');
+        return { name, kind };
+      });
+}
+
 /** True when `type` is a GA server event this version reads. */
 export function isKnownServerEventType(type: string): boolean {
   return ownValue(serverEventFields, type) !== undefined;
