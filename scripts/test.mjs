@@ -32,7 +32,8 @@ function aptInstall(packages) {
 
 function ensureBrowserAndAudioTools() {
   let chromium = findChromium();
-  const missingTools = ['espeak-ng', 'sox'].filter((tool) => !hasCommand(tool));
+  // haproxy: the server's two-instance test starts one on loopback in front of two servers.
+  const missingTools = ['espeak-ng', 'sox', 'haproxy'].filter((tool) => !hasCommand(tool));
   const wanted = [...(chromium ? [] : ['chromium']), ...missingTools];
   if (wanted.length > 0 && isDebianRoot()) {
     if (!aptInstall(wanted)) fail(`could not install ${wanted.join(', ')} with apt-get`);
@@ -43,10 +44,10 @@ function ensureBrowserAndAudioTools() {
       'No Chromium found for the browser tests: install one (Debian: apt-get install -y chromium) or set CHROME_PATH.',
     );
   }
-  const stillMissing = ['espeak-ng', 'sox'].filter((tool) => !hasCommand(tool));
+  const stillMissing = ['espeak-ng', 'sox', 'haproxy'].filter((tool) => !hasCommand(tool));
   if (stillMissing.length > 0) {
     fail(
-      `The audio tests need ${stillMissing.join(' and ')}: install them (Debian: apt-get install -y espeak-ng sox).`,
+      `The tests need ${stillMissing.join(' and ')}: install them (Debian: apt-get install -y espeak-ng sox haproxy).`,
     );
   }
   say(`browser tests use ${chromium}`);

@@ -146,7 +146,8 @@ export function onTransportClosed(
   }
   if (!event.initiatedLocally && event.code === RECONNECT_NOW_CLOSE) {
     t.set('status', 'reconnecting');
-    open(t, 0);
+    // Attempt 1, not 0: credentials providers treat 0 as a new conversation, and this one goes on.
+    open(t, 1);
     return;
   }
   const terminal = event.initiatedLocally ? undefined : TERMINAL_CLOSES.get(event.code);

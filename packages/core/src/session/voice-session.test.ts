@@ -707,7 +707,8 @@ describe('reconnecting', () => {
     // No backoff timer: the next attempt is already under way.
     expect(kit.clock.pending()).toEqual([]);
     await settle();
-    expect(kit.credentialCalls).toEqual([0, 0]);
+    // Attempt 1: the same conversation goes on (attempt 0 would start a new one).
+    expect(kit.credentialCalls).toEqual([0, 1]);
     expect(kit.transport.connections).toHaveLength(2);
     kit.transport.receive(server.sessionCreated({ id: 'sess_2' }));
     kit.transport.receive(server.sessionUpdated());
