@@ -11,7 +11,7 @@ describe('admin API schemas', () => {
   it('fills an agent config with defaults from just the instructions', () => {
     const config = agentConfigSchema.parse({ instructions: 'Be brief.' });
     expect(config).toMatchObject({
-      model: 'gpt-realtime',
+      model: 'gpt-realtime-2.1',
       voice: 'marin',
       outputModality: 'audio',
       turnDetection: { type: 'server_vad', silenceDurationMs: 500 },
@@ -59,9 +59,10 @@ describe('admin API schemas', () => {
     expect(sessionResponseSchema.safeParse({ mode: 'direct', url: 'wss://x' }).success).toBe(false);
   });
 
-  it('stays browser-safe: the module imports nothing but zod', () => {
+  it('stays browser-safe: the module imports nothing but zod and the browser entry of core', () => {
     const source = readFileSync(new URL('./schemas.ts', import.meta.url), 'utf8');
     const imports = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
-    expect(imports).toEqual(['zod']);
+    // `@parley/core` (not `/schemas`) is the browser package: the model and voice lists come from it.
+    expect(imports).toEqual(['@parley/core', 'zod']);
   });
 });

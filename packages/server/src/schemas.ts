@@ -11,6 +11,7 @@
  * if (!result.success) showIssues(result.error.issues);
  * ```
  */
+import { DEFAULT_REALTIME_MODEL, REALTIME_VOICES } from '@parley/core';
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------------
@@ -66,19 +67,8 @@ export const clientToolSchema = z.object({
   parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }),
 });
 
-/** Voices the OpenAI Realtime models speak with. */
-export const voiceNames = [
-  'alloy',
-  'ash',
-  'ballad',
-  'coral',
-  'echo',
-  'sage',
-  'shimmer',
-  'verse',
-  'marin',
-  'cedar',
-] as const;
+/** Voices the OpenAI Realtime models speak with (core's list). */
+export const voiceNames = REALTIME_VOICES;
 
 /** True when `Intl` knows the time zone name (IANA names such as `Europe/Paris`, or `UTC`). */
 function isTimeZone(name: string): boolean {
@@ -94,8 +84,8 @@ function isTimeZone(name: string): boolean {
 export const agentConfigSchema = z.object({
   /** The persona and rules (the session `instructions`). */
   instructions: z.string().min(1).max(20000),
-  /** Realtime model (an Azure deployment name works too). */
-  model: z.string().min(1).max(100).default('gpt-realtime'),
+  /** Realtime model (an Azure deployment name works too); new agents get `gpt-realtime-2.1`. */
+  model: z.string().min(1).max(100).default(DEFAULT_REALTIME_MODEL),
   voice: z.string().min(1).max(100).default('marin'),
   /** Reply with speech (and its transcript) or with text only. */
   outputModality: z.enum(['audio', 'text']).default('audio'),

@@ -98,7 +98,8 @@ describe('session config from an agent', () => {
     expect(
       realtimeSession({ ...config, turnDetection: null }, [], { includeModel: true }),
     ).toMatchObject({
-      model: 'gpt-realtime',
+      // The agent was created without a model: the default for new agents.
+      model: 'gpt-realtime-2.1',
       audio: { input: { turn_detection: null } },
     });
   });

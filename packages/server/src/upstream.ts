@@ -3,6 +3,7 @@
  * set), Azure OpenAI when its endpoint, key and deployment are set, otherwise the Parley emulator
  * started in-process. The key stays here: it is only ever put in upstream request headers.
  */
+import { DEFAULT_REALTIME_MODEL } from '@parley/core';
 import type { RealtimeSessionConfig } from './session-config.js';
 
 /** A resolved upstream. */
@@ -82,7 +83,7 @@ export async function createUpstream(options: UpstreamOptions): Promise<Upstream
         if (typeof body.value !== 'string' || typeof body.expires_at !== 'number') {
           throw new Error('client secret answer was malformed');
         }
-        const model = session.model ?? 'gpt-realtime';
+        const model = session.model ?? DEFAULT_REALTIME_MODEL;
         return {
           value: body.value,
           expiresAt: body.expires_at * 1000,

@@ -1,12 +1,16 @@
 import type { Usage } from '../protocol/index.js';
+import { isModelVariant } from '../protocol/models.js';
 import type { ModelPrice, TokenUsage } from '../types.js';
 
 /**
- * List prices in USD per million tokens (§6.2 of the protocol reference, as of 2026-08). Azure and
- * future price changes differ: pass `prices` to `createVoiceSession` to override or extend. Keys
- * match a model exactly or as the longest prefix (`gpt-realtime-2025-08-28` → `gpt-realtime`).
- * Values marked uncertain in the reference (gpt-realtime audio, gpt-realtime-mini beyond text
- * input) follow the reference's stated assumption.
+ * List prices in USD per million tokens: text input / cached input / output, audio input / cached
+ * input / output, image input / cached input. Source: OpenAI's model pages as collected in the
+ * research note market-2026-12.md §1.2, dated 2026-12-06 (figures marked uncertain there:
+ * gpt-realtime audio and image, gpt-realtime-mini beyond text input, taken from third-party
+ * tables). One table for the live cost meter, the server's stored costs and the admin's model
+ * picker. Keys match a model exactly or as a variant (`gpt-realtime-2025-08-28` →
+ * `gpt-realtime`, see `isModelVariant`). Azure and future price changes differ: pass `prices` to
+ * `createVoiceSession` to override or extend. The preview names stay for stored conversations.
  */
 export const defaultPrices: Readonly<Record<string, ModelPrice>> = {
   'gpt-4o-realtime-preview-2024-10-01': price(5, 2.5, 20, 100, 20, 200),
@@ -44,17 +48,16 @@ function price(
   };
 }
 
-/** The price entry for `model`: an exact key, else the longest key that prefixes it. */
+/** The price entry for `model`: an exact key, else the longest key it is a variant of. */
 export function findPrice(
   prices: Readonly<Record<string, ModelPrice>>,
   model: string | null,
 ): ModelPrice | null {
   if (model === null) return null;
-  const exact = prices[model];
-  if (exact) return exact;
+  if (Object.hasOwn(prices, model)) return prices[model] ?? null;
   let best: string | null = null;
   for (const key of Object.keys(prices)) {
-    if (model.startsWith(key) && (best === null || key.length > best.length)) best = key;
+    if (isModelVariant(model, key) && (best === null || key.length > best.length)) best = key;
   }
   return best === null ? null : (prices[best] ?? null);
 }

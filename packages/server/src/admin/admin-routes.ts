@@ -1,4 +1,5 @@
 /** The admin API under `/api/admin` (see the route table in the README). */
+import { DEFAULT_REALTIME_MODEL } from '@parley/core';
 import { Hono } from 'hono';
 import {
   agentCreateSchema,
@@ -353,7 +354,7 @@ export function createAdminRoutes({
         upstream,
         {
           voice: body.voice,
-          model: body.model ?? 'gpt-realtime',
+          model: body.model ?? DEFAULT_REALTIME_MODEL,
           speed: body.speed ?? 1,
           text: body.text ?? `Hi, I'm ${body.voice}. This is how I will sound to your visitors.`,
         },
