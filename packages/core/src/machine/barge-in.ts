@@ -10,29 +10,29 @@ import type { Transition } from './transition.js';
  * the assistant item there (see `onFlushed`), also when the server had finished sending it.
  */
 export function bargeIn(t: Transition, manual: boolean): void {
-  const active = t.s.activeResponseId === UNKNOWN_RESPONSE ? null : t.s.activeResponseId;
-  const audible = t.s.playback;
+  const active = t.state.activeResponseId === UNKNOWN_RESPONSE ? null : t.state.activeResponseId;
+  const audible = t.state.playback;
   const speaking =
-    audible !== null || (active !== null && t.s.responses.get(active)?.hasOutput === true);
+    audible !== null || (active !== null && t.state.responses.get(active)?.hasOutput === true);
   if (!manual && !speaking) return;
   if (
     manual &&
     !speaking &&
     active === null &&
-    t.s.createInFlight === null &&
-    t.s.queuedCreate === null
+    t.state.createInFlight === null &&
+    t.state.queuedCreate === null
   )
     return;
   const target = audible?.itemId ?? latestAssistantItem(t, active);
   t.effect({ type: 'audio_flush' });
-  t.s.bargeIn = { itemId: target };
-  t.s.playback = null;
-  t.s.silencedResponseId = active ?? audible?.responseId ?? null;
+  t.state.bargeIn = { itemId: target };
+  t.state.playback = null;
+  t.state.silencedResponseId = active ?? audible?.responseId ?? null;
   if (manual) {
     if (active !== null && t.online) t.send({ type: 'response.cancel', response_id: active });
-    if (t.s.createInFlight !== null) t.s.cancelOnCreated = true;
-    t.s.queuedCreate = null;
-    t.s.awaitingResponse = false;
+    if (t.state.createInFlight !== null) t.state.cancelOnCreated = true;
+    t.state.queuedCreate = null;
+    t.state.awaitingResponse = false;
   }
 }
 
@@ -56,8 +56,8 @@ export function onFlushed(
   t: Transition,
   position: { itemId: string; playedSamples: number; outputLatencyMs: number } | null,
 ): void {
-  const barge = t.s.bargeIn;
-  t.s.bargeIn = null;
+  const barge = t.state.bargeIn;
+  t.state.bargeIn = null;
   if (barge === null) return;
   if (position !== null) {
     truncateAt(
@@ -68,7 +68,7 @@ export function onFlushed(
   }
   if (barge.itemId !== null && barge.itemId !== position?.itemId) {
     // Not the item playing at the flush: heard up to its last idle point, or not at all.
-    const idle = t.s.lastIdle;
+    const idle = t.state.lastIdle;
     const heardMs =
       idle !== null && idle.itemId === barge.itemId ? idle.playedSamples / SAMPLES_PER_MS : 0;
     truncateAt(t, barge.itemId, heardMs);

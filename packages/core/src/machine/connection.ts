@@ -40,12 +40,12 @@ const INITIAL_ATTEMPTS = 2;
 
 /** `connect()`: start the audio and the first attempt (no-op while connecting or connected). */
 export function onConnect(t: Transition, idPrefix: string): void {
-  const status = t.snap.status;
-  if (t.s.wantConnected && status !== 'error' && status !== 'closed') return;
-  t.s.wantConnected = true;
-  t.s.idPrefix = idPrefix;
-  t.s.failures = 0;
-  t.s.connectedOnce = false;
+  const status = t.snapshot.status;
+  if (t.state.wantConnected && status !== 'error' && status !== 'closed') return;
+  t.state.wantConnected = true;
+  t.state.idPrefix = idPrefix;
+  t.state.failures = 0;
+  t.state.connectedOnce = false;
   t.set('status', 'connecting');
   t.set('error', null);
   t.set('reconnectAttempt', 0);
@@ -54,19 +54,19 @@ export function onConnect(t: Transition, idPrefix: string): void {
 }
 
 function open(t: Transition, attempt: number): void {
-  t.s.link = 'opening';
-  t.s.sessionCreated = false;
-  t.s.awaitingUpdate = null;
-  t.s.generation += 1;
+  t.state.link = 'opening';
+  t.state.sessionCreated = false;
+  t.state.awaitingUpdate = null;
+  t.state.generation += 1;
   t.effect({ type: 'open', attempt });
 }
 
 /** `disconnect()`: close, stop the audio, clear timers and abort client tools; no reconnect. */
 export function onDisconnect(t: Transition): void {
-  if (t.s.link !== 'none') t.effect({ type: 'close', code: 1000, reason: 'client disconnect' });
-  const wasActive = t.s.wantConnected || t.s.link !== 'none';
-  t.s.wantConnected = false;
-  t.s.rollover = 'none';
+  if (t.state.link !== 'none') t.effect({ type: 'close', code: 1000, reason: 'client disconnect' });
+  const wasActive = t.state.wantConnected || t.state.link !== 'none';
+  t.state.wantConnected = false;
+  t.state.rollover = 'none';
   stopEverything(t);
   t.set('status', 'closed');
   t.set('reconnectAttempt', 0);
@@ -79,31 +79,32 @@ function stopEverything(t: Transition): void {
   for (const timer of ['reconnect', 'idle', 'rollover'] as const) {
     t.effect({ type: 'timer_clear', timer });
   }
-  const clientCalls = [...t.s.runningCalls].filter(([, call]) => call.executor === 'client');
+  const clientCalls = [...t.state.runningCalls].filter(([, call]) => call.executor === 'client');
   if (clientCalls.length > 0) {
     t.effect({ type: 'tool_abort', callIds: clientCalls.map(([callId]) => callId) });
   }
-  for (const [, call] of t.s.runningCalls) {
+  for (const [, call] of t.state.runningCalls) {
     const record = t.record(call.itemId);
     if (record) store(t, withView(record, { status: 'cancelled' }));
   }
-  t.s.runningCalls = new Map();
-  t.s.queuedCreate = null;
-  t.s.playback = null;
-  t.s.bargeIn = null;
+  t.state.runningCalls = new Map();
+  t.state.queuedCreate = null;
+  t.state.playback = null;
+  t.state.bargeIn = null;
   t.set('pushToTalk', false);
 }
 
 /** The upstream session is gone (drop, rollover or disconnect): nothing of it is active any more. */
 function dropLiveSession(t: Transition): void {
-  t.s.link = 'none';
-  t.s.sessionCreated = false;
-  t.s.awaitingUpdate = null;
-  if (t.s.activeResponseId !== null) settleResponseItems(t, t.s.activeResponseId, 'incomplete');
-  t.s.activeResponseId = null;
-  t.s.cancelOnCreated = false;
-  t.s.userSpeaking = false;
-  t.s.awaitingResponse = false;
+  t.state.link = 'none';
+  t.state.sessionCreated = false;
+  t.state.awaitingUpdate = null;
+  if (t.state.activeResponseId !== null)
+    settleResponseItems(t, t.state.activeResponseId, 'incomplete');
+  t.state.activeResponseId = null;
+  t.state.cancelOnCreated = false;
+  t.state.userSpeaking = false;
+  t.state.awaitingResponse = false;
 }
 
 /**
@@ -113,7 +114,7 @@ function dropLiveSession(t: Transition): void {
  * (otherwise the turn would stay "agent speaking" with nothing left to play).
  */
 function cutShortReply(t: Transition): void {
-  const itemId = t.s.playback?.itemId;
+  const itemId = t.state.playback?.itemId;
   if (itemId === undefined || itemId === null) return;
   const record = t.record(itemId);
   if (record === undefined || record.audioDone) return;
@@ -126,20 +127,21 @@ export function onTransportClosed(
   t: Transition,
   event: Extract<MachineEvent, { type: 'transport_closed' }>,
 ): void {
-  if (t.s.link === 'none' && !t.s.wantConnected) return;
+  if (t.state.link === 'none' && !t.state.wantConnected) return;
   // A response.create that never got its response is asked again on the next session.
-  const lostCreate = t.s.createInFlight;
-  t.s.createInFlight = null;
-  if (lostCreate !== null && t.s.queuedCreate === null) t.s.queuedCreate = lostCreate.reason;
+  const lostCreate = t.state.createInFlight;
+  t.state.createInFlight = null;
+  if (lostCreate !== null && t.state.queuedCreate === null)
+    t.state.queuedCreate = lostCreate.reason;
   dropLiveSession(t);
   cutShortReply(t);
   t.effect({ type: 'timer_clear', timer: 'idle' });
   t.effect({ type: 'timer_clear', timer: 'rollover' });
-  if (!t.s.wantConnected) {
+  if (!t.state.wantConnected) {
     t.set('status', 'closed');
     return;
   }
-  if (t.s.rollover === 'closing') {
+  if (t.state.rollover === 'closing') {
     t.set('status', 'reconnecting');
     open(t, 0);
     return;
@@ -176,8 +178,8 @@ export function onTransportClosed(
 
 /** The server ended the conversation on purpose: closed, with why (if it was a limit). */
 function endByServer(t: Transition, error: ParleyError | null): void {
-  t.s.wantConnected = false;
-  t.s.rollover = 'none';
+  t.state.wantConnected = false;
+  t.state.rollover = 'none';
   stopEverything(t);
   t.set('status', 'closed');
   if (error !== null) {
@@ -194,26 +196,26 @@ export function retry(
   message: string,
   random: number,
 ): void {
-  t.s.failures += 1;
-  const limit = t.s.connectedOnce ? t.s.config.reconnectMaxAttempts : INITIAL_ATTEMPTS;
-  if (t.s.failures > limit) {
-    fail(t, new ParleyError(reason, `${message}; gave up after ${t.s.failures} attempts`));
+  t.state.failures += 1;
+  const limit = t.state.connectedOnce ? t.state.config.reconnectMaxAttempts : INITIAL_ATTEMPTS;
+  if (t.state.failures > limit) {
+    fail(t, new ParleyError(reason, `${message}; gave up after ${t.state.failures} attempts`));
     return;
   }
-  const { reconnectBaseDelayMs: base, reconnectMaxDelayMs: max } = t.s.config;
-  const ceiling = Math.min(max, base * 2 ** (t.s.failures - 1));
+  const { reconnectBaseDelayMs: base, reconnectMaxDelayMs: max } = t.state.config;
+  const ceiling = Math.min(max, base * 2 ** (t.state.failures - 1));
   // "Equal jitter": never zero, never more than the ceiling, spread to avoid reconnect storms.
   const delay = Math.round(ceiling / 2 + (Math.min(Math.max(random, 0), 1) * ceiling) / 2);
   t.set('status', 'reconnecting');
-  t.set('reconnectAttempt', t.s.failures);
+  t.set('reconnectAttempt', t.state.failures);
   t.effect({ type: 'timer_set', timer: 'reconnect', ms: delay });
 }
 
 /** A failure the session cannot get past: status `error`, everything stopped. */
 export function fail(t: Transition, error: ParleyError): void {
-  if (t.s.link !== 'none') t.effect({ type: 'close', code: 1000, reason: error.reason });
-  t.s.wantConnected = false;
-  t.s.rollover = 'none';
+  if (t.state.link !== 'none') t.effect({ type: 'close', code: 1000, reason: error.reason });
+  t.state.wantConnected = false;
+  t.state.rollover = 'none';
   stopEverything(t);
   t.set('status', 'error');
   t.set('error', error);
@@ -224,19 +226,19 @@ export function fail(t: Transition, error: ParleyError): void {
 /** A timer fired: reconnect now, roll over when quiet, or close an idle session. */
 export function onTimer(t: Transition, timer: 'reconnect' | 'idle' | 'rollover'): void {
   if (timer === 'reconnect') {
-    if (t.s.wantConnected && t.s.link === 'none') open(t, t.s.failures);
+    if (t.state.wantConnected && t.state.link === 'none') open(t, t.state.failures);
     return;
   }
   if (!t.online) return;
   if (timer === 'rollover') {
-    if (t.s.rollover === 'none') t.s.rollover = 'due';
+    if (t.state.rollover === 'none') t.state.rollover = 'due';
     return;
   }
-  const idleFor = t.at - t.s.lastActivityAt;
-  const limit = t.s.config.idleTimeoutMs;
+  const idleFor = t.at - t.state.lastActivityAt;
+  const limit = t.state.config.idleTimeoutMs;
   if (idleFor >= limit && isQuiet(t)) {
     t.effect({ type: 'close', code: 1000, reason: 'idle timeout' });
-    t.s.wantConnected = false;
+    t.state.wantConnected = false;
     stopEverything(t);
     t.set('status', 'closed');
     t.set(
@@ -253,8 +255,8 @@ export function onTimer(t: Transition, timer: 'reconnect' | 'idle' | 'rollover')
 
 /** Rolls over to a fresh upstream session once one is due and the conversation is quiet. */
 export function maybeRollOver(t: Transition): void {
-  if (t.s.rollover !== 'due' || !t.online || !isQuiet(t)) return;
-  t.s.rollover = 'closing';
+  if (t.state.rollover !== 'due' || !t.online || !isQuiet(t)) return;
+  t.state.rollover = 'closing';
   t.diagnostics((d) => ({ rollovers: d.rollovers + 1 }));
   t.effect({ type: 'close', code: 1000, reason: 'rollover' });
 }
@@ -309,7 +311,7 @@ type ClientItemEvent = Parameters<Transition['send']>[0];
 /** Reads turn detection and transcription from an effective session. */
 export function applySessionInfo(t: Transition, session: unknown): void {
   if (!isPlainObject(session)) return;
-  if (typeof session.model === 'string' && session.model !== t.snap.model) {
+  if (typeof session.model === 'string' && session.model !== t.snapshot.model) {
     t.set('model', session.model);
   }
   const input =
@@ -317,7 +319,7 @@ export function applySessionInfo(t: Transition, session: unknown): void {
   if (input === null) return;
   if ('turn_detection' in input) {
     const detection = input.turn_detection;
-    t.s.vad = isPlainObject(detection)
+    t.state.vad = isPlainObject(detection)
       ? {
           enabled: true,
           createResponse: detection.create_response !== false,
@@ -325,40 +327,41 @@ export function applySessionInfo(t: Transition, session: unknown): void {
         }
       : { enabled: false, createResponse: false, interruptResponse: false };
   }
-  if ('transcription' in input) t.s.transcription = isPlainObject(input.transcription);
+  if ('transcription' in input) t.state.transcription = isPlainObject(input.transcription);
 }
 
 /** A fresh upstream session: configure it, restore the conversation, arm rollover and idle timers. */
 export function onSessionCreated(t: Transition, session: unknown, wallAt: number): void {
-  t.s.sessionCreated = true;
-  t.s.failures = 0;
-  t.s.connectedOnce = true;
-  t.s.rollover = 'none';
-  t.s.lastIdle = null;
-  t.s.silencedResponseId = null;
+  t.state.sessionCreated = true;
+  t.state.failures = 0;
+  t.state.connectedOnce = true;
+  t.state.rollover = 'none';
+  t.state.lastIdle = null;
+  t.state.silencedResponseId = null;
   if (isPlainObject(session) && typeof session.id === 'string') t.set('sessionId', session.id);
   applySessionInfo(t, session);
   t.set('status', 'connected');
   t.set('reconnectAttempt', 0);
-  if (t.snap.error?.reason === 'transport' || t.snap.error?.reason === 'auth') t.set('error', null);
-  if (t.s.generation > 1) t.diagnostics((d) => ({ reconnects: d.reconnects + 1 }));
-  const usage = t.snap.usage;
-  if (usage.model !== t.snap.model) t.set('usage', { ...usage, model: t.snap.model });
+  if (t.snapshot.error?.reason === 'transport' || t.snapshot.error?.reason === 'auth')
+    t.set('error', null);
+  if (t.state.generation > 1) t.diagnostics((d) => ({ reconnects: d.reconnects + 1 }));
+  const usage = t.snapshot.usage;
+  if (usage.model !== t.snapshot.model) t.set('usage', { ...usage, model: t.snapshot.model });
 
   // A managed session (the Parley relay) is configured by the server, which also refuses history
   // items: the transcript shown stays, but the new upstream session starts without it.
-  if (!t.s.managedSession) {
-    const tools = mergeTools(t.s.desiredSession.tools, t.s.clientTools);
-    if (Object.keys(t.s.desiredSession).length > 0 || tools !== null) {
-      t.s.awaitingUpdate = t.send({
+  if (!t.state.managedSession) {
+    const tools = mergeTools(t.state.desiredSession.tools, t.state.clientTools);
+    if (Object.keys(t.state.desiredSession).length > 0 || tools !== null) {
+      t.state.awaitingUpdate = t.send({
         type: 'session.update',
-        session: sessionPayload(t.s.desiredSession, tools),
+        session: sessionPayload(t.state.desiredSession, tools),
       });
     }
     restoreConversation(t);
   } else {
     // The relay takes user text: what was typed while offline still reaches the model.
-    for (const itemId of t.s.unsent) {
+    for (const itemId of t.state.unsent) {
       const record = t.record(itemId);
       if (record?.view.type !== 'message') continue;
       t.send({
@@ -372,18 +375,18 @@ export function onSessionCreated(t: Transition, session: unknown, wallAt: number
       });
     }
   }
-  t.s.unsent = [];
+  t.state.unsent = [];
 
   const expiresAt =
     isPlainObject(session) && typeof session.expires_at === 'number' ? session.expires_at : null;
   // A managed session's server owns its lifetime (it rolls over or ends it with a close code).
-  if (expiresAt !== null && expiresAt > 0 && !t.s.managedSession) {
-    const ms = expiresAt * 1000 - wallAt - t.s.config.rolloverMarginMs;
+  if (expiresAt !== null && expiresAt > 0 && !t.state.managedSession) {
+    const ms = expiresAt * 1000 - wallAt - t.state.config.rolloverMarginMs;
     t.effect({ type: 'timer_set', timer: 'rollover', ms: Math.max(0, ms) });
   }
   touch(t);
-  if (t.s.config.idleTimeoutMs > 0) {
-    t.effect({ type: 'timer_set', timer: 'idle', ms: t.s.config.idleTimeoutMs });
+  if (t.state.config.idleTimeoutMs > 0) {
+    t.effect({ type: 'timer_set', timer: 'idle', ms: t.state.config.idleTimeoutMs });
   }
 }
 

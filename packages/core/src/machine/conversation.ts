@@ -88,7 +88,7 @@ export function applyServerItem(
       const streaming =
         item.role === 'assistant'
           ? !FINAL.has(status)
-          : modality === 'audio' && text === null && t.s.transcription;
+          : modality === 'audio' && text === null && t.state.transcription;
       const record = newMessage(
         {
           id,
@@ -216,7 +216,7 @@ function attachServerOutput(t: Transition, callId: string, output: string): void
   );
   if (!record || record.view.type !== 'function_call') return;
   if (record.view.output !== null) return;
-  const running = t.s.runningCalls.get(callId);
+  const running = t.state.runningCalls.get(callId);
   const error = serverToolError(output);
   const change: ItemChange<FunctionCallItem> = {
     output,
@@ -225,9 +225,9 @@ function attachServerOutput(t: Transition, callId: string, output: string): void
   };
   if (running) {
     change.durationMs = Math.round(t.at - running.startedAt);
-    const runningCalls = new Map(t.s.runningCalls);
+    const runningCalls = new Map(t.state.runningCalls);
     runningCalls.delete(callId);
-    t.s.runningCalls = runningCalls;
+    t.state.runningCalls = runningCalls;
     t.updateTurn(running.responseId, (turn) => ({
       ...turn,
       tools: [...turn.tools, { name: running.name, durationMs: change.durationMs ?? null }],
@@ -333,11 +333,11 @@ export function applyAudioDelta(
       : withView({ ...record, audioSamples }, { modality: 'audio' }),
   );
   markOutput(t, event.response_id, 'audio');
-  const silenced = record.view.interrupted || t.s.silencedResponseId === event.response_id;
+  const silenced = record.view.interrupted || t.state.silencedResponseId === event.response_id;
   if (!silenced) {
     t.effect({ type: 'audio_enqueue', itemId: event.item_id, audio: event.delta });
-    if (t.s.playback?.itemId !== event.item_id) {
-      t.s.playback = { itemId: event.item_id, responseId: event.response_id };
+    if (t.state.playback?.itemId !== event.item_id) {
+      t.state.playback = { itemId: event.item_id, responseId: event.response_id };
     }
   }
 }
@@ -353,20 +353,20 @@ export function applyAudioDone(t: Transition, itemId: string): void {
     ),
   );
   // The player may already have played everything: then nothing is audible any more.
-  const idle = t.s.lastIdle;
+  const idle = t.state.lastIdle;
   if (
-    t.s.playback?.itemId === itemId &&
+    t.state.playback?.itemId === itemId &&
     idle !== null &&
     idle.itemId === itemId &&
     idle.playedSamples >= record.audioSamples
   ) {
-    t.s.playback = null;
+    t.state.playback = null;
   }
 }
 
 /** A response produced output: the agent is speaking (and the turn's first output is timed). */
 export function markOutput(t: Transition, responseId: string, kind: 'audio' | 'text'): void {
-  const response = t.s.responses.get(responseId);
+  const response = t.state.responses.get(responseId);
   if (response && !response.hasOutput) setResponse(t, { ...response, hasOutput: true });
   t.updateTurn(responseId, (turn) =>
     turn.firstAudioReceivedAt !== null || (kind === 'text' && responseHasAudio(t, responseId))
@@ -388,7 +388,7 @@ function responseHasAudio(t: Transition, responseId: string): boolean {
 export function withLatency(t: Transition, turn: TurnMetrics): TurnMetrics {
   const start = turn.userStoppedAt;
   let next = turn;
-  const sums = { ...t.s.latencySums };
+  const sums = { ...t.state.latencySums };
   if (start !== null && turn.firstAudioReceivedAt !== null && turn.timeToFirstAudioMs === null) {
     const value = Math.round(turn.firstAudioReceivedAt - start);
     next = { ...next, timeToFirstAudioMs: value };
@@ -402,8 +402,8 @@ export function withLatency(t: Transition, turn: TurnMetrics): TurnMetrics {
     sums.playCount += 1;
   }
   if (next !== turn) {
-    t.s.latencySums = sums;
-    const metrics = t.snap.metrics;
+    t.state.latencySums = sums;
+    const metrics = t.snapshot.metrics;
     t.set('metrics', {
       ...metrics,
       meanTimeToFirstAudioMs: sums.audioCount > 0 ? sums.audio / sums.audioCount : null,
@@ -423,15 +423,15 @@ export function markPlayed(t: Transition, responseId: string | null): void {
 // ── responses ──
 
 export function setResponse(t: Transition, response: ResponseRecord): void {
-  const responses = new Map(t.s.responses);
+  const responses = new Map(t.state.responses);
   responses.set(response.id, response);
   if (responses.size > KEPT_RESPONSES) {
     for (const [id, candidate] of responses) {
       if (responses.size <= KEPT_RESPONSES) break;
-      if (candidate.done && id !== t.s.activeResponseId) responses.delete(id);
+      if (candidate.done && id !== t.state.activeResponseId) responses.delete(id);
     }
   }
-  t.s.responses = responses;
+  t.state.responses = responses;
 }
 
 /** Starts the metrics entry of a new response (bounded history). */
@@ -440,7 +440,7 @@ export function startTurnMetrics(
   responseId: string,
   userStoppedAt: number | null,
 ): void {
-  const metrics = t.snap.metrics;
+  const metrics = t.snapshot.metrics;
   const entry: TurnMetrics = {
     responseId,
     userStoppedAt,
@@ -453,8 +453,8 @@ export function startTurnMetrics(
     costUsd: null,
   };
   const turns = [...metrics.turns, entry];
-  if (turns.length > t.s.config.metricsHistory)
-    turns.splice(0, turns.length - t.s.config.metricsHistory);
+  if (turns.length > t.state.config.metricsHistory)
+    turns.splice(0, turns.length - t.state.config.metricsHistory);
   t.set('metrics', { ...metrics, turns, turnCount: metrics.turnCount + 1 });
 }
 
@@ -465,9 +465,9 @@ export function addResponseUsage(
   responseId: string | null = null,
 ): void {
   const tokens = tokenUsageOf(usage);
-  const current = t.snap.usage;
-  const model = t.snap.model;
-  const price = findPrice(t.s.config.prices, model);
+  const current = t.snapshot.usage;
+  const model = t.snapshot.model;
+  const price = findPrice(t.state.config.prices, model);
   const cost = price === null ? null : costOf(tokens, price);
   t.set('usage', {
     ...current,

@@ -64,6 +64,11 @@ export type MachineEvent =
   | { type: 'update_session'; patch: SessionConfigPatch; at: number }
   /** The registered client tools changed (their wire definitions). */
   | { type: 'tools_changed'; tools: readonly Tool[]; at: number }
+  /**
+   * The counters only the session sees (listener callbacks that threw, microphone frames the
+   * transport dropped), posted into the machine so the snapshot has one writer.
+   */
+  | { type: 'session_counters'; listenerErrors: number; droppedAudioFrames: number; at: number }
   /** A client tool finished (or failed): `output` is what the model receives. */
   | {
       type: 'tool_result';

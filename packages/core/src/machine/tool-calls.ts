@@ -65,7 +65,7 @@ export function startCall(
   const record = t.record(itemId);
   if (!record || record.view.type !== 'function_call' || record.view.status !== 'streaming') return;
   const view = record.view;
-  if (view.responseId !== null && !t.s.responses.has(view.responseId)) {
+  if (view.responseId !== null && !t.state.responses.has(view.responseId)) {
     // The call came before its response.created: track the response so its follow-up happens.
     setResponse(t, {
       id: view.responseId,
@@ -77,7 +77,7 @@ export function startCall(
       followedUp: false,
     });
   }
-  const response = view.responseId === null ? undefined : t.s.responses.get(view.responseId);
+  const response = view.responseId === null ? undefined : t.state.responses.get(view.responseId);
   if (
     itemStatusValue === 'incomplete' ||
     (response?.done === true && response.status !== 'completed')
@@ -85,10 +85,10 @@ export function startCall(
     store(t, withView(record, { status: 'cancelled' }));
     return;
   }
-  const policy = t.s.config.unhandledToolCalls;
-  const isClient = t.s.clientTools.some((tool) => tool.name === view.name);
-  const serverRuns = policy === 'server' || (policy === 'auto' && t.s.serverRunsTools);
-  const runningCalls = new Map(t.s.runningCalls);
+  const policy = t.state.config.unhandledToolCalls;
+  const isClient = t.state.clientTools.some((tool) => tool.name === view.name);
+  const serverRuns = policy === 'server' || (policy === 'auto' && t.state.serverRunsTools);
+  const runningCalls = new Map(t.state.runningCalls);
   if (isClient || serverRuns) {
     runningCalls.set(view.callId, {
       itemId,
@@ -97,7 +97,7 @@ export function startCall(
       startedAt: t.at,
       executor: isClient ? 'client' : 'server',
     });
-    t.s.runningCalls = runningCalls;
+    t.state.runningCalls = runningCalls;
     if (isClient) {
       store(t, withView(record, { status: 'running', executor: 'client' }));
       t.effect({
@@ -132,7 +132,7 @@ export function startCall(
 
 function addClientCall(t: Transition, responseId: string | null, callId: string): void {
   if (responseId === null) return;
-  const response = t.s.responses.get(responseId);
+  const response = t.state.responses.get(responseId);
   if (response && !response.clientCalls.includes(callId)) {
     setResponse(t, { ...response, clientCalls: [...response.clientCalls, callId] });
   }
@@ -145,11 +145,11 @@ export function onToolResult(
   output: string,
   error: ToolCallError | null,
 ): void {
-  const call = t.s.runningCalls.get(callId);
+  const call = t.state.runningCalls.get(callId);
   if (!call || call.executor !== 'client') return;
-  const runningCalls = new Map(t.s.runningCalls);
+  const runningCalls = new Map(t.state.runningCalls);
   runningCalls.delete(callId);
-  t.s.runningCalls = runningCalls;
+  t.state.runningCalls = runningCalls;
   const durationMs = Math.round(t.at - call.startedAt);
   const record = t.record(call.itemId);
   if (record) {
@@ -180,12 +180,12 @@ export function onToolResult(
 /** After every output of a completed response's tool calls: exactly one `response.create`. */
 export function followUpAfterTools(t: Transition, responseId: string | null): void {
   if (responseId === null) return;
-  const response = t.s.responses.get(responseId);
+  const response = t.state.responses.get(responseId);
   if (!response || !response.done || response.followedUp || response.clientCalls.length === 0)
     return;
   if (response.status !== 'completed') return;
-  if (response.clientCalls.some((callId) => t.s.runningCalls.has(callId))) return;
+  if (response.clientCalls.some((callId) => t.state.runningCalls.has(callId))) return;
   setResponse(t, { ...response, followedUp: true });
-  t.s.turnStart ??= response.turnStart;
+  t.state.turnStart ??= response.turnStart;
   requestResponse(t, 'tools');
 }

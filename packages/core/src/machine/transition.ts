@@ -1,4 +1,9 @@
-import type { ClientEvent } from '../protocol/index.js';
+import type {
+  ClientEvent,
+  ServerEvent,
+  ServerEventOf,
+  ServerEventType,
+} from '../protocol/index.js';
 import type {
   ConversationItem,
   SessionDiagnostics,
@@ -25,42 +30,55 @@ export type OutgoingEvent = ClientEvent extends infer E
  * in it changed, so the snapshot keeps its identity across steps that change nothing visible.
  */
 export class Transition {
-  readonly s: Mutable<MachineState>;
+  /** The working copy of the machine state; handlers change it in place. */
+  readonly state: Mutable<MachineState>;
   readonly effects: MachineEffect[] = [];
+  /** Monotonic ms of the event being reduced (`event.at`): durations and latency. */
   readonly at: number;
+  /**
+   * Wall-clock ms (epoch) of the event, for the events that carry one (server events and typed
+   * text, which stamp the items they create); `null` for the rest. {@link isStamped} narrows it.
+   */
+  readonly wallAt: number | null;
   private readonly base: MachineState;
   private records: ItemRecord[] | null = null;
   private views: ConversationItem[] | null = null;
   private index: Map<string, number> | null = null;
   private readonly patch: Partial<Mutable<VoiceSessionSnapshot>> = {};
   private patched = false;
-  private snapCache: VoiceSessionSnapshot | null = null;
+  private snapshotCache: VoiceSessionSnapshot | null = null;
 
-  constructor(state: MachineState, at: number) {
+  constructor(state: MachineState, at: number, wallAt: number | null = null) {
     this.base = state;
-    this.s = { ...state };
+    this.state = { ...state };
     this.at = at;
+    this.wallAt = wallAt;
   }
 
   // ── snapshot fields ──
 
-  /** The snapshot as it will be after this step (pending changes included). */
-  get snap(): VoiceSessionSnapshot {
-    if (this.snapCache === null) {
-      this.snapCache = this.patched ? { ...this.base.snapshot, ...this.patch } : this.base.snapshot;
+  /**
+   * The snapshot as it will be after this step (pending changes included); `state.snapshot` is
+   * the one the step started from until `finish()`.
+   */
+  get snapshot(): VoiceSessionSnapshot {
+    if (this.snapshotCache === null) {
+      this.snapshotCache = this.patched
+        ? { ...this.base.snapshot, ...this.patch }
+        : this.base.snapshot;
     }
-    return this.snapCache;
+    return this.snapshotCache;
   }
 
   set<K extends keyof VoiceSessionSnapshot>(key: K, value: VoiceSessionSnapshot[K]): void {
-    if (this.snap[key] === value) return;
+    if (this.snapshot[key] === value) return;
     this.patch[key] = value as never;
     this.patched = true;
-    this.snapCache = null;
+    this.snapshotCache = null;
   }
 
   diagnostics(change: (current: SessionDiagnostics) => Partial<SessionDiagnostics>): void {
-    const current = this.snap.diagnostics;
+    const current = this.snapshot.diagnostics;
     this.set('diagnostics', { ...current, ...change(current) });
   }
 
@@ -73,13 +91,15 @@ export class Transition {
   /** Changes the metrics entry of one response, if it is still kept. */
   updateTurn(responseId: string | null, change: (turn: TurnMetrics) => TurnMetrics): void {
     if (responseId === null) return;
-    const position = this.snap.metrics.turns.findIndex((turn) => turn.responseId === responseId);
+    const position = this.snapshot.metrics.turns.findIndex(
+      (turn) => turn.responseId === responseId,
+    );
     if (position < 0) return;
     // `change` may update the metrics' means itself: read the metrics again after it.
-    const current = this.snap.metrics.turns[position]!;
+    const current = this.snapshot.metrics.turns[position]!;
     const updated = change(current);
     if (updated === current) return;
-    const metrics = this.snap.metrics;
+    const metrics = this.snapshot.metrics;
     const turns = metrics.turns.slice();
     turns[position] = updated;
     this.set('metrics', { ...metrics, turns });
@@ -88,16 +108,16 @@ export class Transition {
   // ── items ──
 
   get allRecords(): readonly ItemRecord[] {
-    return this.records ?? this.s.records;
+    return this.records ?? this.state.records;
   }
 
   record(id: string): ItemRecord | undefined {
-    const position = (this.index ?? this.s.index).get(id);
+    const position = (this.index ?? this.state.index).get(id);
     return position === undefined ? undefined : this.allRecords[position];
   }
 
   has(id: string): boolean {
-    return (this.index ?? this.s.index).has(id);
+    return (this.index ?? this.state.index).has(id);
   }
 
   private writable(): { records: ItemRecord[]; views: ConversationItem[] } {
@@ -105,7 +125,7 @@ export class Transition {
   }
 
   private writableRecords(): ItemRecord[] {
-    this.records ??= this.s.records.slice();
+    this.records ??= this.state.records.slice();
     return this.records;
   }
 
@@ -122,7 +142,7 @@ export class Transition {
 
   /** Replaces an existing item's record. */
   put(record: ItemRecord): void {
-    const position = (this.index ?? this.s.index).get(record.view.id);
+    const position = (this.index ?? this.state.index).get(record.view.id);
     if (position === undefined) return;
     const records = this.writableRecords();
     // Bookkeeping-only changes (audio counters) leave the public list, and the snapshot, alone.
@@ -136,18 +156,18 @@ export class Transition {
    */
   insert(record: ItemRecord, afterId: string | null | undefined): void {
     const { records, views } = this.writable();
-    const after = afterId ? (this.index ?? this.s.index).get(afterId) : undefined;
+    const after = afterId ? (this.index ?? this.state.index).get(afterId) : undefined;
     const position = after === undefined ? records.length : after + 1;
     records.splice(position, 0, record);
     views.splice(position, 0, record.view);
-    const excess = records.length - this.s.config.maxItems;
+    const excess = records.length - this.state.config.maxItems;
     if (excess > 0) {
       records.splice(0, excess);
       views.splice(0, excess);
     }
     if (position === records.length - 1 && excess <= 0) {
       // Appending: extend the index instead of rebuilding it.
-      const index = this.index ?? new Map(this.s.index);
+      const index = this.index ?? new Map(this.state.index);
       index.set(record.view.id, position);
       this.index = index;
     } else {
@@ -157,21 +177,21 @@ export class Transition {
 
   /** Moves an existing item to just after `afterId`. */
   move(id: string, afterId: string): void {
-    const from = (this.index ?? this.s.index).get(id);
+    const from = (this.index ?? this.state.index).get(id);
     if (from === undefined || !this.has(afterId) || afterId === id) return;
     const { records, views } = this.writable();
     const [record] = records.splice(from, 1);
     views.splice(from, 1);
     if (!record) return;
     this.rebuildIndex(records);
-    const after = (this.index ?? this.s.index).get(afterId) ?? records.length - 1;
+    const after = (this.index ?? this.state.index).get(afterId) ?? records.length - 1;
     records.splice(after + 1, 0, record);
     views.splice(after + 1, 0, record.view);
     this.rebuildIndex(records);
   }
 
   remove(id: string): void {
-    const position = (this.index ?? this.s.index).get(id);
+    const position = (this.index ?? this.state.index).get(id);
     if (position === undefined) return;
     const { records, views } = this.writable();
     records.splice(position, 1);
@@ -187,28 +207,60 @@ export class Transition {
 
   /** Queues a client event with a fresh `event_id`; returns that id. */
   send(event: OutgoingEvent): string {
-    this.s.eventSeq += 1;
-    const eventId = `${this.s.idPrefix}${this.s.eventSeq}`;
+    this.state.eventSeq += 1;
+    const eventId = `${this.state.idPrefix}${this.state.eventSeq}`;
     this.effects.push({ type: 'send', event: { ...event, event_id: eventId } as ClientEvent });
     return eventId;
   }
 
   /** Whether client events can reach the upstream session now. */
   get online(): boolean {
-    return this.s.link === 'open' && this.s.sessionCreated;
+    return this.state.link === 'open' && this.state.sessionCreated;
   }
 
   // ── result ──
 
   finish(): { state: MachineState; effects: MachineEffect[] } {
-    if (this.records !== null) this.s.records = this.records;
+    if (this.records !== null) this.state.records = this.records;
     if (this.views !== null) this.set('items', this.views);
-    if (this.index !== null) this.s.index = this.index;
-    const turn = deriveTurn(this.s, this.snap);
+    if (this.index !== null) this.state.index = this.index;
+    const turn = deriveTurn(this.state, this.snapshot);
     if (turn !== this.base.snapshot.turn) this.set('turn', turn);
-    if (this.patched) this.s.snapshot = this.snap;
-    return { state: this.s, effects: this.effects };
+    if (this.patched) this.state.snapshot = this.snapshot;
+    return { state: this.state, effects: this.effects };
   }
+}
+
+/** A transition for an event that carries a wall-clock time (server events, typed text). */
+export type StampedTransition = Transition & { readonly wallAt: number };
+
+/** Narrows a transition to one with a wall-clock time. */
+export function isStamped(t: Transition): t is StampedTransition {
+  return t.wallAt !== null;
+}
+
+/** What one server event does to a step of the machine. */
+export type ServerEventHandler<E extends ServerEvent> = (t: StampedTransition, event: E) => void;
+
+/**
+ * The handlers of one family of server events (session, items, responses, audio buffers), keyed
+ * by event type, each typed by its event. Families live in `server-events/`; `reducer.ts` merges
+ * them with {@link mergeHandlerFamilies}.
+ */
+export type ServerEventHandlers = {
+  readonly [K in ServerEventType]?: ServerEventHandler<ServerEventOf<K>>;
+};
+
+/** Merges handler families into one table; throws if two families claim the same event type. */
+export function mergeHandlerFamilies(...families: ServerEventHandlers[]): ServerEventHandlers {
+  const merged: Record<string, unknown> = {};
+  for (const family of families) {
+    for (const [type, handler] of Object.entries(family)) {
+      if (type in merged) throw new Error(`Two server event families handle '${type}'`);
+      merged[type] = handler;
+    }
+  }
+  return merged;
 }
 
 /** Whose turn it is, from the bookkeeping (never stored independently, so it cannot drift). */

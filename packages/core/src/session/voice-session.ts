@@ -4,6 +4,7 @@ import type { MachineEffect } from '../machine/effects.js';
 import type { MachineEvent, TimerName } from '../machine/events.js';
 import { itemPlayhead, type ItemPlayhead } from '../machine/heard.js';
 import { reduce } from '../machine/reducer.js';
+import { canSendAudio, wantsMicrophoneAudio, wireDialect } from '../machine/selectors.js';
 import { initialState, type MachineState } from '../machine/state.js';
 import { parseServerEvent, serializeClientEvent, type Tool } from '../protocol/index.js';
 import { prepareTool, type PreparedTool } from '../tools/define-tool.js';
@@ -176,22 +177,15 @@ class ParleyVoiceSession implements VoiceSession {
 
   sendAudio(pcm16: Int16Array): void {
     if (pcm16.length === 0) return;
-    const state = this.state;
-    if (state.snapshot.muted || state.link === 'none') return;
+    if (!wantsMicrophoneAudio(this.state)) return;
     // Audio waits for the configuration to land, so the first turn uses it (§8 of the reference);
     // what the microphone hears meanwhile is held, not lost: the visitor's first words count.
-    if (!this.readyForAudio()) {
+    if (!canSendAudio(this.state)) {
       this.holdAudio(pcm16);
       return;
     }
     this.sendHeldAudio();
     this.appendAudio(pcm16);
-  }
-
-  /** The link is open, the server said `session.created`, and no `session.update` is in flight. */
-  private readyForAudio(): boolean {
-    const state = this.state;
-    return state.link === 'open' && state.sessionCreated && state.awaitingUpdate === null;
   }
 
   /** Keeps at most {@link maxHeldSamples} of the newest audio while the session gets ready. */
@@ -212,10 +206,9 @@ class ParleyVoiceSession implements VoiceSession {
   }
 
   private appendAudio(pcm16: Int16Array): void {
-    const state = this.state;
     const frame = serializeClientEvent(
       { type: 'input_audio_buffer.append', audio: encodeBase64(int16ToBytes(pcm16)) },
-      { dialect: state.dialect },
+      { dialect: wireDialect(this.state) },
     );
     this.transport.send(frame, 'audio');
     const dropped = this.transport.stats.droppedAudioFrames;
@@ -295,10 +288,10 @@ class ParleyVoiceSession implements VoiceSession {
         }
         if (this.state.snapshot !== before) this.publish();
         if (this.heldSamples > 0) {
-          if (this.state.link === 'none' || this.state.snapshot.muted) {
+          if (!wantsMicrophoneAudio(this.state)) {
             this.heldAudio = [];
             this.heldSamples = 0;
-          } else if (this.readyForAudio()) {
+          } else if (canSendAudio(this.state)) {
             this.sendHeldAudio();
           }
         }
@@ -308,24 +301,39 @@ class ParleyVoiceSession implements VoiceSession {
     }
   }
 
-  /** The machine's snapshot with the counters only the session sees (listener errors, drops). */
-  private withSessionCounters(snapshot: VoiceSessionSnapshot): VoiceSessionSnapshot {
+  /**
+   * Posts the counters only the session sees (listener errors, frames the transport dropped) into
+   * the machine when they changed, so the snapshot keeps one writer. Reduced here rather than
+   * queued: it runs while publishing, and queuing it would notify the listeners a second time.
+   */
+  private postCounters(): void {
     const droppedAudioFrames = this.transport.stats.droppedAudioFrames;
-    const { diagnostics } = snapshot;
+    const { diagnostics } = this.state.snapshot;
     if (
       diagnostics.listenerErrors === this.listenerErrors &&
       diagnostics.droppedAudioFrames === droppedAudioFrames
     ) {
-      return snapshot;
+      return;
     }
-    return {
-      ...snapshot,
-      diagnostics: { ...diagnostics, listenerErrors: this.listenerErrors, droppedAudioFrames },
-    };
+    const result = reduce(this.state, {
+      type: 'session_counters',
+      listenerErrors: this.listenerErrors,
+      droppedAudioFrames,
+      at: this.clock.now(),
+    });
+    this.state = result.state;
+    for (const effect of result.effects) {
+      try {
+        this.run(effect);
+      } catch (error) {
+        this.internalError(error);
+      }
+    }
   }
 
   private publish(): void {
-    this.published = this.withSessionCounters(this.state.snapshot);
+    this.postCounters();
+    this.published = this.state.snapshot;
     this.settleConnectWaiters();
     const errorsBefore = this.listenerErrors;
     for (const listener of [...this.snapshotListeners]) {
@@ -338,7 +346,8 @@ class ParleyVoiceSession implements VoiceSession {
     }
     if (this.listenerErrors !== errorsBefore) {
       // Counted without another notification, which a throwing listener would turn into a loop.
-      this.published = this.withSessionCounters(this.published);
+      this.postCounters();
+      this.published = this.state.snapshot;
     }
   }
 
@@ -393,7 +402,7 @@ class ParleyVoiceSession implements VoiceSession {
   private run(effect: MachineEffect): void {
     switch (effect.type) {
       case 'send': {
-        const frame = serializeClientEvent(effect.event, { dialect: this.state.dialect });
+        const frame = serializeClientEvent(effect.event, { dialect: wireDialect(this.state) });
         this.transport.send(frame, 'control');
         this.emit('clientEvent', effect.event);
         break;
@@ -548,7 +557,7 @@ class ParleyVoiceSession implements VoiceSession {
   }
 
   private receive(data: string): void {
-    const parsed = parseServerEvent(data, { dialect: this.state.dialect });
+    const parsed = parseServerEvent(data, { dialect: wireDialect(this.state) });
     if (!parsed.success) {
       this.dispatch({
         type: 'protocol_error',
