@@ -39,7 +39,7 @@ export {
 export type { UrlGuard } from './tools/url-guard.js';
 export { ToolError } from './tools/types.js';
 export type { ServerTool, ToolContext, ToolResult } from './tools/types.js';
-export { createMailer } from './tools/mailer.js';
+export { createMailer, createOutboxMailer } from './tools/mailer.js';
 export type { MailMessage, Mailer, MailerOptions } from './tools/mailer.js';
 export { agentTemplates, seedTemplates } from './templates.js';
 export type { AgentTemplate } from './templates.js';

@@ -466,6 +466,26 @@ export const scheduledCallSchema = z.object({
 /** See {@link scheduledCallSchema}. */
 export type ScheduledCall = z.infer<typeof scheduledCallSchema>;
 
+/** A notification email kept in the local outbox (no SMTP server configured). */
+export const outboxMessageSchema = z.object({
+  id: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  body: z.string(),
+  replyTo: z.string().nullable(),
+  createdAt: z.string(),
+});
+/** See {@link outboxMessageSchema}. */
+export type OutboxMessage = z.infer<typeof outboxMessageSchema>;
+
+/** `GET /api/admin/outbox`: how notification email is delivered, and the outbox (newest first). */
+export const outboxListSchema = z.object({
+  delivery: z.enum(['smtp', 'outbox']),
+  messages: z.array(outboxMessageSchema),
+});
+/** See {@link outboxListSchema}. */
+export type OutboxList = z.infer<typeof outboxListSchema>;
+
 /** Query of `GET /api/admin/analytics` (ISO dates; the default is the last 30 days). */
 export const analyticsQuerySchema = z.object({
   agentId: z.string().optional(),

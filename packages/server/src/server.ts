@@ -45,7 +45,7 @@ import { createStore } from './storage/store.js';
 import type { Store } from './storage/store.js';
 import { seedTemplates } from './templates.js';
 import { builtinToolDescriptions } from './tools/builtin-tools.js';
-import { createMailer } from './tools/mailer.js';
+import { createMailer, createOutboxMailer } from './tools/mailer.js';
 import { createUrlGuard, parseOutboundAllowlist } from './tools/url-guard.js';
 import type { Mailer, MailerOptions } from './tools/mailer.js';
 import { createUpstream, upstreamFromEnv } from './upstream.js';
@@ -232,9 +232,14 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
   if (bootstrap.created) log.info(`created the first admin ${bootstrap.created}`);
 
   const upstream = await createUpstream(options.upstream ?? upstreamFromEnv(env));
-  const mailer =
-    options.mailer ??
-    createMailer(options.mail ?? { smtpUrl: env.SMTP_URL, from: env.PARLEY_MAIL_FROM });
+  const mailSettings = options.mail ?? { smtpUrl: env.SMTP_URL, from: env.PARLEY_MAIL_FROM };
+  let mailer = options.mailer;
+  if (!mailer && !mailSettings.smtpUrl) {
+    // No SMTP server: notification emails are kept in the local outbox the admin shows.
+    log.info('email is not configured (set SMTP_URL): notification emails go to the admin Outbox');
+    mailer = createOutboxMailer((message) => store.outbox.add(message));
+  }
+  mailer ??= createMailer(mailSettings);
   const shared =
     options.sharedState ??
     (store.database.dialect === 'postgres'

@@ -56,6 +56,7 @@ ${speakingRules}`,
         'schedule_call',
         'end_conversation',
       ],
+      notifyEmail: 'team@example.com',
       greeting:
         "Hi, I'm Cap from Keystone Realty. Got a property you'd like me to run the numbers on?",
     },
@@ -102,6 +103,7 @@ Safety rules (always follow):
 
 ${speakingRules}`,
       tools: ['search_knowledge_base', 'schedule_call', 'capture_lead', 'end_conversation'],
+      notifyEmail: 'team@example.com',
       greeting: 'Riverside Family Clinic, this is Maya. How can I help you today?',
     },
     documents: [
@@ -142,6 +144,7 @@ Rules:
 
 ${speakingRules}`,
       tools: ['search_knowledge_base', 'capture_lead', 'schedule_call', 'end_conversation'],
+      notifyEmail: 'team@example.com',
       greeting: null,
     },
     documents: [
@@ -182,6 +185,7 @@ Rules (always follow):
 
 ${speakingRules}`,
       tools: ['search_knowledge_base', 'schedule_call', 'capture_lead', 'end_conversation'],
+      notifyEmail: 'team@example.com',
       greeting: 'Hello, this is Sterling at Northgate Credit Union. What can I help you with?',
     },
     documents: [
@@ -221,6 +225,7 @@ Rules:
 
 ${speakingRules}`,
       tools: ['search_knowledge_base', 'capture_lead', 'schedule_call', 'end_conversation'],
+      notifyEmail: 'team@example.com',
       greeting: 'Hi, you are through to Acme Connect. I’m Sam. What can I help with?',
     },
     documents: [

@@ -9,6 +9,7 @@ import {
   analyticsSchema,
   csrfHeaderName,
   toolTestResultSchema,
+  outboxListSchema,
 } from '@parley/server/schemas';
 import { createParleyServer } from '../src/server.js';
 import type { ParleyServer } from '../src/server.js';
@@ -251,12 +252,19 @@ describe.each(testBackends())('admin extras on $name', (backend) => {
         saved: false,
         dryRun: true,
         wouldSave: { name: 'Ada', email: 'ada@example.com', phone: null, notes: 'Two-bed flat' },
-        // This server has no SMTP server: it says so instead of pretending to send.
-        wouldEmail: null,
-        note: 'no SMTP server configured',
+        // This server has no SMTP server: the email would go to the local outbox, and it says so.
+        wouldEmail: 'team@example.com',
+        note: 'no SMTP server configured: the email goes to the local outbox',
       },
     });
     expect(await parley.store.conversations.listLeads({})).toEqual([]);
+    // The outbox the admin shows: this server keeps emails locally, and a dry run keeps none.
+    await parley.store.outbox.add({ to: 'team@example.com', subject: 'Hello', body: 'Body' });
+    const outbox = outboxListSchema.parse(await (await call('/api/admin/outbox')).json());
+    expect(outbox.delivery).toBe('outbox');
+    expect(outbox.messages.map((email) => [email.to, email.subject, email.body])).toEqual([
+      ['team@example.com', 'Hello', 'Body'],
+    ]);
 
     const past = toolTestResultSchema.parse(
       await (

@@ -126,6 +126,14 @@ describe.each(testBackends())('the offline templates on $name', (backend) => {
       expect(leads.map((lead) => [lead.name, lead.email, lead.conversationId])).toEqual([
         ['Dana Smith', 'dana@example.com', conversationId],
       ]);
+      // No SMTP_URL here: the notification email is in the local outbox, and the lead says sent.
+      expect(leads[0]!.notified).toBe(true);
+      const emails = (await store.outbox.list()).filter((email) =>
+        email.subject.includes(template.name),
+      );
+      expect(
+        emails.map((email) => [email.to, email.subject, email.body.includes('dana@example.com')]),
+      ).toEqual([['team@example.com', `New lead from ${template.name}: Dana Smith`, true]]);
       const calls = await store.conversations.listScheduledCalls({ agentId: agent!.agent.id });
       expect(calls.map((call) => [call.name, call.contact, call.startsAt])).toEqual([
         ['Dana Smith', 'dana@example.com', '2026-12-07T20:00:00.000Z'],

@@ -6,6 +6,7 @@ import {
   conversationSchema,
   documentSchema,
   leadSchema,
+  scheduledCallSchema,
   searchHitSchema,
   toolSchema,
 } from '@parley/server/schemas';
@@ -17,6 +18,7 @@ export const documentListSchema = z.object({ documents: z.array(documentSchema) 
 export const searchResultSchema = z.object({ hits: z.array(searchHitSchema) });
 export const conversationListSchema = z.object({ conversations: z.array(conversationSchema) });
 export const leadListSchema = z.object({ leads: z.array(leadSchema) });
+export const scheduledCallListSchema = z.object({ calls: z.array(scheduledCallSchema) });
 
 /** Answer of a tool test-run (`POST /api/admin/tools/:id/test`). */
 export const toolTestResultSchema = z.object({

@@ -4,6 +4,8 @@ import { parseRoute, safeRedirect, signInPath } from './routes.js';
 describe('parseRoute', () => {
   it('maps hashes to pages with their parameters', () => {
     expect(parseRoute('')).toEqual({ page: 'agents' });
+    expect(parseRoute('#/calls')).toEqual({ page: 'calls' });
+    expect(parseRoute('#/outbox')).toEqual({ page: 'outbox' });
     expect(parseRoute('#/agents/agt_1')).toEqual({ page: 'agent', id: 'agt_1', tab: 'prompt' });
     expect(parseRoute('#/agents/agt_1/versions')).toEqual({
       page: 'agent',

@@ -12,6 +12,8 @@ export type Route =
   | { page: 'conversations' }
   | { page: 'conversation'; id: string }
   | { page: 'leads' }
+  | { page: 'calls' }
+  | { page: 'outbox' }
   | { page: 'analytics' }
   | { page: 'playground'; agentId: string | null; version: number | null }
   | { page: 'not-found'; path: string };
@@ -51,6 +53,10 @@ export function parseRoute(hash: string): Route {
       return second ? { page: 'conversation', id: second } : { page: 'conversations' };
     case 'leads':
       return { page: 'leads' };
+    case 'calls':
+      return { page: 'calls' };
+    case 'outbox':
+      return { page: 'outbox' };
     case 'analytics':
       return { page: 'analytics' };
     case 'playground': {

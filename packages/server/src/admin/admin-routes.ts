@@ -20,7 +20,13 @@ import {
   agentConfigSchema,
 } from '../schemas.js';
 import type { Context } from 'hono';
-import type { AdminSession, BuiltinTool, SessionResponse, ToolTestResult } from '../schemas.js';
+import type {
+  AdminSession,
+  BuiltinTool,
+  OutboxList,
+  SessionResponse,
+  ToolTestResult,
+} from '../schemas.js';
 import { randomUUID } from 'node:crypto';
 import type { Upstream } from '../upstream.js';
 import type { Mailer } from '../tools/mailer.js';
@@ -329,6 +335,14 @@ export function createAdminRoutes({
       calls: await store.conversations.listScheduledCalls({ agentId: c.req.query('agentId') }),
     }),
   );
+  // The local outbox: notification emails kept because no SMTP server is configured.
+  secured.get('/outbox', async (c) => {
+    const answer: OutboxList = {
+      delivery: mailer.delivery === 'outbox' ? 'outbox' : 'smtp',
+      messages: await store.outbox.list(),
+    };
+    return c.json(answer);
+  });
   secured.get('/analytics', async (c) => {
     const query = validate(analyticsQuerySchema, c.req.query());
     return c.json(await store.conversations.analytics(query));

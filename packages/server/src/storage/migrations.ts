@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { createSharedStateTables } from '../coordination/postgres-shared-state.js';
+import { createOutboxTable } from './outbox-store.js';
 
 /** Which SQL engine a database runs on. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -234,6 +235,8 @@ export function parleyMigrations(dialect: DialectName): MigrationProvider {
         '0001_initial': initial(dialect),
         // Rate-limit windows, tickets and session slots shared by several instances.
         '0002_shared_state': { up: createSharedStateTables },
+        // Notification emails kept locally when SMTP_URL is not set.
+        '0003_outbox': { up: createOutboxTable },
       }),
   };
 }

@@ -4,6 +4,7 @@ import { createAgentsStore } from './agents-store.js';
 import { createConversationsStore } from './conversations-store.js';
 import type { Database } from './database.js';
 import { createKnowledgeStore } from './knowledge-store.js';
+import { createOutboxStore } from './outbox-store.js';
 
 /**
  * Every query Parley runs, grouped by area. Works the same on both backends.
@@ -22,6 +23,7 @@ export function createStore(database: Database, options: { now?: () => Date } = 
     knowledge: createKnowledgeStore(database, now),
     conversations: createConversationsStore(database, now),
     admin: createAdminStore(database, now),
+    outbox: createOutboxStore(database, now),
     close: () => database.close(),
   };
 }

@@ -172,6 +172,16 @@ export interface DocumentsFtsTable {
 }
 
 /** Every table of the Parley database. */
+/** An email kept locally because no SMTP server is configured. */
+export interface OutboxTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  body: string;
+  reply_to: string | null;
+  created_at: string;
+}
+
 export interface Tables {
   settings: SettingsTable;
   admin_users: AdminUsersTable;
@@ -188,4 +198,5 @@ export interface Tables {
   responses: ResponsesTable;
   leads: LeadsTable;
   scheduled_calls: ScheduledCallsTable;
+  outbox: OutboxTable;
 }

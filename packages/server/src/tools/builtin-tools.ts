@@ -69,6 +69,9 @@ const captureLead = defineServerTool({
         },
         wouldEmail: to && context.mailer.configured ? to : null,
         ...(to && !context.mailer.configured ? { note: 'no SMTP server configured' } : {}),
+        ...(to && context.mailer.delivery === 'outbox'
+          ? { note: 'no SMTP server configured: the email goes to the local outbox' }
+          : {}),
       };
     }
     const lead = await context.store.conversations.createLead({

@@ -9,9 +9,11 @@ export interface MailMessage {
   replyTo?: string | undefined;
 }
 
-/** Sends email; `configured` is false when no SMTP server was given. */
+/** Sends email; `configured` is false when mail goes nowhere. */
 export interface Mailer {
   readonly configured: boolean;
+  /** `outbox`: kept in the local outbox the admin shows (no SMTP server); default `smtp`. */
+  readonly delivery?: 'smtp' | 'outbox';
   send(message: MailMessage): Promise<void>;
   close(): void;
 }
@@ -64,5 +66,32 @@ export function createMailer(options: MailerOptions = {}): Mailer {
     close: () => {
       void transport?.then((opened) => opened.close());
     },
+  };
+}
+
+/**
+ * The mailer without an SMTP server: each message goes to the local outbox (`keep`), which the
+ * admin console shows, so a fresh install can see its notification emails.
+ */
+export function createOutboxMailer(
+  keep: (message: {
+    to: string;
+    subject: string;
+    body: string;
+    replyTo?: string | undefined;
+  }) => Promise<unknown>,
+): Mailer {
+  return {
+    configured: true,
+    delivery: 'outbox',
+    async send(message) {
+      await keep({
+        to: message.to,
+        subject: message.subject,
+        body: message.text,
+        replyTo: message.replyTo,
+      });
+    },
+    close: () => undefined,
   };
 }
