@@ -1,7 +1,11 @@
-// Server-event parsing throughput: audio deltas of 20 ms and 100 ms (PCM16 24 kHz, base64) and
-// transcript deltas, with and without full schema validation, against bare JSON.parse.
+// Server-event parsing throughput: audio deltas of 20 ms and 100 ms (PCM16 24 kHz, base64),
+// transcript deltas and a response.done, with and without validation, against bare JSON.parse,
+// and validated against the previous parser (full zod schemas on every event), rebuilt from git
+// in the same run (previous-parser.mjs).
+import { readFileSync } from 'node:fs';
 import { encodeBase64, parseServerEvent } from '../dist/index.js';
 import { row, throughput } from './harness.mjs';
+import { loadPreviousParser, previousCommit } from './previous-parser.mjs';
 
 function audioDelta(milliseconds, type = 'response.output_audio.delta') {
   const bytes = new Uint8Array((24000 * 2 * milliseconds) / 1000).map(
@@ -29,13 +33,24 @@ const transcriptDelta = JSON.stringify({
   obfuscation: 'ODLPYS9t',
 });
 
+// The last response.done of a recorded (beta) session: usage, output items, content parts.
+const responseDone = readFileSync(
+  new URL('../../../../shared/fixtures/beta-webrtc-session.jsonl', import.meta.url),
+  'utf8',
+)
+  .trim()
+  .split('\n')
+  .findLast((line) => line.includes('"type":"response.done"'));
+
 export async function run() {
   const cases = [
     ['audio delta 20 ms', audioDelta(20), 'ga'],
     ['audio delta 100 ms', audioDelta(100), 'ga'],
     ['transcript delta', transcriptDelta, 'ga'],
+    ['beta response.done', responseDone, 'beta'],
     ['beta audio delta 20 ms', audioDelta(20, 'response.audio.delta'), 'beta'],
   ];
+  const previous = await loadPreviousParser();
   const rows = [];
   for (const [name, frame, dialect] of cases) {
     for (const validate of [true, false]) {
@@ -55,6 +70,28 @@ export async function run() {
         baselineValue: bare,
       }),
     );
+    if (previous) {
+      const before = previous(frame, { dialect, validate: true });
+      if (!before.success) throw before.error;
+      // Interleaved, three times each, medians: load from other processes hits both alike.
+      const now = [];
+      const old = [];
+      for (let turn = 0; turn < 3; turn++) {
+        now.push(
+          throughput(() => parseServerEvent(frame, { dialect, validate: true }), { rounds: 5 }),
+        );
+        old.push(throughput(() => previous(frame, { dialect, validate: true }), { rounds: 5 }));
+      }
+      const median = (values) => values.sort((a, b) => a - b)[1];
+      rows.push(
+        row(`parse ${name} (validated) vs the previous parser`, median(now), 'events/s', {
+          baseline: `zod parser of ${previousCommit}`,
+          baselineValue: median(old),
+          target: 'not slower',
+          minRatio: 1,
+        }),
+      );
+    }
   }
   return rows;
 }

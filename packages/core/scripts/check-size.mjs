@@ -17,7 +17,7 @@ const packageDir = fileURLToPath(new URL('..', import.meta.url));
  * Bundles entry points and measures what a page loads up front (the entry chunk and the chunks
  * it imports statically) apart from what it loads lazily.
  * @param {string | { contents: string, resolveDir: string }} entry a file, or module text
- * @param {{ external?: string[] }} [options]
+ * @param {{ external?: string[], nodePaths?: string[] }} [options]
  * @returns {Promise<{ minifiedBytes: number, gzippedBytes: number, lazyGzippedBytes: number, budgetBytes: number, largest: Array<[string, number]>, modules: string[] }>}
  */
 export async function measureBrowserBundle(entry = 'dist/index.js', options = {}) {
@@ -33,6 +33,7 @@ export async function measureBrowserBundle(entry = 'dist/index.js', options = {}
     splitting: true,
     outdir: '/size-check',
     external: ['ws', ...(options.external ?? [])],
+    nodePaths: options.nodePaths ?? [],
     write: false,
     metafile: true,
     logLevel: 'silent',

@@ -82,14 +82,15 @@ export function parseServerEvent(raw: unknown, options?: ParseOptions): ParseRes
         issues: context.issues,
       });
     }
+    if (!decoded.warnings && context.warnings.length === 0 && adapted.dropped.length === 0) {
+      return { success: true, event: event as unknown as ServerEvent };
+    }
     const warnings = [
       ...(decoded.warnings ?? []),
       ...context.warnings,
       ...droppedToWarnings(adapted.dropped),
     ];
-    return warnings.length > 0
-      ? { success: true, event: event as unknown as ServerEvent, warnings }
-      : { success: true, event: event as unknown as ServerEvent };
+    return { success: true, event: event as unknown as ServerEvent, warnings };
   } catch (cause) {
     // Nothing above should throw; if something does (an exotic object input), it is still a
     // protocol error for the caller, never an exception.

@@ -83,13 +83,7 @@ const serverEventFields: Readonly<Record<string, string>> = {
 
 /** The `name:kind` fields read of a GA server event (for tests that must leave them alone). */
 export function readFieldsOf(type: string): Array<{ name: string; kind: string }> {
-  const spec = ownValue(serverEventFields, type) ?? '';
-  return spec === ''
-    ? []
-    : spec.split(' ').map((pair) => {
-        const [name = '', kind = ''] = pair.split(':');
-        return { name, kind };
-      });
+  return pairsOf(ownValue(serverEventFields, type) ?? '').map(([name, kind]) => ({ name, kind }));
 }
 
 /** True when `type` is a GA server event this version reads. */
@@ -226,16 +220,51 @@ class Fields {
   }
 }
 
+const parsedSpecs = new Map<string, ReadonlyArray<readonly [string, FieldKind]>>();
+
+/** The `name:kind` pairs of a spec, split once per event type. */
+function pairsOf(spec: string): ReadonlyArray<readonly [string, FieldKind]> {
+  let pairs = parsedSpecs.get(spec);
+  if (pairs === undefined) {
+    pairs =
+      spec === ''
+        ? []
+        : spec.split(' ').map((pair) => {
+            const colon = pair.indexOf(':');
+            return [pair.slice(0, colon), pair.slice(colon + 1) as FieldKind] as const;
+          });
+    parsedSpecs.set(spec, pairs);
+  }
+  return pairs;
+}
+
+/** True when a scalar check passes as it is: the hot path, with nothing allocated. */
+function passes(value: unknown, kind: FieldKind): boolean {
+  switch (kind) {
+    case 's':
+      return typeof value === 'string';
+    case 'n':
+      return typeof value === 'number';
+    case 's?':
+      return value === undefined || typeof value === 'string';
+    case 'n?':
+      return value === undefined || typeof value === 'number';
+    case 's0':
+      return value === undefined || value === null || typeof value === 'string';
+    default:
+      return false;
+  }
+}
+
 /** Reads the fields of `object` named in `spec` (`name:kind` pairs separated by spaces). */
 function readFields(object: Json, spec: string, path: string, context: ReadContext): Json {
-  const fields = new Fields(object, path, context);
-  if (spec !== '') {
-    for (const pair of spec.split(' ')) {
-      const colon = pair.indexOf(':');
-      fields.check(pair.slice(0, colon), pair.slice(colon + 1) as FieldKind);
-    }
+  let fields: Fields | undefined;
+  for (const [key, kind] of pairsOf(spec)) {
+    if (passes(object[key], kind)) continue;
+    fields ??= new Fields(object, path, context);
+    fields.check(key, kind);
   }
-  return fields.result;
+  return fields === undefined ? object : fields.result;
 }
 
 /** A nested object that must be one (its absence or another kind fails the event). */
@@ -424,6 +453,5 @@ const nestedReaders = {
  * `context`. Never throws on wire input.
  */
 export function readServerEvent(event: Json, context: ReadContext): Json {
-  const spec = ownValue(serverEventFields, event.type as string) ?? '';
-  return readFields(event, spec, '', context);
+  return readFields(event, ownValue(serverEventFields, event.type as string) ?? '', '', context);
 }
