@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { countWords, csvField, toCsv } from './text.js';
+import { countWords, csvField, documentTitle, toCsv } from './text.js';
 
 describe('countWords', () => {
   it('counts words, keeping contractions and numbers whole', () => {
@@ -49,5 +49,20 @@ describe('CSV', () => {
       fc.property(text, (value) => read(csvField(value)) === value),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('documentTitle', () => {
+  it('names an uploaded document after its first heading, not its file', () => {
+    expect(documentTitle('office.md', 'Intro text\n\n## Office hours\n\nMonday to Friday.')).toBe(
+      'Office hours',
+    );
+    expect(documentTitle('office.md', '# Fees #\nBuyer representation is free.')).toBe('Fees');
+    expect(documentTitle('notes.txt', 'Parking\n=======\nBehind the building.')).toBe('Parking');
+  });
+
+  it('falls back to the file name without its extension', () => {
+    expect(documentTitle('office.md', 'Monday to Friday, 8 to 6.')).toBe('office');
+    expect(documentTitle('FAQ.markdown', '')).toBe('FAQ');
   });
 });

@@ -42,3 +42,20 @@ export function download(filename: string, content: string, type: string): void 
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/**
+ * The title of an uploaded document: its first Markdown heading (`# Office hours`, or a line
+ * underlined with `===`/`---`), else the file name without its extension (`office.md` → "office").
+ */
+export function documentTitle(fileName: string, content: string): string {
+  const lines = content.replace(/^\uFEFF/, '').split(/\r?\n/);
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    const atx = /^ {0,3}#{1,6}\s+(.+?)\s*#*\s*$/.exec(line);
+    if (atx?.[1]) return atx[1].slice(0, 200);
+    const next = lines[index + 1];
+    if (line.trim() !== '' && next !== undefined && /^ {0,3}(=+|-{2,})\s*$/.test(next))
+      return line.trim().slice(0, 200);
+  }
+  return fileName.replace(/\.(md|markdown|txt)$/i, '');
+}
