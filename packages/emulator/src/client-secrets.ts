@@ -96,7 +96,7 @@ export function mintBetaSecret(body: Record<string, unknown>, context: MintConte
       body: errorBody(e.message, e.code ?? null, 'invalid_request_error', e.param ?? null),
     };
   }
-  const result = applySessionPatch(base, patch, { hasAssistantAudio: false });
+  const result = applySessionPatch(base, patch, { hasAssistantAudio: false, dialect: 'beta' });
   if (!result.ok) return validationReply(result.error);
   const seconds =
     (clientSecret as { expires_after?: { seconds?: number } } | undefined)?.expires_after

@@ -151,6 +151,12 @@ describe('server VAD turns', () => {
       status_details: { type: 'cancelled', reason: 'turn_detected' },
       output: [],
     });
+    // Recorded cancels before any output bill nothing (all-zero usage, 4 of 4).
+    expect(done.response.usage).toMatchObject({
+      total_tokens: 0,
+      input_tokens: 0,
+      output_tokens: 0,
+    });
     // beta-webrtc-session-function-call.jsonl: response.created → speech_started → response.done.
     const recorded = readFileSync(
       fileURLToPath(

@@ -85,7 +85,8 @@ export class RealtimeConnection implements ConnectionContext {
       const seeded = applySessionPatch(
         this.session,
         { ...options.initialSession, type: this.session.type, model: undefined },
-        { hasAssistantAudio: false },
+        // Checked when the key was minted (a beta key's patch may carry `temperature`).
+        { hasAssistantAudio: false, dialect: 'beta' },
       );
       if (seeded.ok) this.session = seeded.session;
     }

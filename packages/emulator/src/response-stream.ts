@@ -536,12 +536,17 @@ export class ResponseStreams {
     response.timer = null;
     this.responses.delete(response);
     if (this.defaultResponse === response) this.defaultResponse = null;
-    const usage = buildUsage(
-      response.inputTokens,
-      { text: response.outputText, audio: audioTokens(response.outputAudioMs, 'assistant') },
-      this.previousInputTokens,
-    );
-    this.previousInputTokens = usage.input_tokens;
+    // A response cancelled before any output bills nothing: recorded cancels with `output: []`
+    // carry all-zero usage (4 of 4), so a cost meter tested here must not count their input.
+    const billed = !(status === 'cancelled' && response.output.length === 0);
+    const usage = billed
+      ? buildUsage(
+          response.inputTokens,
+          { text: response.outputText, audio: audioTokens(response.outputAudioMs, 'assistant') },
+          this.previousInputTokens,
+        )
+      : buildUsage({ text: 0, audio: 0 }, { text: 0, audio: 0 }, 0);
+    if (billed) this.previousInputTokens = usage.input_tokens;
     this.host.emit({
       type: 'response.done',
       response: {

@@ -8,6 +8,49 @@ const apply = (patch: unknown, hasAssistantAudio = false) =>
   applySessionPatch(base(), patch, { hasAssistantAudio });
 
 describe('session.update', () => {
+  it('replaces the audio format whole: G.711 carries no stale 24 kHz rate', () => {
+    for (const type of ['audio/pcmu', 'audio/pcma'] as const) {
+      const result = apply({
+        type: 'realtime',
+        audio: { input: { format: { type } }, output: { format: { type } } },
+      });
+      expect(result.ok && result.session.audio.input.format).toEqual({ type });
+      expect(result.ok && result.session.audio.output.format).toEqual({ type });
+    }
+  });
+
+  it('refuses the beta session temperature on GA, and takes it from beta', () => {
+    const result = apply({ type: 'realtime', temperature: 0.7 });
+    expect(!result.ok && result.error).toMatchObject({
+      code: 'unknown_parameter',
+      message: "Unknown parameter: 'session.temperature'.",
+      param: 'session.temperature',
+    });
+    const beta = applySessionPatch(
+      base(),
+      { type: 'realtime', temperature: 0.7 },
+      { hasAssistantAudio: false, dialect: 'beta' },
+    );
+    expect(beta.ok && beta.session.temperature).toBe(0.7);
+  });
+
+  it('accepts reasoning effort, parallel_tool_calls and noise reduction strength, as the official types allow', () => {
+    const result = apply({
+      type: 'realtime',
+      reasoning: { effort: 'xhigh' },
+      parallel_tool_calls: false,
+      audio: { input: { noise_reduction: { type: 'near_field', strength: 0.5 } } },
+    });
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.session).toMatchObject({
+      reasoning: { effort: 'xhigh' },
+      parallel_tool_calls: false,
+      audio: { input: { noise_reduction: { type: 'near_field', strength: 0.5 } } },
+    });
+    const refused = apply({ type: 'realtime', reasoning: { effort: 'extreme' } });
+    expect(!refused.ok && refused.error.param).toBe('session.reasoning.effort');
+  });
+
   it('deep-merges only the fields present', () => {
     const result = apply({
       type: 'realtime',

@@ -1,4 +1,4 @@
-import { REALTIME_VOICES } from '@parley/core';
+import { REALTIME_VOICES, REASONING_EFFORTS } from '@parley/core';
 import { z } from 'zod';
 import { EmulatorProtocolError, describeJsonType, invalidValue } from './errors.js';
 
@@ -205,7 +205,10 @@ const sessionPatchSchema = z.strictObject({
             .nullable()
             .optional(),
           noise_reduction: z
-            .strictObject({ type: z.enum(['near_field', 'far_field']) })
+            .strictObject({
+              type: z.enum(['near_field', 'far_field']),
+              strength: z.number().optional(),
+            })
             .nullable()
             .optional(),
           turn_detection: z
@@ -223,6 +226,12 @@ const sessionPatchSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /** Reasoning models (the gpt-realtime-2 family); accepted on every model, as the API types allow. */
+  reasoning: z
+    .strictObject({ effort: z.enum(REASONING_EFFORTS).nullable().optional() })
+    .nullable()
+    .optional(),
+  parallel_tool_calls: z.boolean().optional(),
   /** Accepted from beta clients only (translated before validation). */
   temperature: z.number().min(0.6).max(1.2).optional(),
 });
@@ -349,6 +358,8 @@ export function deepMerge<T>(base: T, patch: unknown): T {
 export interface SessionUpdateContext {
   /** True once the model produced audio: the voice is then locked. */
   hasAssistantAudio: boolean;
+  /** The wire shape of the patch: only beta has a session `temperature`. Default GA. */
+  dialect?: 'ga' | 'beta';
 }
 
 /**
@@ -378,6 +389,17 @@ export function applySessionPatch(
     return { ok: false, error: issueToError(issue, rawPatch, 'session') };
   }
   const patch = parsed.data;
+  if (patch.temperature !== undefined && context.dialect !== 'beta') {
+    // GA removed the session temperature; beta patches carry it (translated before validation).
+    return {
+      ok: false,
+      error: new EmulatorProtocolError(
+        'unknown_parameter',
+        "Unknown parameter: 'session.temperature'.",
+        'session.temperature',
+      ),
+    };
+  }
   if (patch.model !== undefined && patch.model !== current.model) {
     return {
       ok: false,
@@ -437,11 +459,16 @@ export function applySessionPatch(
       audio: { ...next.audio, input: { ...next.audio.input, turn_detection: merged } },
     };
   }
-  if (patch.audio?.input?.format?.type === 'audio/pcm')
-    next.audio.input.format = { type: 'audio/pcm', rate: 24000 };
-  if (patch.audio?.output?.format?.type === 'audio/pcm')
-    next.audio.output.format = { type: 'audio/pcm', rate: 24000 };
+  // A format replaces the previous one whole: merged, `audio/pcmu` would keep pcm's stale `rate`.
+  const inputFormat = patch.audio?.input?.format;
+  if (inputFormat) next.audio.input.format = canonicalFormat(inputFormat);
+  const outputFormat = patch.audio?.output?.format;
+  if (outputFormat) next.audio.output.format = canonicalFormat(outputFormat);
   return { ok: true, session: next };
+}
+
+function canonicalFormat(format: { type: AudioFormat['type'] }): AudioFormat {
+  return format.type === 'audio/pcm' ? { type: 'audio/pcm', rate: 24000 } : { type: format.type };
 }
 
 /** The public GA session object (`session.created` / `session.updated`). */

@@ -19,6 +19,7 @@ export function onSessionUpdate(context: ConnectionContext, event: Json): void {
   const previousFormat = context.session.audio.input.format;
   const result = applySessionPatch(context.session, patch, {
     hasAssistantAudio: context.hasAssistantAudio,
+    dialect: context.options.dialect,
   });
   if (!result.ok) {
     if (context.options.dialect !== 'beta') throw result.error;
