@@ -1,7 +1,8 @@
 // The connection's life: connect, configure, restore, drop, back off, roll over, time out.
 import { ParleyError, type ParleyErrorReason } from '../errors.js';
 import type { ClientItem, SessionConfigPatch, Tool } from '../protocol/index.js';
-import { applyAudioDone, markTruncated, settleResponseItems, store } from './conversation.js';
+import { markTruncated, store } from './conversation.js';
+import { applyAudioDone, settleResponseItems } from './responses.js';
 import type { MachineEvent } from './events.js';
 import { SAMPLES_PER_MS, withView } from './items.js';
 import { isQuiet, touch } from './sequencing.js';

@@ -13,7 +13,8 @@ import {
   retry,
   sessionPayload,
 } from './connection.js';
-import { applyServerItem, markPlayed } from './conversation.js';
+import { applyServerItem } from './conversation.js';
+import { markPlayed } from './responses.js';
 import type { MachineEffect } from './effects.js';
 import type { MachineEvent } from './events.js';
 import { audioBufferEventHandlers } from './server-events/audio-buffers.js';

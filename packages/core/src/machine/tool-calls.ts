@@ -1,6 +1,7 @@
 // Function calls: streaming arguments, who runs them, their outputs, and the one follow-up.
 import type { FunctionCallItem, ToolCallError } from '../types.js';
-import { applyServerItem, setResponse, store } from './conversation.js';
+import { applyServerItem, store } from './conversation.js';
+import { setResponse } from './responses.js';
 import { withText, withView, type ItemChange } from './items.js';
 import { requestResponse, touch } from './sequencing.js';
 import { TextRope } from './text-rope.js';

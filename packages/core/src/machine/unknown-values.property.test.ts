@@ -119,7 +119,7 @@ function mutate(event: Json, { op, target, value }: Mutation): void {
   const path = free[target % free.length]!;
   const parent = parentOf(event, path);
   const key = path[path.length - 1]!;
-  if (op === 'delete' && !Array.isArray(parent)) delete (parent)[key];
+  if (op === 'delete' && !Array.isArray(parent)) delete parent[key];
   else (parent as Json)[key] = op === 'null' ? null : 'a_value_from_a_later_api';
 }
 

@@ -1,7 +1,7 @@
 // Server events of the audio buffer family: the server's voice activity detection on the input
 // buffer, and (WebRTC) the output buffer the server plays itself.
 import { bargeIn } from '../barge-in.js';
-import { markPlayed, setResponse } from '../conversation.js';
+import { markPlayed, setResponse } from '../responses.js';
 import { touch } from '../sequencing.js';
 import type { ServerEventHandlers, StampedTransition } from '../transition.js';
 

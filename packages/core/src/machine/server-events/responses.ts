@@ -1,18 +1,16 @@
 // Server events of the response family: a response's life (created, done), its output items and
 // content parts, and the text, transcript, audio and function-call argument streams inside them.
 import type { ServerEventOf } from '../../protocol/index.js';
+import { appendText, applyServerItem, finalText } from '../conversation.js';
 import {
   addResponseUsage,
-  appendText,
   applyAudioDelta,
   applyAudioDone,
-  applyServerItem,
-  finalText,
   markOutput,
   setResponse,
   settleResponseItems,
   startTurnMetrics,
-} from '../conversation.js';
+} from '../responses.js';
 import { withView } from '../items.js';
 import { touch, UNKNOWN_RESPONSE } from '../sequencing.js';
 import { appendArguments, finalArguments, followUpAfterTools, startCall } from '../tool-calls.js';
