@@ -143,12 +143,14 @@ export async function startRelayStack(options: {
   serveStore?: (store: Store) => Store;
   server?: Partial<Omit<ParleyServerOptions, 'store' | 'upstream'>>;
   faults?: { closeAfterEvents: number };
+  /** The emulator's speech rate: 1 streams a reply's audio in real time; default as fast as it can. */
+  speechRate?: number;
 }): Promise<RelayStack> {
   const { apiKey } = options;
   const emulator = await startEmulator({
     port: 0,
     host: '127.0.0.1',
-    speechRate: Infinity,
+    speechRate: options.speechRate ?? Infinity,
     requireKey: apiKey,
     ...(options.faults ? { faults: options.faults } : {}),
   });

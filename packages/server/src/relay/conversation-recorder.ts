@@ -85,10 +85,13 @@ export class ConversationRecorder {
     );
   }
 
-  /** Stores a completed item (one still in progress is stored when it is done). */
+  /**
+   * Stores an item when it is first seen, in progress too, so the transcript keeps the order in
+   * which items were created (a message typed while the agent speaks comes after that reply, not
+   * before it); its completion later fills in the text and status in place.
+   */
   item(item: RealtimeItem | undefined): void {
     if (!item || typeof item.id !== 'string' || typeof item.type !== 'string') return;
-    if (item.status === 'in_progress') return;
     const record = {
       itemId: item.id,
       type: item.type,

@@ -346,6 +346,8 @@ export class RelaySession {
       case 'response.created':
         this.lastResponseId = typeof event.response?.id === 'string' ? event.response.id : null;
         return true;
+      // Recorded when first seen (in progress too), so the transcript keeps creation order.
+      case 'conversation.item.added':
       case 'conversation.item.done':
         this.recorder.item(event.item);
         return true;

@@ -166,19 +166,29 @@ export function createConversationsStore(database: Database, now: () => Date) {
       return id;
     },
 
-    /** Stores a completed item; a second record of the same item id replaces the first. */
+    /**
+     * Stores an item; a later record of the same item id (its completion) updates it in place,
+     * keeping its position in the transcript.
+     */
     async recordItem(conversationId: string, item: ItemRecord): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const existing = await trx
           .selectFrom('conversation_items')
-          .select('id')
+          .select(['id', 'text'])
           .where('conversation_id', '=', conversationId)
           .where('item_id', '=', item.itemId)
           .executeTakeFirst();
         if (existing) {
+          // A record without text (an item in progress, or speech not transcribed yet) does not
+          // erase text stored before.
           await trx
             .updateTable('conversation_items')
-            .set({ type: item.type, role: item.role, text: item.text, status: item.status })
+            .set({
+              type: item.type,
+              role: item.role,
+              text: item.text ?? existing.text,
+              status: item.status,
+            })
             .where('id', '=', existing.id)
             .execute();
           return;
