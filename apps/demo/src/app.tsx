@@ -133,7 +133,7 @@ export function App(): ReactNode {
             </strong>
             <span>
               {agents.unreachable
-                ? 'Make sure the Parley server is running (pnpm dev starts it on port 8080), then try again.'
+                ? 'The Parley server that served this page stopped answering. Start it again (npm start in the Parley folder), then try again.'
                 : agents.message}
             </span>
             <button type="button" className="control" onClick={retry}>

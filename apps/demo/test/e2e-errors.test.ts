@@ -121,6 +121,23 @@ describe("the demo's error states", () => {
     }
   }, 45_000);
 
+  it('tells an npm start user how to bring an unreachable server back', async () => {
+    const context = await browser!.newContext();
+    try {
+      const page = await context.newPage();
+      await page.route('**/api/agents', (route) => route.abort('connectionrefused'));
+      await page.goto(stack!.url);
+      const alert = page.locator('[data-state="server-down"]');
+      await alert.waitFor({ timeout: STEP_TIMEOUT });
+      const text = (await alert.textContent()) ?? '';
+      expect(text).toContain('npm start');
+      expect(text).not.toContain('8080');
+      expect(text).not.toContain('pnpm dev');
+    } finally {
+      await context.close();
+    }
+  }, 45_000);
+
   it('shows that it is reconnecting when the connection drops', async () => {
     const context = await browser!.newContext({ permissions: ['microphone'] });
     try {

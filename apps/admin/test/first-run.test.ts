@@ -1,0 +1,75 @@
+// @vitest-environment node
+// The first run in real Chromium: a server with no admin sends its first visitor to the setup form,
+// words a wrong setup token as such, and stops offering setup once an admin exists.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as playwright from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { createParleyServer, silentLogger } from '@parley/server';
+import type { ParleyServer } from '@parley/server';
+import { launchChromium } from '../../../scripts/chromium.mjs';
+
+const adminDist = fileURLToPath(new URL('../dist/', import.meta.url));
+
+let dataDir = '';
+let parley: ParleyServer | undefined;
+let origin = '';
+let browser: Browser | undefined;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(join(adminDist, 'index.html'))) {
+    throw new Error('apps/admin/dist is missing: build the console first.');
+  }
+  dataDir = mkdtempSync(join(tmpdir(), 'parley-admin-first-run-'));
+  parley = await createParleyServer({
+    env: {},
+    upstream: { kind: 'emulator', apiKey: 'sk-setup-test' },
+    database: { dataDir },
+    staticDirs: { admin: adminDist, demo: null },
+    logger: silentLogger,
+  });
+  const listening = await parley.listen({ port: 0, host: '127.0.0.1' });
+  origin = `http://127.0.0.1:${listening.port}`;
+  browser = await launchChromium(playwright);
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await parley?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the first run of the admin console', () => {
+  it('sends the first visitor to the setup form, and says a wrong token is the token', async () => {
+    expect(parley!.setupToken).not.toBeNull();
+    await page.goto(`${origin}/admin/`);
+    await page.getByRole('heading', { name: 'Create the first admin' }).waitFor();
+    await page.fill('input[name=token]', 'not-the-token-the-server-printed');
+    await page.fill('input[name=email]', 'owner@example.com');
+    await page.fill('input[name=password]', 'a long enough password');
+    await page.getByRole('button', { name: 'Create admin and sign in' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'setup token' });
+    await alert.waitFor();
+    expect(await alert.textContent()).not.toContain('email and password');
+
+    await page.fill('input[name=token]', parley!.setupToken!);
+    await page.getByRole('button', { name: 'Create admin and sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  });
+
+  it('offers no setup once an admin exists, and names the page a sign-in leads to', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto(`${origin}/admin/#/conversations`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByText('Sign in to open Conversations.').waitFor();
+    // The setup status has answered by now (the page asked as it opened).
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByText('Create the first admin').count()).toBe(0);
+    expect(await page.locator('code').count()).toBe(0);
+  });
+});
