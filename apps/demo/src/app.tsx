@@ -97,7 +97,7 @@ export function App(): ReactNode {
       <header className="app__header">
         <div className="brand">
           <span className="brand__mark" aria-hidden="true" />
-          <span className="brand__name">Parley</span>
+          <h1 className="brand__name">Parley</h1>
           <span className="brand__tag">voice agent demo</span>
         </div>
         {list.length > 0 ? (

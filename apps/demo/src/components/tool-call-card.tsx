@@ -33,7 +33,8 @@ export function ToolCallCard({ item }: { item: FunctionCallItem }): ReactNode {
       <dl className="tool-card__body">
         <dt>Arguments</dt>
         <dd>
-          <pre>{args || '{}'}</pre>
+          {/* Focusable: a long value scrolls sideways, and the keyboard must reach it too. */}
+          <pre tabIndex={0}>{args || '{}'}</pre>
         </dd>
         {item.error ? (
           <>
@@ -47,7 +48,7 @@ export function ToolCallCard({ item }: { item: FunctionCallItem }): ReactNode {
           <>
             <dt>Result</dt>
             <dd>
-              <pre>{output}</pre>
+              <pre tabIndex={0}>{output}</pre>
             </dd>
           </>
         ) : null}

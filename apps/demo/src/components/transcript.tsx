@@ -81,22 +81,32 @@ export function Transcript(): ReactNode {
       <h2 id="transcript-title" className="panel__title">
         Transcript
       </h2>
-      <ol className="transcript" role="log" aria-label="Transcript" aria-live="polite">
-        {items.length === 0 ? (
-          <li className="transcript__empty">The conversation will appear here.</li>
-        ) : (
-          items.map((item) =>
-            item.type === 'message' ? (
-              <Message key={item.id} item={item} />
-            ) : (
-              <li key={item.id} className="transcript__tool">
-                <ToolCallCard item={item} />
-              </li>
-            ),
-          )
-        )}
-        <li ref={end} className="transcript__end" aria-hidden="true" />
-      </ol>
+      {/* The log is the scrolling region, focusable so the keyboard can scroll it; the list
+          inside keeps list semantics for the items. */}
+      <div
+        className="transcript"
+        role="log"
+        aria-label="Transcript"
+        aria-live="polite"
+        tabIndex={0}
+      >
+        <ol className="transcript__list">
+          {items.length === 0 ? (
+            <li className="transcript__empty">The conversation will appear here.</li>
+          ) : (
+            items.map((item) =>
+              item.type === 'message' ? (
+                <Message key={item.id} item={item} />
+              ) : (
+                <li key={item.id} className="transcript__tool">
+                  <ToolCallCard item={item} />
+                </li>
+              ),
+            )
+          )}
+          <li ref={end} className="transcript__end" aria-hidden="true" />
+        </ol>
+      </div>
     </section>
   );
 }

@@ -1,0 +1,14 @@
+import type { Page } from 'playwright-core';
+
+/** The colour schemes and widths every page is checked in. */
+export const accessibilityMatrix: readonly {
+  colorScheme: 'light' | 'dark';
+  width: number;
+  height: number;
+}[];
+
+/** Axe's violations on the page as it is now, one line per failing element. */
+export function axeViolations(page: Page, axeSource: string): Promise<string[]>;
+
+/** How much wider than the viewport the document is (0 when nothing overflows sideways). */
+export function horizontalOverflow(page: Page): Promise<number>;
