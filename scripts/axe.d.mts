@@ -10,5 +10,5 @@ export const accessibilityMatrix: readonly {
 /** Axe's violations on the page as it is now, one line per failing element. */
 export function axeViolations(page: Page, axeSource: string): Promise<string[]>;
 
-/** How much wider than the viewport the document is (0 when nothing overflows sideways). */
-export function horizontalOverflow(page: Page): Promise<number>;
+/** What makes the document wider than the viewport; empty when nothing overflows sideways. */
+export function horizontalOverflow(page: Page): Promise<string[]>;

@@ -44,13 +44,31 @@ export async function axeViolations(page, axeSource) {
 }
 
 /**
- * How much wider than the viewport the document is (0 when nothing overflows sideways).
+ * What makes the document wider than the viewport: an empty list when nothing overflows sideways,
+ * else the overflow in pixels and the outermost elements reaching past the right edge.
  *
  * @param {import('playwright-core').Page} page
- * @returns {Promise<number>}
+ * @returns {Promise<string[]>}
  */
 export function horizontalOverflow(page) {
-  return page.evaluate(() =>
-    Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth),
-  );
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    const overflow = root.scrollWidth - root.clientWidth;
+    if (overflow <= 0) return [];
+    const limit = root.clientWidth;
+    const describe = (element) =>
+      `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}${[...element.classList].map((name) => `.${name}`).join('')}`;
+    const culprits = [];
+    for (const element of document.body.querySelectorAll('*')) {
+      const right = element.getBoundingClientRect().right;
+      if (right <= limit + 0.5) continue;
+      // Only the outermost: skip an element whose parent already overflows.
+      const parent = element.parentElement;
+      if (parent && parent !== document.body && parent.getBoundingClientRect().right > limit + 0.5)
+        continue;
+      culprits.push(`${describe(element)} (right edge ${Math.round(right)} px)`);
+      if (culprits.length === 5) break;
+    }
+    return [`the document is ${overflow} px wider than the screen: ${culprits.join(', ')}`];
+  });
 }
