@@ -34,7 +34,7 @@ function Message({ item }: { item: MessageItem }) {
 }
 
 function Conversation() {
-  const { status, turn, items, usage, connect, disconnect, mute, muted } = useVoiceSession();
+  const { status, turn, items, usage, error, connect, disconnect, mute, muted } = useVoiceSession();
   const { input, output } = useAudioLevels();
   useClientTool(
     'set_accent_color',
@@ -49,7 +49,8 @@ function Conversation() {
   const live = status === 'connecting' || status === 'connected' || status === 'reconnecting';
   return (
     <main>
-      <button onClick={() => void (live ? disconnect() : connect())}>
+      {/* connect() rejects when the session fails; `error` below shows why. */}
+      <button onClick={() => (live ? void disconnect() : connect().catch(() => undefined))}>
         {live ? 'End conversation' : 'Start conversation'}
       </button>
       <button aria-pressed={muted} onClick={() => mute(!muted)}>
@@ -58,6 +59,7 @@ function Conversation() {
       <p role="status">
         {status} · {turn}
       </p>
+      {error ? <p role="alert">{error.message}</p> : null}
       <meter aria-label="You" min={0} max={1} value={input.rms} />
       <meter aria-label="Agent" min={0} max={1} value={output.rms} />
       <ol role="log" aria-label="Transcript">
@@ -71,7 +73,9 @@ function Conversation() {
           ),
         )}
       </ol>
-      <p>Cost so far: {usage.costUsd === null ? '—' : `$${usage.costUsd.toFixed(4)}`}</p>
+      <p>
+        Cost so far: {usage.costUsd === null ? 'not known yet' : `$${usage.costUsd.toFixed(4)}`}
+      </p>
     </main>
   );
 }

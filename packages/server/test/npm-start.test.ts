@@ -29,8 +29,8 @@ function firstAddress(env: NodeJS.ProcessEnv): Promise<string> {
     let output = '';
     const timer = setTimeout(() => {
       child.kill();
-      reject(new Error(`no address within 30 s:\n${output}`));
-    }, 30_000);
+      reject(new Error(`no address within 90 s:\n${output}`));
+    }, 90_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Admin API: (http:\/\/[^/\s]+)/.exec(output);
@@ -77,5 +77,5 @@ describe('npm start', () => {
     const env = { ...process.env, HOST: '' };
     expect(await firstAddress(startEnvironment(env))).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(startEnvironment({ ...env, HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
-  }, 60_000);
+  }, 120_000);
 });

@@ -41,7 +41,7 @@ describe.each(testBackends())('the stored transcript on $name', (backend) => {
     });
     browser.send({ type: 'response.create' });
     // The reply has started (its item exists) but is not done when the visitor types again.
-    await browser.waitFor((event) => event.type === 'response.output_audio.delta');
+    await browser.waitFor((event) => event.type === 'response.output_audio.delta', 30_000);
     browser.send({
       type: 'conversation.item.create',
       item: {
@@ -50,7 +50,7 @@ describe.each(testBackends())('the stored transcript on $name', (backend) => {
         content: [{ type: 'input_text', text: 'typed meanwhile' }],
       },
     });
-    await browser.waitFor((event) => event.type === 'response.done');
+    await browser.waitFor((event) => event.type === 'response.done', 30_000);
     browser.socket.close();
     await browser.closed;
     const [conversation] = await store.conversations.list({ limit: 1 });
@@ -62,5 +62,5 @@ describe.each(testBackends())('the stored transcript on $name', (backend) => {
     expect(detail.items[2]?.text).toBe('typed meanwhile');
     expect(detail.items[1]?.text).not.toBeNull();
     expect(detail.items[1]?.status).toBe('completed');
-  });
+  }, 90_000);
 });
