@@ -383,6 +383,51 @@ describe('admin console against a real server', () => {
     expect(after.conversations[0]?.agentVersion).toBe(draft);
   });
 
+  it('offline, a typed request in the playground captures a lead (emailed to the outbox) and books a call', async () => {
+    const agents = (await (await page.request.get(`${origin}/api/admin/agents`)).json()) as {
+      agents: { id: string; slug: string }[];
+    };
+    const clinic = agents.agents.find((agent) => agent.slug === 'healthcare-front-desk')!;
+    await page.goto(`${origin}/admin/#/playground/${clinic.id}`);
+    // The server runs the emulator: the playground says so, and how to connect a real model.
+    await page
+      .getByRole('complementary', { name: 'Offline emulator' })
+      .getByText('OPENAI_API_KEY')
+      .waitFor();
+    await page.getByRole('button', { name: 'Start conversation' }).click();
+    await expect
+      .poll(() => page.getByTestId('playground-status').textContent(), { timeout: 15_000 })
+      .toBe('connected');
+    await page
+      .getByLabel('Message')
+      .fill(
+        'My name is Dana Smith, my email is dana@example.com, please have someone call me tomorrow at 3 pm',
+      );
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page
+      .locator('.transcript li.assistant')
+      .filter({ hasText: 'Capture lead: saved is yes' })
+      .waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'End conversation' }).click();
+
+    await page.goto(`${origin}/admin/#/leads`);
+    const lead = page.locator('tr').filter({ hasText: 'Dana Smith' });
+    await lead.getByText('in outbox').waitFor();
+    await page.goto(`${origin}/admin/#/calls`);
+    await page
+      .locator('tr')
+      .filter({ hasText: 'Dana Smith' })
+      .getByRole('cell', { name: 'dana@example.com', exact: true })
+      .waitFor();
+    await page.goto(`${origin}/admin/#/outbox`);
+    await page
+      .locator('tr')
+      .filter({ hasText: 'New lead from Maya — clinic front desk: Dana Smith' })
+      .getByText('team@example.com')
+      .waitFor();
+    await shot('17-outbox');
+  });
+
   it('signs out and sends the next visit back to sign-in', async () => {
     await page.goto(`${origin}/admin/#/agents`);
     await page.getByRole('button', { name: 'Sign out' }).click();
