@@ -7,37 +7,28 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { existsSync } from 'node:fs';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
-import type { Context } from 'hono';
 import { createAdminAuth, bootstrapAdmin } from './admin/admin-auth.js';
 import { createAdminRoutes } from './admin/admin-routes.js';
 import type { VoicePreviewLimits } from './admin/voice-preview.js';
-import { HttpError, errorResponse, jsonBody } from './http/errors.js';
+import { errorResponse } from './http/errors.js';
+import { useApiMiddleware } from './http/api-middleware.js';
+import { requestInfo } from './http/request-info.js';
+import { createRelayLoader } from './relay/relay-loader.js';
+import { createPublicRoutes } from './routes/public-routes.js';
+import { useStaticApps } from './routes/static-routes.js';
+import { createSessionIssuer } from './sessions/session-issuer.js';
+import { SessionSlots } from './sessions/session-slots.js';
 import { RateLimiter } from './http/rate-limiter.js';
-import {
-  lastForwarded,
-  originAllowed,
-  parseTrustProxy,
-  proxyTrust,
-  requestHost,
-} from './http/client-address.js';
+import { originAllowed, parseTrustProxy, proxyTrust, requestHost } from './http/client-address.js';
 import type { TrustProxy } from './http/client-address.js';
 import { memorySharedState } from './coordination/shared-state.js';
 import type { SharedState } from './coordination/shared-state.js';
 import { postgresSharedState } from './coordination/postgres-shared-state.js';
-import { staticApp } from './http/static-files.js';
 import { consoleLogger } from './logger.js';
 import type { Logger } from './logger.js';
-import type { RelayServer } from './relay/relay-server.js';
-import { agentTools } from './tools/agent-tools.js';
-import { sessionRequestSchema } from './schemas.js';
-import type { SessionResponse } from './schemas.js';
-import { realtimeSession } from './session-config.js';
-import { ResumeTokens, resumableEndReasons, resumeKeySetting } from './sessions/resume.js';
+import { ResumeTokens, resumeKeySetting } from './sessions/resume.js';
 import { TicketStore } from './sessions/tickets.js';
 import { openDatabase } from './storage/database.js';
 import type { DatabaseOptions } from './storage/database.js';
@@ -257,74 +248,49 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     60_000,
   );
 
-  const incomingOf = (c: Context) =>
-    (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  const clientAddressOf = (c: Context): string => {
-    const incoming = incomingOf(c);
-    return incoming ? trust.clientAddress(incoming) : 'unknown';
-  };
-  /** `X-Forwarded-Proto` of a request that came through a trusted proxy. */
-  const forwardedProtoOf = (c: Context): string | undefined => {
-    const incoming = incomingOf(c);
-    return incoming && trust.viaTrustedProxy(incoming)
-      ? lastForwarded(incoming.headers['x-forwarded-proto'])
-      : undefined;
-  };
+  const requestReader = requestInfo(trust);
   const allowedOrigins =
     options.allowedOrigins ??
     (env.PARLEY_ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())
       .filter((origin) => origin.length > 0);
-  // The relay (with the protocol parsers and the WebSocket server) loads after the server is up,
-  // so starting does not wait for it; the first upgrade awaits it if it is not there yet.
-  let relay: RelayServer | undefined;
-  let relayLoading: Promise<RelayServer> | undefined;
-  const loadRelay = () =>
-    (relayLoading ??= import('./relay/relay-server.js').then(({ RelayServer: Relay }) => {
-      relay = new Relay({
-        store,
-        mailer,
-        upstream,
-        tickets,
-        log,
-        now,
-        limits,
-        clientAddress: (request) => trust.clientAddress(request),
-        urlGuard,
-        shared,
-      });
-      return relay;
-    }));
-  const handleUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
-    if (new URL(request.url ?? '/', 'http://relay.invalid').pathname !== '/api/realtime')
-      return false;
-    // A browser always sends Origin on a WebSocket: a page on another site must not open a
-    // conversation with a visitor's ticket (or cookies).
-    if (!originAllowed(request.headers.origin, requestHost(trust, request), allowedOrigins)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-      return true;
-    }
-    if (relay) return relay.handleUpgrade(request, socket, head);
-    loadRelay().then(
-      (loaded) => loaded.handleUpgrade(request, socket, head),
-      (error: unknown) => {
-        log.error('relay failed to load', { error });
-        socket.destroy();
-      },
-    );
-    return true;
-  };
+  const slots = new SessionSlots(shared, limits.maxSessionsPerClient, (error) =>
+    log.warn('could not update a session slot', { error }),
+  );
+  const relay = createRelayLoader(
+    {
+      store,
+      mailer,
+      upstream,
+      tickets,
+      log,
+      now,
+      limits,
+      slots,
+      clientAddress: (incoming) => trust.clientAddress(incoming),
+      urlGuard,
+    },
+    (incoming) =>
+      originAllowed(incoming.headers.origin, requestHost(trust, incoming), allowedOrigins),
+    log,
+  );
+  const issuer = createSessionIssuer({
+    store,
+    tickets,
+    resumeTokens,
+    now,
+    resumeWindowMs: limits.resumeWindowMs,
+    publicUrl: options.publicUrl,
+    forwardedProto: requestReader.forwardedProto,
+  });
   const auth = createAdminAuth({
     store,
     shared,
     now,
-    clientAddress: clientAddressOf,
-    isHttps: (c) => new URL(c.req.url).protocol === 'https:' || forwardedProtoOf(c) === 'https',
-    requestHost: (c) => {
-      const incoming = incomingOf(c);
-      return incoming ? requestHost(trust, incoming) : c.req.header('host');
-    },
+    clientAddress: requestReader.clientAddress,
+    isHttps: requestReader.isHttps,
+    requestHost: requestReader.host,
     ...(options.secureCookies === undefined ? {} : { secureCookies: options.secureCookies }),
   });
 
@@ -332,34 +298,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
   app.onError((error, c) =>
     errorResponse(c, error, (unexpected) => log.error('request failed', { error: unexpected })),
   );
-  const tooLarge = (c: Context) =>
-    c.json({ error: { code: 'payload_too_large', message: 'the request body is too large' } }, 413);
-  // Documents can be large; nothing else needs more than a few kilobytes.
-  app.use('/api/admin/documents/*', bodyLimit({ maxSize: 8 * 1024 * 1024, onError: tooLarge }));
-  app.use('/api/admin/documents', bodyLimit({ maxSize: 8 * 1024 * 1024, onError: tooLarge }));
-  const smallBody = bodyLimit({ maxSize: 256 * 1024, onError: tooLarge });
-  app.use('/api/*', async (c, next) => {
-    if (c.req.path.startsWith('/api/admin/documents')) return next();
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- Hono's wildcard route types
-    return smallBody(c, next);
-  });
-  app.use('/api/*', async (c, next) => {
-    // A NUL in a path or query parameter can match nothing and cannot be stored (PostgreSQL).
-    if (/%00/i.test(c.req.url)) {
-      throw new HttpError(400, 'invalid_request', 'the URL contains a NUL character');
-    }
-    await next();
-    c.header('cache-control', 'no-store');
-    c.header('x-content-type-options', 'nosniff');
-  });
-
-  if (allowedOrigins.length > 0) {
-    const publicCors = cors({ origin: allowedOrigins, allowMethods: ['GET', 'POST'], maxAge: 600 });
-    app.use('/api/sessions', publicCors);
-    app.use('/api/agents', publicCors);
-  }
-
-  app.get('/api/health', (c) => c.json({ ok: true, upstream: upstream.kind }));
+  useApiMiddleware(app, allowedOrigins);
   // For load balancers: /health says the process is alive; /ready that it should get traffic.
   let draining = false;
   const ready = async () => !draining && (await store.database.ping());
@@ -369,95 +308,20 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       ? c.json({ ready: true })
       : c.json({ ready: false, draining }, 503, { 'cache-control': 'no-store' }),
   );
-  app.get('/api/agents', async (c) => c.json({ agents: await store.agents.listPublic() }));
-  /** A relay ticket and the URL to use it at, as seen from the requesting browser. */
-  const relaySession = async (
-    c: Context,
-    agentId: string,
-    clientId: string,
-    version?: number,
-    resumeId?: string,
-  ): Promise<SessionResponse> => {
-    const issued = await tickets.issue(
-      agentId,
-      clientId,
-      version,
-      resumeId === undefined ? undefined : { id: resumeId, resume: true },
-    );
-    const requestUrl = new URL(c.req.url);
-    const forwardedProto = forwardedProtoOf(c);
-    const origin = options.publicUrl
-      ? new URL(options.publicUrl)
-      : new URL(
-          `${forwardedProto ?? requestUrl.protocol.replace(':', '')}://${c.req.header('host') ?? requestUrl.host}`,
-        );
-    return {
-      mode: 'relay',
-      url: `${origin.protocol === 'https:' ? 'wss' : 'ws'}://${origin.host}/api/realtime`,
-      ticket: issued.ticket,
-      expiresAt: new Date(issued.expiresAt).toISOString(),
-      conversationId: issued.conversationId,
-      resumeToken: resumeTokens.issue(issued.conversationId, agentId),
-      resumed: resumeId !== undefined,
-    };
-  };
-
-  /**
-   * The conversation a `resume` may go on with: its token matches, it is this agent's, and it
-   * ended because a connection dropped (or is still live: the relay may not have noticed the drop
-   * yet) no longer than the resume window ago. Undefined otherwise: a new conversation starts.
-   */
-  const resumable = async (
-    resume: { conversationId: string; token: string } | undefined,
-    agentId: string,
-  ): Promise<string | undefined> => {
-    if (!resume || !resumeTokens.verify(resume.token, resume.conversationId, agentId)) return;
-    const conversation = await store.conversations.get(resume.conversationId);
-    if (!conversation || conversation.agentId !== agentId || conversation.mode !== 'relay') return;
-    if (conversation.status === 'active') return conversation.id;
-    if (conversation.endReason === null || !resumableEndReasons.has(conversation.endReason)) return;
-    const endedAt = conversation.endedAt === null ? NaN : Date.parse(conversation.endedAt);
-    if (!(now().getTime() - endedAt <= limits.resumeWindowMs)) return;
-    return conversation.id;
-  };
-
-  app.post('/api/sessions', async (c) => {
-    const clientId = clientAddressOf(c);
-    const limit = await sessionLimiter.hit(clientId);
-    if (!limit.allowed) {
-      throw new HttpError(429, 'rate_limited', 'too many session requests', undefined, {
-        'retry-after': String(limit.retryAfterSeconds),
-      });
-    }
-    const body = await jsonBody(c, sessionRequestSchema);
-    const agent = await store.agents.published(body.agentId);
-    if (!agent) throw new HttpError(404, 'not_found', 'no published agent with that id');
-    if ((await shared.slotsOf(clientId)) >= limits.maxSessionsPerClient) {
-      throw new HttpError(
-        429,
-        'too_many_sessions',
-        `at most ${limits.maxSessionsPerClient} conversations at once`,
-      );
-    }
-    if (agent.config.allowDirect && upstream.kind === 'openai' && upstream.createClientSecret) {
-      // Direct mode: the browser talks to OpenAI itself, so only its own tools can run.
-      const { definitions } = await agentTools(store, { ...agent.config, tools: [] }, urlGuard);
-      const secret = await upstream.createClientSecret(
-        realtimeSession(agent.config, definitions, { includeModel: true, now: now() }),
-        limits.clientSecretTtlSeconds,
-      );
-      const answer: SessionResponse = {
-        mode: 'direct',
-        url: secret.url,
-        clientSecret: secret.value,
-        expiresAt: new Date(secret.expiresAt).toISOString(),
-        model: agent.config.model,
-      };
-      return c.json(answer);
-    }
-    const resumeId = await resumable(body.resume, agent.agent.id);
-    return c.json(await relaySession(c, agent.agent.id, clientId, undefined, resumeId));
-  });
+  app.route(
+    '/api',
+    createPublicRoutes({
+      store,
+      upstream,
+      issuer,
+      slots,
+      sessionLimiter,
+      request: requestReader,
+      urlGuard,
+      now,
+      clientSecretTtlSeconds: limits.clientSecretTtlSeconds,
+    }),
+  );
   app.route(
     '/api/admin',
     createAdminRoutes({
@@ -465,7 +329,13 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       auth,
       builtinTools: builtinToolDescriptions,
       playgroundSession: async (c, agentId, version, resume) =>
-        relaySession(c, agentId, clientAddressOf(c), version, await resumable(resume, agentId)),
+        issuer.relaySession(
+          c,
+          agentId,
+          requestReader.clientAddress(c),
+          version,
+          await issuer.resumable(resume, agentId),
+        ),
       upstream,
       mailer,
       urlGuard,
@@ -475,18 +345,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     }),
   );
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: 'no such route' } }, 404));
-
-  const adminDir = options.staticDirs?.admin;
-  if (adminDir && existsSync(adminDir)) {
-    const serve = staticApp(adminDir, '/admin');
-    app.get('/admin', (c) => c.redirect('/admin/'));
-    app.get('/admin/*', (c) => serve(c) ?? c.text('not found', 404));
-  }
-  const demoDir = options.staticDirs?.demo;
-  if (demoDir && existsSync(demoDir)) {
-    const serve = staticApp(demoDir, '/');
-    app.get('/*', (c) => serve(c) ?? c.text('not found', 404));
-  }
+  useStaticApps(app, options.staticDirs);
 
   let httpServer: Server | undefined;
   const parley: ParleyServer = {
@@ -494,26 +353,26 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     store,
     upstream,
     setupToken: bootstrap.setupToken,
-    handleUpgrade,
-    activeSessions: () => relay?.size ?? 0,
+    handleUpgrade: relay.handleUpgrade,
+    activeSessions: relay.size,
     ready,
     async drain({ deadlineMs = 30_000 } = {}) {
       draining = true;
-      const live = relay?.size ?? 0;
-      if (!relay) return { handedOver: 0, timedOut: false };
+      const live = relay.size();
+      if (live === 0) return { handedOver: 0, timedOut: false };
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'deadline'>((resolve) => {
         timer = setTimeout(() => resolve('deadline'), deadlineMs);
       });
       const outcome = await Promise.race([relay.drain().then(() => 'drained' as const), deadline]);
       clearTimeout(timer);
-      return { handedOver: live - relay.size, timedOut: outcome === 'deadline' };
+      return { handedOver: live - relay.size(), timedOut: outcome === 'deadline' };
     },
     listen({ port = 8080, host = '0.0.0.0' } = {}) {
       const listener = getRequestListener(app.fetch);
       const server = createServer((request, response) => void listener(request, response));
       server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-        if (!handleUpgrade(request, socket, head)) {
+        if (!relay.handleUpgrade(request, socket, head)) {
           socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
         }
       });
@@ -523,13 +382,14 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
         server.listen(port, host, () => {
           const address = server.address() as AddressInfo;
           const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-          setImmediate(() => void loadRelay().catch(() => undefined));
+          setImmediate(relay.preload);
           resolve({ url: `http://${shownHost}:${address.port}`, port: address.port, server });
         });
       });
     },
     async close() {
-      if (relayLoading) await (await relayLoading.catch(() => undefined))?.close();
+      await relay.close();
+      slots.close();
       if (httpServer) {
         const server = httpServer;
         await new Promise<void>((resolve) => {

@@ -11,10 +11,8 @@ import type { Store } from '../storage/store.js';
 import type { Mailer } from '../tools/mailer.js';
 import { agentTools } from '../tools/agent-tools.js';
 import type { UrlGuard } from '../tools/url-guard.js';
-import type { SharedState } from '../coordination/shared-state.js';
+import type { ReleaseSlot, SessionSlots } from '../sessions/session-slots.js';
 
-/** How long a session slot lasts without renewal (a crashed instance's slots free after it). */
-const slotLeaseMs = 60_000;
 import { realtimeSession } from '../session-config.js';
 import type { TicketStore } from '../sessions/tickets.js';
 import type { Upstream } from '../upstream.js';
@@ -42,10 +40,10 @@ export interface RelayServerOptions {
   tickets: TicketStore;
   log: Logger;
   now: () => Date;
-  limits: RelayLimits & { maxSessionsPerClient: number };
+  limits: RelayLimits;
   clientAddress: (request: IncomingMessage) => string;
-  /** Per-client session slots, shared with the other instances. */
-  shared: SharedState;
+  /** The per-client cap on live conversations (shared with `POST /api/sessions`). */
+  slots: SessionSlots;
   /** Guards the URLs of webhook tools. */
   urlGuard: UrlGuard;
 }
@@ -66,28 +64,11 @@ export class RelayServer {
   private readonly sessions = new Set<RelaySession>();
   /** Writes still on their way for conversations whose session has closed (a resume awaits them). */
   private readonly closingWrites = new Map<string, Promise<void>>();
-  /** Slots this instance holds in the shared state (renewed while their sessions live). */
-  private readonly slots = new Map<string, string>();
-  private readonly renewal: NodeJS.Timeout;
-
-  constructor(private readonly options: RelayServerOptions) {
-    this.renewal = setInterval(() => {
-      const held = [...this.slots].map(([slotId, clientId]) => ({ slotId, clientId }));
-      options.shared.renewSlots(held, slotLeaseMs).catch((error: unknown) => {
-        options.log.warn('could not renew session slots', { error });
-      });
-    }, slotLeaseMs / 3);
-    this.renewal.unref();
-  }
+  constructor(private readonly options: RelayServerOptions) {}
 
   /** Live relay sessions. */
   get size(): number {
     return this.sessions.size;
-  }
-
-  /** Sessions a client has open (for the `POST /api/sessions` cap). */
-  sessionsOf(clientId: string): Promise<number> {
-    return this.options.shared.slotsOf(clientId);
   }
 
   private draining = false;
@@ -168,40 +149,20 @@ export class RelayServer {
       );
       return;
     }
-    const { maxSessionsPerClient } = this.options.limits;
     // The conversation is the slot: a resume takes over its own slot instead of needing another.
-    const slotId = grant.conversationId;
-    let acquired: boolean;
+    let acquired: ReleaseSlot | null;
     try {
-      acquired = await this.options.shared.acquireSlot(
-        clientId,
-        slotId,
-        maxSessionsPerClient,
-        slotLeaseMs,
-      );
+      acquired = await this.options.slots.acquire(clientId, grant.conversationId);
     } catch (error) {
       this.options.log.error('could not take a session slot', { error });
       this.reject(browser, 'upstream_unavailable', 'the server could not start the conversation');
       return;
     }
     if (!acquired) {
-      this.reject(
-        browser,
-        'too_many_sessions',
-        `at most ${maxSessionsPerClient} conversations at once per client`,
-      );
+      this.reject(browser, 'too_many_sessions', this.options.slots.refusal);
       return;
     }
-    this.slots.set(slotId, clientId);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      this.slots.delete(slotId);
-      this.options.shared.releaseSlot(clientId, slotId).catch((error: unknown) => {
-        this.options.log.warn('could not release a session slot', { error });
-      });
-    };
+    const release = acquired;
     let agent: PublishedAgent | undefined;
     let tools: Awaited<ReturnType<typeof agentTools>>;
     let replay: { frames: string[]; itemIds: Set<string> } | undefined;
@@ -293,7 +254,6 @@ export class RelayServer {
 
   /** Ends every live session (telling each browser) and waits for their writes. */
   async close(): Promise<void> {
-    clearInterval(this.renewal);
     await Promise.all([...this.sessions].map((session) => session.shutdown()));
     this.wss.close();
   }

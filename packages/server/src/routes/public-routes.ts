@@ -1,0 +1,81 @@
+/**
+ * The public API under `/api`, called by the pages that host a voice agent: health, the list of
+ * published agents, and `POST /sessions` (a relay ticket, or in direct mode a short-lived client
+ * secret), rate-limited and capped per client address.
+ */
+import { Hono } from 'hono';
+import { HttpError, jsonBody } from '../http/errors.js';
+import type { RateLimiter } from '../http/rate-limiter.js';
+import type { RequestInfo } from '../http/request-info.js';
+import { sessionRequestSchema } from '../schemas.js';
+import type { SessionResponse } from '../schemas.js';
+import { realtimeSession } from '../session-config.js';
+import type { SessionIssuer } from '../sessions/session-issuer.js';
+import type { SessionSlots } from '../sessions/session-slots.js';
+import type { Store } from '../storage/store.js';
+import { agentTools } from '../tools/agent-tools.js';
+import type { UrlGuard } from '../tools/url-guard.js';
+import type { Upstream } from '../upstream.js';
+
+/** What the public routes need. */
+export interface PublicRoutesOptions {
+  store: Store;
+  upstream: Upstream;
+  issuer: SessionIssuer;
+  slots: SessionSlots;
+  /** `POST /sessions` calls per client address. */
+  sessionLimiter: RateLimiter;
+  request: RequestInfo;
+  /** Guards the URLs of webhook tools. */
+  urlGuard: UrlGuard;
+  now: () => Date;
+  /** Lifetime of a direct-mode client secret. */
+  clientSecretTtlSeconds: number;
+}
+
+/** Builds the public sub-application (mount it at `/api`). */
+export function createPublicRoutes(options: PublicRoutesOptions): Hono {
+  const { store, upstream, issuer, slots } = options;
+  const app = new Hono();
+  app.get('/health', (c) => c.json({ ok: true, upstream: upstream.kind }));
+  app.get('/agents', async (c) => c.json({ agents: await store.agents.listPublic() }));
+
+  app.post('/sessions', async (c) => {
+    const clientId = options.request.clientAddress(c);
+    const limit = await options.sessionLimiter.hit(clientId);
+    if (!limit.allowed) {
+      throw new HttpError(429, 'rate_limited', 'too many session requests', undefined, {
+        'retry-after': String(limit.retryAfterSeconds),
+      });
+    }
+    const body = await jsonBody(c, sessionRequestSchema);
+    const agent = await store.agents.published(body.agentId);
+    if (!agent) throw new HttpError(404, 'not_found', 'no published agent with that id');
+    if (!(await slots.hasRoom(clientId))) {
+      throw new HttpError(429, 'too_many_sessions', slots.refusal);
+    }
+    if (agent.config.allowDirect && upstream.kind === 'openai' && upstream.createClientSecret) {
+      // Direct mode: the browser talks to OpenAI itself, so only its own tools can run.
+      const { definitions } = await agentTools(
+        store,
+        { ...agent.config, tools: [] },
+        options.urlGuard,
+      );
+      const secret = await upstream.createClientSecret(
+        realtimeSession(agent.config, definitions, { includeModel: true, now: options.now() }),
+        options.clientSecretTtlSeconds,
+      );
+      const answer: SessionResponse = {
+        mode: 'direct',
+        url: secret.url,
+        clientSecret: secret.value,
+        expiresAt: new Date(secret.expiresAt).toISOString(),
+        model: agent.config.model,
+      };
+      return c.json(answer);
+    }
+    const resumeId = await issuer.resumable(body.resume, agent.agent.id);
+    return c.json(await issuer.relaySession(c, agent.agent.id, clientId, undefined, resumeId));
+  });
+  return app;
+}
