@@ -1,0 +1,33 @@
+/** What the admin route modules are built from. */
+import type { Context } from 'hono';
+import type { Logger } from '../logger.js';
+import type { BuiltinTool, SessionResponse } from '../schemas.js';
+import type { Store } from '../storage/store.js';
+import type { Mailer } from '../tools/mailer.js';
+import type { UrlGuard } from '../tools/url-guard.js';
+import type { Upstream } from '../upstream.js';
+import type { AdminAuth } from './admin-auth.js';
+import type { VoicePreviewLimits } from './voice-preview.js';
+
+/** What the admin routes need. */
+export interface AdminRoutesOptions {
+  store: Store;
+  auth: AdminAuth;
+  builtinTools: readonly BuiltinTool[];
+  /** Issues a relay session for one agent version (the playground). */
+  playgroundSession: (
+    c: Context,
+    agentId: string,
+    version: number,
+    resume?: { conversationId: string; token: string },
+  ) => Promise<SessionResponse>;
+  /** Where voice previews are spoken. */
+  upstream: Upstream;
+  mailer: Mailer;
+  /** Refuses webhook URLs that reach internal addresses (at save and at call time). */
+  urlGuard: UrlGuard;
+  log: Logger;
+  now: () => Date;
+  /** Bounds of voice previews (defaults: 20 s, 30 s of audio). */
+  voicePreview?: Partial<VoicePreviewLimits>;
+}

@@ -1,0 +1,58 @@
+/** Agents: list, create, edit, versions, publish, rollback, and a playground session. */
+import { Hono } from 'hono';
+import type { AdminRoutesOptions } from '../admin-route-options.js';
+import type { AdminVariables } from '../admin-auth.js';
+import {
+  agentCreateSchema,
+  agentPublishSchema,
+  agentRollbackSchema,
+  agentUpdateSchema,
+  agentVersionCreateSchema,
+  playgroundSessionSchema,
+} from '../../schemas.js';
+import { HttpError, jsonBody } from '../../http/errors.js';
+
+/** `/agents…` (behind sign-in). */
+export function agentRoutes({ store, playgroundSession }: AdminRoutesOptions) {
+  const app = new Hono<{ Variables: AdminVariables }>();
+  app.get('/agents', async (c) => c.json({ agents: await store.agents.list() }));
+  app.post('/agents', async (c) => {
+    const body = await jsonBody(c, agentCreateSchema);
+    return c.json(await store.agents.create(body, c.get('admin').email), 201);
+  });
+  app.get('/agents/:id', async (c) => c.json(await store.agents.detail(c.req.param('id'))));
+  app.patch('/agents/:id', async (c) => {
+    const body = await jsonBody(c, agentUpdateSchema);
+    return c.json(await store.agents.update(c.req.param('id'), body));
+  });
+  app.delete('/agents/:id', async (c) => {
+    await store.agents.remove(c.req.param('id'));
+    return c.body(null, 204);
+  });
+  app.post('/agents/:id/versions', async (c) => {
+    const body = await jsonBody(c, agentVersionCreateSchema);
+    return c.json(
+      await store.agents.createVersion(c.req.param('id'), body, c.get('admin').email),
+      201,
+    );
+  });
+  app.post('/agents/:id/publish', async (c) => {
+    const body = await jsonBody(c, agentPublishSchema);
+    return c.json(await store.agents.publish(c.req.param('id'), body.version));
+  });
+  app.post('/agents/:id/rollback', async (c) => {
+    const body = await jsonBody(c, agentRollbackSchema);
+    return c.json(await store.agents.rollback(c.req.param('id'), body.version));
+  });
+
+  app.post('/agents/:id/playground', async (c) => {
+    const body = await jsonBody(c, playgroundSessionSchema);
+    const agent = await store.agents.get(c.req.param('id'));
+    if (!agent) throw new HttpError(404, 'not_found', 'no such agent');
+    const version = body.version ?? agent.latestVersion;
+    if (!(await store.agents.atVersion(agent.id, version)))
+      throw new HttpError(404, 'not_found', 'no such version');
+    return c.json(await playgroundSession(c, agent.id, version, body.resume));
+  });
+  return app;
+}

@@ -1,0 +1,40 @@
+/** What conversations produced: transcripts, leads, scheduled calls, analytics. */
+import { Hono } from 'hono';
+import type { AdminRoutesOptions } from '../admin-route-options.js';
+import type { AdminVariables } from '../admin-auth.js';
+import { analyticsQuerySchema, conversationListQuerySchema } from '../../schemas.js';
+import type { OutboxList } from '../../schemas.js';
+import { validate } from '../../http/errors.js';
+
+/** `/conversations…`, `/leads`, `/scheduled-calls`, `/analytics`, `/outbox` (behind sign-in). */
+export function conversationRoutes({ store, mailer }: AdminRoutesOptions) {
+  const app = new Hono<{ Variables: AdminVariables }>();
+  app.get('/conversations', async (c) => {
+    const query = validate(conversationListQuerySchema, c.req.query());
+    return c.json({ conversations: await store.conversations.list(query) });
+  });
+  app.get('/conversations/:id', async (c) =>
+    c.json(await store.conversations.detail(c.req.param('id'))),
+  );
+  app.get('/leads', async (c) =>
+    c.json({ leads: await store.conversations.listLeads({ agentId: c.req.query('agentId') }) }),
+  );
+  app.get('/scheduled-calls', async (c) =>
+    c.json({
+      calls: await store.conversations.listScheduledCalls({ agentId: c.req.query('agentId') }),
+    }),
+  );
+  app.get('/analytics', async (c) => {
+    const query = validate(analyticsQuerySchema, c.req.query());
+    return c.json(await store.conversations.analytics(query));
+  });
+  // The local outbox: notification emails kept because no SMTP server is configured.
+  app.get('/outbox', async (c) => {
+    const answer: OutboxList = {
+      delivery: mailer.delivery === 'outbox' ? 'outbox' : 'smtp',
+      messages: await store.outbox.list(),
+    };
+    return c.json(answer);
+  });
+  return app;
+}

@@ -1,0 +1,135 @@
+/** Webhook tools (create, edit, remove), the built-in tool list, and tool test-runs. */
+import { Hono } from 'hono';
+import type { AdminRoutesOptions } from '../admin-route-options.js';
+import type { AdminVariables } from '../admin-auth.js';
+import { randomUUID } from 'node:crypto';
+import { agentConfigSchema, toolInputSchema, toolTestRequestSchema } from '../../schemas.js';
+import type { ToolTestResult } from '../../schemas.js';
+import { HttpError, jsonBody } from '../../http/errors.js';
+import { publicTool } from '../../storage/knowledge-store.js';
+import { builtinTools as runnableBuiltins } from '../../tools/builtin-tools.js';
+import { runTool } from '../../tools/tool-runner.js';
+import { OutboundUrlRefusedError } from '../../tools/url-guard.js';
+import { webhookTool } from '../../tools/webhook-tool.js';
+
+function parseOutput(output: string): unknown {
+  try {
+    return JSON.parse(output) as unknown;
+  } catch {
+    return output;
+  }
+}
+
+/**
+ * `/builtin-tools`, `/tools…` (behind sign-in). `POST /tools/:id/test` runs a webhook tool or a
+ * built-in by name; those with side effects (`capture_lead`, `schedule_call`) run dry: they
+ * validate and describe, and store or send nothing.
+ */
+export function toolRoutes({
+  store,
+  builtinTools,
+  mailer,
+  urlGuard,
+  log,
+  now,
+}: AdminRoutesOptions) {
+  const app = new Hono<{ Variables: AdminVariables }>();
+  app.get('/builtin-tools', (c) => c.json({ tools: builtinTools }));
+  app.get('/tools', async (c) =>
+    c.json({ tools: (await store.knowledge.listTools()).map(publicTool) }),
+  );
+  /** Refuses a webhook URL that reaches an internal address, naming the field. */
+  const checkToolUrl = async (url: string) => {
+    try {
+      await urlGuard.check(url);
+    } catch (error) {
+      if (!(error instanceof OutboundUrlRefusedError)) throw error;
+      throw new HttpError(400, 'invalid_request', 'the request did not validate', [
+        { path: ['url'], message: error.message },
+      ]);
+    }
+  };
+  app.post('/tools', async (c) => {
+    const body = await jsonBody(c, toolInputSchema);
+    await checkToolUrl(body.url);
+    if (builtinTools.some((tool) => tool.name === body.name)) {
+      throw new HttpError(409, 'conflict', `"${body.name}" is the name of a built-in tool`);
+    }
+    return c.json(publicTool(await store.knowledge.createTool(body)), 201);
+  });
+  app.get('/tools/:id', async (c) =>
+    c.json(publicTool(await store.knowledge.getTool(c.req.param('id')))),
+  );
+  app.put('/tools/:id', async (c) => {
+    const body = await jsonBody(c, toolInputSchema);
+    await checkToolUrl(body.url);
+    if (builtinTools.some((tool) => tool.name === body.name)) {
+      throw new HttpError(409, 'conflict', `"${body.name}" is the name of a built-in tool`);
+    }
+    return c.json(publicTool(await store.knowledge.updateTool(c.req.param('id'), body)));
+  });
+  app.post('/tools/:id/test', async (c) => {
+    const body = await jsonBody(c, toolTestRequestSchema);
+    const id = c.req.param('id');
+    const builtin = runnableBuiltins.get(id);
+    const tool = builtin ?? webhookTool(await store.knowledge.getTool(id), urlGuard);
+    let agent = {
+      id: 'admin-tool-test',
+      name: 'Tool test',
+      config: agentConfigSchema.parse({
+        instructions: 'Admin tool test-run.',
+        tools: [tool.name],
+      }),
+    };
+    if (body.agentId !== undefined) {
+      const live = await store.agents.published(body.agentId);
+      if (!live) {
+        throw new HttpError(404, 'not_found', `No published agent "${body.agentId}"`);
+      }
+      agent = { id: live.agent.id, name: live.agent.name, config: live.config };
+    }
+    // Outside any conversation, and dry: nothing is recorded or sent, and the webhook sees
+    // conversationId null.
+    const result = await runTool(tool, JSON.stringify(body.arguments), {
+      store,
+      mailer,
+      agent,
+      dryRun: true,
+      conversationId: null,
+      callId: `test_${randomUUID()}`,
+      now,
+      requestEnd: () => undefined,
+      log: (message, fields) =>
+        log.info(message, { admin: c.get('admin').email, test: true, ...fields }),
+    });
+    const output = parseOutput(result.output);
+    if (result.outcome === 'ok') {
+      const answer: ToolTestResult = {
+        ok: true,
+        output,
+        error: null,
+        durationMs: result.durationMs,
+        status: null,
+      };
+      return c.json(answer);
+    }
+    const failure = (
+      output as { error?: { code?: unknown; message?: unknown; status?: unknown } } | null
+    )?.error;
+    const answer: ToolTestResult = {
+      ok: false,
+      output,
+      error: `${typeof failure?.code === 'string' ? failure.code : 'tool_failed'}: ${
+        typeof failure?.message === 'string' ? failure.message : 'the tool failed'
+      }`,
+      durationMs: result.durationMs,
+      status: typeof failure?.status === 'number' ? failure.status : null,
+    };
+    return c.json(answer);
+  });
+  app.delete('/tools/:id', async (c) => {
+    await store.knowledge.removeTool(c.req.param('id'));
+    return c.body(null, 204);
+  });
+  return app;
+}
