@@ -5,6 +5,7 @@
  *   protocol/                              wire schemas, parse and serialize, `Dialect`
  *   ports.ts, system-clock.ts              what the session runs its effects through
  *   machine/                               the pure reducer
+ *   cadence/                               when bindings deliver changes (scheduler, stores)
  *   tools/, transport/                     effect implementations behind the ports
  *   session/                               the VoiceSession that wires them together
  *   index.ts, test-utils/                  the public entry points
@@ -58,6 +59,15 @@ module.exports = {
         'in on its events).',
       from: { path: '^src/machine/', pathNot: tests },
       to: { path: outside('machine/', 'protocol/', 'errors\\.ts$', 'types\\.ts$', 'ports\\.ts$') },
+    },
+    {
+      name: 'cadence-below-session',
+      severity: 'error',
+      comment:
+        'cadence/ (the notify scheduler and the stores bindings read) names the session it reads ' +
+        'structurally: it sits above the machine and below the session, tools and transports.',
+      from: { path: '^src/cadence/', pathNot: tests },
+      to: { path: '^src/(session|tools|transport|test-utils)/|^src/index\\.ts$' },
     },
     {
       name: 'effects-below-session',

@@ -138,6 +138,26 @@ export type {
   ParleySessionGrant,
 } from './session/parley-credentials.js';
 export { systemClock } from './system-clock.js';
+export { isSessionActive } from './session/session-status.js';
+// Cadence: when bindings deliver the session's changes to views. See ./cadence/.
+export {
+  NOTIFY_INTERVAL_MS,
+  clockSchedule,
+  createNotifyScheduler,
+} from './cadence/notify-scheduler.js';
+export type { NotifyScheduler, ScheduleFunction } from './cadence/notify-scheduler.js';
+export {
+  createLevelsStore,
+  createPlayheadStore,
+  createSnapshotStore,
+  silentAudioLevels,
+} from './cadence/stores.js';
+export type {
+  ExternalStore,
+  LevelsSource,
+  PlayheadSource,
+  SnapshotSource,
+} from './cadence/stores.js';
 export { createWebSocketTransport, webSocketHandshake } from './transport/websocket-transport.js';
 export type {
   WebSocketConstructor,

@@ -57,6 +57,12 @@ const planted: Record<string, string> = {
     "import { parse } from '../protocol/parse.js';\n" +
     "import { createVoiceSession } from '../session/voice-session.js';\n" +
     'export const reduce = (s: Snapshot) => [s, parse, createVoiceSession];\n',
+  // The bindings' stores read the machine's types and the ports (allowed) and point up at the session.
+  'src/cadence/stores.ts':
+    "import type { State } from '../machine/state.js';\n" +
+    "import type { Clock } from '../ports.js';\n" +
+    "import type { VoiceSession } from '../session/voice-session.js';\n" +
+    'export type Store = { state: State; clock: Clock; session: VoiceSession };\n',
   'src/tools/run-tool.ts':
     "import { reduce } from '../machine/reducer.js';\nexport const run = () => reduce;\n",
   'src/transport/websocket.ts':
@@ -152,6 +158,12 @@ describe('core layer rules (packages/core/.dependency-cruiser.cjs)', () => {
     ]);
     expect(edges('effects-below-session')).toEqual([
       'src/tools/run-tool.ts → src/machine/reducer.ts',
+    ]);
+  });
+
+  it('keep the cadence (scheduler and stores) above the machine and below the session', () => {
+    expect(edges('cadence-below-session')).toEqual([
+      'src/cadence/stores.ts → src/session/voice-session.ts',
     ]);
   });
 
