@@ -1,14 +1,15 @@
-import { useCallback, useRef, useSyncExternalStore } from 'react';
-import { heardSplit } from '@parley/core';
+import { useCallback, useMemo, useRef, useSyncExternalStore } from 'react';
+import { createPlayheadStore, heardSplit } from '@parley/core';
 import type { ConversationItem, HeardSplit } from '@parley/core';
-import { cancelFrame, requestFrame, subscribePerFrame } from './frame.js';
-import { useSessionInstance } from './voice-session-provider.js';
+import { frameScheduler } from './frame.js';
+import { useSessionInstance, useSessionStore } from './voice-session-provider.js';
 
 /**
  * The part of an item's transcript the listener has heard and the part not heard: not yet (the
  * transcript streams ahead of the audio) or never (`cut`: the agent was interrupted). Core's
- * `heardSplit(item, session.playhead(item.id))`, re-read once per animation frame while the
- * item's audio plays, and re-rendering only when the split moves (about once per word).
+ * `heardSplit(item, session.playhead(item.id))`, with the playhead re-read once per animation
+ * frame while the item's audio plays (core's `createPlayheadStore`), and re-rendering only when
+ * the split moves (about once per word).
  *
  * @example
  * ```tsx
@@ -25,11 +26,22 @@ import { useSessionInstance } from './voice-session-provider.js';
  */
 export function useHeardSplit(item: ConversationItem): HeardSplit {
   const session = useSessionInstance();
+  const snapshots = useSessionStore(session);
   const itemId = item.id;
+  // The playhead is re-read when the (frame-batched) snapshot changes and on every frame of play.
+  const playhead = useMemo(
+    () =>
+      createPlayheadStore(
+        { subscribe: snapshots.subscribe, playhead: (id) => session.playhead(id) },
+        itemId,
+        frameScheduler,
+      ),
+    [session, snapshots, itemId],
+  );
   const published = useRef<HeardSplit | null>(null);
 
   const getSplit = useCallback((): HeardSplit => {
-    const next = heardSplit(item, session.playhead(itemId));
+    const next = heardSplit(item, playhead.getSnapshot());
     const previous = published.current;
     if (
       previous !== null &&
@@ -41,38 +53,7 @@ export function useHeardSplit(item: ConversationItem): HeardSplit {
     }
     published.current = next;
     return next;
-  }, [session, item, itemId]);
+  }, [item, playhead]);
 
-  const subscribe = useCallback(
-    (onChange: () => void) => {
-      // The playhead moves without a snapshot change: poll it once per frame while it plays.
-      let frame: number | null = null;
-      const tick = (): void => {
-        frame = null;
-        onChange();
-        schedule();
-      };
-      const schedule = (): void => {
-        if (frame === null && session.playhead(itemId)?.playing === true) {
-          frame = requestFrame(tick);
-        }
-      };
-      const off = subscribePerFrame(
-        (change) => session.subscribe(change),
-        () => {
-          onChange();
-          schedule();
-        },
-      );
-      schedule();
-      return () => {
-        off();
-        if (frame !== null) cancelFrame(frame);
-        frame = null;
-      };
-    },
-    [session, itemId],
-  );
-
-  return useSyncExternalStore(subscribe, getSplit, getSplit);
+  return useSyncExternalStore(playhead.subscribe, getSplit, getSplit);
 }

@@ -91,7 +91,7 @@ describeEachReactMode('useVoiceSession', ({ renderHook, render }) => {
     const { result } = renderHook(() => useVoiceSession(), { wrapper: withSession(session) });
     act(() => session.setSnapshot({ status: 'closed' }));
     expect(result.current.status).toBe('idle');
-    // No frame is advanced: the fallback timer (100 ms) delivers it.
+    // No frame is advanced: the fallback timer (NOTIFY_INTERVAL_MS) delivers it.
     await waitFor(() => expect(result.current.status).toBe('closed'), { timeout: 1000 });
   });
 

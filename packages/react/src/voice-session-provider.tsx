@@ -1,7 +1,9 @@
 import { createContext, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { VoiceSession } from '@parley/core';
-import { subscribePerFrame } from './frame.js';
+import { createSnapshotStore } from '@parley/core';
+import type { ExternalStore, VoiceSessionSnapshot } from '@parley/core';
+import { frameScheduler } from './frame.js';
 
 const VoiceSessionContext = createContext<VoiceSession | null>(null);
 
@@ -114,19 +116,9 @@ export function useSessionInstance(): VoiceSession {
 }
 
 /**
- * The session's store functions as stable closures, whatever way the session binds its methods.
- * Changes reach React once per animation frame (see {@link subscribePerFrame}).
+ * The session's snapshot as a store whose changes reach React once per animation frame (core's
+ * `createSnapshotStore` on the package's frame scheduler), stable for a given session.
  */
-export function useSessionStore(session: VoiceSession): {
-  subscribe: (listener: () => void) => () => void;
-  getSnapshot: () => ReturnType<VoiceSession['getSnapshot']>;
-} {
-  return useMemo(
-    () => ({
-      subscribe: (listener: () => void) =>
-        subscribePerFrame((change) => session.subscribe(change), listener),
-      getSnapshot: () => session.getSnapshot(),
-    }),
-    [session],
-  );
+export function useSessionStore(session: VoiceSession): ExternalStore<VoiceSessionSnapshot> {
+  return useMemo(() => createSnapshotStore(session, frameScheduler), [session]);
 }
