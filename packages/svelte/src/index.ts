@@ -18,5 +18,5 @@ export type {
   SvelteVoiceSessionOptions,
 } from './voice-session.svelte.js';
 export { getVoiceSessionContext, setVoiceSessionContext } from './context.js';
-export { systemClock, throttle } from './throttle.js';
-export type { Throttled } from './throttle.js';
+// Kept for apps that imported it from here: it is core's clock (the binding's own copy is gone).
+export { systemClock } from '@parley/core';

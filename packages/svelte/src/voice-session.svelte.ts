@@ -1,40 +1,44 @@
 // Reactive Svelte 5 view of a core VoiceSession. Plain TypeScript on purpose (no runes): the
 // reactivity comes from `createSubscriber`, so this module works compiled by tsc, by the Svelte
 // compiler (the `.svelte.js` name lets vite-plugin-svelte treat it as a runes module), or neither.
-import { onDestroy } from 'svelte';
-import { createSubscriber } from 'svelte/reactivity';
-import { createVoiceSession as createCoreVoiceSession, heardSplit } from '@parley/core';
+import {
+  NOTIFY_INTERVAL_MS,
+  createVoiceSession as createCoreVoiceSession,
+  silentAudioLevels,
+  systemClock,
+} from '@parley/core';
 import type {
   AudioLevels,
   Clock,
   ConversationItem,
   HeardSplit,
   SessionConfigPatch,
-  ToolDefinition,
   VoiceSession,
   VoiceSessionOptions,
   VoiceSessionSnapshot,
 } from '@parley/core';
-import { systemClock, throttle } from './throttle.js';
+import { createToolRegistry, onComponentDestroy } from './client-tools.js';
+import type { ClientTool } from './client-tools.js';
+import { Lifetime } from './containers.js';
+import { createSessionView } from './session-view.js';
 
-/** A client tool as accepted by `VoiceSession.registerTool` (build one with core's `defineTool`). */
-export type ClientTool = ToolDefinition<never, unknown>;
+export type { ClientTool } from './client-tools.js';
 
 /** Options of the Svelte binding itself, on top of core's session options. */
 export interface SvelteVoiceSessionOptions {
   /** Client tools registered for the life of the session (add more with `registerTool`). */
   tools?: readonly ClientTool[];
   /**
-   * Minimum milliseconds between two updates of `levels` (default 50, i.e. 20 updates a second).
-   * Levels arrive every few milliseconds; a meter needs far fewer.
+   * Minimum milliseconds between two updates of `levels` (default core's `NOTIFY_INTERVAL_MS`,
+   * 50, i.e. 20 updates a second). Levels arrive every few milliseconds; a meter needs far fewer.
    */
   levelsIntervalMs?: number;
   /**
-   * Milliseconds between two reads of the audio playhead while the agent speaks (default 50), for
-   * {@link SvelteVoiceSession.heard}. A word lasts about 300 ms.
+   * Milliseconds between two reads of the audio playhead while an item's audio plays (default
+   * `NOTIFY_INTERVAL_MS`, 50), for {@link SvelteVoiceSession.heard}. A word lasts about 300 ms.
    */
   heardIntervalMs?: number;
-  /** Clock for the levels throttle and the playhead reads; defaults to the session's clock, else the system clock. */
+  /** Clock for the levels and playhead ticks; defaults to the session's clock, else the system clock. */
   clock?: Clock;
   /**
    * Disconnect when the component that created the session is destroyed (default true). Only
@@ -57,12 +61,8 @@ export type CreateVoiceSessionOptions =
   | (VoiceSessionOptions & SvelteVoiceSessionOptions & { voiceSession?: undefined })
   | (SvelteVoiceSessionOptions & { voiceSession: VoiceSession });
 
-/** Silence: what `levels` reads before the audio port reports anything. */
-export const silentLevels: AudioLevels = Object.freeze({
-  input: Object.freeze({ rms: 0, peak: 0 }),
-  output: Object.freeze({ rms: 0, peak: 0 }),
-  inputSpeaking: false,
-});
+/** Silence: what `levels` reads before the audio port reports anything (core's `silentAudioLevels`). */
+export const silentLevels: AudioLevels = silentAudioLevels;
 
 /**
  * A voice session for Svelte 5. Every getter is reactive: read it in markup, `$derived` or
@@ -93,8 +93,8 @@ export interface SvelteVoiceSession {
   /**
    * The part of an item's text the listener has heard and the part not heard: not yet (the
    * transcript streams ahead of the audio) or never (`cut`: the agent was interrupted). Core's
-   * `heardSplit(item, session.playhead(item.id))`, reactive: re-read every `heardIntervalMs`
-   * while the agent speaks.
+   * `heardSplit(item, session.playhead(item.id))`, reactive: the playhead is re-read every
+   * `heardIntervalMs` while the item's audio plays, and at once when the session changes.
    */
   heard(item: ConversationItem): HeardSplit;
   /** Svelte store contract: calls `run` with the snapshot now and on every change. */
@@ -116,17 +116,6 @@ export interface SvelteVoiceSession {
   registerTool(tool: ClientTool): () => void;
   /** Unregisters the binding's tools and listeners, and disconnects a session the binding built. */
   destroy(): void;
-}
-
-/** Runs `cleanup` when the current component is destroyed; false outside component initialisation. */
-function onComponentDestroy(cleanup: () => void): boolean {
-  try {
-    onDestroy(cleanup);
-    return true;
-  } catch {
-    // Not inside a component's initialisation (a module-level singleton, a test, a load function).
-    return false;
-  }
 }
 
 /**
@@ -154,8 +143,8 @@ function onComponentDestroy(cleanup: () => void): boolean {
 export function createVoiceSession(options: CreateVoiceSessionOptions): SvelteVoiceSession {
   const {
     tools = [],
-    levelsIntervalMs = 50,
-    heardIntervalMs = 50,
+    levelsIntervalMs = NOTIFY_INTERVAL_MS,
+    heardIntervalMs = NOTIFY_INTERVAL_MS,
     clock: clockOption,
     disconnectOnDestroy = true,
     autoConnect = false,
@@ -165,201 +154,52 @@ export function createVoiceSession(options: CreateVoiceSessionOptions): SvelteVo
   const owned = given === undefined;
   const session: VoiceSession = given ?? createCoreVoiceSession(coreOptions as VoiceSessionOptions);
   const clock = clockOption ?? (coreOptions as { clock?: Clock }).clock ?? systemClock;
-
-  // One subscriber per field, each waking its readers only when its own value changed: an
-  // effect that reads `status` does not re-run on every transcript delta.
-  const watch = <T>(read: () => T) =>
-    createSubscriber((update) => {
-      let last = read();
-      return session.subscribe(() => {
-        const next = read();
-        if (Object.is(next, last)) return;
-        last = next;
-        update();
-      });
-    });
-  const field = <K extends keyof VoiceSessionSnapshot>(key: K) => {
-    const track = watch(() => session.getSnapshot()[key]);
-    return (): VoiceSessionSnapshot[K] => {
-      track();
-      return session.getSnapshot()[key];
-    };
-  };
-  const trackSnapshot = watch(() => session.getSnapshot());
-  const fields = {
-    status: field('status'),
-    turn: field('turn'),
-    items: field('items'),
-    metrics: field('metrics'),
-    usage: field('usage'),
-    error: field('error'),
-    muted: field('muted'),
-  };
-
-  let destroyed = false;
-  let levels: AudioLevels = silentLevels;
-  const levelListeners = new Set<(levels: AudioLevels) => void>();
-  let notifyLevels: (() => void) | null = null;
-  const publishLevels = throttle(
-    (next: AudioLevels) => {
-      levels = next;
-      notifyLevels?.();
-      for (const listener of levelListeners) listener(next);
-    },
-    levelsIntervalMs,
-    clock,
-  );
-  // One listener on the session however many readers there are; dropped when the last one goes.
-  let offLevels: (() => void) | null = null;
-  let levelReaders = 0;
-  const retainLevels = () => {
-    // A destroyed binding never listens again, even if a stale effect still reads `levels`.
-    if (destroyed) return () => undefined;
-    levelReaders += 1;
-    offLevels ??= session.on('levels', publishLevels);
-    return () => {
-      levelReaders -= 1;
-      if (levelReaders > 0) return;
-      offLevels?.();
-      offLevels = null;
-      publishLevels.cancel();
-    };
-  };
-  const trackLevels = createSubscriber((update) => {
-    notifyLevels = update;
-    const release = retainLevels();
-    return () => {
-      notifyLevels = null;
-      release();
-    };
-  });
-
-  // The playhead moves without a snapshot change: while the agent speaks, readers of `heard()`
-  // are woken every `heardIntervalMs`, and once more when the turn changes (playback ended).
-  let stopPlayhead: (() => void) | null = null;
-  const trackPlayhead = createSubscriber((update) => {
-    let timer: unknown = null;
-    let turn = session.getSnapshot().turn;
-    const tick = () => {
-      timer = null;
-      update();
-      schedule();
-    };
-    const schedule = () => {
-      if (timer !== null || destroyed || session.getSnapshot().turn !== 'agent_speaking') return;
-      timer = clock.setTimeout(tick, heardIntervalMs);
-    };
-    const off = session.subscribe(() => {
-      const next = session.getSnapshot().turn;
-      if (next !== turn) {
-        turn = next;
-        update();
-      }
-      schedule();
-    });
-    stopPlayhead = () => {
-      if (timer !== null) clock.clearTimeout(timer);
-      timer = null;
-    };
-    schedule();
-    return () => {
-      off();
-      stopPlayhead?.();
-      stopPlayhead = null;
-    };
-  });
-
-  const unregisterAll = new Set<() => void>();
-  const registerTool = (tool: ClientTool) => {
-    const unregister = session.registerTool(tool);
-    let done = false;
-    const release = () => {
-      if (done) return;
-      done = true;
-      unregisterAll.delete(release);
-      unregister();
-    };
-    unregisterAll.add(release);
-    onComponentDestroy(release);
-    return release;
-  };
-  for (const tool of tools) {
-    const unregister = session.registerTool(tool);
-    unregisterAll.add(unregister);
-  }
-
-  const destroy = () => {
-    if (destroyed) return;
-    destroyed = true;
-    for (const unregister of [...unregisterAll]) unregister();
-    unregisterAll.clear();
-    levelListeners.clear();
-    offLevels?.();
-    offLevels = null;
-    publishLevels.cancel();
-    stopPlayhead?.();
+  // Everything the binding subscribes to or registers ends with this lifetime (destroy()).
+  const lifetime = new Lifetime();
+  const view = createSessionView(session, { clock, levelsIntervalMs, heardIntervalMs }, lifetime);
+  const registerTool = createToolRegistry(session, tools, lifetime);
+  const destroy = (): void => {
+    if (lifetime.ended) return;
+    lifetime.end();
     if (owned && disconnectOnDestroy) session.disconnect().catch(() => undefined);
   };
   onComponentDestroy(destroy);
   // A failed connect is state (`status: 'error'` with `error`), not an exception to bubble up.
   if (autoConnect) session.connect().catch(() => undefined);
+  const { fields } = view;
 
   return {
     session,
     get snapshot() {
-      trackSnapshot();
-      return session.getSnapshot();
+      return view.snapshot.current;
     },
     get status() {
-      return fields.status();
+      return fields.status.current;
     },
     get turn() {
-      return fields.turn();
+      return fields.turn.current;
     },
     get items() {
-      return fields.items();
+      return fields.items.current;
     },
     get metrics() {
-      return fields.metrics();
+      return fields.metrics.current;
     },
     get usage() {
-      return fields.usage();
+      return fields.usage.current;
     },
     get error() {
-      return fields.error();
+      return fields.error.current;
     },
     get muted() {
-      return fields.muted();
+      return fields.muted.current;
     },
     get levels() {
-      trackLevels();
-      return levels;
+      return view.levels.current;
     },
-    heard(item: ConversationItem) {
-      trackPlayhead();
-      return heardSplit(item, session.playhead(item.id));
-    },
-    subscribe(run) {
-      run(session.getSnapshot());
-      let last = session.getSnapshot();
-      return session.subscribe(() => {
-        const next = session.getSnapshot();
-        if (next === last) return;
-        last = next;
-        run(next);
-      });
-    },
-    levelsStore: {
-      subscribe(run) {
-        run(levels);
-        levelListeners.add(run);
-        const release = retainLevels();
-        return () => {
-          levelListeners.delete(run);
-          release();
-        };
-      },
-    },
+    heard: (item: ConversationItem): HeardSplit => view.heard(item),
+    subscribe: (run: (snapshot: VoiceSessionSnapshot) => void) => view.snapshotStore.subscribe(run),
+    levelsStore: view.levelsStore,
     connect: () => session.connect(),
     disconnect: () => session.disconnect(),
     sendText: (text: string) => session.sendText(text),
