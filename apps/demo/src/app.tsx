@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { ReactNode } from 'react';
+import { isSessionActive } from '@parley/core';
 import { VoiceSessionProvider, useVoiceSelector } from '@parley/react';
 import { AudioPortContext } from './audio-context.js';
 import { Conversation } from './components/conversation.js';
-import { isLive } from './components/start-button.js';
 import { createDemoSession } from './demo-session.js';
 import { EmulatorBanner } from './components/emulator-banner.js';
 import { AgentListError, fetchAgents } from './lib/agents.js';
@@ -52,7 +52,7 @@ function useUpstream(): UpstreamKind | null {
 
 /** Reports whether the conversation below is under way, so the agent picker locks meanwhile. */
 function LiveReporter({ onChange }: { onChange: (live: boolean) => void }): null {
-  const live = useVoiceSelector((snapshot) => isLive(snapshot.status));
+  const live = useVoiceSelector((snapshot) => isSessionActive(snapshot.status));
   useEffect(() => onChange(live), [live, onChange]);
   return null;
 }

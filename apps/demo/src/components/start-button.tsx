@@ -1,11 +1,7 @@
 import type { ReactNode } from 'react';
+import { isSessionActive } from '@parley/core';
 import { useVoiceSession } from '@parley/react';
 import { PhoneIcon, StopIcon } from './icons.js';
-
-/** Statuses in which a conversation is under way (the button ends it). */
-export function isLive(status: string): boolean {
-  return status === 'connecting' || status === 'connected' || status === 'reconnecting';
-}
 
 /**
  * Connects, leaving the failure to the snapshot: `connect()` rejects when the session ends in an
@@ -18,7 +14,7 @@ export function startConversation(connect: () => Promise<void>): void {
 /** The one big control: "Start conversation", then "End conversation". */
 export function StartButton(): ReactNode {
   const { status, connect, disconnect } = useVoiceSession();
-  const live = isLive(status);
+  const live = isSessionActive(status);
   return (
     <button
       type="button"
