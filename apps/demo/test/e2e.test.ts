@@ -189,9 +189,13 @@ describe('the demo, end to end against the emulator', () => {
   });
 
   it('stops the reply when the user speaks over it, and truncates at what was heard', async () => {
+    // A message that names none of the agent's tools, so the emulator's reply rules answer with a long
+    // sentence that quotes it (about 15 s of speech). A shorter reply (a tool asking for what it still
+    // needs runs about 4 s) can end before the next question from the looping microphone (every 4.5 s)
+    // reaches the server, and the test would then measure the microphone's phase, not the barge-in.
     const long =
-      'Tell me everything about buying a rental property with a small down payment, the interest rates you see this year, ' +
-      'the closing costs, the inspection, the property management fees, and how long a typical purchase takes from the first call to the keys.';
+      'Tell me a long story about the history of this old town: its harbour and lighthouse, the market square, ' +
+      'the cathedral, the river with its stone bridges, and the families who lived there over the centuries.';
     await page.getByLabel('Message').fill(long);
     await page.getByRole('button', { name: 'Send' }).click();
     await waitForSnapshot(`s.turn === 'agent_speaking'`);
