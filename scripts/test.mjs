@@ -85,6 +85,11 @@ say('building (turbo run build)');
 const built = await runPnpm(['turbo', 'run', 'build', '--output-logs=errors-only']);
 if (built !== 0) fail('build failed (see above); no tests were run', built);
 
+// The packages must stay publishable as they are: publint over each package's packed files.
+say('checking the packages (publint --strict)');
+const packaged = await runPnpm(['turbo', 'run', 'publint', '--output-logs=errors-only']);
+if (packaged !== 0) fail('publint found a packaging error (see above); no tests were run', packaged);
+
 say('testing every package (turbo run test, one package at a time)');
 const tested = await runPnpm(
   ['turbo', 'run', 'test', '--concurrency=1', '--continue', '--log-order=grouped'],

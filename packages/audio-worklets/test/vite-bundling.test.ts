@@ -16,15 +16,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, createServer } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parleyAudioWorklets } from '../src/vite-plugin.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const coreDir = fileURLToPath(new URL('../../core', import.meta.url));
 const app = mkdtempSync(join(tmpdir(), 'parley-vite-app-'));
 const devApp = mkdtempSync(join(tmpdir(), 'parley-vite-dev-'));
+const linkedApp = mkdtempSync(join(tmpdir(), 'parley-vite-linked-'));
 
 afterAll(() => {
   rmSync(app, { recursive: true, force: true });
   rmSync(devApp, { recursive: true, force: true });
+  rmSync(linkedApp, { recursive: true, force: true });
 });
 
 describe('bundling with Vite', () => {
@@ -110,5 +113,64 @@ describe('bundling with Vite', () => {
     } finally {
       await server.close();
     }
+  }, 60_000);
+
+  it('serves the worklets of a linked package in dev mode with the parleyAudioWorklets() plugin (403 without it)', async () => {
+    expect(existsSync(join(packageDir, 'dist/worklets/capture.js')), 'run `pnpm build` first').toBe(
+      true,
+    );
+    // `pnpm link` / a `link:` dependency: a symlink to a folder outside the app's workspace, which
+    // Vite serves from its real path through /@fs/ and never pre-bundles.
+    mkdirSync(join(linkedApp, 'node_modules/@parley'), { recursive: true });
+    symlinkSync(packageDir, join(linkedApp, 'node_modules/@parley/audio-worklets'), 'dir');
+    symlinkSync(coreDir, join(linkedApp, 'node_modules/@parley/core'), 'dir');
+    writeFileSync(
+      join(linkedApp, 'index.html'),
+      '<!doctype html><html><body><script type="module" src="/main.js"></script></body></html>',
+    );
+    writeFileSync(
+      join(linkedApp, 'main.js'),
+      "import { defaultCaptureWorkletUrl, defaultPlaybackWorkletUrl } from '@parley/audio-worklets';\nwindow.urls = [defaultCaptureWorkletUrl(), defaultPlaybackWorkletUrl()];\n",
+    );
+
+    async function workletStatuses(plugins: ReturnType<typeof parleyAudioWorklets>[]) {
+      const server = await createServer({
+        root: linkedApp,
+        configFile: false,
+        logLevel: 'silent',
+        plugins,
+        server: { host: '127.0.0.1', port: 0 },
+      });
+      try {
+        await server.listen();
+        const base = server.resolvedUrls!.local[0]!;
+        const main = await (await fetch(new URL('main.js', base))).text();
+        const entry = /from "([^"]+audio-worklets[^"]*)"/.exec(main)?.[1];
+        expect(entry).toMatch(/^\/@fs\//);
+        // Importing the entry makes Vite allow (and serve) the modules it imports.
+        expect((await fetch(new URL(entry!, base))).status).toBe(200);
+        const urlsModule = entry!.replace(/index\.js$/, 'worklet-urls.js');
+        const code = await (await fetch(new URL(urlsModule, base))).text();
+        const urls = [...code.matchAll(/new URL\("([^"]+)"/g)].map((match) => match[1]!);
+        expect(urls).toHaveLength(2);
+        const statuses = [];
+        for (const url of urls) {
+          const response = await fetch(new URL(url, base));
+          const text = await response.text();
+          statuses.push(response.status);
+          if (response.status === 200) expect(text).toContain('registerProcessor(');
+        }
+        // The app's own files are still served, and nothing else of the package's folder is.
+        expect((await fetch(new URL('index.html', base))).status).toBe(200);
+        const packageJson = await fetch(new URL(`/@fs${packageDir}package.json`, base));
+        expect(packageJson.status).toBe(403);
+        return statuses;
+      } finally {
+        await server.close();
+      }
+    }
+
+    expect(await workletStatuses([])).toEqual([403, 403]);
+    expect(await workletStatuses([parleyAudioWorklets()])).toEqual([200, 200]);
   }, 60_000);
 });
