@@ -171,7 +171,13 @@ export { initialState } from './machine/state.js';
 export type { MachineConfig, MachineState } from './machine/state.js';
 export type { MachineEvent, TimerName } from './machine/events.js';
 export type { MachineEffect } from './machine/effects.js';
-export { defaultPrices, costOf, findPrice } from './machine/pricing.js';
+export {
+  defaultPrices,
+  costOf,
+  findPrice,
+  modelCost,
+  tokenUsageOf,
+} from './machine/pricing.js';
 // What the listener has heard of an assistant item (with `VoiceSession.playhead`).
 export { heardSplit, itemPlayhead, splitHeardText } from './machine/heard.js';
 export type { HeardSplit, ItemPlayhead } from './machine/heard.js';

@@ -43,8 +43,6 @@ export { createMailer, createOutboxMailer } from './tools/mailer.js';
 export type { MailMessage, Mailer, MailerOptions } from './tools/mailer.js';
 export { agentTemplates, seedTemplates } from './templates.js';
 export type { AgentTemplate } from './templates.js';
-export { costOf, pricesFor } from './pricing.js';
-export type { ModelPrices, UsageTokens } from './pricing.js';
 export { hashPassword, verifyPassword } from './admin/passwords.js';
 export { consoleLogger, silentLogger } from './logger.js';
 export type { Logger } from './logger.js';

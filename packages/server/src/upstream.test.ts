@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { agentConfigSchema } from './schemas.js';
-import { costOf, pricesFor } from './pricing.js';
 import { realtimeSession } from './session-config.js';
 import { createUpstream, upstreamFromEnv } from './upstream.js';
 
@@ -102,25 +101,5 @@ describe('session config from an agent', () => {
       model: 'gpt-realtime-2.1',
       audio: { input: { turn_detection: null } },
     });
-  });
-});
-
-describe('pricing', () => {
-  it('charges cached input at the cached price and picks the model by longest prefix', () => {
-    expect(pricesFor('gpt-realtime-mini-2025-10-06').textIn).toBe(0.6);
-    expect(pricesFor('gpt-realtime-2025-08-28').audioOut).toBe(64);
-    const cost = costOf('gpt-realtime', {
-      input_tokens: 1_000_000,
-      output_tokens: 1_000_000,
-      input_token_details: {
-        text_tokens: 500_000,
-        audio_tokens: 500_000,
-        cached_tokens: 100_000,
-        cached_tokens_details: { text_tokens: 0, audio_tokens: 100_000 },
-      },
-      output_token_details: { text_tokens: 0, audio_tokens: 1_000_000 },
-    });
-    // 0.5M text × $4 + 0.4M audio × $32 + 0.1M cached audio × $0.4 + 1M audio out × $64
-    expect(cost).toBeCloseTo(2 + 12.8 + 0.04 + 64, 6);
   });
 });

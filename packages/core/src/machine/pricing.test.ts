@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REALTIME_MODELS } from '../protocol/models.js';
-import { costOf, defaultPrices, findPrice, zeroUsage } from './pricing.js';
+import { costOf, defaultPrices, findPrice, modelCost, zeroUsage } from './pricing.js';
 
 describe('the price table', () => {
   it('prices every model of the catalog', () => {
@@ -49,5 +49,20 @@ describe('the price table', () => {
     };
     // 600 × $32/M + 1,200 × $64/M = $0.0192 + $0.0768.
     expect(costOf(usage, price)).toBeCloseTo(0.096, 6);
+  });
+});
+
+describe('modelCost', () => {
+  const tokens = { ...zeroUsage, inputTokens: 1_000_000, inputTextTokens: 1_000_000 };
+
+  it('prices a known model, a dated snapshot included, from the table', () => {
+    expect(modelCost(tokens, 'gpt-realtime')).toBeCloseTo(4, 9);
+    expect(modelCost(tokens, 'gpt-realtime-mini-2025-10-06')).toBeCloseTo(0.6, 9);
+  });
+
+  it('counts no cost for a model the table does not know, rather than guessing a price', () => {
+    expect(modelCost(tokens, 'someone-elses-model')).toBeNull();
+    expect(modelCost(tokens, null)).toBeNull();
+    expect(modelCost(tokens, 'mine', { mine: defaultPrices['gpt-realtime-mini']! })).toBeCloseTo(0.6, 9);
   });
 });

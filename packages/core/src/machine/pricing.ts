@@ -62,6 +62,20 @@ export function findPrice(
   return best === null ? null : (prices[best] ?? null);
 }
 
+/**
+ * The cost in USD of `tokens` for `model` at `prices`, or null when the table has no price for the
+ * model: an unknown model is never guessed at another model's price, its cost is simply not
+ * counted. The one rule for the live cost meter and the server's stored costs.
+ */
+export function modelCost(
+  tokens: TokenUsage,
+  model: string | null,
+  prices: Readonly<Record<string, ModelPrice>> = defaultPrices,
+): number | null {
+  const price = findPrice(prices, model);
+  return price === null ? null : costOf(tokens, price);
+}
+
 /** No tokens. */
 export const zeroUsage: TokenUsage = {
   inputTokens: 0,

@@ -4,7 +4,7 @@ import type { ServerEventOf } from '../protocol/index.js';
 import type { TurnMetrics } from '../types.js';
 import { messageFor, store } from './conversation.js';
 import { SAMPLES_PER_MS, base64Samples, withView } from './items.js';
-import { addUsage, costOf, findPrice, tokenUsageOf } from './pricing.js';
+import { addUsage, modelCost, tokenUsageOf } from './pricing.js';
 import type { ResponseRecord } from './state.js';
 import type { Transition } from './transition.js';
 
@@ -163,8 +163,7 @@ export function addResponseUsage(
   const tokens = tokenUsageOf(usage);
   const current = t.snapshot.usage;
   const model = t.snapshot.model;
-  const price = findPrice(t.state.config.prices, model);
-  const cost = price === null ? null : costOf(tokens, price);
+  const cost = modelCost(tokens, model, t.state.config.prices);
   t.set('usage', {
     ...current,
     responses: current.responses + 1,

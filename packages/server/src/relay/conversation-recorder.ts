@@ -4,9 +4,9 @@
  * storage: writes are queued and run in order, in batches, after the I/O already read has been
  * relayed; nothing queued is lost (`flushed()` waits for every batch).
  */
+import { modelCost, tokenUsageOf } from '@parley/core';
 import type { RealtimeItem, Usage } from '@parley/core';
 import type { Logger } from '../logger.js';
-import { costOf } from '../pricing.js';
 import type { Store } from '../storage/store.js';
 import type { ToolCallRecord } from '../storage/conversations-store.js';
 
@@ -46,6 +46,7 @@ export class ConversationRecorder {
   private readonly queued: Write[] = [];
   private batchScheduled = false;
   private startedId: string | null = null;
+  private warnedUnpriced = false;
 
   constructor(
     private readonly store: Store,
@@ -120,19 +121,28 @@ export class ConversationRecorder {
     latencyMs: number | null;
   }): void {
     const { usage } = response;
-    const input = usage.input_token_details ?? {};
-    const output = usage.output_token_details ?? {};
+    const tokens = tokenUsageOf(usage);
+    // Core's price table and rule: a model it has no price for costs nothing rather than a guess.
+    const costUsd = modelCost(tokens, this.conversation.model);
+    if (costUsd === null && !this.warnedUnpriced) {
+      this.warnedUnpriced = true;
+      this.log.warn('no price for this model; its cost is not counted', {
+        model: this.conversation.model,
+      });
+    }
     const record = {
       responseId: response.responseId,
       status: response.status,
-      inputTokens: usage.input_tokens ?? 0,
-      outputTokens: usage.output_tokens ?? 0,
-      inputTextTokens: input.text_tokens ?? 0,
-      inputAudioTokens: input.audio_tokens ?? 0,
-      cachedTokens: input.cached_tokens ?? 0,
-      outputTextTokens: output.text_tokens ?? 0,
-      outputAudioTokens: output.audio_tokens ?? 0,
-      costUsd: costOf(this.conversation.model, usage),
+      inputTokens: tokens.inputTokens,
+      outputTokens: tokens.outputTokens,
+      inputTextTokens: tokens.inputTextTokens,
+      inputAudioTokens: tokens.inputAudioTokens,
+      cachedTokens:
+        usage.input_token_details?.cached_tokens ??
+        tokens.cachedTextTokens + tokens.cachedAudioTokens + tokens.cachedImageTokens,
+      outputTextTokens: tokens.outputTextTokens,
+      outputAudioTokens: tokens.outputAudioTokens,
+      costUsd: costUsd ?? 0,
       latencyMs: response.latencyMs,
     };
     this.write((id) => this.store.conversations.recordResponse(id, record));

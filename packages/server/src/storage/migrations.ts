@@ -6,7 +6,6 @@
 import { sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { createSharedStateTables } from '../coordination/postgres-shared-state.js';
-import { createOutboxTable } from './outbox-store.js';
 
 /** Which SQL engine a database runs on. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -225,6 +224,20 @@ function initial(dialect: DialectName): Migration {
         .execute();
     },
   };
+}
+
+/** Creates the `outbox` table (migration `0003_outbox`). */
+async function createOutboxTable(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('outbox')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('to_address', 'text', (c) => c.notNull())
+    .addColumn('subject', 'text', (c) => c.notNull())
+    .addColumn('body', 'text', (c) => c.notNull())
+    .addColumn('reply_to', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('outbox_created').on('outbox').column('created_at').execute();
 }
 
 /** The migrations of the Parley schema, in order, for one dialect. */

@@ -3,23 +3,8 @@
  * so a fresh install shows what it would have sent (the admin's Outbox page) instead of dropping it.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import type { OutboxMessage } from '../schemas.js';
-
-/** Creates the `outbox` table (migration `0003_outbox`). */
-export async function createOutboxTable(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('outbox')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('to_address', 'text', (c) => c.notNull())
-    .addColumn('subject', 'text', (c) => c.notNull())
-    .addColumn('body', 'text', (c) => c.notNull())
-    .addColumn('reply_to', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('outbox_created').on('outbox').column('created_at').execute();
-}
 
 /** Queries of the outbox. */
 export function createOutboxStore(database: Database, now: () => Date) {
