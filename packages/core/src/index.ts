@@ -71,6 +71,16 @@ export {
   REASONING_EFFORTS,
   findRealtimeModel,
   isModelVariant,
+  // GPT-Live: the tolerant reader, the serializer, models, voices and limits.
+  parseLiveServerEvent,
+  serializeLiveClientEvent,
+  isKnownLiveServerEventType,
+  DEFAULT_LIVE_MODEL,
+  DEFAULT_LIVE_VOICE,
+  LIVE_LIMITS,
+  LIVE_MODELS,
+  LIVE_VOICES,
+  isLiveModel,
 } from './protocol/index.js';
 export type {
   ParseOptions,
@@ -114,6 +124,23 @@ export type {
   RealtimeVoiceName,
   Dialect,
   SessionConfigPatch,
+  LiveParseOptions,
+  LiveCloseReason,
+  LiveErrorPayload,
+  LiveServerEvent,
+  LiveServerEventOf,
+  LiveServerEventType,
+  LiveClientEvent,
+  LiveClientEventOf,
+  LiveClientEventType,
+  LiveAudioFormat,
+  LiveDelegation,
+  LiveFunctionTool,
+  LiveInitialItem,
+  LiveResponsesConfig,
+  LiveSessionConfig,
+  LiveSessionResource,
+  LiveVoiceName,
 } from './protocol/index.js';
 // Audio codecs (engineer A): PCM16, base64, G.711, streaming resampler. See ./audio/index.ts.
 export {

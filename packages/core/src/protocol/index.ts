@@ -57,3 +57,4 @@ export {
   isModelVariant,
 } from './models.js';
 export type { ReasoningEffort, RealtimeModelInfo, RealtimeVoiceName } from './models.js';
+export * from './live/index.js';

@@ -30,3 +30,4 @@ export {
   betaSessionSchema,
   betaResponseCreateParamsSchema,
 } from './beta-schemas.js';
+export * from './live/schemas.js';

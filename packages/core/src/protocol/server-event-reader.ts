@@ -112,7 +112,7 @@ const kindName = (value: unknown) =>
  * An object being read: fields are dropped or replaced on a copy, made on the first change, so
  * the input is never modified and an event that needs no change is returned as it came.
  */
-class Fields {
+export class Fields {
   result: Json;
   constructor(
     readonly source: Json,

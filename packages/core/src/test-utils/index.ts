@@ -31,3 +31,18 @@ export { assistantMessage, functionCallItem, userMessage } from './items.js';
 export { createTestSession, pcmBase64, server, settle } from './session-kit.js';
 export { createMachineHarness } from './machine-harness.js';
 export type { MachineHarness } from './machine-harness.js';
+export {
+  bargeIn,
+  clientDelegation,
+  closeRequested,
+  closedFor,
+  liveResponsesSessionResource,
+  liveSequences,
+  liveSessionResource,
+  muteUnmute,
+  responsesDelegation,
+  silentOutputDelta,
+  startupAndExchange,
+  typedInput,
+} from './live-sequences.js';
+export type { LiveSequence, LiveSequenceStep } from './live-sequences.js';
