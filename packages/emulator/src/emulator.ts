@@ -1,7 +1,18 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createServer as createHttpsServer } from 'node:https';
 import type { FaultOptions } from './faults.js';
 import { createHttpHandler } from './http-routes.js';
+import { sendJson } from './http-responses.js';
+import { createLiveEndpoint } from './live/live-endpoint.js';
+import { createLiveHttpHandler } from './live/live-http.js';
+import { parseLivePath } from './live/live-paths.js';
+import { LiveRegistry } from './live/live-registry.js';
 import { createRealtimeEndpoint } from './realtime-upgrade.js';
 import { createAuthorizer, type MintedSecret } from './request-auth.js';
 import { createSpeechSynthesizer, type SpeechEngine, type SpeechSynthesizer } from './speech.js';
@@ -34,12 +45,20 @@ export interface EmulatorOptions {
   emitConversationCreated?: boolean;
   /** Largest client event accepted, in bytes (default 16 MiB); up to twice that gets an `error` event, beyond it the socket closes with 1009. */
   maxEventBytes?: number;
+  /** GPT-Live: timeline milliseconds between `session.usage.updated` events (default 15 000, as observed). */
+  liveUsageIntervalMs?: number;
+  /** GPT-Live: reflect output audio (timed) to sidebands as the newer unions describe (default true). */
+  liveSidebandOutputAudio?: boolean;
+  /** GPT-Live: wall-clock milliseconds between the emulated Responses backend's events (default 5). */
+  liveBackendDelayMs?: number;
 }
 
 /** A running emulator. */
 export interface EmulatorHandle {
   /** The Realtime WebSocket endpoint, e.g. `ws://127.0.0.1:8790/v1/realtime` (`wss:` with TLS). */
   url: string;
+  /** The GPT-Live WebSocket endpoint, e.g. `ws://127.0.0.1:8790/v1/live/sessions`. */
+  liveUrl: string;
   /** The HTTP base, e.g. `http://127.0.0.1:8790` (for `baseURL: httpUrl + '/v1'` in the `openai` client). */
   httpUrl: string;
   port: number;
@@ -48,7 +67,7 @@ export interface EmulatorHandle {
   certificate: string | null;
   /** The speech engine in use. */
   speechEngine: 'espeak-ng' | 'generated';
-  /** Open Realtime connections. */
+  /** Open Realtime and Live connections. */
   readonly connections: number;
   /** Closes every connection (1001) and the server. */
   close(): Promise<void>;
@@ -92,9 +111,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     maxSessionMs,
     speechEngine: synthesizer.engine,
   });
+  const liveRegistry = new LiveRegistry({
+    synthesizer,
+    maxSessionMs,
+    usageIntervalMs: options.liveUsageIntervalMs ?? 15_000,
+    sidebandOutputAudio: options.liveSidebandOutputAudio ?? true,
+    backendDelayMs: options.liveBackendDelayMs ?? 5,
+    maxEventBytes,
+  });
+  const live = createLiveEndpoint(liveRegistry, authorize);
+  const onLiveRequest = createLiveHttpHandler(liveRegistry, authorize);
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
+    const path =
+      req.method === 'OPTIONS'
+        ? null
+        : parseLivePath(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (!path) {
+      onRequest(req, res);
+      return;
+    }
+    onLiveRequest(req, res, path).catch(() => {
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          error: {
+            message: 'The emulator failed to handle the request.',
+            type: 'server_error',
+            param: null,
+            code: 'server_error',
+          },
+        });
+    });
+  };
   const server: Server = credentials
-    ? createHttpsServer({ cert: credentials.cert, key: credentials.key }, onRequest)
-    : createHttpServer(onRequest);
+    ? createHttpsServer({ cert: credentials.cert, key: credentials.key }, route)
+    : createHttpServer(route);
   const { wss, sockets, onUpgrade } = createRealtimeEndpoint({
     authorize,
     synthesizer,
@@ -105,7 +155,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     retireBeta: options.retireBeta ?? false,
     emitConversationCreated: options.emitConversationCreated ?? false,
   });
-  server.on('upgrade', onUpgrade);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = parseLivePath(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (path) live.onUpgrade(req, socket, head, path);
+    else onUpgrade(req, socket, head);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -121,25 +175,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   return {
     url: `${credentials ? 'wss' : 'ws'}://${urlHost}:${port}/v1/realtime`,
+    liveUrl: `${credentials ? 'wss' : 'ws'}://${urlHost}:${port}/v1/live/sessions`,
     httpUrl: `${credentials ? 'https' : 'http'}://${urlHost}:${port}`,
     port,
     host,
     certificate: credentials?.cert ?? null,
     speechEngine: synthesizer.engine,
     get connections() {
-      return sockets.size;
+      return sockets.size + live.sockets.size;
     },
     close() {
       closing ??= (async () => {
-        for (const ws of sockets) ws.close(1001, 'emulator shutting down');
+        liveRegistry.closeAll();
+        for (const ws of [...sockets, ...live.sockets]) ws.close(1001, 'emulator shutting down');
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => {
-            for (const ws of sockets) ws.terminate();
+            for (const ws of [...sockets, ...live.sockets]) ws.terminate();
             resolve();
           }, 1000);
           force.unref();
           const check = () => {
-            if (sockets.size === 0) {
+            if (sockets.size + live.sockets.size === 0) {
               clearTimeout(force);
               resolve();
             } else setTimeout(check, 10).unref();
@@ -147,6 +203,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           check();
         });
         wss.close();
+        live.wss.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await synthesizer.close();
