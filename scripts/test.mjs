@@ -55,7 +55,7 @@ function ensureBrowserAndAudioTools() {
 }
 
 function workspaceDirs() {
-  return ['packages', 'apps'].flatMap((group) =>
+  return ['packages', 'apps', 'examples'].flatMap((group) =>
     readdirSync(join(root, group), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => join(root, group, entry.name)),
@@ -88,7 +88,8 @@ if (built !== 0) fail('build failed (see above); no tests were run', built);
 // The packages must stay publishable as they are: publint over each package's packed files.
 say('checking the packages (publint --strict)');
 const packaged = await runPnpm(['turbo', 'run', 'publint', '--output-logs=errors-only']);
-if (packaged !== 0) fail('publint found a packaging error (see above); no tests were run', packaged);
+if (packaged !== 0)
+  fail('publint found a packaging error (see above); no tests were run', packaged);
 
 say('testing every package (turbo run test, one package at a time)');
 const tested = await runPnpm(

@@ -1,4 +1,4 @@
-// The README's example, type-checked and linted with the package so it stays runnable.
+// The React README's example, as it is there (examples/readme-sync.test.ts keeps them equal).
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
@@ -50,7 +50,7 @@ function Conversation() {
   return (
     <main>
       {/* connect() rejects when the session fails; `error` below shows why. */}
-      <button onClick={() => (live ? void disconnect() : connect().catch(() => undefined))}>
+      <button onClick={() => void (live ? disconnect() : connect().catch(() => undefined))}>
         {live ? 'End conversation' : 'Start conversation'}
       </button>
       <button aria-pressed={muted} onClick={() => mute(!muted)}>
