@@ -3,6 +3,7 @@
 // it can) or stops with a one-line instruction.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { findChromium } from './chromium.mjs';
 import { fail, install, root, runPnpm, say } from './bootstrap.mjs';
@@ -32,8 +33,11 @@ function aptInstall(packages) {
 
 function ensureBrowserAndAudioTools() {
   let chromium = findChromium();
-  // haproxy: the server's two-instance test starts one on loopback in front of two servers.
-  const missingTools = ['espeak-ng', 'sox', 'haproxy'].filter((tool) => !hasCommand(tool));
+  // haproxy: the server's two-instance test starts one on loopback in front of two servers;
+  // redis-server: the shared-state tests run on Redis too (started below when none runs).
+  const missingTools = ['espeak-ng', 'sox', 'haproxy', 'redis-server'].filter(
+    (tool) => !hasCommand(tool),
+  );
   const wanted = [...(chromium ? [] : ['chromium']), ...missingTools];
   if (wanted.length > 0 && isDebianRoot()) {
     if (!aptInstall(wanted)) fail(`could not install ${wanted.join(', ')} with apt-get`);
@@ -47,7 +51,7 @@ function ensureBrowserAndAudioTools() {
   const stillMissing = ['espeak-ng', 'sox', 'haproxy'].filter((tool) => !hasCommand(tool));
   if (stillMissing.length > 0) {
     fail(
-      `The tests need ${stillMissing.join(' and ')}: install them (Debian: apt-get install -y espeak-ng sox haproxy).`,
+      `The tests need ${stillMissing.join(' and ')}: install them (Debian: apt-get install -y espeak-ng sox haproxy redis-server).`,
     );
   }
   say(`browser tests use ${chromium}`);
@@ -72,12 +76,58 @@ function readReport(dir) {
   }
 }
 
+function portAnswers(port) {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** A local Redis for the shared-state tests: the one running on 6379, else one started here. */
+async function ensureRedis() {
+  if (process.env.REDIS_URL) return;
+  if (!(await portAnswers(6379)) && hasCommand('redis-server')) {
+    say('starting a local redis-server on 127.0.0.1:6379');
+    spawnSync(
+      'redis-server',
+      [
+        '--port',
+        '6379',
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'yes',
+      ],
+      { stdio: 'inherit' },
+    );
+    for (let attempt = 0; attempt < 50 && !(await portAnswers(6379)); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  if (await portAnswers(6379)) process.env.REDIS_URL = 'redis://127.0.0.1:6379';
+}
+
 const chromium = ensureBrowserAndAudioTools();
 await install();
+await ensureRedis();
 
-if (!process.env.DATABASE_URL) {
-  say('DATABASE_URL is not set: storage tests run on SQLite only and PostgreSQL is SKIPPED.');
-}
+const backendLines = [
+  process.env.DATABASE_URL
+    ? 'PostgreSQL: storage, shared-state and multi-instance tests ran on DATABASE_URL'
+    : 'PostgreSQL: DATABASE_URL is not set, so the PostgreSQL and multi-instance tests were SKIPPED',
+  process.env.REDIS_URL
+    ? 'Redis: shared-state and multi-instance Redis tests ran on REDIS_URL'
+    : 'Redis: REDIS_URL is not set and no redis-server could be started, so the Redis tests were SKIPPED',
+];
+for (const line of backendLines) say(line);
 
 for (const dir of workspaceDirs()) rmSync(join(dir, '.vitest-report.json'), { force: true });
 
@@ -116,6 +166,11 @@ for (const dir of workspaceDirs()) {
     `  ${name.padEnd(24)} ${String(report.numPassedTests).padStart(5)} passed ${String(report.numFailedTests).padStart(3)} failed ${String(report.numPendingTests + report.numTodoTests).padStart(3)} skipped`,
   );
 }
-console.log('\n[parley] test summary\n' + rows.join('\n'));
+console.log(
+  '\n[parley] test summary\n' +
+    rows.join('\n') +
+    '\n' +
+    backendLines.map((line) => `  ${line}`).join('\n'),
+);
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(tested !== 0 || failed > 0 ? 1 : 0);

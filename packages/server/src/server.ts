@@ -14,6 +14,7 @@ import { createAdminRoutes } from './admin/admin-routes.js';
 import type { VoicePreviewLimits } from './admin/voice-preview.js';
 import { errorResponse } from './http/errors.js';
 import { useApiMiddleware } from './http/api-middleware.js';
+import { connectOriginsOf } from './http/security-headers.js';
 import { requestInfo } from './http/request-info.js';
 import { createRelayLoader } from './relay/relay-loader.js';
 import { createPublicRoutes } from './routes/public-routes.js';
@@ -26,6 +27,7 @@ import type { TrustProxy } from './http/client-address.js';
 import { memorySharedState } from './coordination/shared-state.js';
 import type { SharedState } from './coordination/shared-state.js';
 import { postgresSharedState } from './coordination/postgres-shared-state.js';
+import { redisSharedState } from './coordination/redis-shared-state.js';
 import { consoleLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { ResumeTokens, resumeKeySetting } from './sessions/resume.js';
@@ -98,6 +100,12 @@ export interface ParleyServerOptions {
    */
   sharedState?: SharedState;
   /**
+   * Redis for the shared state instead of the database (tickets, resume-token key, session slots,
+   * rate and sign-in limits): `{ url: 'redis://host:6379' }`. Default `REDIS_URL` (and
+   * `PARLEY_REDIS_PREFIX` for the key prefix, default `parley:`), else none.
+   */
+  redis?: { url: string; keyPrefix?: string };
+  /**
    * Hosts, addresses or CIDRs that webhook (and MCP) URLs may reach although internal (loopback,
    * private ranges, …), e.g. `['hooks.corp.example', '10.1.0.0/16']`. Default
    * `PARLEY_OUTBOUND_ALLOWLIST` (comma-separated), else none: internal targets are refused.
@@ -149,8 +157,7 @@ export interface ParleyServer {
  *
  * @example
  * ```ts
- * import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+ * import { createServer } from 'node:http';
  * import { getRequestListener } from '@hono/node-server';
  * import { createParleyServer } from '@parley/server';
  *
@@ -217,7 +224,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
         : new Date(now().getTime() - limits.maxSessionMs - 60_000),
     );
     if (abandoned > 0) log.info(`closed ${abandoned} conversations left active by a crash`);
-    return { bootstrap, resumeKey: Buffer.from(resumeKey, 'base64') };
+    return { bootstrap, resumeKey };
   });
   const bootstrap = started.bootstrap;
   if (bootstrap.created) log.info(`created the first admin ${bootstrap.created}`);
@@ -231,16 +238,32 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     mailer = createOutboxMailer((message) => store.outbox.add(message));
   }
   mailer ??= createMailer(mailSettings);
+  const redis =
+    options.redis ??
+    (env.REDIS_URL
+      ? {
+          url: env.REDIS_URL,
+          ...(env.PARLEY_REDIS_PREFIX ? { keyPrefix: env.PARLEY_REDIS_PREFIX } : {}),
+        }
+      : undefined);
   const shared =
     options.sharedState ??
-    (store.database.dialect === 'postgres'
-      ? postgresSharedState(store.database.db, () => now().getTime())
-      : memorySharedState(() => now().getTime()));
+    (redis
+      ? await redisSharedState(redis, () => now().getTime()).catch(async (error: unknown) => {
+          await upstream.close();
+          if (!options.store) await store.close();
+          throw error;
+        })
+      : store.database.dialect === 'postgres'
+        ? postgresSharedState(store.database.db, () => now().getTime())
+        : memorySharedState(() => now().getTime()));
   const urlGuard = createUrlGuard(
     options.outboundAllowlist ?? parseOutboundAllowlist(env.PARLEY_OUTBOUND_ALLOWLIST),
   );
   const tickets = new TicketStore(shared, limits.ticketTtlMs, () => now().getTime());
-  const resumeTokens = new ResumeTokens(started.resumeKey);
+  const resumeTokens = new ResumeTokens(
+    Buffer.from(await shared.sharedKey(resumeKeySetting, started.resumeKey), 'base64'),
+  );
   const sessionLimiter = new RateLimiter(
     shared,
     'sessions',
@@ -301,7 +324,8 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
   useApiMiddleware(app, allowedOrigins);
   // For load balancers: /health says the process is alive; /ready that it should get traffic.
   let draining = false;
-  const ready = async () => !draining && (await store.database.ping());
+  const ready = async () =>
+    !draining && (await store.database.ping()) && (await shared.ping());
   app.get('/health', (c) => c.json({ ok: true }));
   app.get('/ready', async (c) =>
     (await ready())
@@ -345,7 +369,17 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     }),
   );
   app.all('/api/*', (c) => c.json({ error: { code: 'not_found', message: 'no such route' } }, 404));
-  useStaticApps(app, options.staticDirs);
+  useStaticApps(app, options.staticDirs, {
+    // The relay (when relay URLs name another host) and, for agents that may connect directly,
+    // the upstream the browser then talks to.
+    connectOrigins: [
+      ...connectOriginsOf(options.publicUrl),
+      ...(upstream.kind === 'openai' && upstream.createClientSecret
+        ? connectOriginsOf(upstream.realtimeUrl('model'))
+        : []),
+    ],
+    embeddingOrigins: allowedOrigins,
+  });
 
   let httpServer: Server | undefined;
   const parley: ParleyServer = {
@@ -400,6 +434,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       mailer.close();
       await urlGuard.close();
       await upstream.close();
+      if (!options.sharedState) await shared.close();
       if (!options.store) await store.close();
     },
   };

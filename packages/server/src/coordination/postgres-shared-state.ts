@@ -118,6 +118,8 @@ export function postgresSharedState(db: Kysely<any>, now: () => number = Date.no
         WHERE client_id = ${clientId} AND expires_at > ${now()}`.execute(db);
       return Number(result.rows[0]?.count ?? 0);
     },
+    sharedKey: (_name, candidate) => Promise.resolve(candidate),
+    ping: () => Promise.resolve(true),
     close: () => Promise.resolve(),
   };
 }

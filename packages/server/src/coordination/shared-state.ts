@@ -46,6 +46,14 @@ export interface SharedState {
   releaseSlot(clientId: string, slotId: string): Promise<void>;
   /** Unexpired slots `clientId` holds, across instances. */
   slotsOf(clientId: string): Promise<number>;
+  /**
+   * The secret every instance uses under `name`: the one stored already, else `candidate`, stored
+   * now. Memory and PostgreSQL return `candidate`: it comes from the database's settings, which
+   * every instance on that database shares already.
+   */
+  sharedKey(name: string, candidate: string): Promise<string>;
+  /** Whether the backend answers (a readiness check); true for the in-process and database ones. */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -120,6 +128,8 @@ export function memorySharedState(now: () => number = Date.now): SharedState {
     slotsOf(clientId) {
       return Promise.resolve(liveSlots(clientId, now())?.size ?? 0);
     },
+    sharedKey: (_name, candidate) => Promise.resolve(candidate),
+    ping: () => Promise.resolve(true),
     close: () => Promise.resolve(),
   };
 }

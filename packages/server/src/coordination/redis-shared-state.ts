@@ -1,0 +1,181 @@
+/**
+ * {@link SharedState} in Redis (when `REDIS_URL` is set): each operation is one atomic command or
+ * one Lua script, so concurrent instances cannot overshoot a limit. Windows are counters with an
+ * expiry (`INCR` + `PEXPIRE` in a script); tickets are keys read and deleted at once (`GETDEL`);
+ * a client's session slots are a sorted set scored by lease expiry, pruned and counted in the
+ * script that adds to it. Every key expires by itself, so nothing needs cleaning up.
+ *
+ * Redis being away is reported as {@link DatabaseUnavailableError} (routes answer 503) after a
+ * short wait, never a hang: commands are not queued while the connection is down.
+ */
+import { Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import { DatabaseUnavailableError } from '../storage/database-availability.js';
+import type { SharedState } from './shared-state.js';
+
+/** Where Redis is and how its keys are named. */
+export interface RedisSharedStateOptions {
+  /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
+  url: string;
+  /** Prefix of every key (several deployments or tests on one Redis). Default `parley:`. */
+  keyPrefix?: string;
+  /** How long connecting may take, at start-up and when reconnecting. Default 5 s. */
+  connectTimeoutMs?: number;
+}
+
+/** KEYS[1] window; ARGV windowMs, extendOver (0: never). Returns { count, pttl }. */
+const hitScript = `
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+local extend = tonumber(ARGV[2])
+if ttl < 0 or (extend > 0 and count > extend) then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return { count, ttl }`;
+
+/** KEYS[1] the client's slots; ARGV slotId, max, now, leaseMs. Returns 1 when taken. */
+const acquireScript = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+local held = redis.call('ZCARD', KEYS[1])
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then held = held - 1 end
+if held >= tonumber(ARGV[2]) then return 0 end
+local expires = tonumber(ARGV[3]) + tonumber(ARGV[4])
+redis.call('ZADD', KEYS[1], expires, ARGV[1])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+return 1`;
+
+/** KEYS[1] the client's slots; ARGV slotId, expiresAt, leaseMs. Renews a slot still held. */
+const renewScript = `
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZADD', KEYS[1], 'XX', ARGV[2], ARGV[1])
+  if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+end
+return 1`;
+
+/** The client's own Redis with the scripts defined on it. */
+type ScriptedRedis = Redis & {
+  parleyHit(key: string, windowMs: number, extendOver: number): Promise<[number, number]>;
+  parleyAcquire(
+    key: string,
+    slotId: string,
+    max: number,
+    now: number,
+    leaseMs: number,
+  ): Promise<number>;
+  parleyRenew(key: string, slotId: string, expiresAt: number, leaseMs: number): Promise<number>;
+};
+
+/** Where a URL points, without its password (for messages). */
+function describe(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '6379'}`;
+  } catch {
+    return 'the configured address';
+  }
+}
+
+/**
+ * Connects to Redis (failing within `connectTimeoutMs` with a one-line reason when it cannot) and
+ * returns shared state over it. `now` is the instance's clock, used for slot leases.
+ */
+export async function redisSharedState(
+  options: RedisSharedStateOptions,
+  now: () => number = Date.now,
+): Promise<SharedState> {
+  const where = describe(options.url);
+  const connectTimeout = options.connectTimeoutMs ?? 5_000;
+  const settings: RedisOptions = {
+    keyPrefix: options.keyPrefix ?? 'parley:',
+    lazyConnect: true,
+    connectTimeout,
+    // While Redis is away, fail commands at once (routes answer 503) instead of queueing them.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  };
+  const redis = new Redis(options.url, settings) as ScriptedRedis;
+  // Reconnection is ioredis's job; an 'error' event without a listener would end the process.
+  redis.on('error', () => undefined);
+  redis.defineCommand('parleyHit', { numberOfKeys: 1, lua: hitScript });
+  redis.defineCommand('parleyAcquire', { numberOfKeys: 1, lua: acquireScript });
+  redis.defineCommand('parleyRenew', { numberOfKeys: 1, lua: renewScript });
+  try {
+    await redis.connect();
+  } catch {
+    redis.disconnect();
+    throw new DatabaseUnavailableError(
+      `Redis at ${where} did not answer within ${connectTimeout} ms`,
+    );
+  }
+
+  const unavailable = (error: unknown) =>
+    new DatabaseUnavailableError(`Redis at ${where} is unavailable`, { cause: error });
+  /** Runs one command, reporting Redis being away as unavailability. */
+  const run = async <T>(command: () => Promise<T>): Promise<T> => {
+    try {
+      return await command();
+    } catch (error: unknown) {
+      throw unavailable(error);
+    }
+  };
+  const slotsKey = (clientId: string) => `slots:${clientId}`;
+
+  return {
+    kind: 'redis',
+    async hit(key, windowMs, extendOver) {
+      const [count, ttl] = await run(() =>
+        redis.parleyHit(`window:${key}`, windowMs, extendOver ?? 0),
+      );
+      return { count: Number(count), resetInMs: Math.max(0, Number(ttl)) };
+    },
+    async reset(key) {
+      await run(() => redis.del(`window:${key}`));
+    },
+    async putTicket(ticket, grant, ttlMs) {
+      await run(() => redis.set(`ticket:${ticket}`, grant, 'PX', ttlMs));
+    },
+    async takeTicket(ticket) {
+      return (await run(() => redis.getdel(`ticket:${ticket}`))) ?? undefined;
+    },
+    async acquireSlot(clientId, slotId, max, leaseMs) {
+      const taken = await run(() =>
+        redis.parleyAcquire(slotsKey(clientId), slotId, max, now(), leaseMs),
+      );
+      return Number(taken) === 1;
+    },
+    async renewSlots(slots, leaseMs) {
+      if (slots.length === 0) return;
+      const expiresAt = now() + leaseMs;
+      await run(() =>
+        Promise.all(
+          slots.map(({ clientId, slotId }) =>
+            redis.parleyRenew(slotsKey(clientId), slotId, expiresAt, leaseMs),
+          ),
+        ),
+      );
+    },
+    async releaseSlot(clientId, slotId) {
+      await run(() => redis.zrem(slotsKey(clientId), slotId));
+    },
+    async slotsOf(clientId) {
+      return run(() => redis.zcount(slotsKey(clientId), `(${now()}`, '+inf'));
+    },
+    async sharedKey(name, candidate) {
+      await run(() => redis.set(`key:${name}`, candidate, 'NX'));
+      const stored = await run(() => redis.get(`key:${name}`));
+      return stored ?? candidate;
+    },
+    async ping() {
+      try {
+        return (await redis.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
