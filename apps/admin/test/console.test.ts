@@ -194,6 +194,24 @@ describe('admin console against a real server', () => {
     expect(await page.locator('.preview .form-error').count()).toBe(0);
   });
 
+  it('sets the reasoning effort and parallel tool calls per agent, stored in the published version', async () => {
+    await page.goto(`${origin}/admin/#/agents/${agentId}/voice`);
+    await page.locator('select[name=reasoningEffort]').selectOption('high');
+    await page.locator('select[name=parallelToolCalls]').selectOption('off');
+    await page.getByRole('button', { name: 'Save and publish' }).click();
+    await page.getByText(/saved and published/).waitFor();
+    const detail = (await page.evaluate(async (id) => {
+      const response = await fetch(`/api/admin/agents/${id}`);
+      return (await response.json()) as unknown;
+    }, agentId)) as { versions: Array<{ config: Record<string, unknown> }> };
+    const newest = detail.versions.reduce((a, b) =>
+      Number((b as { version?: number }).version) > Number((a as { version?: number }).version)
+        ? b
+        : a,
+    );
+    expect(newest.config).toMatchObject({ reasoningEffort: 'high', parallelToolCalls: false });
+  });
+
   it('checks client tool declarations as they are typed and explains turn detection', async () => {
     await page.goto(`${origin}/admin/#/agents/${agentId}/tools`);
     const declarations = page.locator('textarea[name=clientTools]');

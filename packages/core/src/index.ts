@@ -100,6 +100,7 @@ export type {
   AnySessionConfig,
   AudioFormat,
   McpTool,
+  Reasoning,
   SessionConfig,
   Tool,
   ToolChoice,

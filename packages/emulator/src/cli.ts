@@ -18,7 +18,8 @@ Usage: parley-emulator [options]
   --speech-engine <e>   auto | espeak-ng | generated (default auto)
   --require-key <key>   accept only this API key (repeatable); default: any non-empty key
   --session-minutes <m> session cap before session_expired (default 60)
-  --retire-beta         close beta-dialect connections with 4000 beta_api_shape_disabled
+  --allow-beta          accept the retired beta shape (old recordings, Azure preview deployments);
+                        without it a beta connection closes with 4000 beta_api_shape_disabled
   --help                show this help
 `;
 
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
       'speech-engine': { type: 'string', default: 'auto' },
       'require-key': { type: 'string', multiple: true },
       'session-minutes': { type: 'string', default: '60' },
-      'retire-beta': { type: 'boolean', default: false },
+      'allow-beta': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     speechEngine: engine,
     requireKey: values['require-key'],
     maxSessionMs: minutes * 60_000,
-    retireBeta: values['retire-beta'],
+    allowBeta: values['allow-beta'],
   });
   const lines = [
     `Parley emulator listening on ${emulator.url}`,

@@ -665,3 +665,196 @@ describe('beta dialect', () => {
     });
   });
 });
+
+describe('GA fields of the official types', () => {
+  it('accepts tools without type, transcription delay/keywords/languages and an MCP tool_choice without a name', () => {
+    const { send, last } = harness();
+    send({
+      type: 'session.update',
+      session: {
+        type: 'realtime',
+        tools: [{ name: 'lookup', parameters: { type: 'object', properties: {} } }],
+        tool_choice: 'auto',
+        audio: {
+          input: {
+            transcription: {
+              model: 'gpt-transcribe',
+              keywords: ['Parley', 'realtime'],
+              languages: ['en', 'de'],
+              delay: 'low',
+            },
+            noise_reduction: { type: 'far_field', strength: 0.5 },
+          },
+        },
+        reasoning: { effort: 'xhigh' },
+        parallel_tool_calls: false,
+      },
+    });
+    expect(last('error')).toBeUndefined();
+    const session = last('session.updated')!.session;
+    // The API defaults a tool's missing `type` to `function`.
+    expect(session.tools).toEqual([
+      { type: 'function', name: 'lookup', parameters: { type: 'object', properties: {} } },
+    ]);
+    expect(session.audio.input.transcription).toEqual({
+      model: 'gpt-transcribe',
+      keywords: ['Parley', 'realtime'],
+      languages: ['en', 'de'],
+      delay: 'low',
+    });
+    expect(session).toMatchObject({ reasoning: { effort: 'xhigh' }, parallel_tool_calls: false });
+    send({
+      type: 'session.update',
+      event_id: 'evt_choice',
+      session: { type: 'realtime', tool_choice: { type: 'mcp', server_label: 'docs', name: null } },
+    });
+    expect(last('error')).toBeUndefined();
+    expect(last('session.updated')!.session.tool_choice).toEqual({
+      type: 'mcp',
+      server_label: 'docs',
+      name: null,
+    });
+    send({
+      type: 'session.update',
+      event_id: 'evt_delay',
+      session: {
+        type: 'realtime',
+        audio: { input: { transcription: { model: 'x', delay: 'slow' } } },
+      },
+    });
+    expect(last('error')!.error).toMatchObject({
+      code: 'invalid_value',
+      param: 'session.audio.input.transcription.delay',
+      event_id: 'evt_delay',
+    });
+  });
+
+  it('refuses the beta names in a GA response.create and acts on none of them', async () => {
+    const { send, events, last } = harness({ speechRate: Infinity });
+    send(userText('hello'));
+    for (const [key, value] of [
+      ['modalities', ['text']],
+      ['voice', 'verse'],
+      ['output_audio_format', 'pcm16'],
+      ['temperature', 0.7],
+      ['max_response_output_tokens', 10],
+    ] as const) {
+      send({ type: 'response.create', event_id: `evt_${key}`, response: { [key]: value } });
+      expect(last('error')!.error).toMatchObject({
+        code: 'unknown_parameter',
+        param: `response.${key}`,
+        event_id: `evt_${key}`,
+      });
+    }
+    await vi.advanceTimersByTimeAsync(100);
+    expect(events.some((event) => event.type === 'response.created')).toBe(false);
+  });
+
+  it('takes reasoning and parallel_tool_calls on response.create, and checks the effort', async () => {
+    const { send, events, last } = harness({ speechRate: Infinity, model: 'gpt-realtime-2.1' });
+    send(userText('hello'));
+    send({
+      type: 'response.create',
+      event_id: 'evt_bad',
+      response: { reasoning: { effort: 'maximal' } },
+    });
+    expect(last('error')!.error).toMatchObject({
+      code: 'invalid_value',
+      param: 'response.reasoning.effort',
+    });
+    send({
+      type: 'response.create',
+      response: {
+        reasoning: { effort: 'minimal' },
+        parallel_tool_calls: true,
+        tools: [{ name: 'lookup' }],
+      },
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(last('response.done')!.response.status).toBe('completed');
+    expect(events.filter((event) => event.type === 'error')).toHaveLength(1);
+  });
+
+  it('still takes the beta names on a beta response.create', async () => {
+    const { send, last } = harness({ dialect: 'beta', speechRate: Infinity });
+    send(userText('hello'));
+    send({ type: 'response.create', response: { modalities: ['text'], temperature: 0.7 } });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(last('error')).toBeUndefined();
+    expect(last('response.done')!.response.modalities).toEqual(['text']);
+  });
+});
+
+describe('input transcription outcomes', () => {
+  const transcribe = (send: (event: Record<string, unknown>) => void, model: string) =>
+    send({
+      type: 'session.update',
+      session: {
+        type: 'realtime',
+        audio: { input: { transcription: { model }, turn_detection: null } },
+      },
+    });
+
+  it('reports .failed for unreadable (clipped) audio and for an injected fault', async () => {
+    const { send, events } = harness({ faults: { transcriptionFailures: 1 } });
+    transcribe(send, 'gpt-4o-mini-transcribe');
+    append(send, silence(500));
+    send({ type: 'input_audio_buffer.commit' });
+    // Full-scale PCM16 (0x7fff little-endian) throughout.
+    append(send, Buffer.alloc(24_000, Buffer.from([0xff, 0x7f])));
+    send({ type: 'input_audio_buffer.commit' });
+    append(send, silence(500));
+    send({ type: 'input_audio_buffer.commit' });
+    await vi.advanceTimersByTimeAsync(200);
+    const outcomes = events
+      .filter((event) => event.type.startsWith('conversation.item.input_audio_transcription.'))
+      .filter((event) => !event.type.endsWith('.delta'))
+      .map((event) => [event.type.split('.').pop(), event.error?.code ?? null]);
+    expect(outcomes).toEqual([
+      ['failed', 'fault_injected'],
+      ['failed', 'audio_unreadable'],
+      ['completed', null],
+    ]);
+    const failed = events.find(
+      (event) => event.type === 'conversation.item.input_audio_transcription.failed',
+    )!;
+    expect(failed).toMatchObject({ content_index: 0, error: { type: 'server_error' } });
+  });
+
+  it('sends one .segment per sentence with a speaker label for the diarizing model', async () => {
+    const { send, events, last } = harness();
+    transcribe(send, 'gpt-4o-transcribe-diarize');
+    send({ type: 'emulator.transcript', text: 'Is Tuesday free? - Yes, at ten.' });
+    append(send, silence(2000));
+    send({ type: 'input_audio_buffer.commit' });
+    await vi.advanceTimersByTimeAsync(200);
+    const segments = events.filter(
+      (event) => event.type === 'conversation.item.input_audio_transcription.segment',
+    );
+    expect(segments.map(({ text, speaker }) => ({ text, speaker }))).toEqual([
+      { text: 'Is Tuesday free?', speaker: 'A' },
+      { text: '- Yes, at ten.', speaker: 'B' },
+    ]);
+    expect(segments[0]!.start).toBe(0);
+    expect(segments[1]!.end).toBe(2);
+    expect(segments[0]!.end).toBe(segments[1]!.start);
+    expect(last('conversation.item.input_audio_transcription.completed')!.transcript).toBe(
+      'Is Tuesday free? - Yes, at ten.',
+    );
+  });
+});
+
+describe('delta pieces', () => {
+  it('streams text in sub-word pieces with leading spaces, as recorded', async () => {
+    const { send, events } = harness({ speechRate: Infinity });
+    send({ type: 'session.update', session: { type: 'realtime', output_modalities: ['text'] } });
+    send(userText('Good morning'));
+    send({ type: 'response.create' });
+    await vi.advanceTimersByTimeAsync(1000);
+    const deltas = events
+      .filter((event) => event.type === 'response.output_text.delta')
+      .map((event) => event.delta as string);
+    expect(deltas.slice(0, 4)).toEqual(['Hello', '!', ' How', ' can']);
+    expect(deltas.join('')).toBe('Hello! How can I help you today?');
+  });
+});

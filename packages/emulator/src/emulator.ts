@@ -39,8 +39,14 @@ export interface EmulatorOptions {
   speechEngine?: SpeechEngine;
   /** Session cap; the session then ends with `session_expired` (default 60 minutes). */
   maxSessionMs?: number;
-  /** Close beta-dialect connections with 4000 `beta_api_shape_disabled`, as OpenAI does since 2026. */
-  retireBeta?: boolean;
+  /**
+   * Accept the beta shape (`OpenAI-Beta: realtime=v1` or the `openai-beta.realtime-v1`
+   * subprotocol), for old recordings and Azure preview deployments. Off by default: like OpenAI
+   * since 2026, a beta connection is then closed with 4000 `beta_api_shape_disabled`.
+   */
+  allowBeta?: boolean;
+  /** Session cap of a beta connection (default 30 minutes, as recorded; never above `maxSessionMs`). */
+  maxBetaSessionMs?: number;
   /** Send `conversation.created` after `session.created` (documented, absent from real traces). */
   emitConversationCreated?: boolean;
   /** Largest client event accepted, in bytes (default 16 MiB); up to twice that gets an `error` event, beyond it the socket closes with 1009. */
@@ -74,8 +80,8 @@ export interface EmulatorHandle {
 }
 
 /**
- * Starts a local server that speaks the OpenAI Realtime protocol (GA, and beta by header or
- * subprotocol): WebSocket sessions at `/v1/realtime?model=…`, ephemeral keys at
+ * Starts a local server that speaks the OpenAI Realtime protocol (GA; beta by header or
+ * subprotocol with `allowBeta`): WebSocket sessions at `/v1/realtime?model=…`, ephemeral keys at
  * `POST /v1/realtime/client_secrets` (GA) and `POST /v1/realtime/sessions` (beta).
  *
  * @example
@@ -93,6 +99,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!(speechRate > 0))
     throw new RangeError('speechRate must be a positive number (or Infinity).');
   const maxSessionMs = options.maxSessionMs ?? 60 * 60 * 1000;
+  const maxBetaSessionMs = Math.min(options.maxBetaSessionMs ?? 30 * 60 * 1000, maxSessionMs);
   const maxEventBytes = options.maxEventBytes ?? 16 * 1024 * 1024;
   const requiredKeys =
     options.requireKey === undefined ? null : new Set([options.requireKey].flat());
@@ -150,9 +157,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     synthesizer,
     speechRate,
     maxSessionMs,
+    maxBetaSessionMs,
     maxEventBytes,
     faults: options.faults,
-    retireBeta: options.retireBeta ?? false,
+    allowBeta: options.allowBeta ?? false,
     emitConversationCreated: options.emitConversationCreated ?? false,
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

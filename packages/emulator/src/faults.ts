@@ -22,6 +22,8 @@ export interface FaultOptions {
   stallAfterEvents?: number;
   /** Answer the WebSocket handshake with this HTTP status instead of upgrading. */
   rejectStatus?: number;
+  /** The first this many input transcriptions fail (`…input_audio_transcription.failed`). */
+  transcriptionFailures?: number;
 }
 
 const QUERY_KEYS: Record<string, keyof FaultOptions> = {
@@ -36,6 +38,7 @@ const QUERY_KEYS: Record<string, keyof FaultOptions> = {
   fault_error_message: 'errorMessage',
   fault_stall_after_events: 'stallAfterEvents',
   fault_reject_status: 'rejectStatus',
+  fault_transcription_failures: 'transcriptionFailures',
 };
 
 const STRING_KEYS = new Set<keyof FaultOptions>([

@@ -17,9 +17,10 @@ export interface RealtimeUpgradeContext {
   synthesizer: SpeechSynthesizer;
   speechRate: number;
   maxSessionMs: number;
+  maxBetaSessionMs: number;
   maxEventBytes: number;
   faults: FaultOptions | undefined;
-  retireBeta: boolean;
+  allowBeta: boolean;
   emitConversationCreated: boolean;
 }
 
@@ -88,7 +89,7 @@ export function createRealtimeEndpoint(context: RealtimeUpgradeContext): Realtim
       (dialect === 'beta' ? DEFAULT_BETA_MODEL : DEFAULT_GA_MODEL);
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
-      if (dialect === 'beta' && context.retireBeta) {
+      if (dialect === 'beta' && !context.allowBeta) {
         ws.close(4000, 'beta_api_shape_disabled');
         return;
       }
@@ -99,7 +100,8 @@ export function createRealtimeEndpoint(context: RealtimeUpgradeContext): Realtim
         initialSession: auth.secret?.session,
         synthesizer: context.synthesizer,
         speechRate: context.speechRate,
-        maxSessionMs: context.maxSessionMs,
+        // Beta sessions ended after 30 minutes in the recordings, GA ones after 60.
+        maxSessionMs: dialect === 'beta' ? context.maxBetaSessionMs : context.maxSessionMs,
         faults: { ...faults },
         emitConversationCreated: context.emitConversationCreated,
         maxEventBytes: context.maxEventBytes,

@@ -17,8 +17,10 @@ export function onResponseCreate(context: ConnectionContext, event: Json): void 
       'type',
     );
   }
-  const overrides = parseResponseOverrides(event.response, (entry, param) =>
-    resolveInput(context, entry, param),
+  const overrides = parseResponseOverrides(
+    event.response,
+    (entry, param) => resolveInput(context, entry, param),
+    context.options.dialect,
   );
   const active = context.responses.active;
   if (overrides.conversation === 'auto' && active)

@@ -1,6 +1,8 @@
 import { EmulatorProtocolError, describeJsonType, invalidValue } from './errors.js';
 import type { StoredItem } from './conversation.js';
-import type { SessionState } from './session-config.js';
+import { REASONING_EFFORTS, type ReasoningEffort } from '@parley/core';
+import type { Dialect } from './dialect.js';
+import { parseTool, type SessionState } from './session-config.js';
 
 type Json = Record<string, unknown>;
 
@@ -15,7 +17,19 @@ export interface ResponseOverrides {
   metadata: unknown;
   input?: StoredItem[];
   maxOutputTokens?: number | 'inf';
+  /** `reasoning.effort` for this response (reasoning models). */
+  reasoningEffort?: ReasoningEffort | null;
+  parallelToolCalls?: boolean;
 }
+
+/** Beta names of `response.create.response` that GA refuses (`unknown_parameter`). */
+const BETA_ONLY_RESPONSE_FIELDS = new Set([
+  'modalities',
+  'voice',
+  'output_audio_format',
+  'temperature',
+  'max_response_output_tokens',
+]);
 
 /** A response that follows the session as it is, in the default conversation. */
 export function defaultOverrides(): ResponseOverrides {
@@ -30,6 +44,7 @@ export function defaultOverrides(): ResponseOverrides {
 export function parseResponseOverrides(
   raw: unknown,
   resolveInput: (entry: unknown, param: string) => StoredItem,
+  dialect: Dialect = 'ga',
 ): ResponseOverrides {
   const overrides = defaultOverrides();
   if (raw === undefined || raw === null) return overrides;
@@ -52,11 +67,9 @@ export function parseResponseOverrides(
     'prompt',
     'tool_choice',
     'tools',
-    'modalities',
-    'voice',
-    'output_audio_format',
-    'temperature',
-    'max_response_output_tokens',
+    'reasoning',
+    'parallel_tool_calls',
+    ...(dialect === 'beta' ? BETA_ONLY_RESPONSE_FIELDS : []),
   ]);
   for (const key of Object.keys(source)) {
     if (!known.has(key))
@@ -102,7 +115,40 @@ export function parseResponseOverrides(
         `Invalid type for 'response.tools': expected an array, but got ${describeJsonType(source.tools)} instead.`,
         'response.tools',
       );
-    overrides.tools = source.tools as SessionState['tools'];
+    overrides.tools = source.tools.map((tool: unknown, index) => {
+      const checked = parseTool(tool, `response.tools[${index}]`);
+      if (!checked.ok) throw checked.error;
+      return checked.tool;
+    });
+  }
+  if (source.reasoning !== undefined && source.reasoning !== null) {
+    const effort = (source.reasoning as { effort?: unknown }).effort;
+    if (
+      typeof source.reasoning !== 'object' ||
+      Array.isArray(source.reasoning) ||
+      Object.keys(source.reasoning).some((key) => key !== 'effort')
+    )
+      throw new EmulatorProtocolError(
+        'invalid_type',
+        `Invalid type for 'response.reasoning': expected an object with 'effort', but got ${JSON.stringify(source.reasoning)} instead.`,
+        'response.reasoning',
+      );
+    if (
+      effort !== undefined &&
+      effort !== null &&
+      !REASONING_EFFORTS.includes(effort as ReasoningEffort)
+    )
+      throw invalidValue('response.reasoning.effort', effort, [...REASONING_EFFORTS]);
+    overrides.reasoningEffort = (effort ?? null) as ReasoningEffort | null;
+  }
+  if (source.parallel_tool_calls !== undefined) {
+    if (typeof source.parallel_tool_calls !== 'boolean')
+      throw new EmulatorProtocolError(
+        'invalid_type',
+        `Invalid type for 'response.parallel_tool_calls': expected a boolean, but got ${describeJsonType(source.parallel_tool_calls)} instead.`,
+        'response.parallel_tool_calls',
+      );
+    overrides.parallelToolCalls = source.parallel_tool_calls;
   }
   if (source.tool_choice !== undefined) overrides.toolChoice = source.tool_choice;
   if (source.metadata !== undefined) overrides.metadata = source.metadata;

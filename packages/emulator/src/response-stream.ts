@@ -7,6 +7,7 @@ import { planReply, type ReplyPlan, type ScriptedReply } from './responder.js';
 import type { ResponseOverrides } from './response-overrides.js';
 import type { SessionState } from './session-config.js';
 import { OUTPUT_SAMPLE_RATE, type SpeechClip, type SpeechSynthesizer } from './speech.js';
+import { tokenPieces } from './token-pieces.js';
 import { audioTokens, buildUsage, contextTokens, textTokens } from './usage.js';
 
 type Json = Record<string, unknown>;
@@ -14,7 +15,6 @@ type Json = Record<string, unknown>;
 const AUDIO_DELTA_MS = 100;
 const TEXT_DELTA_MS = 30;
 const FIRST_OUTPUT_MS = 150;
-const ARGUMENT_DELTA_CHARS = 12;
 const RATE_LIMIT_TOKENS = 40_000;
 /** A first phrase longer than this many words is split at its first comma. */
 const FIRST_PHRASE_WORDS = 4;
@@ -296,9 +296,8 @@ export class ResponseStreams {
     }
     const ids = { response_id: response.id, item_id: item.id, output_index: outputIndex };
     if (plan.kind === 'function_call') {
-      for (let offset = 0; offset < plan.arguments.length; offset += ARGUMENT_DELTA_CHARS) {
+      for (const delta of tokenPieces(plan.arguments)) {
         if (!(await this.wait(response, this.host.paced(TEXT_DELTA_MS)))) return;
-        const delta = plan.arguments.slice(offset, offset + ARGUMENT_DELTA_CHARS);
         open.sent += delta;
         item.arguments = open.sent;
         this.host.emit({
@@ -333,8 +332,7 @@ export class ResponseStreams {
     const maxTokens = typeof limit === 'number' ? limit : Infinity;
     let cut = false;
     if (modality === 'text') {
-      const words = plan.text.match(/\S+\s*/g) ?? [plan.text];
-      for (const delta of words) {
+      for (const delta of tokenPieces(plan.text)) {
         if (textTokens(open.sent + delta) > maxTokens) {
           cut = true;
           break;

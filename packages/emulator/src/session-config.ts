@@ -54,7 +54,14 @@ export interface SessionState {
   audio: {
     input: {
       format: AudioFormat;
-      transcription: { model: string; language?: string; prompt?: string } | null;
+      transcription: {
+        model: string;
+        language?: string;
+        languages?: string[];
+        keywords?: string[];
+        prompt?: string;
+        delay?: string;
+      } | null;
       noise_reduction: { type: 'near_field' | 'far_field' } | null;
       turn_detection: TurnDetectionConfig | null;
     };
@@ -153,20 +160,85 @@ const semanticVadPatchSchema = z.strictObject({
   interrupt_response: z.boolean().optional(),
 });
 
+const mcpToolSchema = z.strictObject({
+  type: z.literal('mcp'),
+  server_label: z.string().min(1),
+  server_url: z.string().optional(),
+  connector_id: z.string().optional(),
+  authorization: z.string().optional(),
+  headers: z.record(z.string(), z.string()).nullable().optional(),
+  allowed_tools: z
+    .union([
+      z.array(z.string()),
+      z.strictObject({
+        tool_names: z.array(z.string()).optional(),
+        read_only: z.boolean().optional(),
+      }),
+    ])
+    .nullable()
+    .optional(),
+  require_approval: z
+    .union([
+      z.enum(['always', 'never']),
+      z.strictObject({
+        always: z
+          .strictObject({
+            tool_names: z.array(z.string()).optional(),
+            read_only: z.boolean().optional(),
+          })
+          .nullable()
+          .optional(),
+        never: z
+          .strictObject({
+            tool_names: z.array(z.string()).optional(),
+            read_only: z.boolean().optional(),
+          })
+          .nullable()
+          .optional(),
+      }),
+    ])
+    .nullable()
+    .optional(),
+  server_description: z.string().optional(),
+});
+
+/** An MCP server as a session or response carries it. */
+export type McpToolConfig = z.infer<typeof mcpToolSchema>;
+
+// `type` may be left out of a function tool: the official types make it optional and the API
+// defaults it (the session then reports `type: "function"`).
 const toolSchema = z.union([
-  z.strictObject({
-    type: z.literal('function'),
-    name: z.string().min(1).max(64),
-    description: z.string().optional(),
-    parameters: z.record(z.string(), z.unknown()).optional(),
-  }),
-  z.looseObject({ type: z.literal('mcp'), server_label: z.string() }),
+  mcpToolSchema,
+  z
+    .strictObject({
+      type: z.literal('function').optional(),
+      name: z.string().min(1).max(64),
+      description: z.string().optional(),
+      parameters: z.record(z.string(), z.unknown()).optional(),
+    })
+    .transform((tool) => ({ ...tool, type: 'function' as const })),
 ]);
+
+/** Validates one tool of `session.tools` or `response.tools` (GA shape), defaulting `type`. */
+export function parseTool(
+  raw: unknown,
+  param: string,
+):
+  | { ok: true; tool: FunctionToolConfig | McpToolConfig }
+  | { ok: false; error: EmulatorProtocolError } {
+  const parsed = toolSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, tool: parsed.data };
+  return { ok: false, error: issueToError(parsed.error.issues[0]!, raw, param) };
+}
 
 const toolChoiceSchema = z.union([
   z.enum(['auto', 'none', 'required']),
   z.strictObject({ type: z.literal('function'), name: z.string() }),
-  z.looseObject({ type: z.literal('mcp'), server_label: z.string() }),
+  z.strictObject({
+    type: z.literal('mcp'),
+    server_label: z.string(),
+    name: z.string().nullable().optional(),
+  }),
 ]);
 
 const maxOutputTokensSchema = z.union([z.number().int().min(1).max(4096), z.literal('inf')]);
@@ -200,7 +272,10 @@ const sessionPatchSchema = z.strictObject({
             .strictObject({
               model: z.string(),
               language: z.string().optional(),
+              languages: z.array(z.string()).optional(),
+              keywords: z.array(z.string()).optional(),
               prompt: z.string().optional(),
+              delay: z.enum(['minimal', 'low', 'medium', 'high', 'xhigh']).optional(),
             })
             .nullable()
             .optional(),

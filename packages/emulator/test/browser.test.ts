@@ -9,7 +9,11 @@ let emulator: EmulatorHandle;
 let browser: playwright.Browser;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ speechRate: Infinity, speechEngine: 'generated' });
+  emulator = await startEmulator({
+    speechRate: Infinity,
+    speechEngine: 'generated',
+    allowBeta: true,
+  });
   browser = await launchChromium(playwright);
 }, 30_000);
 

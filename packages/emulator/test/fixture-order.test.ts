@@ -34,7 +34,7 @@ let emulator: EmulatorHandle;
 const closers: Array<() => void> = [];
 
 beforeAll(async () => {
-  emulator = await startEmulator({ speechRate: 50 });
+  emulator = await startEmulator({ speechRate: 50, allowBeta: true });
 });
 
 afterAll(async () => {

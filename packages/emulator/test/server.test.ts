@@ -11,11 +11,10 @@ const sockets: WebSocket[] = [];
 
 beforeAll(async () => {
   [emulator, locked, small] = await Promise.all([
-    startEmulator({ speechRate: Infinity, speechEngine: 'generated' }),
+    startEmulator({ speechRate: Infinity, speechEngine: 'generated', allowBeta: true }),
     startEmulator({
       requireKey: 'sk-right',
       speechEngine: 'generated',
-      retireBeta: true,
       maxSessionMs: 300,
     }),
     startEmulator({ speechEngine: 'generated', maxEventBytes: 4096 }),
@@ -79,7 +78,7 @@ describe('handshake and auth', () => {
     await log.waitFor('session.created');
   });
 
-  it('speaks beta when the client sends the beta subprotocol or header', async () => {
+  it('speaks beta with allowBeta when the client sends the beta subprotocol or header, for 30 minutes', async () => {
     const byProtocol = await open(`${emulator.url}?model=gpt-4o-realtime-preview`, {
       protocols: ['realtime', 'openai-insecure-api-key.k', 'openai-beta.realtime-v1'],
     });
@@ -90,6 +89,14 @@ describe('handshake and auth', () => {
       voice: 'alloy',
     });
     expect(created.session.type).toBeUndefined();
+    // Beta sessions expired after 30 minutes in the recordings (GA: 60).
+    const betaLeft = (created.session.expires_at as number) - Date.now() / 1000;
+    expect(betaLeft).toBeGreaterThan(1790);
+    expect(betaLeft).toBeLessThanOrEqual(1800);
+    const ga = await open(`${emulator.url}?model=gpt-realtime`);
+    const gaLeft =
+      ((await ga.log.waitFor('session.created')).session.expires_at as number) - Date.now() / 1000;
+    expect(gaLeft).toBeGreaterThan(3590);
     const byHeader = await open(`${emulator.url}?model=gpt-4o-realtime-preview`, {
       headers: { authorization: 'Bearer k', 'OpenAI-Beta': 'realtime=v1' },
     });
@@ -99,7 +106,7 @@ describe('handshake and auth', () => {
     ]);
   });
 
-  it('closes beta connections with 4000 beta_api_shape_disabled when beta is retired', async () => {
+  it('closes beta connections with 4000 beta_api_shape_disabled by default (beta is retired)', async () => {
     const { closed } = await open(`${locked.url}?model=x`, {
       headers: { authorization: 'Bearer sk-right', 'OpenAI-Beta': 'realtime=v1' },
     });

@@ -11,7 +11,7 @@
  * if (!result.success) showIssues(result.error.issues);
  * ```
  */
-import { DEFAULT_REALTIME_MODEL, REALTIME_VOICES } from '@parley/core';
+import { DEFAULT_REALTIME_MODEL, REALTIME_VOICES, REASONING_EFFORTS } from '@parley/core';
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------------
@@ -102,6 +102,13 @@ export const agentConfigSchema = z.object({
   transcriptionModel: z.string().min(1).max(100).nullable().default('gpt-4o-mini-transcribe'),
   /** Language hint for transcription (ISO 639-1), or null to detect. */
   language: z.string().min(2).max(8).nullable().default(null),
+  /**
+   * How hard a reasoning model (the gpt-realtime-2 family) thinks before it answers, `minimal`
+   * to `xhigh`; null leaves the model's default (nothing is sent).
+   */
+  reasoningEffort: z.enum(REASONING_EFFORTS).nullable().default(null),
+  /** Whether the model may call several tools in one response; null leaves the model's default. */
+  parallelToolCalls: z.boolean().nullable().default(null),
   /** Names of server tools this agent may call: built-ins and admin-defined webhook tools. */
   tools: z.array(toolNameSchema).max(64).default([]),
   /** Tools the browser executes. */

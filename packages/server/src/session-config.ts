@@ -1,4 +1,5 @@
 /** Turns a published agent config into the GA Realtime session the upstream is given. */
+import type { ReasoningEffort } from '@parley/core';
 import type { AgentConfig } from './schemas.js';
 
 /** One function tool as the Realtime API takes it. */
@@ -25,6 +26,10 @@ export interface RealtimeSessionConfig {
   };
   tools: FunctionToolDefinition[];
   tool_choice: 'auto';
+  /** Set only when the agent chose an effort (reasoning models). */
+  reasoning?: { effort: ReasoningEffort };
+  /** Set only when the agent chose it. */
+  parallel_tool_calls?: boolean;
 }
 
 /**
@@ -119,5 +124,7 @@ export function realtimeSession(
     },
     tools: [...tools],
     tool_choice: 'auto',
+    ...(config.reasoningEffort === null ? {} : { reasoning: { effort: config.reasoningEffort } }),
+    ...(config.parallelToolCalls === null ? {} : { parallel_tool_calls: config.parallelToolCalls }),
   };
 }

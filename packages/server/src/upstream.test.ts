@@ -102,4 +102,24 @@ describe('session config from an agent', () => {
       audio: { input: { turn_detection: null } },
     });
   });
+
+  it('sends reasoning effort and parallel tool calls only when the agent sets them', () => {
+    const config = agentConfigSchema.parse({ instructions: 'Be brief.' });
+    expect(config).toMatchObject({ reasoningEffort: null, parallelToolCalls: null });
+    const plain = realtimeSession(config, []);
+    expect(plain).not.toHaveProperty('reasoning');
+    expect(plain).not.toHaveProperty('parallel_tool_calls');
+    const tuned = realtimeSession(
+      agentConfigSchema.parse({
+        instructions: 'Be brief.',
+        reasoningEffort: 'xhigh',
+        parallelToolCalls: false,
+      }),
+      [],
+    );
+    expect(tuned).toMatchObject({ reasoning: { effort: 'xhigh' }, parallel_tool_calls: false });
+    expect(
+      agentConfigSchema.safeParse({ instructions: 'x', reasoningEffort: 'extreme' }).success,
+    ).toBe(false);
+  });
 });

@@ -21,6 +21,7 @@ export type {
   AnySessionConfig,
   AudioFormat,
   McpTool,
+  Reasoning,
   SessionConfig,
   SessionConfigPatch,
   Tool,

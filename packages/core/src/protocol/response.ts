@@ -6,6 +6,7 @@ import {
   audioFormatSchema,
   maxOutputTokensSchema,
   outputModalitiesSchema,
+  reasoningSchema,
   toolChoiceSchema,
   voiceSchema,
 } from './session.js';
@@ -129,7 +130,7 @@ export const responseCreateParamsSchema = z.looseObject({
   max_output_tokens: maxOutputTokensSchema.optional(),
   metadata: z.record(z.string(), z.string()).nullable().optional(),
   prompt: z.unknown().optional(),
-  reasoning: z.looseObject({ effort: z.string().optional() }).nullable().optional(),
+  reasoning: reasoningSchema.nullable().optional(),
   parallel_tool_calls: z.boolean().optional(),
 });
 /** Per-response overrides of `response.create`. */

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { REASONING_EFFORTS } from './models.js';
 
 // GA session configuration (§4.4 of the protocol reference). Objects are loose: the API adds
 // fields over time and a parse must never fail because of one it does not know yet.
@@ -38,12 +39,18 @@ export const turnDetectionSchema = z.discriminatedUnion('type', [
 /** Turn detection settings: `server_vad` or `semantic_vad`. */
 export type TurnDetection = z.infer<typeof turnDetectionSchema>;
 
-/** Input transcription settings (ASR model, language hint, prompt). */
+/** Input transcription settings (ASR model, language hints, keywords, prompt, delay). */
 export const transcriptionSchema = z.looseObject({
   // Servers report unset fields as null (beta `session.updated` shows `prompt: null`).
   model: z.string().nullish(),
   language: z.string().nullish(),
+  /** Possible languages (ISO 639-1), for `gpt-transcribe` and `gpt-live-transcribe`. */
+  languages: z.array(z.string()).nullish(),
+  /** Words or phrases that guide transcription (`gpt-transcribe`, `gpt-live-transcribe`). */
+  keywords: z.array(z.string()).nullish(),
   prompt: z.string().nullish(),
+  /** How long transcription waits before emitting text (`gpt-realtime-whisper`). */
+  delay: z.enum(REASONING_EFFORTS).nullish(),
 });
 /** Input transcription settings. */
 export type TranscriptionConfig = z.infer<typeof transcriptionSchema>;
@@ -51,11 +58,15 @@ export type TranscriptionConfig = z.infer<typeof transcriptionSchema>;
 /** Input noise reduction: near-field (headset) or far-field (laptop, room) microphones. */
 export const noiseReductionSchema = z.looseObject({
   type: z.enum(['near_field', 'far_field']).optional(),
+  strength: z.number().optional(),
 });
 
-/** A function tool the model may call; `parameters` is a JSON Schema object. */
+/**
+ * A function tool the model may call; `parameters` is a JSON Schema object. `type` may be left
+ * out (the official types make it optional; the API defaults it to `function`).
+ */
 export const toolSchema = z.looseObject({
-  type: z.literal('function'),
+  type: z.literal('function').optional(),
   name: z.string(),
   description: z.string().optional(),
   parameters: z.unknown().optional(),
@@ -78,8 +89,8 @@ export const mcpToolSchema = z.looseObject({
 /** An MCP tool definition. */
 export type McpTool = z.infer<typeof mcpToolSchema>;
 
-/** Any tool of a session or response: a function or an MCP server. */
-export const anyToolSchema = z.discriminatedUnion('type', [toolSchema, mcpToolSchema]);
+/** Any tool of a session or response: an MCP server, or a function (with or without `type`). */
+export const anyToolSchema = z.union([mcpToolSchema, toolSchema]);
 
 /** Which tool the model must (or must not) call. */
 export const toolChoiceSchema = z.union([
@@ -128,6 +139,11 @@ const promptSchema = z
   })
   .nullable();
 
+/** Reasoning settings of a session or response: `effort` from `minimal` to `xhigh`. */
+export const reasoningSchema = z.looseObject({ effort: z.enum(REASONING_EFFORTS).nullish() });
+/** Reasoning settings of a session or response. */
+export type Reasoning = z.infer<typeof reasoningSchema>;
+
 const audioInputSchema = z.looseObject({
   format: audioFormatSchema.optional(),
   transcription: transcriptionSchema.nullable().optional(),
@@ -163,7 +179,9 @@ export const sessionConfigSchema = z.looseObject({
   truncation: truncationSchema.optional(),
   prompt: promptSchema.optional(),
   include: z.array(z.string()).nullable().optional(),
-  reasoning: z.looseObject({ effort: z.string().optional() }).nullable().optional(),
+  /** Reasoning models (the gpt-realtime-2 family): how hard the model thinks before it answers. */
+  reasoning: reasoningSchema.nullable().optional(),
+  /** Whether the model may call several tools in one response. */
   parallel_tool_calls: z.boolean().optional(),
 });
 /** A GA realtime session configuration. */
