@@ -407,6 +407,12 @@ describe('the official LiveWS client against the emulator', () => {
       session: { delegation: { type: 'responses', responses: { model: 'x' } } },
     });
     live.send({ type: 'session.instructions.append', event_id: 'i1', content: 'no id' } as never);
+    live.send({
+      type: 'session.commentary.append',
+      event_id: 'c9',
+      delegation_id: null,
+      content: 5,
+    } as never);
     live.send({ type: 'session.input_audio.mute', event_id: 'm1' });
     await log.waitFor('session.input_audio.muted');
     const codes = errors.map((error) => [error.code, error.client_event_id]);
@@ -418,7 +424,10 @@ describe('the official LiveWS client against the emulator', () => {
       ['unknown_parameter', 'u1'],
       ['immutable_field_update', 'u2'],
       ['missing_required_parameter', 'i1'],
+      ['invalid_type', 'c9'],
     ]);
+    expect(errors[6]!.param).toBe('delegation_id');
+    expect(errors[7]!.param).toBe('content');
     expect(errors[1]!.message).toContain("'session.start'");
     expect(errors[3]!.message).toBe('response.create requires Responses delegation.');
     expect(errors[4]!.param).toBe('session.instructions');

@@ -1,3 +1,4 @@
+import { DEFAULT_LIVE_VOICE, isLiveModel, LIVE_LIMITS, LIVE_VOICES } from '@parley/core';
 import {
   invalidType,
   invalidValue,
@@ -31,46 +32,10 @@ export interface LiveSessionResource {
 /** Where a config arrives: the WebSocket `session.start` (with `audio.format`) or an HTTP media create. */
 export type LiveConfigTransport = 'websocket' | 'media';
 
-/** Voices of the 7.60.0 types and of the newest upstream list (any of them is accepted). */
-export const LIVE_VOICES = [
-  'alloy',
-  'ash',
-  'ballad',
-  'beacon',
-  'bossa',
-  'brise',
-  'cedar',
-  'cinder',
-  'coral',
-  'delta',
-  'echo',
-  'flitz',
-  'gleam',
-  'harema',
-  'juni',
-  'marin',
-  'meridian',
-  'nira',
-  'noeul',
-  'nuri',
-  'quartz',
-  'ripple',
-  'sage',
-  'shida',
-  'shimmer',
-  'shitan',
-  'sillage',
-  'stone',
-  'tempo',
-  'verse',
-  'vesper',
-  'willow',
-] as const;
-
-/** Limits from the reference (§10); tokens are estimated at 4 characters each. */
-const MAX_INSTRUCTIONS_CHARS = 16_384 * 4;
-const MAX_INPUT_ITEMS = 128;
-const MAX_INPUT_CHARS = 8_192 * 4;
+/** Limits from core's table (reference §10); tokens are estimated at 4 characters each. */
+const MAX_INSTRUCTIONS_CHARS = LIVE_LIMITS.instructionsTokens * 4;
+const MAX_INPUT_ITEMS = LIVE_LIMITS.inputMessages;
+const MAX_INPUT_CHARS = LIVE_LIMITS.inputTokens * 4;
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const RESPONSES_FIELDS = new Set([
   'model',
@@ -330,8 +295,8 @@ export function resolveStartConfig(
   if (session.model === undefined) throw missingParameter('session.model');
   if (typeof session.model !== 'string' || !session.model)
     throw invalidType('session.model', 'a string', session.model);
-  // Assumption (reference §0): the Live endpoint refuses Realtime models as /v1/realtime refuses Live ones.
-  if (/^(gpt-realtime|gpt-4o)/.test(session.model))
+  // Assumption (reference §0): the Live endpoint refuses other models as /v1/realtime refuses Live ones.
+  if (!isLiveModel(session.model))
     throw new LiveProtocolError(
       'invalid_model',
       `Model '${session.model}' is not supported on /v1/live/sessions; use a GPT-Live model such as 'gpt-live-1'.`,
@@ -369,7 +334,7 @@ export function resolveStartConfig(
       output: {
         voice:
           output.voice === undefined
-            ? 'marin'
+            ? DEFAULT_LIVE_VOICE
             : checkVoice(output.voice, 'session.audio.output.voice'),
       },
     },

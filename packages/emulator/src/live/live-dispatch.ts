@@ -1,27 +1,12 @@
+import { liveClientEventSchemas, parseLiveClientEvent } from '@parley/core/schemas';
 import { EmulatorProtocolError } from '../errors.js';
 import { LiveProtocolError } from './live-errors.js';
 import type { LivePort, LiveSession, LiveCloseReason } from './live-session.js';
 
 type Json = Record<string, unknown>;
 
-/** Client event types of the 7.60.0 types (`ClientEvent`, plus the sideband's `transport.dtmf.send`). */
-export const LIVE_CLIENT_EVENT_TYPES = [
-  'session.start',
-  'session.update',
-  'session.input_audio.append',
-  'session.input_audio.mute',
-  'session.input_audio.unmute',
-  'session.output_audio.fixture.play',
-  'session.instructions.append',
-  'session.thinking.append',
-  'session.commentary.append',
-  'decision.create',
-  'decision.item.create',
-  'decision.item.delete',
-  'response.item.create',
-  'response.create',
-  'session.close',
-] as const;
+/** Client event types GPT-Live accepts (core's vocabulary: the 7.60.0 `ClientEvent` union and the sideband's `transport.dtmf.send`). */
+export const LIVE_CLIENT_EVENT_TYPES = Object.keys(liveClientEventSchemas);
 
 const CLOSE_REASONS: readonly LiveCloseReason[] = [
   'close_requested',
@@ -74,6 +59,33 @@ export function parseLiveFrame(data: Buffer, isBinary: boolean, maxBytes: number
       'event_id',
     );
   return json;
+}
+
+function paramOf(path: ReadonlyArray<string | number>): string {
+  return path.reduce<string>(
+    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${part}` : part),
+    '',
+  );
+}
+
+/**
+ * Checks a client event against core's Live schemas (the one source of the wire vocabulary), and
+ * turns the first problem into the error GPT-Live sends. The emulator's own checks (strict config,
+ * delegation rules, limits) run after this, in the handlers.
+ */
+export function checkClientEvent(event: Json): void {
+  const parsed = parseLiveClientEvent(event);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0];
+  const param = issue ? paramOf(issue.path) : undefined;
+  const missing = issue?.message.includes('received undefined') === true;
+  throw new LiveProtocolError(
+    missing ? 'missing_required_parameter' : 'invalid_type',
+    missing
+      ? `Missing required parameter: '${param ?? 'event'}'.`
+      : `Invalid '${param ?? 'event'}': ${issue?.message ?? parsed.error.message}.`,
+    param || undefined,
+  );
 }
 
 /** The `client_event_id` a reply to `event` carries. */

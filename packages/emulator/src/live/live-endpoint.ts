@@ -5,7 +5,12 @@ import { faultsFromQuery } from '../faults.js';
 import { errorBody, rejectUpgrade } from '../http-responses.js';
 import { keyOf, type Authorization } from '../request-auth.js';
 import { resolveForkConfig, resolveStartConfig } from './live-config.js';
-import { clientEventIdOf, dispatchLiveEvent, parseLiveFrame } from './live-dispatch.js';
+import {
+  checkClientEvent,
+  clientEventIdOf,
+  dispatchLiveEvent,
+  parseLiveFrame,
+} from './live-dispatch.js';
 import { LiveProtocolError } from './live-errors.js';
 import { createLiveSessionId } from './live-ids.js';
 import type { LivePath } from './live-paths.js';
@@ -170,12 +175,7 @@ function runPrimary(ws: WebSocket, registry: LiveRegistry, forkOf: string | null
           `The first event on a Live session must be 'session.start', not '${String(event.type)}'.`,
           'type',
         );
-      if (event.session === undefined)
-        throw new LiveProtocolError(
-          'missing_required_parameter',
-          "Missing required parameter: 'session'.",
-          'session',
-        );
+      checkClientEvent(event);
       const init = { id: createLiveSessionId(), expiresAt: registry.expiresAt() };
       let resource;
       if (forkOf) {

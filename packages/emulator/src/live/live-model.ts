@@ -1,3 +1,4 @@
+import { DEFAULT_LIVE_VOICE } from '@parley/core';
 import type { StoredItem } from '../conversation.js';
 import { planReply, type ReplyPlan, type ScriptedReply } from '../responder.js';
 import { sentenceToSay } from '../reply-rules/agent-profile.js';
@@ -346,7 +347,7 @@ export class LiveModel {
     if (!text.trim()) return;
     const generation = this.generation;
     const voiceSetting = this.session.resource.audio.output.voice;
-    const voice = typeof voiceSetting === 'string' ? voiceSetting : 'marin';
+    const voice = typeof voiceSetting === 'string' ? voiceSetting : DEFAULT_LIVE_VOICE;
     this.session.options.synthesizer.synthesize(text, voice, 1).then(
       (clip) => {
         if (this.disposed || generation !== this.generation) return;

@@ -7,6 +7,7 @@ import {
 import type { StoredItem } from '../conversation.js';
 import type { ScriptedReply } from '../responder.js';
 import type { AudioFormat } from '../session-config.js';
+import { LIVE_LIMITS } from '@parley/core';
 import { resampleLinear, type SpeechSynthesizer } from '../speech.js';
 import { applyLiveUpdate, type LiveAudioFormat, type LiveSessionResource } from './live-config.js';
 import { LiveProtocolError } from './live-errors.js';
@@ -288,8 +289,8 @@ export class LiveSession {
         "Invalid type for 'content': expected a string.",
         'content',
       );
-    // About 4 characters a token: 500 tokens.
-    if (content.length > 2000)
+    // About 4 characters a token.
+    if (content.length > LIVE_LIMITS.appendTokens * 4)
       throw new LiveProtocolError(
         'string_above_max_length',
         "Invalid 'content': string too long. Each append takes at most 500 tokens.",
