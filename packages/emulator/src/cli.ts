@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   });
   const lines = [
     `Parley emulator listening on ${emulator.url}`,
-    `  HTTP: ${emulator.httpUrl} (POST /v1/realtime/client_secrets, /v1/realtime/sessions)`,
+    `  HTTP: ${emulator.httpUrl} (POST /v1/realtime/client_secrets, /v1/realtime/sessions, /v1/realtime/calls)`,
     `  GPT-Live: ${emulator.liveUrl} (sideband …/{id}/attach, fork …/{id}/fork, POST /v1/live/sessions)`,
     `  speech: ${emulator.speechEngine}`,
   ];

@@ -17,6 +17,7 @@ import { createRealtimeEndpoint } from './realtime-upgrade.js';
 import { createAuthorizer, type MintedSecret } from './request-auth.js';
 import { createSpeechSynthesizer, type SpeechEngine, type SpeechSynthesizer } from './speech.js';
 import { generateSelfSignedCertificate, type TlsCredentials } from './tls.js';
+import type { RealtimeCall } from './webrtc/realtime-call.js';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -57,6 +58,11 @@ export interface EmulatorOptions {
   liveSidebandOutputAudio?: boolean;
   /** GPT-Live: wall-clock milliseconds between the emulated Responses backend's events (default 5). */
   liveBackendDelayMs?: number;
+  /**
+   * Interfaces WebRTC calls gather ICE candidates on (default `['127.0.0.1']`: loopback, so a
+   * browser on this machine connects and nothing else can).
+   */
+  iceAddresses?: string[];
 }
 
 /** A running emulator. */
@@ -73,8 +79,10 @@ export interface EmulatorHandle {
   certificate: string | null;
   /** The speech engine in use. */
   speechEngine: 'espeak-ng' | 'generated';
-  /** Open Realtime and Live connections. */
+  /** Open Realtime and Live connections (WebSocket sessions and sidebands). */
   readonly connections: number;
+  /** Open WebRTC calls. */
+  readonly calls: number;
   /** Closes every connection (1001) and the server. */
   close(): Promise<void>;
 }
@@ -82,7 +90,9 @@ export interface EmulatorHandle {
 /**
  * Starts a local server that speaks the OpenAI Realtime protocol (GA; beta by header or
  * subprotocol with `allowBeta`): WebSocket sessions at `/v1/realtime?model=…`, ephemeral keys at
- * `POST /v1/realtime/client_secrets` (GA) and `POST /v1/realtime/sessions` (beta).
+ * `POST /v1/realtime/client_secrets` (GA) and `POST /v1/realtime/sessions` (beta), WebRTC calls at
+ * `POST /v1/realtime/calls` (Opus audio, the `oai-events` data channel, `output_audio_buffer.*`)
+ * with sidebands at `/v1/realtime?call_id=…`.
  *
  * @example
  * ```ts
@@ -112,11 +122,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   else if (options.tls) credentials = options.tls;
 
   const authorize = createAuthorizer(requiredKeys, secrets);
+  const calls = new Map<string, RealtimeCall>();
   const onRequest = createHttpHandler({
     authorize,
     secrets,
     maxSessionMs,
     speechEngine: synthesizer.engine,
+    calls: {
+      authorize,
+      synthesizer,
+      speechRate,
+      maxSessionMs,
+      maxEventBytes,
+      faults: options.faults,
+      emitConversationCreated: options.emitConversationCreated ?? false,
+      iceAddresses: options.iceAddresses,
+      calls,
+    },
   });
   const liveRegistry = new LiveRegistry({
     synthesizer,
@@ -162,6 +184,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: options.faults,
     allowBeta: options.allowBeta ?? false,
     emitConversationCreated: options.emitConversationCreated ?? false,
+    calls,
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = parseLivePath(new URL(req.url ?? '/', 'http://localhost').pathname);
@@ -192,10 +215,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     get connections() {
       return sockets.size + live.sockets.size;
     },
+    get calls() {
+      return calls.size;
+    },
     close() {
       closing ??= (async () => {
         liveRegistry.closeAll();
         for (const ws of [...sockets, ...live.sockets]) ws.close(1001, 'emulator shutting down');
+        for (const call of [...calls.values()]) call.end();
+        for (const ws of sockets) ws.close(1001, 'emulator shutting down');
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => {
             for (const ws of [...sockets, ...live.sockets]) ws.terminate();

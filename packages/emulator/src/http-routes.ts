@@ -2,18 +2,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mintBetaSecret, mintGaSecret, type MintContext } from './client-secrets.js';
 import { CORS_HEADERS, errorBody, readBody, sendJson } from './http-responses.js';
 import { keyOf, type Authorization } from './request-auth.js';
+import { handleCallsRequest, isCallsPath, type CallsRouteContext } from './webrtc/calls-route.js';
 
 /** What the HTTP endpoints need from the server. */
 export interface HttpRoutesContext extends MintContext {
   authorize(key: string | null): Authorization;
   speechEngine: string;
+  /** The WebRTC calls endpoints (`POST /v1/realtime/calls`, `/calls/{id}/hangup`). */
+  calls: CallsRouteContext;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * The HTTP side of the emulator: CORS preflight, `GET /health`, and minting ephemeral keys
- * (`POST /v1/realtime/client_secrets` for GA, `/v1/realtime/sessions` for beta). A handler that
+ * The HTTP side of the emulator: CORS preflight, `GET /health`, minting ephemeral keys
+ * (`POST /v1/realtime/client_secrets` for GA, `/v1/realtime/sessions` for beta), and WebRTC calls
+ * (`POST /v1/realtime/calls`). A handler that
  * fails answers 500 rather than leaving the request open.
  */
 export function createHttpHandler(
@@ -34,6 +38,10 @@ export function createHttpHandler(
         dialects: ['ga', 'beta'],
         speechEngine: context.speechEngine,
       });
+      return;
+    }
+    if (isCallsPath(path)) {
+      await handleCallsRequest(req, res, url, path, context.calls);
       return;
     }
     const isGa = path === '/v1/realtime/client_secrets';

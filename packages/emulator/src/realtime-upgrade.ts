@@ -7,6 +7,7 @@ import { faultsFromQuery, type FaultOptions } from './faults.js';
 import { errorBody, rejectUpgrade } from './http-responses.js';
 import { dialectOf, keyOf, type Authorization } from './request-auth.js';
 import type { SpeechSynthesizer } from './speech.js';
+import type { RealtimeCall } from './webrtc/realtime-call.js';
 
 const REALTIME_PATHS = new Set(['/v1/realtime', '/openai/v1/realtime', '/realtime']);
 const MAX_SEND_BUFFER_BYTES = 32 * 1024 * 1024;
@@ -22,6 +23,8 @@ export interface RealtimeUpgradeContext {
   faults: FaultOptions | undefined;
   allowBeta: boolean;
   emitConversationCreated: boolean;
+  /** Open WebRTC calls by id, for sidebands (`?call_id=`). */
+  calls: Map<string, RealtimeCall>;
 }
 
 /** The WebSocket endpoint: the server's `upgrade` listener and the open sockets. */
@@ -81,6 +84,16 @@ export function createRealtimeEndpoint(context: RealtimeUpgradeContext): Realtim
       rejectUpgrade(socket, auth.status, auth.body);
       return;
     }
+    const callId = url.searchParams.get('call_id');
+    if (callId !== null) {
+      const call = context.calls.get(callId);
+      if (!call) {
+        rejectUpgrade(socket, 404, errorBody(`Call ${callId} not found.`, 'call_not_found'));
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => attachSideband(ws, call, sockets));
+      return;
+    }
     const dialect = dialectOf(req);
     const model =
       url.searchParams.get('model') ??
@@ -128,4 +141,29 @@ export function createRealtimeEndpoint(context: RealtimeUpgradeContext): Realtim
     });
   };
   return { wss, sockets, onUpgrade };
+}
+
+/**
+ * A sideband (`?call_id=`): the server's own socket on a WebRTC call, with the same protocol; it
+ * receives the call's events from now on and its client events act on the call's session.
+ */
+function attachSideband(ws: WebSocket, call: RealtimeCall, sockets: Set<WebSocket>): void {
+  sockets.add(ws);
+  const attached = call.attachSideband({
+    send: (data) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount > MAX_SEND_BUFFER_BYTES)
+        ws.close(1008, 'client is not reading: send buffer over 32 MiB');
+      else ws.send(data);
+    },
+    close: (code, reason) => ws.close(code, reason),
+  });
+  ws.on('message', (data, isBinary) => {
+    if (!isBinary) attached.receive((data as Buffer).toString('utf8'));
+  });
+  ws.on('close', () => {
+    sockets.delete(ws);
+    attached.detach();
+  });
+  ws.on('error', () => undefined);
 }

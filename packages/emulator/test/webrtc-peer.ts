@@ -1,0 +1,121 @@
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  RtpHeader,
+  RtpPacket,
+  type RTCDataChannel,
+} from 'werift';
+import { OpusCodec, FRAME_SAMPLES, RTP_TICKS_PER_FRAME } from '../src/webrtc/opus-codec.js';
+import { EventLog, type WireEvent } from './helpers.js';
+
+/** A Node-side WebRTC caller (werift), as a browser would call `POST /v1/realtime/calls`. */
+export interface TestCaller {
+  readonly callId: string;
+  readonly events: EventLog;
+  readonly channel: RTCDataChannel;
+  /** Decoded PCM16 (24 kHz) of the remote track, in arrival order. */
+  readonly received: Buffer[];
+  send(event: Record<string, unknown>): void;
+  /** Streams PCM16 (24 kHz) as the microphone, one 20 ms frame per 20 ms. */
+  speak(pcm: Buffer): Promise<void>;
+  close(): Promise<void>;
+}
+
+const opus = () =>
+  new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 });
+
+/** Makes an offer, posts it, applies the answer and waits for the data channel to open. */
+export async function callEmulator(
+  httpUrl: string,
+  init: { key?: string; session?: Record<string, unknown> } = {},
+): Promise<TestCaller> {
+  const peer = new RTCPeerConnection({
+    codecs: { audio: [opus()], video: [] },
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceUseIpv6: false,
+  });
+  const channel = peer.createDataChannel('oai-events');
+  const mic = new MediaStreamTrack({ kind: 'audio' });
+  const transceiver = peer.addTransceiver(mic, { direction: 'sendrecv' });
+  const codec = new OpusCodec();
+  const received: Buffer[] = [];
+  transceiver.onTrack.subscribe((track) =>
+    track.onReceiveRtp.subscribe((rtp) => {
+      const pcm = codec.decode(rtp.payload);
+      if (pcm) received.push(pcm);
+    }),
+  );
+  const events = new EventLog();
+  channel.onMessage.subscribe((data) => events.push(JSON.parse(data.toString()) as WireEvent));
+  await peer.setLocalDescription(await peer.createOffer());
+  while (peer.iceGatheringState !== 'complete')
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  const headers: Record<string, string> = { authorization: `Bearer ${init.key ?? 'test-key'}` };
+  let body: string | FormData = peer.localDescription!.sdp;
+  if (init.session) {
+    const form = new FormData();
+    form.set('sdp', body);
+    form.set('session', JSON.stringify(init.session));
+    body = form;
+  } else headers['content-type'] = 'application/sdp';
+  const response = await fetch(`${httpUrl}/v1/realtime/calls`, { method: 'POST', headers, body });
+  if (response.status !== 201)
+    throw new Error(`calls answered ${response.status}: ${await response.text()}`);
+  const callId = response.headers.get('location')!.split('/').pop()!;
+  await peer.setRemoteDescription({ type: 'answer', sdp: await response.text() });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('data channel did not open')), 15_000);
+    if (channel.readyState === 'open') resolve();
+    channel.stateChange.subscribe((state) => {
+      if (state === 'open') {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  let sequenceNumber = 1;
+  let timestamp = 0;
+  return {
+    callId,
+    events,
+    channel,
+    received,
+    send: (event) => channel.send(JSON.stringify(event)),
+    async speak(pcm) {
+      const frameBytes = FRAME_SAMPLES * 2;
+      const started = performance.now();
+      for (let offset = 0, frame = 0; offset < pcm.length; offset += frameBytes, frame++) {
+        const chunk = Buffer.alloc(frameBytes);
+        pcm.copy(chunk, 0, offset, Math.min(pcm.length, offset + frameBytes));
+        mic.writeRtp(
+          new RtpPacket(
+            new RtpHeader({ payloadType: 111, sequenceNumber: sequenceNumber++, timestamp }),
+            codec.encode(chunk),
+          ),
+        );
+        timestamp += RTP_TICKS_PER_FRAME;
+        const due = started + (frame + 1) * 20 - performance.now();
+        if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+      }
+    },
+    async close() {
+      await peer.close();
+      codec.dispose();
+    },
+  };
+}
+
+/** Root-mean-square level of PCM16 chunks (0..1). */
+export function rmsOf(chunks: Buffer[]): number {
+  let sum = 0;
+  let count = 0;
+  for (const chunk of chunks)
+    for (let i = 0; i + 1 < chunk.length; i += 2) {
+      const sample = chunk.readInt16LE(i) / 32768;
+      sum += sample * sample;
+      count++;
+    }
+  return count ? Math.sqrt(sum / count) : 0;
+}
