@@ -16,6 +16,9 @@ import { databaseBackend, openDatabase } from '../src/storage/database.js';
 import { DatabaseUnavailableError } from '../src/storage/database-availability.js';
 import { agentTemplates } from '../src/templates.js';
 import { startTcpProxy } from '../src/test-utils/tcp-proxy.js';
+import { startEmulator } from '@parley/emulator';
+import { connectBrowser, publishTestAgent } from './relay-helpers.js';
+import type { Received } from './relay-helpers.js';
 
 const postgresUrl = process.env.DATABASE_URL;
 const offlineUpstream = {
@@ -189,6 +192,101 @@ describe.runIf(postgresUrl)('PostgreSQL faults', () => {
       await proxy.close();
     }
   });
+
+  it('keeps a live relay conversation talking while the database is away, and stores every item once it is back', async () => {
+    const apiKey = 'fake-key-database-away-0123456789';
+    const emulator = await startEmulator({
+      port: 0,
+      host: '127.0.0.1',
+      speechRate: Infinity,
+      requireKey: apiKey,
+    });
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const proxied = new URL(url);
+    proxied.port = String(proxy.port);
+    const log = recordingLogger();
+    const parley = await createParleyServer({
+      database: {
+        databaseUrl: proxied.href,
+        schema: freshSchema(),
+        poolSize: 4,
+        connectTimeoutMs: 1_000,
+        statementTimeoutMs: 1_000,
+      },
+      upstream: { kind: 'openai', apiKey, baseUrl: `${emulator.httpUrl}/v1` },
+      logger: log,
+      seedTemplates: false,
+    });
+    try {
+      await publishTestAgent(parley.store, 'helper', {
+        instructions: 'Help.',
+        outputModality: 'text',
+        transcriptionModel: null,
+      });
+      const { url: base } = await parley.listen({ port: 0, host: '127.0.0.1' });
+      const grant = (await (
+        await fetch(`${base}/api/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ agentId: 'helper' }),
+        })
+      ).json()) as { ticket: string; conversationId: string };
+      const browser = await connectBrowser(
+        `${base.replace('http', 'ws')}/api/realtime`,
+        grant.ticket,
+      );
+      await browser.waitFor((event) => event.type === 'session.created');
+      const say = async (text: string) => {
+        const before = browser.events.filter((event) => event.type === 'response.done').length;
+        browser.send({
+          type: 'conversation.item.create',
+          item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+        });
+        browser.send({ type: 'response.create' });
+        await browser.waitFor(
+          () => browser.events.filter((event) => event.type === 'response.done').length > before,
+          10_000,
+        );
+      };
+      await say('First, before the outage.');
+      // The database goes away mid-conversation: every connection dropped, new ones hang.
+      proxy.hang();
+      proxy.reset();
+      await say('Second, while the database is away.');
+      await say('Third, still away.');
+      expect(browser.events.some((event: Received) => event.type === 'error')).toBe(false);
+      expect(log.warnings).toContain('storage is away; relay writes are queued and retried');
+      proxy.recover();
+      const confirmed = browser.events
+        .filter(
+          (event) =>
+            event.type === 'conversation.item.done' || event.type === 'conversation.item.added',
+        )
+        .map((event) => (event.item as { id: string }).id);
+      await until(async () => {
+        try {
+          const detail = await parley.store.conversations.detail(grant.conversationId);
+          const stored = new Set(detail.items.map((item) => item.itemId));
+          return detail.items.length >= 6 && confirmed.every((id) => stored.has(id));
+        } catch {
+          return false;
+        }
+      }, 20_000);
+      const detail = await parley.store.conversations.detail(grant.conversationId);
+      expect(detail.items.filter((item) => item.role === 'user').map((item) => item.text)).toEqual([
+        'First, before the outage.',
+        'Second, while the database is away.',
+        'Third, still away.',
+      ]);
+      expect(detail.items.filter((item) => item.role === 'assistant')).toHaveLength(3);
+      browser.socket.close();
+      await browser.closed;
+    } finally {
+      await parley.close();
+      await proxy.close();
+      await emulator.close();
+    }
+  }, 60_000);
 
   it('starts two instances at once on an empty database: both come up, templates seeded once', async () => {
     for (let round = 0; round < 3; round += 1) {

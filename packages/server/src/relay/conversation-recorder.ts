@@ -3,10 +3,17 @@
  * transcripts, tool calls, and each response's usage and cost. Forwarding never waits for
  * storage: writes are queued and run in order, in batches, after the I/O already read has been
  * relayed; nothing queued is lost (`flushed()` waits for every batch).
+ *
+ * While the database is away (a restart, a failover, dropped connections) the conversation goes
+ * on: the write that failed stays at the head of the queue and is retried with backoff, in
+ * order, until it is stored (or {@link RecorderLimits.retryForMs} has passed). The queue is
+ * bounded: past {@link RecorderLimits.maxQueuedWrites} the recorder reports a full backlog once
+ * and the session ends (resumable) rather than holding more than it could store.
  */
 import { modelCost, tokenUsageOf } from '@parley/core';
 import type { RealtimeItem, Usage } from '@parley/core';
 import type { Logger } from '../logger.js';
+import { isDatabaseUnavailable } from '../storage/database-availability.js';
 import type { Store } from '../storage/store.js';
 import type { ToolCallRecord } from '../storage/conversations-store.js';
 
@@ -22,6 +29,23 @@ export interface RecordedConversation {
 }
 
 type Write = (conversationId: string) => Promise<unknown>;
+
+/** How long and how much the recorder holds while the database is away. */
+export interface RecorderLimits {
+  /** Writes a conversation may have waiting (each item, transcript, call, usage is one). Default 1,000. */
+  maxQueuedWrites: number;
+  /** How long one write is retried while the database is away before it is given up. Default 5 minutes. */
+  retryForMs: number;
+  /** First retry delay, doubled up to 2 s. Default 100 ms. */
+  retryDelayMs: number;
+}
+
+/** The defaults of {@link RecorderLimits}. */
+export const defaultRecorderLimits: RecorderLimits = {
+  maxQueuedWrites: 1_000,
+  retryForMs: 5 * 60_000,
+  retryDelayMs: 100,
+};
 
 /** The text an item is stored with: a message's text or transcript, a call's `name(arguments)`. */
 export function itemText(item: RealtimeItem): string | null {
@@ -41,36 +65,56 @@ export function itemText(item: RealtimeItem): string | null {
 /** Writes one relayed conversation to the store, in order, off the forwarding path. */
 export class ConversationRecorder {
   /** Settles once every write queued so far reached storage (or failed and was logged). */
-  private writes: Promise<unknown>;
+  private writes: Promise<unknown> = Promise.resolve();
   /** Writes waiting for the next batch, in order. */
-  private readonly queued: Write[] = [];
+  private readonly queued: { operation: Write; needsConversation: boolean }[] = [];
   private batchScheduled = false;
   private startedId: string | null = null;
   private warnedUnpriced = false;
+  private backlogReported = false;
+  private readonly limits: RecorderLimits;
+  /** Writes waiting or running, for the bound (the one in flight counts). */
+  private pending = 0;
+  /** True while a write is being retried because the database is away. */
+  private retrying = false;
 
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
     private readonly conversation: RecordedConversation,
+    options: { limits?: Partial<RecorderLimits>; onBacklogFull?: () => void } = {},
   ) {
+    this.limits = { ...defaultRecorderLimits, ...options.limits };
+    this.onBacklogFull = options.onBacklogFull ?? (() => undefined);
     if (conversation.reopened) {
       this.startedId = conversation.id;
-      this.writes = Promise.resolve();
       return;
     }
-    this.writes = store.conversations
-      .start({
+    // Starting the conversation is the first queued write: retried like the others while the
+    // database is away, and everything after it waits for its id.
+    this.queue(async () => {
+      // Retried after a dropped connection: the row may already be there (ON CONFLICT keeps it).
+      this.startedId = await store.conversations.start({
         id: conversation.id,
         agentId: conversation.agentId,
         agentVersion: conversation.agentVersion,
         mode: 'relay',
         model: conversation.model,
         clientId: conversation.clientId,
-      })
-      .then((id) => {
-        this.startedId = id;
       });
-    this.writes.catch((error: unknown) => log.error('could not start conversation', { error }));
+    }, true);
+  }
+
+  private readonly onBacklogFull: () => void;
+
+  /** Writes not yet stored (queued, or being tried). */
+  get backlog(): number {
+    return this.pending;
+  }
+
+  /** True while storage is away and a write is being retried. */
+  get waitingForStorage(): boolean {
+    return this.retrying;
   }
 
   /** The stored conversation's id, or null until it has been started (or if that failed). */
@@ -164,7 +208,20 @@ export class ConversationRecorder {
    * the other.
    */
   private write(operation: Write): void {
-    this.queued.push(operation);
+    this.queue(operation, false);
+  }
+
+  private queue(operation: Write, first: boolean): void {
+    this.queued.push({ operation, needsConversation: !first });
+    this.pending += 1;
+    if (this.pending > this.limits.maxQueuedWrites && !this.backlogReported) {
+      this.backlogReported = true;
+      this.log.warn('relay writes backed up while storage is away; ending the session', {
+        conversationId: this.conversation.id,
+        queued: this.pending,
+      });
+      this.onBacklogFull();
+    }
     if (this.batchScheduled) return;
     this.batchScheduled = true;
     this.writes = this.writes
@@ -175,15 +232,51 @@ export class ConversationRecorder {
 
   private async writeBatch(): Promise<void> {
     while (this.queued.length > 0) {
-      for (const operation of this.queued.splice(0)) {
-        if (this.startedId === null) continue;
-        try {
-          await operation(this.startedId);
-        } catch (error: unknown) {
-          this.log.error('could not persist relay data', { error });
-        }
+      for (const { operation, needsConversation } of this.queued.splice(0)) {
+        await this.run(operation, needsConversation);
+        this.pending -= 1;
       }
     }
     this.batchScheduled = false;
+  }
+
+  /**
+   * Runs one write; while the database is away, retries it with backoff (the writes behind it
+   * wait, so the order holds). Any other failure is logged and the write dropped: retrying a
+   * write the database refuses would never succeed.
+   */
+  private async run(operation: Write, needsConversation: boolean): Promise<void> {
+    const giveUpAt = Date.now() + this.limits.retryForMs;
+    let delay = this.limits.retryDelayMs;
+    for (;;) {
+      if (this.startedId === null && needsConversation) {
+        // The conversation could not be started (a refused row): nothing can refer to it.
+        return;
+      }
+      try {
+        await operation(this.startedId ?? '');
+        if (this.retrying) {
+          this.retrying = false;
+          this.log.info('storage is back; queued relay writes are being stored', {
+            conversationId: this.conversation.id,
+            queued: this.pending,
+          });
+        }
+        return;
+      } catch (error: unknown) {
+        if (!isDatabaseUnavailable(error) || Date.now() + delay > giveUpAt) {
+          this.log.error('could not persist relay data', { error });
+          return;
+        }
+        if (!this.retrying) {
+          this.retrying = true;
+          this.log.warn('storage is away; relay writes are queued and retried', {
+            conversationId: this.conversation.id,
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 2_000);
+      }
+    }
   }
 }

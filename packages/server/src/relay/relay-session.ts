@@ -88,14 +88,26 @@ export class RelaySession {
           message: `more than ${maxPendingBytes} bytes were sent before the conversation was ready`,
         }),
     );
-    this.recorder = new ConversationRecorder(options.store, options.log, {
-      id: conversation.id,
-      reopened: conversation.replay !== undefined,
-      agentId: agent.agent.id,
-      agentVersion: agent.version,
-      model: agent.config.model,
-      clientId: options.clientId,
-    });
+    this.recorder = new ConversationRecorder(
+      options.store,
+      options.log,
+      {
+        id: conversation.id,
+        reopened: conversation.replay !== undefined,
+        agentId: agent.agent.id,
+        agentVersion: agent.version,
+        model: agent.config.model,
+        clientId: options.clientId,
+      },
+      {
+        onBacklogFull: () =>
+          this.finish('storage_unavailable', {
+            status: 'failed',
+            endReason: 'storage_unavailable',
+            message: 'storage is unavailable; reconnect in a moment to go on',
+          }),
+      },
+    );
     this.turn = new TurnTimer(agent.config.outputModality === 'text');
     this.timers = new RelayTimers(options.limits, (reason, outcome) =>
       this.finish(reason, outcome),

@@ -38,6 +38,8 @@ export const relayCloseCodes = {
   upstream_closed: 4502,
   upstream_unavailable: 4503,
   client_too_slow: 4509,
+  /** Storage stayed away until the conversation's queued writes reached their bound; resumable. */
+  storage_unavailable: 4507,
   /** The browser sent more than the pre-upstream queue holds (bytes) before the upstream was ready. */
   client_flood: 4413,
 } as const;

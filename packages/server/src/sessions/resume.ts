@@ -20,6 +20,7 @@ export const resumableEndReasons: ReadonlySet<string> = new Set([
   'client_too_slow',
   'upstream_closed',
   'upstream_unavailable',
+  'storage_unavailable',
 ]);
 
 /** Settings key of the resume-token signing key (shared by every instance on the database). */

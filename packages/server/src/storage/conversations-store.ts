@@ -162,6 +162,8 @@ export function createConversationsStore(database: Database, now: () => Date) {
           cost_usd: 0,
           item_count: 0,
         })
+        // A retry after a connection dropped mid-commit finds the row there: keep it.
+        .onConflict((conflict) => conflict.column('id').doNothing())
         .execute();
       return id;
     },

@@ -200,6 +200,12 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // An idle pooled connection that drops (restart, failover, pg_terminate_backend) is reported
   // here; without a listener Node would end the process. The pool replaces it on next use.
   pool.on('error', (error) => options.onConnectionError?.(error));
+  // A connection that drops while checked out (mid-transaction) emits 'error' on its client,
+  // where the pool listens only while it is idle: listen for the client's whole life. The
+  // statement in flight fails (the relay retries its writes) and the pool discards the client.
+  pool.on('connect', (client) =>
+    client.on('error', (error) => options.onConnectionError?.(error)),
+  );
   const db = new Kysely<Tables>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new ReplaceNulCharactersPlugin()],
