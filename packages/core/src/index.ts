@@ -194,6 +194,15 @@ export type {
   WebSocketTransportOptions,
 } from './transport/websocket-transport.js';
 export { defineTool } from './tools/define-tool.js';
+// One tool runner for browser and server tools: validation, AbortSignal, timeout on a Clock, errors as data.
+export { runTool, describeToolFailure, errorOutput } from './tools/run-tool.js';
+export type {
+  ArgumentCheck,
+  RunnableTool,
+  RunToolOptions,
+  ToolFailure,
+  ToolRun,
+} from './tools/run-tool.js';
 export { reduce, BENIGN_ERROR_CODES } from './machine/reducer.js';
 export { initialState } from './machine/state.js';
 export type { MachineConfig, MachineState } from './machine/state.js';

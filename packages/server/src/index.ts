@@ -15,7 +15,6 @@ export type { ParleyLimits, ParleyServer, ParleyServerOptions } from './server.j
 export { createUpstream, upstreamFromEnv } from './upstream.js';
 export type { Upstream, UpstreamOptions } from './upstream.js';
 export { realtimeSession } from './session-config.js';
-export type { FunctionToolDefinition, RealtimeSessionConfig } from './session-config.js';
 export { relayCloseCodes } from './relay/socket-pair.js';
 export type { RelayCloseReason } from './relay/socket-pair.js';
 export type { RelayLimits } from './relay/relay-timers.js';
@@ -28,6 +27,7 @@ export {
   analyzePropertyDeal,
 } from './tools/builtin-tools.js';
 export { runTool } from './tools/tool-runner.js';
+export type { ToolRunContext } from './tools/tool-runner.js';
 export { defaultVoicePreviewLimits, pcm16ToWav, synthesizePreview } from './admin/voice-preview.js';
 export type { VoicePreviewLimits, VoicePreviewRequestOptions } from './admin/voice-preview.js';
 export { signWebhook, webhookTool } from './tools/webhook-tool.js';
@@ -38,7 +38,7 @@ export {
 } from './tools/url-guard.js';
 export type { UrlGuard } from './tools/url-guard.js';
 export { ToolError } from './tools/types.js';
-export type { ServerTool, ToolContext, ToolResult } from './tools/types.js';
+export type { ServerTool, ServerToolError, ToolContext, ToolResult } from './tools/types.js';
 export { createMailer, createOutboxMailer } from './tools/mailer.js';
 export type { MailMessage, Mailer, MailerOptions } from './tools/mailer.js';
 export { agentTemplates, seedTemplates } from './templates.js';

@@ -1,36 +1,9 @@
-/** Turns a published agent config into the GA Realtime session the upstream is given. */
-import type { ReasoningEffort } from '@parley/core';
+/**
+ * Turns a published agent config into the GA Realtime session the upstream is given, in core's
+ * wire types (`SessionConfig`, `Tool`).
+ */
+import type { SessionConfig, Tool, TurnDetection } from '@parley/core';
 import type { AgentConfig } from './schemas.js';
-
-/** One function tool as the Realtime API takes it. */
-export interface FunctionToolDefinition {
-  type: 'function';
-  name: string;
-  description: string;
-  parameters: Record<string, unknown>;
-}
-
-/** A GA `session` object (the fields Parley sets). */
-export interface RealtimeSessionConfig {
-  type: 'realtime';
-  model?: string;
-  instructions: string;
-  output_modalities: ['audio'] | ['text'];
-  audio: {
-    input: {
-      format: { type: 'audio/pcm'; rate: 24000 };
-      transcription: { model: string; language?: string } | null;
-      turn_detection: Record<string, unknown> | null;
-    };
-    output: { format: { type: 'audio/pcm'; rate: 24000 }; voice: string; speed: number };
-  };
-  tools: FunctionToolDefinition[];
-  tool_choice: 'auto';
-  /** Set only when the agent chose an effort (reasoning models). */
-  reasoning?: { effort: ReasoningEffort };
-  /** Set only when the agent chose it. */
-  parallel_tool_calls?: boolean;
-}
 
 /**
  * The line that tells the model when and where "now" is, in the agent's time zone (the server's
@@ -71,11 +44,11 @@ export function currentTimeLine(now: Date, timeZone: string | null): string {
  */
 export function realtimeSession(
   config: AgentConfig,
-  tools: readonly FunctionToolDefinition[],
+  tools: readonly Tool[],
   options: { includeModel?: boolean; now?: Date } = {},
-): RealtimeSessionConfig {
+): SessionConfig {
   const detection = config.turnDetection;
-  const turnDetection =
+  const turnDetection: TurnDetection | null =
     detection === null
       ? null
       : detection.type === 'server_vad'

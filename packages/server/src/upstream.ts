@@ -4,7 +4,7 @@
  * started in-process. The key stays here: it is only ever put in upstream request headers.
  */
 import { DEFAULT_REALTIME_MODEL } from '@parley/core';
-import type { RealtimeSessionConfig } from './session-config.js';
+import type { SessionConfig } from '@parley/core';
 
 /** A resolved upstream. */
 export interface Upstream {
@@ -17,7 +17,7 @@ export interface Upstream {
   headers(): Record<string, string>;
   /** Mints a client secret for direct browser connections (OpenAI only). */
   createClientSecret?(
-    session: RealtimeSessionConfig,
+    session: SessionConfig,
     ttlSeconds: number,
   ): Promise<{ value: string; expiresAt: number; url: string }>;
   /** The model Azure sessions must use (the deployment), when fixed. */

@@ -19,13 +19,3 @@ export const searchResultSchema = z.object({ hits: z.array(searchHitSchema) });
 export const conversationListSchema = z.object({ conversations: z.array(conversationSchema) });
 export const leadListSchema = z.object({ leads: z.array(leadSchema) });
 export const scheduledCallListSchema = z.object({ calls: z.array(scheduledCallSchema) });
-
-/** Answer of a tool test-run (`POST /api/admin/tools/:id/test`). */
-export const toolTestResultSchema = z.object({
-  ok: z.boolean(),
-  output: z.unknown().optional(),
-  error: z.string().nullable().optional(),
-  durationMs: z.number().nullable().optional(),
-  status: z.number().nullable().optional(),
-});
-export type ToolTestResult = z.infer<typeof toolTestResultSchema>;

@@ -63,6 +63,9 @@ describe('modelCost', () => {
   it('counts no cost for a model the table does not know, rather than guessing a price', () => {
     expect(modelCost(tokens, 'someone-elses-model')).toBeNull();
     expect(modelCost(tokens, null)).toBeNull();
-    expect(modelCost(tokens, 'mine', { mine: defaultPrices['gpt-realtime-mini']! })).toBeCloseTo(0.6, 9);
+    expect(modelCost(tokens, 'mine', { mine: defaultPrices['gpt-realtime-mini']! })).toBeCloseTo(
+      0.6,
+      9,
+    );
   });
 });

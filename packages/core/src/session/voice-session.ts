@@ -8,7 +8,7 @@ import { canSendAudio, wantsMicrophoneAudio, wireDialect } from '../machine/sele
 import { initialState, type MachineState } from '../machine/state.js';
 import { parseServerEvent, serializeClientEvent, type Tool } from '../protocol/index.js';
 import { prepareTool, type PreparedTool } from '../tools/define-tool.js';
-import { errorOutcome, runTool } from '../tools/run-tool.js';
+import { errorOutput, runTool } from '../tools/run-tool.js';
 import type { AudioPort, Clock, Credentials, TimerHandle, Transport } from '../ports.js';
 import { systemClock } from '../system-clock.js';
 import type { SessionConfigPatch } from '../protocol/index.js';
@@ -618,18 +618,19 @@ class ParleyVoiceSession implements VoiceSession {
     const tool = this.tools.get(name);
     const at = () => this.clock.now();
     if (!tool) {
-      const outcome = errorOutcome({
-        code: 'unknown_tool',
+      const error = {
+        code: 'unknown_tool' as const,
         message: `No tool named "${name}" is registered`,
         issues: [],
-      });
-      queueMicrotask(() => this.dispatch({ type: 'tool_result', callId, ...outcome, at: at() }));
+      };
+      const output = errorOutput(error);
+      queueMicrotask(() => this.dispatch({ type: 'tool_result', callId, output, error, at: at() }));
       return;
     }
     const controller = new AbortController();
     this.runningTools.set(callId, controller);
     void runTool(tool, rawArguments, {
-      callId,
+      context: { callId },
       clock: this.clock,
       timeoutMs: tool.definition.timeoutMs ?? this.options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
       signal: controller.signal,

@@ -2,6 +2,7 @@ import type * as z from 'zod';
 import { ParleyError } from '../errors.js';
 import type { Tool } from '../protocol/index.js';
 import type { JsonSchema, ToolContext, ToolDefinition } from '../types.js';
+import type { ArgumentCheck, RunnableTool } from './run-tool.js';
 
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -47,19 +48,8 @@ export function isZodSchema(value: unknown): value is z.ZodType {
   return typeof value === 'object' && value !== null && '_zod' in value && '~standard' in value;
 }
 
-/** A check of a tool's arguments: the value to run with, or what is wrong with it. */
-export type ArgumentCheck =
-  | { success: true; data: unknown }
-  | {
-      success: false;
-      issues: ReadonlyArray<{
-        message: string;
-        path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> | undefined;
-      }>;
-    };
-
-/** A tool ready to run: its wire definition and an argument check. */
-export interface PreparedTool {
+/** A tool ready to run (by `runTool`): its wire definition and an argument check. */
+export interface PreparedTool extends RunnableTool<{ callId: string }> {
   readonly definition: ToolDefinition<never, unknown>;
   /** The function tool as sent in `session.update` (`parameters` as JSON Schema). */
   readonly wire: Tool;
@@ -162,5 +152,6 @@ export function prepareTool(tool: ToolDefinition<never, unknown>): PreparedTool 
     ...(tool.description === undefined ? {} : { description: tool.description }),
     parameters,
   };
-  return { definition: tool, wire, validate };
+  const execute = tool.execute as (args: unknown, context: ToolContext) => unknown;
+  return { name: tool.name, definition: tool, wire, validate, execute };
 }

@@ -7,14 +7,13 @@
  * {@link RelayTimers} (session and idle limits). It closes both sides telling the browser why.
  */
 import { isUnknownEvent, parseServerEvent } from '@parley/core';
-import type { RealtimeItem, ServerEvent, ServerEventOf } from '@parley/core';
+import type { RealtimeItem, ServerEvent, ServerEventOf, SessionConfig } from '@parley/core';
 import type WebSocket from 'ws';
 import type { PublishedAgent } from '../storage/agents-store.js';
 import type { Store } from '../storage/store.js';
 import type { Mailer } from '../tools/mailer.js';
 import type { ServerTool } from '../tools/types.js';
 import type { Upstream } from '../upstream.js';
-import type { RealtimeSessionConfig } from '../session-config.js';
 import type { Logger } from '../logger.js';
 import { isReplayAnswer } from '../sessions/replay.js';
 import { checkClientBytes } from './client-policy.js';
@@ -32,7 +31,7 @@ import { TurnTimer } from './turn-timer.js';
 export interface RelaySessionOptions {
   browser: WebSocket;
   agent: PublishedAgent;
-  session: RealtimeSessionConfig;
+  session: SessionConfig;
   serverTools: ReadonlyMap<string, ServerTool>;
   clientToolNames: ReadonlySet<string>;
   clientId: string;

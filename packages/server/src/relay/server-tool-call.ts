@@ -8,7 +8,8 @@ import type { PublishedAgent } from '../storage/agents-store.js';
 import type { Store } from '../storage/store.js';
 import type { Mailer } from '../tools/mailer.js';
 import { runTool } from '../tools/tool-runner.js';
-import type { ServerTool, ToolContext } from '../tools/types.js';
+import type { ToolRunContext } from '../tools/tool-runner.js';
+import type { ServerTool, ToolResult } from '../tools/types.js';
 import type { ConversationRecorder } from './conversation-recorder.js';
 
 /** One call to run. */
@@ -24,12 +25,17 @@ export interface ServerToolCall {
   requestEnd: (reason: string) => void;
 }
 
+function unknownTool(name: string): ToolResult {
+  const error = { code: 'unknown_tool', message: `no tool named "${name}"` };
+  return { output: JSON.stringify({ error }), error, outcome: 'error', durationMs: 0 };
+}
+
 /** Runs the call and records it; resolves with the output for the model. */
 export async function runServerToolCall(call: ServerToolCall): Promise<string> {
   const { tool, name, callId, argumentsJson, recorder, options } = call;
   const result = tool
     ? await recorder.afterWrites(() => {
-        const context: ToolContext = {
+        const context: ToolRunContext = {
           store: options.store,
           mailer: options.mailer,
           agent: {
@@ -46,13 +52,7 @@ export async function runServerToolCall(call: ServerToolCall): Promise<string> {
         };
         return runTool(tool, argumentsJson, context);
       })
-    : {
-        output: JSON.stringify({
-          error: { code: 'unknown_tool', message: `no tool named "${name}"` },
-        }),
-        outcome: 'error' as const,
-        durationMs: 0,
-      };
+    : unknownTool(name);
   recorder.toolCall({
     callId,
     name,

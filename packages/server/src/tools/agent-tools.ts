@@ -1,6 +1,6 @@
 /** The tools one agent version can call: built-ins and webhooks run here, plus browser tools. */
 import type { AgentConfig } from '../schemas.js';
-import type { FunctionToolDefinition } from '../session-config.js';
+import type { Tool } from '@parley/core';
 import type { Store } from '../storage/store.js';
 import { builtinTools } from './builtin-tools.js';
 import type { ServerTool } from './types.js';
@@ -12,7 +12,7 @@ export async function agentTools(
   store: Store,
   config: AgentConfig,
   guard: UrlGuard,
-): Promise<{ serverTools: Map<string, ServerTool>; definitions: FunctionToolDefinition[] }> {
+): Promise<{ serverTools: Map<string, ServerTool>; definitions: Tool[] }> {
   const serverTools = new Map<string, ServerTool>();
   const custom = new Map(
     (await store.knowledge.toolsByName(config.tools)).map((tool) => [tool.name, tool]),
@@ -23,7 +23,7 @@ export async function agentTools(
     if (builtin) serverTools.set(name, builtin);
     else if (record) serverTools.set(name, webhookTool(record, guard));
   }
-  const definitions: FunctionToolDefinition[] = [...serverTools.values()].map((tool) => ({
+  const definitions: Tool[] = [...serverTools.values()].map((tool) => ({
     type: 'function',
     name: tool.name,
     description: tool.description,

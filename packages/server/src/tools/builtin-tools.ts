@@ -85,21 +85,24 @@ const captureLead = defineServerTool({
     let notified = false;
     if (to && context.mailer.configured) {
       try {
-        await context.mailer.send({
-          to,
-          subject: `New lead from ${context.agent.name}: ${args.name}`,
-          replyTo: args.email,
-          text: [
-            `${context.agent.name} captured a lead.`,
-            '',
-            `Name:  ${args.name}`,
-            `Email: ${args.email ?? '-'}`,
-            `Phone: ${args.phone ?? '-'}`,
-            `Notes: ${args.notes ?? '-'}`,
-            '',
-            `Conversation: ${context.conversationId ?? '-'}`,
-          ].join('\n'),
-        });
+        await context.mailer.send(
+          {
+            to,
+            subject: `New lead from ${context.agent.name}: ${args.name}`,
+            replyTo: args.email,
+            text: [
+              `${context.agent.name} captured a lead.`,
+              '',
+              `Name:  ${args.name}`,
+              `Email: ${args.email ?? '-'}`,
+              `Phone: ${args.phone ?? '-'}`,
+              `Notes: ${args.notes ?? '-'}`,
+              '',
+              `Conversation: ${context.conversationId ?? '-'}`,
+            ].join('\n'),
+          },
+          { signal: context.signal },
+        );
         notified = true;
         await context.store.conversations.markLeadNotified(lead.id, null);
       } catch (error) {

@@ -14,8 +14,18 @@ export interface Mailer {
   readonly configured: boolean;
   /** `outbox`: kept in the local outbox the admin shows (no SMTP server); default `smtp`. */
   readonly delivery?: 'smtp' | 'outbox';
-  send(message: MailMessage): Promise<void>;
+  /**
+   * Sends one message. With `signal`, a message whose sender has given up (a tool past its time
+   * limit) is not sent: the promise rejects with the signal's reason. A message already handed to
+   * the SMTP server cannot be called back.
+   */
+  send(message: MailMessage, options?: { signal?: AbortSignal | undefined }): Promise<void>;
   close(): void;
+}
+
+/** Rejects with the signal's reason when the sender has given up. */
+function stopIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new Error('the email was not sent: aborted');
 }
 
 /** Options of {@link createMailer}. */
@@ -60,8 +70,11 @@ export function createMailer(options: MailerOptions = {}): Mailer {
     ));
   return {
     configured: true,
-    async send(message) {
-      await (await connect()).sendMail({ from, ...message });
+    async send(message, sendOptions) {
+      stopIfAborted(sendOptions?.signal);
+      const opened = await connect();
+      stopIfAborted(sendOptions?.signal);
+      await opened.sendMail({ from, ...message });
     },
     close: () => {
       void transport?.then((opened) => opened.close());
@@ -84,7 +97,8 @@ export function createOutboxMailer(
   return {
     configured: true,
     delivery: 'outbox',
-    async send(message) {
+    async send(message, sendOptions) {
+      stopIfAborted(sendOptions?.signal);
       await keep({
         to: message.to,
         subject: message.subject,

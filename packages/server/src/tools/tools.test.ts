@@ -4,15 +4,18 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { FakeClock } from '@parley/core/test-utils';
 import { agentConfigSchema } from '../schemas.js';
 import { silentLogger } from '../logger.js';
 import { testBackends } from '../test-utils/databases.js';
 import { createStore } from '../storage/store.js';
 import type { Store } from '../storage/store.js';
 import { analyzePropertyDeal, builtinTools } from './builtin-tools.js';
-import { createMailer } from './mailer.js';
+import { createMailer, createOutboxMailer } from './mailer.js';
 import type { Mailer } from './mailer.js';
 import { runTool } from './tool-runner.js';
+import type { ToolRunContext } from './tool-runner.js';
+import { ToolError } from './types.js';
 import type { ServerTool, ToolContext } from './types.js';
 import { signWebhook, webhookTool } from './webhook-tool.js';
 import { createUrlGuard } from './url-guard.js';
@@ -139,6 +142,54 @@ describe('tool runner', () => {
     }
   });
 
+  it('reports the failure as data beside the output the model reads', async () => {
+    const invalid = await runTool(slow, '{"ms":"soon"}', context);
+    expect(invalid.error).toEqual(JSON.parse(invalid.output).error);
+    expect(invalid.error).toMatchObject({ code: 'invalid_arguments', issues: [{ path: 'ms' }] });
+    const ok = await runTool(slow, '{"ms":0}', context);
+    expect(ok).toMatchObject({ outcome: 'ok', error: null, output: '{"done":true}' });
+  });
+
+  it('aborts the signal a tool holds when it gives up, on the clock it is given', async () => {
+    const clock = new FakeClock();
+    let signal: AbortSignal | undefined;
+    const held: ServerTool<object> = {
+      ...slow,
+      args: z.object({}),
+      execute: (_args, given) => {
+        signal = given.signal;
+        return new Promise(() => undefined);
+      },
+    };
+    const pending = runTool(held, '{}', context, { clock });
+    await vi.waitFor(() => expect(signal).toBeDefined());
+    expect(signal?.aborted).toBe(false);
+    clock.advance(50);
+    const result = await pending;
+    expect(signal?.aborted).toBe(true);
+    expect(result.error).toEqual({
+      code: 'timeout',
+      message: 'the tool did not finish within 50 ms',
+    });
+    expect(result.durationMs).toBe(50);
+  });
+
+  it('hides what an unexpected failure says and keeps a tool error’s code and status', async () => {
+    const throwing = (error: Error): ServerTool<object> => ({
+      ...slow,
+      args: z.object({}),
+      execute: () => Promise.reject(error),
+    });
+    const hidden = await runTool(throwing(new Error('ECONNREFUSED 10.0.0.7:5432')), '{}', context);
+    expect(hidden.error).toEqual({ code: 'tool_failed', message: 'the tool failed' });
+    const own = await runTool(
+      throwing(new ToolError('http_error', 'HTTP 502', 502)),
+      '{}',
+      context,
+    );
+    expect(own.error).toEqual({ code: 'http_error', message: 'HTTP 502', status: 502 });
+  });
+
   it('logs every call with its duration and outcome', async () => {
     const lines: unknown[] = [];
     const result = await runTool(slow, '{"ms":0}', {
@@ -159,9 +210,10 @@ describe.each(testBackends())('built-in and webhook tools on $name', (backend) =
   const hookRequests: { headers: Record<string, unknown>; body: string }[] = [];
   let agentId = '';
   let ended: string | null = null;
+  let slowAbandoned = 0;
   const now = new Date('2026-04-01T12:00:00Z');
 
-  const context = (overrides: Partial<ToolContext> = {}): ToolContext => ({
+  const context = (overrides: Partial<ToolRunContext> = {}): ToolRunContext => ({
     store,
     mailer,
     agent: {
@@ -204,7 +256,11 @@ describe.each(testBackends())('built-in and webhook tools on $name', (backend) =
         const body = Buffer.concat(chunks).toString('utf8');
         hookRequests.push({ headers: request.headers, body });
         if (request.url === '/slow') {
-          setTimeout(() => response.end('{}'), 2000);
+          const timer = setTimeout(() => response.end('{}'), 2000);
+          response.on('close', () => {
+            if (!response.writableFinished) slowAbandoned += 1;
+            clearTimeout(timer);
+          });
         } else if (request.url === '/huge') {
           response.end(JSON.stringify({ blob: 'x'.repeat(10_000) }));
         } else if (request.url === '/fail') {
@@ -334,6 +390,21 @@ describe.each(testBackends())('built-in and webhook tools on $name', (backend) =
     ...overrides,
   });
 
+  it('a mailer whose sender gave up sends nothing', async () => {
+    const sent = smtp.messages.length;
+    const given = AbortSignal.abort(new Error('the tool timed out'));
+    await expect(
+      mailer.send({ to: 'sales@example.com', subject: 'late', text: 'x' }, { signal: given }),
+    ).rejects.toThrow('the tool timed out');
+    const kept: unknown[] = [];
+    const outbox = createOutboxMailer((message) => Promise.resolve(kept.push(message)));
+    await expect(
+      outbox.send({ to: 'sales@example.com', subject: 'late', text: 'x' }, { signal: given }),
+    ).rejects.toThrow('the tool timed out');
+    expect(kept).toEqual([]);
+    expect(smtp.messages.length).toBe(sent);
+  });
+
   it('webhook tools POST signed JSON and return the answer', async () => {
     const result = await runTool(
       webhookTool(record('/orders'), loopbackGuard),
@@ -366,6 +437,8 @@ describe.each(testBackends())('built-in and webhook tools on $name', (backend) =
       context(),
     );
     expect(JSON.parse(slow.output).error.code).toBe('timeout');
+    // The runner's signal ended the request: the webhook does not run on after the answer.
+    await vi.waitFor(() => expect(slowAbandoned).toBe(1));
     const huge = await runTool(
       webhookTool(record('/huge'), loopbackGuard),
       '{"orderId":"A"}',

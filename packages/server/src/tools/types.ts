@@ -21,6 +21,11 @@ export interface ToolContext {
    */
   dryRun?: boolean;
   log: (message: string, fields?: Record<string, unknown>) => void;
+  /**
+   * Aborted when the runner gives up on the call (its time limit): stop the work (a webhook's
+   * request, an email not yet sent) rather than let it run on unseen.
+   */
+  signal: AbortSignal;
 }
 
 /** A tool the server executes. Arguments are validated with `args` before `execute` runs. */
@@ -34,10 +39,24 @@ export interface ServerTool<Args = unknown> {
   execute(args: Args, context: ToolContext): Promise<unknown>;
 }
 
+/**
+ * Why a server tool call failed, as the model reads it in `{"error": …}`: `invalid_arguments`
+ * (with `issues`), `timeout`, `tool_failed`, or a tool's own {@link ToolError} code (with the
+ * webhook's HTTP `status` when that is what failed).
+ */
+export interface ServerToolError {
+  code: string;
+  message: string;
+  issues?: readonly { readonly path: string; readonly message: string }[];
+  status?: number;
+}
+
 /** A tool's answer, as sent back to the model and logged. */
 export interface ToolResult {
   /** JSON text given to the model as the `function_call_output`. */
   output: string;
+  /** The failure as data (null on success): read it, never the output text. */
+  error: ServerToolError | null;
   outcome: 'ok' | 'error';
   durationMs: number;
 }

@@ -88,14 +88,14 @@ export function webhookTool(
       };
       if (record.secret)
         headers['x-parley-signature'] = signWebhook(record.secret, timestamp, body);
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), record.timeoutMs);
+      // The runner's signal ends the request at the tool's time limit (no second timer here).
+      const { signal } = context;
       try {
         const response = await guard.fetch(record.url, {
           method: 'POST',
           headers,
           body,
-          signal: controller.signal,
+          signal,
           redirect: 'error',
         });
         const text = await readLimited(response, record.maxResponseBytes);
@@ -112,7 +112,7 @@ export function webhookTool(
           return { text };
         }
       } catch (error) {
-        if (controller.signal.aborted) {
+        if (signal.aborted) {
           throw new ToolError('timeout', `the tool did not answer within ${record.timeoutMs} ms`);
         }
         if (error instanceof ToolError) throw error;
@@ -120,8 +120,6 @@ export function webhookTool(
         if (refused) throw new ToolError('url_refused', refused.message);
         // No socket error text: "ECONNREFUSED 10.0.0.7:22" would let a caller map the network.
         throw new ToolError('unreachable', 'the tool could not be reached');
-      } finally {
-        clearTimeout(timer);
       }
     },
   };

@@ -12,6 +12,7 @@ import { runTool } from '../../tools/tool-runner.js';
 import { OutboundUrlRefusedError } from '../../tools/url-guard.js';
 import { webhookTool } from '../../tools/webhook-tool.js';
 
+/** The tool's output as JSON when it is JSON (tools answer JSON; a webhook may answer text). */
 function parseOutput(output: string): unknown {
   try {
     return JSON.parse(output) as unknown;
@@ -102,28 +103,14 @@ export function toolRoutes({
       log: (message, fields) =>
         log.info(message, { admin: c.get('admin').email, test: true, ...fields }),
     });
-    const output = parseOutput(result.output);
-    if (result.outcome === 'ok') {
-      const answer: ToolTestResult = {
-        ok: true,
-        output,
-        error: null,
-        durationMs: result.durationMs,
-        status: null,
-      };
-      return c.json(answer);
-    }
-    const failure = (
-      output as { error?: { code?: unknown; message?: unknown; status?: unknown } } | null
-    )?.error;
+    // The structured error, not the output text, says whether and how the run failed.
+    const { error } = result;
     const answer: ToolTestResult = {
-      ok: false,
-      output,
-      error: `${typeof failure?.code === 'string' ? failure.code : 'tool_failed'}: ${
-        typeof failure?.message === 'string' ? failure.message : 'the tool failed'
-      }`,
+      ok: error === null,
+      output: parseOutput(result.output),
+      error: error === null ? null : `${error.code}: ${error.message}`,
       durationMs: result.durationMs,
-      status: typeof failure?.status === 'number' ? failure.status : null,
+      status: error?.status ?? null,
     };
     return c.json(answer);
   });
