@@ -1,7 +1,8 @@
 // @vitest-environment node
 // axe-core on every page of the admin console in real Chromium, in light and dark mode at 1280 and
 // 360 px: zero violations, and no page wider than the screen. A real server (in-process, SQLite in
-// a temp dir, the emulator upstream) with one recorded conversation, so the pages show data.
+// a temp dir, the emulator upstream) with two recorded conversations (one with a lead, its email and
+// a scheduled call), so the pages show data.
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,8 +29,11 @@ let agentId = '';
 let conversationId = '';
 let toolId = '';
 
-/** One typed turn through the relay, answered by the emulator, so a conversation is recorded. */
-async function converse(text: string): Promise<void> {
+/**
+ * One typed turn through the relay, answered by the emulator, so a conversation is recorded. With
+ * `untilToolsAnswered`, it waits past the tool calls (a lead, a call) for the reply that follows.
+ */
+async function converse(text: string, untilToolsAnswered = false): Promise<void> {
   const response = await fetch(`${origin}/api/sessions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -38,19 +42,36 @@ async function converse(text: string): Promise<void> {
   const session = (await response.json()) as { url: string; ticket: string };
   const socket = new WebSocket(session.url, ['realtime', `parley-ticket.${session.ticket}`]);
   await new Promise<void>((resolve, reject) => {
+    let toolsCalled = false;
+    let greeted = false;
     const timer = setTimeout(() => reject(new Error('no response.done within 20 s')), 20_000);
     socket.on('error', reject);
     socket.on('message', (data: Buffer) => {
-      const event = JSON.parse(data.toString()) as { type: string };
-      if (event.type === 'session.created') {
+      const event = JSON.parse(data.toString()) as {
+        type: string;
+        response?: { output?: { type: string }[] };
+      };
+      const say = () =>
         socket.send(
           JSON.stringify({
             type: 'conversation.item.create',
             item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
           }),
         );
+      if (event.type === 'session.created' && !untilToolsAnswered) {
+        say();
         socket.send(JSON.stringify({ type: 'response.create' }));
       } else if (event.type === 'response.done') {
+        if (untilToolsAnswered && !greeted) {
+          // The agent (real-estate) greets first; a reply asked for meanwhile would be refused.
+          greeted = true;
+          say();
+          socket.send(JSON.stringify({ type: 'response.create' }));
+          return;
+        }
+        const calledTools = event.response?.output?.some((item) => item.type === 'function_call');
+        if (calledTools) toolsCalled = true;
+        if (untilToolsAnswered && (!toolsCalled || calledTools)) return;
         clearTimeout(timer);
         resolve();
       }
@@ -78,10 +99,16 @@ beforeAll(async () => {
   const listening = await parley.listen({ port: 0, host: '127.0.0.1' });
   origin = `http://127.0.0.1:${listening.port}`;
   const agents = (await (await fetch(`${origin}/api/agents`)).json()) as {
-    agents: { id: string }[];
+    agents: { id: string; slug: string }[];
   };
-  agentId = agents.agents[0]!.id;
+  agentId = agents.agents.find((agent) => agent.slug === 'real-estate')!.id;
   await converse('What are your opening hours?');
+  // A lead (emailed to the outbox) and a scheduled call, so the Leads, Calls and Outbox pages
+  // show rows.
+  await converse(
+    'My name is Dana Smith, my email is dana@example.com, please have someone call me tomorrow at 3 pm',
+    true,
+  );
   browser = await launchChromium(playwright);
   const page = await browser.newPage();
   await signIn(page);
@@ -127,6 +154,8 @@ function pages(): string[] {
     '/conversations',
     `/conversations/${conversationId}`,
     '/leads',
+    '/calls',
+    '/outbox',
     '/analytics',
     `/playground/${agentId}`,
   ];
