@@ -178,6 +178,10 @@ export class RealtimeCall {
     if (!transceiver) throw new TypeError('The offer has no audio media section.');
     transceiver.setDirection('sendrecv');
     await transceiver.sender.replaceTrack(this.track);
+    // The call answers `a=setup:passive` and is the DTLS server: werift's DTLS client fails for
+    // good when a retransmitted ClientHello draws a second HelloVerifyRequest (a loaded event loop
+    // is enough), while its server and every browser's client handle retransmissions.
+    for (const dtls of peer.dtlsTransports) dtls.role = 'server';
     await peer.setLocalDescription(await peer.createAnswer());
     if (peer.iceGatheringState !== 'complete')
       await new Promise<void>((resolve) => {
