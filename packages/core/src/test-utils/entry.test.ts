@@ -21,22 +21,34 @@ describe('@parley/core/test-utils', () => {
     expect(existsSync(`${packageDir}${entry!.source!}`)).toBe(true);
   });
 
-  it('exports the fakes, the session kit and the item builders', () => {
+  it('exports the fakes, the session kit, the item builders and the Live sequences', () => {
     expect(Object.keys(testUtils).sort()).toEqual([
       'FakeAudioPort',
       'FakeClock',
       'FakeTransport',
       'FakeVoiceSession',
       'assistantMessage',
+      'bargeIn',
+      'clientDelegation',
+      'closeRequested',
+      'closedFor',
       'createFakeVoiceSession',
       'createMachineHarness',
       'createTestSession',
       'fakeLevels',
       'functionCallItem',
       'idleSnapshot',
+      'liveResponsesSessionResource',
+      'liveSequences',
+      'liveSessionResource',
+      'muteUnmute',
       'pcmBase64',
+      'responsesDelegation',
       'server',
       'settle',
+      'silentOutputDelta',
+      'startupAndExchange',
+      'typedInput',
       'userMessage',
     ]);
   });
