@@ -1,0 +1,103 @@
+// @vitest-environment node
+// Creating an agent for a new business in the built console, in real Chromium against a real
+// server: duplicate a seeded template, the tools its prompt names switched on, version 1 published
+// from the editor, the agent's time zone set on the Delivery tab, and a "Live v1" badge on one line.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as playwright from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { createParleyServer, silentLogger } from '@parley/server';
+import type { ParleyServer } from '@parley/server';
+import { launchChromium } from '../../../scripts/chromium.mjs';
+
+const adminDist = fileURLToPath(new URL('../dist/', import.meta.url));
+const email = 'admin@example.com';
+const password = 'correct horse battery staple';
+
+let dataDir = '';
+let parley: ParleyServer | undefined;
+let origin = '';
+let browser: Browser | undefined;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(join(adminDist, 'index.html'))) {
+    throw new Error('apps/admin/dist is missing: pnpm --filter @parley/admin build');
+  }
+  dataDir = mkdtempSync(join(tmpdir(), 'parley-admin-new-agent-'));
+  parley = await createParleyServer({
+    env: {},
+    upstream: { kind: 'emulator', apiKey: 'test-key-not-real' },
+    database: { dataDir },
+    admin: { email, password },
+    staticDirs: { admin: adminDist, demo: null },
+    logger: silentLogger,
+  });
+  const listening = await parley.listen({ port: 0, host: '127.0.0.1' });
+  origin = `http://127.0.0.1:${listening.port}`;
+  browser = await launchChromium(playwright);
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const login = await page.request.post(`${origin}/api/admin/login`, {
+    data: { email, password },
+  });
+  expect(login.status()).toBe(200);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await parley?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('a new agent in the console', () => {
+  it('duplicates a template, enables the tools its prompt names, publishes v1 from the editor and sets its time zone', async () => {
+    await page.goto(`${origin}/admin/#/agents`);
+    const template = page.locator('tr').filter({ hasText: 'real-estate' });
+    // The live badge stays on one line.
+    const badge = template.locator('.badge.success');
+    expect(await badge.evaluate((element) => getComputedStyle(element).whiteSpace)).toBe('nowrap');
+    const templateName = (await template.locator('strong').textContent())!;
+    await template.getByRole('button', { name: `Duplicate ${templateName}` }).click();
+
+    const form = page.getByRole('form', { name: 'New agent' });
+    await expect
+      .poll(() => form.locator('input[name=name]').inputValue())
+      .toBe(`${templateName} (copy)`);
+    expect(await form.locator('input[name=slug]').inputValue()).toBe('real-estate-copy');
+    const prompt = form.locator('textarea[name=instructions]');
+    await prompt.fill(
+      `${await prompt.inputValue()}\nUse end_conversation when the visitor says goodbye.`,
+    );
+    await form.getByTestId('named-tools').getByText('end_conversation').waitFor();
+    await form.getByRole('button', { name: 'Create agent' }).click();
+
+    await page.waitForURL(/#\/agents\/[^/]+/);
+    const agentId = /#\/agents\/([^/]+)/.exec(page.url())![1]!;
+    await page.getByText('Not published').waitFor();
+    await page.getByRole('button', { name: 'Publish v1' }).click();
+    await page.getByTestId('live-version').filter({ hasText: 'Live: v1' }).waitFor();
+
+    await page.goto(`${origin}/admin/#/agents/${agentId}/delivery`);
+    await page.getByLabel('Time zone').fill('Europe/Paris');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByText('Version 2 saved as a draft.').waitFor();
+
+    const detail = (await (
+      await page.request.get(`${origin}/api/admin/agents/${agentId}`)
+    ).json()) as {
+      agent: { publishedVersion: number };
+      versions: { version: number; config: { tools: string[]; timeZone: string | null } }[];
+    };
+    expect(detail.agent.publishedVersion).toBe(1);
+    const first = detail.versions.find((version) => version.version === 1)!.config;
+    const second = detail.versions.find((version) => version.version === 2)!.config;
+    // The template's tools, copied, plus the one the added sentence names.
+    expect(first.tools).toEqual(
+      expect.arrayContaining(['analyze_property_deal', 'end_conversation']),
+    );
+    expect(second.timeZone).toBe('Europe/Paris');
+  }, 120_000);
+});
