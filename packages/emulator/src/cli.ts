@@ -20,6 +20,7 @@ Usage: parley-emulator [options]
   --session-minutes <m> session cap before session_expired (default 60)
   --allow-beta          accept the retired beta shape (old recordings, Azure preview deployments);
                         without it a beta connection closes with 4000 beta_api_shape_disabled
+  --preambles           gpt-realtime-2 models say a preamble message before a tool call
   --help                show this help
 `;
 
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
       'require-key': { type: 'string', multiple: true },
       'session-minutes': { type: 'string', default: '60' },
       'allow-beta': { type: 'boolean', default: false },
+      preambles: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
     requireKey: values['require-key'],
     maxSessionMs: minutes * 60_000,
     allowBeta: values['allow-beta'],
+    preambles: values.preambles,
   });
   const lines = [
     `Parley emulator listening on ${emulator.url}`,

@@ -192,5 +192,37 @@ export function buildClientItem(
     }
     return { id, type: 'function_call_output', status: 'completed', call_id: callId, output };
   }
-  throw invalidValue(`${param}.type`, type, ['message', 'function_call', 'function_call_output']);
+  if (type === 'mcp_approval_response') {
+    const requestId = requireString('approval_request_id');
+    if (typeof source.approve !== 'boolean')
+      throw new EmulatorProtocolError(
+        source.approve === undefined ? 'missing_required_parameter' : 'invalid_type',
+        source.approve === undefined
+          ? `Missing required parameter: '${param}.approve'.`
+          : `Invalid type for '${param}.approve': expected a boolean, but got ${describeJsonType(source.approve)} instead.`,
+        `${param}.approve`,
+      );
+    const request = conversation.get(requestId);
+    if (checkIds && request?.type !== 'mcp_approval_request') {
+      throw new EmulatorProtocolError(
+        'invalid_value',
+        `Invalid value for '${param}.approval_request_id': no MCP approval request with id '${requestId}' found in the conversation.`,
+        `${param}.approval_request_id`,
+      );
+    }
+    return {
+      id,
+      type: 'mcp_approval_response',
+      status: 'completed',
+      approval_request_id: requestId,
+      approve: source.approve,
+      reason: typeof source.reason === 'string' ? source.reason : null,
+    };
+  }
+  throw invalidValue(`${param}.type`, type, [
+    'message',
+    'function_call',
+    'function_call_output',
+    'mcp_approval_response',
+  ]);
 }

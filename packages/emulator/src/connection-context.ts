@@ -2,6 +2,7 @@ import type { Conversation, StoredItem } from './conversation.js';
 import type { Dialect } from './dialect.js';
 import type { EmulatorProtocolError } from './errors.js';
 import type { FaultOptions } from './faults.js';
+import type { McpServers } from './mcp-servers.js';
 import type { InputAudioBuffer } from './input-buffer.js';
 import type { ScriptedReply } from './responder.js';
 import type { ResponseStreams } from './response-stream.js';
@@ -28,6 +29,8 @@ export interface ConnectionOptions {
   faults: FaultOptions;
   /** Send the documented (but in practice absent) `conversation.created` after `session.created`. */
   emitConversationCreated: boolean;
+  /** Speak a preamble before a tool call on gpt-realtime-2 family models (`reply-rules/preamble.ts`). */
+  preambles?: boolean;
   /** Largest frame accepted; larger frames get an error event. */
   maxEventBytes: number;
   send(data: string): void;
@@ -50,6 +53,8 @@ export interface ConnectionContext {
   /** The id announced by `speech_started`, used by the commit that ends that speech. */
   pendingUserItemId: string | null;
   readonly responses: ResponseStreams;
+  /** The session's remote MCP servers. */
+  readonly mcp: McpServers;
   /** The model has spoken: the voice can no longer change. */
   hasAssistantAudio: boolean;
   /** Transcripts scripted with `emulator.transcript`, one per coming user turn. */

@@ -858,3 +858,93 @@ describe('delta pieces', () => {
     expect(deltas.join('')).toBe('Hello! How can I help you today?');
   });
 });
+
+describe('preambles (the gpt-realtime-2 family)', () => {
+  const bookTable = {
+    type: 'function',
+    name: 'book_table',
+    parameters: {
+      type: 'object',
+      properties: { guests: { type: 'integer', minimum: 1 } },
+      required: ['guests'],
+    },
+  };
+
+  it('says a preamble message at output_index 0 and calls the tool at 1, in one response', async () => {
+    const { send, events, last } = harness({
+      speechRate: Infinity,
+      model: 'gpt-realtime-2.1',
+      preambles: true,
+    });
+    send({ type: 'session.update', session: { type: 'realtime', tools: [bookTable] } });
+    send(userText('Book a table for 2 guests'));
+    send({ type: 'response.create' });
+    await vi.advanceTimersByTimeAsync(5000);
+    const done = last('response.done')!.response;
+    expect(done.status).toBe('completed');
+    expect(done.output.map((item: any) => item.type)).toEqual(['message', 'function_call']);
+    expect(done.output[0].content[0].transcript).toBe('One moment, let me check that.');
+    expect(done.output[1]).toMatchObject({ name: 'book_table', arguments: '{"guests":2}' });
+    const added = events.filter((event) => event.type === 'response.output_item.added');
+    expect(added.map((event) => [event.output_index, event.item.type])).toEqual([
+      [0, 'message'],
+      [1, 'function_call'],
+    ]);
+    // The message is closed before the call opens, as in the recorded order.
+    const order = events
+      .map((event) => event.type)
+      .filter(
+        (type) => type === 'response.output_item.added' || type === 'response.output_item.done',
+      );
+    expect(order).toEqual([
+      'response.output_item.added',
+      'response.output_item.done',
+      'response.output_item.added',
+      'response.output_item.done',
+    ]);
+    // After the tool output the answer is one message, without a preamble.
+    send({
+      type: 'conversation.item.create',
+      item: {
+        type: 'function_call_output',
+        call_id: done.output[1].call_id,
+        output: '{"ok":true}',
+      },
+    });
+    send({ type: 'response.create' });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(last('response.done')!.response.output.map((item: any) => item.type)).toEqual([
+      'message',
+    ]);
+  });
+
+  it('speaks no preamble on earlier models', async () => {
+    const { send, last } = harness({
+      speechRate: Infinity,
+      model: 'gpt-realtime',
+      preambles: true,
+    });
+    send({ type: 'session.update', session: { type: 'realtime', tools: [bookTable] } });
+    send(userText('Book a table for 2 guests'));
+    send({ type: 'response.create' });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(last('response.done')!.response.output.map((item: any) => item.type)).toEqual([
+      'function_call',
+    ]);
+  });
+
+  it('cancels a preamble response mid-message: the call is never made', async () => {
+    const { send, last } = harness({ speechRate: 1, model: 'gpt-realtime-2', preambles: true });
+    send({ type: 'session.update', session: { type: 'realtime', tools: [bookTable] } });
+    send(userText('Book a table for 2 guests'));
+    send({ type: 'response.create' });
+    await vi.advanceTimersByTimeAsync(400);
+    send({ type: 'response.cancel' });
+    await vi.advanceTimersByTimeAsync(100);
+    const done = last('response.done')!.response;
+    expect(done.status).toBe('cancelled');
+    expect(done.output.map((item: any) => [item.type, item.status])).toEqual([
+      ['message', 'incomplete'],
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import { McpServers } from './mcp-servers.js';
 import { parseClientFrame } from './client-events.js';
 import type { ConnectionContext, ConnectionOptions, Json } from './connection-context.js';
 import { onControlFault, onControlReply, onControlTranscript } from './control-events.js';
@@ -63,6 +64,7 @@ export class RealtimeConnection implements ConnectionContext {
   vad: EnergyVad | null = null;
   pendingUserItemId: string | null = null;
   readonly responses: ResponseStreams;
+  readonly mcp: McpServers;
   hasAssistantAudio = false;
   readonly transcripts: string[] = [];
   readonly scripted: ScriptedReply[] = [];
@@ -93,6 +95,12 @@ export class RealtimeConnection implements ConnectionContext {
     this.conversation = new Conversation(createId('conv', now));
     this.buffer = new InputAudioBuffer(this.session.audio.input.format);
     configureVad(this);
+    this.mcp = new McpServers({
+      conversation: this.conversation,
+      emit: (event) => this.emit(event),
+      emitItemAdded: (item, previous) => this.emitItemAdded(item, previous),
+      isOpen: () => !this.closed,
+    });
     this.responses = new ResponseStreams(this.responseHost());
   }
 
@@ -107,6 +115,8 @@ export class RealtimeConnection implements ConnectionContext {
       emitItemAdded: (item, previous) => this.emitItemAdded(item, previous),
       paced: (ms) => this.paced(ms),
       takeScripted: () => this.scripted.shift(),
+      mcp: this.mcp,
+      preambles: this.options.preambles ?? false,
       onResponseStarted: () => clearIdleTimer(this),
       onResponseCompleted: (audioMs) => armIdleTimer(this, audioMs),
       onAssistantAudio: () => {
@@ -135,6 +145,7 @@ export class RealtimeConnection implements ConnectionContext {
       );
       this.shutdown(1000, 'session_expired');
     });
+    this.mcp.sync(this.session.tools);
     const { closeAfterMs } = this.options.faults;
     if (closeAfterMs !== undefined) this.later(closeAfterMs, () => this.faultClose());
   }
@@ -146,6 +157,7 @@ export class RealtimeConnection implements ConnectionContext {
     this.timers.clear();
     clearIdleTimer(this);
     this.responses.dispose();
+    this.mcp.dispose();
   }
 
   // ── Outgoing ──────────────────────────────────────────────────────────────────────────────

@@ -5,8 +5,26 @@ type Json = Record<string, unknown>;
 /** A conversation item as the emulator stores it (GA shape, plus the audio it keeps). */
 export interface StoredItem {
   id: string;
-  type: 'message' | 'function_call' | 'function_call_output';
+  type:
+    | 'message'
+    | 'function_call'
+    | 'function_call_output'
+    | 'mcp_list_tools'
+    | 'mcp_call'
+    | 'mcp_approval_request'
+    | 'mcp_approval_response';
   status: 'completed' | 'in_progress' | 'incomplete';
+  /** MCP items: the server's label. */
+  server_label?: string;
+  /** `mcp_list_tools`: the tools the server offers. */
+  tools?: Json[];
+  /** `mcp_call`: the approval it ran under; `mcp_approval_response`: the request it answers. */
+  approval_request_id?: string | null;
+  /** `mcp_call`: what went wrong, when it failed. */
+  error?: Json | null;
+  /** `mcp_approval_response`: the decision and its reason. */
+  approve?: boolean;
+  reason?: string | null;
   role?: 'user' | 'assistant' | 'system';
   content?: Json[];
   name?: string;
@@ -41,6 +59,24 @@ export function itemToWire(item: StoredItem, withAudio = false): Json {
     out.name = item.name;
     out.call_id = item.call_id;
     out.arguments = item.arguments ?? '';
+  } else if (item.type === 'mcp_list_tools') {
+    out.server_label = item.server_label;
+    out.tools = item.tools ?? [];
+  } else if (item.type === 'mcp_call') {
+    out.server_label = item.server_label;
+    out.name = item.name;
+    out.arguments = item.arguments ?? '';
+    out.approval_request_id = item.approval_request_id ?? null;
+    out.output = item.output ?? null;
+    out.error = item.error ?? null;
+  } else if (item.type === 'mcp_approval_request') {
+    out.server_label = item.server_label;
+    out.name = item.name;
+    out.arguments = item.arguments ?? '';
+  } else if (item.type === 'mcp_approval_response') {
+    out.approval_request_id = item.approval_request_id;
+    out.approve = item.approve;
+    out.reason = item.reason ?? null;
   } else {
     out.call_id = item.call_id;
     out.output = item.output ?? '';

@@ -50,6 +50,12 @@ export interface EmulatorOptions {
   maxBetaSessionMs?: number;
   /** Send `conversation.created` after `session.created` (documented, absent from real traces). */
   emitConversationCreated?: boolean;
+  /**
+   * On gpt-realtime-2 family models, say a preamble ("One moment, let me check that.") as its own
+   * message before a tool call in the same response, as those models do (default off for now, so
+   * suites written for one output per response keep passing).
+   */
+  preambles?: boolean;
   /** Largest client event accepted, in bytes (default 16 MiB); up to twice that gets an `error` event, beyond it the socket closes with 1009. */
   maxEventBytes?: number;
   /** GPT-Live: timeline milliseconds between `session.usage.updated` events (default 15 000, as observed). */
@@ -185,6 +191,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     allowBeta: options.allowBeta ?? false,
     emitConversationCreated: options.emitConversationCreated ?? false,
     calls,
+    preambles: options.preambles ?? false,
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = parseLivePath(new URL(req.url ?? '/', 'http://localhost').pathname);

@@ -32,7 +32,7 @@ function base62Seconds(nowMs: number): string {
 }
 
 /** Prefixes of the ids the Realtime API hands out. */
-export type IdPrefix = 'event' | 'item' | 'resp' | 'sess' | 'conv';
+export type IdPrefix = 'event' | 'item' | 'resp' | 'sess' | 'conv' | 'mcpr' | 'mcp';
 
 /**
  * An id shaped like the real server's: prefix, `_`, then 21 base62 characters whose first five

@@ -25,6 +25,7 @@ export interface RealtimeUpgradeContext {
   emitConversationCreated: boolean;
   /** Open WebRTC calls by id, for sidebands (`?call_id=`). */
   calls: Map<string, RealtimeCall>;
+  preambles: boolean;
 }
 
 /** The WebSocket endpoint: the server's `upgrade` listener and the open sockets. */
@@ -117,6 +118,7 @@ export function createRealtimeEndpoint(context: RealtimeUpgradeContext): Realtim
         maxSessionMs: dialect === 'beta' ? context.maxBetaSessionMs : context.maxSessionMs,
         faults: { ...faults },
         emitConversationCreated: context.emitConversationCreated,
+        preambles: context.preambles,
         maxEventBytes: context.maxEventBytes,
         send: (data) => {
           if (ws.readyState !== ws.OPEN) return;

@@ -3,6 +3,9 @@ import { itemToWire, type Conversation, type StoredItem } from './conversation.j
 import type { Dialect } from './dialect.js';
 import { EmulatorProtocolError } from './errors.js';
 import { createCallId, createId, createObfuscation } from './ids.js';
+import type { McpServers } from './mcp-servers.js';
+import { responseSteps } from './reply-rules/preamble.js';
+import { resultInWords } from './reply-rules/reply-wording.js';
 import { planReply, type ReplyPlan, type ScriptedReply } from './responder.js';
 import type { ResponseOverrides } from './response-overrides.js';
 import type { SessionState } from './session-config.js';
@@ -57,12 +60,28 @@ export interface ResponseHost {
   paced(ms: number): number;
   /** The next reply a test scripted, if any. */
   takeScripted(): ScriptedReply | undefined;
+  /** The session's remote MCP servers. */
+  readonly mcp: McpServers;
+  /** Preambles before tool calls on gpt-realtime-2 family models. */
+  readonly preambles: boolean;
   onResponseStarted(): void;
   /** A response completed; `audioMs` of speech is now playing on the client. */
   onResponseCompleted(audioMs: number): void;
   /** The model produced audio (the voice is locked from now on). */
   onAssistantAudio(): void;
 }
+
+/** One output of a response: a reply step, or an MCP approval request or call. */
+type OutputStep =
+  | ReplyPlan
+  | { kind: 'mcp_approval_request'; serverLabel: string; name: string; arguments: string }
+  | {
+      kind: 'mcp_call';
+      serverLabel: string;
+      name: string;
+      arguments: string;
+      approvalRequestId: string | null;
+    };
 
 /** The part of a response being streamed. */
 export interface OpenPart {
@@ -147,14 +166,16 @@ export class ResponseStreams {
     const session = this.host.session();
     const items = overrides.input ?? this.host.conversation.list();
     const tools = overrides.tools ?? session.tools;
+    const mcpTools = this.host.mcp.toolDefinitions();
     const plan = planReply({
       items,
-      tools,
+      tools: [...tools, ...mcpTools],
       toolChoice: overrides.toolChoice ?? session.tool_choice,
       scripted: this.host.takeScripted(),
       instructions: session.instructions,
       responseInstructions: overrides.instructions,
     });
+    const steps = this.outputSteps(plan, items, tools, mcpTools);
     const outputModalities = overrides.outputModalities ?? session.output_modalities;
     const voice =
       overrides.voice ??
@@ -196,7 +217,7 @@ export class ResponseStreams {
     if (this.host.dialect === 'beta') this.emitRateLimits(0);
     void this.runResponse(
       response,
-      plan,
+      steps,
       outputModalities.includes('audio') ? 'audio' : 'text',
       voice,
     ).catch((error: unknown) => {
@@ -245,15 +266,226 @@ export class ResponseStreams {
     });
   }
 
+  /**
+   * The outputs of a response. An MCP approval answered since the last request runs the call (or
+   * says it will not); a planned call of an MCP tool becomes an `mcp_approval_request` when its
+   * server's `require_approval` asks for one, else an `mcp_call` followed by the result in words.
+   * A call on a gpt-realtime-2 family model is preceded by a preamble (`reply-rules/preamble.ts`).
+   */
+  private outputSteps(
+    plan: ReplyPlan,
+    items: readonly StoredItem[],
+    tools: SessionState['tools'],
+    mcpTools: ReturnType<McpServers['toolDefinitions']>,
+  ): OutputStep[] {
+    const model = this.host.session().model;
+    const last = items.at(-1);
+    if (last?.type === 'mcp_approval_response') {
+      const request = items.find(
+        (item) => item.type === 'mcp_approval_request' && item.id === last.approval_request_id,
+      );
+      if (request) {
+        if (!last.approve)
+          return [{ kind: 'message', text: `Okay, I won't run ${request.name ?? 'that tool'}.` }];
+        return [
+          {
+            kind: 'mcp_call',
+            serverLabel: request.server_label ?? '',
+            name: request.name ?? '',
+            arguments: request.arguments ?? '{}',
+            approvalRequestId: request.id,
+          },
+        ];
+      }
+    }
+    const isFunction = (name: string) =>
+      tools.some((tool) => tool.type === 'function' && tool.name === name);
+    const mcp =
+      plan.kind === 'function_call' && !isFunction(plan.name)
+        ? mcpTools.find((tool) => tool.name === plan.name)
+        : undefined;
+    if (plan.kind === 'function_call' && mcp) {
+      if (this.host.mcp.needsApproval(mcp.server_label, plan.name)) {
+        return [
+          {
+            kind: 'mcp_approval_request',
+            serverLabel: mcp.server_label,
+            name: plan.name,
+            arguments: plan.arguments,
+          },
+        ];
+      }
+      return [
+        ...responseSteps(plan, model, this.host.preambles).filter(
+          (step) => step.kind === 'message',
+        ),
+        {
+          kind: 'mcp_call',
+          serverLabel: mcp.server_label,
+          name: plan.name,
+          arguments: plan.arguments,
+          approvalRequestId: null,
+        },
+      ];
+    }
+    return responseSteps(plan, model, this.host.preambles);
+  }
+
   private async runResponse(
     response: ActiveResponse,
-    plan: ReplyPlan,
+    steps: OutputStep[],
     modality: 'audio' | 'text',
     voice: string,
   ): Promise<void> {
     // The model's time to first token: a barge-in in this gap cancels a response with no output,
     // as the recordings show (response.created → speech_started → response.done, output []).
     if (!(await this.wait(response, this.host.paced(FIRST_OUTPUT_MS)))) return;
+    // Several outputs in one response (a preamble before a call): each is its own item.
+    for (const step of steps) {
+      if (step.kind === 'mcp_approval_request') {
+        this.emitApprovalRequest(response, step);
+        continue;
+      }
+      let outcome: 'done' | 'cut' | 'ended';
+      if (step.kind === 'mcp_call') {
+        const result = await this.streamMcpCall(response, step);
+        if (result === null) return;
+        const text =
+          'output' in result
+            ? resultInWords({ name: step.name }, result.output, 'UTC')
+            : `The ${step.name} tool failed: ${String(result.error.message)}.`;
+        outcome = await this.streamOutput(response, { kind: 'message', text }, modality, voice);
+      } else outcome = await this.streamOutput(response, step, modality, voice);
+      if (outcome === 'ended') return;
+      if (outcome === 'cut') {
+        this.finish(response, 'incomplete', 'max_output_tokens');
+        return;
+      }
+    }
+    // In the same tick as the last item's close: clients read the item and response.done together.
+    if (response.finished) return;
+    this.finish(response, 'completed', null);
+  }
+
+  /** An `mcp_approval_request` item: added and done at once (it has no deltas). */
+  private emitApprovalRequest(
+    response: ActiveResponse,
+    step: Extract<OutputStep, { kind: 'mcp_approval_request' }>,
+  ): void {
+    const item: StoredItem = {
+      id: createId('mcpr'),
+      type: 'mcp_approval_request',
+      status: 'completed',
+      server_label: step.serverLabel,
+      name: step.name,
+      arguments: step.arguments,
+    };
+    this.addOutputItem(response, item);
+    this.host.emit({
+      type: 'response.output_item.done',
+      response_id: response.id,
+      output_index: response.output.length - 1,
+      item: itemToWire(item),
+    });
+    this.emitItemDone(response, item);
+  }
+
+  /** Announces a new output item (`response.output_item.added`, and to the conversation). */
+  private addOutputItem(response: ActiveResponse, item: StoredItem): number {
+    const outputIndex = response.output.length;
+    response.output.push(item);
+    this.host.emit({
+      type: 'response.output_item.added',
+      response_id: response.id,
+      output_index: outputIndex,
+      item: itemToWire(item),
+    });
+    if (response.overrides.conversation === 'auto') {
+      const previous = this.host.conversation.insert(item);
+      this.host.emitItemAdded(item, previous);
+    }
+    return outputIndex;
+  }
+
+  private emitItemDone(response: ActiveResponse, item: StoredItem): void {
+    if (response.overrides.conversation !== 'auto' || !this.host.conversation.get(item.id)) return;
+    const list = this.host.conversation.list();
+    const index = list.indexOf(item);
+    this.host.emit({
+      type: 'conversation.item.done',
+      previous_item_id: index > 0 ? list[index - 1]!.id : null,
+      item: itemToWire(item),
+    });
+  }
+
+  /**
+   * An `mcp_call`: its arguments in deltas, `response.mcp_call.in_progress`, the call on the MCP
+   * server, then `.completed` or `.failed` and the item with its output or error. Null when the
+   * response ended meanwhile.
+   */
+  private async streamMcpCall(
+    response: ActiveResponse,
+    step: Extract<OutputStep, { kind: 'mcp_call' }>,
+  ): Promise<{ output: string } | { error: Json } | null> {
+    const item: StoredItem = {
+      id: createId('mcp'),
+      type: 'mcp_call',
+      status: 'in_progress',
+      server_label: step.serverLabel,
+      name: step.name,
+      arguments: '',
+      approval_request_id: step.approvalRequestId,
+    };
+    const outputIndex = this.addOutputItem(response, item);
+    const ids = { response_id: response.id, item_id: item.id, output_index: outputIndex };
+    for (const delta of tokenPieces(step.arguments)) {
+      if (!(await this.wait(response, this.host.paced(TEXT_DELTA_MS)))) return null;
+      item.arguments = (item.arguments ?? '') + delta;
+      this.host.emit({
+        type: 'response.mcp_call_arguments.delta',
+        ...ids,
+        delta,
+        ...(this.host.dialect === 'ga' ? { obfuscation: createObfuscation(12) } : {}),
+      });
+    }
+    item.arguments = step.arguments;
+    this.host.emit({ type: 'response.mcp_call_arguments.done', ...ids, arguments: step.arguments });
+    this.host.emit({
+      type: 'response.mcp_call.in_progress',
+      item_id: item.id,
+      output_index: outputIndex,
+    });
+    const result = await this.host.mcp.call(step.serverLabel, step.name, step.arguments);
+    if (response.finished) return null;
+    response.outputText += textTokens(step.name + step.arguments);
+    if ('output' in result) item.output = result.output;
+    else item.error = result.error;
+    item.status = 'completed';
+    this.host.emit({
+      type: 'output' in result ? 'response.mcp_call.completed' : 'response.mcp_call.failed',
+      item_id: item.id,
+      output_index: outputIndex,
+    });
+    this.host.emit({
+      type: 'response.output_item.done',
+      response_id: response.id,
+      output_index: outputIndex,
+      item: itemToWire(item),
+    });
+    this.emitItemDone(response, item);
+    return result;
+  }
+
+  /**
+   * Streams one output item of a response and closes it: `done`, `cut` (the token limit closed it
+   * incomplete) or `ended` (the response was cancelled meanwhile).
+   */
+  private async streamOutput(
+    response: ActiveResponse,
+    plan: ReplyPlan,
+    modality: 'audio' | 'text',
+    voice: string,
+  ): Promise<'done' | 'cut' | 'ended'> {
     const inConversation = response.overrides.conversation === 'auto';
     const item: StoredItem =
       plan.kind === 'function_call'
@@ -297,7 +529,7 @@ export class ResponseStreams {
     const ids = { response_id: response.id, item_id: item.id, output_index: outputIndex };
     if (plan.kind === 'function_call') {
       for (const delta of tokenPieces(plan.arguments)) {
-        if (!(await this.wait(response, this.host.paced(TEXT_DELTA_MS)))) return;
+        if (!(await this.wait(response, this.host.paced(TEXT_DELTA_MS)))) return 'ended';
         open.sent += delta;
         item.arguments = open.sent;
         this.host.emit({
@@ -307,7 +539,7 @@ export class ResponseStreams {
           delta,
         });
       }
-      if (!(await this.wait(response, 0))) return;
+      if (!(await this.wait(response, 0))) return 'ended';
       item.arguments = plan.arguments;
       this.host.emit({
         type: 'response.function_call_arguments.done',
@@ -318,8 +550,7 @@ export class ResponseStreams {
       });
       response.outputText += textTokens(plan.name + plan.arguments);
       this.closeItem(response, 'completed');
-      this.finish(response, 'completed', null);
-      return;
+      return 'done';
     }
     const partIds = { ...ids, content_index: 0 };
     open.partOpen = true;
@@ -329,7 +560,7 @@ export class ResponseStreams {
       part: modality === 'audio' ? { type: 'audio', transcript: '' } : { type: 'text', text: '' },
     });
     const limit = response.object.max_output_tokens;
-    const maxTokens = typeof limit === 'number' ? limit : Infinity;
+    const maxTokens = (typeof limit === 'number' ? limit : Infinity) - response.outputText;
     let cut = false;
     if (modality === 'text') {
       for (const delta of tokenPieces(plan.text)) {
@@ -337,7 +568,7 @@ export class ResponseStreams {
           cut = true;
           break;
         }
-        if (!(await this.wait(response, this.host.paced(TEXT_DELTA_MS)))) return;
+        if (!(await this.wait(response, this.host.paced(TEXT_DELTA_MS)))) return 'ended';
         open.sent += delta;
         this.host.emit({
           type: 'response.output_text.delta',
@@ -351,12 +582,13 @@ export class ResponseStreams {
       const maxSamples = Math.floor(
         ((maxTokens - textTokens(plan.text)) * 50 * OUTPUT_SAMPLE_RATE) / 1000,
       );
-      cut = await this.streamAudio(response, open, plan.text, voice, maxSamples, partIds);
-      if (response.finished) return;
+      const before = response.outputAudioMs;
+      cut = await this.streamAudio(response, open, plan.text, voice, maxSamples, partIds, before);
+      if (response.finished) return 'ended';
     }
-    if (!(await this.wait(response, 0))) return;
+    if (!(await this.wait(response, 0))) return 'ended';
     this.closeItem(response, cut ? 'incomplete' : 'completed');
-    this.finish(response, cut ? 'incomplete' : 'completed', cut ? 'max_output_tokens' : null);
+    return cut ? 'cut' : 'done';
   }
 
   /**
@@ -372,6 +604,8 @@ export class ResponseStreams {
     voice: string,
     maxSamples: number,
     partIds: Json,
+    /** Milliseconds of audio the response's earlier items already said. */
+    audioBeforeMs = 0,
   ): Promise<boolean> {
     const chunkSamples = (OUTPUT_SAMPLE_RATE * AUDIO_DELTA_MS) / 1000;
     const phrases = splitPhrases(text);
@@ -433,7 +667,7 @@ export class ResponseStreams {
         const bytes = encodeOutput(pcm, format.type);
         open.audio.push(bytes);
         open.sentSamples = base + end;
-        response.outputAudioMs = ((base + end) / OUTPUT_SAMPLE_RATE) * 1000;
+        response.outputAudioMs = audioBeforeMs + ((base + end) / OUTPUT_SAMPLE_RATE) * 1000;
         this.host.onAssistantAudio();
         this.host.emit({
           type: 'response.output_audio.delta',

@@ -40,6 +40,8 @@ export function onSessionUpdate(context: ConnectionContext, event: Json): void {
   }
   configureVad(context);
   context.emit({ type: 'session.updated', session: sessionObject(context) });
+  // After `session.updated`, as the API lists a new MCP server's tools.
+  context.mcp.sync(context.session.tools);
 }
 
 /** Creates, reconfigures or drops the VAD to match the session's turn detection. */

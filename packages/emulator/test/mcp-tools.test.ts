@@ -1,0 +1,206 @@
+// MCP tools end to end: the official `openai` realtime client, unmodified, drives the emulator,
+// which lists and calls the tools of a real MCP server on loopback (official MCP SDK).
+import OpenAI from 'openai';
+import { OpenAIRealtimeWS } from 'openai/realtime/ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatorHandle } from '../src/index.js';
+import { EventLog, type WireEvent } from './helpers.js';
+import { startTestMcpServer, type TestMcpServer } from './mcp-server.js';
+
+let emulator: EmulatorHandle;
+let client: OpenAI;
+let mcp: TestMcpServer;
+const open: OpenAIRealtimeWS[] = [];
+
+beforeAll(async () => {
+  [emulator, mcp] = await Promise.all([
+    startEmulator({ tls: true, speechRate: Infinity, speechEngine: 'generated' }),
+    startTestMcpServer({ requireAuthorization: 'Bearer docs-token' }),
+  ]);
+  client = new OpenAI({ apiKey: 'test-key', baseURL: `${emulator.httpUrl}/v1` });
+});
+
+afterAll(async () => {
+  for (const rt of open) rt.close();
+  await Promise.all([emulator?.close(), mcp?.close()]);
+});
+
+async function connect(tools: unknown[]): Promise<{ rt: OpenAIRealtimeWS; log: EventLog }> {
+  const rt = new OpenAIRealtimeWS(
+    { model: 'gpt-realtime', options: { ca: emulator.certificate! } },
+    client,
+  );
+  open.push(rt);
+  const log = new EventLog();
+  rt.on('event', (event) => log.push(event as WireEvent));
+  await new Promise<void>((resolve, reject) => {
+    rt.socket.once('open', () => resolve());
+    rt.socket.once('error', reject);
+  });
+  await log.waitFor('session.created');
+  rt.send({
+    type: 'session.update',
+    session: { type: 'realtime', output_modalities: ['text'], tools: tools as never },
+  });
+  return { rt, log };
+}
+
+const docs = (extra: Record<string, unknown> = {}) => ({
+  type: 'mcp',
+  server_label: 'docs',
+  server_url: mcp.url,
+  headers: { authorization: 'Bearer docs-token' },
+  ...extra,
+});
+
+/** Scripts the next reply to call `tool` (emulator control message, sent on the same socket). */
+function script(rt: OpenAIRealtimeWS, tool: string, args: Record<string, unknown>): void {
+  rt.socket.send(JSON.stringify({ type: 'emulator.reply', tool, arguments: args }));
+}
+
+describe('MCP tools through the emulator', () => {
+  it('lists the allowed tools of the server with its secret header, as an mcp_list_tools item', async () => {
+    const { log } = await connect([docs({ allowed_tools: ['lookup_opening_hours'] })]);
+    const completed = await log.waitFor('mcp_list_tools.completed');
+    const item = await log.waitFor(
+      'conversation.item.done',
+      (event) => event.item.id === completed.item_id,
+    );
+    expect(item.item).toMatchObject({ type: 'mcp_list_tools', server_label: 'docs' });
+    expect(item.item.tools.map((tool: { name: string }) => tool.name)).toEqual([
+      'lookup_opening_hours',
+    ]);
+    expect(item.item.tools[0]).toMatchObject({
+      description: 'Look up the opening hours of a branch by city',
+      input_schema: { type: 'object', required: ['city'] },
+      annotations: { readOnlyHint: true },
+    });
+    const order = log
+      .types()
+      .filter((type) => type.startsWith('mcp_list_tools') || type.startsWith('conversation.item'));
+    expect(order).toEqual([
+      'conversation.item.added',
+      'mcp_list_tools.in_progress',
+      'mcp_list_tools.completed',
+      'conversation.item.done',
+    ]);
+  });
+
+  it('reports mcp_list_tools.failed when the server refuses the connection', async () => {
+    const { log } = await connect([docs({ headers: { authorization: 'Bearer wrong' } })]);
+    const failed = await log.waitFor('mcp_list_tools.failed');
+    expect(failed.item_id).toMatch(/^item_/);
+    expect(log.types()).not.toContain('mcp_list_tools.completed');
+  });
+
+  it('calls a tool without approval when require_approval is never, then says the result', async () => {
+    const { rt, log } = await connect([docs({ require_approval: 'never' })]);
+    await log.waitFor('mcp_list_tools.completed');
+    const before = mcp.calls.length;
+    script(rt, 'lookup_opening_hours', { city: 'Berlin' });
+    rt.send({ type: 'response.create' });
+    const done = await log.waitFor('response.done');
+    expect(done.response.status).toBe('completed');
+    expect(done.response.output.map((item: { type: string }) => item.type)).toEqual([
+      'mcp_call',
+      'message',
+    ]);
+    expect(done.response.output[0]).toMatchObject({
+      server_label: 'docs',
+      name: 'lookup_opening_hours',
+      arguments: '{"city":"Berlin"}',
+      approval_request_id: null,
+      output: '{"city":"Berlin","hours":"9 to 5"}',
+      error: null,
+    });
+    expect(done.response.output[1].content[0].text).toContain('9 to 5');
+    expect(mcp.calls.slice(before)).toEqual([
+      {
+        name: 'lookup_opening_hours',
+        args: { city: 'Berlin' },
+        authorization: 'Bearer docs-token',
+      },
+    ]);
+    const callTypes = log
+      .types()
+      .filter((type) => type.includes('mcp_call'))
+      .filter((type, index, all) => type !== all[index - 1]);
+    expect(callTypes).toEqual([
+      'response.mcp_call_arguments.delta',
+      'response.mcp_call_arguments.done',
+      'response.mcp_call.in_progress',
+      'response.mcp_call.completed',
+    ]);
+    const deltas = log.events
+      .filter((event) => event.type === 'response.mcp_call_arguments.delta')
+      .map((event) => event.delta as string);
+    expect(deltas.join('')).toBe('{"city":"Berlin"}');
+  });
+
+  it('asks for approval by default, runs the call once approved, and reports a tool error as mcp_call.failed', async () => {
+    const { rt, log } = await connect([docs()]);
+    await log.waitFor('mcp_list_tools.completed');
+    const before = mcp.calls.length;
+    script(rt, 'cancel_order', { order_number: 'A-17' });
+    rt.send({ type: 'response.create' });
+    const asked = await log.waitFor('response.done');
+    expect(asked.response.output).toEqual([
+      expect.objectContaining({
+        type: 'mcp_approval_request',
+        server_label: 'docs',
+        name: 'cancel_order',
+        arguments: '{"order_number":"A-17"}',
+      }),
+    ]);
+    expect(mcp.calls.length).toBe(before);
+    const request = asked.response.output[0] as { id: string };
+    const from = log.length;
+    rt.send({
+      type: 'conversation.item.create',
+      item: {
+        id: `ok_${request.id}`,
+        type: 'mcp_approval_response',
+        approval_request_id: request.id,
+        approve: true,
+      },
+    });
+    rt.send({ type: 'response.create' });
+    const done = await log.waitFor('response.done', () => true, 15_000, from);
+    expect(done.response.output[0]).toMatchObject({
+      type: 'mcp_call',
+      name: 'cancel_order',
+      approval_request_id: request.id,
+      output: null,
+      error: { type: 'tool_execution_error', message: 'order not found' },
+    });
+    expect(log.types(from)).toContain('response.mcp_call.failed');
+    expect(done.response.output[1].content[0].text).toBe(
+      'The cancel_order tool failed: order not found.',
+    );
+    expect(mcp.calls.slice(before).map((call) => call.name)).toEqual(['cancel_order']);
+  });
+
+  it('does not call the tool when the approval is refused', async () => {
+    const { rt, log } = await connect([docs()]);
+    await log.waitFor('mcp_list_tools.completed');
+    const before = mcp.calls.length;
+    script(rt, 'cancel_order', { order_number: 'B-2' });
+    rt.send({ type: 'response.create' });
+    const asked = await log.waitFor('response.done');
+    const from = log.length;
+    rt.send({
+      type: 'conversation.item.create',
+      item: {
+        id: `no_${(asked.response.output[0] as { id: string }).id}`,
+        type: 'mcp_approval_response',
+        approval_request_id: (asked.response.output[0] as { id: string }).id,
+        approve: false,
+      },
+    });
+    rt.send({ type: 'response.create' });
+    const done = await log.waitFor('response.done', () => true, 15_000, from);
+    expect(done.response.output.map((item: { type: string }) => item.type)).toEqual(['message']);
+    expect(done.response.output[0].content[0].text).toBe("Okay, I won't run cancel_order.");
+    expect(mcp.calls.length).toBe(before);
+  });
+});
