@@ -129,8 +129,13 @@ describe('the offline demo, typed, for every template', () => {
       for (const agent of agents) {
         await page.goto(origin);
         await page.getByLabel('Agent').selectOption(agent.id);
+        const pill = page.locator('.status-pill');
+        const idle = await pill.boundingBox();
         await page.getByRole('button', { name: 'Start conversation' }).click();
         await page.locator('[data-status="connected"]').waitFor({ timeout: STEP_TIMEOUT });
+        // The status pill stays where it was (it used to jump under the agent's name once live).
+        const live = await pill.boundingBox();
+        expect([live?.x, live?.y], agent.slug).toEqual([idle?.x, idle?.y]);
         await typeAndAwaitTools(page, dana, ['schedule_call', 'capture_lead']);
         expect(await toolResult(page, 'capture_lead'), agent.slug).toMatchObject({ saved: true });
         expect(await toolResult(page, 'schedule_call'), agent.slug).toMatchObject({
