@@ -115,7 +115,12 @@ describe('the admin console under its security headers', () => {
     await other.goto(`http://localhost:${(framer.address() as AddressInfo).port}/`);
     await expect.poll(() => blocked.length, { timeout: 10_000 }).toBeGreaterThan(0);
     const frame = other.frames().find((candidate) => candidate !== other.mainFrame());
-    expect(await frame?.locator('#app').count().catch(() => 0)).toBe(0);
+    expect(
+      await frame
+        ?.locator('#app')
+        .count()
+        .catch(() => 0),
+    ).toBe(0);
     await other.close();
   });
 });

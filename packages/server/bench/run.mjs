@@ -11,6 +11,9 @@
 //     which says whether the relay or the machine is the bottleneck, and the relay's own event
 //     loop figures. 200 sessions in lockstep (every frame in the same instant) is the worst case.
 //  3. Server start time and idle RSS of the CLI on the embedded SQLite default.
+//  4. Operations (bench/operations.mjs): the sign-in limit under 500 concurrent attempts, relay
+//     memory under a pre-upstream flood, drain time with 50 live conversations, the write-behind
+//     window. BENCH_ONLY=operations runs only these.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -19,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { stampedFrame, stampedFrameTail } from './probe-trace.mjs';
+import { operationsBenchmarks } from './operations.mjs';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const apiKey = 'fake-key-bench-key-not-secret-000000';
@@ -624,9 +628,18 @@ if (process.env.BENCH_DIAG) {
   process.exit(0);
 }
 try {
-  await idleLatency(emulator, relay);
-  await concurrency(emulator, relay);
-  await startup(emulator);
+  if (process.env.BENCH_ONLY !== 'operations') {
+    await idleLatency(emulator, relay);
+    await concurrency(emulator, relay);
+    await startup(emulator);
+  }
+  await operationsBenchmarks({
+    row,
+    startChild,
+    emulator,
+    apiKey,
+    dataDir: mkdtempSync(join(tmpdir(), 'parley-bench-flood-')),
+  });
 } finally {
   for (const { child } of [relay, emulator]) {
     child.kill('SIGTERM');
