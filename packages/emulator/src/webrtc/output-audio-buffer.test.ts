@@ -67,6 +67,15 @@ describe('OutputAudioBuffer', () => {
     expect(types()).toEqual(['output_audio_buffer.started', 'output_audio_buffer.stopped']);
   });
 
+  it('says stopped at response.done when its audio had already all played', () => {
+    const { buffer, frames, advance, types } = setup();
+    buffer.push('resp_1', 'item_1', audio(40));
+    advance(200);
+    expect(frames).toHaveLength(2);
+    buffer.responseDone('resp_1');
+    expect(types()).toEqual(['output_audio_buffer.started', 'output_audio_buffer.stopped']);
+  });
+
   it('clears what is unplayed and truncates the playing item at the milliseconds played', () => {
     const { buffer, frames, truncations, advance, types } = setup();
     buffer.push('resp_1', 'item_1', audio(1000));

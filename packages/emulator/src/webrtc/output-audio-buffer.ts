@@ -78,10 +78,13 @@ export class OutputAudioBuffer {
 
   /** The response sent `response.done`: its `stopped` follows once its audio has played. */
   responseDone(responseId: string): void {
-    if (this.segments.some((segment) => segment.responseId === responseId)) {
+    if (this.segments.some((s) => s.responseId === responseId && s.chunks.length > 0)) {
       this.done.add(responseId);
       return;
     }
+    // Its audio has all played already (generation had fallen behind and the clock stopped).
+    for (let index = this.segments.length - 1; index >= 0; index--)
+      if (this.segments[index]!.responseId === responseId) this.segments.splice(index, 1);
     if (this.playing === responseId) this.finish(responseId);
   }
 
