@@ -1,7 +1,9 @@
 // @vitest-environment node
 // Creating an agent for a new business in the built console, in real Chromium against a real
 // server: duplicate a seeded template, the tools its prompt names switched on, version 1 published
-// from the editor, the agent's time zone set on the Delivery tab, and a "Live v1" badge on one line.
+// from the editor, the agent's time zone set on the Delivery tab, a "Live v1" badge on one line,
+// and the playground showing its tool calls' arguments and results without overflowing at 360 px.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +40,10 @@ beforeAll(async () => {
   });
   const listening = await parley.listen({ port: 0, host: '127.0.0.1' });
   origin = `http://127.0.0.1:${listening.port}`;
-  browser = await launchChromium(playwright);
+  // The fake microphone plays silence: the playground's turn is the typed one.
+  const silence = join(dataDir, 'silence.wav');
+  execFileSync('sox', ['-n', '-r', '16000', '-c', '1', '-b', '16', silence, 'trim', '0', '20']);
+  browser = await launchChromium(playwright, { audioFile: silence });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const login = await page.request.post(`${origin}/api/admin/login`, {
     data: { email, password },
@@ -99,5 +104,34 @@ describe('a new agent in the console', () => {
       expect.arrayContaining(['analyze_property_deal', 'end_conversation']),
     );
     expect(second.timeZone).toBe('Europe/Paris');
-  }, 120_000);
+
+    // The playground shows each tool call's arguments and result, wrapped to the column.
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.goto(`${origin}/admin/#/playground/${agentId}`);
+    await page.getByRole('button', { name: 'Start conversation' }).click();
+    await expect
+      .poll(() => page.getByTestId('playground-status').textContent(), { timeout: 20_000 })
+      .toBe('connected');
+    await page
+      .getByLabel('Message')
+      .fill(
+        'My name is Dana Smith, my email is dana@example.com, please have someone call me tomorrow at 3 pm',
+      );
+    await page.getByRole('button', { name: 'Send' }).click();
+    const result = page
+      .locator('.transcript li.tool')
+      .filter({ hasText: 'capture_lead' })
+      .getByTestId('tool-result');
+    await result.waitFor({ timeout: 30_000 });
+    expect(JSON.parse((await result.textContent())!)).toMatchObject({ saved: true });
+    const overflowing = await page
+      .locator('.transcript li.tool')
+      .evaluateAll((items) =>
+        items
+          .filter((item) => item.scrollWidth > item.clientWidth + 1)
+          .map((item) => item.textContent),
+      );
+    expect(overflowing).toEqual([]);
+    await page.getByRole('button', { name: 'End conversation' }).click();
+  }, 180_000);
 });
