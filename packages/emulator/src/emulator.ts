@@ -227,7 +227,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     close() {
       closing ??= (async () => {
-        liveRegistry.closeAll();
+        // Live sockets drop like a server going away (no session.closed); their sessions end then.
         for (const ws of [...sockets, ...live.sockets]) ws.close(1001, 'emulator shutting down');
         for (const call of [...calls.values()]) call.end();
         for (const ws of sockets) ws.close(1001, 'emulator shutting down');
@@ -247,6 +247,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         });
         wss.close();
         live.wss.close();
+        liveRegistry.closeAll();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await synthesizer.close();

@@ -61,8 +61,29 @@ describe('admin API schemas', () => {
 
   it('stays browser-safe: the module imports nothing but zod and the browser entry of core', () => {
     const source = readFileSync(new URL('./schemas.ts', import.meta.url), 'utf8');
-    const imports = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
+    const imports = [...source.matchAll(/^import [^;]*? from '([^']+)';$/gm)].map((m) => m[1]);
     // `@parley/core` (not `/schemas`) is the browser package: the model and voice lists come from it.
     expect(imports).toEqual(['@parley/core', 'zod']);
+  });
+
+  it('stores the voice API with the agent: a GPT-Live model goes with api "live", any other with "realtime"', () => {
+    const live = agentConfigSchema.parse({ instructions: 'x', api: 'live', model: 'gpt-live-1.1' });
+    expect(live.live).toEqual({
+      delegation: 'responses',
+      backendModel: 'gpt-5.6-terra',
+      backendInstructions: null,
+      hostedTools: [],
+    });
+    expect(agentConfigSchema.parse({ instructions: 'x' }).api).toBe('realtime');
+    const mismatched = agentConfigSchema.safeParse({
+      instructions: 'x',
+      api: 'live',
+      model: 'gpt-realtime',
+    });
+    expect(mismatched.success).toBe(false);
+    expect(mismatched.error?.issues[0]?.path).toEqual(['model']);
+    expect(agentConfigSchema.safeParse({ instructions: 'x', model: 'gpt-live-1' }).success).toBe(
+      false,
+    );
   });
 });

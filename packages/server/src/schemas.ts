@@ -11,7 +11,12 @@
  * if (!result.success) showIssues(result.error.issues);
  * ```
  */
-import { DEFAULT_REALTIME_MODEL, REALTIME_VOICES, REASONING_EFFORTS } from '@parley/core';
+import {
+  DEFAULT_REALTIME_MODEL,
+  isLiveModel,
+  REALTIME_VOICES,
+  REASONING_EFFORTS,
+} from '@parley/core';
 import { z } from 'zod';
 
 // ---------------------------------------------------------------------------------------------
@@ -80,8 +85,41 @@ function isTimeZone(name: string): boolean {
   }
 }
 
+/** The voice APIs an agent can run on: OpenAI Realtime, or GPT-Live (`/v1/live/sessions`). */
+export const agentApis = ['realtime', 'live'] as const;
+
+/** Hosted tools a GPT-Live agent's Responses backend may use besides the agent's own tools. */
+export const liveHostedToolNames = ['web_search'] as const;
+
+/** GPT-Live settings of an agent (used when `api` is `live`). */
+export const liveSettingsSchema = z.object({
+  /**
+   * How tools and reasoning are delegated: `responses` (default: a backend Responses model calls
+   * the agent's tools, which the relay runs) or `client` (the server answers each delegation).
+   */
+  delegation: z.enum(['responses', 'client']).default('responses'),
+  /** The Responses model behind delegation. */
+  backendModel: z.string().min(1).max(100).default('gpt-5.6-terra'),
+  /** Instructions of the backend model (separate from the voice's). */
+  backendInstructions: z.string().max(8000).nullable().default(null),
+  /** Hosted tools the backend may use (`web_search`). */
+  hostedTools: z.array(z.enum(liveHostedToolNames)).max(8).default([]),
+});
+
+/** GPT-Live settings, with defaults applied. */
+export type LiveSettings = z.infer<typeof liveSettingsSchema>;
+
 /** Everything that defines how an agent behaves. Each edit creates a new immutable version. */
-export const agentConfigSchema = z.object({
+const agentConfigFields = z.object({
+  /** The voice API: `realtime` (default) or `live`; the model must belong to it. */
+  api: z.enum(agentApis).default('realtime'),
+  /** GPT-Live settings (delegation mode, backend model, hosted tools). */
+  live: liveSettingsSchema.default({
+    delegation: 'responses',
+    backendModel: 'gpt-5.6-terra',
+    backendInstructions: null,
+    hostedTools: [],
+  }),
   /** The persona and rules (the session `instructions`). */
   instructions: z.string().min(1).max(20000),
   /** Realtime model (an Azure deployment name works too); new agents get `gpt-realtime-2.1`. */
@@ -132,6 +170,23 @@ export const agentConfigSchema = z.object({
     .refine(isTimeZone, 'an IANA time zone name such as America/New_York')
     .nullable()
     .default(null),
+});
+
+/**
+ * An agent's configuration: a Live model (`gpt-live-…`) goes with `api: "live"`, any other model
+ * with `api: "realtime"`, so the stored version always says which protocol it speaks.
+ */
+export const agentConfigSchema = agentConfigFields.superRefine((config, context) => {
+  if ((config.api === 'live') !== isLiveModel(config.model)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['model'],
+      message:
+        config.api === 'live'
+          ? 'a GPT-Live model (gpt-live-1, gpt-live-1.1) for an agent on the Live API'
+          : 'a Realtime model; GPT-Live models need api "live"',
+    });
+  }
 });
 
 /** A validated agent configuration, with defaults applied. */
@@ -383,6 +438,8 @@ export const conversationSchema = z.object({
   /** Median ms from the end of the user's turn to the first audio of the reply. */
   latencyMsP50: z.number().nullable(),
   itemCount: z.number(),
+  /** GPT-Live: cumulative billed seconds (0 for Realtime conversations). */
+  usageSeconds: z.number().default(0),
 });
 /** See {@link conversationSchema}. */
 export type Conversation = z.infer<typeof conversationSchema>;

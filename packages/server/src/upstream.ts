@@ -13,6 +13,8 @@ export interface Upstream {
   description: string;
   /** WebSocket URL of a realtime session for `model` (Azure: the deployment). */
   realtimeUrl(model: string): string;
+  /** WebSocket URL of the GPT-Live primary socket (`…/v1/live/sessions`; the model goes in `session.start`). */
+  liveUrl(): string;
   /** Headers of the upstream upgrade request (carry the key). */
   headers(): Record<string, string>;
   /** Mints a client secret for direct browser connections (OpenAI only). */
@@ -65,6 +67,7 @@ export async function createUpstream(options: UpstreamOptions): Promise<Upstream
       description: `OpenAI at ${new URL(base).host}`,
       realtimeUrl: (model) =>
         `${toWebSocketBase(base)}/realtime?model=${encodeURIComponent(model)}`,
+      liveUrl: () => `${toWebSocketBase(base)}/live/sessions`,
       headers: () => headers,
       async createClientSecret(session, ttlSeconds) {
         const response = await fetch(`${base}/realtime/client_secrets`, {
@@ -100,6 +103,7 @@ export async function createUpstream(options: UpstreamOptions): Promise<Upstream
       description: `Azure OpenAI at ${new URL(endpoint).host} (deployment ${options.deployment})`,
       realtimeUrl: () =>
         `${toWebSocketBase(endpoint)}/openai/v1/realtime?model=${encodeURIComponent(options.deployment)}`,
+      liveUrl: () => `${toWebSocketBase(endpoint)}/openai/v1/live/sessions`,
       headers: () => ({ 'api-key': options.apiKey }),
       fixedModel: options.deployment,
       close: () => Promise.resolve(),
@@ -135,6 +139,7 @@ export async function createUpstream(options: UpstreamOptions): Promise<Upstream
     kind: 'emulator',
     description,
     realtimeUrl: (model) => `${wsBase}/v1/realtime?model=${encodeURIComponent(model)}`,
+    liveUrl: () => `${wsBase}/v1/live/sessions`,
     headers: (): Record<string, string> => (key ? { authorization: `Bearer ${key}` } : {}),
     close: stop,
   };

@@ -39,6 +39,7 @@ describe('synthesizePreview', () => {
       kind: 'emulator',
       description: 'stand-in',
       realtimeUrl: (model) => `ws://127.0.0.1:${port}/v1/realtime?model=${model}`,
+      liveUrl: () => `ws://127.0.0.1:${port}/v1/live/sessions`,
       headers: () => ({}),
       close: () => Promise.resolve(),
     };

@@ -19,6 +19,8 @@ import type { Upstream } from '../upstream.js';
 import type { Logger } from '../logger.js';
 import { replayEvents } from '../sessions/replay.js';
 import { RelaySession } from './relay-session.js';
+import { LiveRelaySession } from './live/live-relay-session.js';
+import { liveSessionStart } from './live/live-session-start.js';
 import type { RelayLimits } from './relay-timers.js';
 import { maxPendingBytes, relayCloseCodes } from './socket-pair.js';
 import type { RelayCloseReason } from './socket-pair.js';
@@ -62,13 +64,15 @@ export class RelayServer {
     },
   });
   private readonly sessions = new Set<RelaySession>();
+  /** Relayed GPT-Live sessions (agents whose `api` is `live`). */
+  private readonly liveSessions = new Set<LiveRelaySession>();
   /** Writes still on their way for conversations whose session has closed (a resume awaits them). */
   private readonly closingWrites = new Map<string, Promise<void>>();
   constructor(private readonly options: RelayServerOptions) {}
 
   /** Live relay sessions. */
   get size(): number {
-    return this.sessions.size;
+    return this.sessions.size + this.liveSessions.size;
   }
 
   private draining = false;
@@ -213,6 +217,17 @@ export class RelayServer {
       release();
       return;
     }
+    if (agent.config.api === 'live') {
+      this.acceptLive(browser, collect, early, {
+        agent,
+        tools,
+        clientId,
+        maxSessionMs,
+        conversation: { id: grant.conversationId, reopened: grant.resume === true },
+        release,
+      });
+      return;
+    }
     const session: RelaySession = new RelaySession({
       browser,
       agent,
@@ -243,18 +258,69 @@ export class RelayServer {
     session.start(early);
   }
 
+  private acceptLive(
+    browser: WebSocket,
+    collect: (data: WebSocket.RawData, isBinary: boolean) => void,
+    early: [WebSocket.RawData, boolean][],
+    setup: {
+      agent: PublishedAgent;
+      tools: Awaited<ReturnType<typeof agentTools>>;
+      clientId: string;
+      maxSessionMs: number;
+      conversation: { id: string; reopened: boolean };
+      release: ReleaseSlot;
+    },
+  ): void {
+    const { agent, tools } = setup;
+    const session: LiveRelaySession = new LiveRelaySession({
+      browser,
+      agent,
+      start: liveSessionStart(agent.config, tools.definitions, this.options.now()),
+      serverTools: tools.serverTools,
+      clientToolNames: new Set(agent.config.clientTools.map((tool) => tool.name)),
+      clientId: setup.clientId,
+      maxSessionMs: setup.maxSessionMs,
+      conversation: setup.conversation,
+      store: this.options.store,
+      mailer: this.options.mailer,
+      upstream: this.options.upstream,
+      log: this.options.log,
+      now: this.options.now,
+      onClose: () => {
+        setup.release();
+        this.liveSessions.delete(session);
+        const conversation = session.conversation;
+        const flushed = session.flushed().then(() => {
+          if (this.closingWrites.get(conversation) === flushed)
+            this.closingWrites.delete(conversation);
+        });
+        this.closingWrites.set(conversation, flushed);
+      },
+    });
+    this.liveSessions.add(session);
+    browser.off('message', collect);
+    session.start(early);
+  }
+
   /**
    * Stops accepting sessions and hands each live one over (see `RelaySession.restart`); resolves
    * when all are handed over.
    */
   async drain(): Promise<void> {
     this.draining = true;
-    await Promise.all([...this.sessions].map((session) => session.restart()));
+    await Promise.all([
+      ...[...this.sessions].map((session) => session.restart()),
+      // A Live session cannot move to another instance: the browser reconnects (1012) to a fresh one.
+      ...[...this.liveSessions].map((session) => session.restart()),
+    ]);
   }
 
   /** Ends every live session (telling each browser) and waits for their writes. */
   async close(): Promise<void> {
-    await Promise.all([...this.sessions].map((session) => session.shutdown()));
+    await Promise.all([
+      ...[...this.sessions].map((session) => session.shutdown()),
+      ...[...this.liveSessions].map((session) => session.shutdown()),
+    ]);
     this.wss.close();
   }
 }

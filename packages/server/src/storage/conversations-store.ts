@@ -81,6 +81,7 @@ function toConversation(row: ConversationsTable, latencyMsP50: number | null): C
     costUsd: row.cost_usd,
     latencyMsP50,
     itemCount: row.item_count,
+    usageSeconds: row.usage_seconds,
   };
 }
 
@@ -161,6 +162,7 @@ export function createConversationsStore(database: Database, now: () => Date) {
           output_tokens: 0,
           cost_usd: 0,
           item_count: 0,
+          usage_seconds: 0,
         })
         // A retry after a connection dropped mid-commit finds the row there: keep it.
         .onConflict((conflict) => conflict.column('id').doNothing())
@@ -246,6 +248,23 @@ export function createConversationsStore(database: Database, now: () => Date) {
           duration_ms: call.durationMs,
           created_at: iso(),
         })
+        .execute();
+    },
+
+    /**
+     * GPT-Live usage: the cumulative billed seconds the API reported, and their cost added to the
+     * conversation's (seconds that go backwards are ignored: reports are cumulative).
+     */
+    async recordUsageSeconds(
+      conversationId: string,
+      seconds: number,
+      costUsd: number,
+    ): Promise<void> {
+      await db
+        .updateTable('conversations')
+        .set((eb) => ({ usage_seconds: seconds, cost_usd: eb('cost_usd', '+', costUsd) }))
+        .where('id', '=', conversationId)
+        .where('usage_seconds', '<', seconds)
         .execute();
     },
 

@@ -240,6 +240,14 @@ async function createOutboxTable(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('outbox_created').on('outbox').column('created_at').execute();
 }
 
+/** Adds `conversations.usage_seconds` (migration `0004_live_usage`): GPT-Live bills by the second. */
+async function addLiveUsageSeconds(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .alterTable('conversations')
+    .addColumn('usage_seconds', 'real', (c) => c.notNull().defaultTo(0))
+    .execute();
+}
+
 /** The migrations of the Parley schema, in order, for one dialect. */
 export function parleyMigrations(dialect: DialectName): MigrationProvider {
   return {
@@ -250,6 +258,8 @@ export function parleyMigrations(dialect: DialectName): MigrationProvider {
         '0002_shared_state': { up: createSharedStateTables },
         // Notification emails kept locally when SMTP_URL is not set.
         '0003_outbox': { up: createOutboxTable },
+        // Per-second usage of GPT-Live conversations (cumulative, as the API reports it).
+        '0004_live_usage': { up: addLiveUsageSeconds },
       }),
   };
 }

@@ -96,6 +96,8 @@ export interface ConversationsTable {
   output_tokens: number;
   cost_usd: number;
   item_count: number;
+  /** GPT-Live: cumulative billed seconds (0 for Realtime conversations). */
+  usage_seconds: number;
 }
 
 export interface ConversationItemsTable {
