@@ -1,7 +1,8 @@
 /** Turns a published agent config into the GPT-Live `session.start` the relay sends upstream. */
 import { DEFAULT_LIVE_VOICE, LIVE_VOICES } from '@parley/core';
 import type { AgentConfig } from '../../schemas.js';
-import { currentTimeLine, type FunctionToolDefinition } from '../../session-config.js';
+import type { Tool } from '@parley/core';
+import { currentTimeLine } from '../../session-config.js';
 
 /** The `session` of a Live `session.start` (the fields Parley sets). */
 export interface LiveStartConfig {
@@ -15,7 +16,7 @@ export interface LiveStartConfig {
         responses: {
           model: string;
           instructions?: string;
-          tools: Array<FunctionToolDefinition | { type: 'web_search' }>;
+          tools: Array<Tool | { type: 'web_search' }>;
           tool_choice: 'auto';
         };
       };
@@ -29,7 +30,7 @@ export interface LiveStartConfig {
  */
 export function liveSessionStart(
   config: AgentConfig,
-  tools: readonly FunctionToolDefinition[],
+  tools: readonly Tool[],
   now: Date,
 ): LiveStartConfig {
   const voice = (LIVE_VOICES as readonly string[]).includes(config.voice)
