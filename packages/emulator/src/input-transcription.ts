@@ -66,7 +66,7 @@ export function scheduleTranscription(context: ConnectionContext, item: StoredIt
         type: 'conversation.item.input_audio_transcription.failed',
         item_id: item.id,
         content_index: 0,
-        error: { ...failure, param: null },
+        error: failure,
       });
       return;
     }
