@@ -17,7 +17,9 @@ export type ParleyErrorReason =
   /** Credentials could not be obtained or were rejected. */
   | 'auth'
   /** The session hit a limit (length, idle time, concurrency). */
-  | 'limit';
+  | 'limit'
+  /** The command is not supported by this session's protocol (see `snapshot.capabilities`). */
+  | 'unsupported';
 
 /**
  * The one error class of Parley. Expected failures are state (`status: 'error'` with this error),

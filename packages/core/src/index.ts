@@ -39,6 +39,8 @@ export type {
   TurnState,
   UsageSummary,
   VoiceSessionSnapshot,
+  ProtocolCapabilities,
+  ProtocolFamily,
   VoiceSessionStatus,
 } from './types.js';
 export type {
@@ -71,10 +73,8 @@ export {
   REASONING_EFFORTS,
   findRealtimeModel,
   isModelVariant,
-  // GPT-Live: the tolerant reader, the serializer, models, voices and limits.
-  parseLiveServerEvent,
-  serializeLiveClientEvent,
-  isKnownLiveServerEventType,
+  // GPT-Live: models, voices, limits and capabilities (the reader and adapter: @parley/core/live).
+  PROTOCOL_CAPABILITIES,
   DEFAULT_LIVE_MODEL,
   DEFAULT_LIVE_VOICE,
   LIVE_LIMITS,
@@ -142,6 +142,8 @@ export type {
   LiveSessionConfig,
   LiveSessionResource,
   LiveVoiceName,
+  NeutralCommand,
+  NeutralEvent,
 } from './protocol/index.js';
 // Audio codecs (engineer A): PCM16, base64, G.711, streaming resampler. See ./audio/index.ts.
 export {
@@ -212,6 +214,7 @@ export {
   defaultPrices,
   costOf,
   findPrice,
+  liveCost,
   modelCost,
   tokenUsageOf,
 } from './machine/pricing.js';

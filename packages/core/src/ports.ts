@@ -35,6 +35,11 @@ export interface Credentials {
   token?: string;
   /** Protocol dialect spoken on this connection; `'ga'` when omitted. */
   dialect?: Dialect;
+  /**
+   * The API spoken on this connection: `'realtime'` (default; see `dialect`) or `'live'`
+   * (GPT-Live: the session sends `session.start` first, unless `managedSession`).
+   */
+  protocol?: 'realtime' | 'live';
   /** Model name, when known before `session.created` (used for pricing). */
   model?: string;
   /**

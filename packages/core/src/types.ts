@@ -146,6 +146,15 @@ export interface UsageSummary {
   readonly model: string | null;
   /** Input transcription usage (billed separately at the ASR model's price; not in `costUsd`). */
   readonly transcription: { readonly tokens: number; readonly seconds: number };
+  /**
+   * How the voice is billed: `'tokens'` (Realtime, per response) or `'seconds'` (GPT-Live, per
+   * second of session). Absent means tokens (snapshots written before GPT-Live).
+   */
+  readonly billing?: 'tokens' | 'seconds';
+  /** Billed seconds of voice session so far (per-second protocols), across reconnects. */
+  readonly seconds?: number;
+  /** How full the model's context window is, 0–1, when the protocol reports it. */
+  readonly contextUsageRatio?: number | null;
 }
 
 /** Latency of one turn: from the end of the user's speech to the agent being heard. */
@@ -204,6 +213,33 @@ export interface SessionDiagnostics {
   readonly droppedAudioFrames?: number;
 }
 
+/** The protocol families Parley speaks. */
+export type ProtocolFamily = 'realtime-ga' | 'realtime-beta' | 'live';
+
+/** What a protocol can do, so that commands it cannot carry are refused up front. */
+export interface ProtocolCapabilities {
+  readonly family: ProtocolFamily;
+  /**
+   * Who decides when the agent speaks: the client (commit + `response.create`), the server's voice
+   * activity detection (Realtime with `turn_detection`), or the model itself (GPT-Live).
+   */
+  readonly turnTaking: 'client_or_server_vad' | 'model';
+  /** The client can ask for a spoken reply (`response.create`). */
+  readonly createResponse: boolean;
+  /** The client can cancel a spoken reply (`response.cancel`, `interrupt()`). */
+  readonly cancelResponse: boolean;
+  /** The client can cut the model's memory of a reply at what was heard (`item.truncate`). */
+  readonly truncate: boolean;
+  /** The client can commit the input buffer (push-to-talk, `commitAudio()`). */
+  readonly commitAudio: boolean;
+  /** The session config can change after start (beyond Live's delegation settings). */
+  readonly updateSession: boolean;
+  /** How the voice is billed: tokens per response, or seconds of session. */
+  readonly billing: 'tokens' | 'seconds';
+  /** Transports the API offers for it. */
+  readonly transports: readonly ('websocket' | 'webrtc' | 'sip')[];
+}
+
 /** Everything a UI renders. The same object until something in it changes. */
 export interface VoiceSessionSnapshot {
   readonly status: VoiceSessionStatus;
@@ -225,6 +261,12 @@ export interface VoiceSessionSnapshot {
   /** Reconnect attempt in progress (0 when not reconnecting). */
   readonly reconnectAttempt: number;
   readonly diagnostics: SessionDiagnostics;
+  /**
+   * What the protocol of this session can do (who owns turn-taking, whether replies can be
+   * created, cancelled, truncated; token or per-second billing). Always set by the session;
+   * optional in the type so that snapshots written before it existed still type-check.
+   */
+  readonly capabilities?: ProtocolCapabilities;
 }
 
 /** Price of a model in USD per million tokens (§6 of the protocol reference). */
@@ -237,6 +279,12 @@ export interface ModelPrice {
   readonly audioOutput: number;
   readonly imageInput?: number;
   readonly imageCachedInput?: number;
+  /**
+   * Per-second billing (GPT-Live), in USD per minute: `active` while the session runs, `standby`
+   * while a WebRTC session waits for speech. The token prices of such a model are 0 (its backend
+   * model's tokens are billed at that model's price).
+   */
+  readonly perMinute?: { readonly active: number; readonly standby: number };
 }
 
 /** A JSON Schema object describing a tool's arguments. */

@@ -1,5 +1,5 @@
 import type { ParleyError } from '../errors.js';
-import type { ClientEvent } from '../protocol/index.js';
+import type { ClientEvent, NeutralCommand } from '../protocol/index.js';
 import type { ConversationItem } from '../types.js';
 import type { TimerName } from './events.js';
 
@@ -10,6 +10,8 @@ import type { TimerName } from './events.js';
 export type MachineEffect =
   /** Send a client event (GA form; the session serializes it for the dialect). */
   | { type: 'send'; event: ClientEvent }
+  /** Send a neutral command: the session encodes it with its protocol's adapter. */
+  | { type: 'command'; command: NeutralCommand; eventId: string }
   /** Fetch fresh credentials and open the transport. */
   | { type: 'open'; attempt: number }
   /** Close the transport. */

@@ -1,5 +1,7 @@
 import type {
   Dialect,
+  NeutralEvent,
+  ProtocolFamily,
   ServerEvent,
   SessionConfigPatch,
   Tool,
@@ -7,6 +9,7 @@ import type {
 } from '../protocol/index.js';
 import type { PlaybackPosition } from '../ports.js';
 import type { ToolCallError } from '../types.js';
+import type { FamilyRef } from './live-state.js';
 
 /** Timers the machine asks the session to run (one of each at most). */
 export type TimerName = 'reconnect' | 'idle' | 'rollover';
@@ -19,6 +22,8 @@ export type MachineEvent =
   // ── from the server ──
   /** A parsed server event, normalized to GA (unknown types as `{ type, unknown: true, raw }`). */
   | { type: 'server'; event: ServerEvent | UnknownEvent; at: number; wallAt: number }
+  /** A server event of a protocol with an adapter (GPT-Live), in the neutral vocabulary. */
+  | { type: 'neutral'; event: NeutralEvent; at: number; wallAt: number }
   /** A frame that did not parse: counted and reported, never applied. */
   | { type: 'protocol_error'; message: string; at: number }
   // ── from the transport and the credentials provider ──
@@ -30,6 +35,10 @@ export type MachineEvent =
       /** The server configures the session (no `session.update`, no history restore). */
       managedSession?: boolean;
       model: string | null;
+      /** The protocol family of this connection (default: Realtime in `dialect`). */
+      protocol?: ProtocolFamily;
+      /** The machine's handlers of that family, when it has an adapter (GPT-Live). */
+      family?: FamilyRef;
       at: number;
     }
   /** The credentials provider failed. `random` in [0, 1) feeds the backoff jitter. */

@@ -24,6 +24,12 @@ export const defaultPrices: Readonly<Record<string, ModelPrice>> = {
   'gpt-realtime-2': price(4, 0.4, 24, 32, 0.4, 64, 5, 0.5),
   'gpt-realtime-2.1': price(4, 0.4, 24, 32, 0.4, 64, 5, 0.5),
   'gpt-realtime-2.1-mini': price(0.6, 0.06, 2.4, 10, 0.3, 20, 0.8, 0.08),
+  // GPT-Live bills the voice by the second, not by token (live-protocol.md §11: $0.05 per active
+  // minute, $0.02 per standby minute, no rounding; the `gpt-live-1` page lists only the active
+  // rate, third-party pages give both for it too). A WebRTC session pays 15 s while it starts,
+  // credited once it runs; the backend model's tokens are billed at that model's price.
+  'gpt-live-1': { ...price(0, 0, 0, 0, 0, 0), perMinute: { active: 0.05, standby: 0.02 } },
+  'gpt-live-1.1': { ...price(0, 0, 0, 0, 0, 0), perMinute: { active: 0.05, standby: 0.02 } },
 };
 
 function price(
@@ -154,4 +160,24 @@ export function costOf(usage: TokenUsage, modelPrice: ModelPrice): number {
     usage.outputTextTokens * modelPrice.textOutput +
     usage.outputAudioTokens * modelPrice.audioOutput;
   return micro / 1_000_000;
+}
+
+/**
+ * The cost in USD of `activeSeconds` (and `standbySeconds`) of a per-second model, or null when the
+ * table has no per-second price for it. The live cost meter of a GPT-Live session.
+ *
+ * @example
+ * ```ts
+ * liveCost(90, 'gpt-live-1.1'); // 0.075
+ * ```
+ */
+export function liveCost(
+  activeSeconds: number,
+  model: string | null,
+  prices: Readonly<Record<string, ModelPrice>> = defaultPrices,
+  standbySeconds = 0,
+): number | null {
+  const rate = findPrice(prices, model)?.perMinute;
+  if (rate === undefined) return null;
+  return (activeSeconds * rate.active + standbySeconds * rate.standby) / 60;
 }

@@ -1,5 +1,10 @@
 import { ParleyError } from '../errors.js';
-import type { ClientItem, ServerEvent, UnknownEvent } from '../protocol/index.js';
+import {
+  PROTOCOL_CAPABILITIES,
+  type ClientItem,
+  type ServerEvent,
+  type UnknownEvent,
+} from '../protocol/index.js';
 import { bargeIn, onFlushed } from './barge-in.js';
 import {
   fail,
@@ -17,6 +22,7 @@ import { applyServerItem } from './conversation.js';
 import { markPlayed } from './responses.js';
 import type { MachineEffect } from './effects.js';
 import type { MachineEvent } from './events.js';
+import { handlersOf } from './family.js';
 import { audioBufferEventHandlers } from './server-events/audio-buffers.js';
 import { itemEventHandlers } from './server-events/items.js';
 import { responseEventHandlers } from './server-events/responses.js';
@@ -55,6 +61,9 @@ export function reduce(
       // Only a socket that is open can deliver events; anything else is from a retired one.
       if (t.state.link === 'open' && isStamped(t)) onServerEvent(t, event.event);
       break;
+    case 'neutral':
+      if (t.state.link === 'open' && isStamped(t)) handlersOf(t.state)?.onEvent(t, event.event);
+      break;
     case 'protocol_error':
       t.diagnostics((d) => ({ malformedEvents: d.malformedEvents + 1 }));
       t.effect({ type: 'warning', code: 'malformed_event', message: event.message });
@@ -63,12 +72,22 @@ export function reduce(
       onConnect(t, event.idPrefix);
       break;
     case 'disconnect':
+      // GPT-Live finalizes explicitly: `session.close` first, so the server bills to this point.
+      handlersOf(t.state)?.onDisconnect(t);
       onDisconnect(t);
       break;
     case 'credentials_ready':
       t.state.dialect = event.dialect;
       t.state.serverRunsTools = event.serverRunsTools;
       t.state.managedSession = event.managedSession === true;
+      t.state.protocol =
+        event.protocol ?? (event.dialect === 'beta' ? 'realtime-beta' : 'realtime-ga');
+      t.state.family = event.family ?? null;
+      t.set('capabilities', PROTOCOL_CAPABILITIES[t.state.protocol]);
+      // The microphone must keep delivering frames on Live (muted means silence is sent).
+      if (t.state.protocol === 'live' && t.snapshot.muted) {
+        t.effect({ type: 'audio_mute', muted: false });
+      }
       if (event.model !== null && t.snapshot.model === null) t.set('model', event.model);
       break;
     case 'credentials_failed':
@@ -78,11 +97,16 @@ export function reduce(
       }
       break;
     case 'transport_open':
-      if (t.state.link === 'opening') t.state.link = 'open';
+      if (t.state.link === 'opening') {
+        t.state.link = 'open';
+        handlersOf(t.state)?.onTransportOpen(t);
+      }
       break;
-    case 'transport_closed':
-      onTransportClosed(t, event);
+    case 'transport_closed': {
+      const family = handlersOf(t.state);
+      onTransportClosed(t, family ? { ...event, code: family.closeCode(t, event.code) } : event);
       break;
+    }
     case 'timer':
       onTimer(t, event.timer);
       break;
@@ -108,7 +132,11 @@ export function reduce(
       break;
     }
     case 'playback_flushed':
-      onFlushed(t, event.position);
+      {
+        const family = handlersOf(t.state);
+        if (family) family.onFlushed(t, event.position);
+        else onFlushed(t, event.position);
+      }
       break;
     case 'audio_failed':
       if (event.permission) {
@@ -123,25 +151,42 @@ export function reduce(
       }
       break;
     case 'send_text':
-      if (isStamped(t)) onSendText(t, event.text, event.itemId);
+      if (!isStamped(t)) break;
+      {
+        const family = handlersOf(t.state);
+        if (family) family.onSendText(t, event.text, event.itemId);
+        else onSendText(t, event.text, event.itemId);
+      }
       break;
     case 'commit_audio':
+      // The session refuses these on a protocol that cannot carry them; a stray one does nothing.
+      if (!t.snapshot.capabilities?.commitAudio) break;
       if (t.online) t.send({ type: 'input_audio_buffer.commit' });
       endUserTurn(t);
       break;
     case 'push_to_talk':
+      if (!t.snapshot.capabilities?.commitAudio) break;
       onPushToTalk(t, event.pressed);
       break;
     case 'interrupt':
-      bargeIn(t, true);
+      {
+        const family = handlersOf(t.state);
+        if (family) family.onInterrupt(t);
+        else bargeIn(t, true);
+      }
       break;
     case 'mute':
-      if (t.snapshot.muted !== event.muted) {
+      if (t.state.family !== null) {
+        // The microphone keeps delivering frames (the session sends silence in their place):
+        // Live's clock runs on input audio, and a stopped stream freezes the session.
+        handlersOf(t.state)?.onMute(t, event.muted);
+      } else if (t.snapshot.muted !== event.muted) {
         t.set('muted', event.muted);
         t.effect({ type: 'audio_mute', muted: event.muted });
       }
       break;
     case 'update_session':
+      if (!t.snapshot.capabilities?.updateSession) break;
       t.state.desiredSession = mergeConfig(t.state.desiredSession, event.patch);
       if (t.online && t.state.managedSession) {
         t.effect({
@@ -158,7 +203,8 @@ export function reduce(
       break;
     case 'tools_changed':
       t.state.clientTools = event.tools;
-      if (t.online && !t.state.managedSession) {
+      // Live carries tools in its delegation config, fixed at start: nothing to send.
+      if (t.online && !t.state.managedSession && t.state.protocol !== 'live') {
         t.state.awaitingUpdate = t.send({
           type: 'session.update',
           session: sessionPayload({}, mergeTools(t.state.desiredSession.tools, event.tools) ?? []),
@@ -177,7 +223,11 @@ export function reduce(
       break;
     }
     case 'tool_result':
-      onToolResult(t, event.callId, event.output, event.error);
+      {
+        const family = handlersOf(t.state);
+        if (family) family.onToolResult(t, event.callId, event.output, event.error);
+        else onToolResult(t, event.callId, event.output, event.error);
+      }
       break;
   }
   pumpResponseCreate(t);

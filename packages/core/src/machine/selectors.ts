@@ -20,7 +20,13 @@ export function canSendAudio(state: MachineState): boolean {
  * is false, audio is dropped (and any held while the session got ready is discarded).
  */
 export function wantsMicrophoneAudio(state: MachineState): boolean {
-  return !state.snapshot.muted && state.link !== 'none';
+  // GPT-Live's clock runs on input audio: muted, the session sends silence in its place.
+  return (state.protocol === 'live' || !state.snapshot.muted) && state.link !== 'none';
+}
+
+/** The session speaks GPT-Live (events through the Live adapter). */
+export function isLive(state: MachineState): boolean {
+  return state.protocol === 'live';
 }
 
 /** The wire dialect frames are parsed and serialized in. */

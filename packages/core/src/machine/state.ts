@@ -1,4 +1,12 @@
-import type { Dialect, SessionConfigPatch, Tool } from '../protocol/index.js';
+import {
+  PROTOCOL_CAPABILITIES,
+  type Dialect,
+  type Json,
+  type ProtocolFamily,
+  type SessionConfigPatch,
+  type Tool,
+} from '../protocol/index.js';
+import { initialLiveState, type FamilyRef, type LiveState } from './live-state.js';
 import type { ConversationItem, ModelPrice, VoiceSessionSnapshot } from '../types.js';
 import { defaultPrices, zeroUsage } from './pricing.js';
 import type { TextRope } from './text-rope.js';
@@ -82,6 +90,12 @@ export interface MachineState {
   /** Links opened so far (the first is 1); > 1 means the conversation must be restored. */
   readonly generation: number;
   readonly dialect: Dialect;
+  /** The protocol family of the current connection (Realtime in `dialect`, or GPT-Live). */
+  readonly protocol: ProtocolFamily;
+  /** What the machine tracks of a GPT-Live session (unused on Realtime). */
+  readonly live: LiveState;
+  /** The handlers of a family with an adapter (GPT-Live), loaded by the session; else null. */
+  readonly family: FamilyRef | null;
   readonly serverRunsTools: boolean;
   /** The server configures the session: no `session.update`, no history restore. */
   readonly managedSession: boolean;
@@ -190,6 +204,7 @@ export function initialSnapshot(muted = false): VoiceSessionSnapshot {
       listenerErrors: 0,
       droppedAudioFrames: 0,
     },
+    capabilities: PROTOCOL_CAPABILITIES['realtime-ga'],
   };
 }
 
@@ -200,6 +215,8 @@ export function initialState(
     session?: SessionConfigPatch;
     tools?: readonly Tool[];
     muted?: boolean;
+    /** GPT-Live: the `session.start` configuration (model, instructions, voice, delegation). */
+    liveSession?: Json;
   } = {},
 ): MachineState {
   return {
@@ -214,6 +231,9 @@ export function initialState(
     rollover: 'none',
     generation: 0,
     dialect: 'ga',
+    protocol: 'realtime-ga',
+    live: initialLiveState(options.liveSession ?? null),
+    family: null,
     serverRunsTools: false,
     managedSession: false,
     idPrefix: 'evt_',

@@ -58,4 +58,41 @@ export {
   isModelVariant,
 } from './models.js';
 export type { ReasoningEffort, RealtimeModelInfo, RealtimeVoiceName } from './models.js';
-export * from './live/index.js';
+export type { Json } from './json.js';
+// GPT-Live and the protocol adapters: types and constants only. The Live reader, serializer and
+// adapter are imported by path where they run (session/live-runtime.ts, loaded lazily, and the
+// `@parley/core/live` entry), so that a Realtime app's bundle carries none of them.
+export type { LiveParseOptions } from './live/parse.js';
+export type {
+  LiveCloseReason,
+  LiveErrorPayload,
+  LiveServerEvent,
+  LiveServerEventOf,
+  LiveServerEventType,
+} from './live/server-events.js';
+export type {
+  LiveClientEvent,
+  LiveClientEventOf,
+  LiveClientEventType,
+} from './live/client-events.js';
+export type {
+  LiveAudioFormat,
+  LiveDelegation,
+  LiveFunctionTool,
+  LiveInitialItem,
+  LiveResponsesConfig,
+  LiveSessionConfig,
+  LiveSessionResource,
+} from './live/session.js';
+export {
+  DEFAULT_LIVE_MODEL,
+  DEFAULT_LIVE_VOICE,
+  LIVE_LIMITS,
+  LIVE_MODELS,
+  LIVE_VOICES,
+  isLiveModel,
+} from './live/models.js';
+export type { LiveVoiceName } from './live/models.js';
+export { PROTOCOL_CAPABILITIES } from './adapters/capabilities.js';
+export type { ProtocolCapabilities, ProtocolFamily } from './adapters/capabilities.js';
+export type { NeutralCommand, NeutralEvent } from './adapters/neutral.js';

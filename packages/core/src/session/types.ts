@@ -5,7 +5,7 @@
  */
 import type { ParleyError } from '../errors.js';
 import type { ItemPlayhead } from '../machine/heard.js';
-import type { Dialect, SessionConfigPatch } from '../protocol/index.js';
+import type { Dialect, LiveSessionConfig, SessionConfigPatch } from '../protocol/index.js';
 import type { AudioLevels, AudioPort, Clock, CredentialsProvider, Transport } from '../ports.js';
 import type {
   ConversationItem,
@@ -61,6 +61,12 @@ export interface VoiceSessionOptions {
   readonly metricsHistory?: number;
   /** Wire dialect when the credentials do not say; default `'ga'`. */
   readonly dialect?: Dialect;
+  /**
+   * GPT-Live: the `session.start` configuration (model, instructions, voice, delegation) sent when
+   * the credentials say `protocol: 'live'` and the server does not start the session itself.
+   * The conversation so far is added as its `input` on a reconnect.
+   */
+  readonly liveSession?: LiveSessionConfig;
   /** Called when a listener throws or an internal effect fails; default `console.error`. */
   readonly onInternalError?: (error: unknown) => void;
 }

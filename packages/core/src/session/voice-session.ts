@@ -4,7 +4,8 @@ import type { MachineEffect } from '../machine/effects.js';
 import type { MachineEvent, TimerName } from '../machine/events.js';
 import { itemPlayhead, type ItemPlayhead } from '../machine/heard.js';
 import { reduce } from '../machine/reducer.js';
-import { canSendAudio, wantsMicrophoneAudio, wireDialect } from '../machine/selectors.js';
+import { handlersOf } from '../machine/family.js';
+import { canSendAudio, isLive, wantsMicrophoneAudio, wireDialect } from '../machine/selectors.js';
 import { initialState, type MachineState } from '../machine/state.js';
 import { parseServerEvent, serializeClientEvent, type Tool } from '../protocol/index.js';
 import { prepareTool, type PreparedTool } from '../tools/define-tool.js';
@@ -14,6 +15,7 @@ import { systemClock } from '../system-clock.js';
 import type { SessionConfigPatch } from '../protocol/index.js';
 import type { ToolDefinition, VoiceSessionSnapshot } from '../types.js';
 import type { VoiceSession, VoiceSessionEvents, VoiceSessionOptions } from './types.js';
+import type * as LiveRuntimeModule from './live-runtime.js';
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const DEFAULT_TOOL_TIMEOUT_MS = 15_000;
@@ -79,6 +81,8 @@ class ParleyVoiceSession implements VoiceSession {
   /** Makes client item ids unique within the session whatever the random source returns. */
   private itemCounter = 0;
   private connectWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** GPT-Live's reader, adapter and machine handlers, loaded on the first Live connection. */
+  private live: LiveRuntime | null = null;
 
   constructor(options: VoiceSessionOptions) {
     this.options = options;
@@ -113,6 +117,7 @@ class ParleyVoiceSession implements VoiceSession {
           : { unhandledToolCalls: options.unhandledToolCalls }),
       },
       ...(options.session === undefined ? {} : { session: options.session }),
+      ...(options.liveSession === undefined ? {} : { liveSession: options.liveSession }),
       tools: this.wireTools(),
     });
     this.published = this.state.snapshot;
@@ -143,7 +148,28 @@ class ParleyVoiceSession implements VoiceSession {
   }
 
   playhead(itemId: string): ItemPlayhead | null {
+    const family = handlersOf(this.state);
+    // A family's output may be one track (Live): its playhead is measured from the item's start.
+    if (family !== null) {
+      return family.playhead(
+        this.state,
+        itemId,
+        this.audio?.position(family.trackId(this.state)) ?? null,
+      );
+    }
     return itemPlayhead(this.state, itemId, this.audio?.position(itemId) ?? null);
+  }
+
+  /** Refuses a command the session's protocol cannot carry, with a typed error. */
+  private requireCapability(capability: 'commitAudio' | 'updateSession', command: string): void {
+    const capabilities = this.state.snapshot.capabilities;
+    if (capabilities !== undefined && !capabilities[capability]) {
+      throw new ParleyError(
+        'unsupported',
+        `${command}() is not supported by ${capabilities.family}`,
+        { code: 'not_supported_by_protocol' },
+      );
+    }
   }
 
   // ── commands ──
@@ -206,10 +232,18 @@ class ParleyVoiceSession implements VoiceSession {
   }
 
   private appendAudio(pcm16: Int16Array): void {
-    const frame = serializeClientEvent(
-      { type: 'input_audio_buffer.append', audio: encodeBase64(int16ToBytes(pcm16)) },
-      { dialect: wireDialect(this.state) },
-    );
+    const frame =
+      isLive(this.state) && this.live !== null
+        ? // Muted: the same length of silence, so the session's clock keeps running.
+          this.live.audioFrame(
+            encodeBase64(
+              int16ToBytes(this.state.snapshot.muted ? new Int16Array(pcm16.length) : pcm16),
+            ),
+          )
+        : serializeClientEvent(
+            { type: 'input_audio_buffer.append', audio: encodeBase64(int16ToBytes(pcm16)) },
+            { dialect: wireDialect(this.state) },
+          );
     this.transport.send(frame, 'audio');
     const dropped = this.transport.stats.droppedAudioFrames;
     if (dropped > this.droppedReported) {
@@ -225,14 +259,17 @@ class ParleyVoiceSession implements VoiceSession {
   }
 
   commitAudio(): void {
+    this.requireCapability('commitAudio', 'commitAudio');
     this.dispatch({ type: 'commit_audio', at: this.clock.now() });
   }
 
   startPushToTalk(): void {
+    this.requireCapability('commitAudio', 'startPushToTalk');
     this.dispatch({ type: 'push_to_talk', pressed: true, at: this.clock.now() });
   }
 
   stopPushToTalk(): void {
+    this.requireCapability('commitAudio', 'stopPushToTalk');
     this.dispatch({ type: 'push_to_talk', pressed: false, at: this.clock.now() });
   }
 
@@ -245,6 +282,7 @@ class ParleyVoiceSession implements VoiceSession {
   }
 
   updateSession(patch: SessionConfigPatch): void {
+    this.requireCapability('updateSession', 'updateSession');
     this.dispatch({ type: 'update_session', patch, at: this.clock.now() });
   }
 
@@ -407,6 +445,14 @@ class ParleyVoiceSession implements VoiceSession {
         this.emit('clientEvent', effect.event);
         break;
       }
+      case 'command':
+        // A neutral command, encoded by the adapter of the session's protocol (GPT-Live today).
+        for (const { frame, event } of this.live?.commandFrames(effect.command, effect.eventId) ??
+          []) {
+          this.transport.send(frame, 'control');
+          this.emit('clientEvent', event);
+        }
+        break;
       case 'open':
         this.open(effect.attempt);
         break;
@@ -504,29 +550,38 @@ class ParleyVoiceSession implements VoiceSession {
     } catch (error) {
       credentials = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    credentials.then(
-      (value) => {
-        if (attempt !== this.attempt) return;
-        this.dispatch({
-          type: 'credentials_ready',
-          dialect: value.dialect ?? this.options.dialect ?? 'ga',
-          serverRunsTools: value.serverRunsTools === true,
-          managedSession: value.managedSession === true,
-          model: value.model ?? null,
-          at: this.clock.now(),
-        });
-        this.connectTransport(attempt, value);
-      },
-      (error: unknown) => {
-        if (attempt !== this.attempt) return;
-        this.dispatch({
-          type: 'credentials_failed',
-          message: error instanceof Error ? error.message : String(error),
-          at: this.clock.now(),
-          random: this.random(),
-        });
-      },
-    );
+    credentials
+      .then(async (value) => {
+        // A Live connection loads the Live runtime first (once); Realtime never does.
+        if (value.protocol === 'live' && this.live === null) this.live = await loadLiveRuntime();
+        return value;
+      })
+      .then(
+        (value) => {
+          if (attempt !== this.attempt) return;
+          this.dispatch({
+            type: 'credentials_ready',
+            dialect: value.dialect ?? this.options.dialect ?? 'ga',
+            serverRunsTools: value.serverRunsTools === true,
+            managedSession: value.managedSession === true,
+            model: value.model ?? null,
+            ...(value.protocol === 'live' && this.live !== null
+              ? { protocol: 'live' as const, family: this.live.liveFamily }
+              : {}),
+            at: this.clock.now(),
+          });
+          this.connectTransport(attempt, value);
+        },
+        (error: unknown) => {
+          if (attempt !== this.attempt) return;
+          this.dispatch({
+            type: 'credentials_failed',
+            message: error instanceof Error ? error.message : String(error),
+            at: this.clock.now(),
+            random: this.random(),
+          });
+        },
+      );
   }
 
   private connectTransport(attempt: number, credentials: Credentials): void {
@@ -557,6 +612,10 @@ class ParleyVoiceSession implements VoiceSession {
   }
 
   private receive(data: string): void {
+    if (isLive(this.state) && this.live !== null) {
+      this.receiveLive(this.live, data);
+      return;
+    }
     const parsed = parseServerEvent(data, { dialect: wireDialect(this.state) });
     if (!parsed.success) {
       this.dispatch({
@@ -575,6 +634,19 @@ class ParleyVoiceSession implements VoiceSession {
       at: this.clock.now(),
       wallAt: this.clock.wallNow(),
     });
+  }
+
+  /** A GPT-Live frame: parsed by the tolerant reader, then turned into neutral events. */
+  private receiveLive(live: LiveRuntime, data: string): void {
+    const read = live.readLiveFrame(data);
+    if (read.error !== null) {
+      this.dispatch({ type: 'protocol_error', message: read.error, at: this.clock.now() });
+      return;
+    }
+    if (this.listeners.serverEvent.size > 0) this.emit('serverEvent', read.event);
+    for (const event of read.events) {
+      this.dispatch({ ...event, at: this.clock.now(), wallAt: this.clock.wallNow() });
+    }
   }
 
   private startAudio(): void {
@@ -646,4 +718,11 @@ class ParleyVoiceSession implements VoiceSession {
       });
     });
   }
+}
+
+type LiveRuntime = typeof LiveRuntimeModule;
+
+/** The Live runtime, as its own chunk for bundlers (see ./live-runtime.ts). */
+function loadLiveRuntime(): Promise<LiveRuntime> {
+  return import('./live-runtime.js');
 }
