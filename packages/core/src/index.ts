@@ -74,7 +74,7 @@ export {
   findRealtimeModel,
   isModelVariant,
   // GPT-Live: models, voices, limits and capabilities (the reader and adapter: @parley/core/live).
-  PROTOCOL_CAPABILITIES,
+  REALTIME_CAPABILITIES,
   DEFAULT_LIVE_MODEL,
   DEFAULT_LIVE_VOICE,
   LIVE_LIMITS,

@@ -22,4 +22,5 @@ export {
   encodeLiveCommand,
   liveCapabilities,
 } from './protocol/adapters/live.js';
+export { PROTOCOL_CAPABILITIES } from './protocol/adapters/table.js';
 export type { LiveParseOptions, NeutralCommand, NeutralEvent } from './protocol/index.js';

@@ -1,4 +1,4 @@
-import type { Json, ProtocolFamily } from '../protocol/index.js';
+import type { ProtocolCapabilities, ProtocolFamily } from '../protocol/index.js';
 
 // The machine's bookkeeping of a GPT-Live session (see ./live.ts), apart so that the state module
 // can hold it without importing the Live handlers.
@@ -21,8 +21,6 @@ export interface LiveDelegation {
 
 /** What the machine tracks of a Live session beyond the shared state. */
 export interface LiveState {
-  /** The startup configuration (`session.start.session`) the app gave; history is added to it. */
-  readonly startConfig: Json | null;
   /** Delegation mode of the running session (`client` by default). */
   readonly delegation: string;
   readonly itemSeq: number;
@@ -45,26 +43,6 @@ export interface LiveState {
   readonly contextRatio: number | null;
 }
 
-/** The Live state of a session that has not started. */
-export function initialLiveState(startConfig: Json | null = null): LiveState {
-  return {
-    startConfig,
-    delegation: 'client',
-    itemSeq: 0,
-    user: null,
-    assistant: null,
-    clockMs: 0,
-    trackSamples: 0,
-    starts: new Map(),
-    calls: new Map(),
-    delegations: new Map(),
-    closeReason: null,
-    secondsBefore: 0,
-    seconds: 0,
-    contextRatio: null,
-  };
-}
-
 /**
  * The handlers of a protocol family with an adapter, as the state holds them: opaque here (the
  * full table, `FamilyHandlers` in ./family.ts, names the transition, which must not point back at
@@ -72,4 +50,6 @@ export function initialLiveState(startConfig: Json | null = null): LiveState {
  */
 export interface FamilyRef {
   readonly family: ProtocolFamily;
+  /** What the family can carry (`snapshot.capabilities`). */
+  readonly capabilities: ProtocolCapabilities;
 }

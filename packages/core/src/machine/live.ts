@@ -17,6 +17,7 @@
 import { ParleyError } from '../errors.js';
 import type { Json, NeutralCommand, NeutralEvent } from '../protocol/index.js';
 import { LIVE_LIMITS } from '../protocol/index.js';
+import { liveCapabilities } from '../protocol/adapters/live.js';
 import type { ToolCallError } from '../types.js';
 import { markTruncated, store } from './conversation.js';
 import {
@@ -54,12 +55,32 @@ export function command(t: Transition, neutral: NeutralCommand): string {
   return eventId;
 }
 
+/** The Live state of a session that has not started. */
+function initialLiveState(): LiveState {
+  return {
+    delegation: 'client',
+    itemSeq: 0,
+    user: null,
+    assistant: null,
+    clockMs: 0,
+    trackSamples: 0,
+    starts: new Map(),
+    calls: new Map(),
+    delegations: new Map(),
+    closeReason: null,
+    secondsBefore: 0,
+    seconds: 0,
+    contextRatio: null,
+  };
+}
+
 function live(t: Transition): LiveState {
+  t.state.live ??= initialLiveState();
   return t.state.live;
 }
 
 function setLive(t: Transition, change: Partial<LiveState>): void {
-  t.state.live = { ...t.state.live, ...change };
+  t.state.live = { ...live(t), ...change };
 }
 
 // ── the connection ──
@@ -67,7 +88,7 @@ function setLive(t: Transition, change: Partial<LiveState>): void {
 /** The socket is open: start the session (unless the relay starts it), history included. */
 export function onLiveTransportOpen(t: Transition): void {
   if (t.state.managedSession) return;
-  const config: Json = { ...(live(t).startConfig ?? {}) };
+  const config: Json = { ...(t.state.liveStart ?? {}) };
   if (typeof config.model !== 'string' && t.snapshot.model !== null)
     config.model = t.snapshot.model;
   const history = historyInput(t);
@@ -401,7 +422,7 @@ export function livePlayhead(
   itemId: string,
   position: { itemId: string; playedSamples: number; outputLatencyMs: number } | null,
 ): ItemPlayhead | null {
-  const start = state.live.starts.get(itemId);
+  const start = state.live?.starts.get(itemId);
   const index = state.index.get(itemId);
   const record = index === undefined ? undefined : state.records[index];
   if (start === undefined || record === undefined) return null;
@@ -695,6 +716,7 @@ export function onLiveMute(t: Transition, muted: boolean): void {
 /** The Live family's handlers, handed to the machine by the session (see `FamilyHandlers`). */
 export const liveFamily: FamilyHandlers = {
   family: 'live',
+  capabilities: liveCapabilities,
   onEvent: onLiveEvent,
   onTransportOpen: onLiveTransportOpen,
   onDisconnect: (t) => {

@@ -1,6 +1,6 @@
 import { ParleyError } from '../errors.js';
 import {
-  PROTOCOL_CAPABILITIES,
+  REALTIME_CAPABILITIES,
   type ClientItem,
   type ServerEvent,
   type UnknownEvent,
@@ -83,9 +83,13 @@ export function reduce(
       t.state.protocol =
         event.protocol ?? (event.dialect === 'beta' ? 'realtime-beta' : 'realtime-ga');
       t.state.family = event.family ?? null;
-      t.set('capabilities', PROTOCOL_CAPABILITIES[t.state.protocol]);
+      t.set(
+        'capabilities',
+        event.family?.capabilities ??
+          REALTIME_CAPABILITIES[event.dialect === 'beta' ? 'realtime-beta' : 'realtime-ga'],
+      );
       // The microphone must keep delivering frames on Live (muted means silence is sent).
-      if (t.state.protocol === 'live' && t.snapshot.muted) {
+      if (t.state.family !== null && t.snapshot.muted) {
         t.effect({ type: 'audio_mute', muted: false });
       }
       if (event.model !== null && t.snapshot.model === null) t.set('model', event.model);
@@ -159,13 +163,10 @@ export function reduce(
       }
       break;
     case 'commit_audio':
-      // The session refuses these on a protocol that cannot carry them; a stray one does nothing.
-      if (!t.snapshot.capabilities?.commitAudio) break;
       if (t.online) t.send({ type: 'input_audio_buffer.commit' });
       endUserTurn(t);
       break;
     case 'push_to_talk':
-      if (!t.snapshot.capabilities?.commitAudio) break;
       onPushToTalk(t, event.pressed);
       break;
     case 'interrupt':
@@ -186,7 +187,6 @@ export function reduce(
       }
       break;
     case 'update_session':
-      if (!t.snapshot.capabilities?.updateSession) break;
       t.state.desiredSession = mergeConfig(t.state.desiredSession, event.patch);
       if (t.online && t.state.managedSession) {
         t.effect({

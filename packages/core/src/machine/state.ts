@@ -1,12 +1,12 @@
 import {
-  PROTOCOL_CAPABILITIES,
+  REALTIME_CAPABILITIES,
   type Dialect,
   type Json,
   type ProtocolFamily,
   type SessionConfigPatch,
   type Tool,
 } from '../protocol/index.js';
-import { initialLiveState, type FamilyRef, type LiveState } from './live-state.js';
+import type { FamilyRef, LiveState } from './live-state.js';
 import type { ConversationItem, ModelPrice, VoiceSessionSnapshot } from '../types.js';
 import { defaultPrices, zeroUsage } from './pricing.js';
 import type { TextRope } from './text-rope.js';
@@ -93,7 +93,9 @@ export interface MachineState {
   /** The protocol family of the current connection (Realtime in `dialect`, or GPT-Live). */
   readonly protocol: ProtocolFamily;
   /** What the machine tracks of a GPT-Live session (unused on Realtime). */
-  readonly live: LiveState;
+  readonly live: LiveState | null;
+  /** GPT-Live: the `session.start` configuration the app gave (history is added to it). */
+  readonly liveStart: Json | null;
   /** The handlers of a family with an adapter (GPT-Live), loaded by the session; else null. */
   readonly family: FamilyRef | null;
   readonly serverRunsTools: boolean;
@@ -204,7 +206,7 @@ export function initialSnapshot(muted = false): VoiceSessionSnapshot {
       listenerErrors: 0,
       droppedAudioFrames: 0,
     },
-    capabilities: PROTOCOL_CAPABILITIES['realtime-ga'],
+    capabilities: REALTIME_CAPABILITIES['realtime-ga'],
   };
 }
 
@@ -232,7 +234,8 @@ export function initialState(
     generation: 0,
     dialect: 'ga',
     protocol: 'realtime-ga',
-    live: initialLiveState(options.liveSession ?? null),
+    live: null,
+    liveStart: options.liveSession ?? null,
     family: null,
     serverRunsTools: false,
     managedSession: false,

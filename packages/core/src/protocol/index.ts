@@ -93,6 +93,6 @@ export {
   isLiveModel,
 } from './live/models.js';
 export type { LiveVoiceName } from './live/models.js';
-export { PROTOCOL_CAPABILITIES } from './adapters/capabilities.js';
+export { REALTIME_CAPABILITIES } from './adapters/capabilities.js';
 export type { ProtocolCapabilities, ProtocolFamily } from './adapters/capabilities.js';
 export type { NeutralCommand, NeutralEvent } from './adapters/neutral.js';

@@ -401,7 +401,7 @@ describe('a Live VoiceSession', () => {
         expect.fail('expected a rejection');
       } catch (error) {
         expect(isParleyError(error) && error.reason).toBe('unsupported');
-        expect(isParleyError(error) && error.code).toBe('not_supported_by_protocol');
+        expect(isParleyError(error) && error.message).toContain('is not supported by live');
       }
     }
     kit.transport.receive({

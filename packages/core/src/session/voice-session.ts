@@ -162,12 +162,10 @@ class ParleyVoiceSession implements VoiceSession {
 
   /** Refuses a command the session's protocol cannot carry, with a typed error. */
   private requireCapability(capability: 'commitAudio' | 'updateSession', command: string): void {
-    const capabilities = this.state.snapshot.capabilities;
-    if (capabilities !== undefined && !capabilities[capability]) {
+    if (this.state.snapshot.capabilities?.[capability] === false) {
       throw new ParleyError(
         'unsupported',
-        `${command}() is not supported by ${capabilities.family}`,
-        { code: 'not_supported_by_protocol' },
+        `${command}() is not supported by ${this.state.protocol}`,
       );
     }
   }

@@ -1,5 +1,6 @@
-// What each protocol family can carry, declared by its adapter (one table, read by the machine,
-// the session and an app through `snapshot.capabilities`). A fourth family (Gemini Live, xAI) adds
+// What each protocol family can carry, declared by its adapter (`PROTOCOL_CAPABILITIES` in
+// ./table.ts is the one table; the machine, the session and an app read it through
+// `snapshot.capabilities`). A fourth family (Gemini Live, xAI) adds
 // a row here, an adapter beside ./live.ts and an emulator dialect: see docs/design.md.
 
 import type { ProtocolCapabilities, ProtocolFamily } from '../../types.js';
@@ -17,20 +18,10 @@ const realtime = {
   transports: ['websocket', 'webrtc', 'sip'],
 } as const;
 
-/** The capabilities of every family. */
-export const PROTOCOL_CAPABILITIES: Readonly<Record<ProtocolFamily, ProtocolCapabilities>> = {
+/** The capabilities of the Realtime families (GPT-Live's are in ./live.ts, loaded with it). */
+export const REALTIME_CAPABILITIES: Readonly<
+  Record<'realtime-ga' | 'realtime-beta', ProtocolCapabilities>
+> = {
   'realtime-ga': { family: 'realtime-ga', ...realtime },
   'realtime-beta': { family: 'realtime-beta', ...realtime },
-  live: {
-    family: 'live',
-    turnTaking: 'model',
-    // `response.create` exists on Live only to continue a Responses delegation: no spoken reply.
-    createResponse: false,
-    cancelResponse: false,
-    truncate: false,
-    commitAudio: false,
-    updateSession: false,
-    billing: 'seconds',
-    transports: ['websocket', 'webrtc', 'sip'],
-  },
 };

@@ -2,7 +2,7 @@ import type { UnknownEvent } from '../frame.js';
 import { isRecord, type Json } from '../json.js';
 import type { LiveClientEvent } from '../live/client-events.js';
 import type { LiveServerEvent } from '../live/server-events.js';
-import { PROTOCOL_CAPABILITIES } from './capabilities.js';
+import type { ProtocolCapabilities } from '../../types.js';
 import type { NeutralCommand, NeutralEvent } from './neutral.js';
 
 // The GPT-Live adapter: Live wire events → neutral events, neutral commands → Live wire events.
@@ -14,8 +14,19 @@ import type { NeutralCommand, NeutralEvent } from './neutral.js';
 //   three times; live-protocol.md §6.4).
 // - Output audio is a continuous track (zero-filled between replies): a delta is not speech.
 
-/** The Live adapter's capabilities. */
-export const liveCapabilities = PROTOCOL_CAPABILITIES.live;
+/** What GPT-Live can carry (live-protocol.md §§0, 13). */
+export const liveCapabilities: ProtocolCapabilities = {
+  family: 'live',
+  turnTaking: 'model',
+  // `response.create` exists on Live only to continue a Responses delegation: no spoken reply.
+  createResponse: false,
+  cancelResponse: false,
+  truncate: false,
+  commitAudio: false,
+  updateSession: false,
+  billing: 'seconds',
+  transports: ['websocket', 'webrtc', 'sip'],
+};
 
 const num = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;
