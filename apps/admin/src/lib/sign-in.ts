@@ -1,10 +1,9 @@
 // Words of the sign-in and first-run page: what a failure means for the form the admin filled in,
 // and where they will be taken afterwards, in the console's own words rather than a path.
-import { z } from 'zod';
 import { ApiError } from './api.js';
 
-/** `GET /api/admin/setup`: whether the first admin still has to be created. */
-export const setupStatusSchema = z.object({ needed: z.boolean() });
+/** `GET /api/admin/setup`: whether the first admin still has to be created (the server's schema). */
+export { setupStatusSchema } from '@parley/server/schemas';
 
 /** Which form the page shows. */
 export type SignInMode = 'sign-in' | 'setup';

@@ -1,0 +1,44 @@
+// Analytics: the query and the daily figures.
+import { z } from 'zod';
+
+/** Query of `GET /api/admin/analytics` (ISO dates; the default is the last 30 days). */
+export const analyticsQuerySchema = z.object({
+  agentId: z.string().optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+});
+
+/** `GET /api/admin/analytics`. */
+export const analyticsSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  conversations: z.number(),
+  conversationsPerDay: z.array(z.object({ day: z.string(), count: z.number() })),
+  averageDurationMs: z.number().nullable(),
+  /** Share of finished conversations that ended without an error (0..1). */
+  completionRate: z.number().nullable(),
+  /** Share of conversations in which a lead was captured (0..1). */
+  leadCaptureRate: z.number().nullable(),
+  latencyMsP50: z.number().nullable(),
+  latencyMsP95: z.number().nullable(),
+  costPerConversationUsd: z.number().nullable(),
+  totalCostUsd: z.number(),
+  /**
+   * One row per day with conversations (UTC, `YYYY-MM-DD`, ascending): response latency
+   * p50/p95 (null when no response of that day has a latency) and the day's cost.
+   * Optional so older servers' answers still parse.
+   */
+  daily: z
+    .array(
+      z.object({
+        day: z.string(),
+        conversations: z.number(),
+        latencyMsP50: z.number().nullable(),
+        latencyMsP95: z.number().nullable(),
+        costUsd: z.number(),
+      }),
+    )
+    .optional(),
+});
+/** See {@link analyticsSchema}. */
+export type Analytics = z.infer<typeof analyticsSchema>;

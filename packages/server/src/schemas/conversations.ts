@@ -1,0 +1,90 @@
+// Conversations: the list query, items, tool calls, response usage, the detail.
+import { z } from 'zod';
+
+/** Query of `GET /api/admin/conversations`. */
+export const conversationListQuerySchema = z.object({
+  agentId: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** `startedAt` of the last row of the previous page. */
+  before: z.string().optional(),
+});
+
+/** A conversation as listed. */
+export const conversationSchema = z.object({
+  id: z.string(),
+  agentId: z.string(),
+  agentVersion: z.number().nullable(),
+  mode: z.enum(['relay', 'direct']),
+  model: z.string(),
+  status: z.enum(['active', 'completed', 'failed']),
+  endReason: z.string().nullable(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  costUsd: z.number(),
+  /** Median ms from the end of the user's turn to the first audio of the reply. */
+  latencyMsP50: z.number().nullable(),
+  itemCount: z.number(),
+  /** GPT-Live: cumulative billed seconds (0 for Realtime conversations). */
+  usageSeconds: z.number().default(0),
+});
+/** See {@link conversationSchema}. */
+export type Conversation = z.infer<typeof conversationSchema>;
+
+/** A completed conversation item. */
+export const conversationItemSchema = z.object({
+  id: z.string(),
+  itemId: z.string(),
+  type: z.string(),
+  role: z.string().nullable(),
+  text: z.string().nullable(),
+  status: z.string().nullable(),
+  createdAt: z.string(),
+});
+/** See {@link conversationItemSchema}. */
+export type ConversationItem = z.infer<typeof conversationItemSchema>;
+
+/** A tool call with its outcome. */
+export const toolCallSchema = z.object({
+  id: z.string(),
+  callId: z.string(),
+  name: z.string(),
+  arguments: z.string(),
+  output: z.string().nullable(),
+  outcome: z.enum(['ok', 'error', 'client']),
+  durationMs: z.number().nullable(),
+  createdAt: z.string(),
+});
+/** See {@link toolCallSchema}. */
+export type ToolCall = z.infer<typeof toolCallSchema>;
+
+/** One response's usage, cost and latency. */
+export const responseUsageSchema = z.object({
+  id: z.string(),
+  responseId: z.string(),
+  status: z.string(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  inputTextTokens: z.number(),
+  inputAudioTokens: z.number(),
+  cachedTokens: z.number(),
+  outputTextTokens: z.number(),
+  outputAudioTokens: z.number(),
+  costUsd: z.number(),
+  latencyMs: z.number().nullable(),
+  createdAt: z.string(),
+});
+/** See {@link responseUsageSchema}. */
+export type ResponseUsage = z.infer<typeof responseUsageSchema>;
+
+/** `GET /api/admin/conversations/:id`. */
+export const conversationDetailSchema = z.object({
+  conversation: conversationSchema,
+  items: z.array(conversationItemSchema),
+  toolCalls: z.array(toolCallSchema),
+  responses: z.array(responseUsageSchema),
+});
+/** See {@link conversationDetailSchema}. */
+export type ConversationDetail = z.infer<typeof conversationDetailSchema>;

@@ -1,0 +1,62 @@
+// Sessions (public): resume, session requests and grants, API errors.
+import { z } from 'zod';
+
+/**
+ * Go on with a relayed conversation whose connection dropped (what the last grant gave). When it
+ * cannot go on (unknown, ended for good, too old, another agent), a new one starts and the answer
+ * says `resumed: false`.
+ */
+export const resumeRequestSchema = z.object({
+  conversationId: z.string().min(1).max(100),
+  token: z.string().min(1).max(200),
+});
+
+/** `POST /api/sessions`: `agentId` is an agent id or slug. */
+export const sessionRequestSchema = z.object({
+  agentId: z.string().min(1).max(100),
+  resume: resumeRequestSchema.optional(),
+});
+
+/** `POST /api/admin/agents/:id/playground`: try a version (default: the latest) before publishing. */
+export const playgroundSessionSchema = z.object({
+  version: z.number().int().min(1).optional(),
+  resume: resumeRequestSchema.optional(),
+});
+
+/** What the browser connects with. */
+export const sessionResponseSchema = z.discriminatedUnion('mode', [
+  z.object({
+    mode: z.literal('relay'),
+    url: z.string(),
+    ticket: z.string(),
+    expiresAt: z.string(),
+    /** The conversation this connection records into. */
+    conversationId: z.string(),
+    /** Presented with `conversationId` on a reconnect, it carries the conversation on. */
+    resumeToken: z.string(),
+    /** True when this grant goes on with the conversation a `resume` named. */
+    resumed: z.boolean(),
+  }),
+  z.object({
+    mode: z.literal('direct'),
+    url: z.string(),
+    clientSecret: z.string(),
+    expiresAt: z.string(),
+    model: z.string(),
+  }),
+]);
+/** See {@link sessionResponseSchema}. */
+export type SessionResponse = z.infer<typeof sessionResponseSchema>;
+
+/** Body of every 4xx/5xx answer. `issues` is present on validation errors (400). */
+export const apiErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z
+      .array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }))
+      .optional(),
+  }),
+});
+/** See {@link apiErrorSchema}. */
+export type ApiError = z.infer<typeof apiErrorSchema>;
