@@ -257,7 +257,7 @@ describe.each(testBackends())('admin extras on $name', (backend) => {
         note: 'no SMTP server configured: the email goes to the local outbox',
       },
     });
-    expect(await parley.store.conversations.listLeads({})).toEqual([]);
+    expect(await parley.store.leads.listLeads({})).toEqual([]);
     // The outbox the admin shows: this server keeps emails locally, and a dry run keeps none.
     await parley.store.outbox.add({ to: 'team@example.com', subject: 'Hello', body: 'Body' });
     const outbox = outboxListSchema.parse(await (await call('/api/admin/outbox')).json());

@@ -122,7 +122,7 @@ describe.each(testBackends())('the offline templates on $name', (backend) => {
       );
       expect(answer).toContain('Capture lead: saved is yes');
       const agent = await store.agents.published(slug);
-      const leads = await store.conversations.listLeads({ agentId: agent!.agent.id });
+      const leads = await store.leads.listLeads({ agentId: agent!.agent.id });
       expect(leads.map((lead) => [lead.name, lead.email, lead.conversationId])).toEqual([
         ['Dana Smith', 'dana@example.com', conversationId],
       ]);
@@ -134,7 +134,7 @@ describe.each(testBackends())('the offline templates on $name', (backend) => {
       expect(
         emails.map((email) => [email.to, email.subject, email.body.includes('dana@example.com')]),
       ).toEqual([['team@example.com', `New lead from ${template.name}: Dana Smith`, true]]);
-      const calls = await store.conversations.listScheduledCalls({ agentId: agent!.agent.id });
+      const calls = await store.leads.listScheduledCalls({ agentId: agent!.agent.id });
       expect(calls.map((call) => [call.name, call.contact, call.startsAt])).toEqual([
         ['Dana Smith', 'dana@example.com', '2026-12-07T20:00:00.000Z'],
       ]);

@@ -140,6 +140,7 @@ export class ConversationRecorder {
     const record = {
       itemId: item.id,
       type: item.type,
+      callId: item.type === 'function_call' ? (item.call_id ?? null) : null,
       role: item.type === 'message' ? (item.role ?? null) : null,
       text: itemText(item),
       status: item.status ?? null,

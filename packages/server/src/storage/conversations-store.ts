@@ -1,20 +1,20 @@
-/** Conversations and what flows through them: items, tool calls, responses, leads, calls. */
+/**
+ * Conversations and what flows through them: items, tool calls, responses. Leads and scheduled
+ * calls are in `leads-store.ts`, the figures over conversations in `analytics-store.ts`.
+ */
 import { randomUUID } from 'node:crypto';
-import type {
-  Analytics,
-  Conversation,
-  ConversationDetail,
-  Lead,
-  ScheduledCall,
-} from '../schemas.js';
+import type { Conversation, ConversationDetail } from '../schemas.js';
 import type { Database } from './database.js';
 import { StoreError } from './errors.js';
-import type { ConversationsTable, LeadsTable, ResponsesTable } from './tables.js';
+import { percentile } from './percentile.js';
+import type { ConversationsTable, ResponsesTable } from './tables.js';
 
 /** A completed item to store. */
-export interface ItemRecord {
+export interface StoredItemWrite {
   itemId: string;
   type: string;
+  /** A function call's `call_id` (null for other items), so replay finds its stored tool call. */
+  callId?: string | null;
   role: string | null;
   text: string | null;
   status: string | null;
@@ -43,7 +43,7 @@ export interface ToolCallRecord {
 }
 
 /** Usage and cost of one `response.done`. */
-export interface ResponseRecord {
+export interface StoredResponseWrite {
   responseId: string;
   status: string;
   inputTokens: number;
@@ -55,13 +55,6 @@ export interface ResponseRecord {
   outputAudioTokens: number;
   costUsd: number;
   latencyMs: number | null;
-}
-
-/** Nearest-rank percentile of sorted numbers (null when empty). */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] ?? null;
 }
 
 function toConversation(row: ConversationsTable, latencyMsP50: number | null): Conversation {
@@ -84,23 +77,6 @@ function toConversation(row: ConversationsTable, latencyMsP50: number | null): C
     usageSeconds: row.usage_seconds,
   };
 }
-
-function toLead(row: LeadsTable): Lead {
-  return {
-    id: row.id,
-    agentId: row.agent_id,
-    conversationId: row.conversation_id,
-    name: row.name,
-    email: row.email,
-    phone: row.phone,
-    notes: row.notes,
-    notified: row.notified === 1,
-    notifyError: row.notify_error,
-    createdAt: row.created_at,
-  };
-}
-
-const dayMs = 86_400_000;
 
 /** Data access for conversations and their records. */
 export function createConversationsStore(database: Database, now: () => Date) {
@@ -174,11 +150,11 @@ export function createConversationsStore(database: Database, now: () => Date) {
      * Stores an item; a later record of the same item id (its completion) updates it in place,
      * keeping its position in the transcript.
      */
-    async recordItem(conversationId: string, item: ItemRecord): Promise<void> {
+    async recordItem(conversationId: string, item: StoredItemWrite): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const existing = await trx
           .selectFrom('conversation_items')
-          .select(['id', 'text'])
+          .select(['id', 'text', 'call_id'])
           .where('conversation_id', '=', conversationId)
           .where('item_id', '=', item.itemId)
           .executeTakeFirst();
@@ -191,6 +167,7 @@ export function createConversationsStore(database: Database, now: () => Date) {
               type: item.type,
               role: item.role,
               text: item.text ?? existing.text,
+              call_id: item.callId ?? existing.call_id,
               status: item.status,
             })
             .where('id', '=', existing.id)
@@ -212,6 +189,7 @@ export function createConversationsStore(database: Database, now: () => Date) {
             type: item.type,
             role: item.role,
             text: item.text,
+            call_id: item.callId ?? null,
             status: item.status,
             created_at: iso(),
           })
@@ -269,7 +247,7 @@ export function createConversationsStore(database: Database, now: () => Date) {
     },
 
     /** Stores one response's usage and adds it to the conversation's totals. */
-    async recordResponse(conversationId: string, response: ResponseRecord): Promise<void> {
+    async recordResponse(conversationId: string, response: StoredResponseWrite): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const row: ResponsesTable = {
           id: randomUUID(),
@@ -361,7 +339,7 @@ export function createConversationsStore(database: Database, now: () => Date) {
       const [items, calls] = await Promise.all([
         db
           .selectFrom('conversation_items')
-          .select(['type', 'role', 'text'])
+          .select(['type', 'role', 'text', 'call_id'])
           .where('conversation_id', '=', conversationId)
           .orderBy('seq')
           .execute(),
@@ -372,7 +350,8 @@ export function createConversationsStore(database: Database, now: () => Date) {
           .orderBy('created_at')
           .execute(),
       ]);
-      // Items hold a call as `name(arguments)`; the tool_calls rows hold its id and output.
+      // A call item names its tool call by `call_id`; rows stored before that column existed are
+      // matched by their `name(arguments)` text.
       const unused = [...calls];
       const replay: ReplayItem[] = [];
       for (const item of items) {
@@ -380,7 +359,11 @@ export function createConversationsStore(database: Database, now: () => Date) {
           if ((item.role === 'user' || item.role === 'assistant') && item.text)
             replay.push({ type: 'message', role: item.role, text: item.text });
         } else if (item.type === 'function_call') {
-          const index = unused.findIndex((call) => `${call.name}(${call.arguments})` === item.text);
+          const index = unused.findIndex((call) =>
+            item.call_id === null
+              ? `${call.name}(${call.arguments})` === item.text
+              : call.call_id === item.call_id,
+          );
           if (index === -1) continue;
           const [call] = unused.splice(index, 1);
           replay.push({
@@ -488,201 +471,6 @@ export function createConversationsStore(database: Database, now: () => Date) {
           latencyMs: response.latency_ms,
           createdAt: response.created_at,
         })),
-      };
-    },
-
-    async createLead(input: {
-      agentId: string;
-      conversationId: string | null;
-      name: string;
-      email: string | null;
-      phone: string | null;
-      notes: string;
-    }): Promise<Lead> {
-      const row: LeadsTable = {
-        id: randomUUID(),
-        agent_id: input.agentId,
-        conversation_id: input.conversationId,
-        name: input.name,
-        email: input.email,
-        phone: input.phone,
-        notes: input.notes,
-        notified: 0,
-        notify_error: null,
-        created_at: iso(),
-      };
-      await db.insertInto('leads').values(row).execute();
-      return toLead(row);
-    },
-
-    async markLeadNotified(leadId: string, error: string | null): Promise<void> {
-      await db
-        .updateTable('leads')
-        .set({ notified: error === null ? 1 : 0, notify_error: error })
-        .where('id', '=', leadId)
-        .execute();
-    },
-
-    async listLeads(
-      options: { agentId?: string | undefined; limit?: number } = {},
-    ): Promise<Lead[]> {
-      let query = db
-        .selectFrom('leads')
-        .selectAll()
-        .orderBy('created_at', 'desc')
-        .limit(options.limit ?? 200);
-      if (options.agentId !== undefined) query = query.where('agent_id', '=', options.agentId);
-      return (await query.execute()).map(toLead);
-    },
-
-    async createScheduledCall(input: {
-      agentId: string;
-      conversationId: string | null;
-      name: string;
-      contact: string;
-      startsAt: string;
-      notes: string;
-    }): Promise<ScheduledCall> {
-      const call: ScheduledCall = { id: randomUUID(), ...input, createdAt: iso() };
-      await db
-        .insertInto('scheduled_calls')
-        .values({
-          id: call.id,
-          agent_id: call.agentId,
-          conversation_id: call.conversationId,
-          name: call.name,
-          contact: call.contact,
-          starts_at: call.startsAt,
-          notes: call.notes,
-          created_at: call.createdAt,
-        })
-        .execute();
-      return call;
-    },
-
-    async listScheduledCalls(
-      options: { agentId?: string | undefined } = {},
-    ): Promise<ScheduledCall[]> {
-      let query = db.selectFrom('scheduled_calls').selectAll().orderBy('starts_at').limit(500);
-      if (options.agentId !== undefined) query = query.where('agent_id', '=', options.agentId);
-      return (await query.execute()).map((row) => ({
-        id: row.id,
-        agentId: row.agent_id,
-        conversationId: row.conversation_id,
-        name: row.name,
-        contact: row.contact,
-        startsAt: row.starts_at,
-        notes: row.notes,
-        createdAt: row.created_at,
-      }));
-    },
-
-    /** Aggregates over conversations started between `from` and `to` (inclusive UTC days). */
-    async analytics(options: {
-      agentId?: string | undefined;
-      from?: string | undefined;
-      to?: string | undefined;
-    }): Promise<Analytics> {
-      const to = options.to ?? iso().slice(0, 10);
-      const from = options.from ?? new Date(Date.parse(to) - 29 * dayMs).toISOString().slice(0, 10);
-      const end = new Date(Date.parse(to) + dayMs).toISOString();
-      const base = () => {
-        let query = db
-          .selectFrom('conversations')
-          .where('started_at', '>=', from)
-          .where('started_at', '<', end);
-        if (options.agentId !== undefined) query = query.where('agent_id', '=', options.agentId);
-        return query;
-      };
-      const [perDay, totals, finished, withLeads, latencies] = await Promise.all([
-        base()
-          .select((eb) => [
-            eb.fn<string>('substr', ['started_at', eb.val(1), eb.val(10)]).as('day'),
-            eb.fn.countAll<number>().as('count'),
-            eb.fn.sum<number>('cost_usd').as('cost'),
-          ])
-          .groupBy('day')
-          .orderBy('day')
-          .execute(),
-        base()
-          .select((eb) => [
-            eb.fn.countAll<number>().as('count'),
-            eb.fn.sum<number>('cost_usd').as('cost'),
-            eb.fn.avg<number>('duration_ms').as('duration'),
-          ])
-          .executeTakeFirstOrThrow(),
-        base()
-          .select((eb) => [
-            eb.fn.countAll<number>().as('count'),
-            eb.fn
-              .sum<number>(eb.case().when('status', '=', 'completed').then(1).else(0).end())
-              .as('completed'),
-          ])
-          .where('status', '!=', 'active')
-          .executeTakeFirstOrThrow(),
-        base()
-          .select((eb) => eb.fn.count<number>('id').distinct().as('count'))
-          .where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom('leads')
-                .select('leads.id')
-                .whereRef('leads.conversation_id', '=', 'conversations.id'),
-            ),
-          )
-          .executeTakeFirstOrThrow(),
-        db
-          .selectFrom('responses')
-          .innerJoin('conversations', 'conversations.id', 'responses.conversation_id')
-          .select((eb) => [
-            'responses.latency_ms',
-            eb.fn<string>('substr', ['conversations.started_at', eb.val(1), eb.val(10)]).as('day'),
-          ])
-          .where('conversations.started_at', '>=', from)
-          .where('conversations.started_at', '<', end)
-          .where('responses.latency_ms', 'is not', null)
-          .$if(options.agentId !== undefined, (query) =>
-            query.where('conversations.agent_id', '=', options.agentId ?? ''),
-          )
-          .execute(),
-      ]);
-      const count = Number(totals.count);
-      const totalCost = Number(totals.cost ?? 0);
-      const finishedCount = Number(finished.count);
-      const sorted = latencies.map((row) => Number(row.latency_ms)).sort((a, b) => a - b);
-      const latenciesByDay = new Map<string, number[]>();
-      for (const row of latencies) {
-        const values = latenciesByDay.get(row.day) ?? [];
-        values.push(Number(row.latency_ms));
-        latenciesByDay.set(row.day, values);
-      }
-      const daily = perDay.map((row) => {
-        const values = (latenciesByDay.get(row.day) ?? []).sort((a, b) => a - b);
-        return {
-          day: row.day,
-          conversations: Number(row.count),
-          latencyMsP50: percentile(values, 50),
-          latencyMsP95: percentile(values, 95),
-          costUsd: Number(row.cost ?? 0),
-        };
-      });
-      return {
-        from,
-        to,
-        conversations: count,
-        conversationsPerDay: perDay.map((row) => ({ day: row.day, count: Number(row.count) })),
-        averageDurationMs:
-          totals.duration === null || totals.duration === undefined
-            ? null
-            : Math.round(Number(totals.duration)),
-        completionRate:
-          finishedCount === 0 ? null : Number(finished.completed ?? 0) / finishedCount,
-        leadCaptureRate: count === 0 ? null : Number(withLeads.count) / count,
-        latencyMsP50: percentile(sorted, 50),
-        latencyMsP95: percentile(sorted, 95),
-        costPerConversationUsd: count === 0 ? null : totalCost / count,
-        totalCostUsd: totalCost,
-        daily,
       };
     },
   };

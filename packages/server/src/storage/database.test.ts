@@ -32,6 +32,8 @@ describe.each(testBackends())('database on $name', (backend) => {
         { name: '0001_initial' },
         { name: '0002_shared_state' },
         { name: '0003_outbox' },
+        { name: '0004_live_usage' },
+        { name: '0005_item_call_id' },
       ]);
     } finally {
       await second.close();

@@ -203,9 +203,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // A connection that drops while checked out (mid-transaction) emits 'error' on its client,
   // where the pool listens only while it is idle: listen for the client's whole life. The
   // statement in flight fails (the relay retries its writes) and the pool discards the client.
-  pool.on('connect', (client) =>
-    client.on('error', (error) => options.onConnectionError?.(error)),
-  );
+  pool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)));
   const db = new Kysely<Tables>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new ReplaceNulCharactersPlugin()],

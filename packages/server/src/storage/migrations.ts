@@ -248,6 +248,11 @@ async function addLiveUsageSeconds(db: Kysely<unknown>): Promise<void> {
     .execute();
 }
 
+/** Adds `conversation_items.call_id` (nullable: older rows and other items have none). */
+async function addItemCallId(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('conversation_items').addColumn('call_id', 'text').execute();
+}
+
 /** The migrations of the Parley schema, in order, for one dialect. */
 export function parleyMigrations(dialect: DialectName): MigrationProvider {
   return {
@@ -260,6 +265,8 @@ export function parleyMigrations(dialect: DialectName): MigrationProvider {
         '0003_outbox': { up: createOutboxTable },
         // Per-second usage of GPT-Live conversations (cumulative, as the API reports it).
         '0004_live_usage': { up: addLiveUsageSeconds },
+        // A call item keeps its `call_id`, so replay stops matching calls by `name(arguments)`.
+        '0005_item_call_id': { up: addItemCallId },
       }),
   };
 }

@@ -67,7 +67,7 @@ describe.each(testBackends())('storage on $name', (backend) => {
   });
 
   it('stores webhook tools, keeps the secret when an update omits it', async () => {
-    const tool = await store.knowledge.createTool({
+    const tool = await store.tools.createTool({
       name: 'lookup_order',
       description: 'd',
       parameters: { type: 'object' },
@@ -77,7 +77,7 @@ describe.each(testBackends())('storage on $name', (backend) => {
       timeoutMs: 1000,
       maxResponseBytes: 1000,
     });
-    const updated = await store.knowledge.updateTool(tool.id, {
+    const updated = await store.tools.updateTool(tool.id, {
       name: 'lookup_order',
       description: 'changed',
       parameters: { type: 'object' },
@@ -88,7 +88,7 @@ describe.each(testBackends())('storage on $name', (backend) => {
     });
     expect(updated.secret).toBe('a-very-long-secret-value');
     expect(updated.description).toBe('changed');
-    expect((await store.knowledge.toolsByName(['lookup_order'])).length).toBe(1);
+    expect((await store.tools.toolsByName(['lookup_order'])).length).toBe(1);
   });
 
   it('finds documents by full-text search, scoped to the agent and shared documents', async () => {
@@ -184,7 +184,7 @@ describe.each(testBackends())('storage on $name', (backend) => {
         latencyMs,
       });
     }
-    await store.conversations.createLead({
+    await store.leads.createLead({
       agentId: helper!.id,
       conversationId: id,
       name: 'Ada',
@@ -213,7 +213,7 @@ describe.each(testBackends())('storage on $name', (backend) => {
     expect(detail.conversation.costUsd).toBeCloseTo(0.02);
     const listed = await store.conversations.list({ agentId: helper!.id, limit: 10 });
     expect(listed.map((c) => c.id)).toEqual([id]);
-    expect((await store.conversations.listLeads({ agentId: helper!.id }))[0]?.name).toBe('Ada');
+    expect((await store.leads.listLeads({ agentId: helper!.id }))[0]?.name).toBe('Ada');
   });
 
   it('aggregates analytics per day with rates, latency percentiles and cost', async () => {
@@ -228,7 +228,7 @@ describe.each(testBackends())('storage on $name', (backend) => {
     });
     clock = new Date('2026-03-11T09:00:30.000Z');
     await store.conversations.end(failed, { status: 'failed', endReason: 'upstream_error' });
-    const analytics = await store.conversations.analytics({
+    const analytics = await store.analytics.summary({
       agentId: helper!.id,
       from: '2026-03-01',
       to: '2026-03-31',
@@ -327,6 +327,60 @@ describe.each(testBackends())('storage on $name', (backend) => {
     expect(await store.conversations.reopen('conv_missing')).toBe(false);
     expect(await store.conversations.get(id)).toEqual(reopened);
     expect(await store.conversations.get('conv_missing')).toBeUndefined();
+  });
+
+  it('pairs each call item with its tool call by call_id, even when two calls read the same', async () => {
+    const helper = await store.agents.get('helper');
+    const id = await store.conversations.start({
+      id: 'conv_call_ids',
+      agentId: helper!.id,
+      agentVersion: 1,
+      mode: 'relay',
+      model: 'gpt-realtime',
+      clientId: null,
+    });
+    // The same call twice: `lookup({})` cannot tell them apart, their call ids can.
+    for (const [itemId, callId] of [
+      ['i1', 'call_second'],
+      ['i2', 'call_first'],
+    ] as const) {
+      await store.conversations.recordItem(id, {
+        itemId,
+        type: 'function_call',
+        callId,
+        role: null,
+        text: 'lookup({})',
+        status: 'completed',
+      });
+    }
+    // A later write without a call id (the completion) keeps the one stored.
+    await store.conversations.recordItem(id, {
+      itemId: 'i1',
+      type: 'function_call',
+      role: null,
+      text: 'lookup({})',
+      status: 'completed',
+    });
+    for (const [callId, output] of [
+      ['call_first', '"first"'],
+      ['call_second', '"second"'],
+    ] as const) {
+      await store.conversations.recordToolCall(id, {
+        callId,
+        name: 'lookup',
+        arguments: '{}',
+        output,
+        outcome: 'ok',
+        durationMs: 1,
+      });
+    }
+    const replay = await store.conversations.replayItems(id);
+    expect(
+      replay.map((item) => (item.type === 'function_call' ? [item.callId, item.output] : null)),
+    ).toEqual([
+      ['call_second', '"second"'],
+      ['call_first', '"first"'],
+    ]);
   });
 
   it('keeps admin sessions until they expire and settings by key', async () => {

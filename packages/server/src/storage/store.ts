@@ -4,10 +4,15 @@ import { createAgentsStore } from './agents-store.js';
 import { createConversationsStore } from './conversations-store.js';
 import type { Database } from './database.js';
 import { createKnowledgeStore } from './knowledge-store.js';
+import { createLeadsStore } from './leads-store.js';
+import { createToolsStore } from './tools-store.js';
+import { createAnalyticsStore } from './analytics-store.js';
 import { createOutboxStore } from './outbox-store.js';
 
 /**
- * Every query Parley runs, grouped by area. Works the same on both backends.
+ * Every query Parley runs, grouped by aggregate: agents, webhook tools, knowledge documents,
+ * conversations (items, tool calls, responses), leads and scheduled calls, analytics, admin
+ * accounts, the outbox. Works the same on both backends.
  *
  * @example
  * ```ts
@@ -20,8 +25,11 @@ export function createStore(database: Database, options: { now?: () => Date } = 
   return {
     database,
     agents: createAgentsStore(database, now),
+    tools: createToolsStore(database, now),
     knowledge: createKnowledgeStore(database, now),
     conversations: createConversationsStore(database, now),
+    leads: createLeadsStore(database, now),
+    analytics: createAnalyticsStore(database, now),
     admin: createAdminStore(database, now),
     outbox: createOutboxStore(database, now),
     close: () => database.close(),

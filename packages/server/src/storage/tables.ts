@@ -108,6 +108,8 @@ export interface ConversationItemsTable {
   type: string;
   role: string | null;
   text: string | null;
+  /** A function call's `call_id` (migration 0004; null for other items and older rows). */
+  call_id: string | null;
   status: string | null;
   created_at: string;
 }

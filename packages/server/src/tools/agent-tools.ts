@@ -15,7 +15,7 @@ export async function agentTools(
 ): Promise<{ serverTools: Map<string, ServerTool>; definitions: Tool[] }> {
   const serverTools = new Map<string, ServerTool>();
   const custom = new Map(
-    (await store.knowledge.toolsByName(config.tools)).map((tool) => [tool.name, tool]),
+    (await store.tools.toolsByName(config.tools)).map((tool) => [tool.name, tool]),
   );
   for (const name of config.tools) {
     const builtin = builtinTools.get(name);

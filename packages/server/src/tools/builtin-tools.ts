@@ -74,7 +74,7 @@ const captureLead = defineServerTool({
           : {}),
       };
     }
-    const lead = await context.store.conversations.createLead({
+    const lead = await context.store.leads.createLead({
       agentId: context.agent.id,
       conversationId: context.conversationId,
       name: args.name,
@@ -104,14 +104,14 @@ const captureLead = defineServerTool({
           { signal: context.signal },
         );
         notified = true;
-        await context.store.conversations.markLeadNotified(lead.id, null);
+        await context.store.leads.markLeadNotified(lead.id, null);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         context.log('lead email failed', { leadId: lead.id, error: message });
-        await context.store.conversations.markLeadNotified(lead.id, message);
+        await context.store.leads.markLeadNotified(lead.id, message);
       }
     } else if (to) {
-      await context.store.conversations.markLeadNotified(lead.id, 'no SMTP server configured');
+      await context.store.leads.markLeadNotified(lead.id, 'no SMTP server configured');
     }
     return { saved: true, leadId: lead.id, teamNotified: notified };
   },
@@ -159,7 +159,7 @@ const scheduleCall = defineServerTool({
     if (context.dryRun) {
       return { scheduled: false, dryRun: true, startsAt: startsAt.toISOString() };
     }
-    const call = await context.store.conversations.createScheduledCall({
+    const call = await context.store.leads.createScheduledCall({
       agentId: context.agent.id,
       conversationId: context.conversationId,
       name: args.name,

@@ -296,7 +296,7 @@ describe.each(testBackends())('built-in and webhook tools on $name', (backend) =
     expect(smtp.messages[0]!.to).toEqual(['sales@example.com']);
     expect(smtp.messages[0]!.body).toContain('Ada Lovelace');
     expect(smtp.messages[0]!.body).toContain('Wants a duplex');
-    const leads = await store.conversations.listLeads({ agentId });
+    const leads = await store.leads.listLeads({ agentId });
     expect(leads[0]).toMatchObject({ name: 'Ada Lovelace', notified: true, notifyError: null });
   });
 
@@ -314,7 +314,7 @@ describe.each(testBackends())('built-in and webhook tools on $name', (backend) =
       context({ mailer: broken }),
     );
     expect(JSON.parse(result.output)).toMatchObject({ saved: true, teamNotified: false });
-    const bob = (await store.conversations.listLeads({ agentId })).find(
+    const bob = (await store.leads.listLeads({ agentId })).find(
       (lead) => lead.name === 'Bob',
     );
     expect(bob?.notifyError).toBeTruthy();
@@ -362,7 +362,7 @@ describe.each(testBackends())('built-in and webhook tools on $name', (backend) =
       context(),
     );
     expect(JSON.parse(malformed.output).error.code).toBe('invalid_arguments');
-    expect(await store.conversations.listScheduledCalls({ agentId })).toHaveLength(1);
+    expect(await store.leads.listScheduledCalls({ agentId })).toHaveLength(1);
   });
 
   it('end_conversation asks the relay to close', async () => {

@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { WebhookToolRecord } from '../storage/knowledge-store.js';
+import type { WebhookToolRecord } from '../storage/tools-store.js';
 import { ToolError } from './types.js';
 import type { ServerTool } from './types.js';
 import { OutboundUrlRefusedError } from './url-guard.js';

@@ -17,16 +17,16 @@ export function conversationRoutes({ store, mailer }: AdminRoutesOptions) {
     c.json(await store.conversations.detail(c.req.param('id'))),
   );
   app.get('/leads', async (c) =>
-    c.json({ leads: await store.conversations.listLeads({ agentId: c.req.query('agentId') }) }),
+    c.json({ leads: await store.leads.listLeads({ agentId: c.req.query('agentId') }) }),
   );
   app.get('/scheduled-calls', async (c) =>
     c.json({
-      calls: await store.conversations.listScheduledCalls({ agentId: c.req.query('agentId') }),
+      calls: await store.leads.listScheduledCalls({ agentId: c.req.query('agentId') }),
     }),
   );
   app.get('/analytics', async (c) => {
     const query = validate(analyticsQuerySchema, c.req.query());
-    return c.json(await store.conversations.analytics(query));
+    return c.json(await store.analytics.summary(query));
   });
   // The local outbox: notification emails kept because no SMTP server is configured.
   app.get('/outbox', async (c) => {

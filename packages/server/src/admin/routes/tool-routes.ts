@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { agentConfigSchema, toolInputSchema, toolTestRequestSchema } from '../../schemas.js';
 import type { ToolTestResult } from '../../schemas.js';
 import { HttpError, jsonBody } from '../../http/errors.js';
-import { publicTool } from '../../storage/knowledge-store.js';
+import { publicTool } from '../../storage/tools-store.js';
 import { builtinTools as runnableBuiltins } from '../../tools/builtin-tools.js';
 import { runTool } from '../../tools/tool-runner.js';
 import { OutboundUrlRefusedError } from '../../tools/url-guard.js';
@@ -37,7 +37,7 @@ export function toolRoutes({
   const app = new Hono<{ Variables: AdminVariables }>();
   app.get('/builtin-tools', (c) => c.json({ tools: builtinTools }));
   app.get('/tools', async (c) =>
-    c.json({ tools: (await store.knowledge.listTools()).map(publicTool) }),
+    c.json({ tools: (await store.tools.listTools()).map(publicTool) }),
   );
   /** Refuses a webhook URL that reaches an internal address, naming the field. */
   const checkToolUrl = async (url: string) => {
@@ -56,10 +56,10 @@ export function toolRoutes({
     if (builtinTools.some((tool) => tool.name === body.name)) {
       throw new HttpError(409, 'conflict', `"${body.name}" is the name of a built-in tool`);
     }
-    return c.json(publicTool(await store.knowledge.createTool(body)), 201);
+    return c.json(publicTool(await store.tools.createTool(body)), 201);
   });
   app.get('/tools/:id', async (c) =>
-    c.json(publicTool(await store.knowledge.getTool(c.req.param('id')))),
+    c.json(publicTool(await store.tools.getTool(c.req.param('id')))),
   );
   app.put('/tools/:id', async (c) => {
     const body = await jsonBody(c, toolInputSchema);
@@ -67,13 +67,13 @@ export function toolRoutes({
     if (builtinTools.some((tool) => tool.name === body.name)) {
       throw new HttpError(409, 'conflict', `"${body.name}" is the name of a built-in tool`);
     }
-    return c.json(publicTool(await store.knowledge.updateTool(c.req.param('id'), body)));
+    return c.json(publicTool(await store.tools.updateTool(c.req.param('id'), body)));
   });
   app.post('/tools/:id/test', async (c) => {
     const body = await jsonBody(c, toolTestRequestSchema);
     const id = c.req.param('id');
     const builtin = runnableBuiltins.get(id);
-    const tool = builtin ?? webhookTool(await store.knowledge.getTool(id), urlGuard);
+    const tool = builtin ?? webhookTool(await store.tools.getTool(id), urlGuard);
     let agent = {
       id: 'admin-tool-test',
       name: 'Tool test',
@@ -115,7 +115,7 @@ export function toolRoutes({
     return c.json(answer);
   });
   app.delete('/tools/:id', async (c) => {
-    await store.knowledge.removeTool(c.req.param('id'));
+    await store.tools.removeTool(c.req.param('id'));
     return c.body(null, 204);
   });
   return app;

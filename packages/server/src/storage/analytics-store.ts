@@ -1,0 +1,125 @@
+/** Figures over conversations: counts, completion and lead rates, latency, cost, per day. */
+import type { Analytics } from '../schemas.js';
+import type { Database } from './database.js';
+import { percentile } from './percentile.js';
+
+const dayMs = 86_400_000;
+
+/** Aggregates over stored conversations. */
+export function createAnalyticsStore(database: Database, now: () => Date) {
+  const { db } = database;
+  const iso = () => now().toISOString();
+  return {
+    /** Aggregates over conversations started between `from` and `to` (inclusive UTC days). */
+    async summary(options: {
+      agentId?: string | undefined;
+      from?: string | undefined;
+      to?: string | undefined;
+    }): Promise<Analytics> {
+      const to = options.to ?? iso().slice(0, 10);
+      const from = options.from ?? new Date(Date.parse(to) - 29 * dayMs).toISOString().slice(0, 10);
+      const end = new Date(Date.parse(to) + dayMs).toISOString();
+      const base = () => {
+        let query = db
+          .selectFrom('conversations')
+          .where('started_at', '>=', from)
+          .where('started_at', '<', end);
+        if (options.agentId !== undefined) query = query.where('agent_id', '=', options.agentId);
+        return query;
+      };
+      const [perDay, totals, finished, withLeads, latencies] = await Promise.all([
+        base()
+          .select((eb) => [
+            eb.fn<string>('substr', ['started_at', eb.val(1), eb.val(10)]).as('day'),
+            eb.fn.countAll<number>().as('count'),
+            eb.fn.sum<number>('cost_usd').as('cost'),
+          ])
+          .groupBy('day')
+          .orderBy('day')
+          .execute(),
+        base()
+          .select((eb) => [
+            eb.fn.countAll<number>().as('count'),
+            eb.fn.sum<number>('cost_usd').as('cost'),
+            eb.fn.avg<number>('duration_ms').as('duration'),
+          ])
+          .executeTakeFirstOrThrow(),
+        base()
+          .select((eb) => [
+            eb.fn.countAll<number>().as('count'),
+            eb.fn
+              .sum<number>(eb.case().when('status', '=', 'completed').then(1).else(0).end())
+              .as('completed'),
+          ])
+          .where('status', '!=', 'active')
+          .executeTakeFirstOrThrow(),
+        base()
+          .select((eb) => eb.fn.count<number>('id').distinct().as('count'))
+          .where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('leads')
+                .select('leads.id')
+                .whereRef('leads.conversation_id', '=', 'conversations.id'),
+            ),
+          )
+          .executeTakeFirstOrThrow(),
+        db
+          .selectFrom('responses')
+          .innerJoin('conversations', 'conversations.id', 'responses.conversation_id')
+          .select((eb) => [
+            'responses.latency_ms',
+            eb.fn<string>('substr', ['conversations.started_at', eb.val(1), eb.val(10)]).as('day'),
+          ])
+          .where('conversations.started_at', '>=', from)
+          .where('conversations.started_at', '<', end)
+          .where('responses.latency_ms', 'is not', null)
+          .$if(options.agentId !== undefined, (query) =>
+            query.where('conversations.agent_id', '=', options.agentId ?? ''),
+          )
+          .execute(),
+      ]);
+      const count = Number(totals.count);
+      const totalCost = Number(totals.cost ?? 0);
+      const finishedCount = Number(finished.count);
+      const sorted = latencies.map((row) => Number(row.latency_ms)).sort((a, b) => a - b);
+      const latenciesByDay = new Map<string, number[]>();
+      for (const row of latencies) {
+        const values = latenciesByDay.get(row.day) ?? [];
+        values.push(Number(row.latency_ms));
+        latenciesByDay.set(row.day, values);
+      }
+      const daily = perDay.map((row) => {
+        const values = (latenciesByDay.get(row.day) ?? []).sort((a, b) => a - b);
+        return {
+          day: row.day,
+          conversations: Number(row.count),
+          latencyMsP50: percentile(values, 50),
+          latencyMsP95: percentile(values, 95),
+          costUsd: Number(row.cost ?? 0),
+        };
+      });
+      return {
+        from,
+        to,
+        conversations: count,
+        conversationsPerDay: perDay.map((row) => ({ day: row.day, count: Number(row.count) })),
+        averageDurationMs:
+          totals.duration === null || totals.duration === undefined
+            ? null
+            : Math.round(Number(totals.duration)),
+        completionRate:
+          finishedCount === 0 ? null : Number(finished.completed ?? 0) / finishedCount,
+        leadCaptureRate: count === 0 ? null : Number(withLeads.count) / count,
+        latencyMsP50: percentile(sorted, 50),
+        latencyMsP95: percentile(sorted, 95),
+        costPerConversationUsd: count === 0 ? null : totalCost / count,
+        totalCostUsd: totalCost,
+        daily,
+      };
+    },
+  };
+}
+
+/** See {@link createAnalyticsStore}. */
+export type AnalyticsStore = ReturnType<typeof createAnalyticsStore>;
