@@ -191,7 +191,7 @@ describe('the GPT-Live relay', () => {
       expect.objectContaining({ name: 'capture_lead', outcome: 'ok' }),
     ]);
     expect(JSON.parse(detail.toolCalls[0]!.arguments)).toMatchObject({ email: 'dana@example.com' });
-    const leads = await relay.store.conversations.listLeads({ limit: 5 });
+    const leads = await relay.store.leads.listLeads({ limit: 5 });
     expect(leads.map((lead) => lead.email)).toEqual(['dana@example.com']);
     const texts = detail.items
       .filter((item) => item.type === 'message')
