@@ -19,6 +19,7 @@ function conversation(startedAt: string, patch: Partial<Conversation> = {}): Con
     costUsd: 0.01,
     latencyMsP50: 500,
     itemCount: 2,
+    usageSeconds: 0,
     ...patch,
   };
 }
