@@ -13,6 +13,7 @@ export default defineConfig({
   },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    setupFiles: ['test/setup-env.ts'],
     reporters,
     outputFile,
     testTimeout: 20_000,

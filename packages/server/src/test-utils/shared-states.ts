@@ -13,7 +13,8 @@ import { openDatabase } from '../storage/database.js';
 import type { Database } from '../storage/database.js';
 
 /** The Redis the tests use, when set. */
-export const testRedisUrl = process.env.REDIS_URL || undefined;
+export const testRedisUrl =
+  process.env.PARLEY_TEST_REDIS_URL || process.env.REDIS_URL || undefined;
 
 /** A fresh key prefix, so tests on one Redis never see each other's keys. */
 export function freshRedisPrefix(): string {
