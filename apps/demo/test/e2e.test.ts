@@ -103,7 +103,10 @@ beforeAll(async () => {
   wav = makeSpeechWav(segments);
   stack = await startStack({ demoDir: join(appDir, 'dist') });
   browser = await launchChromium(playwright, { audioFile: wav.path });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // `bypassCSP`: the steps wait on string predicates over the snapshot, which Playwright evaluates
+  // with `eval`, and the server's CSP rightly refuses `eval` (no 'unsafe-eval'). The policy itself is
+  // tested with it in force, in test/security-headers.test.ts.
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   page.on('pageerror', (error) => console.error('page error:', error));
 }, 120_000);
 
