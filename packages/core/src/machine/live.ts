@@ -29,6 +29,7 @@ import {
   withView,
 } from './items.js';
 import { liveCost } from './pricing.js';
+import { finishClientCall } from './tool-calls.js';
 import { touch } from './sequencing.js';
 import type { FamilyHandlers } from './family.js';
 import type { ItemPlayhead } from './heard.js';
@@ -527,24 +528,7 @@ export function onLiveToolResult(
   output: string,
   error: ToolCallError | null,
 ): void {
-  const call = t.state.runningCalls.get(callId);
-  if (!call || call.executor !== 'client') return;
-  const runningCalls = new Map(t.state.runningCalls);
-  runningCalls.delete(callId);
-  t.state.runningCalls = runningCalls;
-  const durationMs = Math.round(t.at - call.startedAt);
-  const record = t.record(call.itemId);
-  if (record) {
-    store(
-      t,
-      withView(record, {
-        status: error === null ? 'completed' : 'failed',
-        output,
-        error,
-        durationMs,
-      }),
-    );
-  }
+  if (!finishClientCall(t, callId, output, error)) return;
   if (t.online) command(t, { kind: 'tool_output', callId, output });
   touch(t);
   continueIfReady(t, live(t).calls.get(callId) ?? null);

@@ -139,15 +139,19 @@ function addClientCall(t: Transition, responseId: string | null, callId: string)
   }
 }
 
-/** A client tool finished: record and send its output, then maybe the one follow-up. */
-export function onToolResult(
+/**
+ * A client tool finished: it leaves the running calls and its item records the output, the error
+ * and the duration. Returns the call and its duration (null when no client call has that id), so
+ * each protocol sends the output its own way.
+ */
+export function finishClientCall(
   t: Transition,
   callId: string,
   output: string,
   error: ToolCallError | null,
-): void {
+) {
   const call = t.state.runningCalls.get(callId);
-  if (!call || call.executor !== 'client') return;
+  if (!call || call.executor !== 'client') return null;
   const runningCalls = new Map(t.state.runningCalls);
   runningCalls.delete(callId);
   t.state.runningCalls = runningCalls;
@@ -164,6 +168,19 @@ export function onToolResult(
       }),
     );
   }
+  return { call, durationMs };
+}
+
+/** A client tool finished: record and send its output, then maybe the one follow-up. */
+export function onToolResult(
+  t: Transition,
+  callId: string,
+  output: string,
+  error: ToolCallError | null,
+): void {
+  const finished = finishClientCall(t, callId, output, error);
+  if (!finished) return;
+  const { call, durationMs } = finished;
   t.updateTurn(call.responseId, (turn) => ({
     ...turn,
     tools: [...turn.tools, { name: call.name, durationMs }],
