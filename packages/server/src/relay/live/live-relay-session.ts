@@ -7,6 +7,7 @@
  * here by Responses delegation; transcripts (grouped into turns), tool calls and usage seconds are
  * stored as they flow.
  */
+import { liveCost } from '@parley/core';
 import type { RealtimeItem } from '@parley/core';
 import WebSocket from 'ws';
 import type { Logger } from '../../logger.js';
@@ -24,8 +25,6 @@ import { TranscriptTurns, type TranscriptTurn } from './live-transcript-turns.js
 
 type Json = Record<string, unknown>;
 
-/** GPT-Live's active rate, $0.05 a minute (reference §11), until core's price table carries per-second prices. */
-const USD_PER_ACTIVE_SECOND = 0.05 / 60;
 /** How long to wait for `session.closed` (final usage) after asking upstream to close. */
 const CLOSE_WAIT_MS = 5000;
 
@@ -393,7 +392,9 @@ export class LiveRelaySession {
   private onUsage(usage: Json | undefined): void {
     const seconds = typeof usage?.seconds === 'number' ? usage.seconds : null;
     if (seconds === null || seconds <= this.usageSeconds) return;
-    const cost = (seconds - this.usageSeconds) * USD_PER_ACTIVE_SECOND;
+    // Core's price table (active seconds; the wire reports one cumulative figure). A model the
+    // table does not know costs nothing, as for tokens.
+    const cost = liveCost(seconds - this.usageSeconds, this.options.start.model) ?? 0;
     this.usageSeconds = seconds;
     this.recorder
       .afterWrites(() =>
