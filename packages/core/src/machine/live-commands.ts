@@ -1,0 +1,76 @@
+// The machine's commands on a GPT-Live session: typed text, interrupt and mute, as neutral
+// commands the session encodes.
+import { LIVE_LIMITS } from '../protocol/index.js';
+import { store } from './conversation.js';
+import { newMessage } from './items.js';
+import { touch } from './sequencing.js';
+import { command, live } from './live-base.js';
+import { bargeIn, closeSegment } from './live-turns.js';
+import { TextRope } from './text-rope.js';
+import type { StampedTransition, Transition } from './transition.js';
+
+/**
+ * Typed text. Under Responses delegation it is a user message for the backend
+ * (`response.item.create` + `response.create`, §6.5). Under client delegation Live has no user
+ * message: it goes in as silent context (`session.thinking.append`) labelled as typed by the
+ * visitor — never as instructions, which the model treats as trusted (§4).
+ */
+export function sendUserText(t: Transition, text: string): void {
+  if (live(t).delegation === 'responses') {
+    command(t, { kind: 'user_text', text });
+    return;
+  }
+  const content = `The user typed: ${text}`;
+  for (let offset = 0; offset < content.length; offset += LIVE_LIMITS.appendCharacters) {
+    command(t, {
+      kind: 'append_context',
+      channel: 'thinking',
+      content: content.slice(offset, offset + LIVE_LIMITS.appendCharacters),
+      delegationId: null,
+    });
+  }
+}
+
+/** Typed text in a Live session: shown as a user item and sent (or held until a session starts). */
+export function onLiveSendText(t: StampedTransition, text: string, itemId: string): void {
+  if (text.trim() === '') return;
+  closeSegment(t, 'user');
+  store(
+    t,
+    newMessage(
+      { id: itemId, role: 'user', status: 'completed', createdAt: t.wallAt },
+      TextRope.of(text),
+    ),
+  );
+  if (t.online) sendUserText(t, text);
+  else t.state.unsent = [...t.state.unsent, itemId];
+  t.state.turnStart = t.at;
+  touch(t);
+}
+
+/**
+ * `interrupt()` on Live: no client event cancels the model's speech (§7). The nearest correct
+ * thing: stop playing it here (flush, marked interrupted at what was heard) and tell the model to
+ * stop with a `session.instructions.append`, as the reference's guardrail recipe does.
+ */
+export function onLiveInterrupt(t: Transition): void {
+  const assistant = live(t).assistant;
+  if (assistant === null) return;
+  bargeIn(t, assistant.itemId);
+  closeSegment(t, 'assistant');
+  if (t.online) {
+    command(t, {
+      kind: 'append_context',
+      channel: 'instructions',
+      content: 'The user interrupted you. Stop speaking now and listen.',
+      delegationId: null,
+    });
+  }
+}
+
+/** Mute on Live: acknowledged by the server; the session keeps streaming (silence) meanwhile. */
+export function onLiveMute(t: Transition, muted: boolean): void {
+  if (t.snapshot.muted === muted) return;
+  t.set('muted', muted);
+  if (t.online) command(t, { kind: 'mute', muted });
+}

@@ -1,0 +1,213 @@
+// The session's side of one connection: credentials, then the transport, and every frame in both
+// directions in the session's protocol (Realtime in its dialect, or GPT-Live through the Live
+// runtime, loaded on the first Live connection). Each open is an attempt; callbacks of a retired
+// attempt (late credentials, a socket closing after we moved on) are ignored.
+import { encodeBase64, int16ToBytes } from '../audio/index.js';
+import type { MachineEvent } from '../machine/events.js';
+import { isLive, wireDialect } from '../machine/selectors.js';
+import type { MachineState } from '../machine/state.js';
+import {
+  parseServerEvent,
+  serializeClientEvent,
+  type ClientEvent,
+  type NeutralCommand,
+} from '../protocol/index.js';
+import type { Clock, Credentials, Transport } from '../ports.js';
+import type { SessionListeners } from './listeners.js';
+import type { VoiceSessionOptions } from './types.js';
+import type * as LiveRuntimeModule from './live-runtime.js';
+
+type LiveRuntime = typeof LiveRuntimeModule;
+
+/** The Live runtime, as its own chunk for bundlers (see ./live-runtime.ts). */
+function loadLiveRuntime(): Promise<LiveRuntime> {
+  return import('./live-runtime.js');
+}
+
+/** What the connection needs of its session. */
+export interface ConnectionHost {
+  readonly options: VoiceSessionOptions;
+  readonly transport: Transport;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly listeners: SessionListeners;
+  /** The machine state now (it changes with every event). */
+  state(): MachineState;
+  dispatch(event: MachineEvent): void;
+}
+
+export class SessionConnection {
+  /** Bumped on every open, so late credentials or socket callbacks of an old attempt are ignored. */
+  private attempt = 0;
+  /** GPT-Live's reader, adapter and machine handlers, loaded on the first Live connection. */
+  private live: LiveRuntime | null = null;
+
+  constructor(private readonly host: ConnectionHost) {}
+
+  /** Sends a client event in the session's dialect and tells the `clientEvent` listeners. */
+  send(event: ClientEvent): void {
+    const { transport, listeners } = this.host;
+    transport.send(
+      serializeClientEvent(event, { dialect: wireDialect(this.host.state()) }),
+      'control',
+    );
+    listeners.emit('clientEvent', event);
+  }
+
+  /** Sends a neutral command, encoded by the adapter of the session's protocol (GPT-Live today). */
+  sendCommand(command: NeutralCommand, eventId: string): void {
+    for (const { frame, event } of this.live?.commandFrames(command, eventId) ?? []) {
+      this.host.transport.send(frame, 'control');
+      this.host.listeners.emit('clientEvent', event);
+    }
+  }
+
+  /** Sends microphone audio in the session's protocol. */
+  sendAudio(pcm16: Int16Array): void {
+    const state = this.host.state();
+    const frame =
+      isLive(state) && this.live !== null
+        ? // Muted: the same length of silence, so the session's clock keeps running.
+          this.live.audioFrame(
+            encodeBase64(int16ToBytes(state.snapshot.muted ? new Int16Array(pcm16.length) : pcm16)),
+          )
+        : serializeClientEvent(
+            { type: 'input_audio_buffer.append', audio: encodeBase64(int16ToBytes(pcm16)) },
+            { dialect: wireDialect(state) },
+          );
+    this.host.transport.send(frame, 'audio');
+  }
+
+  /** Closes the transport; the machine hears of it at once (the attempt is retired). */
+  close(code: number, reason: string): void {
+    const { transport, clock, random } = this.host;
+    this.attempt += 1;
+    transport.close(code, reason);
+    // The close callback belongs to a retired attempt now; tell the machine ourselves.
+    this.host.dispatch({
+      type: 'transport_closed',
+      code,
+      reason,
+      initiatedLocally: true,
+      at: clock.now(),
+      random: random(),
+    });
+  }
+
+  /** Asks for credentials (attempt `attemptNumber` of the machine), then connects the transport. */
+  open(attemptNumber: number): void {
+    const { options, clock, random } = this.host;
+    const attempt = ++this.attempt;
+    let credentials: Promise<Credentials>;
+    try {
+      credentials = options.credentials({ attempt: attemptNumber });
+    } catch (error) {
+      credentials = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    credentials
+      .then(async (value) => {
+        // A Live connection loads the Live runtime first (once); Realtime never does.
+        if (value.protocol === 'live' && this.live === null) this.live = await loadLiveRuntime();
+        return value;
+      })
+      .then(
+        (value) => {
+          if (attempt !== this.attempt) return;
+          this.host.dispatch({
+            type: 'credentials_ready',
+            dialect: value.dialect ?? options.dialect ?? 'ga',
+            serverRunsTools: value.serverRunsTools === true,
+            managedSession: value.managedSession === true,
+            model: value.model ?? null,
+            ...(value.protocol === 'live' && this.live !== null
+              ? { protocol: 'live' as const, family: this.live.liveFamily }
+              : {}),
+            at: clock.now(),
+          });
+          this.connectTransport(attempt, value);
+        },
+        (error: unknown) => {
+          if (attempt !== this.attempt) return;
+          this.host.dispatch({
+            type: 'credentials_failed',
+            message: error instanceof Error ? error.message : String(error),
+            at: clock.now(),
+            random: random(),
+          });
+        },
+      );
+  }
+
+  private connectTransport(attempt: number, credentials: Credentials): void {
+    const { transport, clock, random, listeners } = this.host;
+    const current = () => attempt === this.attempt;
+    transport.connect(credentials, {
+      onOpen: () => {
+        if (current()) this.host.dispatch({ type: 'transport_open', at: clock.now() });
+      },
+      onMessage: (data) => {
+        if (current()) this.receive(data);
+      },
+      onClose: (info) => {
+        if (!current()) return;
+        this.attempt += 1;
+        this.host.dispatch({
+          type: 'transport_closed',
+          code: info.code,
+          reason: info.reason,
+          initiatedLocally: info.initiatedLocally,
+          at: clock.now(),
+          random: random(),
+        });
+      },
+      onError: (error) => {
+        if (current())
+          listeners.emit('warning', { code: 'transport_error', message: error.message });
+      },
+    });
+  }
+
+  private receive(data: string): void {
+    const { clock, listeners } = this.host;
+    const state = this.host.state();
+    if (isLive(state) && this.live !== null) {
+      this.receiveLive(this.live, data);
+      return;
+    }
+    const parsed = parseServerEvent(data, { dialect: wireDialect(state) });
+    if (!parsed.success) {
+      this.host.dispatch({
+        type: 'protocol_error',
+        message: parsed.error.message,
+        at: clock.now(),
+      });
+      return;
+    }
+    if (listeners.has('serverEvent')) {
+      listeners.emit(
+        'serverEvent',
+        parsed.event as unknown as { type: string; [key: string]: unknown },
+      );
+    }
+    this.host.dispatch({
+      type: 'server',
+      event: parsed.event,
+      at: clock.now(),
+      wallAt: clock.wallNow(),
+    });
+  }
+
+  /** A GPT-Live frame: parsed by the tolerant reader, then turned into neutral events. */
+  private receiveLive(live: LiveRuntime, data: string): void {
+    const { clock, listeners } = this.host;
+    const read = live.readLiveFrame(data);
+    if (read.error !== null) {
+      this.host.dispatch({ type: 'protocol_error', message: read.error, at: clock.now() });
+      return;
+    }
+    if (listeners.has('serverEvent')) listeners.emit('serverEvent', read.event);
+    for (const event of read.events) {
+      this.host.dispatch({ ...event, at: clock.now(), wallAt: clock.wallNow() });
+    }
+  }
+}
