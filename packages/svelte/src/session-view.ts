@@ -30,7 +30,8 @@ export interface SessionViewCadence {
 }
 
 /** The snapshot fields with a reactive getter of their own. */
-type SnapshotField = 'status' | 'turn' | 'items' | 'metrics' | 'usage' | 'error' | 'muted';
+type SnapshotField =
+  'status' | 'turn' | 'items' | 'metrics' | 'usage' | 'error' | 'muted' | 'capabilities';
 
 /** Reactive values over one session, and its snapshot and levels as Svelte stores. */
 export interface SessionView {
@@ -89,6 +90,7 @@ export function createSessionView(
       usage: field('usage'),
       error: field('error'),
       muted: field('muted'),
+      capabilities: field('capabilities'),
     },
     levels: reactiveValue(levels, lifetime),
     heard: (item) => heardSplit(item, playheadOf(item.id).current),

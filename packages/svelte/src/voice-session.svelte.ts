@@ -88,6 +88,11 @@ export interface SvelteVoiceSession {
   readonly error: VoiceSessionSnapshot['error'];
   /** Whether the microphone is muted. */
   readonly muted: VoiceSessionSnapshot['muted'];
+  /**
+   * What the session's protocol can do (who owns turn-taking, whether push-to-talk, replies on
+   * demand and truncation exist, token or per-second billing): hide the controls it cannot carry.
+   */
+  readonly capabilities: VoiceSessionSnapshot['capabilities'];
   /** Input and output levels, throttled to `levelsIntervalMs`; tracked separately from the snapshot. */
   readonly levels: AudioLevels;
   /**
@@ -193,6 +198,9 @@ export function createVoiceSession(options: CreateVoiceSessionOptions): SvelteVo
     },
     get muted() {
       return fields.muted.current;
+    },
+    get capabilities() {
+      return fields.capabilities.current;
     },
     get levels() {
       return view.levels.current;
