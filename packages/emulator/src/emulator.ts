@@ -13,6 +13,11 @@ import { createLiveEndpoint } from './live/live-endpoint.js';
 import { createLiveHttpHandler } from './live/live-http.js';
 import { parseLivePath } from './live/live-paths.js';
 import { LiveRegistry } from './live/live-registry.js';
+import {
+  attachLiveDataChannel,
+  type LiveDataChannelLink,
+  type LiveDataChannelSink,
+} from './live/live-data-channel.js';
 import { createRealtimeEndpoint } from './realtime-upgrade.js';
 import { createAuthorizer, type MintedSecret } from './request-auth.js';
 import { createSpeechSynthesizer, type SpeechEngine, type SpeechSynthesizer } from './speech.js';
@@ -89,6 +94,14 @@ export interface EmulatorHandle {
   readonly connections: number;
   /** Open WebRTC calls. */
   readonly calls: number;
+  /**
+   * Attaches a WebRTC `oai-events` data channel to a running GPT-Live media session (one created
+   * with `POST /v1/live/sessions`): the seam the session's WebRTC transport plugs its channel
+   * into. The channel gets `session.started`, the `info` event when `client.data_channel`
+   * restricts it, and the events its permissions allow; feed what the frontend sends to
+   * `receive`. Throws for an id that is not running.
+   */
+  attachLiveDataChannel(sessionId: string, sink: LiveDataChannelSink): LiveDataChannelLink;
   /** Closes every connection (1001) and the server. */
   close(): Promise<void>;
 }
@@ -224,6 +237,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     get calls() {
       return calls.size;
+    },
+    attachLiveDataChannel(sessionId, sink) {
+      const session = liveRegistry.running.get(sessionId);
+      if (!session) throw new Error(`No running GPT-Live session '${sessionId}'.`);
+      return attachLiveDataChannel(session, sink, maxEventBytes);
     },
     close() {
       closing ??= (async () => {

@@ -139,13 +139,13 @@ function runEvent(
     case 'session.start':
       throw new LiveProtocolError(
         'invalid_value',
-        port.role === 'sideband'
-          ? "'session.start' is not accepted on a sideband connection; the session is already running."
+        port.role !== 'primary'
+          ? `'session.start' is not accepted on a ${port.role === 'sideband' ? 'sideband connection' : 'data channel'}; the session is already running.`
           : 'The session has already started.',
         'type',
       );
     case 'session.input_audio.append':
-      if (port.role === 'sideband')
+      if (port.role !== 'primary')
         throw new LiveProtocolError(
           'invalid_value',
           "'session.input_audio.append' is only accepted on the primary connection.",

@@ -29,7 +29,7 @@ export function createLiveSessionId(): string {
 }
 
 /** Ordinary Responses ids inside `response.event`: `resp_`/`fc_`/`msg_` + 50 hex, `call_` + 24 base62. */
-export function createResponsesId(prefix: 'resp' | 'fc' | 'msg'): string {
+export function createResponsesId(prefix: 'resp' | 'fc' | 'msg' | 'ws'): string {
   return `${prefix}_${randomBytes(25).toString('hex')}`;
 }
 

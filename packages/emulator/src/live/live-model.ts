@@ -2,7 +2,12 @@ import { DEFAULT_LIVE_VOICE } from '@parley/core';
 import type { StoredItem } from '../conversation.js';
 import { planReply, type ReplyPlan, type ScriptedReply } from '../responder.js';
 import { sentenceToSay } from '../reply-rules/agent-profile.js';
-import { backendResponse, type BackendPlan } from './live-backend.js';
+import {
+  backendResponse,
+  webSearchAnswer,
+  webSearchQuery,
+  type BackendPlan,
+} from './live-backend.js';
 import { LiveProtocolError } from './live-errors.js';
 import { createDelegationId } from './live-ids.js';
 import type { UserTurn } from './live-turns.js';
@@ -160,6 +165,12 @@ export class LiveModel {
       } else this.startClientDelegation();
       return;
     }
+    const search = scripted ? null : this.webSearchPlan(words);
+    if (search) {
+      this.say(DELEGATION_ACKNOWLEDGEMENT, false);
+      this.startResponsesDelegation(search, clientEventId);
+      return;
+    }
     if (
       this.delegationType === 'client' &&
       !scripted &&
@@ -170,6 +181,14 @@ export class LiveModel {
       return;
     }
     this.say(plan.text, true);
+  }
+
+  /** A hosted web search the backend runs itself, when the words ask for one and the backend has `web_search`. */
+  private webSearchPlan(words: string | null): BackendPlan | null {
+    if (words === null || this.delegationType !== 'responses') return null;
+    const tools = (this.responsesConfig.tools as Json[] | undefined) ?? [];
+    const query = webSearchQuery(words, tools);
+    return query ? { kind: 'web_search', query, text: webSearchAnswer(query) } : null;
   }
 
   private startClientDelegation(): void {
@@ -301,8 +320,22 @@ export class LiveModel {
       void this.stream(waiting, response);
       return;
     }
-    const plan = this.plan(this.session.scripted.shift());
-    this.startResponsesDelegation(plan, clientEventId);
+    const scripted = this.session.scripted.shift();
+    const plan = this.plan(scripted);
+    const search =
+      plan.kind === 'function_call' || scripted ? null : this.webSearchPlan(this.lastUserText());
+    this.startResponsesDelegation(search ?? plan, clientEventId);
+  }
+
+  /** The words of the user's latest message (typed or transcribed). */
+  private lastUserText(): string | null {
+    for (let index = this.session.items.length - 1; index >= 0; index--) {
+      const item = this.session.items[index]!;
+      if (item.type !== 'message' || item.role !== 'user') continue;
+      const part = item.content?.[0]?.text;
+      return item.spokenText ?? (typeof part === 'string' ? part : null);
+    }
+    return null;
   }
 
   private requireResponses(type: string): void {

@@ -19,9 +19,14 @@ import { LiveTurnDetector } from './live-turns.js';
 
 type Json = Record<string, unknown>;
 
-/** A socket attached to a session: the primary (the session's own transport) or a sideband. */
+/**
+ * A socket attached to a session: the primary (the session's own transport), a sideband, or the
+ * WebRTC `oai-events` data channel of a media session (filtered by `client.data_channel`).
+ */
 export interface LivePort {
-  readonly role: 'primary' | 'sideband';
+  readonly role: 'primary' | 'sideband' | 'data_channel';
+  /** Whether this port receives a broadcast server event (a data channel's `allowed_server_events`); all when absent. */
+  accepts?(event: Json): boolean;
   /** Sends one text frame. */
   send(data: string): void;
   /**
@@ -159,6 +164,16 @@ export class LiveSession {
     for (const entry of this.replay) if (entry.at >= since) this.sendTo(port, entry.data);
   }
 
+  /**
+   * Attaches a WebRTC data channel: `session.started` (the media session has started already),
+   * then `info` when its permissions restrict it, then the live events it accepts. No replay.
+   */
+  attachChannel(port: LivePort, info: Json | null): void {
+    this.ports.add(port);
+    if (this.startedEvent) this.sendTo(port, this.startedEvent);
+    if (info) this.sendTo(port, JSON.stringify({ ...info, event_id: createLiveEventId() }));
+  }
+
   /** A socket went away. Losing the primary ends the session (`connection_lost`, to surviving sidebands). */
   detach(port: LivePort): void {
     if (!this.ports.delete(port)) return;
@@ -173,7 +188,7 @@ export class LiveSession {
     const data = JSON.stringify(full);
     this.replay.push({ at: Date.now(), data });
     if (this.replay.length > MAX_REPLAY_EVENTS) this.replay.shift();
-    for (const port of this.ports) this.sendTo(port, data);
+    for (const port of this.ports) if (port.accepts?.(full) !== false) this.sendTo(port, data);
   }
 
   /** Sends an error to one socket (errors answer the command that caused them). */
@@ -203,7 +218,8 @@ export class LiveSession {
       : null;
     for (const port of this.ports) {
       if (port.role === 'primary') this.sendTo(port, primary);
-      else if (reflected) this.sendTo(port, reflected);
+      // Never on a data channel: a media session's audio travels on the media track.
+      else if (reflected && port.role === 'sideband') this.sendTo(port, reflected);
     }
   }
 
