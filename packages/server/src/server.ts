@@ -42,6 +42,8 @@ import { createMailer, createOutboxMailer } from './tools/mailer.js';
 import { createUrlGuard, parseOutboundAllowlist } from './tools/url-guard.js';
 import type { Mailer, MailerOptions } from './tools/mailer.js';
 import { createUpstream, upstreamFromEnv } from './upstream.js';
+import { WebRtcCalls } from './webrtc/webrtc-calls.js';
+import { createWebRtcRoutes } from './webrtc/webrtc-routes.js';
 import type { Upstream, UpstreamOptions } from './upstream.js';
 
 /** Limits on sessions; the defaults suit a public website. */
@@ -298,6 +300,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       originAllowed(incoming.headers.origin, requestHost(trust, incoming), allowedOrigins),
     log,
   );
+  const calls = new WebRtcCalls({ store, mailer, upstream, urlGuard, log, now, limits });
   const issuer = createSessionIssuer({
     store,
     tickets,
@@ -324,8 +327,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
   useApiMiddleware(app, allowedOrigins);
   // For load balancers: /health says the process is alive; /ready that it should get traffic.
   let draining = false;
-  const ready = async () =>
-    !draining && (await store.database.ping()) && (await shared.ping());
+  const ready = async () => !draining && (await store.database.ping()) && (await shared.ping());
   app.get('/health', (c) => c.json({ ok: true }));
   app.get('/ready', async (c) =>
     (await ready())
@@ -344,6 +346,19 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       urlGuard,
       now,
       clientSecretTtlSeconds: limits.clientSecretTtlSeconds,
+    }),
+  );
+  app.route(
+    '/api',
+    createWebRtcRoutes({
+      store,
+      upstream,
+      calls,
+      slots,
+      sessionLimiter,
+      request: requestReader,
+      originAllowed: (c) =>
+        originAllowed(c.req.header('origin'), requestReader.host(c), allowedOrigins),
     }),
   );
   app.route(
@@ -388,17 +403,23 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     upstream,
     setupToken: bootstrap.setupToken,
     handleUpgrade: relay.handleUpgrade,
-    activeSessions: relay.size,
+    activeSessions: () => relay.size() + calls.size,
     ready,
     async drain({ deadlineMs = 30_000 } = {}) {
       draining = true;
       const live = relay.size();
-      if (live === 0) return { handedOver: 0, timedOut: false };
+      const liveCalls = calls.size;
+      if (live + liveCalls === 0) {
+        void calls.drain();
+        return { handedOver: 0, timedOut: false };
+      }
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'deadline'>((resolve) => {
         timer = setTimeout(() => resolve('deadline'), deadlineMs);
       });
-      const outcome = await Promise.race([relay.drain().then(() => 'drained' as const), deadline]);
+      // WebRTC calls cannot move: they are waited for (and hung up by close() past the deadline).
+      const drained = Promise.all([relay.drain(), calls.drain()]).then(() => 'drained' as const);
+      const outcome = await Promise.race([drained, deadline]);
       clearTimeout(timer);
       return { handedOver: live - relay.size(), timedOut: outcome === 'deadline' };
     },
@@ -422,7 +443,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       });
     },
     async close() {
-      await relay.close();
+      await Promise.all([relay.close(), calls.close()]);
       slots.close();
       if (httpServer) {
         const server = httpServer;

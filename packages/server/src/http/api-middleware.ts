@@ -37,6 +37,7 @@ export function useApiMiddleware(app: Hono, allowedOrigins: readonly string[]): 
       maxAge: 600,
     });
     app.use('/api/sessions', publicCors);
+    app.use('/api/calls', publicCors);
     app.use('/api/agents', publicCors);
   }
 }

@@ -26,6 +26,8 @@ export interface RecordedConversation {
   agentVersion: number;
   model: string;
   clientId: string;
+  /** How the browser is connected: through the relay (default) or a WebRTC call with a sideband. */
+  mode?: 'relay' | 'webrtc';
 }
 
 type Write = (conversationId: string) => Promise<unknown>;
@@ -98,7 +100,7 @@ export class ConversationRecorder {
         id: conversation.id,
         agentId: conversation.agentId,
         agentVersion: conversation.agentVersion,
-        mode: 'relay',
+        mode: conversation.mode ?? 'relay',
         model: conversation.model,
         clientId: conversation.clientId,
       });

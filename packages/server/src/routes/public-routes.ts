@@ -33,6 +33,19 @@ export interface PublicRoutesOptions {
   clientSecretTtlSeconds: number;
 }
 
+/**
+ * Counts a request that starts a conversation (`POST /api/sessions`, `POST /api/calls`: one
+ * budget per client address); throws 429 `rate_limited` with `Retry-After` past the limit.
+ */
+export async function limitSessionRequests(limiter: RateLimiter, clientId: string): Promise<void> {
+  const limit = await limiter.hit(clientId);
+  if (!limit.allowed) {
+    throw new HttpError(429, 'rate_limited', 'too many session requests', undefined, {
+      'retry-after': String(limit.retryAfterSeconds),
+    });
+  }
+}
+
 /** Builds the public sub-application (mount it at `/api`). */
 export function createPublicRoutes(options: PublicRoutesOptions): Hono {
   const { store, upstream, issuer, slots } = options;
@@ -42,12 +55,7 @@ export function createPublicRoutes(options: PublicRoutesOptions): Hono {
 
   app.post('/sessions', async (c) => {
     const clientId = options.request.clientAddress(c);
-    const limit = await options.sessionLimiter.hit(clientId);
-    if (!limit.allowed) {
-      throw new HttpError(429, 'rate_limited', 'too many session requests', undefined, {
-        'retry-after': String(limit.retryAfterSeconds),
-      });
-    }
+    await limitSessionRequests(options.sessionLimiter, clientId);
     const body = await jsonBody(c, sessionRequestSchema);
     const agent = await store.agents.published(body.agentId);
     if (!agent) throw new HttpError(404, 'not_found', 'no published agent with that id');

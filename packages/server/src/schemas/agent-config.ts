@@ -139,6 +139,11 @@ const agentConfigFields = z.object({
   notifyEmail: z.email().nullable().default(null),
   /** Let the browser connect to OpenAI directly with a short-lived client secret. */
   allowDirect: z.boolean().default(false),
+  /**
+   * Refuse WebRTC calls (`POST /api/calls` answers 409 `relay_required`): every conversation goes
+   * through the WebSocket relay, which sees every event and the audio. See the server README.
+   */
+  requireRelay: z.boolean().default(false),
   /** Longest conversation in seconds (the relay closes it after this). */
   maxSessionSeconds: z.number().int().min(30).max(3600).default(900),
   /** What the agent says first; null waits for the visitor. */

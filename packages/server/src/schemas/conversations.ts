@@ -14,7 +14,7 @@ export const conversationSchema = z.object({
   id: z.string(),
   agentId: z.string(),
   agentVersion: z.number().nullable(),
-  mode: z.enum(['relay', 'direct']),
+  mode: z.enum(['relay', 'direct', 'webrtc']),
   model: z.string(),
   status: z.enum(['active', 'completed', 'failed']),
   endReason: z.string().nullable(),

@@ -60,3 +60,28 @@ export const apiErrorSchema = z.object({
 });
 /** See {@link apiErrorSchema}. */
 export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/** Largest SDP offer `POST /api/calls` takes (a browser's offer is a few kilobytes). */
+export const maxOfferBytes = 64 * 1024;
+
+/**
+ * `POST /api/calls`: a WebRTC call to an agent. `sdp` is the browser's offer (with its audio
+ * track and an `oai-events` data channel); `agentId` is an agent id or slug.
+ */
+export const webrtcCallRequestSchema = z.object({
+  agentId: z.string().min(1).max(100),
+  sdp: z.string().min(1),
+});
+
+/**
+ * The answer to `POST /api/calls` (201): the SDP answer to apply, the conversation the call is
+ * recorded into, and when the agent's time limit ends the call at the latest.
+ */
+export const webrtcCallResponseSchema = z.object({
+  mode: z.literal('webrtc'),
+  sdp: z.string(),
+  conversationId: z.string(),
+  expiresAt: z.string(),
+});
+/** See {@link webrtcCallResponseSchema}. */
+export type WebRtcCallResponse = z.infer<typeof webrtcCallResponseSchema>;

@@ -62,7 +62,7 @@ function toConversation(row: ConversationsTable, latencyMsP50: number | null): C
     id: row.id,
     agentId: row.agent_id,
     agentVersion: row.agent_version,
-    mode: row.mode === 'direct' ? 'direct' : 'relay',
+    mode: row.mode === 'direct' || row.mode === 'webrtc' ? row.mode : 'relay',
     model: row.model,
     status: row.status === 'active' || row.status === 'failed' ? row.status : 'completed',
     endReason: row.end_reason,
@@ -113,7 +113,7 @@ export function createConversationsStore(database: Database, now: () => Date) {
     async start(input: {
       agentId: string;
       agentVersion: number | null;
-      mode: 'relay' | 'direct';
+      mode: 'relay' | 'direct' | 'webrtc';
       model: string;
       clientId: string | null;
       /** An id chosen beforehand (a relay ticket carries it); default a new UUID. */

@@ -1,0 +1,380 @@
+/**
+ * The server's side of one WebRTC call: a sideband WebSocket to the upstream call (`?call_id=`).
+ * The browser's audio and events go straight to the upstream; the sideband sees every server
+ * event of the call and acts on it with the relay's own parts: the {@link ConversationRecorder}
+ * (storage), {@link runServerToolCall} (server tools), the {@link ToolFollowUp} (one
+ * `response.create` after a response's tool outputs), the {@link TurnTimer} (latency) and the
+ * {@link RelayTimers} (session and idle limits). It puts the agent's locked fields back when a
+ * `session.updated` shows them changed, and hangs the call up when the conversation ends.
+ */
+import { isUnknownEvent, parseServerEvent } from '@parley/core';
+import type { RealtimeItem, ServerEvent, ServerEventOf, SessionConfig } from '@parley/core';
+import WebSocket from 'ws';
+import type { Logger } from '../logger.js';
+import { ConversationRecorder } from '../relay/conversation-recorder.js';
+import { asBuffer } from '../relay/fast-path.js';
+import { RelayTimers } from '../relay/relay-timers.js';
+import type { RelayLimits, SessionOutcome } from '../relay/relay-timers.js';
+import { runServerToolCall } from '../relay/server-tool-call.js';
+import { ToolFollowUp } from '../relay/tool-follow-up.js';
+import { TurnTimer } from '../relay/turn-timer.js';
+import type { PublishedAgent } from '../storage/agents-store.js';
+import type { Store } from '../storage/store.js';
+import type { Mailer } from '../tools/mailer.js';
+import type { ServerTool } from '../tools/types.js';
+import type { Upstream } from '../upstream.js';
+import { configDrift, lockedFieldsOf } from './locked-config.js';
+import type { LockedFields } from './locked-config.js';
+import { sidebandUrl } from './upstream-calls.js';
+
+/** What a sideband session needs. */
+export interface SidebandSessionOptions {
+  /** The upstream call (`rtc_…`). */
+  callId: string;
+  agent: PublishedAgent;
+  /** The session the call was placed with (its locked fields are re-asserted). */
+  session: SessionConfig;
+  serverTools: ReadonlyMap<string, ServerTool>;
+  clientToolNames: ReadonlySet<string>;
+  clientId: string;
+  limits: RelayLimits;
+  /** The conversation to record into (started by the session). */
+  conversationId: string;
+  store: Store;
+  mailer: Mailer;
+  upstream: Upstream;
+  log: Logger;
+  now: () => Date;
+  /** Ends the call upstream (a failure is logged by the caller). */
+  hangup: () => Promise<void>;
+  onClose: () => void;
+}
+
+/** How often a session may find its locked fields changed before the call is ended. */
+export const maxReassertions = 5;
+/** How long the line stays open after a tool asked to end the conversation, at most. */
+const endGraceMs = 15_000;
+const reassertEventId = 'evt_parley_locked';
+
+/** One WebRTC call watched and steered through its sideband. */
+export class SidebandSession {
+  private socket: WebSocket | null = null;
+  private readonly recorder: ConversationRecorder;
+  private readonly followUp = new ToolFollowUp();
+  private readonly turn: TurnTimer;
+  private readonly timers: RelayTimers;
+  private readonly locked: LockedFields;
+  private readonly clientCalls = new Set<string>();
+  private closed = false;
+  private markEnded: () => void = () => undefined;
+  /** Settles once the call has ended, been hung up and every write is stored. */
+  readonly ended: Promise<void> = new Promise((resolve) => {
+    this.markEnded = resolve;
+  });
+  private greeted = false;
+  private lastResponseId: string | null = null;
+  /** `response.create`s the sideband sent whose `response.created` has not come yet. */
+  private ownResponses = 0;
+  private endRequested: { reason: string; responseId: string } | null = null;
+  /** Times the locked fields were found changed and sent again. */
+  reassertions = 0;
+
+  constructor(private readonly options: SidebandSessionOptions) {
+    const { agent } = options;
+    this.locked = lockedFieldsOf(options.session);
+    this.recorder = new ConversationRecorder(
+      options.store,
+      options.log,
+      {
+        id: options.conversationId,
+        reopened: false,
+        agentId: agent.agent.id,
+        agentVersion: agent.version,
+        model: agent.config.model,
+        clientId: options.clientId,
+        mode: 'webrtc',
+      },
+      {
+        onBacklogFull: () =>
+          this.finish({
+            status: 'failed',
+            endReason: 'storage_unavailable',
+            message: 'storage is unavailable',
+          }),
+      },
+    );
+    this.turn = new TurnTimer(agent.config.outputModality === 'text');
+    this.timers = new RelayTimers(options.limits, (_reason, outcome) => this.finish(outcome));
+  }
+
+  /** The conversation this call records into. */
+  get conversation(): string {
+    return this.options.conversationId;
+  }
+
+  /** Attaches the sideband and starts the call's clocks. */
+  start(): void {
+    const { upstream, callId } = this.options;
+    const socket = new WebSocket(sidebandUrl(upstream, callId), {
+      headers: upstream.headers(),
+      perMessageDeflate: false,
+      handshakeTimeout: 10_000,
+    });
+    this.socket = socket;
+    this.timers.start();
+    socket.on('open', () => {
+      // The call was placed with the published session; this covers anything the browser may
+      // have changed before the sideband was there.
+      this.reassert();
+    });
+    socket.on('message', (data, isBinary) => {
+      if (!isBinary) this.onFrame(asBuffer(data).toString('utf8'));
+    });
+    socket.on('unexpected-response', (_request, response) =>
+      this.finish({
+        status: 'failed',
+        endReason: 'sideband_unavailable',
+        message: `the realtime service refused the sideband (HTTP ${response.statusCode ?? 0})`,
+      }),
+    );
+    socket.on('error', (error) => {
+      this.options.log.warn('sideband socket error', { error: error.message });
+      this.finish({ status: 'failed', endReason: 'sideband_unavailable' });
+    });
+    socket.on('close', () => this.finish({ status: 'completed', endReason: 'call_ended' }));
+  }
+
+  /** Ends the call from outside (server shutdown); resolves once it is hung up and stored. */
+  shutdown(): Promise<void> {
+    this.finish({ status: 'completed', endReason: 'server_shutdown' });
+    return this.ended;
+  }
+
+  private send(event: Record<string, unknown>): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(event));
+  }
+
+  private reassert(): void {
+    this.send({ type: 'session.update', event_id: reassertEventId, session: this.locked });
+  }
+
+  private requestResponse(response?: Record<string, unknown>): void {
+    this.ownResponses += 1;
+    this.turn.turnEnded();
+    this.send({ type: 'response.create', ...(response ? { response } : {}) });
+  }
+
+  // ── upstream events ─────────────────────────────────────────────────────────────────────
+
+  private onFrame(data: string): void {
+    if (this.closed) return;
+    const parsed = parseServerEvent(data, { validate: false });
+    if (!parsed.success) {
+      this.options.log.warn('unparseable sideband frame', { error: parsed.error.message });
+      return;
+    }
+    if (isUnknownEvent(parsed.event)) return;
+    this.onServerEvent(parsed.event);
+  }
+
+  private onServerEvent(event: ServerEvent): void {
+    switch (event.type) {
+      case 'session.updated':
+        this.onSessionUpdated(event.session);
+        return;
+      case 'input_audio_buffer.cleared':
+        // The browser's signal that its data channel is open (see the README): greet now.
+        this.greet();
+        return;
+      case 'input_audio_buffer.speech_started':
+        this.timers.touch();
+        return;
+      case 'input_audio_buffer.speech_stopped':
+        this.turn.speechEnded(true);
+        return;
+      case 'input_audio_buffer.committed':
+        this.turn.speechEnded(false);
+        return;
+      case 'output_audio_buffer.started':
+        this.turn.audioOutput();
+        return;
+      case 'response.output_text.delta':
+      case 'response.output_audio_transcript.delta':
+        this.turn.textOutputDelta();
+        return;
+      case 'response.created':
+        this.onResponseCreated(event.response);
+        return;
+      case 'conversation.item.added':
+      case 'conversation.item.done':
+        this.onItem(event.item);
+        return;
+      case 'response.output_item.done':
+        this.onOutputItemDone(event);
+        return;
+      case 'conversation.item.input_audio_transcription.completed':
+        if (typeof event.item_id === 'string' && typeof event.transcript === 'string')
+          this.recorder.transcript(event.item_id, event.transcript);
+        return;
+      case 'response.done':
+        this.onResponseDone(event.response);
+        return;
+      case 'error':
+        this.options.log.warn('the realtime service reported an error on a WebRTC call', {
+          conversationId: this.conversation,
+          error: event.error,
+        });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onSessionUpdated(session: unknown): void {
+    const drift = configDrift(this.locked, session);
+    if (drift.length === 0) return;
+    this.reassertions += 1;
+    this.options.log.warn('a WebRTC call changed locked session fields; putting them back', {
+      conversationId: this.conversation,
+      fields: drift,
+    });
+    if (this.reassertions > maxReassertions) {
+      this.finish({ status: 'failed', endReason: 'config_tampering' });
+      return;
+    }
+    this.reassert();
+  }
+
+  private greet(): void {
+    if (this.greeted) return;
+    this.greeted = true;
+    const greeting = this.options.agent.config.greeting;
+    if (!greeting) return;
+    this.turn.turnEnded(true);
+    this.requestResponse({
+      instructions: `Greet the visitor by saying exactly this, and nothing else: "${greeting}"`,
+    });
+  }
+
+  private onResponseCreated(response: ServerEventOf<'response.created'>['response']): void {
+    this.timers.touch();
+    this.lastResponseId = typeof response?.id === 'string' ? response.id : null;
+    if (this.ownResponses > 0) {
+      this.ownResponses -= 1;
+      return;
+    }
+    // The browser asked for a response itself (after its own tools' outputs, say).
+    this.greeted = true;
+    if (this.followUp.waiting) this.followUp.browserAsked();
+  }
+
+  private onItem(item: RealtimeItem | undefined): void {
+    this.recorder.item(item);
+    if (item?.type !== 'function_call_output' || typeof item.call_id !== 'string') return;
+    const callId = item.call_id;
+    if (!this.clientCalls.delete(callId)) return;
+    // The browser answered one of its own tools on the data channel.
+    this.recorder.toolCall({
+      callId,
+      name: 'client',
+      arguments: '',
+      output: typeof item.output === 'string' ? item.output : null,
+      outcome: 'client',
+      durationMs: null,
+    });
+    if (this.followUp.clientOutput(callId)) this.requestResponse();
+  }
+
+  private onOutputItemDone(event: ServerEventOf<'response.output_item.done'>): void {
+    const item = event.item;
+    this.recorder.item(item);
+    if (item?.type !== 'function_call' || item.status === 'incomplete') return;
+    if (typeof item.call_id !== 'string' || item.call_id === '') return;
+    const responseId =
+      (typeof event.response_id === 'string' ? event.response_id : this.lastResponseId) ??
+      'unknown';
+    this.onFunctionCall(item, item.call_id, responseId);
+  }
+
+  private onFunctionCall(item: FunctionCall, callId: string, responseId: string): void {
+    const name = typeof item.name === 'string' ? item.name : '';
+    const { serverTools, clientToolNames } = this.options;
+    if (clientToolNames.has(name) && !serverTools.has(name)) {
+      this.clientCalls.add(callId);
+      this.followUp.clientCall(responseId, callId);
+      return;
+    }
+    this.followUp.serverCall(responseId, callId);
+    void runServerToolCall({
+      tool: serverTools.get(name),
+      name,
+      callId,
+      argumentsJson: typeof item.arguments === 'string' ? item.arguments : '',
+      recorder: this.recorder,
+      options: this.options,
+      requestEnd: (reason) => {
+        this.endRequested = { reason, responseId };
+        this.timers.after(endGraceMs, () =>
+          this.finish({ status: 'completed', endReason: reason }),
+        );
+      },
+    }).then((output) => {
+      if (this.closed) return;
+      this.send({
+        type: 'conversation.item.create',
+        item: { type: 'function_call_output', call_id: callId, output },
+      });
+      if (this.followUp.serverOutput(callId)) this.requestResponse();
+    });
+  }
+
+  private onResponseDone(response: ServerEventOf<'response.done'>['response'] | undefined): void {
+    const responseId =
+      typeof response?.id === 'string' ? response.id : (this.lastResponseId ?? 'unknown');
+    const latencyMs = this.turn.responseDone();
+    this.timers.touch();
+    if (response?.usage) {
+      this.recorder.usage({
+        responseId,
+        status: typeof response.status === 'string' ? response.status : 'completed',
+        usage: response.usage,
+        latencyMs,
+      });
+    }
+    if (this.followUp.responseDone(responseId)) this.requestResponse();
+    const end = this.endRequested;
+    if (end && end.responseId !== responseId && !this.followUp.waiting)
+      this.finish({ status: 'completed', endReason: end.reason });
+  }
+
+  // ── lifecycle ───────────────────────────────────────────────────────────────────────────
+
+  private finish(outcome: SessionOutcome): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.timers.stop();
+    this.recorder.end({ status: outcome.status, endReason: outcome.endReason });
+    const socket = this.socket;
+    if (socket && socket.readyState !== WebSocket.CLOSED) socket.close(1000);
+    this.options.log.info('WebRTC call ended', {
+      conversationId: this.conversation,
+      reason: outcome.endReason,
+    });
+    const hungUp = outcome.endReason === 'call_ended' ? Promise.resolve() : this.hangup();
+    void Promise.all([hungUp, this.recorder.flushed()]).then(this.markEnded);
+    this.options.onClose();
+  }
+
+  private async hangup(): Promise<void> {
+    try {
+      await this.options.hangup();
+    } catch (error) {
+      this.options.log.warn('could not hang up a WebRTC call', {
+        conversationId: this.conversation,
+        error,
+      });
+    }
+  }
+}
+
+type FunctionCall = Extract<RealtimeItem, { type: 'function_call' }>;

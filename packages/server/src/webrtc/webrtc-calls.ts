@@ -1,0 +1,138 @@
+/**
+ * The WebRTC calls this server placed for browsers: each is placed upstream with the agent's
+ * published session and the server's key, then watched through its {@link SidebandSession}
+ * until it ends. Holds the live ones for shutdown and drains.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import type { RelayLimits } from '../relay/relay-timers.js';
+import { realtimeSession } from '../session-config.js';
+import type { ReleaseSlot } from '../sessions/session-slots.js';
+import type { PublishedAgent } from '../storage/agents-store.js';
+import type { Store } from '../storage/store.js';
+import { agentTools } from '../tools/agent-tools.js';
+import type { Mailer } from '../tools/mailer.js';
+import type { UrlGuard } from '../tools/url-guard.js';
+import type { Upstream } from '../upstream.js';
+import { SidebandSession } from './sideband-session.js';
+import { createUpstreamCall, hangupUpstreamCall } from './upstream-calls.js';
+
+/** What the calls registry needs. */
+export interface WebRtcCallsOptions {
+  store: Store;
+  mailer: Mailer;
+  upstream: Upstream;
+  urlGuard: UrlGuard;
+  log: Logger;
+  now: () => Date;
+  /** The server's limits (an agent may set a shorter session). */
+  limits: RelayLimits;
+  /** For the upstream's HTTP endpoints (tests measure or fail it). Default: global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** A call placed for a browser. */
+export interface PlacedCall {
+  /** The SDP answer for the browser. */
+  answer: string;
+  conversationId: string;
+  /** When the agent's time limit ends the call at the latest. */
+  expiresAt: Date;
+}
+
+/** Places WebRTC calls and tracks their sideband sessions. */
+export class WebRtcCalls {
+  private readonly sessions = new Set<SidebandSession>();
+  /** Calls that ended but are still being hung up or stored. */
+  private readonly ending = new Set<Promise<void>>();
+  private draining = false;
+
+  constructor(private readonly options: WebRtcCallsOptions) {}
+
+  /** Live calls. */
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** True once the server drains: no new calls. */
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /**
+   * Places a call for `agent` with the browser's `offer` and attaches its sideband. `release`
+   * gives the client's session slot back when the call ends (or at once if placing it fails).
+   * Throws what {@link createUpstreamCall} throws.
+   */
+  async place(
+    agent: PublishedAgent,
+    offer: string,
+    client: { id: string; release: ReleaseSlot; conversationId?: string },
+  ): Promise<PlacedCall> {
+    const { options } = this;
+    const fetchImpl = options.fetch ?? fetch;
+    let placed: { callId: string; answer: string };
+    let session: ReturnType<typeof realtimeSession>;
+    let tools: Awaited<ReturnType<typeof agentTools>>;
+    try {
+      tools = await agentTools(options.store, agent.config, options.urlGuard);
+      session = realtimeSession(agent.config, tools.definitions, {
+        includeModel: true,
+        now: options.now(),
+      });
+      placed = await createUpstreamCall(options.upstream, offer, session, fetchImpl);
+    } catch (error) {
+      client.release();
+      throw error;
+    }
+    const maxSessionMs = Math.min(
+      options.limits.maxSessionMs,
+      agent.config.maxSessionSeconds * 1000,
+    );
+    const conversationId = client.conversationId ?? randomUUID();
+    const sideband: SidebandSession = new SidebandSession({
+      callId: placed.callId,
+      agent,
+      session,
+      serverTools: tools.serverTools,
+      clientToolNames: new Set(agent.config.clientTools.map((tool) => tool.name)),
+      clientId: client.id,
+      limits: { maxSessionMs, idleTimeoutMs: options.limits.idleTimeoutMs },
+      conversationId,
+      store: options.store,
+      mailer: options.mailer,
+      upstream: options.upstream,
+      log: options.log,
+      now: options.now,
+      hangup: () => hangupUpstreamCall(options.upstream, placed.callId, fetchImpl),
+      onClose: () => {
+        client.release();
+        this.sessions.delete(sideband);
+        const ended = sideband.ended.finally(() => this.ending.delete(ended));
+        this.ending.add(ended);
+      },
+    });
+    this.sessions.add(sideband);
+    sideband.start();
+    return {
+      answer: placed.answer,
+      conversationId,
+      expiresAt: new Date(options.now().getTime() + maxSessionMs),
+    };
+  }
+
+  /**
+   * Stops placing calls and waits for the live ones to end on their own: a WebRTC call cannot
+   * move to another instance (its media never passes through this one, but its sideband does).
+   */
+  async drain(): Promise<void> {
+    this.draining = true;
+    await Promise.all([...[...this.sessions].map((session) => session.ended), ...this.ending]);
+  }
+
+  /** Hangs up every live call and waits for their writes. */
+  async close(): Promise<void> {
+    this.draining = true;
+    await Promise.all([...[...this.sessions].map((session) => session.shutdown()), ...this.ending]);
+  }
+}

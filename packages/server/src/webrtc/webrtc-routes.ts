@@ -1,0 +1,123 @@
+/**
+ * `POST /api/calls`: a browser's WebRTC call to an agent. The browser posts its SDP offer; the
+ * server places the call upstream with the agent's published session and its own key, attaches a
+ * sideband, and answers with the SDP answer (no key, no upstream call id). The same rate limit,
+ * per-client cap and origin rule as relayed sessions apply. The contract is in the README.
+ */
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { HttpError, jsonBody } from '../http/errors.js';
+import type { RateLimiter } from '../http/rate-limiter.js';
+import type { RequestInfo } from '../http/request-info.js';
+import { limitSessionRequests } from '../routes/public-routes.js';
+import { maxOfferBytes, webrtcCallRequestSchema } from '../schemas.js';
+import type { WebRtcCallResponse } from '../schemas.js';
+import type { SessionSlots } from '../sessions/session-slots.js';
+import type { PublishedAgent } from '../storage/agents-store.js';
+import type { Store } from '../storage/store.js';
+import type { Upstream } from '../upstream.js';
+import { UpstreamCallError } from './upstream-calls.js';
+import type { WebRtcCalls } from './webrtc-calls.js';
+
+/** What the calls route needs. */
+export interface WebRtcRoutesOptions {
+  store: Store;
+  upstream: Upstream;
+  calls: WebRtcCalls;
+  slots: SessionSlots;
+  /** The same limiter as `POST /api/sessions` (one budget per client address). */
+  sessionLimiter: RateLimiter;
+  request: RequestInfo;
+  /** Whether the request's page may start a conversation (the relay's origin rule). */
+  originAllowed: (c: Context) => boolean;
+}
+
+/** Why an offer is not one the server can place, or null when it is. */
+export function offerProblem(sdp: string): string | null {
+  if (!/^v=0\r?$/m.test(sdp)) return 'the body is not an SDP offer (no "v=0" line)';
+  if (!/^m=audio /m.test(sdp)) return 'the offer has no audio section (add the microphone track)';
+  if (!/^m=application .*webrtc-datachannel/m.test(sdp))
+    return 'the offer has no data channel (create the "oai-events" channel before the offer)';
+  return null;
+}
+
+/** Why `agent` cannot take a WebRTC call through this server, or null when it can. */
+function relayOnlyReason(agent: PublishedAgent, upstream: Upstream): string | null {
+  if (agent.config.requireRelay)
+    return 'this agent takes conversations through the relay only; request a session with POST /api/sessions';
+  if (agent.config.api === 'live')
+    return 'WebRTC calls to GPT-Live agents are not available yet; request a session with POST /api/sessions';
+  if (upstream.kind === 'azure')
+    return 'the configured upstream does not take WebRTC calls; request a session with POST /api/sessions';
+  return null;
+}
+
+/** Builds the calls sub-application (mount it at `/api`). */
+export function createWebRtcRoutes(options: WebRtcRoutesOptions): Hono {
+  const { store, calls, slots } = options;
+  const app = new Hono();
+  app.post('/calls', async (c) => {
+    if (!options.originAllowed(c))
+      throw new HttpError(403, 'origin_not_allowed', 'this page may not start a conversation');
+    if (calls.isDraining)
+      throw new HttpError(503, 'draining', 'this server is restarting; retry', undefined, {
+        'retry-after': '1',
+      });
+    const clientId = options.request.clientAddress(c);
+    await limitSessionRequests(options.sessionLimiter, clientId);
+    const body = await jsonBody(c, webrtcCallRequestSchema);
+    if (Buffer.byteLength(body.sdp) > maxOfferBytes)
+      throw new HttpError(413, 'offer_too_large', `the SDP offer is over ${maxOfferBytes} bytes`);
+    const problem = offerProblem(body.sdp);
+    if (problem) throw new HttpError(400, 'invalid_offer', problem);
+    const agent = await store.agents.published(body.agentId);
+    if (!agent) throw new HttpError(404, 'not_found', 'no published agent with that id');
+    const relayOnly = relayOnlyReason(agent, options.upstream);
+    if (relayOnly) throw new HttpError(409, 'relay_required', relayOnly);
+    const release = await slots.acquire(clientId);
+    if (!release) throw new HttpError(429, 'too_many_sessions', slots.refusal);
+    let placed: Awaited<ReturnType<WebRtcCalls['place']>>;
+    try {
+      placed = await calls.place(agent, body.sdp, { id: clientId, release });
+    } catch (error) {
+      throw callError(error);
+    }
+    const answer: WebRtcCallResponse = {
+      mode: 'webrtc',
+      sdp: placed.answer,
+      conversationId: placed.conversationId,
+      expiresAt: placed.expiresAt.toISOString(),
+    };
+    return c.json(answer, 201);
+  });
+  return app;
+}
+
+/** The answer for a call the upstream did not place (never its headers or the key). */
+function callError(error: unknown): unknown {
+  if (error instanceof TypeError && !(error.cause instanceof Error))
+    return new HttpError(400, 'invalid_offer', error.message);
+  if (error instanceof UpstreamCallError) {
+    if (error.status === 400 || error.status === 415 || error.status === 413) {
+      const upstream = error.upstreamError as { message?: unknown } | null;
+      const detail = typeof upstream?.message === 'string' ? `: ${upstream.message}` : '';
+      return new HttpError(400, 'invalid_offer', `the realtime service refused the offer${detail}`);
+    }
+    return new HttpError(
+      502,
+      'upstream_error',
+      `the realtime service refused the call (HTTP ${error.status})`,
+    );
+  }
+  if (error instanceof Error && (error.name === 'TimeoutError' || error instanceof TypeError))
+    return new HttpError(
+      503,
+      'upstream_unavailable',
+      'the realtime service could not be reached',
+      undefined,
+      {
+        'retry-after': '5',
+      },
+    );
+  return error;
+}

@@ -1,0 +1,141 @@
+/**
+ * A Node-side browser for WebRTC tests (werift): makes an offer with a microphone track and the
+ * `oai-events` data channel, posts it to Parley's `POST /api/calls`, applies the answer and
+ * records what arrives on the data channel and the remote track.
+ */
+import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
+import type { RTCDataChannel } from 'werift';
+import type { Received } from './relay-helpers.js';
+
+/** A connected WebRTC test browser. */
+export interface WebRtcBrowser {
+  conversationId: string;
+  /** The whole 201 body, as text (checked for the key). */
+  responseText: string;
+  /** Every data-channel message, as received. */
+  raw: string[];
+  events: Received[];
+  /** RTP packets received on the remote audio track. */
+  audioPackets(): number;
+  send(event: Record<string, unknown>): void;
+  waitFor(predicate: (event: Received) => boolean, timeoutMs?: number): Promise<Received>;
+  close(): Promise<void>;
+}
+
+/** The offer a werift peer makes (audio sendrecv and a data channel), with its peer. */
+export async function makeOffer(): Promise<{
+  peer: RTCPeerConnection;
+  channel: RTCDataChannel;
+  sdp: string;
+}> {
+  const peer = new RTCPeerConnection({
+    codecs: {
+      audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2 })],
+      video: [],
+    },
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceUseIpv6: false,
+  });
+  const channel = peer.createDataChannel('oai-events');
+  peer.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), { direction: 'sendrecv' });
+  await peer.setLocalDescription(await peer.createOffer());
+  while (peer.iceGatheringState !== 'complete')
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  return { peer, channel, sdp: peer.localDescription!.sdp };
+}
+
+/** Posts `body` to `/api/calls` as JSON. */
+export function postCall(
+  base: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${base}/api/calls`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+class DtlsFailed extends Error {}
+
+/**
+ * Calls `agentId` through Parley and waits for the data channel to open. werift's DTLS client
+ * can fail for good on a loaded machine (see the emulator's test peer): such a call is placed
+ * again, at most twice.
+ */
+export async function callAgent(base: string, agentId: string): Promise<WebRtcBrowser> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await placeCall(base, agentId);
+    } catch (error) {
+      if (!(error instanceof DtlsFailed) || attempt === 3) throw error;
+    }
+  }
+}
+
+async function placeCall(base: string, agentId: string): Promise<WebRtcBrowser> {
+  const { peer, channel, sdp } = await makeOffer();
+  let packets = 0;
+  peer.onTrack.subscribe((track) => track.onReceiveRtp.subscribe(() => (packets += 1)));
+  const raw: string[] = [];
+  const events: Received[] = [];
+  const waiters = new Set<{ predicate: (event: Received) => boolean; resolve: () => void }>();
+  channel.onMessage.subscribe((data) => {
+    const text = data.toString();
+    raw.push(text);
+    events.push(JSON.parse(text) as Received);
+    for (const waiter of waiters) waiter.resolve();
+  });
+  const response = await postCall(base, { agentId, sdp });
+  const responseText = await response.text();
+  if (response.status !== 201)
+    throw new Error(`calls answered ${response.status}: ${responseText}`);
+  const body = JSON.parse(responseText) as { sdp: string; conversationId: string };
+  await peer.setRemoteDescription({ type: 'answer', sdp: body.sdp });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('data channel did not open')), 15_000);
+    if (channel.readyState === 'open') resolve();
+    peer.connectionStateChange.subscribe((state) => {
+      if (state !== 'failed') return;
+      clearTimeout(timer);
+      void peer.close();
+      reject(new DtlsFailed('the test browser failed its DTLS handshake'));
+    });
+    channel.stateChange.subscribe((state) => {
+      if (state !== 'open') return;
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return {
+    conversationId: body.conversationId,
+    responseText,
+    raw,
+    events,
+    audioPackets: () => packets,
+    send: (event) => channel.send(JSON.stringify(event)),
+    waitFor(predicate, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          predicate,
+          resolve: () => {
+            const found = events.find(predicate);
+            if (!found) return;
+            clearTimeout(timer);
+            waiters.delete(waiter);
+            resolve(found);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`timed out; got ${events.map((event) => event.type).join(', ')}`));
+        }, timeoutMs);
+        waiters.add(waiter);
+        waiter.resolve();
+      });
+    },
+    close: () => peer.close(),
+  };
+}
