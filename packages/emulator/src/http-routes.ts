@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mintBetaSecret, mintGaSecret, type MintContext } from './client-secrets.js';
 import { CORS_HEADERS, errorBody, readBody, sendJson } from './http-responses.js';
 import { keyOf, type Authorization } from './request-auth.js';
+import { answerResponses } from './responses-route.js';
 import { handleCallsRequest, isCallsPath, type CallsRouteContext } from './webrtc/calls-route.js';
 
 /** What the HTTP endpoints need from the server. */
@@ -17,7 +18,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /**
  * The HTTP side of the emulator: CORS preflight, `GET /health`, minting ephemeral keys
  * (`POST /v1/realtime/client_secrets` for GA, `/v1/realtime/sessions` for beta), and WebRTC calls
- * (`POST /v1/realtime/calls`). A handler that
+ * (`POST /v1/realtime/calls`), and a deterministic `POST /v1/responses`. A handler that
  * fails answers 500 rather than leaving the request open.
  */
 export function createHttpHandler(
@@ -45,7 +46,8 @@ export function createHttpHandler(
       return;
     }
     const isGa = path === '/v1/realtime/client_secrets';
-    if (!isGa && path !== '/v1/realtime/sessions') {
+    const isResponses = path === '/v1/responses';
+    if (!isGa && !isResponses && path !== '/v1/realtime/sessions') {
       sendJson(res, 404, errorBody(`Invalid URL (${req.method ?? 'GET'} ${url.pathname})`, null));
       return;
     }
@@ -72,7 +74,11 @@ export function createHttpHandler(
       );
       return;
     }
-    const reply = isGa ? mintGaSecret(body, context) : mintBetaSecret(body, context);
+    const reply = isResponses
+      ? answerResponses(body)
+      : isGa
+        ? mintGaSecret(body, context)
+        : mintBetaSecret(body, context);
     sendJson(res, reply.status, reply.body);
   };
   return (req, res) => {

@@ -22,3 +22,4 @@ export * from './schemas/leads.js';
 export * from './schemas/analytics.js';
 export * from './schemas/sessions.js';
 export * from './schemas/admin-tools.js';
+export * from './schemas/ledger.js';

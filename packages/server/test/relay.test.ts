@@ -191,6 +191,11 @@ describe.each(testBackends())('relay against the emulator on $name', (backend) =
       .toBe('completed');
     const [conversation] = await store.conversations.list({ agentId, limit: 1 });
     expect(conversation!.latencyMsP50).not.toBeNull();
+    // The user turn: end of speech to the first audio delta, no tools.
+    const turns = await store.turns.list(conversation!.id);
+    expect(turns).toHaveLength(1);
+    expect(turns[0]).toMatchObject({ seq: 1, toolCalls: 0, toolMs: 0, responses: 1 });
+    expect(turns[0]!.firstAudioMs).toBeGreaterThanOrEqual(0);
   });
 
   it('executes a server tool itself and starts the follow-up response once its output is in', async () => {
@@ -228,6 +233,50 @@ describe.each(testBackends())('relay against the emulator on $name', (backend) =
     const detail = await store.conversations.detail(conversation!.id);
     expect(detail.toolCalls[0]).toMatchObject({ name: 'search_knowledge_base', outcome: 'ok' });
     expect(detail.toolCalls[0]!.durationMs).toBeGreaterThanOrEqual(0);
+    // One user turn: the call's response and the follow-up, with the tool's time counted.
+    const turns = await store.turns.list(conversation!.id);
+    expect(turns).toHaveLength(1);
+    expect(turns[0]).toMatchObject({ toolCalls: 1, responses: 2 });
+    expect(turns[0]!.firstAudioMs).not.toBeNull();
+    expect(turns[0]!.toolMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('attributes a conversation to the customer and tags the page passed, and refuses malformed ones', async () => {
+    const request = (body: object) =>
+      fetch(`${base}/api/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ agentId: 'tester', ...body }),
+      });
+    for (const bad of [
+      { customerId: 'has space' },
+      { customerId: 'x'.repeat(129) },
+      { tags: ['ok', 'ok'] },
+      { tags: Array.from({ length: 11 }, (_, i) => `t${i}`) },
+      { tags: ['"quoted"'] },
+    ]) {
+      const refused = await request(bad);
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).error.code).toBe('invalid_request');
+    }
+    const granted = (await (
+      await request({ customerId: 'cust_42', tags: ['spring-campaign', 'web'] })
+    ).json()) as { url: string; ticket: string; conversationId: string };
+    const browser = await connectBrowser(granted.url, granted.ticket);
+    browsers.push(browser);
+    await ready(browser);
+    browser.socket.close();
+    await expect
+      .poll(async () => (await store.conversations.get(granted.conversationId))?.status)
+      .toBe('completed');
+    const ledger = await store.ledger.ledger({
+      groupBy: 'conversation',
+      customerId: 'cust_42',
+      limit: 10,
+    });
+    expect(ledger.rows.map((row) => [row.conversationId, row.tags])).toEqual([
+      [granted.conversationId, ['spring-campaign', 'web']],
+    ]);
   });
 
   it('forwards a browser tool call and holds response.create until the browser output is in', async () => {

@@ -15,6 +15,7 @@ export type Route =
   | { page: 'calls' }
   | { page: 'outbox' }
   | { page: 'analytics' }
+  | { page: 'ledger' }
   | { page: 'playground'; agentId: string | null; version: number | null }
   | { page: 'not-found'; path: string };
 
@@ -59,6 +60,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'outbox' };
     case 'analytics':
       return { page: 'analytics' };
+    case 'ledger':
+      return { page: 'ledger' };
     case 'playground': {
       const version = Number(query.get('version'));
       return {

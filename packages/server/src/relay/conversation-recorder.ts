@@ -16,6 +16,7 @@ import type { Logger } from '../logger.js';
 import { isDatabaseUnavailable } from '../storage/database-availability.js';
 import type { Store } from '../storage/store.js';
 import type { ToolCallRecord } from '../storage/conversations-store.js';
+import type { TurnMeasure } from './turn-tracker.js';
 
 /** The conversation a recorder writes into. */
 export interface RecordedConversation {
@@ -193,6 +194,12 @@ export class ConversationRecorder {
       latencyMs: response.latencyMs,
     };
     this.write((id) => this.store.conversations.recordResponse(id, record));
+  }
+
+  /** Stores one finished user turn (latency and time in tools). */
+  turn(measure: TurnMeasure | null): void {
+    if (measure === null) return;
+    this.write((id) => this.store.turns.record(id, measure));
   }
 
   /** Marks the conversation ended. */

@@ -26,6 +26,7 @@ import { SocketPair, maxPendingBytes } from './socket-pair.js';
 import type { RelayCloseReason } from './socket-pair.js';
 import { ToolFollowUp } from './tool-follow-up.js';
 import { TurnTimer } from './turn-timer.js';
+import { TurnTracker } from './turn-tracker.js';
 
 /** What a relay session needs. */
 export interface RelaySessionOptions {
@@ -60,6 +61,7 @@ export class RelaySession {
   private readonly recorder: ConversationRecorder;
   private readonly followUp = new ToolFollowUp();
   private readonly turn: TurnTimer;
+  private readonly turns: TurnTracker;
   private readonly timers: RelayTimers;
   /** Calls the browser must answer (only their outputs are accepted from it). */
   private readonly clientCalls = new Set<string>();
@@ -108,6 +110,7 @@ export class RelaySession {
       },
     );
     this.turn = new TurnTimer(agent.config.outputModality === 'text');
+    this.turns = new TurnTracker(agent.config.outputModality === 'text');
     this.timers = new RelayTimers(options.limits, (reason, outcome) =>
       this.finish(reason, outcome),
     );
@@ -190,6 +193,7 @@ export class RelaySession {
     if (this.closed) return this.flushed();
     this.closed = true;
     this.timers.stop();
+    this.recorder.turn(this.turns.close());
     this.recorder.end({ status: 'completed', endReason: 'server_restart' });
     await this.flushed();
     this.sockets.close('server_restart', undefined);
@@ -249,6 +253,7 @@ export class RelaySession {
     if (decision.type === 'input_audio_buffer.commit' || decision.type === 'response.create') {
       this.turn.turnEnded();
     }
+    if (decision.type === 'input_audio_buffer.commit') this.userTurnEnded(false);
     if (decision.type === 'response.create') {
       // The browser answered its own tools; the response starts once the server's are in too.
       const due = this.followUp.browserAsked();
@@ -256,6 +261,8 @@ export class RelaySession {
         if (due) this.requestFollowUp();
         return;
       }
+      // Not a tool follow-up: a typed message asks for its reply.
+      this.userTurnEnded(false);
     }
     if (decision.callId === undefined) {
       this.sockets.sendUpstream(decision.frame, false);
@@ -263,6 +270,7 @@ export class RelaySession {
     }
     const callId = decision.callId;
     this.clientCalls.delete(callId);
+    this.turns.toolFinished(callId);
     this.recorder.toolCall({
       callId,
       name: 'client',
@@ -282,10 +290,12 @@ export class RelaySession {
     switch (type) {
       case 'response.output_audio.delta':
         this.turn.audioOutput();
+        this.turns.output('audio');
         return;
       case 'response.output_text.delta':
       case 'response.output_audio_transcript.delta':
         this.turn.textOutputDelta();
+        this.turns.output('text');
         return;
       case 'input_audio_buffer.speech_started':
         this.timers.touch();
@@ -346,13 +356,16 @@ export class RelaySession {
         return true;
       case 'input_audio_buffer.speech_stopped':
         this.turn.speechEnded(true);
+        this.userTurnEnded(true);
         return true;
       case 'input_audio_buffer.committed':
         this.turn.speechEnded(false);
+        this.userTurnEnded(false);
         return true;
       case 'response.output_text.delta':
       case 'response.output_audio_transcript.delta':
         this.turn.textOutputDelta();
+        this.turns.output('text');
         return true;
       case 'response.created':
         this.lastResponseId = typeof event.response?.id === 'string' ? event.response.id : null;
@@ -412,6 +425,7 @@ export class RelaySession {
     const responseId =
       typeof response?.id === 'string' ? response.id : (this.lastResponseId ?? 'unknown');
     const latencyMs = this.turn.responseDone();
+    this.turns.responseDone();
     this.timers.touch();
     if (response?.usage) {
       this.recorder.usage({
@@ -440,6 +454,7 @@ export class RelaySession {
   private onFunctionCall(item: FunctionCall, callId: string, responseId: string): void {
     const name = typeof item.name === 'string' ? item.name : '';
     const { serverTools, clientToolNames } = this.options;
+    this.turns.toolStarted(callId);
     if (clientToolNames.has(name) && !serverTools.has(name)) {
       this.clientCalls.add(callId);
       this.followUp.clientCall(responseId, callId);
@@ -462,6 +477,7 @@ export class RelaySession {
         );
       },
     }).then((output) => {
+      this.turns.toolFinished(callId);
       if (this.closed) return;
       this.sockets.sendUpstreamNow(
         JSON.stringify({
@@ -481,11 +497,17 @@ export class RelaySession {
 
   // ── lifecycle ───────────────────────────────────────────────────────────────────────────
 
+  /** The visitor's turn ended: the turn before it, if answered, is stored. */
+  private userTurnEnded(restart: boolean): void {
+    this.recorder.turn(this.turns.userTurnEnded(restart));
+  }
+
   private finish(reason: RelayCloseReason, outcome: SessionOutcome): void {
     if (this.closed) return;
     this.closed = true;
     this.timers.stop();
     this.sockets.close(reason, outcome.message);
+    this.recorder.turn(this.turns.close());
     this.recorder.end({ status: outcome.status, endReason: outcome.endReason });
     this.options.log.info('relay session ended', {
       conversationId: this.recorder.conversationId,

@@ -83,7 +83,14 @@ export function createPublicRoutes(options: PublicRoutesOptions): Hono {
       return c.json(answer);
     }
     const resumeId = await issuer.resumable(body.resume, agent.agent.id);
-    return c.json(await issuer.relaySession(c, agent.agent.id, clientId, undefined, resumeId));
+    const granted = await issuer.relaySession(c, agent.agent.id, clientId, undefined, resumeId);
+    if (granted.mode === 'relay' && (body.customerId !== undefined || body.tags !== undefined)) {
+      await store.ledger.attribute(granted.conversationId, {
+        customerId: body.customerId ?? null,
+        tags: body.tags ?? [],
+      });
+    }
+    return c.json(granted);
   });
   return app;
 }

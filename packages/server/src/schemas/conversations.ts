@@ -79,12 +79,28 @@ export const responseUsageSchema = z.object({
 /** See {@link responseUsageSchema}. */
 export type ResponseUsage = z.infer<typeof responseUsageSchema>;
 
+/** One user turn of a relayed conversation. */
+export const storedTurnSchema = z.object({
+  seq: z.number(),
+  /** End of the visitor's speech to the agent's first audio (null when none followed). */
+  firstAudioMs: z.number().nullable(),
+  /** Time the turn's tools took (server tools run, browser tools answered). */
+  toolMs: z.number(),
+  toolCalls: z.number(),
+  responses: z.number(),
+  createdAt: z.string(),
+});
+/** See {@link storedTurnSchema}. */
+export type StoredTurn = z.infer<typeof storedTurnSchema>;
+
 /** `GET /api/admin/conversations/:id`. */
 export const conversationDetailSchema = z.object({
   conversation: conversationSchema,
   items: z.array(conversationItemSchema),
   toolCalls: z.array(toolCallSchema),
   responses: z.array(responseUsageSchema),
+  /** Per-turn latency (absent from older servers). */
+  turns: z.array(storedTurnSchema).optional(),
 });
 /** See {@link conversationDetailSchema}. */
 export type ConversationDetail = z.infer<typeof conversationDetailSchema>;

@@ -11,10 +11,36 @@ export const resumeRequestSchema = z.object({
   token: z.string().min(1).max(200),
 });
 
-/** `POST /api/sessions`: `agentId` is an agent id or slug. */
+/** Customer ids and tags: letters, digits and `_ . : @ -`, no spaces (they end up in CSV and URLs). */
+const attributionPattern = /^[A-Za-z0-9_.:@-]+$/;
+
+/** The customer a conversation is for, as the embedding app knows it (for the cost ledger). */
+export const customerIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(attributionPattern, 'use letters, digits and _ . : @ - only');
+
+/** One tag of a conversation (a campaign, a plan, a page). */
+export const tagSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(attributionPattern, 'use letters, digits and _ . : @ - only');
+
+/**
+ * `POST /api/sessions`: `agentId` is an agent id or slug. `customerId` and `tags` attribute the
+ * conversation for the cost ledger; they are the embedding page's word, not authenticated.
+ */
 export const sessionRequestSchema = z.object({
   agentId: z.string().min(1).max(100),
   resume: resumeRequestSchema.optional(),
+  customerId: customerIdSchema.optional(),
+  tags: z
+    .array(tagSchema)
+    .max(10, 'at most 10 tags')
+    .refine((tags) => new Set(tags).size === tags.length, 'tags must not repeat')
+    .optional(),
 });
 
 /** `POST /api/admin/agents/:id/playground`: try a version (default: the latest) before publishing. */

@@ -1,7 +1,10 @@
-/** Figures over conversations: counts, completion and lead rates, latency, cost, per day. */
+/**
+ * Figures over conversations: counts, completion and lead rates, latency, cost, per day. Latency
+ * is per user turn (end of speech to first agent audio), read from the turn histograms.
+ */
 import type { Analytics } from '../schemas.js';
 import type { Database } from './database.js';
-import { percentile } from './percentile.js';
+import { createTurnsStore } from './turns-store.js';
 
 const dayMs = 86_400_000;
 
@@ -9,6 +12,7 @@ const dayMs = 86_400_000;
 export function createAnalyticsStore(database: Database, now: () => Date) {
   const { db } = database;
   const iso = () => now().toISOString();
+  const turns = createTurnsStore(database, now);
   return {
     /** Aggregates over conversations started between `from` and `to` (inclusive UTC days). */
     async summary(options: {
@@ -64,38 +68,19 @@ export function createAnalyticsStore(database: Database, now: () => Date) {
             ),
           )
           .executeTakeFirstOrThrow(),
-        db
-          .selectFrom('responses')
-          .innerJoin('conversations', 'conversations.id', 'responses.conversation_id')
-          .select((eb) => [
-            'responses.latency_ms',
-            eb.fn<string>('substr', ['conversations.started_at', eb.val(1), eb.val(10)]).as('day'),
-          ])
-          .where('conversations.started_at', '>=', from)
-          .where('conversations.started_at', '<', end)
-          .where('responses.latency_ms', 'is not', null)
-          .$if(options.agentId !== undefined, (query) =>
-            query.where('conversations.agent_id', '=', options.agentId ?? ''),
-          )
-          .execute(),
+        turns.latency({ agentId: options.agentId, from, to }),
       ]);
       const count = Number(totals.count);
       const totalCost = Number(totals.cost ?? 0);
       const finishedCount = Number(finished.count);
-      const sorted = latencies.map((row) => Number(row.latency_ms)).sort((a, b) => a - b);
-      const latenciesByDay = new Map<string, number[]>();
-      for (const row of latencies) {
-        const values = latenciesByDay.get(row.day) ?? [];
-        values.push(Number(row.latency_ms));
-        latenciesByDay.set(row.day, values);
-      }
+      const latencyByDay = new Map(latencies.daily.map((row) => [row.day, row]));
       const daily = perDay.map((row) => {
-        const values = (latenciesByDay.get(row.day) ?? []).sort((a, b) => a - b);
+        const latency = latencyByDay.get(row.day);
         return {
           day: row.day,
           conversations: Number(row.count),
-          latencyMsP50: percentile(values, 50),
-          latencyMsP95: percentile(values, 95),
+          latencyMsP50: latency?.firstAudioMsP50 ?? null,
+          latencyMsP95: latency?.firstAudioMsP95 ?? null,
           costUsd: Number(row.cost ?? 0),
         };
       });
@@ -111,8 +96,8 @@ export function createAnalyticsStore(database: Database, now: () => Date) {
         completionRate:
           finishedCount === 0 ? null : Number(finished.completed ?? 0) / finishedCount,
         leadCaptureRate: count === 0 ? null : Number(withLeads.count) / count,
-        latencyMsP50: percentile(sorted, 50),
-        latencyMsP95: percentile(sorted, 95),
+        latencyMsP50: latencies.overall.firstAudioMsP50,
+        latencyMsP95: latencies.overall.firstAudioMsP95,
         costPerConversationUsd: count === 0 ? null : totalCost / count,
         totalCostUsd: totalCost,
         daily,

@@ -34,6 +34,9 @@ describe.each(testBackends())('database on $name', (backend) => {
         { name: '0003_outbox' },
         { name: '0004_live_usage' },
         { name: '0005_item_call_id' },
+        { name: '0006_turns' },
+        { name: '0007_customers' },
+        { name: '0008_post_call' },
       ]);
     } finally {
       await second.close();

@@ -6,6 +6,11 @@
 import { sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { createSharedStateTables } from '../coordination/postgres-shared-state.js';
+import {
+  createCustomerTables,
+  createPostCallTables,
+  createTurnTables,
+} from './migrations-console.js';
 
 /** Which SQL engine a database runs on. */
 export type DialectName = 'sqlite' | 'postgres';
@@ -267,6 +272,12 @@ export function parleyMigrations(dialect: DialectName): MigrationProvider {
         '0004_live_usage': { up: addLiveUsageSeconds },
         // A call item keeps its `call_id`, so replay stops matching calls by `name(arguments)`.
         '0005_item_call_id': { up: addItemCallId },
+        // Per-turn latency and time in tools, with daily histograms for the percentiles.
+        '0006_turns': { up: createTurnTables },
+        // The customer and tags the embedding app attributes a conversation to (cost ledger).
+        '0007_customers': { up: createCustomerTables },
+        // Post-call analysis results and post-call webhook deliveries.
+        '0008_post_call': { up: createPostCallTables },
       }),
   };
 }

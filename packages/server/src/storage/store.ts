@@ -8,6 +8,8 @@ import { createLeadsStore } from './leads-store.js';
 import { createToolsStore } from './tools-store.js';
 import { createAnalyticsStore } from './analytics-store.js';
 import { createOutboxStore } from './outbox-store.js';
+import { createTurnsStore } from './turns-store.js';
+import { createLedgerStore } from './ledger-store.js';
 
 /**
  * Every query Parley runs, grouped by aggregate: agents, webhook tools, knowledge documents,
@@ -32,6 +34,8 @@ export function createStore(database: Database, options: { now?: () => Date } = 
     analytics: createAnalyticsStore(database, now),
     admin: createAdminStore(database, now),
     outbox: createOutboxStore(database, now),
+    turns: createTurnsStore(database, now),
+    ledger: createLedgerStore(database, now),
     close: () => database.close(),
   };
 }

@@ -186,6 +186,71 @@ export interface OutboxTable {
   created_at: string;
 }
 
+/** One user turn: end of speech to first agent audio, and the time its tools took. */
+export interface TurnsTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  /** Null when no agent audio (or text, for a text agent) followed. */
+  first_audio_ms: number | null;
+  tool_ms: number;
+  tool_calls: number;
+  responses: number;
+  created_at: string;
+}
+
+/** Counts of turns per log-scale bucket (see `latency-buckets.ts`). */
+export interface LatencyHistogramTable {
+  agent_id: string;
+  /** 0 when the conversation ran an unpublished draft without a version. */
+  agent_version: number;
+  day: string;
+  metric: string;
+  bucket: number;
+  count: number;
+}
+
+/** The customer and tags a conversation was attributed to when its session was granted. */
+export interface ConversationCustomersTable {
+  conversation_id: string;
+  customer_id: string | null;
+  /** JSON array of strings. */
+  tags: string;
+  created_at: string;
+}
+
+/** The post-call analysis of one conversation. */
+export interface ConversationAnalysesTable {
+  conversation_id: string;
+  agent_id: string;
+  /** `done` or `failed`. */
+  status: string;
+  summary: string | null;
+  /** JSON object (valid against the agent's extraction schema). */
+  extracted: string | null;
+  /** 1 success, 0 not, null when there is no rubric. */
+  success: number | null;
+  rationale: string | null;
+  model: string;
+  error: string | null;
+  created_at: string;
+}
+
+/** One attempt to deliver a post-call webhook. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  conversation_id: string;
+  agent_id: string;
+  url: string;
+  attempt: number;
+  /** `delivered`, `failed` (will be retried) or `gave_up`. */
+  outcome: string;
+  http_status: number | null;
+  error: string | null;
+  duration_ms: number;
+  created_at: string;
+}
+
 export interface Tables {
   settings: SettingsTable;
   admin_users: AdminUsersTable;
@@ -203,4 +268,9 @@ export interface Tables {
   leads: LeadsTable;
   scheduled_calls: ScheduledCallsTable;
   outbox: OutboxTable;
+  turns: TurnsTable;
+  latency_histogram: LatencyHistogramTable;
+  conversation_customers: ConversationCustomersTable;
+  conversation_analyses: ConversationAnalysesTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

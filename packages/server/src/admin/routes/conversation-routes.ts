@@ -2,7 +2,11 @@
 import { Hono } from 'hono';
 import type { AdminRoutesOptions } from '../admin-route-options.js';
 import type { AdminVariables } from '../admin-auth.js';
-import { analyticsQuerySchema, conversationListQuerySchema } from '../../schemas.js';
+import {
+  analyticsQuerySchema,
+  conversationListQuerySchema,
+  ledgerQuerySchema,
+} from '../../schemas.js';
 import type { OutboxList } from '../../schemas.js';
 import { validate } from '../../http/errors.js';
 
@@ -13,9 +17,11 @@ export function conversationRoutes({ store, mailer }: AdminRoutesOptions) {
     const query = validate(conversationListQuerySchema, c.req.query());
     return c.json({ conversations: await store.conversations.list(query) });
   });
-  app.get('/conversations/:id', async (c) =>
-    c.json(await store.conversations.detail(c.req.param('id'))),
-  );
+  app.get('/conversations/:id', async (c) => {
+    const id = c.req.param('id');
+    const detail = await store.conversations.detail(id);
+    return c.json({ ...detail, turns: await store.turns.list(id) });
+  });
   app.get('/leads', async (c) =>
     c.json({ leads: await store.leads.listLeads({ agentId: c.req.query('agentId') }) }),
   );
@@ -28,6 +34,13 @@ export function conversationRoutes({ store, mailer }: AdminRoutesOptions) {
     const query = validate(analyticsQuerySchema, c.req.query());
     return c.json(await store.analytics.summary(query));
   });
+  app.get('/analytics/latency', async (c) => {
+    const query = validate(analyticsQuerySchema, c.req.query());
+    return c.json(await store.turns.latency(query));
+  });
+  app.get('/ledger', async (c) =>
+    c.json(await store.ledger.ledger(validate(ledgerQuerySchema, c.req.query()))),
+  );
   // The local outbox: notification emails kept because no SMTP server is configured.
   app.get('/outbox', async (c) => {
     const answer: OutboxList = {

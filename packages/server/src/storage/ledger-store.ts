@@ -1,0 +1,212 @@
+/**
+ * The cost ledger: conversations' stored costs summed by conversation, agent, version, day or
+ * customer, split into token-priced and per-second-priced cost by core's price table (the one
+ * the relay priced them with), with the customer and tags the session was granted for.
+ */
+import { defaultPrices, findPrice } from '@parley/core';
+import { sql } from 'kysely';
+import type { Ledger, LedgerQuery, LedgerRow } from '../schemas.js';
+import type { Database } from './database.js';
+
+const dayMs = 86_400_000;
+
+type Figures = Ledger['totals'];
+
+const emptyFigures = (): Figures => ({
+  conversations: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  usageSeconds: 0,
+  tokenCostUsd: 0,
+  perSecondCostUsd: 0,
+  costUsd: 0,
+});
+
+/** How core's table prices a model. */
+function pricingOf(model: string): Ledger['prices'][number] {
+  const price = findPrice(defaultPrices, model);
+  if (price === null)
+    return { model, pricing: 'unpriced', perMillionTokens: null, perMinute: null };
+  const { perMinute, ...tokens } = price;
+  return {
+    model,
+    pricing: perMinute ? 'per_second' : 'tokens',
+    perMillionTokens: perMinute ? null : { ...tokens },
+    perMinute: perMinute ? { active: perMinute.active, standby: perMinute.standby } : null,
+  };
+}
+
+interface GroupRow {
+  key: string | null;
+  agent_id: string | null;
+  agent_version: number | null;
+  day: string | null;
+  customer_id: string | null;
+  tags: string | null;
+  model: string;
+  started_at: string;
+  conversations: number | string;
+  input_tokens: number | string | null;
+  output_tokens: number | string | null;
+  usage_seconds: number | string | null;
+  cost_usd: number | string | null;
+}
+
+/** Data access for the ledger and the customer attribution of conversations. */
+export function createLedgerStore(database: Database, now: () => Date) {
+  const { db } = database;
+  return {
+    /**
+     * Attributes a conversation (by its pre-chosen id) to a customer and tags. The first
+     * attribution stays: a resumed conversation keeps whom it was for.
+     */
+    async attribute(
+      conversationId: string,
+      attribution: { customerId: string | null; tags: readonly string[] },
+    ): Promise<void> {
+      await db
+        .insertInto('conversation_customers')
+        .values({
+          conversation_id: conversationId,
+          customer_id: attribution.customerId,
+          tags: JSON.stringify(attribution.tags),
+          created_at: now().toISOString(),
+        })
+        .onConflict((conflict) => conflict.column('conversation_id').doNothing())
+        .execute();
+    },
+
+    /** The ledger for `query` (see {@link ledgerQuerySchema}). */
+    async ledger(query: LedgerQuery): Promise<Ledger> {
+      const to = query.to ?? now().toISOString().slice(0, 10);
+      const from = query.from ?? new Date(Date.parse(to) - 29 * dayMs).toISOString().slice(0, 10);
+      const end = new Date(Date.parse(to) + dayMs).toISOString();
+      const day = sql<string>`substr(c.started_at, 1, 10)`;
+      const perConversation = query.groupBy === 'conversation';
+      const keyColumns = {
+        conversation: [sql`c.id`],
+        agent: [sql`c.agent_id`],
+        version: [sql`c.agent_id`, sql`c.agent_version`],
+        day: [day],
+        customer: [sql`cc.customer_id`],
+      }[query.groupBy];
+      const filters = [sql`c.started_at >= ${from}`, sql`c.started_at < ${end}`];
+      if (query.agentId !== undefined) filters.push(sql`c.agent_id = ${query.agentId}`);
+      if (query.customerId !== undefined) filters.push(sql`cc.customer_id = ${query.customerId}`);
+      // Tags are validated to a charset without quotes, so the quoted form matches one whole tag.
+      if (query.tag !== undefined) filters.push(sql`cc.tags like ${`%"${query.tag}"%`}`);
+      const where = sql.join(filters, sql` and `);
+      const groupBy = sql.join([...keyColumns, sql`c.model`]);
+      const result = await sql<GroupRow>`
+        select ${perConversation ? sql`c.id` : sql`min(c.id)`} as key,
+          ${query.groupBy === 'agent' || query.groupBy === 'version' || perConversation ? sql`c.agent_id` : sql`null`} as agent_id,
+          ${query.groupBy === 'version' || perConversation ? sql`c.agent_version` : sql`null`} as agent_version,
+          ${query.groupBy === 'day' || perConversation ? day : sql`null`} as day,
+          ${query.groupBy === 'customer' || perConversation ? sql`cc.customer_id` : sql`null`} as customer_id,
+          ${perConversation ? sql`cc.tags` : sql`null`} as tags,
+          c.model as model,
+          max(c.started_at) as started_at,
+          count(*) as conversations,
+          sum(c.input_tokens) as input_tokens,
+          sum(c.output_tokens) as output_tokens,
+          sum(c.usage_seconds) as usage_seconds,
+          sum(c.cost_usd) as cost_usd
+        from conversations c
+        left join conversation_customers cc on cc.conversation_id = c.id
+        where ${where}
+        group by ${groupBy}${perConversation ? sql`, c.agent_id, c.agent_version, c.started_at, cc.customer_id, cc.tags` : sql``}
+      `.execute(db);
+      return assemble(query, from, to, result.rows);
+    },
+  };
+}
+
+/** Folds (group, model) rows into ledger rows, ordered, with totals and the prices used. */
+function assemble(query: LedgerQuery, from: string, to: string, rows: GroupRow[]): Ledger {
+  const totals = emptyFigures();
+  const grouped = new Map<string, LedgerRow>();
+  const prices = new Map<string, Ledger['prices'][number]>();
+  const startedAt = new Map<string, string>();
+  for (const row of rows) {
+    const price = prices.get(row.model) ?? pricingOf(row.model);
+    prices.set(row.model, price);
+    const key = groupKey(query.groupBy, row);
+    if (query.groupBy === 'conversation') startedAt.set(key, row.started_at);
+    let target = grouped.get(key);
+    if (!target) {
+      target = {
+        key,
+        conversationId: query.groupBy === 'conversation' ? row.key : null,
+        agentId: row.agent_id,
+        agentVersion: row.agent_version === null ? null : Number(row.agent_version),
+        day: row.day,
+        customerId: row.customer_id,
+        tags: row.tags === null ? null : (JSON.parse(row.tags) as string[]),
+        ...emptyFigures(),
+      };
+      if (query.groupBy === 'conversation' && target.tags === null) target.tags = [];
+      grouped.set(key, target);
+    }
+    const cost = Number(row.cost_usd ?? 0);
+    const figures: Figures = {
+      conversations: Number(row.conversations),
+      inputTokens: Number(row.input_tokens ?? 0),
+      outputTokens: Number(row.output_tokens ?? 0),
+      usageSeconds: Number(row.usage_seconds ?? 0),
+      tokenCostUsd: price.pricing === 'per_second' ? 0 : cost,
+      perSecondCostUsd: price.pricing === 'per_second' ? cost : 0,
+      costUsd: cost,
+    };
+    add(target, figures);
+    add(totals, figures);
+  }
+  const ordered = [...grouped.values()].sort(orderOf(query.groupBy, startedAt));
+  return {
+    groupBy: query.groupBy,
+    from,
+    to,
+    rows: ordered.slice(0, query.limit),
+    truncated: ordered.length > query.limit,
+    totals,
+    prices: [...prices.values()].sort((a, b) => a.model.localeCompare(b.model)),
+  };
+}
+
+function groupKey(groupBy: LedgerQuery['groupBy'], row: GroupRow): string {
+  switch (groupBy) {
+    case 'conversation':
+      return row.key ?? '';
+    case 'agent':
+      return row.agent_id ?? '';
+    case 'version':
+      return `${row.agent_id ?? ''}@${row.agent_version ?? 'draft'}`;
+    case 'day':
+      return row.day ?? '';
+    case 'customer':
+      return row.customer_id ?? '';
+  }
+}
+
+/** Days and conversations newest first; the rest by cost, highest first. */
+function orderOf(
+  groupBy: LedgerQuery['groupBy'],
+  startedAt: ReadonlyMap<string, string>,
+): (a: LedgerRow, b: LedgerRow) => number {
+  if (groupBy === 'day') return (a, b) => (b.day ?? '').localeCompare(a.day ?? '');
+  if (groupBy === 'conversation')
+    return (a, b) => (startedAt.get(b.key) ?? '').localeCompare(startedAt.get(a.key) ?? '');
+  return (a, b) => b.costUsd - a.costUsd || a.key.localeCompare(b.key);
+}
+
+function add(target: Figures, figures: Figures): void {
+  target.conversations += figures.conversations;
+  target.inputTokens += figures.inputTokens;
+  target.outputTokens += figures.outputTokens;
+  target.usageSeconds += figures.usageSeconds;
+  target.tokenCostUsd += figures.tokenCostUsd;
+  target.perSecondCostUsd += figures.perSecondCostUsd;
+  target.costUsd += figures.costUsd;
+}
+
+/** See {@link createLedgerStore}. */
+export type LedgerStore = ReturnType<typeof createLedgerStore>;
