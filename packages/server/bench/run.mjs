@@ -14,6 +14,8 @@
 //  4. Operations (bench/operations.mjs): the sign-in limit under 500 concurrent attempts, relay
 //     memory under a pre-upstream flood, drain time with 50 live conversations, the write-behind
 //     window. BENCH_ONLY=operations runs only these.
+//  5. WebRTC (bench/webrtc.mjs): the time to an SDP answer through POST /api/calls against straight
+//     to the emulator. BENCH_ONLY=webrtc runs only this.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -23,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { stampedFrame, stampedFrameTail } from './probe-trace.mjs';
 import { operationsBenchmarks } from './operations.mjs';
+import { webrtcBenchmarks } from './webrtc.mjs';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const apiKey = 'fake-key-bench-key-not-secret-000000';
@@ -628,18 +631,21 @@ if (process.env.BENCH_DIAG) {
   process.exit(0);
 }
 try {
-  if (process.env.BENCH_ONLY !== 'operations') {
+  const only = process.env.BENCH_ONLY;
+  if (only === undefined) {
     await idleLatency(emulator, relay);
     await concurrency(emulator, relay);
     await startup(emulator);
   }
-  await operationsBenchmarks({
-    row,
-    startChild,
-    emulator,
-    apiKey,
-    dataDir: mkdtempSync(join(tmpdir(), 'parley-bench-flood-')),
-  });
+  if (only === undefined || only === 'webrtc') await webrtcBenchmarks({ row, emulator, apiKey });
+  if (only === undefined || only === 'operations')
+    await operationsBenchmarks({
+      row,
+      startChild,
+      emulator,
+      apiKey,
+      dataDir: mkdtempSync(join(tmpdir(), 'parley-bench-flood-')),
+    });
 } finally {
   for (const { child } of [relay, emulator]) {
     child.kill('SIGTERM');
