@@ -19,6 +19,8 @@ export type {
   Transport,
   TransportCloseInfo,
   TransportHandlers,
+  TransportMedia,
+  TransportOpenInfo,
   TransportStats,
 } from './ports.js';
 export type {
@@ -189,6 +191,15 @@ export type {
   SnapshotSource,
 } from './cadence/stores.js';
 export { createWebSocketTransport, webSocketHandshake } from './transport/websocket-transport.js';
+// WebRTC loads as its own chunk on the first WebRTC connect; only the selector is in the entry.
+export { createTransport } from './transport/transport-choice.js';
+export type { TransportChoice, TransportChoiceOptions } from './transport/transport-choice.js';
+export type {
+  AudioSink,
+  GetUserMedia,
+  WebRtcFailure,
+  WebRtcTransportOptions,
+} from './transport/webrtc-transport.js';
 export type {
   WebSocketConstructor,
   WebSocketHandshake,

@@ -53,6 +53,12 @@ export interface Credentials {
    * and restores no history after a reconnect (the transcript shown stays intact).
    */
   managedSession?: boolean;
+  /**
+   * Where a WebRTC transport sends its SDP offer (the Parley server's call route): it POSTs the
+   * offer as `application/sdp` with these headers and reads the SDP answer. Absent: this
+   * connection offers WebSocket only (`url`), and an `'auto'` transport falls back to it.
+   */
+  webrtc?: { url: string; headers?: Record<string, string> };
 }
 
 /** Called on every connect and reconnect. */
@@ -66,9 +72,22 @@ export interface TransportCloseInfo {
   initiatedLocally: boolean;
 }
 
+/** Which transport opened, and whether it carries the audio itself. */
+export interface TransportOpenInfo {
+  transport: 'websocket' | 'webrtc';
+  /**
+   * True when the audio travels as media beside the events (WebRTC): the transport sends the
+   * microphone and plays the reply itself, so no audio events cross it.
+   */
+  media: boolean;
+  /** Why this is not the transport asked for (an `'auto'` transport that fell back), else absent. */
+  fallbackReason?: string;
+}
+
 /** Callbacks a transport reports to. */
 export interface TransportHandlers {
-  onOpen(): void;
+  /** The transport is open (`info` absent: a WebSocket carrying audio as events). */
+  onOpen(info?: TransportOpenInfo): void;
   /** One text frame: a JSON server event. */
   onMessage(data: string): void;
   onClose(info: TransportCloseInfo): void;
@@ -93,6 +112,21 @@ export interface Transport {
   send(data: string, kind: 'audio' | 'control'): boolean;
   close(code?: number, reason?: string): void;
   readonly stats: TransportStats;
+  /** Present when the transport can carry the audio as media (WebRTC); see {@link TransportMedia}. */
+  readonly media?: TransportMedia;
+}
+
+/**
+ * The media side of a transport that can carry the audio itself (WebRTC). The session asks it
+ * before starting its {@link AudioPort}: `'media'` (it never needs the port), `'either'` (it knows
+ * once the transport opens: an `'auto'` transport that may fall back to WebSocket) or `'events'`.
+ */
+export interface TransportMedia {
+  readonly mode: 'media' | 'either' | 'events';
+  /** Mutes or unmutes the microphone track (it stays open, so unmuting is instant). */
+  setInputMuted(muted: boolean): void;
+  /** Input and output levels while media flows; returns a function that stops listening. */
+  onLevels(listener: (levels: AudioLevels) => void): () => void;
 }
 
 /** Input and output levels, 0..1, for visualizers. */

@@ -267,6 +267,18 @@ export interface VoiceSessionSnapshot {
    * optional in the type so that snapshots written before it existed still type-check.
    */
   readonly capabilities?: ProtocolCapabilities;
+  /**
+   * The transport of the current (or last) connection: `'webrtc'` (audio as media) or
+   * `'websocket'` (audio as events through the relay); null before the first one opened.
+   * Optional in the type like `capabilities`; always set by the session.
+   */
+  readonly transport?: 'websocket' | 'webrtc' | null;
+  /**
+   * Why the connection is not on the transport asked for: an `'auto'` transport fell back to
+   * WebSocket (`webrtc_unsupported`, `webrtc_not_offered`, `relay_required`, `offer_refused`,
+   * `microphone_unavailable`, `ice_failed`, `connect_timeout`); null otherwise.
+   */
+  readonly transportFallbackReason?: string | null;
 }
 
 /** Price of a model in USD per million tokens (§6 of the protocol reference). */

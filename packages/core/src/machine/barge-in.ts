@@ -1,6 +1,7 @@
 // Barge-in: stop the agent and truncate its item at what the user heard.
 import { markTruncated } from './conversation.js';
 import { SAMPLES_PER_MS } from './items.js';
+import { mediaBargeIn } from './media-playback.js';
 import { UNKNOWN_RESPONSE } from './sequencing.js';
 import type { Transition } from './transition.js';
 
@@ -23,13 +24,20 @@ export function bargeIn(t: Transition, manual: boolean): void {
     t.state.queuedCreate === null
   )
     return;
-  const target = audible?.itemId ?? latestAssistantItem(t, active);
-  t.effect({ type: 'audio_flush' });
-  t.state.bargeIn = { itemId: target };
-  t.state.playback = null;
-  t.state.silencedResponseId = active ?? audible?.responseId ?? null;
+  if (t.state.mediaAudio) {
+    // WebRTC: the server plays the audio, so it stops and truncates it (see media-playback.ts).
+    mediaBargeIn(t, manual, active);
+  } else {
+    const target = audible?.itemId ?? latestAssistantItem(t, active);
+    t.effect({ type: 'audio_flush' });
+    t.state.bargeIn = { itemId: target };
+    t.state.playback = null;
+    t.state.silencedResponseId = active ?? audible?.responseId ?? null;
+    if (manual && active !== null && t.online) {
+      t.send({ type: 'response.cancel', response_id: active });
+    }
+  }
   if (manual) {
-    if (active !== null && t.online) t.send({ type: 'response.cancel', response_id: active });
     if (t.state.createInFlight !== null) t.state.cancelOnCreated = true;
     t.state.queuedCreate = null;
     t.state.awaitingResponse = false;

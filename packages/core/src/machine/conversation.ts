@@ -13,6 +13,7 @@ import {
   withView,
   type ItemChange,
 } from './items.js';
+import { spokenMs } from './spoken-length.js';
 import type { ItemRecord } from './state.js';
 import { TextRope } from './text-rope.js';
 import type { Transition } from './transition.js';
@@ -293,7 +294,12 @@ export function finalText(
 export function markTruncated(t: Transition, itemId: string, audioEndMs: number): void {
   const record = t.record(itemId);
   if (!record || record.view.type !== 'message') return;
-  const totalMs = record.audioSamples / SAMPLES_PER_MS;
+  const receivedMs = record.audioSamples / SAMPLES_PER_MS;
+  // Audio that played as media never arrived here: its length is estimated from the text.
+  const totalMs =
+    receivedMs === 0 && t.state.mediaAudio
+      ? Math.max(audioEndMs, spokenMs(t.state, record.text.length))
+      : receivedMs;
   const heardText =
     totalMs > 0 ? heardPart(record.text.toString(), audioEndMs, totalMs) : record.view.heardText;
   t.put(
@@ -301,7 +307,7 @@ export function markTruncated(t: Transition, itemId: string, audioEndMs: number)
       interrupted: true,
       audioEndMs,
       heardText,
-      audioMs: Math.round(record.audioSamples / SAMPLES_PER_MS),
+      audioMs: Math.round(totalMs),
     }),
   );
 }

@@ -43,7 +43,17 @@ export type MachineEvent =
     }
   /** The credentials provider failed. `random` in [0, 1) feeds the backoff jitter. */
   | { type: 'credentials_failed'; message: string; at: number; random: number }
-  | { type: 'transport_open'; at: number }
+  /**
+   * The transport opened: which one, whether it carries the audio as media (WebRTC), and why it
+   * is not the one asked for (an `'auto'` fallback). Absent fields: a WebSocket carrying events.
+   */
+  | {
+      type: 'transport_open';
+      transport?: 'websocket' | 'webrtc';
+      media?: boolean;
+      fallbackReason?: string;
+      at: number;
+    }
   /** The socket closed. `random` in [0, 1) feeds the backoff jitter. */
   | {
       type: 'transport_closed';

@@ -4,6 +4,7 @@
 import type { PlaybackPosition } from '../ports.js';
 import type { ConversationItem } from '../types.js';
 import { SAMPLES_PER_MS } from './items.js';
+import { mediaPlayhead } from './spoken-length.js';
 import type { MachineState } from './state.js';
 
 /**
@@ -103,16 +104,24 @@ export function heardSplit(
 /**
  * The playhead of one assistant item from the machine state and the AudioPort's latest position
  * (`audio.position(itemId)`): what `VoiceSession.playhead` returns. `null` for items that are not
- * assistant messages, and for those with no audio that is not about to play.
+ * assistant messages, and for those with no audio that is not about to play. Over WebRTC (the
+ * audio plays as media, no samples arrive) pass `now` (the session clock): heard is the time the
+ * item has played, and received the length of its text at the session's speaking rate.
  */
 export function itemPlayhead(
   state: MachineState,
   itemId: string,
   position: PlaybackPosition | null,
+  now?: number,
 ): ItemPlayhead | null {
   const index = state.index.get(itemId);
   const record = index === undefined ? undefined : state.records[index];
   if (record?.view.type !== 'message' || record.view.role !== 'assistant') return null;
+  if (state.mediaAudio && record.audioSamples === 0) {
+    // WebRTC: the server plays the audio; heard is the time it has played (`now` is required).
+    const media = now === undefined ? null : mediaPlayhead(state, itemId, now);
+    return media === null ? null : { itemId, ...media, audioDone: false, playing: true };
+  }
   const playing = state.playback?.itemId === itemId;
   if (record.audioSamples === 0 && !playing) return null;
   const heardMs =

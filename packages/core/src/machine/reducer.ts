@@ -103,6 +103,11 @@ export function reduce(
     case 'transport_open':
       if (t.state.link === 'opening') {
         t.state.link = 'open';
+        t.state.mediaAudio = event.media === true;
+        t.state.openTransport = {
+          transport: event.transport ?? 'websocket',
+          fallbackReason: event.fallbackReason ?? null,
+        };
         handlersOf(t.state)?.onTransportOpen(t);
       }
       break;
@@ -232,6 +237,8 @@ export function reduce(
   }
   pumpResponseCreate(t);
   maybeRollOver(t);
+  // The transport shows once the session it carries is connected, with the status change.
+  if (t.snapshot.status === 'connected') publishTransport(t);
   return t.finish();
 }
 
@@ -313,4 +320,12 @@ function onPushToTalk(t: Transition, pressed: boolean): void {
     t.state.createInFlight !== null ||
     t.state.queuedCreate !== null;
   if (!alreadyAnswering) requestResponse(t, 'commit');
+}
+
+/** Puts the open transport (and why it is not the one asked for) on the snapshot. */
+function publishTransport(t: Transition): void {
+  const open = t.state.openTransport;
+  if (open === null) return;
+  t.set('transport', open.transport);
+  t.set('transportFallbackReason', open.fallbackReason);
 }

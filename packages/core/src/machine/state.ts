@@ -135,7 +135,24 @@ export interface MachineState {
   /** The user's turn ended and the server will answer on its own (VAD `create_response`). */
   readonly awaitingResponse: boolean;
   /** Assistant audio that is (or may still be) audible. */
-  readonly playback: { readonly itemId: string | null; readonly responseId: string | null } | null;
+  readonly playback: {
+    readonly itemId: string | null;
+    readonly responseId: string | null;
+    /** When the server said it started playing (WebRTC `output_audio_buffer.started`). */
+    readonly startedAt?: number;
+  } | null;
+  /**
+   * The open transport carries the audio as media (WebRTC): the server plays the reply, sends
+   * `output_audio_buffer.*` and truncates on barge-in; no audio events cross the transport.
+   */
+  readonly mediaAudio: boolean;
+  /** The transport that opened last, shown on the snapshot once its session is connected. */
+  readonly openTransport: {
+    readonly transport: 'websocket' | 'webrtc';
+    readonly fallbackReason: string | null;
+  } | null;
+  /** Characters of transcript per milliseconds of audio heard in full over media (a rate estimate). */
+  readonly spokenRate: { readonly chars: number; readonly ms: number };
   /** The last `playbackIdle` the audio port reported. */
   readonly lastIdle: { readonly itemId: string; readonly playedSamples: number } | null;
   /** A response cut off by a barge-in: its late audio deltas are not played. */
@@ -207,6 +224,8 @@ export function initialSnapshot(muted = false): VoiceSessionSnapshot {
       droppedAudioFrames: 0,
     },
     capabilities: REALTIME_CAPABILITIES['realtime-ga'],
+    transport: null,
+    transportFallbackReason: null,
   };
 }
 
@@ -258,6 +277,9 @@ export function initialState(
     userSpeaking: false,
     awaitingResponse: false,
     playback: null,
+    mediaAudio: false,
+    openTransport: null,
+    spokenRate: { chars: 0, ms: 0 },
     lastIdle: null,
     silencedResponseId: null,
     bargeIn: null,

@@ -1,6 +1,7 @@
 // Server events of the audio buffer family: the server's voice activity detection on the input
 // buffer, and (WebRTC) the output buffer the server plays itself.
 import { bargeIn } from '../barge-in.js';
+import { mediaPlaybackStarted, mediaPlaybackStopped } from '../media-playback.js';
 import { markPlayed, setResponse } from '../responses.js';
 import { touch } from '../sequencing.js';
 import type { ServerEventHandlers, StampedTransition } from '../transition.js';
@@ -26,13 +27,17 @@ export const audioBufferEventHandlers: ServerEventHandlers = {
     // WebRTC: the server plays the audio; this is the agent becoming audible.
     const responseId = event.response_id ?? t.state.activeResponseId;
     if (responseId !== null && t.state.responses.has(responseId)) {
-      t.state.playback = { itemId: null, responseId };
+      if (t.state.mediaAudio) mediaPlaybackStarted(t, responseId);
+      else t.state.playback = { itemId: null, responseId };
       const response = t.state.responses.get(responseId);
       if (response && !response.hasOutput) setResponse(t, { ...response, hasOutput: true });
       markPlayed(t, responseId);
     }
   },
-  'output_audio_buffer.stopped': (t, event) => stopPlayback(t, event.response_id),
+  'output_audio_buffer.stopped': (t, event) => {
+    if (t.state.mediaAudio) mediaPlaybackStopped(t);
+    stopPlayback(t, event.response_id);
+  },
   'output_audio_buffer.cleared': (t, event) => stopPlayback(t, event.response_id),
 };
 
