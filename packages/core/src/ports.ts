@@ -54,11 +54,34 @@ export interface Credentials {
    */
   managedSession?: boolean;
   /**
-   * Where a WebRTC transport sends its SDP offer (the Parley server's call route): it POSTs the
-   * offer as `application/sdp` with these headers and reads the SDP answer. Absent: this
-   * connection offers WebSocket only (`url`), and an `'auto'` transport falls back to it.
+   * Where a WebRTC transport sends its SDP offer. Absent: this connection offers WebSocket only
+   * (`url`), and an `'auto'` transport uses that.
    */
-  webrtc?: { url: string; headers?: Record<string, string> };
+  webrtc?: WebRtcEndpoint;
+  /**
+   * The credentials an `'auto'` transport connects with when WebRTC fails, fetched only then (a
+   * relay ticket is not spent on a call that went through). Absent: these credentials' `url`.
+   */
+  fallback?: () => Promise<Credentials>;
+}
+
+/** How a WebRTC transport exchanges SDP with the server that places the call. */
+export interface WebRtcEndpoint {
+  /** The URL the offer is POSTed to (the Parley server's `/api/calls`, or a `/v1/realtime/calls`). */
+  url: string;
+  headers?: Record<string, string>;
+  /**
+   * `'sdp'` (default): the offer is the `application/sdp` body and the answer is the reply's body.
+   * `'json'`: `{ ...fields, sdp }` as JSON, the answer in the reply's `sdp` (the Parley server).
+   */
+  format?: 'sdp' | 'json';
+  /** Fields sent beside the offer in the `'json'` format (e.g. `agentId`). */
+  fields?: Record<string, unknown>;
+  /**
+   * Client events sent as soon as the data channel opens. The Parley server waits for an
+   * `input_audio_buffer.clear`, its sign that the browser can hear, before the agent greets.
+   */
+  openEvents?: Record<string, unknown>[];
 }
 
 /** Called on every connect and reconnect. */

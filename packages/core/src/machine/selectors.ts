@@ -20,8 +20,13 @@ export function canSendAudio(state: MachineState): boolean {
  * is false, audio is dropped (and any held while the session got ready is discarded).
  */
 export function wantsMicrophoneAudio(state: MachineState): boolean {
-  // GPT-Live's clock runs on input audio: muted, the session sends silence in its place.
-  return (state.protocol === 'live' || !state.snapshot.muted) && state.link !== 'none';
+  // GPT-Live's clock runs on input audio: muted, the session sends silence in its place. Over
+  // media (WebRTC) the microphone is a track: no audio events at all.
+  return (
+    (state.protocol === 'live' || !state.snapshot.muted) &&
+    state.link !== 'none' &&
+    !state.mediaAudio
+  );
 }
 
 /** The session speaks GPT-Live (events through the Live adapter). */

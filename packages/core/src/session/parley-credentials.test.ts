@@ -120,4 +120,35 @@ describe('parleyServerCredentials', () => {
       }),
     ).rejects.toMatchObject({ reason: 'protocol' });
   });
+
+  it("over WebRTC ('auto') posts no session up front and fetches a relay grant only on fallback", async () => {
+    const server = fakeFetch(200, { mode: 'relay', url: '/api/realtime', ticket: 'tk_fb' });
+    const provider = parleyServerCredentials({
+      baseUrl: 'https://voice.example.com',
+      agentId: 'support',
+      fetch: server.fetch,
+      transport: 'auto',
+    });
+    const credentials = await provider({ attempt: 0 });
+    expect(server.calls).toHaveLength(0);
+    expect(credentials.webrtc).toEqual({
+      url: 'https://voice.example.com/api/calls',
+      format: 'json',
+      fields: { agentId: 'support' },
+      openEvents: [{ type: 'input_audio_buffer.clear' }],
+    });
+    expect(credentials.managedSession).toBe(true);
+    const fallback = await credentials.fallback!();
+    expect(server.calls.map((call) => call.url)).toEqual([
+      'https://voice.example.com/api/sessions',
+    ]);
+    expect(fallback.protocols).toEqual(['realtime', 'parley-ticket.tk_fb']);
+  });
+
+  it("over WebRTC only ('webrtc') has no fallback", async () => {
+    const provider = parleyServerCredentials({ baseUrl: '', agentId: 'a', transport: 'webrtc' });
+    const credentials = await provider({ attempt: 0 });
+    expect(credentials.webrtc?.url).toBe('/api/calls');
+    expect(credentials.fallback).toBeUndefined();
+  });
 });

@@ -11,6 +11,12 @@ export interface ParleyServerCredentialsOptions {
   readonly fetch?: typeof fetch;
   /** Extra request headers (e.g. an app's own auth). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * How the session connects, matching the session's `transport`: `'websocket'` (default; the
+   * relay, `POST /api/sessions`), `'webrtc'` (the offer goes to `POST /api/calls`, where the
+   * server places the call) or `'auto'` (WebRTC, with a relay grant fetched only if it fails).
+   */
+  readonly transport?: 'websocket' | 'webrtc' | 'auto';
 }
 
 /** What the Parley server answers a session request with (`POST /api/sessions` or the admin playground). */
@@ -126,7 +132,9 @@ export function sessionCredentials(session: ParleySessionGrant, baseUrl: string)
  * relay carries the same conversation on and replays it to the model. In relay mode
  * the browser talks to the Parley relay with a one-time ticket (the relay holds the API key and
  * runs the agent's server tools); in direct mode it talks to OpenAI with a short-lived client
- * secret. The API key never reaches the browser either way.
+ * secret. With `transport: 'webrtc'` or `'auto'`, the browser's SDP offer goes to
+ * `${baseUrl}/api/calls` instead and the server places the call with its key; `'auto'` falls back
+ * to a relay grant. The API key never reaches the browser in any mode.
  *
  * @example
  * ```ts
@@ -143,54 +151,8 @@ export function parleyServerCredentials(
   const base = options.baseUrl.replace(/\/+$/, '');
   // The conversation the last relay grant recorded into; a reconnect asks to go on with it.
   let last: { conversationId: string; token: string } | null = null;
-  return async ({ attempt }): Promise<Credentials> => {
-    // A first attempt is a new `connect()`: a new conversation.
-    if (attempt === 0) last = null;
-    const fetchImpl = options.fetch ?? globalThis.fetch;
-    if (typeof fetchImpl !== 'function') {
-      throw new ParleyError('config', 'No fetch available to request a Parley session');
-    }
-    let response: Response;
-    try {
-      response = await fetchImpl(`${base}/api/sessions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(options.headers ?? {}) },
-        body: JSON.stringify({
-          agentId: options.agentId,
-          ...(last === null ? {} : { resume: last }),
-        }),
-      });
-    } catch (cause) {
-      throw new ParleyError('transport', 'Could not reach the Parley server', { cause });
-    }
-    if (!response.ok) {
-      let detail = '';
-      try {
-        detail = (await response.text()).slice(0, 200);
-      } catch {
-        // The status says enough.
-      }
-      throw new ParleyError(
-        response.status === 401 || response.status === 403 ? 'auth' : 'server',
-        `The Parley server refused a session (${response.status})${detail ? `: ${detail}` : ''}`,
-        { code: String(response.status) },
-      );
-    }
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch (cause) {
-      throw new ParleyError('protocol', 'The Parley server sent a session that is not JSON', {
-        cause,
-      });
-    }
-    const problem = grantProblem(body);
-    if (problem !== null) {
-      throw new ParleyError('protocol', 'The Parley server sent an unexpected session shape', {
-        cause: new Error(problem),
-      });
-    }
-    const grant = body as ParleySessionGrant;
+  const relay = async (): Promise<Credentials> => {
+    const grant = await requestGrant(options, base, last);
     last =
       grant.mode === 'relay' &&
       grant.conversationId !== undefined &&
@@ -199,4 +161,78 @@ export function parleyServerCredentials(
         : null;
     return sessionCredentials(grant, base);
   };
+  return ({ attempt }): Promise<Credentials> => {
+    // A first attempt is a new `connect()`: a new conversation.
+    if (attempt === 0) last = null;
+    const transport = options.transport ?? 'websocket';
+    if (transport === 'websocket') return relay();
+    // WebRTC: the offer itself is the request (`POST /api/calls`); the server places the call.
+    return Promise.resolve({
+      url: '',
+      webrtc: {
+        url: `${base}/api/calls`,
+        format: 'json',
+        fields: { agentId: options.agentId },
+        ...(options.headers === undefined ? {} : { headers: { ...options.headers } }),
+        openEvents: [{ type: 'input_audio_buffer.clear' }],
+      },
+      ...(transport === 'auto' ? { fallback: relay } : {}),
+      dialect: 'ga',
+      serverRunsTools: true,
+      managedSession: true,
+    });
+  };
+}
+
+/** `POST /api/sessions`: a relay (or direct) grant for the agent, checked. */
+async function requestGrant(
+  options: ParleyServerCredentialsOptions,
+  base: string,
+  resume: { conversationId: string; token: string } | null,
+): Promise<ParleySessionGrant> {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  if (typeof fetchImpl !== 'function') {
+    throw new ParleyError('config', 'No fetch available to request a Parley session');
+  }
+  let response: Response;
+  try {
+    response = await fetchImpl(`${base}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(options.headers ?? {}) },
+      body: JSON.stringify({
+        agentId: options.agentId,
+        ...(resume === null ? {} : { resume }),
+      }),
+    });
+  } catch (cause) {
+    throw new ParleyError('transport', 'Could not reach the Parley server', { cause });
+  }
+  if (!response.ok) {
+    let detail = '';
+    try {
+      detail = (await response.text()).slice(0, 200);
+    } catch {
+      // The status says enough.
+    }
+    throw new ParleyError(
+      response.status === 401 || response.status === 403 ? 'auth' : 'server',
+      `The Parley server refused a session (${response.status})${detail ? `: ${detail}` : ''}`,
+      { code: String(response.status) },
+    );
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (cause) {
+    throw new ParleyError('protocol', 'The Parley server sent a session that is not JSON', {
+      cause,
+    });
+  }
+  const problem = grantProblem(body);
+  if (problem !== null) {
+    throw new ParleyError('protocol', 'The Parley server sent an unexpected session shape', {
+      cause: new Error(problem),
+    });
+  }
+  return body as ParleySessionGrant;
 }

@@ -12,7 +12,7 @@ import {
   type ClientEvent,
   type NeutralCommand,
 } from '../protocol/index.js';
-import type { Clock, Credentials, Transport } from '../ports.js';
+import type { Clock, Credentials, Transport, TransportOpenInfo } from '../ports.js';
 import type { SessionListeners } from './listeners.js';
 import type { VoiceSessionOptions } from './types.js';
 import type * as LiveRuntimeModule from './live-runtime.js';
@@ -34,6 +34,8 @@ export interface ConnectionHost {
   /** The machine state now (it changes with every event). */
   state(): MachineState;
   dispatch(event: MachineEvent): void;
+  /** The transport opened (before the machine hears of it): the audio port follows where audio goes. */
+  transportOpened(info: TransportOpenInfo | undefined): void;
 }
 
 export class SessionConnection {
@@ -142,8 +144,22 @@ export class SessionConnection {
     const { transport, clock, random, listeners } = this.host;
     const current = () => attempt === this.attempt;
     transport.connect(credentials, {
-      onOpen: () => {
-        if (current()) this.host.dispatch({ type: 'transport_open', at: clock.now() });
+      onOpen: (info) => {
+        if (!current()) return;
+        this.host.transportOpened(info);
+        this.host.dispatch({
+          type: 'transport_open',
+          ...(info === undefined
+            ? {}
+            : {
+                transport: info.transport,
+                media: info.media,
+                ...(info.fallbackReason === undefined
+                  ? {}
+                  : { fallbackReason: info.fallbackReason }),
+              }),
+          at: clock.now(),
+        });
       },
       onMessage: (data) => {
         if (current()) this.receive(data);

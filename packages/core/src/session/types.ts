@@ -7,6 +7,7 @@ import type { ParleyError } from '../errors.js';
 import type { ItemPlayhead } from '../machine/heard.js';
 import type { Dialect, LiveSessionConfig, SessionConfigPatch } from '../protocol/index.js';
 import type { AudioLevels, AudioPort, Clock, CredentialsProvider, Transport } from '../ports.js';
+import type { TransportChoice } from '../transport/transport-choice.js';
 import type {
   ConversationItem,
   ModelPrice,
@@ -28,8 +29,14 @@ export interface ReconnectOptions {
 export interface VoiceSessionOptions {
   /** Called on every connect and reconnect for a URL and fresh credentials. */
   readonly credentials: CredentialsProvider;
-  /** The socket (e.g. `createWebSocketTransport()`). */
-  readonly transport: Transport;
+  /**
+   * The transport: a port (`createWebSocketTransport()`, `createTransport('auto', options)`, a
+   * fake in tests), or a choice built with default options: `'websocket'` (audio as events
+   * through the relay), `'webrtc'` (audio as media; needs credentials with a WebRTC endpoint) or
+   * `'auto'` (WebRTC where the browser and the server offer it, else WebSocket; the snapshot's
+   * `transport` and `transportFallbackReason` say which and why).
+   */
+  readonly transport: Transport | TransportChoice;
   /** Microphone and speaker (e.g. `createAudioPort()` from `@parley/audio-worklets`). Omit for text only. */
   readonly audio?: AudioPort;
   /** Time and timers; defaults to `performance.now()`, `Date.now()` and global timers. */

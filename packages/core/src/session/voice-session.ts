@@ -9,6 +9,7 @@ import { canSendAudio, wantsMicrophoneAudio } from '../machine/selectors.js';
 import type { MachineState } from '../machine/state.js';
 import type { AudioPort, Clock, Transport } from '../ports.js';
 import { systemClock } from '../system-clock.js';
+import { createTransport } from '../transport/transport-choice.js';
 import type { SessionConfigPatch } from '../protocol/index.js';
 import type { ToolDefinition, VoiceSessionSnapshot } from '../types.js';
 import { HeldAudio } from './held-audio.js';
@@ -61,6 +62,10 @@ class ParleyVoiceSession implements VoiceSession {
   private readonly queue: MachineEvent[] = [];
   private dispatching = false;
   private audioStopped: Promise<void> = Promise.resolve();
+  /** Between the machine's `audio_start` and `audio_stop`. */
+  private wantAudio = false;
+  /** The audio port was started (and not stopped since). */
+  private audioRunning = false;
   private droppedReported = 0;
   /** Makes client item ids unique within the session whatever the random source returns. */
   private itemCounter = 0;
@@ -69,7 +74,10 @@ class ParleyVoiceSession implements VoiceSession {
   constructor(options: VoiceSessionOptions) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
-    this.transport = options.transport;
+    this.transport =
+      typeof options.transport === 'string'
+        ? createTransport(options.transport)
+        : options.transport;
     this.audio = options.audio;
     this.internalError = internalErrorReporter(options);
     this.listeners = new SessionListeners(this.internalError);
@@ -84,6 +92,7 @@ class ParleyVoiceSession implements VoiceSession {
       listeners: this.listeners,
       state: () => this.state,
       dispatch,
+      transportOpened: (info) => this.followAudio(info?.media === true),
     });
     for (const tool of options.tools ?? []) this.tools.add(tool);
     this.state = initialSessionState(options, this.tools.wire());
@@ -117,7 +126,7 @@ class ParleyVoiceSession implements VoiceSession {
         this.audio?.position(family.trackId(this.state)) ?? null,
       );
     }
-    return itemPlayhead(this.state, itemId, this.audio?.position(itemId) ?? null);
+    return itemPlayhead(this.state, itemId, this.audio?.position(itemId) ?? null, this.clock.now());
   }
 
   /** Refuses a command the session's protocol cannot carry, with a typed error. */
@@ -377,9 +386,14 @@ class ParleyVoiceSession implements VoiceSession {
   ): void {
     switch (effect.type) {
       case 'audio_start':
-        this.startAudio();
+        this.wantAudio = true;
+        // A transport that carries the audio as media (WebRTC) needs no audio port; one that
+        // may fall back to WebSocket says which once it opens (see followAudio).
+        if ((this.transport.media?.mode ?? 'events') === 'events') this.startAudio();
         break;
       case 'audio_stop':
+        this.wantAudio = false;
+        this.audioRunning = false;
         if (this.audio) {
           this.audioStopped = this.audio
             .stop()
@@ -388,6 +402,7 @@ class ParleyVoiceSession implements VoiceSession {
         break;
       case 'audio_mute':
         this.audio?.setInputMuted(effect.muted);
+        this.transport.media?.setInputMuted(effect.muted);
         break;
       case 'audio_enqueue': {
         const pcm16 = bytesToInt16(decodeBase64(effect.audio));
@@ -417,9 +432,25 @@ class ParleyVoiceSession implements VoiceSession {
     );
   }
 
+  /**
+   * The transport opened: with the audio as media the audio port is not needed (stopped if it
+   * ran, after a fallback that ended), with audio as events it must run (started if it waited).
+   */
+  private followAudio(media: boolean): void {
+    this.transport.media?.setInputMuted(this.state.snapshot.muted);
+    if (!this.wantAudio || !this.audio) return;
+    if (media && this.audioRunning) {
+      this.audioRunning = false;
+      this.audio.stop().catch((error: unknown) => this.internalError(error));
+    } else if (!media && !this.audioRunning) {
+      this.startAudio();
+    }
+  }
+
   private startAudio(): void {
     const audio = this.audio;
     if (!audio) return;
+    this.audioRunning = true;
     audio.setInputMuted(this.state.snapshot.muted);
     audio.start().catch((error: unknown) => {
       const permission =
@@ -436,6 +467,7 @@ class ParleyVoiceSession implements VoiceSession {
   }
 
   private attachAudio(): void {
+    this.transport.media?.onLevels((levels) => this.listeners.emit('levels', levels));
     const audio = this.audio;
     if (!audio) return;
     audio.on('frame', (pcm16) => this.sendAudio(pcm16));

@@ -208,6 +208,32 @@ describe('createTransport', () => {
     expect(events.opens[1]).toEqual({ transport: 'webrtc', media: true });
   });
 
+  it('fetches the fallback credentials only when it falls back', async () => {
+    Socket.instances = [];
+    const rtc = fakeWebRtc(failWith('ice_failed'));
+    const transport = createTransport('auto', {
+      loadWebRtc: rtc.load,
+      webrtc: withPeer,
+      webSocket,
+    });
+    let fetched = 0;
+    const events = recorder();
+    transport.connect(
+      {
+        url: '',
+        webrtc: { url: 'http://server/calls' },
+        fallback: () => {
+          fetched += 1;
+          return Promise.resolve({ url: 'ws://relay/ticketed' });
+        },
+      },
+      events.handlers,
+    );
+    await settle();
+    expect(fetched).toBe(1);
+    expect(Socket.instances.map((socket) => socket.url)).toEqual(['ws://relay/ticketed']);
+  });
+
   it('hands mute to the WebRTC transport once it loads', async () => {
     const rtc = fakeWebRtc(() => undefined);
     const transport = createTransport('webrtc', { loadWebRtc: rtc.load, webrtc: withPeer });

@@ -3,6 +3,7 @@
 // first WebRTC connect.
 import type {
   AudioLevels,
+  Credentials,
   Transport,
   TransportHandlers,
   TransportMedia,
@@ -92,15 +93,32 @@ export function createTransport(
   };
 
   const useWebSocket = (
-    credentials: Parameters<Transport['connect']>[0],
+    credentials: Credentials,
     handlers: TransportHandlers,
     reason: string,
   ): void => {
     active = webSocket;
-    webSocket.connect(credentials, {
-      ...handlers,
-      onOpen: () =>
-        handlers.onOpen({ transport: 'websocket', media: false, fallbackReason: reason }),
+    const myGeneration = generation;
+    const connect = (resolved: Credentials): void => {
+      if (myGeneration !== generation) return;
+      webSocket.connect(resolved, {
+        ...handlers,
+        onOpen: () =>
+          handlers.onOpen({ transport: 'websocket', media: false, fallbackReason: reason }),
+      });
+    };
+    if (credentials.fallback === undefined) {
+      connect(credentials);
+      return;
+    }
+    credentials.fallback().then(connect, (error: unknown) => {
+      if (myGeneration !== generation) return;
+      handlers.onError(error instanceof Error ? error : new Error(reason));
+      handlers.onClose({
+        code: 4401,
+        reason: 'fallback credentials failed',
+        initiatedLocally: false,
+      });
     });
   };
 

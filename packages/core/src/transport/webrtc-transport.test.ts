@@ -57,6 +57,7 @@ class FakePeer {
   localDescription: { type: string; sdp: string } | null = null;
   remoteDescription: { type: string; sdp: string } | null = null;
   connectionState: RTCPeerConnectionState = 'new';
+  iceGatheringState: RTCIceGatheringState = 'complete';
   closed = false;
   ontrack: ((event: { streams: unknown[]; track: unknown }) => void) | null = null;
   onconnectionstatechange: (() => void) | null = null;
@@ -175,6 +176,37 @@ describe('createWebRtcTransport', () => {
     expect(events.opens).toEqual([]);
     peer.channel!.open();
     expect(events.opens).toEqual([{ transport: 'webrtc', media: true }]);
+  });
+
+  it("posts JSON with the endpoint's fields in the 'json' format and sends the open events", async () => {
+    const answer = new Response(JSON.stringify({ mode: 'webrtc', sdp: 'v=0 json answer' }), {
+      status: 201,
+    });
+    const { transport, requests } = setup({}, answer);
+    const events = recorder();
+    transport.connect(
+      {
+        url: '',
+        webrtc: {
+          url: '/api/calls',
+          format: 'json',
+          fields: { agentId: 'support' },
+          openEvents: [{ type: 'input_audio_buffer.clear' }],
+        },
+      },
+      events,
+    );
+    await flush();
+    const peer = FakePeer.instances[0]!;
+    expect(requests[0]!.init.headers).toEqual({ 'content-type': 'application/json' });
+    expect(JSON.parse(requests[0]!.init.body as string)).toEqual({
+      agentId: 'support',
+      sdp: 'v=0 offer',
+    });
+    expect(peer.remoteDescription).toEqual({ type: 'answer', sdp: 'v=0 json answer' });
+    peer.channel!.open();
+    expect(peer.channel!.sent).toEqual(['{"type":"input_audio_buffer.clear"}']);
+    expect(events.opens).toHaveLength(1);
   });
 
   it('carries control events on the channel, never audio events', async () => {

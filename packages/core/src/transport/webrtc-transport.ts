@@ -11,6 +11,7 @@ import type {
   TransportHandlers,
   TransportMedia,
   TransportStats,
+  WebRtcEndpoint,
 } from '../ports.js';
 import { systemClock } from '../system-clock.js';
 import { createMediaLevels, type MediaLevels } from './media-levels.js';
@@ -67,6 +68,8 @@ export interface WebRtcTransportOptions {
   readonly createAudioSink?: () => AudioSink;
   /** How long ICE, DTLS and the data channel may take before the attempt fails; default 10 000 ms. */
   readonly connectTimeoutMs?: number;
+  /** Longest wait for ICE gathering before the offer goes anyway; default 1000 ms. */
+  readonly iceGatheringTimeoutMs?: number;
   /** Label of the event channel; default `oai-events`. */
   readonly channelLabel?: string;
   /** Timers (connect timeout, level polling); default the system clock. */
@@ -175,7 +178,12 @@ export function createWebRtcTransport(options: WebRtcTransportOptions = {}): Tra
     });
   };
 
-  const wire = (attempt: Attempt, peer: RTCPeerConnection, channel: RTCDataChannel): void => {
+  const wire = (
+    attempt: Attempt,
+    peer: RTCPeerConnection,
+    channel: RTCDataChannel,
+    openEvents: readonly Record<string, unknown>[],
+  ): void => {
     peer.ontrack = (event) => {
       if (attempt.ended) return;
       const remote = event.streams[0] ?? new MediaStream([event.track]);
@@ -203,6 +211,7 @@ export function createWebRtcTransport(options: WebRtcTransportOptions = {}): Tra
       attempt.open = true;
       if (attempt.timer !== null) clock.clearTimeout(attempt.timer);
       attempt.timer = null;
+      for (const event of openEvents) channel.send(JSON.stringify(event));
       attempt.handlers.onOpen({ transport: 'webrtc', media: true });
     };
     channel.onmessage = (event: MessageEvent) => {
@@ -258,25 +267,19 @@ export function createWebRtcTransport(options: WebRtcTransportOptions = {}): Tra
     }
     const channel = peer.createDataChannel(options.channelLabel ?? 'oai-events');
     attempt.channel = channel;
-    wire(attempt, peer, channel);
+    wire(attempt, peer, channel, endpoint.openEvents ?? []);
     await peer.setLocalDescription(await peer.createOffer());
     if (attempt.ended) return;
-    const send = options.fetch ?? fetch;
-    const response = await send(endpoint.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/sdp', ...endpoint.headers },
-      body: peer.localDescription?.sdp ?? '',
-    });
-    const body = await response.text();
+    // Nothing trickles candidates after the offer: it goes once gathering is done (or on time).
+    await gathered(peer, clock, options.iceGatheringTimeoutMs ?? 1000);
     if (attempt.ended) return;
-    if (!response.ok) {
-      const code = errorCode(body);
-      throw new AttemptFailure(
-        code === 'relay_required' ? 'relay_required' : 'offer_refused',
-        `The server refused the WebRTC offer (HTTP ${response.status}${code ? `, ${code}` : ''})`,
-      );
-    }
-    await peer.setRemoteDescription({ type: 'answer', sdp: body });
+    const answer = await exchange(
+      options.fetch ?? fetch,
+      endpoint,
+      peer.localDescription?.sdp ?? '',
+    );
+    if (attempt.ended) return;
+    await peer.setRemoteDescription({ type: 'answer', sdp: answer });
   };
 
   const media: TransportMedia = {
@@ -353,6 +356,49 @@ export function createWebRtcTransport(options: WebRtcTransportOptions = {}): Tra
       }
     },
   };
+}
+
+/** Resolves once ICE gathering is complete, or after `timeoutMs`. */
+function gathered(peer: RTCPeerConnection, clock: Clock, timeoutMs: number): Promise<void> {
+  if (peer.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = clock.setTimeout(done, timeoutMs);
+    function done(): void {
+      clock.clearTimeout(timer);
+      peer.removeEventListener('icegatheringstatechange', check);
+      resolve();
+    }
+    function check(): void {
+      if (peer.iceGatheringState === 'complete') done();
+    }
+    peer.addEventListener('icegatheringstatechange', check);
+  });
+}
+
+/** Posts the offer to the endpoint and returns the SDP answer, or throws why not. */
+async function exchange(send: typeof fetch, endpoint: WebRtcEndpoint, offer: string) {
+  const json = endpoint.format === 'json';
+  const response = await send(endpoint.url, {
+    method: 'POST',
+    headers: { 'content-type': json ? 'application/json' : 'application/sdp', ...endpoint.headers },
+    body: json ? JSON.stringify({ ...endpoint.fields, sdp: offer }) : offer,
+  });
+  const body = await response.text();
+  if (!response.ok) {
+    const code = errorCode(body);
+    throw new AttemptFailure(
+      code === 'relay_required' ? 'relay_required' : 'offer_refused',
+      `The server refused the WebRTC offer (HTTP ${response.status}${code ? `, ${code}` : ''})`,
+    );
+  }
+  if (!json) return body;
+  try {
+    const sdp = (JSON.parse(body) as { sdp?: unknown }).sdp;
+    if (typeof sdp === 'string' && sdp.length > 0) return sdp;
+  } catch {
+    // Reported below.
+  }
+  throw new AttemptFailure('offer_refused', 'The server answered the offer without an SDP answer');
 }
 
 /** The `error.code` (or `code`) of a JSON error body, if it has one. */
