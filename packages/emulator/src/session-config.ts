@@ -1,6 +1,15 @@
-import { REALTIME_VOICES, REASONING_EFFORTS } from '@parley/core';
-import { z } from 'zod';
+import { REALTIME_VOICES } from '@parley/core';
 import { EmulatorProtocolError, describeJsonType, invalidValue } from './errors.js';
+import { issueToError } from './session-issues.js';
+import {
+  sessionPatchSchema,
+  toolSchema,
+  type McpToolConfig,
+  type SessionPatch,
+} from './session-schema.js';
+
+export { issueToError } from './session-issues.js';
+export type { McpToolConfig, SessionPatch } from './session-schema.js';
 
 /** Realtime audio formats in GA form. */
 export type AudioFormat =
@@ -137,88 +146,6 @@ export function createDefaultSession(init: {
   };
 }
 
-const audioFormatSchema = z.union([
-  z.strictObject({ type: z.literal('audio/pcm'), rate: z.literal(24000).optional() }),
-  z.strictObject({ type: z.literal('audio/pcmu') }),
-  z.strictObject({ type: z.literal('audio/pcma') }),
-]);
-
-const serverVadPatchSchema = z.strictObject({
-  type: z.literal('server_vad').optional(),
-  threshold: z.number().min(0).max(1).optional(),
-  prefix_padding_ms: z.number().int().min(0).optional(),
-  silence_duration_ms: z.number().int().min(0).optional(),
-  idle_timeout_ms: z.number().int().min(0).nullable().optional(),
-  create_response: z.boolean().optional(),
-  interrupt_response: z.boolean().optional(),
-});
-
-const semanticVadPatchSchema = z.strictObject({
-  type: z.literal('semantic_vad'),
-  eagerness: z.enum(['low', 'medium', 'high', 'auto']).optional(),
-  create_response: z.boolean().optional(),
-  interrupt_response: z.boolean().optional(),
-});
-
-const mcpToolSchema = z.strictObject({
-  type: z.literal('mcp'),
-  server_label: z.string().min(1),
-  server_url: z.string().optional(),
-  connector_id: z.string().optional(),
-  authorization: z.string().optional(),
-  headers: z.record(z.string(), z.string()).nullable().optional(),
-  allowed_tools: z
-    .union([
-      z.array(z.string()),
-      z.strictObject({
-        tool_names: z.array(z.string()).optional(),
-        read_only: z.boolean().optional(),
-      }),
-    ])
-    .nullable()
-    .optional(),
-  require_approval: z
-    .union([
-      z.enum(['always', 'never']),
-      z.strictObject({
-        always: z
-          .strictObject({
-            tool_names: z.array(z.string()).optional(),
-            read_only: z.boolean().optional(),
-          })
-          .nullable()
-          .optional(),
-        never: z
-          .strictObject({
-            tool_names: z.array(z.string()).optional(),
-            read_only: z.boolean().optional(),
-          })
-          .nullable()
-          .optional(),
-      }),
-    ])
-    .nullable()
-    .optional(),
-  server_description: z.string().optional(),
-});
-
-/** An MCP server as a session or response carries it. */
-export type McpToolConfig = z.infer<typeof mcpToolSchema>;
-
-// `type` may be left out of a function tool: the official types make it optional and the API
-// defaults it (the session then reports `type: "function"`).
-const toolSchema = z.union([
-  mcpToolSchema,
-  z
-    .strictObject({
-      type: z.literal('function').optional(),
-      name: z.string().min(1).max(64),
-      description: z.string().optional(),
-      parameters: z.record(z.string(), z.unknown()).optional(),
-    })
-    .transform((tool) => ({ ...tool, type: 'function' as const })),
-]);
-
 /** Validates one tool of `session.tools` or `response.tools` (GA shape), defaulting `type`. */
 export function parseTool(
   raw: unknown,
@@ -229,175 +156,6 @@ export function parseTool(
   const parsed = toolSchema.safeParse(raw);
   if (parsed.success) return { ok: true, tool: parsed.data };
   return { ok: false, error: issueToError(parsed.error.issues[0]!, raw, param) };
-}
-
-const toolChoiceSchema = z.union([
-  z.enum(['auto', 'none', 'required']),
-  z.strictObject({ type: z.literal('function'), name: z.string() }),
-  z.strictObject({
-    type: z.literal('mcp'),
-    server_label: z.string(),
-    name: z.string().nullable().optional(),
-  }),
-]);
-
-const maxOutputTokensSchema = z.union([z.number().int().min(1).max(4096), z.literal('inf')]);
-
-/** GA `session.update.session` patch. `type` is required by the GA server. */
-const sessionPatchSchema = z.strictObject({
-  type: z.enum(['realtime', 'transcription']),
-  object: z.literal('realtime.session').optional(),
-  id: z.string().optional(),
-  model: z.string().optional(),
-  output_modalities: z
-    .array(z.enum(['audio', 'text']))
-    .min(1)
-    .max(1)
-    .optional(),
-  instructions: z.string().optional(),
-  tools: z.array(toolSchema).optional(),
-  tool_choice: toolChoiceSchema.optional(),
-  max_output_tokens: maxOutputTokensSchema.optional(),
-  tracing: z.unknown().optional(),
-  truncation: z.unknown().optional(),
-  prompt: z.unknown().optional(),
-  expires_at: z.number().optional(),
-  include: z.array(z.literal('item.input_audio_transcription.logprobs')).nullable().optional(),
-  audio: z
-    .strictObject({
-      input: z
-        .strictObject({
-          format: audioFormatSchema.optional(),
-          transcription: z
-            .strictObject({
-              model: z.string(),
-              language: z.string().optional(),
-              languages: z.array(z.string()).optional(),
-              keywords: z.array(z.string()).optional(),
-              prompt: z.string().optional(),
-              delay: z.enum(['minimal', 'low', 'medium', 'high', 'xhigh']).optional(),
-            })
-            .nullable()
-            .optional(),
-          noise_reduction: z
-            .strictObject({
-              type: z.enum(['near_field', 'far_field']),
-              strength: z.number().optional(),
-            })
-            .nullable()
-            .optional(),
-          turn_detection: z
-            .union([semanticVadPatchSchema, serverVadPatchSchema])
-            .nullable()
-            .optional(),
-        })
-        .optional(),
-      output: z
-        .strictObject({
-          format: audioFormatSchema.optional(),
-          voice: z.union([z.enum(VOICES), z.strictObject({ id: z.string() })]).optional(),
-          speed: z.number().min(0.25).max(1.5).optional(),
-        })
-        .optional(),
-    })
-    .optional(),
-  /** Reasoning models (the gpt-realtime-2 family); accepted on every model, as the API types allow. */
-  reasoning: z
-    .strictObject({ effort: z.enum(REASONING_EFFORTS).nullable().optional() })
-    .nullable()
-    .optional(),
-  parallel_tool_calls: z.boolean().optional(),
-  /** Accepted from beta clients only (translated before validation). */
-  temperature: z.number().min(0.6).max(1.2).optional(),
-});
-
-/** A validated GA session patch. */
-export type SessionPatch = z.infer<typeof sessionPatchSchema>;
-
-function paramOf(prefix: string, path: readonly PropertyKey[]): string {
-  let out = prefix;
-  for (const key of path)
-    out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
-  return out;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let current = root;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
-/**
- * Converts the first zod issue to the error the real server would send (`unknown_parameter`,
- * `invalid_type`, `missing_required_parameter`, `invalid_value`, `decimal_below_min_value`, …).
- */
-export function issueToError(
-  issue: z.core.$ZodIssue,
-  root: unknown,
-  prefix: string,
-): EmulatorProtocolError {
-  const param = paramOf(prefix, issue.path);
-  const value = valueAt(root, issue.path);
-  if (value === undefined && issue.code !== 'unrecognized_keys') {
-    return new EmulatorProtocolError(
-      'missing_required_parameter',
-      `Missing required parameter: '${param}'.`,
-      param,
-    );
-  }
-  switch (issue.code) {
-    case 'unrecognized_keys': {
-      const key = issue.keys[0] ?? '';
-      return new EmulatorProtocolError(
-        'unknown_parameter',
-        `Unknown parameter: '${param}.${key}'.`,
-        `${param}.${key}`,
-      );
-    }
-    case 'invalid_type':
-      return new EmulatorProtocolError(
-        'invalid_type',
-        `Invalid type for '${param}': expected ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}, but got ${describeJsonType(value)} instead.`,
-        param,
-      );
-    case 'too_small':
-    case 'too_big': {
-      const below = issue.code === 'too_small';
-      const bound = below
-        ? (issue as { minimum: number | bigint }).minimum
-        : (issue as { maximum: number | bigint }).maximum;
-      if (issue.origin === 'array' || issue.origin === 'string') {
-        const what = issue.origin === 'array' ? 'array' : 'string';
-        return new EmulatorProtocolError(
-          below ? `${what}_below_min_length` : `${what}_above_max_length`,
-          `Invalid '${param}': ${what} ${below ? 'too short' : 'too long'}. Expected ${what === 'array' ? 'an array' : 'a string'} with ${below ? 'minimum' : 'maximum'} length ${String(bound)}, but got ${describeJsonType(value)} with length ${Array.isArray(value) || typeof value === 'string' ? value.length : 0} instead.`,
-          param,
-        );
-      }
-      const kind = typeof value === 'number' && Number.isInteger(value) ? 'integer' : 'decimal';
-      return new EmulatorProtocolError(
-        `${kind}_${below ? 'below_min' : 'above_max'}_value`,
-        `Invalid '${param}': ${kind} ${below ? 'below minimum' : 'above maximum'} value. Expected a value ${below ? '>=' : '<='} ${String(bound)}, but got ${JSON.stringify(value)} instead.`,
-        param,
-      );
-    }
-    case 'invalid_value':
-      return invalidValue(
-        param,
-        value,
-        issue.values.map((v) => String(v)),
-      );
-    case 'invalid_union':
-    default:
-      return new EmulatorProtocolError(
-        'invalid_value',
-        `Invalid value for '${param}': ${JSON.stringify(value) ?? 'undefined'}.`,
-        param,
-      );
-  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -437,6 +195,64 @@ export interface SessionUpdateContext {
   dialect?: 'ga' | 'beta';
 }
 
+/** The error for a valid patch that changes what cannot change (model, type, a locked voice), if any. */
+function refusedChange(
+  current: SessionState,
+  patch: SessionPatch,
+  context: SessionUpdateContext,
+): EmulatorProtocolError | null {
+  if (patch.temperature !== undefined && context.dialect !== 'beta') {
+    // GA removed the session temperature; beta patches carry it (translated before validation).
+    return new EmulatorProtocolError(
+      'unknown_parameter',
+      "Unknown parameter: 'session.temperature'.",
+      'session.temperature',
+    );
+  }
+  if (patch.model !== undefined && patch.model !== current.model) {
+    return new EmulatorProtocolError(
+      'invalid_value',
+      "Invalid 'session.model': the model cannot be changed after the session has been created.",
+      'session.model',
+    );
+  }
+  if (patch.type !== current.type) {
+    return invalidValue('session.type', patch.type, [current.type]);
+  }
+  const voice = patch.audio?.output?.voice;
+  if (
+    voice !== undefined &&
+    context.hasAssistantAudio &&
+    JSON.stringify(voice) !== JSON.stringify(current.audio.output.voice)
+  ) {
+    return new EmulatorProtocolError(
+      'cannot_update_voice',
+      "Cannot update a conversation's voice if assistant audio is present.",
+      'session.audio.output.voice',
+    );
+  }
+  return null;
+}
+
+/** A patch's turn detection merged into the current one (defaults when the type changes). */
+function mergeTurnDetection(
+  previous: TurnDetectionConfig | null,
+  detection: NonNullable<
+    NonNullable<NonNullable<SessionPatch['audio']>['input']>['turn_detection']
+  >,
+): TurnDetectionConfig {
+  if (detection.type === 'semantic_vad') {
+    return deepMerge(
+      previous?.type === 'semantic_vad' ? previous : defaultSemanticVad(),
+      detection,
+    );
+  }
+  return deepMerge(previous?.type === 'server_vad' ? previous : defaultServerVad(), {
+    ...detection,
+    type: 'server_vad',
+  });
+}
+
 /**
  * Applies a GA `session.update` patch: validates it, deep-merges the present fields, and returns
  * the full new session, or the error the real server sends (the whole update is then rejected).
@@ -464,45 +280,8 @@ export function applySessionPatch(
     return { ok: false, error: issueToError(issue, rawPatch, 'session') };
   }
   const patch = parsed.data;
-  if (patch.temperature !== undefined && context.dialect !== 'beta') {
-    // GA removed the session temperature; beta patches carry it (translated before validation).
-    return {
-      ok: false,
-      error: new EmulatorProtocolError(
-        'unknown_parameter',
-        "Unknown parameter: 'session.temperature'.",
-        'session.temperature',
-      ),
-    };
-  }
-  if (patch.model !== undefined && patch.model !== current.model) {
-    return {
-      ok: false,
-      error: new EmulatorProtocolError(
-        'invalid_value',
-        "Invalid 'session.model': the model cannot be changed after the session has been created.",
-        'session.model',
-      ),
-    };
-  }
-  if (patch.type !== current.type) {
-    return { ok: false, error: invalidValue('session.type', patch.type, [current.type]) };
-  }
-  const voice = patch.audio?.output?.voice;
-  if (
-    voice !== undefined &&
-    context.hasAssistantAudio &&
-    JSON.stringify(voice) !== JSON.stringify(current.audio.output.voice)
-  ) {
-    return {
-      ok: false,
-      error: new EmulatorProtocolError(
-        'cannot_update_voice',
-        "Cannot update a conversation's voice if assistant audio is present.",
-        'session.audio.output.voice',
-      ),
-    };
-  }
+  const refused = refusedChange(current, patch, context);
+  if (refused) return { ok: false, error: refused };
   const { object: _object, id: _id, expires_at: _expires, ...rest } = patch;
   const detection = rest.audio?.input?.turn_detection;
   let next = deepMerge(current, {
@@ -515,20 +294,8 @@ export function applySessionPatch(
       : undefined,
   });
   if (detection !== undefined) {
-    const previous = current.audio.input.turn_detection;
-    let merged: TurnDetectionConfig | null;
-    if (detection === null) merged = null;
-    else if (detection.type === 'semantic_vad') {
-      merged = deepMerge(
-        previous?.type === 'semantic_vad' ? previous : defaultSemanticVad(),
-        detection,
-      );
-    } else {
-      merged = deepMerge(previous?.type === 'server_vad' ? previous : defaultServerVad(), {
-        ...detection,
-        type: 'server_vad',
-      });
-    }
+    const merged =
+      detection === null ? null : mergeTurnDetection(current.audio.input.turn_detection, detection);
     next = {
       ...next,
       audio: { ...next.audio, input: { ...next.audio.input, turn_detection: merged } },
