@@ -2,12 +2,13 @@
  * One relayed conversation: a browser socket paired with an upstream socket. It configures the
  * upstream with the published agent, filters the browser's events, forwards the server's, and
  * hands each concern to its part: the {@link SocketPair} (queueing and backpressure), the
- * {@link ConversationRecorder} (storage), the {@link ToolFollowUp} (holding `response.create`
- * until every output of a response is in), the {@link TurnTimer} (latency) and the
- * {@link RelayTimers} (session and idle limits). It closes both sides telling the browser why.
+ * {@link ConversationRecorder} (storage), the {@link RelayToolCalls} (server and browser tools,
+ * holding `response.create` until every output of a response is in), the {@link TurnTimer}
+ * (latency) and the {@link RelayTimers} (session and idle limits). It closes both sides
+ * telling the browser why.
  */
 import { isUnknownEvent, parseServerEvent } from '@parley/core';
-import type { RealtimeItem, ServerEvent, ServerEventOf, SessionConfig } from '@parley/core';
+import type { ServerEvent, ServerEventOf, SessionConfig } from '@parley/core';
 import type WebSocket from 'ws';
 import type { PublishedAgent } from '../storage/agents-store.js';
 import type { Store } from '../storage/store.js';
@@ -21,10 +22,9 @@ import { ConversationRecorder } from './conversation-recorder.js';
 import { asBuffer, forwardOnlyServerEvents, leadingType } from './fast-path.js';
 import { RelayTimers } from './relay-timers.js';
 import type { RelayLimits, SessionOutcome } from './relay-timers.js';
-import { runServerToolCall } from './server-tool-call.js';
 import { SocketPair, maxPendingBytes } from './socket-pair.js';
 import type { RelayCloseReason } from './socket-pair.js';
-import { ToolFollowUp } from './tool-follow-up.js';
+import { RelayToolCalls } from './relay-tool-calls.js';
 import { TurnTimer } from './turn-timer.js';
 import { TurnTracker } from './turn-tracker.js';
 
@@ -52,21 +52,16 @@ export interface RelaySessionOptions {
 }
 
 const configEventId = 'evt_parley_config';
-/** How long the line stays open after a tool asked to end the conversation, at most. */
-const endGraceMs = 15_000;
 
 /** A relayed conversation; create it once the browser socket is open. */
 export class RelaySession {
   private readonly sockets: SocketPair;
   private readonly recorder: ConversationRecorder;
-  private readonly followUp = new ToolFollowUp();
+  private readonly tools: RelayToolCalls;
   private readonly turn: TurnTimer;
   private readonly turns: TurnTracker;
   private readonly timers: RelayTimers;
-  /** Calls the browser must answer (only their outputs are accepted from it). */
-  private readonly clientCalls = new Set<string>();
   private closed = false;
-  private endRequested: { reason: string; responseId: string } | null = null;
   private lastResponseId: string | null = null;
   /** Ids of the items a resume replayed upstream: their echoes stay out of the browser and storage. */
   private readonly replayItemIds: ReadonlySet<string>;
@@ -114,6 +109,16 @@ export class RelaySession {
     this.timers = new RelayTimers(options.limits, (reason, outcome) =>
       this.finish(reason, outcome),
     );
+    this.tools = new RelayToolCalls({
+      options,
+      recorder: this.recorder,
+      turns: this.turns,
+      after: (ms, task) => this.timers.after(ms, task),
+      sendUpstreamNow: (frame) => this.sockets.sendUpstreamNow(frame),
+      requestFollowUp: () => this.requestFollowUp(),
+      end: (endReason) => this.finish('conversation_ended', { status: 'completed', endReason }),
+      closed: () => this.closed,
+    });
   }
 
   /** The conversation this session records into. */
@@ -239,7 +244,7 @@ export class RelaySession {
       );
       return;
     }
-    const decision = checkClientBytes(asBuffer(data), this.clientCalls);
+    const decision = checkClientBytes(asBuffer(data), this.tools.clientCalls);
     if (decision.allow && decision.type === 'input_audio_buffer.append') {
       // Microphone audio, 50 frames a second: forwarded as soon as it is checked.
       this.sockets.sendUpstream(decision.frame, true);
@@ -256,7 +261,7 @@ export class RelaySession {
     if (decision.type === 'input_audio_buffer.commit') this.userTurnEnded(false);
     if (decision.type === 'response.create') {
       // The browser answered its own tools; the response starts once the server's are in too.
-      const due = this.followUp.browserAsked();
+      const due = this.tools.browserAsked();
       if (due !== null) {
         if (due) this.requestFollowUp();
         return;
@@ -268,19 +273,9 @@ export class RelaySession {
       this.sockets.sendUpstream(decision.frame, false);
       return;
     }
-    const callId = decision.callId;
-    this.clientCalls.delete(callId);
-    this.turns.toolFinished(callId);
-    this.recorder.toolCall({
-      callId,
-      name: 'client',
-      arguments: '',
-      output: clientOutput(decision.frame),
-      outcome: 'client',
-      durationMs: null,
-    });
+    this.tools.browserOutput(decision.callId, clientOutput(decision.frame));
     this.sockets.sendUpstream(decision.frame, false);
-    if (this.followUp.clientOutput(callId)) this.requestFollowUp();
+    this.tools.browserOutputSent(decision.callId);
   }
 
   // ── upstream → browser ──────────────────────────────────────────────────────────────────
@@ -418,7 +413,7 @@ export class RelaySession {
     const responseId =
       (typeof event.response_id === 'string' ? event.response_id : this.lastResponseId) ??
       'unknown';
-    this.onFunctionCall(item, item.call_id, responseId);
+    this.tools.functionCall(item, item.call_id, responseId);
   }
 
   private onResponseDone(response: ServerEventOf<'response.done'>['response'] | undefined): void {
@@ -435,59 +430,10 @@ export class RelaySession {
         latencyMs,
       });
     }
-    if (this.followUp.responseDone(responseId)) this.requestFollowUp();
-    if (
-      this.endRequested &&
-      this.endRequested.responseId !== responseId &&
-      !this.followUp.waiting
-    ) {
-      this.finish('conversation_ended', {
-        status: 'completed',
-        endReason: this.endRequested.reason,
-      });
-    }
+    this.tools.responseDone(responseId);
   }
 
   // ── tools ───────────────────────────────────────────────────────────────────────────────
-
-  /** `callId` apart from the item: the item type leaves it optional, as the official types do. */
-  private onFunctionCall(item: FunctionCall, callId: string, responseId: string): void {
-    const name = typeof item.name === 'string' ? item.name : '';
-    const { serverTools, clientToolNames } = this.options;
-    this.turns.toolStarted(callId);
-    if (clientToolNames.has(name) && !serverTools.has(name)) {
-      this.clientCalls.add(callId);
-      this.followUp.clientCall(responseId, callId);
-      return;
-    }
-    this.followUp.serverCall(responseId, callId);
-    const argumentsJson = typeof item.arguments === 'string' ? item.arguments : '';
-    void runServerToolCall({
-      tool: serverTools.get(name),
-      name,
-      callId,
-      argumentsJson,
-      recorder: this.recorder,
-      options: this.options,
-      requestEnd: (reason) => {
-        this.endRequested = { reason, responseId };
-        // Whatever the model does next, do not keep the line open for long.
-        this.timers.after(endGraceMs, () =>
-          this.finish('conversation_ended', { status: 'completed', endReason: reason }),
-        );
-      },
-    }).then((output) => {
-      this.turns.toolFinished(callId);
-      if (this.closed) return;
-      this.sockets.sendUpstreamNow(
-        JSON.stringify({
-          type: 'conversation.item.create',
-          item: { type: 'function_call_output', call_id: callId, output },
-        }),
-      );
-      if (this.followUp.serverOutput(callId)) this.requestFollowUp();
-    });
-  }
 
   /** Sends the one `response.create` that goes on after a response's tool calls. */
   private requestFollowUp(): void {
@@ -517,8 +463,6 @@ export class RelaySession {
     this.options.onClose();
   }
 }
-
-type FunctionCall = Extract<RealtimeItem, { type: 'function_call' }>;
 
 /** The output string of a browser's `function_call_output` (already checked by the policy). */
 function clientOutput(frame: string | Buffer): string | null {

@@ -18,8 +18,8 @@ import type { ServerTool } from '../../tools/types.js';
 import type { Upstream } from '../../upstream.js';
 import { ConversationRecorder } from '../conversation-recorder.js';
 import { asBuffer, leadingType } from '../fast-path.js';
-import { runServerToolCall } from '../server-tool-call.js';
 import { maxPendingBytes, relayCloseCodes, type RelayCloseReason } from '../socket-pair.js';
+import { LiveDelegations } from './live-delegations.js';
 import type { LiveStartConfig } from './live-session-start.js';
 import { TranscriptTurns, type TranscriptTurn } from './live-transcript-turns.js';
 
@@ -55,15 +55,6 @@ export const LIVE_BROWSER_EVENTS: ReadonlySet<string> = new Set([
   'response.create',
 ]);
 
-interface Delegation {
-  /** Server tool calls still running. */
-  running: Set<Promise<void>>;
-  /** Calls of the current backend response. */
-  calls: number;
-  /** Client tool calls waiting for the browser's output. */
-  waitingForBrowser: Set<string>;
-}
-
 /** A relayed Live session (see the module comment). */
 export class LiveRelaySession {
   private readonly recorder: ConversationRecorder;
@@ -72,8 +63,7 @@ export class LiveRelaySession {
   private started = false;
   private readonly pending: string[] = [];
   private pendingBytes = 0;
-  private readonly delegations = new Map<string, Delegation>();
-  private readonly browserCalls = new Set<string>();
+  private readonly delegations: LiveDelegations;
   /** A typed message or a browser tool output was forwarded: the browser may send one `response.create`. */
   private mayCreateResponse = false;
   private closed = false;
@@ -98,6 +88,20 @@ export class LiveRelaySession {
         this.recorder.transcript(turn.itemId, turn.text);
         this.recorder.item(this.itemOf(turn, complete ? 'completed' : 'incomplete'));
       },
+    });
+    this.delegations = new LiveDelegations({
+      serverTools: options.serverTools,
+      clientToolNames: options.clientToolNames,
+      recorder: this.recorder,
+      tools: {
+        store: options.store,
+        mailer: options.mailer,
+        agent: options.agent,
+        now: options.now,
+        log: options.log,
+      },
+      toUpstream: (event) => this.toUpstream(event),
+      closed: () => this.closed,
     });
   }
 
@@ -256,7 +260,7 @@ export class LiveRelaySession {
     if (
       entry.type === 'function_call_output' &&
       typeof entry.call_id === 'string' &&
-      this.browserCalls.delete(entry.call_id)
+      this.delegations.browserAnswered(entry.call_id)
     ) {
       const output =
         typeof entry.output === 'string' ? entry.output : JSON.stringify(entry.output ?? null);
@@ -266,8 +270,6 @@ export class LiveRelaySession {
           item: { type: 'function_call_output', call_id: entry.call_id, output },
         }),
       );
-      for (const delegation of this.delegations.values())
-        delegation.waitingForBrowser.delete(entry.call_id);
       this.mayCreateResponse = true;
       return;
     }
@@ -350,7 +352,7 @@ export class LiveRelaySession {
           );
         return;
       case 'response.event':
-        this.onResponseEvent(
+        this.delegations.onResponseEvent(
           typeof event.delegation_id === 'string' ? event.delegation_id : '',
           event.event as Json | undefined,
         );
@@ -401,85 +403,6 @@ export class LiveRelaySession {
         this.options.store.conversations.recordUsageSeconds(this.conversation, seconds, cost),
       )
       .catch((error: unknown) => this.options.log.error('could not store live usage', { error }));
-  }
-
-  private delegation(id: string): Delegation {
-    let delegation = this.delegations.get(id);
-    if (!delegation) {
-      delegation = { running: new Set(), calls: 0, waitingForBrowser: new Set() };
-      this.delegations.set(id, delegation);
-    }
-    return delegation;
-  }
-
-  /**
-   * The Responses backend's stream: only a nested `response.output_item.done` with a completed
-   * `function_call` runs a tool (the `added` copy has empty arguments); after the response
-   * completes and every server call has its output, one `response.create` continues it.
-   */
-  private onResponseEvent(delegationId: string, nested: Json | undefined): void {
-    if (!nested || !delegationId) return;
-    const delegation = this.delegation(delegationId);
-    if (nested.type === 'response.created') delegation.calls = 0;
-    if (nested.type === 'response.output_item.done') {
-      const item = nested.item as Json | undefined;
-      if (item?.type !== 'function_call' || item.status !== 'completed') return;
-      const name = String(item.name);
-      const callId = String(item.call_id);
-      const args = typeof item.arguments === 'string' ? item.arguments : '{}';
-      delegation.calls++;
-      if (this.options.clientToolNames.has(name) && !this.options.serverTools.has(name)) {
-        this.browserCalls.add(callId);
-        delegation.waitingForBrowser.add(callId);
-        return;
-      }
-      this.recorder.item({
-        id: `call_${callId}`,
-        type: 'function_call',
-        status: 'completed',
-        name,
-        call_id: callId,
-        arguments: args,
-      });
-      const run = runServerToolCall({
-        tool: this.options.serverTools.get(name),
-        name,
-        callId,
-        argumentsJson: args,
-        recorder: this.recorder,
-        options: {
-          store: this.options.store,
-          mailer: this.options.mailer,
-          agent: this.options.agent,
-          now: this.options.now,
-          log: this.options.log,
-        },
-        requestEnd: () => undefined,
-      }).then((output) => {
-        this.recorder.item({
-          id: `output_${callId}`,
-          type: 'function_call_output',
-          call_id: callId,
-          output,
-        });
-        this.toUpstream({
-          type: 'response.item.create',
-          item: { type: 'function_call_output', call_id: callId, output },
-        });
-      });
-      delegation.running.add(run);
-      void run.finally(() => delegation.running.delete(run));
-      return;
-    }
-    if (
-      nested.type === 'response.completed' &&
-      delegation.calls > 0 &&
-      delegation.waitingForBrowser.size === 0
-    ) {
-      void Promise.all([...delegation.running]).then(() => {
-        if (!this.closed) this.toUpstream({ type: 'response.create' });
-      });
-    }
   }
 
   /**
