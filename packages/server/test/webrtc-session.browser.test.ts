@@ -1,0 +1,337 @@
+// Core's voice session in real Chromium over WebRTC through the server's POST /api/calls, against
+// the emulator: the server places the call with the key, runs a server tool through the sideband
+// and stores the conversation; barge-in goes through the server; an 'auto' session falls back to
+// the WebSocket relay when the agent requires it or ICE cannot connect, and says why; the key never
+// reaches the page, its requests and responses (SDP included), its sockets or its data channel.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import * as playwright from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '@parley/emulator';
+import { launchChromium } from '../../../scripts/chromium.mjs';
+import { silentLogger } from '../src/logger.js';
+import { createParleyServer, type ParleyServer } from '../src/server.js';
+import { createStore, type Store } from '../src/storage/store.js';
+import { testBackends } from '../src/test-utils/databases.js';
+import { publishTestAgent } from './relay-helpers.js';
+
+const apiKey = 'test-key-webrtc-chromium-MUST-NOT-LEAK-17';
+const backend = testBackends()[0]!;
+
+/** The page's entry: core's session, credentials for the Parley server, and a tap on the result. */
+const entry = `
+import { createTransport, createVoiceSession, parleyServerCredentials } from '@parley/core';
+window.startVoice = (agentId, choice, webrtc) => {
+  const sink = document.createElement('audio');
+  document.body.append(sink);
+  const transport = createTransport(choice, {
+    webrtc: { createAudioSink: () => sink, ...(webrtc ?? {}) },
+  });
+  const session = createVoiceSession({
+    credentials: parleyServerCredentials({ baseUrl: '', agentId, transport: choice }),
+    transport,
+  });
+  const record = { events: [], audibleLevels: 0 };
+  session.on('serverEvent', (event) => record.events.push(event));
+  session.on('levels', (levels) => {
+    if (levels.output.peak > 0.01) record.audibleLevels += 1;
+  });
+  window.voice = { session, record };
+  return session.connect().then(() => 'connected', (error) => String(error));
+};
+`;
+
+/** Installed before any page script: every data-channel message, both ways. */
+function tapDataChannels(): void {
+  const w = window as unknown as { channelMessages: string[] };
+  w.channelMessages = [];
+  const create = RTCPeerConnection.prototype.createDataChannel;
+  RTCPeerConnection.prototype.createDataChannel = function (
+    this: RTCPeerConnection,
+    ...args: Parameters<RTCPeerConnection['createDataChannel']>
+  ) {
+    const channel = create.apply(this, args);
+    const send = channel.send.bind(channel) as (data: string) => void;
+    channel.send = ((data: string) => {
+      w.channelMessages.push(String(data));
+      send(data);
+    }) as RTCDataChannel['send'];
+    channel.addEventListener('message', (event) => w.channelMessages.push(String(event.data)));
+    return channel;
+  };
+}
+
+/** What the entry puts on the page's window. */
+interface VoiceWindow {
+  startVoice(agentId: string, choice: string, webrtc?: Record<string, unknown>): Promise<string>;
+  voice: {
+    session: {
+      getSnapshot(): Snapshot;
+      sendText(text: string): void;
+      interrupt(): void;
+      disconnect(): Promise<void>;
+    };
+    record: { events: { type: string }[]; audibleLevels: number };
+  };
+  channelMessages: string[];
+}
+
+type Snapshot = {
+  status: string;
+  transport?: string | null;
+  transportFallbackReason?: string | null;
+  items: Array<Record<string, unknown> & { type: string; id: string }>;
+};
+
+let emulator: Awaited<ReturnType<typeof startEmulator>>;
+let parley: ParleyServer;
+let store: Store;
+let base: string;
+let browser: playwright.Browser;
+let bundle: string;
+let workDir: string;
+/** Everything the browser sent or received over the network, for the key check. */
+const traffic: string[] = [];
+
+async function openPage(): Promise<playwright.Page> {
+  const page = await browser.newPage({ bypassCSP: true });
+  page.on('request', (request) => {
+    traffic.push(request.url(), JSON.stringify(request.headers()), request.postData() ?? '');
+  });
+  page.on('response', (response) => {
+    traffic.push(JSON.stringify(response.headers()));
+    response.text().then(
+      (text) => traffic.push(text),
+      () => undefined,
+    );
+  });
+  page.on('websocket', (socket) => {
+    traffic.push(socket.url());
+    socket.on('framesent', (frame) => traffic.push(String(frame.payload)));
+    socket.on('framereceived', (frame) => traffic.push(String(frame.payload)));
+  });
+  await page.addInitScript(tapDataChannels);
+  // A page on the server's own origin (127.0.0.1 is a secure context, where getUserMedia exists).
+  await page.goto(`${base}/health`);
+  await page.addScriptTag({ content: bundle });
+  return page;
+}
+
+const snapshot = (page: playwright.Page) =>
+  page.evaluate(
+    () =>
+      (
+        window as unknown as { voice: { session: { getSnapshot(): unknown } } }
+      ).voice.session.getSnapshot() as Snapshot,
+  );
+
+/** Waits until the page's session saw a server event matching `type` (and `after` events before). */
+async function waitForEvent(page: playwright.Page, type: string, after = 0, timeout = 20_000) {
+  const handle = await page.waitForFunction(
+    ([wanted, skip]) => {
+      const events = (window as unknown as { voice: { record: { events: { type: string }[] } } })
+        .voice.record.events;
+      const index = events.findIndex((event, at) => at >= skip && event.type === wanted);
+      return index === -1 ? null : index;
+    },
+    [type, after] as const,
+    { timeout, polling: 50 },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+async function finishPage(page: playwright.Page): Promise<void> {
+  traffic.push(await page.content());
+  traffic.push(
+    ...(await page.evaluate(
+      () => (window as unknown as { channelMessages: string[] }).channelMessages,
+    )),
+  );
+  await page.evaluate(() =>
+    (
+      window as unknown as { voice: { session: { disconnect(): Promise<void> } } }
+    ).voice.session.disconnect(),
+  );
+  await page.close();
+}
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'parley-webrtc-chromium-'));
+  // A silent microphone: the fake device's beeps would be speech to the emulator's VAD.
+  const silence = Buffer.alloc(44 + 48_000 * 2 * 20);
+  silence.write('RIFF', 0);
+  silence.writeUInt32LE(36 + 48_000 * 2 * 20, 4);
+  silence.write('WAVEfmt ', 8);
+  silence.writeUInt32LE(16, 16);
+  silence.writeUInt16LE(1, 20);
+  silence.writeUInt16LE(1, 22);
+  silence.writeUInt32LE(48_000, 24);
+  silence.writeUInt32LE(96_000, 28);
+  silence.writeUInt16LE(2, 32);
+  silence.writeUInt16LE(16, 34);
+  silence.write('data', 36);
+  silence.writeUInt32LE(48_000 * 2 * 20, 40);
+  const wav = join(workDir, 'silence.wav');
+  writeFileSync(wav, silence);
+  const bundled = await build({
+    stdin: { contents: entry, resolveDir: workDir, loader: 'js', sourcefile: 'voice-entry.js' },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    conditions: ['source'],
+    nodePaths: [new URL('../node_modules', import.meta.url).pathname],
+    write: false,
+    logLevel: 'silent',
+  });
+  bundle = bundled.outputFiles[0]!.text;
+  emulator = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    speechRate: Infinity,
+    speechEngine: 'generated',
+    requireKey: apiKey,
+  });
+  store = createStore(await backend.open());
+  await publishTestAgent(store, 'tester', {
+    instructions: 'SECRET PERSONA PROMPT',
+    transcriptionModel: null,
+    greeting:
+      'Hello from the published greeting, which is long enough to be interrupted halfway through.',
+    tools: ['search_knowledge_base'],
+    turnDetection: { type: 'server_vad', silenceDurationMs: 300 },
+  });
+  await publishTestAgent(store, 'relay-only', {
+    instructions: 'Relay only',
+    greeting: 'Hello over the relay.',
+    requireRelay: true,
+  });
+  parley = await createParleyServer({
+    store,
+    seedTemplates: false,
+    upstream: { kind: 'openai', apiKey, baseUrl: `${emulator.httpUrl}/v1` },
+    logger: silentLogger,
+    admin: { password: 'admin-password-123' },
+    limits: { maxSessionsPerClient: 50, sessionRequestsPerMinute: 1000 },
+  });
+  base = (await parley.listen({ port: 0, host: '127.0.0.1' })).url;
+  browser = await launchChromium(playwright, { audioFile: wav });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await parley?.close();
+  await emulator?.close();
+  await store?.close();
+  await backend.cleanup();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+describe("core's session over WebRTC in Chromium, through the server", () => {
+  it('talks over WebRTC: greeting heard on the remote track, a server tool run and stored, barge-in through the server', async () => {
+    const page = await openPage();
+    expect(
+      await page.evaluate(() => (window as unknown as VoiceWindow).startVoice('tester', 'webrtc')),
+    ).toBe('connected');
+    expect((await snapshot(page)).transport).toBe('webrtc');
+    expect((await snapshot(page)).transportFallbackReason).toBeNull();
+
+    // The greeting: its audio plays from the remote track (output levels), then it stops.
+    await waitForEvent(page, 'output_audio_buffer.started');
+    const greetingStopped = await waitForEvent(page, 'output_audio_buffer.stopped');
+    const greeting = (await snapshot(page)).items.find((item) => item.role === 'assistant');
+    expect(greeting?.text).toMatch(/^Hello from the published greeting/);
+    await expect
+      .poll(() =>
+        page.evaluate(() => (window as unknown as VoiceWindow).voice.record.audibleLevels),
+      )
+      .toBeGreaterThan(0);
+    const events = await page.evaluate(() =>
+      (window as unknown as VoiceWindow).voice.record.events.map((e) => e.type),
+    );
+    expect(events).not.toContain('response.output_audio.delta');
+
+    // A server tool: the sideband runs it and the follow-up answer speaks its result.
+    await page.evaluate(() =>
+      (window as unknown as VoiceWindow).voice.session.sendText('please search knowledge base'),
+    );
+    const started = await waitForEvent(page, 'output_audio_buffer.started', greetingStopped + 1);
+    await expect
+      .poll(async () =>
+        (await snapshot(page)).items.some(
+          (item) =>
+            item.type === 'function_call' &&
+            item.name === 'search_knowledge_base' &&
+            item.output !== null,
+        ),
+      )
+      .toBe(true);
+
+    // Barge-in while the answer plays: cancel, then clear; the server truncates.
+    await page.waitForTimeout(600);
+    await page.evaluate(() => (window as unknown as VoiceWindow).voice.session.interrupt());
+    await waitForEvent(page, 'output_audio_buffer.cleared', started);
+    await waitForEvent(page, 'conversation.item.truncated', started);
+    const sent = await page.evaluate(() =>
+      (window as unknown as { channelMessages: string[] }).channelMessages
+        .map((message) => JSON.parse(message) as { type: string })
+        .map((event) => event.type),
+    );
+    const clearAt = sent.lastIndexOf('output_audio_buffer.clear');
+    expect(clearAt).toBeGreaterThan(-1);
+    expect(sent).not.toContain('conversation.item.truncate');
+    const answer = (await snapshot(page)).items.filter((item) => item.role === 'assistant').at(-1)!;
+    expect(answer.interrupted).toBe(true);
+    expect(typeof answer.audioEndMs).toBe('number');
+    expect(String(answer.heardText).length).toBeLessThan(String(answer.text).length);
+
+    await finishPage(page);
+    // Stored by the server through the sideband: a WebRTC conversation with its tool call.
+    const conversations = await store.conversations.list({ limit: 10 });
+    const webrtc = conversations.find((entry) => entry.mode === 'webrtc');
+    expect(webrtc).toBeDefined();
+    await expect
+      .poll(async () =>
+        (await store.conversations.detail(webrtc!.id)).toolCalls.map((call) => call.name),
+      )
+      .toContain('search_knowledge_base');
+  }, 90_000);
+
+  it("'auto' falls back to the WebSocket relay when the agent requires it, and says why", async () => {
+    const page = await openPage();
+    expect(
+      await page.evaluate(() =>
+        (window as unknown as VoiceWindow).startVoice('relay-only', 'auto'),
+      ),
+    ).toBe('connected');
+    const view = await snapshot(page);
+    expect(view.transport).toBe('websocket');
+    expect(view.transportFallbackReason).toBe('relay_required');
+    await page.evaluate(() => (window as unknown as VoiceWindow).voice.session.sendText('hello'));
+    await waitForEvent(page, 'response.done');
+    await finishPage(page);
+  }, 60_000);
+
+  it("'auto' falls back to the WebSocket relay when ICE cannot connect", async () => {
+    const page = await openPage();
+    const result = await page.evaluate(() =>
+      (window as unknown as VoiceWindow).startVoice('tester', 'auto', {
+        // Relay candidates only, and no TURN server: nothing can connect.
+        rtcConfiguration: { iceTransportPolicy: 'relay', iceServers: [] },
+        connectTimeoutMs: 3000,
+      }),
+    );
+    expect(result).toBe('connected');
+    const view = await snapshot(page);
+    expect(view.transport).toBe('websocket');
+    expect(['ice_failed', 'connect_timeout']).toContain(view.transportFallbackReason);
+    await finishPage(page);
+  }, 60_000);
+
+  it('never lets the key reach the browser: pages, requests, responses (SDP), sockets, data channel', () => {
+    expect(traffic.length).toBeGreaterThan(10);
+    expect(traffic.some((text) => text.includes('v=0'))).toBe(true);
+    for (const text of traffic) expect(text).not.toContain(apiKey);
+  });
+});
