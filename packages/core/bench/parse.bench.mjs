@@ -3,7 +3,7 @@
 // and validated against the previous parser (full zod schemas on every event), rebuilt from git
 // in the same run (previous-parser.mjs).
 import { readFileSync } from 'node:fs';
-import { encodeBase64, parseServerEvent } from '../dist/index.js';
+import { encodeBase64, loadBetaDialect, parseServerEvent } from '../dist/index.js';
 import { row, throughput } from './harness.mjs';
 import { loadPreviousParser, previousCommit } from './previous-parser.mjs';
 
@@ -43,6 +43,8 @@ const responseDone = readFileSync(
   .findLast((line) => line.includes('"type":"response.done"'));
 
 export async function run() {
+  // The beta cases read beta frames: the dialect's translators load on demand.
+  await loadBetaDialect();
   const cases = [
     ['audio delta 20 ms', audioDelta(20), 'ga'],
     ['audio delta 100 ms', audioDelta(100), 'ga'],

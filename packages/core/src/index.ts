@@ -60,14 +60,9 @@ export {
   serializeClientEvent,
   isUnknownEvent,
   ProtocolError,
-  toBetaSessionConfig,
-  translateBetaSessionConfig,
-  // The beta tables, for servers that speak beta (the emulator).
-  betaFormatToGa,
-  betaSessionFieldPaths,
-  betaToGaServerEventType,
-  gaFormatToBeta,
-  itemContentToBeta,
+  // The beta dialect loads on demand (the session does it for beta credentials); its tables and
+  // session translation, for servers that speak beta, are in the `@parley/core/schemas` entry.
+  loadBetaDialect,
   // Models and voices.
   DEFAULT_REALTIME_MODEL,
   REALTIME_MODELS,

@@ -1,11 +1,11 @@
 import {
+  betaAudioFormatSchema,
   betaFormatToGa,
   betaSessionFieldPaths,
   betaToGaServerEventType,
   gaFormatToBeta,
   itemContentToBeta,
-} from '@parley/core';
-import { betaAudioFormatSchema } from '@parley/core/schemas';
+} from '@parley/core/schemas';
 import { EmulatorProtocolError, describeJsonType, invalidValue } from './errors.js';
 import type { AudioFormat, SessionState } from './session-config.js';
 

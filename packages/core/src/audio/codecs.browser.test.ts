@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../../scripts/chromium.mjs';
+import { loadBetaDialect } from '../protocol/beta-loader.js';
 import { isUnknownEvent, parseServerEvent } from '../protocol/parse.js';
 import { parseClientEvent } from '../protocol/parse-client.js';
 import { decodeBase64Portable, encodeBase64, encodeBase64Portable } from './base64.js';
@@ -24,11 +25,11 @@ interface PageApi {
     pcm: number[];
     resampled: number[];
   };
-  parseFixtures(lines: Array<{ text: string; dialect: 'ga' | 'beta'; client: boolean }>): {
+  parseFixtures(lines: Array<{ text: string; dialect: 'ga' | 'beta'; client: boolean }>): Promise<{
     failures: string[];
     unknown: string[];
     parsed: number;
-  };
+  }>;
 }
 
 declare global {
@@ -43,6 +44,7 @@ import { encodeBase64, encodeBase64Portable, decodeBase64 } from './audio/base64
 import { floatToPcm16 } from './audio/pcm16.ts';
 import { createResampler } from './audio/resampler.ts';
 import { parseServerEvent, isUnknownEvent } from './protocol/parse.ts';
+import { loadBetaDialect } from './protocol/beta-loader.ts';
 import { parseClientEvent } from './protocol/parse-client.ts';
 window.parleyCodecs = {
   run({ bytes, floats, chunks }) {
@@ -62,7 +64,8 @@ window.parleyCodecs = {
       resampled: parts,
     };
   },
-  parseFixtures(lines) {
+  async parseFixtures(lines) {
+    await loadBetaDialect();
     const failures = [], unknown = [];
     for (const [index, line] of lines.entries()) {
       const result = (line.client ? parseClientEvent : parseServerEvent)(line.text, { dialect: line.dialect });
@@ -111,6 +114,7 @@ function nodeResult() {
 }
 
 beforeAll(async () => {
+  await loadBetaDialect();
   const result = await build({
     stdin: { contents: entry, resolveDir: srcDir, loader: 'ts', sourcefile: 'browser-entry.ts' },
     bundle: true,

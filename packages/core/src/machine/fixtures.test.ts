@@ -1,6 +1,7 @@
 // Replays every recorded event stream through the machine and compares the conversation it shows
 // with the transcript the recording itself carries (computed independently below).
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadBetaDialect } from '../protocol/beta-loader.js';
 import { createMachineHarness } from '../test-utils/index.js';
 import { fixtureNames, loadFixture, type RecordedFixture } from '../test-utils/fixtures.js';
 
@@ -96,6 +97,9 @@ function shownTranscript(machine: ReturnType<typeof replay>) {
     text: item.type === 'message' ? item.text : item.arguments,
   }));
 }
+
+// The beta recordings need the beta dialect, which a session loads at connect.
+beforeAll(() => loadBetaDialect());
 
 describe('replaying recorded streams through the machine', () => {
   for (const name of fixtureNames()) {

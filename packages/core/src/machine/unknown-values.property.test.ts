@@ -4,10 +4,11 @@
 // the same turn, the same number of responses, no malformed event. Every event of every fixture
 // is mutated in every run.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { betaToGaServerEventType } from '../protocol/beta-events.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { betaToGaServerEventType } from '../protocol/beta-tables.js';
 import { ownValue } from '../protocol/json.js';
 import { readFieldsOf } from '../protocol/server-event-reader.js';
+import { loadBetaDialect } from '../protocol/beta-loader.js';
 import { createMachineHarness } from '../test-utils/index.js';
 import { fixtureNames, loadFixture, type RecordedFixture } from '../test-utils/fixtures.js';
 
@@ -144,6 +145,9 @@ function replay(fixture: RecordedFixture, frames: string[]) {
     })),
   };
 }
+
+// The beta recordings need the beta dialect, which a session loads at connect.
+beforeAll(() => loadBetaDialect());
 
 describe('fields the machine does not read never change how a recorded stream ends', () => {
   for (const name of fixtureNames()) {

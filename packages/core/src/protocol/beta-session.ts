@@ -1,73 +1,23 @@
-import type { BetaAudioFormat, BetaSessionConfig } from './beta-schemas.js';
+import type { BetaSessionConfig } from './beta-schemas.js';
+import {
+  betaFormatToGa,
+  betaModalitiesToGa,
+  dropReasonFor,
+  gaFormatToBeta,
+  type DroppedField,
+} from './beta-tables.js';
 import { isRecord, safeKeys, type Json } from './json.js';
-import type { AudioFormat, SessionConfig, TranscriptionSessionConfig } from './session.js';
+import type { SessionConfig, TranscriptionSessionConfig } from './session.js';
 
 // Session translation between the beta flat session (§3.3) and the GA nested one (§4.4), both
 // ways. The functions take possibly unvalidated input (the fast path skips validation), so they
 // check every value they read and report what the target shape has no place for.
 
-/** A field a translation could not carry over, with its value and the reason. */
-export interface DroppedField {
-  /** Field name in the source shape, e.g. `temperature`. */
-  field: string;
-  /** The value that was dropped. */
-  value: unknown;
-  /** Why it has no place in the target shape. */
-  reason: string;
-}
-
-/** `pcm16` → `{type:"audio/pcm", rate:24000}`; G.711 names → `audio/pcmu` / `audio/pcma`. */
-export function betaFormatToGa(format: unknown): AudioFormat | undefined {
-  switch (format) {
-    case 'pcm16':
-      return { type: 'audio/pcm', rate: 24000 };
-    case 'g711_ulaw':
-      return { type: 'audio/pcmu' };
-    case 'g711_alaw':
-      return { type: 'audio/pcma' };
-    default:
-      return undefined;
-  }
-}
-
-/** The inverse of {@link betaFormatToGa}; `undefined` for a rate beta cannot express. */
-export function gaFormatToBeta(format: unknown): BetaAudioFormat | undefined {
-  if (!isRecord(format)) return undefined;
-  if (format.type === 'audio/pcm') {
-    return format.rate === undefined || format.rate === 24000 ? 'pcm16' : undefined;
-  }
-  if (format.type === 'audio/pcmu') return 'g711_ulaw';
-  if (format.type === 'audio/pcma') return 'g711_alaw';
-  return undefined;
-}
-
-/** Beta `modalities` → GA `output_modalities`: audio always carries its transcript in GA. */
-export function betaModalitiesToGa(modalities: unknown): Array<'audio' | 'text'> | undefined {
-  if (!Array.isArray(modalities)) return undefined;
-  return modalities.includes('audio') ? ['audio'] : ['text'];
-}
-
+/** GA `output_modalities` → beta `modalities`: beta always lists the transcript's text. */
 export function gaModalitiesToBeta(modalities: unknown): Array<'audio' | 'text'> | undefined {
   if (!Array.isArray(modalities)) return undefined;
   return modalities.includes('audio') ? ['text', 'audio'] : ['text'];
 }
-
-/**
- * Beta session fields that GA keeps under another name, with the GA path (dotted, from the
- * session). `modalities` and the two formats also change their values (see
- * {@link betaModalitiesToGa}, {@link betaFormatToGa}); the others move as they are.
- */
-export const betaSessionFieldPaths: Readonly<Record<string, string>> = {
-  modalities: 'output_modalities',
-  voice: 'audio.output.voice',
-  speed: 'audio.output.speed',
-  input_audio_format: 'audio.input.format',
-  output_audio_format: 'audio.output.format',
-  input_audio_transcription: 'audio.input.transcription',
-  input_audio_noise_reduction: 'audio.input.noise_reduction',
-  turn_detection: 'audio.input.turn_detection',
-  max_response_output_tokens: 'max_output_tokens',
-};
 
 // Beta fields that map to the top level of the GA session under the same name.
 const sameNameSessionFields = new Set([
@@ -81,17 +31,6 @@ const sameNameSessionFields = new Set([
   'tracing',
   'include',
 ]);
-
-export function dropReasonFor(field: string): string {
-  switch (field) {
-    case 'temperature':
-      return 'GA has no temperature (removed from the session and from response.create)';
-    case 'client_secret':
-      return 'the GA session carries no client secret (it comes from /client_secrets)';
-    default:
-      return 'not a field of the beta session; GA has no place for it';
-  }
-}
 
 /**
  * Translates a session config in the beta/seed flat shape (`modalities`, `voice`,

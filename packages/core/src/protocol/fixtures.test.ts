@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadBetaDialect } from './beta-loader.js';
 import { isUnknownEvent, parseServerEvent, serializeClientEvent } from './parse.js';
 import { parseClientEvent } from './parse-client.js';
 import type { ClientEvent } from './client-events.js';
@@ -32,6 +33,9 @@ function loadFixture(name: string): FixtureLine[] {
 const fixtureNames = readdirSync(fixturesDir)
   .filter((file) => file.endsWith('.jsonl') && !file.endsWith('.direction.jsonl'))
   .map((file) => file.replace(/\.jsonl$/, ''));
+
+// The beta frames here need the beta dialect, which loads on demand (beta-loader.test.ts).
+beforeAll(() => loadBetaDialect());
 
 describe('recorded fixtures', () => {
   it('finds the fixture files', () => {

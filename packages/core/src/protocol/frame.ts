@@ -1,5 +1,5 @@
 import type { Dialect } from './dialect.js';
-import type { DroppedField } from './beta-session.js';
+import type { DroppedField } from './beta-tables.js';
 import { ProtocolError, type ProtocolIssue } from './errors.js';
 import { isRecord, type Json } from './json.js';
 import type { ParseWarning } from './warnings.js';

@@ -40,15 +40,8 @@ export type {
   Usage,
 } from './response.js';
 export type { BetaAudioFormat, BetaSessionConfig } from './beta-schemas.js';
-export {
-  betaFormatToGa,
-  betaSessionFieldPaths,
-  gaFormatToBeta,
-  toBetaSessionConfig,
-  translateBetaSessionConfig,
-} from './beta-session.js';
-export { betaToGaServerEventType, itemContentToBeta } from './beta-events.js';
-export type { DroppedField } from './beta-session.js';
+export type { DroppedField } from './beta-tables.js';
+export { loadBetaDialect } from './beta-loader.js';
 export {
   DEFAULT_REALTIME_MODEL,
   REALTIME_MODELS,

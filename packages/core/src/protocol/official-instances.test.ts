@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { clientEventSchemas } from './client-events.js';
-import { betaToGaServerEventType } from './beta-events.js';
+import { betaToGaServerEventType } from './beta-tables.js';
 import { ownValue } from './json.js';
 import { parseClientEvent } from './parse-client.js';
 import { isUnknownEvent, parseServerEvent } from './parse.js';

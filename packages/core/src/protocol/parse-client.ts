@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { betaClientEventToGa, betaToGaClientEventType } from './beta-events.js';
+import { betaClientEventToGa } from './beta-events.js';
 import { betaClientEventSchemas } from './beta-schemas.js';
-import type { DroppedField } from './beta-session.js';
+import { betaToGaClientEventType, type DroppedField } from './beta-tables.js';
 import { clientEventSchemas, type ClientEvent } from './client-events.js';
 import type { ProtocolIssue } from './errors.js';
 import {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { translateBetaSessionConfig } from './beta-session.js';
 import { ProtocolError } from './errors.js';
+import { loadBetaDialect } from './beta-loader.js';
 import { isUnknownEvent, parseServerEvent, serializeClientEvent } from './parse.js';
 import { parseClientEvent } from './parse-client.js';
 import type { ClientEvent } from './client-events.js';
@@ -27,6 +28,9 @@ const audioDelta = {
   content_index: 0,
   delta: 'AAAA',
 };
+
+// The beta frames here need the beta dialect, which loads on demand (beta-loader.test.ts).
+beforeAll(() => loadBetaDialect());
 
 describe('parseServerEvent', () => {
   it('parses a GA audio delta from a string and from an object, with and without validation', () => {

@@ -1,8 +1,5 @@
-import {
-  betaServerEventToGa,
-  betaToGaServerEventType,
-  gaClientEventToBeta,
-} from './beta-events.js';
+import { betaDialect, betaNotLoaded } from './beta-loader.js';
+import { betaNamesToGa, betaToGaServerEventType, type DroppedField } from './beta-tables.js';
 import type { ClientEvent } from './client-events.js';
 import { ProtocolError } from './errors.js';
 import {
@@ -16,7 +13,6 @@ import {
   type UnknownEvent,
 } from './frame.js';
 import { ownValue, type Json } from './json.js';
-import type { DroppedField } from './beta-session.js';
 import {
   isKnownServerEventType,
   readServerEvent,
@@ -36,7 +32,8 @@ export type { ParseOptions, ParseResult, UnknownEvent } from './frame.js';
  * normalized GA server event. Never throws.
  *
  * - Beta frames (`dialect: 'beta'`) come back in GA form: renamed events, the nested session,
- *   GA content names; what GA cannot carry is listed in `warnings`.
+ *   GA content names; what GA cannot carry is listed in `warnings`. A beta session needs the
+ *   beta dialect loaded first (`await loadBetaDialect()`); without it, such a frame fails.
  * - An unknown `type` succeeds as `{ type, unknown: true, raw }` (see {@link isUnknownEvent}).
  * - A failure carries a {@link ProtocolError} with the schema issues and the raw input.
  *
@@ -71,9 +68,12 @@ export function parseServerEvent(raw: unknown, options?: ParseOptions): ParseRes
         ? { success: true, event: object as unknown as ServerEvent, warnings: decoded.warnings }
         : { success: true, event: object as unknown as ServerEvent };
     }
-    const adapted: { event: Json; dropped: DroppedField[] } = needsAdapter
-      ? betaServerEventToGa(object)
-      : { event: object, dropped: [] };
+    const adapted = needsAdapter ? adaptServerEvent(object) : { event: object, dropped: [] };
+    if (adapted === null) {
+      return failure(`${betaNotLoaded} (server event "${type}")`, 'beta_not_loaded', raw, {
+        eventType: type,
+      });
+    }
     const context: ReadContext = { issues: [], warnings: [] };
     const event = validate ? readServerEvent(adapted.event, context) : adapted.event;
     if (context.issues.length > 0) {
@@ -99,6 +99,17 @@ export function parseServerEvent(raw: unknown, options?: ParseOptions): ParseRes
   }
 }
 
+/**
+ * A server event in GA form: beta names renamed here; a beta session translated by the beta
+ * dialect, or `null` when it is not loaded.
+ */
+function adaptServerEvent(object: Json): { event: Json; dropped: DroppedField[] } | null {
+  const dropped: DroppedField[] = [];
+  const event = betaNamesToGa(object, dropped);
+  if (event !== null) return { event, dropped };
+  return betaDialect()?.serverEventToGa(object) ?? null;
+}
+
 /** Options of {@link serializeClientEvent}. */
 export interface SerializeOptions {
   /** Dialect of the receiving server. Default `'ga'`. */
@@ -109,8 +120,9 @@ export interface SerializeOptions {
 
 /**
  * Writes a GA client event as a JSON frame in the given dialect. Beta gets the flat session,
- * beta `response.create` overrides and beta content names. Throws a `ProtocolError` only for
- * values JSON cannot represent (cycles, `BigInt`), which is a programming error.
+ * beta `response.create` overrides and beta content names (load it first: `loadBetaDialect()`).
+ * Throws a `ProtocolError` only for values JSON cannot represent (cycles, `BigInt`) or for the
+ * beta dialect when it is not loaded, both programming errors.
  *
  * @example
  * ```ts
@@ -120,7 +132,15 @@ export interface SerializeOptions {
 export function serializeClientEvent(event: ClientEvent, options?: SerializeOptions): string {
   let wire: object = event;
   if ((options?.dialect ?? 'ga') === 'beta') {
-    const adapted = gaClientEventToBeta(event);
+    const beta = betaDialect();
+    if (beta === null) {
+      throw new ProtocolError(`${betaNotLoaded} (client event "${event.type}")`, {
+        issues: [{ path: [], message: betaNotLoaded, code: 'beta_not_loaded' }],
+        raw: event,
+        eventType: event.type,
+      });
+    }
+    const adapted = beta.clientEventToBeta(event);
     if (adapted.dropped.length > 0) options?.onDropped?.(adapted.dropped);
     wire = adapted.event;
   }

@@ -4,6 +4,16 @@
 // Servers, relays and emulators use them to check what a browser sends; the browser itself
 // reads server events with ./server-event-reader.ts and never loads zod for it.
 export { parseClientEvent } from './parse-client.js';
+// The beta dialect for servers that speak it (the emulator) or read its configs: the tables of
+// names and formats, and the session translation both ways.
+export {
+  betaFormatToGa,
+  betaSessionFieldPaths,
+  betaToGaServerEventType,
+  gaFormatToBeta,
+  itemContentToBeta,
+} from './beta-tables.js';
+export { toBetaSessionConfig, translateBetaSessionConfig } from './beta-session.js';
 export { serverEventSchema, serverEventSchemas } from './server-events.js';
 export { clientEventSchema, clientEventSchemas } from './client-events.js';
 export {

@@ -7,6 +7,7 @@ import type { MachineEvent } from '../machine/events.js';
 import { isLive, wireDialect } from '../machine/selectors.js';
 import type { MachineState } from '../machine/state.js';
 import {
+  loadBetaDialect,
   parseServerEvent,
   serializeClientEvent,
   type ClientEvent,
@@ -108,8 +109,10 @@ export class SessionConnection {
     }
     credentials
       .then(async (value) => {
-        // A Live connection loads the Live runtime first (once); Realtime never does.
-        if (value.protocol === 'live' && this.live === null) this.live = await loadLiveRuntime();
+        // A Live connection loads the Live runtime first (once); Realtime never does. The beta
+        // dialect's translators load the same way, before the first frame is read or written.
+        if (value.protocol === 'live') this.live ??= await loadLiveRuntime();
+        else if ((value.dialect ?? options.dialect ?? 'ga') === 'beta') await loadBetaDialect();
         return value;
       })
       .then(

@@ -6,7 +6,7 @@ import { itemPlayhead, type ItemPlayhead } from '../machine/heard.js';
 import { reduce } from '../machine/reducer.js';
 import { handlersOf } from '../machine/family.js';
 import { canSendAudio, wantsMicrophoneAudio } from '../machine/selectors.js';
-import type { MachineState } from '../machine/state.js';
+import { initialState, type MachineState } from '../machine/state.js';
 import type { AudioPort, Clock, Transport } from '../ports.js';
 import { systemClock } from '../system-clock.js';
 import { createTransport } from '../transport/transport-choice.js';
@@ -15,7 +15,6 @@ import type { ToolDefinition, VoiceSessionSnapshot } from '../types.js';
 import { HeldAudio } from './held-audio.js';
 import { SessionListeners, internalErrorReporter } from './listeners.js';
 import { SessionConnection } from './session-connection.js';
-import { initialSessionState } from './session-state.js';
 import { SessionTimers } from './session-timers.js';
 import { SessionTools } from './session-tools.js';
 import type { VoiceSession, VoiceSessionEvents, VoiceSessionOptions } from './types.js';
@@ -95,7 +94,24 @@ class ParleyVoiceSession implements VoiceSession {
       transportOpened: (info) => this.followAudio(info?.media === true),
     });
     for (const tool of options.tools ?? []) this.tools.add(tool);
-    this.state = initialSessionState(options, this.tools.wire());
+    const { reconnect } = options;
+    // What the options leave undefined keeps the machine's default.
+    this.state = initialState({
+      config: {
+        maxItems: options.maxItems,
+        metricsHistory: options.metricsHistory,
+        reconnectMaxAttempts: reconnect?.maxAttempts,
+        reconnectBaseDelayMs: reconnect?.baseDelayMs,
+        reconnectMaxDelayMs: reconnect?.maxDelayMs,
+        idleTimeoutMs: options.idleTimeoutMs,
+        rolloverMarginMs: options.rolloverMarginMs,
+        prices: options.prices,
+        unhandledToolCalls: options.unhandledToolCalls,
+      },
+      session: options.session,
+      liveSession: options.liveSession,
+      tools: this.tools.wire(),
+    });
     this.published = this.state.snapshot;
     this.subscribe = this.subscribe.bind(this);
     this.getSnapshot = this.getSnapshot.bind(this);
