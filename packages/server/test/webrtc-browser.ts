@@ -65,17 +65,21 @@ class DtlsFailed extends Error {}
  * can fail for good on a loaded machine (see the emulator's test peer): such a call is placed
  * again, at most twice.
  */
-export async function callAgent(base: string, agentId: string): Promise<WebRtcBrowser> {
+export async function callAgent(
+  base: string,
+  agentId: string,
+  extra: Record<string, unknown> = {},
+): Promise<WebRtcBrowser> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await placeCall(base, agentId);
+      return await placeCall(base, { ...extra, agentId });
     } catch (error) {
       if (!(error instanceof DtlsFailed) || attempt === 3) throw error;
     }
   }
 }
 
-async function placeCall(base: string, agentId: string): Promise<WebRtcBrowser> {
+async function placeCall(base: string, request: Record<string, unknown>): Promise<WebRtcBrowser> {
   const { peer, channel, sdp } = await makeOffer();
   let packets = 0;
   peer.onTrack.subscribe((track) => track.onReceiveRtp.subscribe(() => (packets += 1)));
@@ -88,7 +92,7 @@ async function placeCall(base: string, agentId: string): Promise<WebRtcBrowser> 
     events.push(JSON.parse(text) as Received);
     for (const waiter of waiters) waiter.resolve();
   });
-  const response = await postCall(base, { agentId, sdp });
+  const response = await postCall(base, { ...request, sdp });
   const responseText = await response.text();
   if (response.status !== 201)
     throw new Error(`calls answered ${response.status}: ${responseText}`);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '@parley/emulator';
 import { silentLogger } from '../src/logger.js';
+import { ledgerQuerySchema } from '../src/schemas.js';
 import { createParleyServer } from '../src/server.js';
 import type { ParleyServer } from '../src/server.js';
 import { createStore } from '../src/storage/store.js';
@@ -38,6 +39,17 @@ async function seed(store: Store): Promise<string> {
     transcriptionModel: null,
     greeting: 'Hello from the published greeting.',
     tools: ['search_knowledge_base', 'capture_lead', 'end_conversation'],
+    clientTools: [
+      {
+        name: 'show_map',
+        description: 'Show a map of a city',
+        parameters: {
+          type: 'object',
+          properties: { city: { type: 'string' } },
+          required: ['city'],
+        },
+      },
+    ],
     turnDetection: { type: 'server_vad', silenceDurationMs: 300 },
   });
   await publishTestAgent(store, 'relay-only', { instructions: 'Relay only', requireRelay: true });
@@ -52,8 +64,11 @@ describe.each(testBackends())('WebRTC calls through the server on $name', (backe
   let agentId: string;
   const browsers: WebRtcBrowser[] = [];
 
-  async function call(agent = 'tester'): Promise<WebRtcBrowser> {
-    const browser = await callAgent(base, agent);
+  async function call(
+    agent = 'tester',
+    extra: Record<string, unknown> = {},
+  ): Promise<WebRtcBrowser> {
+    const browser = await callAgent(base, agent, extra);
     browsers.push(browser);
     return browser;
   }
@@ -191,6 +206,7 @@ describe.each(testBackends())('WebRTC calls through the server on $name', (backe
       'capture_lead',
       'end_conversation',
       'search_knowledge_base',
+      'show_map',
     ]);
     // The server tool still runs after the attempt.
     askToSearch(browser);
@@ -199,6 +215,67 @@ describe.each(testBackends())('WebRTC calls through the server on $name', (backe
         event.type === 'conversation.item.done' && event.item.type === 'function_call_output',
     );
     await browser.close();
+  });
+
+  it("records the browser's own tool call, each answered turn and the call's attribution", async () => {
+    const browser = await call('tester', { customerId: 'cust-17', tags: ['webrtc'] });
+    browser.send({
+      type: 'conversation.item.create',
+      item: {
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: 'show map of Paris' }],
+      },
+    });
+    browser.send({ type: 'response.create' });
+    const toolCall = await browser.waitFor(
+      (event) => event.type === 'response.output_item.done' && event.item.type === 'function_call',
+    );
+    expect(toolCall.item.name).toBe('show_map');
+    const callAt = browser.events.indexOf(toolCall);
+    await browser.waitFor(
+      (event) => event.type === 'response.done' && browser.events.indexOf(event) > callAt,
+    );
+    // The browser answers its own tool on the data channel, then asks for the response.
+    browser.send({
+      type: 'conversation.item.create',
+      item: {
+        type: 'function_call_output',
+        call_id: toolCall.item.call_id,
+        output: '{"shown":true}',
+      },
+    });
+    browser.send({ type: 'response.create' });
+    const outputAt = browser.events.length;
+    const followUp = await browser.waitFor(
+      (event) => event.type === 'response.done' && browser.events.indexOf(event) >= outputAt,
+    );
+    expect(followUp.response.output[0]?.type).toBe('message');
+    await browser.waitFor(
+      (event) =>
+        event.type === 'output_audio_buffer.stopped' &&
+        browser.events.indexOf(event) > browser.events.indexOf(followUp),
+    );
+    await browser.close();
+
+    const detail = await stored(browser.conversationId);
+    expect(detail.toolCalls).toEqual([
+      expect.objectContaining({
+        callId: toolCall.item.call_id,
+        outcome: 'client',
+        output: '{"shown":true}',
+      }),
+    ]);
+    const turns = await store.turns.list(browser.conversationId);
+    expect(turns.length).toBeGreaterThanOrEqual(1);
+    expect(turns[0]).toMatchObject({ toolCalls: 1 });
+    expect(turns[0]!.firstAudioMs).not.toBeNull();
+    const ledger = await store.ledger.ledger(
+      ledgerQuerySchema.parse({ groupBy: 'conversation', customerId: 'cust-17' }),
+    );
+    expect(ledger.rows.map((row) => [row.conversationId, row.tags])).toEqual([
+      [browser.conversationId, ['webrtc']],
+    ]);
   });
 
   it('refuses a WebRTC call to an agent that requires the relay, with a code the browser falls back on', async () => {
@@ -263,28 +340,51 @@ describe.each(testBackends())('WebRTC calls through the server on $name', (backe
   });
 });
 
-describe('WebRTC call limits', () => {
+/** An emulator (with `faults`), a fresh store and a server with `limits`, for one test. */
+async function startStack(
+  limits: NonNullable<Parameters<typeof createParleyServer>[0]>['limits'],
+  faults?: { closeAfterEvents: number },
+) {
+  const emulator = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    speechRate: Infinity,
+    speechEngine: 'generated',
+    requireKey: apiKey,
+    ...(faults ? { faults } : {}),
+  });
+  const [backend] = testBackends();
+  const store = createStore(await backend!.open());
+  await seed(store);
+  const parley = await createParleyServer({
+    store,
+    seedTemplates: false,
+    upstream: { kind: 'openai', apiKey, baseUrl: `${emulator.httpUrl}/v1` },
+    logger: silentLogger,
+    admin: { password: 'admin-password-123' },
+    limits,
+  });
+  const { url } = await parley.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    emulator,
+    store,
+    url,
+    async close() {
+      await parley.close();
+      await emulator.close();
+      await store.close();
+      await backend!.cleanup();
+    },
+  };
+}
+
+describe('WebRTC call limits and ends', () => {
   it('holds the per-client cap and ends a call at the session limit, hanging it up', async () => {
-    const emulator = await startEmulator({
-      port: 0,
-      host: '127.0.0.1',
-      speechRate: Infinity,
-      speechEngine: 'generated',
-      requireKey: apiKey,
-    });
-    const [backend] = testBackends();
-    const store = createStore(await backend!.open());
-    await seed(store);
-    const parley = await createParleyServer({
-      store,
-      seedTemplates: false,
-      upstream: { kind: 'openai', apiKey, baseUrl: `${emulator.httpUrl}/v1` },
-      logger: silentLogger,
-      admin: { password: 'admin-password-123' },
-      limits: { maxSessionsPerClient: 1, maxSessionMs: 1500 },
+    const { emulator, store, url, close } = await startStack({
+      maxSessionsPerClient: 1,
+      maxSessionMs: 1500,
     });
     try {
-      const { url } = await parley.listen({ port: 0, host: '127.0.0.1' });
       const first = await postCall(url, { agentId: 'tester', sdp: fixtureOffer });
       expect(first.status).toBe(201);
       const { conversationId } = (await first.json()) as { conversationId: string };
@@ -303,10 +403,57 @@ describe('WebRTC call limits', () => {
       const third = await postCall(url, { agentId: 'tester', sdp: fixtureOffer });
       expect(third.status).toBe(201);
     } finally {
-      await parley.close();
-      await emulator.close();
-      await store.close();
-      await backend!.cleanup();
+      await close();
+    }
+  });
+
+  it('ends a call at the idle timeout when nothing happens on it', async () => {
+    const { emulator, store, url, close } = await startStack({ idleTimeoutMs: 800 });
+    try {
+      const placed = await postCall(url, { agentId: 'tester', sdp: fixtureOffer });
+      const { conversationId } = (await placed.json()) as { conversationId: string };
+      await expect
+        .poll(async () => (await store.conversations.get(conversationId))?.endReason, {
+          timeout: 8000,
+        })
+        .toBe('idle_timeout');
+      await expect.poll(() => emulator.calls, { timeout: 5000 }).toBe(0);
+    } finally {
+      await close();
+    }
+  });
+
+  it('keeps every item stored before the upstream ended the call mid-answer', async () => {
+    // The emulator drops the call after its 8th event: inside the reply to the typed message.
+    const { store, url, close } = await startStack({}, { closeAfterEvents: 8 });
+    try {
+      const browser = await callAgent(url, 'tester');
+      browser.send({
+        type: 'conversation.item.create',
+        item: {
+          type: 'message',
+          role: 'user',
+          content: [{ type: 'input_text', text: 'tell me about your opening hours' }],
+        },
+      });
+      browser.send({ type: 'response.create' });
+      await expect
+        .poll(async () => (await store.conversations.get(browser.conversationId))?.status, {
+          timeout: 8000,
+        })
+        .toBe('completed');
+      const detail = await store.conversations.detail(browser.conversationId);
+      expect(detail.conversation.endReason).toBe('call_ended');
+      expect(browser.events.some((event) => event.type === 'response.done')).toBe(false);
+      expect(detail.items.map((item) => [item.role, item.text])).toContainEqual([
+        'user',
+        'tell me about your opening hours',
+      ]);
+      // The reply had begun: its item is kept, unfinished.
+      expect(detail.items.some((item) => item.role === 'assistant')).toBe(true);
+      await browser.close();
+    } finally {
+      await close();
     }
   });
 });

@@ -92,12 +92,12 @@ export const maxOfferBytes = 64 * 1024;
 
 /**
  * `POST /api/calls`: a WebRTC call to an agent. `sdp` is the browser's offer (with its audio
- * track and an `oai-events` data channel); `agentId` is an agent id or slug.
+ * track and an `oai-events` data channel); `agentId` is an agent id or slug; `customerId` and
+ * `tags` attribute the conversation as for `POST /api/sessions`.
  */
-export const webrtcCallRequestSchema = z.object({
-  agentId: z.string().min(1).max(100),
-  sdp: z.string().min(1),
-});
+export const webrtcCallRequestSchema = sessionRequestSchema
+  .pick({ agentId: true, customerId: true, tags: true })
+  .extend({ sdp: z.string().min(1) });
 
 /**
  * The answer to `POST /api/calls` (201): the SDP answer to apply, the conversation the call is

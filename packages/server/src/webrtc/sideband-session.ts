@@ -18,6 +18,7 @@ import type { RelayLimits, SessionOutcome } from '../relay/relay-timers.js';
 import { runServerToolCall } from '../relay/server-tool-call.js';
 import { ToolFollowUp } from '../relay/tool-follow-up.js';
 import { TurnTimer } from '../relay/turn-timer.js';
+import { TurnTracker } from '../relay/turn-tracker.js';
 import type { PublishedAgent } from '../storage/agents-store.js';
 import type { Store } from '../storage/store.js';
 import type { Mailer } from '../tools/mailer.js';
@@ -62,6 +63,7 @@ export class SidebandSession {
   private readonly recorder: ConversationRecorder;
   private readonly followUp = new ToolFollowUp();
   private readonly turn: TurnTimer;
+  private readonly turns: TurnTracker;
   private readonly timers: RelayTimers;
   private readonly locked: LockedFields;
   private readonly clientCalls = new Set<string>();
@@ -104,6 +106,7 @@ export class SidebandSession {
       },
     );
     this.turn = new TurnTimer(agent.config.outputModality === 'text');
+    this.turns = new TurnTracker(agent.config.outputModality === 'text');
     this.timers = new RelayTimers(options.limits, (_reason, outcome) => this.finish(outcome));
   }
 
@@ -191,16 +194,21 @@ export class SidebandSession {
         return;
       case 'input_audio_buffer.speech_stopped':
         this.turn.speechEnded(true);
+        this.userTurnEnded(true);
         return;
       case 'input_audio_buffer.committed':
         this.turn.speechEnded(false);
+        this.userTurnEnded(false);
         return;
       case 'output_audio_buffer.started':
+        // On WebRTC the reply's first audio is the buffer starting to play.
         this.turn.audioOutput();
+        this.turns.output('audio');
         return;
       case 'response.output_text.delta':
       case 'response.output_audio_transcript.delta':
         this.turn.textOutputDelta();
+        this.turns.output('text');
         return;
       case 'response.created':
         this.onResponseCreated(event.response);
@@ -263,9 +271,14 @@ export class SidebandSession {
       this.ownResponses -= 1;
       return;
     }
-    // The browser asked for a response itself (after its own tools' outputs, say).
+    // The browser asked for a response itself: after its own tools' outputs, or for a typed
+    // message (a new turn, timed from here: the request itself is not seen).
     this.greeted = true;
     if (this.followUp.waiting) this.followUp.browserAsked();
+    else {
+      this.turn.turnEnded();
+      this.userTurnEnded(false);
+    }
   }
 
   private onItem(item: RealtimeItem | undefined): void {
@@ -274,6 +287,7 @@ export class SidebandSession {
     const callId = item.call_id;
     if (!this.clientCalls.delete(callId)) return;
     // The browser answered one of its own tools on the data channel.
+    this.turns.toolFinished(callId);
     this.recorder.toolCall({
       callId,
       name: 'client',
@@ -299,6 +313,7 @@ export class SidebandSession {
   private onFunctionCall(item: FunctionCall, callId: string, responseId: string): void {
     const name = typeof item.name === 'string' ? item.name : '';
     const { serverTools, clientToolNames } = this.options;
+    this.turns.toolStarted(callId);
     if (clientToolNames.has(name) && !serverTools.has(name)) {
       this.clientCalls.add(callId);
       this.followUp.clientCall(responseId, callId);
@@ -319,6 +334,7 @@ export class SidebandSession {
         );
       },
     }).then((output) => {
+      this.turns.toolFinished(callId);
       if (this.closed) return;
       this.send({
         type: 'conversation.item.create',
@@ -332,6 +348,7 @@ export class SidebandSession {
     const responseId =
       typeof response?.id === 'string' ? response.id : (this.lastResponseId ?? 'unknown');
     const latencyMs = this.turn.responseDone();
+    this.turns.responseDone();
     this.timers.touch();
     if (response?.usage) {
       this.recorder.usage({
@@ -349,10 +366,16 @@ export class SidebandSession {
 
   // ── lifecycle ───────────────────────────────────────────────────────────────────────────
 
+  /** The visitor's turn ended: the turn before it, if answered, is stored. */
+  private userTurnEnded(restart: boolean): void {
+    this.recorder.turn(this.turns.userTurnEnded(restart));
+  }
+
   private finish(outcome: SessionOutcome): void {
     if (this.closed) return;
     this.closed = true;
     this.timers.stop();
+    this.recorder.turn(this.turns.close());
     this.recorder.end({ status: outcome.status, endReason: outcome.endReason });
     const socket = this.socket;
     if (socket && socket.readyState !== WebSocket.CLOSED) socket.close(1000);

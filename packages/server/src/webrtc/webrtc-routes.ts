@@ -82,6 +82,12 @@ export function createWebRtcRoutes(options: WebRtcRoutesOptions): Hono {
     } catch (error) {
       throw callError(error);
     }
+    if (body.customerId !== undefined || body.tags !== undefined) {
+      await store.ledger.attribute(placed.conversationId, {
+        customerId: body.customerId ?? null,
+        tags: body.tags ?? [],
+      });
+    }
     const answer: WebRtcCallResponse = {
       mode: 'webrtc',
       sdp: placed.answer,
