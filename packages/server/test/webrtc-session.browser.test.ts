@@ -128,7 +128,7 @@ const snapshot = (page: playwright.Page) =>
   );
 
 /** Waits until the page's session saw a server event matching `type` (and `after` events before). */
-async function waitForEvent(page: playwright.Page, type: string, after = 0, timeout = 20_000) {
+async function waitForEvent(page: playwright.Page, type: string, after = 0, timeout = 30_000) {
   const handle = await page.waitForFunction(
     ([wanted, skip]) => {
       const events = (window as unknown as { voice: { record: { events: { type: string }[] } } })
@@ -243,8 +243,9 @@ describe("core's session over WebRTC in Chromium, through the server", () => {
     const greeting = (await snapshot(page)).items.find((item) => item.role === 'assistant');
     expect(greeting?.text).toMatch(/^Hello from the published greeting/);
     await expect
-      .poll(() =>
-        page.evaluate(() => (window as unknown as VoiceWindow).voice.record.audibleLevels),
+      .poll(
+        () => page.evaluate(() => (window as unknown as VoiceWindow).voice.record.audibleLevels),
+        { timeout: 10_000 },
       )
       .toBeGreaterThan(0);
     const events = await page.evaluate(() =>
@@ -258,18 +259,20 @@ describe("core's session over WebRTC in Chromium, through the server", () => {
     );
     const started = await waitForEvent(page, 'output_audio_buffer.started', greetingStopped + 1);
     await expect
-      .poll(async () =>
-        (await snapshot(page)).items.some(
-          (item) =>
-            item.type === 'function_call' &&
-            item.name === 'search_knowledge_base' &&
-            item.output !== null,
-        ),
+      .poll(
+        async () =>
+          (await snapshot(page)).items.some(
+            (item) =>
+              item.type === 'function_call' &&
+              item.name === 'search_knowledge_base' &&
+              item.output !== null,
+          ),
+        { timeout: 10_000 },
       )
       .toBe(true);
 
     // Barge-in while the answer plays: cancel, then clear; the server truncates.
-    await page.waitForTimeout(600);
+    await page.waitForTimeout(400);
     await page.evaluate(() => (window as unknown as VoiceWindow).voice.session.interrupt());
     await waitForEvent(page, 'output_audio_buffer.cleared', started);
     await waitForEvent(page, 'conversation.item.truncated', started);
@@ -292,11 +295,13 @@ describe("core's session over WebRTC in Chromium, through the server", () => {
     const webrtc = conversations.find((entry) => entry.mode === 'webrtc');
     expect(webrtc).toBeDefined();
     await expect
-      .poll(async () =>
-        (await store.conversations.detail(webrtc!.id)).toolCalls.map((call) => call.name),
+      .poll(
+        async () =>
+          (await store.conversations.detail(webrtc!.id)).toolCalls.map((call) => call.name),
+        { timeout: 10_000 },
       )
       .toContain('search_knowledge_base');
-  }, 90_000);
+  }, 120_000);
 
   it("'auto' falls back to the WebSocket relay when the agent requires it, and says why", async () => {
     const page = await openPage();

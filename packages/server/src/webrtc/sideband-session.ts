@@ -116,7 +116,7 @@ export class SidebandSession {
   }
 
   /** Attaches the sideband and starts the call's clocks. */
-  start(): void {
+  start(): Promise<void> {
     const { upstream, callId } = this.options;
     const socket = new WebSocket(sidebandUrl(upstream, callId), {
       headers: upstream.headers(),
@@ -145,6 +145,14 @@ export class SidebandSession {
       this.finish({ status: 'failed', endReason: 'sideband_unavailable' });
     });
     socket.on('close', () => this.finish({ status: 'completed', endReason: 'call_ended' }));
+    // Settles once the sideband listens (or could not): the answer waits for it, so the browser's
+    // first events (its input_audio_buffer.clear, which asks for the greeting) are not missed.
+    return new Promise((resolve) => {
+      socket.once('open', () => resolve());
+      socket.once('close', () => resolve());
+      socket.once('error', () => resolve());
+      socket.once('unexpected-response', () => resolve());
+    });
   }
 
   /** Ends the call from outside (server shutdown); resolves once it is hung up and stored. */

@@ -113,7 +113,7 @@ export class WebRtcCalls {
       },
     });
     this.sessions.add(sideband);
-    sideband.start();
+    await sideband.start();
     return {
       answer: placed.answer,
       conversationId,
