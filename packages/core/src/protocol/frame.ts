@@ -1,12 +1,13 @@
 import type { Dialect } from './dialect.js';
 import type { DroppedField } from './beta-tables.js';
 import { ProtocolError, type ProtocolIssue } from './errors.js';
-import { isRecord, type Json } from './json.js';
+import { isRecord, ownValue, type Json } from './json.js';
 import type { ParseWarning } from './warnings.js';
 
 // What every parse does before looking at an event's fields: decode the frame (text, bytes or
-// an object), bound its size and depth, strip prototype-polluting keys, require a string `type`.
-// Shared by the browser's server-event parser (parse.ts) and the zod client-event parser.
+// an object), bound its size and depth, strip prototype-polluting keys, require a string `type`;
+// and how every parse words its results. Shared by the four parsers: Realtime and GPT-Live, the
+// browser's server-event readers (parse.ts, live/parse.ts) and the zod client-event parsers.
 
 /** Options of {@link parseServerEvent} and {@link parseClientEvent}. */
 export interface ParseOptions {
@@ -240,3 +241,95 @@ export const carriesItem = new Set([
   'response.created',
   'response.done',
 ]);
+
+/** A decoded Realtime frame, named (see {@link decodeRealtime}). */
+export type RealtimeFrame = Extract<Decoded, { ok: true }> & {
+  /** The GA name of the frame's `type` (a beta name renamed). */
+  gaType: string;
+  /** Whether the event goes through the beta adapter: beta dialect, a beta name, or items. */
+  needsAdapter: boolean;
+};
+
+/**
+ * The prologue of `parseServerEvent` and `parseClientEvent`: the decoded frame with the GA name
+ * of its type (`betaToGaType` is the caller's table, server or client events) and whether the
+ * event goes through the beta adapter.
+ */
+export function decodeRealtime(
+  raw: unknown,
+  options: ParseOptions | undefined,
+  betaToGaType: Readonly<Record<string, string>>,
+): RealtimeFrame | Extract<Decoded, { ok: false }> {
+  const decoded = decode(raw, options);
+  if (!decoded.ok) return decoded;
+  const frame = decoded as RealtimeFrame;
+  const { type } = frame;
+  // `type` comes off the wire: own keys only (see ownValue).
+  frame.gaType = ownValue(betaToGaType, type) ?? type;
+  frame.needsAdapter =
+    options?.dialect === 'beta' || frame.gaType !== type || carriesItem.has(type);
+  return frame;
+}
+
+/** A successful parse, carrying the warnings when there are any. */
+export function parsed<E>(
+  event: E | UnknownEvent,
+  warnings: ParseWarning[] | undefined,
+): ParseResult<E> {
+  return warnings ? { success: true, event, warnings } : { success: true, event };
+}
+
+/** An event whose `type` this version does not know: kept whole (see {@link isUnknownEvent}). */
+export function unknownEvent<E>(
+  type: string,
+  object: Json,
+  warnings: ParseWarning[] | undefined,
+): ParseResult<E> {
+  return parsed<E>({ type, unknown: true, raw: object }, warnings);
+}
+
+/**
+ * A successful parse with the warnings of every stage (the frame's, the reader's and what an
+ * adapter dropped), or none when no stage had any.
+ */
+export function parsedWithAll<E>(
+  event: E,
+  decoded: ParseWarning[] | undefined,
+  read: ParseWarning[],
+  dropped: DroppedField[] = [],
+): ParseResult<E> {
+  if (!decoded && read.length === 0 && dropped.length === 0) return { success: true, event };
+  return {
+    success: true,
+    event,
+    warnings: [...(decoded ?? []), ...read, ...droppedToWarnings(dropped)],
+  };
+}
+
+/** A known event whose fields do not match: `Invalid <what> "<type>": <the first issues>`. */
+export function invalidEvent(
+  what: string,
+  type: string,
+  raw: unknown,
+  issues: ProtocolIssue[],
+  cause?: unknown,
+): { success: false; error: ProtocolError } {
+  return failure(`Invalid ${what} "${type}": ${describe(issues)}`, 'schema', raw, {
+    eventType: type,
+    issues,
+    cause,
+  });
+}
+
+/**
+ * What a parser threw, as a protocol error for the caller. Nothing should throw; if something
+ * does (an exotic object input), it is still never an exception.
+ */
+export function internalFailure(
+  what: string,
+  raw: unknown,
+  cause: unknown,
+): { success: false; error: ProtocolError } {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return failure(`Could not parse the ${what}: ${message}`, 'internal', raw, { cause });
+}

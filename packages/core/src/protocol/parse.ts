@@ -3,16 +3,17 @@ import { betaNamesToGa, betaToGaServerEventType, type DroppedField } from './bet
 import type { ClientEvent } from './client-events.js';
 import { ProtocolError } from './errors.js';
 import {
-  carriesItem,
-  decode,
-  describe,
-  droppedToWarnings,
+  decodeRealtime,
   failure,
+  internalFailure,
+  invalidEvent,
+  parsed,
+  parsedWithAll,
+  unknownEvent,
   type ParseOptions,
   type ParseResult,
-  type UnknownEvent,
 } from './frame.js';
-import { ownValue, type Json } from './json.js';
+import type { Json } from './json.js';
 import {
   isKnownServerEventType,
   readServerEvent,
@@ -48,27 +49,16 @@ export type { ParseOptions, ParseResult, UnknownEvent } from './frame.js';
  */
 export function parseServerEvent(raw: unknown, options?: ParseOptions): ParseResult<ServerEvent> {
   try {
-    const decoded = decode(raw, options);
-    if (!decoded.ok) return decoded.result;
-    const { object, type } = decoded;
-    const dialect = options?.dialect ?? 'ga';
-    // `type` comes off the wire: own keys only (see ownValue).
-    const gaType = ownValue(betaToGaServerEventType, type) ?? type;
-    if (!isKnownServerEventType(gaType)) {
-      const unknown: UnknownEvent = { type, unknown: true, raw: object };
-      return decoded.warnings
-        ? { success: true, event: unknown, warnings: decoded.warnings }
-        : { success: true, event: unknown };
-    }
-    const needsAdapter = dialect === 'beta' || gaType !== type || carriesItem.has(type);
+    const frame = decodeRealtime(raw, options, betaToGaServerEventType);
+    if (!frame.ok) return frame.result;
+    const { object, type, warnings } = frame;
+    if (!isKnownServerEventType(frame.gaType)) return unknownEvent(type, object, warnings);
     const validate = options?.validate ?? true;
-    if (!validate && !needsAdapter) {
+    if (!validate && !frame.needsAdapter) {
       // The fast path for trusted high-rate frames (audio and transcript deltas).
-      return decoded.warnings
-        ? { success: true, event: object as unknown as ServerEvent, warnings: decoded.warnings }
-        : { success: true, event: object as unknown as ServerEvent };
+      return parsed(object as unknown as ServerEvent, warnings);
     }
-    const adapted = needsAdapter ? adaptServerEvent(object) : { event: object, dropped: [] };
+    const adapted = frame.needsAdapter ? adaptServerEvent(object) : { event: object, dropped: [] };
     if (adapted === null) {
       return failure(`${betaNotLoaded} (server event "${type}")`, 'beta_not_loaded', raw, {
         eventType: type,
@@ -77,25 +67,16 @@ export function parseServerEvent(raw: unknown, options?: ParseOptions): ParseRes
     const context: ReadContext = { issues: [], warnings: [] };
     const event = validate ? readServerEvent(adapted.event, context) : adapted.event;
     if (context.issues.length > 0) {
-      return failure(`Invalid server event "${type}": ${describe(context.issues)}`, 'schema', raw, {
-        eventType: type,
-        issues: context.issues,
-      });
+      return invalidEvent('server event', type, raw, context.issues);
     }
-    if (!decoded.warnings && context.warnings.length === 0 && adapted.dropped.length === 0) {
-      return { success: true, event: event as unknown as ServerEvent };
-    }
-    const warnings = [
-      ...(decoded.warnings ?? []),
-      ...context.warnings,
-      ...droppedToWarnings(adapted.dropped),
-    ];
-    return { success: true, event: event as unknown as ServerEvent, warnings };
+    return parsedWithAll(
+      event as unknown as ServerEvent,
+      warnings,
+      context.warnings,
+      adapted.dropped,
+    );
   } catch (cause) {
-    // Nothing above should throw; if something does (an exotic object input), it is still a
-    // protocol error for the caller, never an exception.
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return failure(`Could not parse the server event: ${message}`, 'internal', raw, { cause });
+    return internalFailure('server event', raw, cause);
   }
 }
 

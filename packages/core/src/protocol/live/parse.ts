@@ -1,5 +1,13 @@
 import { ProtocolError } from '../errors.js';
-import { decode, describe, failure, type ParseResult, type UnknownEvent } from '../frame.js';
+import {
+  decode,
+  internalFailure,
+  invalidEvent,
+  parsed,
+  parsedWithAll,
+  unknownEvent,
+  type ParseResult,
+} from '../frame.js';
 import type { ReadContext } from '../server-event-reader.js';
 import type { LiveClientEvent } from './client-events.js';
 import { isKnownLiveServerEventType, readLiveServerEvent } from './reader.js';
@@ -42,40 +50,17 @@ export function parseLiveServerEvent(
   try {
     const decoded = decode(raw, options);
     if (!decoded.ok) return decoded.result;
-    const { object, type } = decoded;
-    if (!isKnownLiveServerEventType(type)) {
-      const unknown: UnknownEvent = { type, unknown: true, raw: object };
-      return decoded.warnings
-        ? { success: true, event: unknown, warnings: decoded.warnings }
-        : { success: true, event: unknown };
-    }
-    if (options?.validate === false) {
-      const event = object as unknown as LiveServerEvent;
-      return decoded.warnings
-        ? { success: true, event, warnings: decoded.warnings }
-        : { success: true, event };
-    }
+    const { object, type, warnings } = decoded;
+    if (!isKnownLiveServerEventType(type)) return unknownEvent(type, object, warnings);
+    if (options?.validate === false) return parsed(object as unknown as LiveServerEvent, warnings);
     const context: ReadContext = { issues: [], warnings: [] };
     const event = readLiveServerEvent(object, context) as unknown as LiveServerEvent;
     if (context.issues.length > 0) {
-      return failure(
-        `Invalid Live server event "${type}": ${describe(context.issues)}`,
-        'schema',
-        raw,
-        { eventType: type, issues: context.issues },
-      );
+      return invalidEvent('Live server event', type, raw, context.issues);
     }
-    if (!decoded.warnings && context.warnings.length === 0) return { success: true, event };
-    return {
-      success: true,
-      event,
-      warnings: [...(decoded.warnings ?? []), ...context.warnings],
-    };
+    return parsedWithAll(event, warnings, context.warnings);
   } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return failure(`Could not parse the Live server event: ${message}`, 'internal', raw, {
-      cause,
-    });
+    return internalFailure('Live server event', raw, cause);
   }
 }
 
