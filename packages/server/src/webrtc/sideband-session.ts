@@ -2,9 +2,9 @@
  * The server's side of one WebRTC call: a sideband WebSocket to the upstream call (`?call_id=`).
  * The browser's audio and events go straight to the upstream; the sideband sees every server
  * event of the call and acts on it with the relay's own parts: the {@link ConversationRecorder}
- * (storage), {@link runServerToolCall} (server tools), the {@link ToolFollowUp} (one
- * `response.create` after a response's tool outputs), the {@link TurnTimer} (latency) and the
- * {@link RelayTimers} (session and idle limits). It puts the agent's locked fields back when a
+ * (storage), the {@link RelayToolCalls} (server tools run here, the browser's awaited, one
+ * `response.create` after a response's outputs), the {@link TurnTimer} and {@link TurnTracker}
+ * (latency) and the {@link RelayTimers} (session and idle limits). It puts the agent's locked fields back when a
  * `session.updated` shows them changed, and hangs the call up when the conversation ends.
  */
 import { isUnknownEvent, parseServerEvent } from '@parley/core';
@@ -15,8 +15,7 @@ import { ConversationRecorder } from '../relay/conversation-recorder.js';
 import { asBuffer } from '../relay/fast-path.js';
 import { RelayTimers } from '../relay/relay-timers.js';
 import type { RelayLimits, SessionOutcome } from '../relay/relay-timers.js';
-import { runServerToolCall } from '../relay/server-tool-call.js';
-import { ToolFollowUp } from '../relay/tool-follow-up.js';
+import { RelayToolCalls } from '../relay/relay-tool-calls.js';
 import { TurnTimer } from '../relay/turn-timer.js';
 import { TurnTracker } from '../relay/turn-tracker.js';
 import type { PublishedAgent } from '../storage/agents-store.js';
@@ -53,20 +52,17 @@ export interface SidebandSessionOptions {
 
 /** How often a session may find its locked fields changed before the call is ended. */
 export const maxReassertions = 5;
-/** How long the line stays open after a tool asked to end the conversation, at most. */
-const endGraceMs = 15_000;
 const reassertEventId = 'evt_parley_locked';
 
 /** One WebRTC call watched and steered through its sideband. */
 export class SidebandSession {
   private socket: WebSocket | null = null;
   private readonly recorder: ConversationRecorder;
-  private readonly followUp = new ToolFollowUp();
+  private readonly tools: RelayToolCalls;
   private readonly turn: TurnTimer;
   private readonly turns: TurnTracker;
   private readonly timers: RelayTimers;
   private readonly locked: LockedFields;
-  private readonly clientCalls = new Set<string>();
   private closed = false;
   private markEnded: () => void = () => undefined;
   /** Settles once the call has ended, been hung up and every write is stored. */
@@ -77,7 +73,6 @@ export class SidebandSession {
   private lastResponseId: string | null = null;
   /** `response.create`s the sideband sent whose `response.created` has not come yet. */
   private ownResponses = 0;
-  private endRequested: { reason: string; responseId: string } | null = null;
   /** Times the locked fields were found changed and sent again. */
   reassertions = 0;
 
@@ -108,6 +103,17 @@ export class SidebandSession {
     this.turn = new TurnTimer(agent.config.outputModality === 'text');
     this.turns = new TurnTracker(agent.config.outputModality === 'text');
     this.timers = new RelayTimers(options.limits, (_reason, outcome) => this.finish(outcome));
+    // The relay's tool calls: server tools run here, the browser's are awaited, one follow-up.
+    this.tools = new RelayToolCalls({
+      options,
+      recorder: this.recorder,
+      turns: this.turns,
+      after: (ms, task) => this.timers.after(ms, task),
+      sendUpstreamNow: (frame) => this.sendFrame(frame),
+      requestFollowUp: () => this.requestResponse(),
+      end: (endReason) => this.finish({ status: 'completed', endReason }),
+      closed: () => this.closed,
+    });
   }
 
   /** The conversation this call records into. */
@@ -161,8 +167,12 @@ export class SidebandSession {
     return this.ended;
   }
 
+  private sendFrame(frame: string): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(frame);
+  }
+
   private send(event: Record<string, unknown>): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(event));
+    this.sendFrame(JSON.stringify(event));
   }
 
   private reassert(): void {
@@ -282,8 +292,8 @@ export class SidebandSession {
     // The browser asked for a response itself: after its own tools' outputs, or for a typed
     // message (a new turn, timed from here: the request itself is not seen).
     this.greeted = true;
-    if (this.followUp.waiting) this.followUp.browserAsked();
-    else {
+    // A follow-up it asked for is under way already: nothing more to send when it was due.
+    if (this.tools.browserAsked() === null) {
       this.turn.turnEnded();
       this.userTurnEnded(false);
     }
@@ -293,18 +303,10 @@ export class SidebandSession {
     this.recorder.item(item);
     if (item?.type !== 'function_call_output' || typeof item.call_id !== 'string') return;
     const callId = item.call_id;
-    if (!this.clientCalls.delete(callId)) return;
-    // The browser answered one of its own tools on the data channel.
-    this.turns.toolFinished(callId);
-    this.recorder.toolCall({
-      callId,
-      name: 'client',
-      arguments: '',
-      output: typeof item.output === 'string' ? item.output : null,
-      outcome: 'client',
-      durationMs: null,
-    });
-    if (this.followUp.clientOutput(callId)) this.requestResponse();
+    if (!this.tools.clientCalls.has(callId)) return;
+    // The browser answered one of its own tools on the data channel (already upstream).
+    this.tools.browserOutput(callId, typeof item.output === 'string' ? item.output : null);
+    this.tools.browserOutputSent(callId);
   }
 
   private onOutputItemDone(event: ServerEventOf<'response.output_item.done'>): void {
@@ -315,41 +317,7 @@ export class SidebandSession {
     const responseId =
       (typeof event.response_id === 'string' ? event.response_id : this.lastResponseId) ??
       'unknown';
-    this.onFunctionCall(item, item.call_id, responseId);
-  }
-
-  private onFunctionCall(item: FunctionCall, callId: string, responseId: string): void {
-    const name = typeof item.name === 'string' ? item.name : '';
-    const { serverTools, clientToolNames } = this.options;
-    this.turns.toolStarted(callId);
-    if (clientToolNames.has(name) && !serverTools.has(name)) {
-      this.clientCalls.add(callId);
-      this.followUp.clientCall(responseId, callId);
-      return;
-    }
-    this.followUp.serverCall(responseId, callId);
-    void runServerToolCall({
-      tool: serverTools.get(name),
-      name,
-      callId,
-      argumentsJson: typeof item.arguments === 'string' ? item.arguments : '',
-      recorder: this.recorder,
-      options: this.options,
-      requestEnd: (reason) => {
-        this.endRequested = { reason, responseId };
-        this.timers.after(endGraceMs, () =>
-          this.finish({ status: 'completed', endReason: reason }),
-        );
-      },
-    }).then((output) => {
-      this.turns.toolFinished(callId);
-      if (this.closed) return;
-      this.send({
-        type: 'conversation.item.create',
-        item: { type: 'function_call_output', call_id: callId, output },
-      });
-      if (this.followUp.serverOutput(callId)) this.requestResponse();
-    });
+    this.tools.functionCall(item, item.call_id, responseId);
   }
 
   private onResponseDone(response: ServerEventOf<'response.done'>['response'] | undefined): void {
@@ -366,10 +334,7 @@ export class SidebandSession {
         latencyMs,
       });
     }
-    if (this.followUp.responseDone(responseId)) this.requestResponse();
-    const end = this.endRequested;
-    if (end && end.responseId !== responseId && !this.followUp.waiting)
-      this.finish({ status: 'completed', endReason: end.reason });
+    this.tools.responseDone(responseId);
   }
 
   // ── lifecycle ───────────────────────────────────────────────────────────────────────────
@@ -407,5 +372,3 @@ export class SidebandSession {
     }
   }
 }
-
-type FunctionCall = Extract<RealtimeItem, { type: 'function_call' }>;
