@@ -41,7 +41,7 @@ export { ToolError } from './tools/types.js';
 export type { ServerTool, ServerToolError, ToolContext, ToolResult } from './tools/types.js';
 export { createMailer, createOutboxMailer } from './tools/mailer.js';
 export type { MailMessage, Mailer, MailerOptions } from './tools/mailer.js';
-export { agentTemplates, seedTemplates } from './templates.js';
+export { agentTemplates, liveAgentTemplates, seedTemplates } from './templates.js';
 export type { AgentTemplate } from './templates.js';
 export { hashPassword, verifyPassword } from './admin/passwords.js';
 export { consoleLogger, silentLogger } from './logger.js';

@@ -367,13 +367,14 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       store,
       auth,
       builtinTools: builtinToolDescriptions,
-      playgroundSession: async (c, agentId, version, resume) =>
+      playgroundSession: async (c, agentId, version, resume, api) =>
         issuer.relaySession(
           c,
           agentId,
           requestReader.clientAddress(c),
           version,
           await issuer.resumable(resume, agentId),
+          api,
         ),
       upstream,
       mailer,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agentConfigSchema, builtinToolNames } from './schemas.js';
-import { agentTemplates } from './templates.js';
+import { LIVE_VOICES } from '@parley/core';
+import { agentTemplates, liveAgentTemplates } from './templates.js';
 
 describe('template agents', () => {
   it('covers the five use cases of the seeds', () => {
@@ -33,5 +34,22 @@ describe('template agents', () => {
   it('gives the real-estate agent the deal-analysis tool', () => {
     const realEstate = agentTemplates.find((template) => template.slug === 'real-estate')!;
     expect(realEstate.config.tools).toContain('analyze_property_deal');
+  });
+
+  it('offers two templates on GPT-Live too, with a Live model and voice and the same tools', () => {
+    expect(liveAgentTemplates.map((template) => template.slug)).toEqual([
+      'real-estate-live',
+      'ecommerce-support-live',
+    ]);
+    for (const template of liveAgentTemplates) {
+      const config = agentConfigSchema.parse(template.config);
+      const realtime = agentTemplates.find((t) => `${t.slug}-live` === template.slug)!;
+      expect(config.api).toBe('live');
+      expect(config.model).toMatch(/^gpt-live-/);
+      expect(LIVE_VOICES).toContain(config.voice);
+      expect(config.tools).toEqual(realtime.config.tools);
+      expect(template.name).toContain('GPT-Live');
+      expect(template.documents).toEqual(realtime.documents);
+    }
   });
 });

@@ -2,6 +2,7 @@
  * Agents seeded on first start, one per use case of the seeds, each with a persona prompt
  * (under 500 words), fitting tools and a few knowledge documents so search works at once.
  */
+import { DEFAULT_LIVE_MODEL } from '@parley/core';
 import type { AgentConfigInput } from './schemas.js';
 import { agentConfigSchema } from './schemas.js';
 import type { Store } from './storage/store.js';
@@ -243,10 +244,33 @@ ${speakingRules}`,
   },
 ];
 
-/** Seeds the templates when the database has no agents yet. Returns how many were created. */
+/** The templates also offered on GPT-Live (same persona, tools and documents). */
+const liveTemplateSlugs = ['real-estate', 'ecommerce-support'] as const;
+
+/**
+ * Two of the templates as GPT-Live agents (`<slug>-live`), seeded beside the Realtime ones so the
+ * demo offers both protocols: the same persona, tools and documents on `gpt-live-1.1`, tools by
+ * Responses delegation (run by the relay).
+ */
+export const liveAgentTemplates: readonly AgentTemplate[] = liveTemplateSlugs.map((slug) => {
+  const template = agentTemplates.find((candidate) => candidate.slug === slug)!;
+  return {
+    ...template,
+    slug: `${slug}-live`,
+    name: `${template.name} (GPT-Live)`,
+    description: `${template.description} On GPT-Live: the model decides when to speak.`,
+    config: { ...template.config, api: 'live', model: DEFAULT_LIVE_MODEL },
+  };
+});
+
+/**
+ * Seeds the templates (the Realtime ones, then {@link liveAgentTemplates}) when the database has
+ * no agents yet. Returns how many were created.
+ */
 export async function seedTemplates(store: Store): Promise<number> {
   if ((await store.agents.count()) > 0) return 0;
-  for (const template of agentTemplates) {
+  const templates = [...agentTemplates, ...liveAgentTemplates];
+  for (const template of templates) {
     const agent = await store.agents.create(
       {
         slug: template.slug,
@@ -261,5 +285,5 @@ export async function seedTemplates(store: Store): Promise<number> {
       await store.knowledge.createDocument({ agentId: agent.id, ...document });
     }
   }
-  return agentTemplates.length;
+  return templates.length;
 }

@@ -14,7 +14,7 @@ import type { Logger } from '../src/logger.js';
 import { silentLogger } from '../src/logger.js';
 import { databaseBackend, openDatabase } from '../src/storage/database.js';
 import { DatabaseUnavailableError } from '../src/storage/database-availability.js';
-import { agentTemplates } from '../src/templates.js';
+import { agentTemplates, liveAgentTemplates } from '../src/templates.js';
 import { startTcpProxy } from '../src/test-utils/tcp-proxy.js';
 import { startEmulator } from '@parley/emulator';
 import { connectBrowser, publishTestAgent } from './relay-helpers.js';
@@ -156,7 +156,7 @@ describe.runIf(postgresUrl)('PostgreSQL faults', () => {
       const response = await fetch(`${base}/api/agents`);
       expect(response.status).toBe(200);
       expect(((await response.json()) as { agents: unknown[] }).agents.length).toBe(
-        agentTemplates.length,
+        agentTemplates.length + liveAgentTemplates.length,
       );
     } finally {
       await parley.close();
@@ -300,7 +300,9 @@ describe.runIf(postgresUrl)('PostgreSQL faults', () => {
         });
       const both = await Promise.all([start(), start()]);
       try {
-        expect(await both[0].store.agents.count()).toBe(agentTemplates.length);
+        expect(await both[0].store.agents.count()).toBe(
+          agentTemplates.length + liveAgentTemplates.length,
+        );
         expect(await both[1].store.admin.countAdmins()).toBe(1);
       } finally {
         await Promise.all(both.map((parley: ParleyServer) => parley.close()));

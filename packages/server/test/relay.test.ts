@@ -53,6 +53,21 @@ async function seedAgents(store: Store) {
   );
   await store.agents.create(
     {
+      slug: 'direct-live',
+      name: 'Direct on GPT-Live',
+      description: '',
+      publish: true,
+      config: agentConfigSchema.parse({
+        instructions: 'Direct persona',
+        allowDirect: true,
+        api: 'live',
+        model: 'gpt-live-1.1',
+      }),
+    },
+    null,
+  );
+  await store.agents.create(
+    {
       slug: 'misconfigured',
       name: 'Misconfigured',
       description: '',
@@ -446,6 +461,7 @@ describe.each(testBackends())('relay against the emulator on $name', (backend) =
     });
     const session = await response.json();
     expect(session.mode).toBe('relay');
+    expect(session.protocol).toBe('realtime');
     const browser = await connectBrowser(session.url, session.ticket);
     browsers.push(browser);
     const updated = await browser.waitFor((event) => event.type === 'session.updated');
@@ -459,6 +475,12 @@ describe.each(testBackends())('relay against the emulator on $name', (backend) =
     expect(session.mode).toBe('direct');
     expect(session.clientSecret).toMatch(/^ek_/);
     expect(session.url).toContain('/v1/realtime?model=');
+  });
+
+  it('relays a GPT-Live agent even when it allows direct connections (a client secret is Realtime-only)', async () => {
+    const session = await ticket('direct-live');
+    expect(session).toMatchObject({ mode: 'relay', protocol: 'live' });
+    expect(session.clientSecret).toBeUndefined();
   });
 
   it('never sends the API key to the browser', () => {

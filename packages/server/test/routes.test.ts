@@ -79,9 +79,11 @@ describe.each(testBackends())('HTTP routes on $name', (backend) => {
     expect(json.agents.map((agent: any) => agent.slug).sort()).toEqual([
       'customer-service',
       'ecommerce-support',
+      'ecommerce-support-live',
       'financial-services',
       'healthcare-front-desk',
       'real-estate',
+      'real-estate-live',
     ]);
   });
 
@@ -93,6 +95,10 @@ describe.each(testBackends())('HTTP routes on $name', (backend) => {
       url: `${base.replace('http', 'ws')}/api/realtime`,
     });
     expect(ok.json.ticket).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(ok.json.protocol).toBe('realtime');
+    // A GPT-Live agent's grant says so: the browser's session speaks Live to the relay.
+    const live = await call('/api/sessions', { body: { agentId: 'real-estate-live' } });
+    expect(live.json).toMatchObject({ mode: 'relay', protocol: 'live' });
     expect(Date.parse(ok.json.expiresAt)).toBeGreaterThan(Date.now());
     expect((await call('/api/sessions', { body: { agentId: 'nope' } })).status).toBe(404);
     const bad = await call('/api/sessions', { body: { agent: 1 } });

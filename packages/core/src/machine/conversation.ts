@@ -202,7 +202,7 @@ function serverToolError(output: string): ToolCallError | null {
 }
 
 /** A `function_call_output` the server reports: the relay ran the tool (or the echo of ours). */
-function attachServerOutput(t: Transition, callId: string, output: string): void {
+export function attachServerOutput(t: Transition, callId: string, output: string): void {
   const record = t.allRecords.find(
     (candidate) => candidate.view.type === 'function_call' && candidate.view.callId === callId,
   );

@@ -2,7 +2,7 @@
 // one `continue_backend` once the backend response is done and every output was sent.
 import type { NeutralEvent } from '../protocol/index.js';
 import type { ToolCallError } from '../types.js';
-import { store } from './conversation.js';
+import { attachServerOutput, store } from './conversation.js';
 import { newFunctionCall, withView } from './items.js';
 import { finishClientCall } from './tool-calls.js';
 import { touch } from './sequencing.js';
@@ -98,6 +98,13 @@ export function onLiveToolResult(
 ): void {
   if (!finishClientCall(t, callId, output, error)) return;
   if (t.online) command(t, { kind: 'tool_output', callId, output });
+  touch(t);
+  continueIfReady(t, live(t).calls.get(callId) ?? null);
+}
+
+/** A call the relay ran reported its output (`parley.tool_output`): the card shows the result. */
+export function onRelayToolOutput(t: Transition, callId: string, output: string): void {
+  attachServerOutput(t, callId, output);
   touch(t);
   continueIfReady(t, live(t).calls.get(callId) ?? null);
 }

@@ -32,7 +32,13 @@ import {
   onStarted,
   readDelegation,
 } from './live-lifecycle.js';
-import { continueIfReady, onLiveToolResult, onToolCall, putDelegation } from './live-tools.js';
+import {
+  continueIfReady,
+  onLiveToolResult,
+  onRelayToolOutput,
+  onToolCall,
+  putDelegation,
+} from './live-tools.js';
 import { livePlayhead, onFragment, onLiveFlushed, onOutputAudio } from './live-turns.js';
 import type { StampedTransition } from './transition.js';
 
@@ -59,6 +65,9 @@ export function onLiveEvent(t: StampedTransition, event: NeutralEvent): void {
       break;
     case 'tool_call':
       onToolCall(t, event);
+      break;
+    case 'tool_output':
+      onRelayToolOutput(t, event.callId, event.output);
       break;
     case 'backend_response_done':
       if (event.delegationId !== null) {

@@ -355,6 +355,34 @@ describe('a Live VoiceSession', () => {
     expect(relayed.transport.sentTypes()).toEqual([]);
   });
 
+  it("a call the relay ran shows the relay's output (parley.tool_output), and the browser sends nothing for it", async () => {
+    const relayed = liveSession({ managedSession: true, serverRunsTools: true });
+    void relayed.session.connect();
+    await opened(relayed);
+    for (const event of serverEvents(responsesDelegation)) relayed.transport.receive(event);
+    const call = relayed.session
+      .getSnapshot()
+      .items.find((item): item is FunctionCallItem => item.type === 'function_call')!;
+    relayed.transport.receive({
+      type: 'parley.tool_output',
+      call_id: call.callId,
+      output: '{"status":"shipped"}',
+    });
+    await settle();
+    const card = relayed.session.getSnapshot().items.find((item) => item.id === call.id);
+    expect(card).toMatchObject({ status: 'completed', output: '{"status":"shipped"}' });
+    // A malformed relay event changes nothing.
+    relayed.transport.receive({
+      type: 'parley.tool_output',
+      call_id: 42,
+    });
+    await settle();
+    expect(relayed.session.getSnapshot().items.find((item) => item.id === call.id)).toMatchObject({
+      status: 'completed',
+    });
+    expect(relayed.transport.sentTypes()).toEqual([]);
+  });
+
   it('typed text: a backend user message under Responses delegation, silent context under client delegation', async () => {
     const responses = liveSession();
     void responses.session.connect();

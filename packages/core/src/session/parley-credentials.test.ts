@@ -42,6 +42,30 @@ describe('parleyServerCredentials', () => {
     });
   });
 
+  it('speaks GPT-Live to the relay when the grant says the agent is a Live agent', async () => {
+    const grant = { mode: 'relay', url: '/api/realtime', ticket: 'tk_live' };
+    const live = await parleyServerCredentials({
+      baseUrl: 'https://voice.example.com',
+      agentId: 'support-live',
+      fetch: fakeFetch(200, { ...grant, protocol: 'live' }).fetch,
+    })({ attempt: 0 });
+    expect(live.protocol).toBe('live');
+    expect(live.managedSession).toBe(true);
+    const realtime = await parleyServerCredentials({
+      baseUrl: 'https://voice.example.com',
+      agentId: 'support',
+      fetch: fakeFetch(200, { ...grant, protocol: 'realtime' }).fetch,
+    })({ attempt: 0 });
+    expect(realtime.protocol).toBeUndefined();
+    await expect(
+      parleyServerCredentials({
+        baseUrl: 'https://voice.example.com',
+        agentId: 'support',
+        fetch: fakeFetch(200, { ...grant, protocol: 'gemini' }).fetch,
+      })({ attempt: 0 }),
+    ).rejects.toMatchObject({ reason: 'protocol' });
+  });
+
   it('asks to go on with the same conversation on a reconnect, and not on a new connect', async () => {
     let served = 0;
     const bodies: unknown[] = [];

@@ -29,6 +29,8 @@ export type ParleySessionGrant =
       conversationId?: string;
       resumeToken?: string;
       resumed?: boolean;
+      /** The API the relay speaks on this connection; `'realtime'` when absent. */
+      protocol?: 'realtime' | 'live';
       [key: string]: unknown;
     }
   | {
@@ -50,6 +52,7 @@ const grantFields: Record<ParleySessionGrant['mode'], Record<string, string>> = 
     conversationId: '?text',
     resumeToken: '?text',
     resumed: '?boolean',
+    protocol: '?api',
   },
   direct: { url: '!text', clientSecret: '!text', expiresAt: '?stamp', model: '?string' },
 };
@@ -60,6 +63,8 @@ function fits(value: unknown, kind: string): boolean {
       return typeof value === 'string' && value.length > 0;
     case 'stamp':
       return typeof value === 'string' || typeof value === 'number';
+    case 'api':
+      return value === 'realtime' || value === 'live';
     default:
       return typeof value === kind;
   }
@@ -114,6 +119,8 @@ export function sessionCredentials(session: ParleySessionGrant, baseUrl: string)
       dialect: 'ga',
       serverRunsTools: true,
       managedSession: true,
+      // A GPT-Live agent's relay speaks Live (it sends `session.start` upstream itself).
+      ...(session.protocol === 'live' ? { protocol: 'live' as const } : {}),
     };
   }
   return {

@@ -1,7 +1,7 @@
 /** What the admin route modules are built from. */
 import type { Context } from 'hono';
 import type { Logger } from '../logger.js';
-import type { BuiltinTool, SessionResponse } from '../schemas.js';
+import type { AgentApi, BuiltinTool, SessionResponse } from '../schemas.js';
 import type { Store } from '../storage/store.js';
 import type { Mailer } from '../tools/mailer.js';
 import type { UrlGuard } from '../tools/url-guard.js';
@@ -14,12 +14,13 @@ export interface AdminRoutesOptions {
   store: Store;
   auth: AdminAuth;
   builtinTools: readonly BuiltinTool[];
-  /** Issues a relay session for one agent version (the playground). */
+  /** Issues a relay session for one agent version (the playground), speaking that version's `api`. */
   playgroundSession: (
     c: Context,
     agentId: string,
     version: number,
     resume?: { conversationId: string; token: string },
+    api?: AgentApi,
   ) => Promise<SessionResponse>;
   /** Where voice previews are spoken. */
   upstream: Upstream;

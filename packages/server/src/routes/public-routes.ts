@@ -62,7 +62,13 @@ export function createPublicRoutes(options: PublicRoutesOptions): Hono {
     if (!(await slots.hasRoom(clientId))) {
       throw new HttpError(429, 'too_many_sessions', slots.refusal);
     }
-    if (agent.config.allowDirect && upstream.kind === 'openai' && upstream.createClientSecret) {
+    // Direct mode mints a Realtime client secret: a GPT-Live agent always goes through the relay.
+    if (
+      agent.config.allowDirect &&
+      agent.config.api === 'realtime' &&
+      upstream.kind === 'openai' &&
+      upstream.createClientSecret
+    ) {
       // Direct mode: the browser talks to OpenAI itself, so only its own tools can run.
       const { definitions } = await agentTools(
         store,
@@ -83,7 +89,14 @@ export function createPublicRoutes(options: PublicRoutesOptions): Hono {
       return c.json(answer);
     }
     const resumeId = await issuer.resumable(body.resume, agent.agent.id);
-    const granted = await issuer.relaySession(c, agent.agent.id, clientId, undefined, resumeId);
+    const granted = await issuer.relaySession(
+      c,
+      agent.agent.id,
+      clientId,
+      undefined,
+      resumeId,
+      agent.config.api,
+    );
     if (granted.mode === 'relay' && (body.customerId !== undefined || body.tags !== undefined)) {
       await store.ledger.attribute(granted.conversationId, {
         customerId: body.customerId ?? null,

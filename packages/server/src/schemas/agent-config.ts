@@ -71,6 +71,8 @@ function isTimeZone(name: string): boolean {
 
 /** The voice APIs an agent can run on: OpenAI Realtime, or GPT-Live (`/v1/live/sessions`). */
 export const agentApis = ['realtime', 'live'] as const;
+/** One of {@link agentApis}. */
+export type AgentApi = (typeof agentApis)[number];
 
 /** Hosted tools a GPT-Live agent's Responses backend may use besides the agent's own tools. */
 export const liveHostedToolNames = ['web_search'] as const;

@@ -1,5 +1,6 @@
 // Sessions (public): resume, session requests and grants, API errors.
 import { z } from 'zod';
+import { agentApis } from './agent-config.js';
 
 /**
  * Go on with a relayed conversation whose connection dropped (what the last grant gave). When it
@@ -62,6 +63,11 @@ export const sessionResponseSchema = z.discriminatedUnion('mode', [
     resumeToken: z.string(),
     /** True when this grant goes on with the conversation a `resume` named. */
     resumed: z.boolean(),
+    /**
+     * The API the relay speaks on this connection (the agent version's `api`): a `live` agent's
+     * browser session speaks GPT-Live to the relay. Absent from older servers: `realtime`.
+     */
+    protocol: z.enum(agentApis).default('realtime'),
   }),
   z.object({
     mode: z.literal('direct'),

@@ -4,7 +4,7 @@
  * conversation. Shared by `POST /api/sessions` and the admin playground.
  */
 import type { Context } from 'hono';
-import type { SessionResponse } from '../schemas.js';
+import type { AgentApi, SessionResponse } from '../schemas.js';
 import type { Store } from '../storage/store.js';
 import type { ResumeTokens } from './resume.js';
 import { resumableEndReasons } from './resume.js';
@@ -32,13 +32,17 @@ export interface ResumeRequest {
 
 /** Issues relay sessions (see the module comment). */
 export interface SessionIssuer {
-  /** A relay ticket and the URL to use it at, as seen from the requesting browser. */
+  /**
+   * A relay ticket and the URL to use it at, as seen from the requesting browser, and the API the
+   * relay will speak on it (`api`, the agent version's: the browser's session must speak it too).
+   */
   relaySession(
     c: Context,
     agentId: string,
     clientId: string,
     version?: number,
     resumeId?: string,
+    api?: AgentApi,
   ): Promise<SessionResponse>;
   /**
    * The conversation a `resume` may go on with: its token matches, it is this agent's, and it
@@ -52,7 +56,7 @@ export interface SessionIssuer {
 export function createSessionIssuer(options: SessionIssuerOptions): SessionIssuer {
   const { store, tickets, resumeTokens, now } = options;
   return {
-    async relaySession(c, agentId, clientId, version, resumeId) {
+    async relaySession(c, agentId, clientId, version, resumeId, api = 'realtime') {
       const issued = await tickets.issue(
         agentId,
         clientId,
@@ -74,6 +78,7 @@ export function createSessionIssuer(options: SessionIssuerOptions): SessionIssue
         conversationId: issued.conversationId,
         resumeToken: resumeTokens.issue(issued.conversationId, agentId),
         resumed: resumeId !== undefined,
+        protocol: api,
       };
     },
 

@@ -34,7 +34,7 @@ const str = (value: unknown): string | null => (typeof value === 'string' ? valu
 
 /** Reads one parsed Live server event as neutral events (none for an unknown type). */
 export function decodeLiveServerEvent(event: LiveServerEvent | UnknownEvent): NeutralEvent[] {
-  if ('unknown' in event && event.unknown === true) return [];
+  if ('unknown' in event && event.unknown === true) return decodeRelayEvent(event as UnknownEvent);
   const known = event as LiveServerEvent;
   switch (known.type) {
     case 'session.started':
@@ -126,6 +126,17 @@ export function decodeLiveServerEvent(event: LiveServerEvent | UnknownEvent): Ne
     default:
       return [{ kind: 'ignored', type: known.type }];
   }
+}
+
+/**
+ * An event Live does not define: the Parley relay's `parley.tool_output {call_id, output}` (the
+ * output of a delegated call it ran, which Live never echoes), else nothing.
+ */
+function decodeRelayEvent(event: UnknownEvent): NeutralEvent[] {
+  if (event.type !== 'parley.tool_output' || !isRecord(event.raw)) return [];
+  const callId = str(event.raw.call_id);
+  const output = str(event.raw.output);
+  return callId === null || output === null ? [] : [{ kind: 'tool_output', callId, output }];
 }
 
 /** One nested Responses event of a delegation. */

@@ -52,6 +52,11 @@ export type NeutralEvent =
       name: string;
       arguments: string;
     }
+  /**
+   * The output of a call the server ran (the Parley relay's `parley.tool_output`: Live echoes no
+   * `function_call_output`, so the relay tells the browser what its tool returned).
+   */
+  | { kind: 'tool_output'; callId: string; output: string }
   /** A backend response finished (its usage, for the token side of the cost). */
   | {
       kind: 'backend_response_done';

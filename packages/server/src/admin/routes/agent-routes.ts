@@ -50,9 +50,9 @@ export function agentRoutes({ store, playgroundSession }: AdminRoutesOptions) {
     const agent = await store.agents.get(c.req.param('id'));
     if (!agent) throw new HttpError(404, 'not_found', 'no such agent');
     const version = body.version ?? agent.latestVersion;
-    if (!(await store.agents.atVersion(agent.id, version)))
-      throw new HttpError(404, 'not_found', 'no such version');
-    return c.json(await playgroundSession(c, agent.id, version, body.resume));
+    const tried = await store.agents.atVersion(agent.id, version);
+    if (!tried) throw new HttpError(404, 'not_found', 'no such version');
+    return c.json(await playgroundSession(c, agent.id, version, body.resume, tried.config.api));
   });
   return app;
 }

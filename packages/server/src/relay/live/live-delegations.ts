@@ -16,6 +16,11 @@ type Json = Record<string, unknown>;
 interface Delegation {
   /** Server tool calls still running. */
   running: Set<Promise<void>>;
+  /**
+   * Outputs of finished server calls, sent upstream once the backend response completes (an
+   * output sent before it is refused: the call is not in the conversation yet).
+   */
+  outputs: { callId: string; output: string }[];
   /** Calls of the current backend response. */
   calls: number;
   /** Client tool calls waiting for the browser's output. */
@@ -30,6 +35,8 @@ export interface LiveDelegationsHost {
   tools: { store: Store; mailer: Mailer; agent: PublishedAgent; now: () => Date; log: Logger };
   /** Sends an event upstream (queued until the session started). */
   toUpstream(event: Json): void;
+  /** Sends an event to the browser. */
+  toBrowser(event: Json): void;
   /** True once the session ended: nothing more is sent. */
   closed(): boolean;
 }
@@ -55,7 +62,7 @@ export class LiveDelegations {
   private delegation(id: string): Delegation {
     let delegation = this.delegations.get(id);
     if (!delegation) {
-      delegation = { running: new Set(), calls: 0, waitingForBrowser: new Set() };
+      delegation = { running: new Set(), outputs: [], calls: 0, waitingForBrowser: new Set() };
       this.delegations.set(id, delegation);
     }
     return delegation;
@@ -64,7 +71,8 @@ export class LiveDelegations {
   /**
    * The Responses backend's stream: only a nested `response.output_item.done` with a completed
    * `function_call` runs a tool (the `added` copy has empty arguments); after the response
-   * completes and every server call has its output, one `response.create` continues it.
+   * completes and every server call has its output, the outputs go upstream (one
+   * `response.item.create` each) and one `response.create` continues it.
    */
   onResponseEvent(delegationId: string, nested: Json | undefined): void {
     if (!nested || !delegationId) return;
@@ -82,7 +90,14 @@ export class LiveDelegations {
       delegation.waitingForBrowser.size === 0
     ) {
       void Promise.all([...delegation.running]).then(() => {
-        if (!this.host.closed()) this.host.toUpstream({ type: 'response.create' });
+        if (this.host.closed()) return;
+        for (const { callId, output } of delegation.outputs.splice(0)) {
+          this.host.toUpstream({
+            type: 'response.item.create',
+            item: { type: 'function_call_output', call_id: callId, output },
+          });
+        }
+        this.host.toUpstream({ type: 'response.create' });
       });
     }
   }
@@ -121,10 +136,9 @@ export class LiveDelegations {
         call_id: callId,
         output,
       });
-      host.toUpstream({
-        type: 'response.item.create',
-        item: { type: 'function_call_output', call_id: callId, output },
-      });
+      delegation.outputs.push({ callId, output });
+      // Live echoes no function_call_output: the browser's tool card learns the result here.
+      if (!host.closed()) host.toBrowser({ type: 'parley.tool_output', call_id: callId, output });
     });
     delegation.running.add(run);
     void run.finally(() => delegation.running.delete(run));

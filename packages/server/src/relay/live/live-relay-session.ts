@@ -101,6 +101,7 @@ export class LiveRelaySession {
         log: options.log,
       },
       toUpstream: (event) => this.toUpstream(event),
+      toBrowser: (event) => this.toBrowser(JSON.stringify(event)),
       closed: () => this.closed,
     });
   }

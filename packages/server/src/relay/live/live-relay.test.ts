@@ -45,7 +45,9 @@ async function open(relay: RelayStack): Promise<TestBrowser> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ agentId: 'live' }),
   });
-  const session = (await response.json()) as { url: string; ticket: string };
+  const session = (await response.json()) as { url: string; ticket: string; protocol: string };
+  // The grant tells the browser's session to speak Live to the relay.
+  expect(session.protocol).toBe('live');
   browser = await connectBrowser(session.url, session.ticket);
   await browser.waitFor((event) => event.type === 'session.started');
   return browser;
@@ -175,6 +177,11 @@ describe('the GPT-Live relay', () => {
         event.type === 'response.event' && event.event.type === 'response.output_item.done',
     );
     expect(done[0]!.event.item).toMatchObject({ type: 'function_call', name: 'capture_lead' });
+    // The browser learns the output (Live echoes none), and no upstream error refused it.
+    const output = client.events.find((event) => event.type === 'parley.tool_output');
+    expect(output).toMatchObject({ call_id: done[0]!.event.item.call_id });
+    expect(JSON.parse(output!.output as string)).toMatchObject({ saved: true });
+    expect(client.events.filter((event) => event.type === 'error')).toEqual([]);
     await silenceUntil(
       client,
       () => client.events.filter((event) => event.type === 'session.usage.updated').length >= 1,
