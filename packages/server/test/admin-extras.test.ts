@@ -337,15 +337,32 @@ describe.each(testBackends())('admin extras on $name', (backend) => {
         latencyMs,
       });
     }
+    // Analytics reads latency per turn (end of the user's speech to the first agent audio).
+    for (const [seq, firstAudioMs] of [
+      [1, 300],
+      [2, 500],
+      [3, 900],
+    ] as const) {
+      await parley.store.turns.record(id, {
+        seq,
+        firstAudioMs,
+        toolMs: 0,
+        toolCalls: 0,
+        responses: 1,
+      });
+    }
     const response = await call(`/api/admin/analytics?agentId=${agent.id}`);
     expect(response.status).toBe(200);
     const analytics = analyticsSchema.parse(await response.json());
     expect(analytics.daily).toHaveLength(1);
     expect(analytics.daily?.[0]).toMatchObject({
       conversations: 1,
-      latencyMsP50: 500,
-      latencyMsP95: 900,
     });
+    // Percentiles come from 2 %-wide histogram buckets: within 1 % of the exact values.
+    const withinOnePercent = (value: number | null | undefined, exact: number) =>
+      value != null && Math.abs(value - exact) <= exact * 0.01;
+    expect(analytics.daily?.[0]?.latencyMsP50).toSatisfy((v: number) => withinOnePercent(v, 500));
+    expect(analytics.daily?.[0]?.latencyMsP95).toSatisfy((v: number) => withinOnePercent(v, 900));
     expect(analytics.daily?.[0]?.day).toBe(analytics.to);
     expect(analytics.daily?.[0]?.costUsd).toBeCloseTo(0.015);
   });
