@@ -46,6 +46,8 @@ export type {
   VoiceSessionStatus,
 } from './types.js';
 export type {
+  AppendContextOptions,
+  LiveContextChannel,
   ReconnectOptions,
   VoiceSession,
   VoiceSessionEvents,
@@ -136,6 +138,7 @@ export type {
   LiveFunctionTool,
   LiveInitialItem,
   LiveResponsesConfig,
+  LiveForkSessionConfig,
   LiveSessionConfig,
   LiveSessionResource,
   LiveVoiceName,

@@ -234,6 +234,13 @@ export interface ProtocolCapabilities {
   readonly commitAudio: boolean;
   /** The session config can change after start (beyond Live's delegation settings). */
   readonly updateSession: boolean;
+  /**
+   * The client can add context mid-session on the protocol's own channels (`appendContext()`:
+   * GPT-Live's `session.instructions/thinking/commentary.append`). Absent means false.
+   */
+  readonly appendContext?: boolean;
+  /** A finished stored session can be continued in a new one (`fork()`: GPT-Live). Absent means false. */
+  readonly fork?: boolean;
   /** How the voice is billed: tokens per response, or seconds of session. */
   readonly billing: 'tokens' | 'seconds';
   /** Transports the API offers for it. */

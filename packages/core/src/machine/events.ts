@@ -1,5 +1,6 @@
 import type {
   Dialect,
+  Json,
   NeutralEvent,
   ProtocolFamily,
   ServerEvent,
@@ -10,6 +11,19 @@ import type {
 import type { PlaybackPosition } from '../ports.js';
 import type { ToolCallError } from '../types.js';
 import type { FamilyRef } from './live-state.js';
+
+/**
+ * GPT-Live's own commands: context on one of the model's channels (`appendContext()`), or a
+ * connection to the fork of the finished stored session (`fork()`).
+ */
+export type FamilyCommand =
+  | {
+      kind: 'append_context';
+      channel: 'instructions' | 'thinking' | 'commentary';
+      content: string;
+      delegationId: string | null;
+    }
+  | { kind: 'fork'; overrides: Json; idPrefix: string };
 
 /** Timers the machine asks the session to run (one of each at most). */
 export type TimerName = 'reconnect' | 'idle' | 'rollover';
@@ -79,6 +93,8 @@ export type MachineEvent =
   | { type: 'commit_audio'; at: number }
   | { type: 'push_to_talk'; pressed: boolean; at: number }
   | { type: 'interrupt'; at: number }
+  /** A command only the session's family carries (GPT-Live's `appendContext()`, `fork()`). */
+  | { type: 'family_command'; command: FamilyCommand; at: number }
   | { type: 'mute'; muted: boolean; at: number }
   | { type: 'update_session'; patch: SessionConfigPatch; at: number }
   /** The registered client tools changed (their wire definitions). */

@@ -2,6 +2,7 @@ import type { NeutralEvent } from '../protocol/index.js';
 import type { PlaybackPosition } from '../ports.js';
 import type { ToolCallError } from '../types.js';
 import type { ItemPlayhead } from './heard.js';
+import type { FamilyCommand } from './events.js';
 import type { FamilyRef } from './live-state.js';
 import type { MachineState } from './state.js';
 import type { StampedTransition, Transition } from './transition.js';
@@ -20,6 +21,7 @@ export interface FamilyHandlers extends FamilyRef {
   onFlushed(t: Transition, position: PlaybackPosition | null): void;
   onSendText(t: StampedTransition, text: string, itemId: string): void;
   onInterrupt(t: Transition): void;
+  onCommand(t: Transition, command: FamilyCommand): void;
   onMute(t: Transition, muted: boolean): void;
   onToolResult(t: Transition, callId: string, output: string, error: ToolCallError | null): void;
   playhead(

@@ -7,6 +7,8 @@ import { touch } from './sequencing.js';
 import { command, live } from './live-base.js';
 import { bargeIn, closeSegment } from './live-turns.js';
 import { TextRope } from './text-rope.js';
+import { onConnect } from './connection.js';
+import type { FamilyCommand } from './events.js';
 import type { StampedTransition, Transition } from './transition.js';
 
 /**
@@ -64,6 +66,32 @@ export function onLiveInterrupt(t: Transition): void {
       channel: 'instructions',
       content: 'The user interrupted you. Stop speaking now and listen.',
       delegationId: null,
+    });
+  }
+}
+
+/**
+ * GPT-Live's own commands. `appendContext()`: content on one of the model's channels (§4:
+ * `instructions` steer behaviour and may interrupt speech, `thinking` is silent context,
+ * `commentary` is said in the model's words), with a delegation id when it answers a client
+ * delegation, split at the per-append limit. `fork()`: the next link opens the fork socket of the
+ * finished session (closed first) and starts with the overrides.
+ */
+export function onLiveCommand(t: Transition, order: FamilyCommand): void {
+  if (order.kind === 'fork') {
+    if (t.snapshot.sessionId === null) return;
+    t.state.liveFork = { sessionId: t.snapshot.sessionId, overrides: order.overrides };
+    onConnect(t, order.idPrefix);
+    return;
+  }
+  const { channel, content, delegationId } = order;
+  if (!t.online || content.trim() === '') return;
+  for (let offset = 0; offset < content.length; offset += LIVE_LIMITS.appendCharacters) {
+    command(t, {
+      kind: 'append_context',
+      channel,
+      content: content.slice(offset, offset + LIVE_LIMITS.appendCharacters),
+      delegationId,
     });
   }
 }

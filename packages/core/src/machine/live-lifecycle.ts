@@ -3,6 +3,7 @@
 import { ParleyError } from '../errors.js';
 import type { Json } from '../protocol/index.js';
 import { LIVE_LIMITS } from '../protocol/index.js';
+import { fail } from './connection.js';
 import { liveCost } from './pricing.js';
 import { touch } from './sequencing.js';
 import { command, live, setLive } from './live-base.js';
@@ -12,29 +13,60 @@ import type { StampedTransition, Transition } from './transition.js';
 
 // ── the connection ──
 
-/** The socket is open: start the session (unless the relay starts it), history included. */
+/**
+ * The socket is open: start the session (unless the relay starts it), with the client tools
+ * offered to a Responses backend and, on a reconnect, the conversation so far as startup `input`.
+ * A fork socket starts with the fork's overrides only: the fork inherits config and conversation.
+ */
 export function onLiveTransportOpen(t: Transition): void {
   if (t.state.managedSession) return;
+  if (t.state.liveFork) {
+    command(t, { kind: 'start', config: t.state.liveFork.overrides });
+    return;
+  }
   const config: Json = { ...(t.state.liveStart ?? {}) };
   if (typeof config.model !== 'string' && t.snapshot.model !== null)
     config.model = t.snapshot.model;
-  const history = historyInput(t);
-  if (history.length > 0) {
-    const given: unknown[] = Array.isArray(config.input) ? (config.input as unknown[]) : [];
-    config.input = [...given, ...history].slice(-LIVE_LIMITS.inputMessages);
-  }
+  withClientTools(t, config);
+  const given: unknown[] = Array.isArray(config.input) ? (config.input as unknown[]) : [];
+  const history = historyInput(t, given);
+  if (history.length > 0) config.input = [...given, ...history];
   command(t, { kind: 'start', config });
 }
 
 /**
- * The conversation so far as startup `input` for a fresh session (a reconnect): text messages
- * only (Live's history is text), the newest that fit the limits (§10: 128 messages, 8,192
- * tokens; tokens are estimated at four characters each). What an interrupted reply said is
- * replayed as heard.
+ * Under Responses delegation the backend runs the tools: the session's client tools go in
+ * `delegation.responses.tools` as function tools, beside the ones the config names (which win
+ * on a name clash), so the backend can call them and the session runs them (§3.2).
  */
-function historyInput(t: Transition): Json[] {
+function withClientTools(t: Transition, config: Json): void {
+  const delegation = config.delegation as Json | null | undefined;
+  if (delegation?.type !== 'responses' || t.state.clientTools.length === 0) return;
+  const responses = (delegation.responses ?? {}) as Json;
+  const given = Array.isArray(responses.tools) ? (responses.tools as Json[]) : [];
+  const named = new Set(given.map((tool) => tool.name));
+  const added = t.state.clientTools
+    .filter((tool) => !named.has(tool.name))
+    .map((tool) => ({
+      type: 'function',
+      name: tool.name,
+      ...(tool.description === undefined ? {} : { description: tool.description }),
+      parameters: tool.parameters ?? { type: 'object', properties: {} },
+    }));
+  config.delegation = { ...delegation, responses: { ...responses, tools: [...given, ...added] } };
+}
+
+/**
+ * The conversation so far as startup `input` for a fresh session (a reconnect): text messages
+ * only (Live's history is text), the newest that fit beside the app's own `given` input within
+ * the limits (§10: 128 messages, 8,192 tokens in all; tokens are estimated at four characters
+ * each, with a little per message for its framing). What an interrupted reply said is replayed
+ * as heard.
+ */
+export function historyInput(t: Transition, given: readonly unknown[] = []): Json[] {
   const items: Json[] = [];
-  let budget = LIVE_LIMITS.inputTokens * 4;
+  const messages = LIVE_LIMITS.inputMessages - given.length;
+  let budget = LIVE_LIMITS.inputTokens * 4 - JSON.stringify(given).length;
   const records = t.allRecords;
   for (let position = records.length - 1; position >= 0; position--) {
     const record = records[position]!;
@@ -43,8 +75,8 @@ function historyInput(t: Transition): Json[] {
     const text =
       view.interrupted && view.heardText !== null ? view.heardText : record.text.toString();
     if (text.trim() === '') continue;
-    if (text.length > budget || items.length >= LIVE_LIMITS.inputMessages) break;
-    budget -= text.length;
+    if (text.length + MESSAGE_OVERHEAD > budget || items.length >= messages) break;
+    budget -= text.length + MESSAGE_OVERHEAD;
     items.push(
       view.role === 'assistant'
         ? { type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] }
@@ -53,6 +85,9 @@ function historyInput(t: Transition): Json[] {
   }
   return items.reverse();
 }
+
+/** Characters a message's framing (role, part type) is counted as, against the token budget. */
+const MESSAGE_OVERHEAD = 16;
 
 /** Close reasons after which a fresh session would be wrong (the user or the policy ended it). */
 const FINAL_CLOSE_REASONS = new Set(['close_requested', 'content', 'remote_hangup']);
@@ -97,6 +132,8 @@ export function onStarted(
   t.state.userSpeaking = false;
   if (sessionId !== null) t.set('sessionId', sessionId);
   if (model !== null) t.set('model', model);
+  // A forked session runs: later reconnects start fresh sessions (with history) as usual.
+  t.state.liveFork = null;
   t.set('status', 'connected');
   t.set('reconnectAttempt', 0);
   if (t.snapshot.error?.reason === 'transport' || t.snapshot.error?.reason === 'auth') {
@@ -198,6 +235,12 @@ export function onError(t: Transition, code: string | null, message: string): vo
     return;
   }
   const failure = new ParleyError('server', message, code === null ? {} : { code });
+  if (t.state.liveFork && !t.state.sessionCreated) {
+    // The fork was refused (not stored, not finished, unknown): nothing to wait for.
+    t.state.liveFork = null;
+    fail(t, failure);
+    return;
+  }
   t.set('error', failure);
   t.effect({ type: 'error', error: failure });
 }

@@ -22,7 +22,7 @@ import type { NeutralEvent } from '../protocol/index.js';
 import { liveCapabilities } from '../protocol/adapters/live.js';
 import type { FamilyHandlers } from './family.js';
 import { command, live, liveTrackId, setLive } from './live-base.js';
-import { onLiveInterrupt, onLiveMute, onLiveSendText } from './live-commands.js';
+import { onLiveCommand, onLiveInterrupt, onLiveMute, onLiveSendText } from './live-commands.js';
 import {
   liveCloseCode,
   onClosed,
@@ -119,6 +119,7 @@ export const liveFamily: FamilyHandlers = {
   onFlushed: onLiveFlushed,
   onSendText: onLiveSendText,
   onInterrupt: onLiveInterrupt,
+  onCommand: onLiveCommand,
   onMute: onLiveMute,
   onToolResult: onLiveToolResult,
   playhead: livePlayhead,

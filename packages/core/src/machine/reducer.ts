@@ -181,6 +181,9 @@ export function reduce(
         else bargeIn(t, true);
       }
       break;
+    case 'family_command':
+      handlersOf(t.state)?.onCommand(t, event.command);
+      break;
     case 'mute':
       if (t.state.family !== null) {
         // The microphone keeps delivering frames (the session sends silence in their place):

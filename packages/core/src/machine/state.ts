@@ -96,6 +96,12 @@ export interface MachineState {
   readonly live: LiveState | null;
   /** GPT-Live: the `session.start` configuration the app gave (history is added to it). */
   readonly liveStart: Json | null;
+  /**
+   * GPT-Live: `fork()` asked to continue a finished stored session: the next connection opens
+   * its fork socket and starts with these overrides (no history: the fork inherits it). Cleared
+   * once the forked session started.
+   */
+  readonly liveFork?: { readonly sessionId: string; readonly overrides: Json } | null;
   /** The handlers of a family with an adapter (GPT-Live), loaded by the session; else null. */
   readonly family: FamilyRef | null;
   readonly serverRunsTools: boolean;

@@ -74,6 +74,7 @@ export type {
   LiveFunctionTool,
   LiveInitialItem,
   LiveResponsesConfig,
+  LiveForkSessionConfig,
   LiveSessionConfig,
   LiveSessionResource,
 } from './live/session.js';

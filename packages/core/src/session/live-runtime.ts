@@ -1,10 +1,16 @@
 // What a GPT-Live connection needs at run time, in one module the session imports lazily (when the
 // credentials say `protocol: 'live'`): the Live reader and serializer, the Live adapter and the
 // machine's Live handlers. A Realtime app never loads it (core's bundle budget, README).
+import { ParleyError } from '../errors.js';
+import type { MachineEvent } from '../machine/events.js';
+import type { MachineState } from '../machine/state.js';
 import { decodeLiveServerEvent, encodeLiveCommand } from '../protocol/adapters/live.js';
+import type { LiveForkSessionConfig } from '../protocol/index.js';
+import type { Clock, Credentials } from '../ports.js';
 import type { NeutralCommand, NeutralEvent } from '../protocol/adapters/neutral.js';
 import type { LiveClientEvent } from '../protocol/live/client-events.js';
 import { parseLiveServerEvent, serializeLiveClientEvent } from '../protocol/live/parse.js';
+import type { AppendContextOptions, LiveContextChannel } from './types.js';
 
 export { liveFamily } from '../machine/live.js';
 
@@ -51,4 +57,86 @@ export function commandFrames(
 /** A `session.input_audio.append` frame of base64 audio. */
 export function audioFrame(audio: string): string {
   return serializeLiveClientEvent({ type: 'session.input_audio.append', audio });
+}
+
+/** `…/live/sessions/{id}/fork` from the primary URL `…/live/sessions` (query kept, id encoded). */
+export function forkUrl(url: string, sessionId: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `${parsed.pathname.replace(/\/+$/, '')}/${encodeURIComponent(sessionId)}/fork`;
+  return parsed.toString();
+}
+
+/** The credentials of a connection: a `fork()` connects to the fork socket of the finished session. */
+export function forkCredentials(value: Credentials, state: MachineState): Credentials {
+  const fork = state.liveFork;
+  return !fork || value.protocol !== 'live'
+    ? value
+    : { ...value, url: forkUrl(value.url, fork.sessionId) };
+}
+
+/** What the Live commands read of their session (the session's own private members, by name). */
+export interface LiveCommandHost {
+  readonly state: MachineState;
+  readonly clock: Clock;
+  dispatch(event: MachineEvent): void;
+  disconnect(): Promise<void>;
+  /** Settles when the session connects (resolves) or fails (rejects). */
+  whenConnected(): Promise<void>;
+  randomId(length: number): string;
+}
+
+const CHANNELS = new Set(['instructions', 'thinking', 'commentary']);
+
+/** Refused through a relay that manages the session: it owns the session's context. */
+function requireOwnSession(host: LiveCommandHost, command: string): void {
+  if (host.state.managedSession)
+    throw new ParleyError(
+      'unsupported',
+      `${command}() is not available when a relay manages the session (it owns the session's context)`,
+    );
+}
+
+/** `VoiceSession.appendContext()` (see its documentation). */
+export function appendContext(
+  host: LiveCommandHost,
+  channel: LiveContextChannel,
+  content: string,
+  options: AppendContextOptions = {},
+): void {
+  requireOwnSession(host, 'appendContext');
+  if (!CHANNELS.has(channel))
+    throw new ParleyError('config', `appendContext(): unknown channel '${String(channel)}'`);
+  if (typeof content !== 'string')
+    throw new ParleyError('config', 'appendContext(): content must be a string');
+  if (host.state.snapshot.status !== 'connected')
+    throw new ParleyError('transport', 'appendContext() needs a connected session');
+  host.dispatch({
+    type: 'family_command',
+    command: {
+      kind: 'append_context',
+      channel,
+      content,
+      delegationId: options.delegationId ?? null,
+    },
+    at: host.clock.now(),
+  });
+}
+
+/** `VoiceSession.fork()`: close the session if open, then connect to its fork. */
+export async function fork(
+  host: LiveCommandHost,
+  overrides: LiveForkSessionConfig = {},
+): Promise<void> {
+  requireOwnSession(host, 'fork');
+  const { status, sessionId } = host.state.snapshot;
+  if (sessionId === null)
+    throw new ParleyError('unsupported', 'fork() needs a session that has started');
+  if (status !== 'closed' && status !== 'error' && status !== 'idle') await host.disconnect();
+  const connected = host.whenConnected();
+  host.dispatch({
+    type: 'family_command',
+    command: { kind: 'fork', overrides, idPrefix: `evt_${host.randomId(6)}_` },
+    at: host.clock.now(),
+  });
+  return connected;
 }

@@ -42,8 +42,8 @@ export interface ConnectionHost {
 export class SessionConnection {
   /** Bumped on every open, so late credentials or socket callbacks of an old attempt are ignored. */
   private attempt = 0;
-  /** GPT-Live's reader, adapter and machine handlers, loaded on the first Live connection. */
-  private live: LiveRuntime | null = null;
+  /** GPT-Live's reader, adapter, machine handlers and commands, loaded on the first Live connection. */
+  live: LiveRuntime | null = null;
 
   constructor(private readonly host: ConnectionHost) {}
 
@@ -113,7 +113,8 @@ export class SessionConnection {
         // dialect's translators load the same way, before the first frame is read or written.
         if (value.protocol === 'live') this.live ??= await loadLiveRuntime();
         else if ((value.dialect ?? options.dialect ?? 'ga') === 'beta') await loadBetaDialect();
-        return value;
+        // `fork()`: this connection opens the fork socket of the finished session.
+        return this.live?.forkCredentials(value, this.host.state()) ?? value;
       })
       .then(
         (value) => {

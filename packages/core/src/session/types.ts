@@ -5,7 +5,12 @@
  */
 import type { ParleyError } from '../errors.js';
 import type { ItemPlayhead } from '../machine/heard.js';
-import type { Dialect, LiveSessionConfig, SessionConfigPatch } from '../protocol/index.js';
+import type {
+  Dialect,
+  LiveForkSessionConfig,
+  LiveSessionConfig,
+  SessionConfigPatch,
+} from '../protocol/index.js';
 import type { AudioLevels, AudioPort, Clock, CredentialsProvider, Transport } from '../ports.js';
 import type { TransportChoice } from '../transport/transport-choice.js';
 import type {
@@ -78,6 +83,15 @@ export interface VoiceSessionOptions {
   readonly onInternalError?: (error: unknown) => void;
 }
 
+/** A GPT-Live context channel: behaviour, silent context, or content to say. */
+export type LiveContextChannel = 'instructions' | 'thinking' | 'commentary';
+
+/** Options of {@link VoiceSession.appendContext}. */
+export interface AppendContextOptions {
+  /** The client delegation this answers (`session.delegation.created`'s id); default null. */
+  readonly delegationId?: string | null;
+}
+
 /** High-rate events, kept out of the snapshot. Subscribe with `session.on(name, listener)`. */
 export interface VoiceSessionEvents {
   /** Input and output levels from the AudioPort (for visualizers). */
@@ -118,6 +132,24 @@ export interface VoiceSession {
   mute(muted: boolean): void;
   /** Patches the session configuration; kept and re-sent on reconnect. */
   updateSession(patch: SessionConfigPatch): void;
+  /**
+   * GPT-Live: adds context on one of the model's channels, sent now (connected sessions only):
+   * `'instructions'` steers behaviour (trusted; may interrupt speech), `'thinking'` is silent
+   * context, `'commentary'` is content the model says in its own words. `delegationId` answers a
+   * client delegation (`session.delegation.created`); null or omitted for session-wide context.
+   * Long content is split at the per-append limit. Throws `ParleyError` `'unsupported'` where
+   * `snapshot.capabilities.appendContext` is not true, or when a relay manages the session.
+   */
+  appendContext(channel: LiveContextChannel, content: string, options?: AppendContextOptions): void;
+  /**
+   * GPT-Live: continues this session's conversation in a new session forked from it (the source
+   * needs `store: true`; the current session is closed first). The fork inherits model, voice,
+   * instructions and the conversation; `overrides` may change `store`, `audio.format` and the
+   * Responses delegation settings. Resolves once the forked session started; rejects with the
+   * server's error when the fork is refused. Throws `'unsupported'` where
+   * `snapshot.capabilities.fork` is not true, before a session has started, or through a relay.
+   */
+  fork(overrides?: LiveForkSessionConfig): Promise<void>;
   /** Registers a client tool; returns a function that unregisters it. */
   registerTool<Args, Result>(tool: ToolDefinition<Args, Result>): () => void;
   /** Calls `listener` after every snapshot change; returns unsubscribe. Bound, so it can be passed as is. */

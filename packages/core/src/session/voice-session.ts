@@ -10,14 +10,20 @@ import { initialState, type MachineState } from '../machine/state.js';
 import type { AudioPort, Clock, Transport } from '../ports.js';
 import { systemClock } from '../system-clock.js';
 import { createTransport } from '../transport/transport-choice.js';
-import type { SessionConfigPatch } from '../protocol/index.js';
+import type { LiveForkSessionConfig, SessionConfigPatch } from '../protocol/index.js';
 import type { ToolDefinition, VoiceSessionSnapshot } from '../types.js';
 import { HeldAudio } from './held-audio.js';
 import { SessionListeners, internalErrorReporter } from './listeners.js';
 import { SessionConnection } from './session-connection.js';
 import { SessionTimers } from './session-timers.js';
 import { SessionTools } from './session-tools.js';
-import type { VoiceSession, VoiceSessionEvents, VoiceSessionOptions } from './types.js';
+import type {
+  AppendContextOptions,
+  LiveContextChannel,
+  VoiceSession,
+  VoiceSessionEvents,
+  VoiceSessionOptions,
+} from './types.js';
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -146,8 +152,11 @@ class ParleyVoiceSession implements VoiceSession {
   }
 
   /** Refuses a command the session's protocol cannot carry, with a typed error. */
-  private requireCapability(capability: 'commitAudio' | 'updateSession', command: string): void {
-    if (this.state.snapshot.capabilities?.[capability] === false) {
+  private requireCapability(
+    capability: 'commitAudio' | 'updateSession' | 'appendContext' | 'fork',
+    command: string,
+  ): void {
+    if (this.state.snapshot.capabilities?.[capability] !== true) {
       throw new ParleyError(
         'unsupported',
         `${command}() is not supported by ${this.state.protocol}`,
@@ -158,9 +167,7 @@ class ParleyVoiceSession implements VoiceSession {
   // ── commands ──
 
   connect(): Promise<void> {
-    const promise = new Promise<void>((resolve, reject) => {
-      this.connectWaiters.push({ resolve, reject });
-    });
+    const promise = this.whenConnected();
     this.dispatch({ type: 'connect', idPrefix: `evt_${this.randomId(6)}_`, at: this.clock.now() });
     // Already connected (a second `connect()`, as React's StrictMode does): resolve now.
     this.settleConnectWaiters();
@@ -237,6 +244,24 @@ class ParleyVoiceSession implements VoiceSession {
 
   mute(muted: boolean): void {
     this.dispatch({ type: 'mute', muted, at: this.clock.now() });
+  }
+
+  appendContext(
+    channel: LiveContextChannel,
+    content: string,
+    options?: AppendContextOptions,
+  ): void {
+    this.liveCommands('appendContext').appendContext(this as never, channel, content, options);
+  }
+
+  async fork(overrides?: LiveForkSessionConfig): Promise<void> {
+    return this.liveCommands('fork').fork(this as never, overrides);
+  }
+
+  /** GPT-Live's commands, in the Live runtime (loaded once the protocol says it carries `command`). */
+  private liveCommands(command: 'appendContext' | 'fork') {
+    this.requireCapability(command, command);
+    return this.connection.live!;
   }
 
   updateSession(patch: SessionConfigPatch): void {
@@ -326,6 +351,13 @@ class ParleyVoiceSession implements VoiceSession {
       this.postCounters();
       this.published = this.state.snapshot;
     }
+  }
+
+  /** Settles when the session is connected (resolves) or has failed or closed (rejects). */
+  private whenConnected(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.connectWaiters.push({ resolve, reject });
+    });
   }
 
   private settleConnectWaiters(): void {

@@ -173,6 +173,14 @@ export class FakeVoiceSession implements VoiceSession {
   updateSession(): void {
     this.commands.push('updateSession');
   }
+  appendContext(channel: string, content: string): void {
+    this.commands.push(`appendContext:${channel}:${content}`);
+  }
+
+  fork(): Promise<void> {
+    this.commands.push('fork');
+    return Promise.resolve();
+  }
 
   /** Registers a tool; registering a name that is already registered throws (a binding bug). */
   registerTool<Args, Result>(tool: ToolDefinition<Args, Result>): () => void {

@@ -14,6 +14,8 @@ const realtime = {
   truncate: true,
   commitAudio: true,
   updateSession: true,
+  appendContext: false,
+  fork: false,
   billing: 'tokens',
   transports: ['websocket', 'webrtc', 'sip'],
 } as const;

@@ -24,6 +24,8 @@ export const liveCapabilities: ProtocolCapabilities = {
   truncate: false,
   commitAudio: false,
   updateSession: false,
+  appendContext: true,
+  fork: true,
   billing: 'seconds',
   transports: ['websocket', 'webrtc', 'sip'],
 };

@@ -15,6 +15,7 @@ export type { LiveClientEvent, LiveClientEventOf, LiveClientEventType } from './
 export type {
   LiveAudioFormat,
   LiveDelegation,
+  LiveForkSessionConfig,
   LiveFunctionTool,
   LiveInitialItem,
   LiveResponsesConfig,

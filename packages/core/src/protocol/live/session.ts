@@ -197,6 +197,8 @@ export const liveForkSessionConfigSchema = z.looseObject({
     .optional(),
   store: z.boolean().optional(),
 });
+/** Overrides of a fork's `session.start` (primary WebSocket fork): `store`, `audio.format`, Responses delegation settings. */
+export type LiveForkSessionConfig = z.infer<typeof liveForkSessionConfigSchema>;
 
 /** `session.update.session`: only the delegation (and Decisions triggers) may change. */
 export const liveSessionUpdateSchema = z.looseObject({
