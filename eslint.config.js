@@ -36,6 +36,49 @@ export default tseslint.config(
     },
   },
   {
+    // Size limits of product code (issue 14): a file over 500 lines or a function over 100 is
+    // several concerns waiting to be named. Every line of a file counts (as `wc -l` does); a
+    // function's comments and blank lines do not, so explaining why never costs a split.
+    // Tests, benchmarks and test utilities are exempt (below): a long table of cases is fine.
+    rules: {
+      'max-lines': ['error', { max: 500, skipBlankLines: false, skipComments: false }],
+      'max-lines-per-function': [
+        'error',
+        { max: 100, skipBlankLines: true, skipComments: true, IIFEs: true },
+      ],
+    },
+  },
+  {
+    // TEMPORARY (issue 14): functions over 100 lines that predate the rule. Each is to be split
+    // (a store factory into one module per aggregate, a transport into its socket handlers, the
+    // reducer into handler tables); remove its line here when it is. Add nothing to this list.
+    files: [
+      'packages/core/src/audio/resampler.ts',
+      'packages/core/src/machine/reducer.ts',
+      'packages/core/src/transport/transport-choice.ts',
+      'packages/core/src/transport/webrtc-transport.ts',
+      'packages/core/src/transport/websocket-transport.ts',
+      'packages/emulator/src/client-items.ts',
+      'packages/emulator/src/emulator.ts',
+      'packages/emulator/src/live/live-http.ts',
+      'packages/emulator/src/response-overrides.ts',
+      'packages/server/src/admin/voice-preview.ts',
+      'packages/server/src/relay/relay-server.ts',
+      'packages/server/src/server.ts',
+      'packages/server/src/storage/agents-store.ts',
+      'packages/server/src/storage/conversations-store.ts',
+      'packages/server/src/storage/knowledge-store.ts',
+      'packages/server/src/storage/migrations.ts',
+    ],
+    rules: { 'max-lines-per-function': 'off' },
+  },
+  {
+    // TEMPORARY (issue 14): voice-session.ts is being split by another engineer (504 lines on
+    // main when this rule was turned on); remove this block once it is under 500.
+    files: ['packages/core/src/session/voice-session.ts'],
+    rules: { 'max-lines': 'off' },
+  },
+  {
     files: ['**/*.test.ts', '**/*.test.tsx', '**/test/**', '**/bench/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -44,6 +87,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/unbound-method': 'off',
+      'max-lines': 'off',
+      'max-lines-per-function': 'off',
     },
   },
 );

@@ -142,24 +142,8 @@ export function sampleFromJsonSchema(
       return true;
     case 'null':
       return null;
-    case 'array': {
-      const count = Math.max(1, typeof schema.minItems === 'number' ? schema.minItems : 1);
-      const limited =
-        typeof schema.maxItems === 'number' ? Math.min(count, schema.maxItems) : count;
-      const prefix: unknown[] = Array.isArray(schema.prefixItems)
-        ? (schema.prefixItems as unknown[])
-        : [];
-      const out: unknown[] = [];
-      for (let i = 0; i < limited; i++) {
-        const itemSchema: unknown = prefix[i] ?? schema.items;
-        let value = sampleFromJsonSchema(itemSchema ?? {}, name, rootSchema, depth + 1);
-        if (schema.uniqueItems === true && typeof value === 'number') value = value + i;
-        else if (schema.uniqueItems === true && typeof value === 'string' && i > 0)
-          value = `${value} ${i + 1}`;
-        out.push(value);
-      }
-      return out;
-    }
+    case 'array':
+      return sampleArray(schema, name, rootSchema, depth);
     case 'object': {
       const out: Record<string, unknown> = {};
       const properties = isSchema(schema.properties) ? schema.properties : {};
@@ -180,4 +164,23 @@ export function sampleFromJsonSchema(
     default:
       return isSchema(schema.properties) ? {} : 'example';
   }
+}
+
+/** An array of `minItems` (at least one, at most `maxItems`) samples, distinct when `uniqueItems`. */
+function sampleArray(schema: Schema, name: string, rootSchema: Schema, depth: number): unknown[] {
+  const count = Math.max(1, typeof schema.minItems === 'number' ? schema.minItems : 1);
+  const limited = typeof schema.maxItems === 'number' ? Math.min(count, schema.maxItems) : count;
+  const prefix: unknown[] = Array.isArray(schema.prefixItems)
+    ? (schema.prefixItems as unknown[])
+    : [];
+  const out: unknown[] = [];
+  for (let i = 0; i < limited; i++) {
+    const itemSchema: unknown = prefix[i] ?? schema.items;
+    let value = sampleFromJsonSchema(itemSchema ?? {}, name, rootSchema, depth + 1);
+    if (schema.uniqueItems === true && typeof value === 'number') value = value + i;
+    else if (schema.uniqueItems === true && typeof value === 'string' && i > 0)
+      value = `${value} ${i + 1}`;
+    out.push(value);
+  }
+  return out;
 }

@@ -55,22 +55,7 @@ export async function handleCallsRequest(
     return;
   }
   if (callId) {
-    const call = context.calls.get(callId);
-    if (!call || action !== 'hangup') {
-      sendJson(
-        res,
-        404,
-        errorBody(
-          call
-            ? `Invalid URL (POST ${url.pathname}); an emulated WebRTC call supports /hangup.`
-            : `Call ${callId} not found.`,
-          call ? null : 'call_not_found',
-        ),
-      );
-      return;
-    }
-    call.end();
-    sendJson(res, 200, {});
+    hangUp(res, url, callId, action, context);
     return;
   }
   const offer = await readOffer(req);
@@ -145,6 +130,32 @@ export async function handleCallsRequest(
     'content-length': Buffer.byteLength(answer),
   });
   res.end(answer);
+}
+
+/** `POST /v1/realtime/calls/{id}/hangup`: ends the call (404 for another action or an unknown call). */
+function hangUp(
+  res: ServerResponse,
+  url: URL,
+  callId: string,
+  action: string | undefined,
+  context: CallsRouteContext,
+): void {
+  const call = context.calls.get(callId);
+  if (!call || action !== 'hangup') {
+    sendJson(
+      res,
+      404,
+      errorBody(
+        call
+          ? `Invalid URL (POST ${url.pathname}); an emulated WebRTC call supports /hangup.`
+          : `Call ${callId} not found.`,
+        call ? null : 'call_not_found',
+      ),
+    );
+    return;
+  }
+  call.end();
+  sendJson(res, 200, {});
 }
 
 type Offer =

@@ -12,9 +12,10 @@ export interface AdminSessionRecord {
   expiresAt: string;
 }
 
-/** Data access for admins, sessions and settings. */
-export function createAdminStore(database: Database, now: () => Date) {
-  const { db } = database;
+type Db = Database['db'];
+
+/** Admin users: count, create, find, change a password. */
+function adminUserMethods(db: Db, now: () => Date) {
   return {
     async countAdmins(): Promise<number> {
       const row = await db
@@ -61,7 +62,12 @@ export function createAdminStore(database: Database, now: () => Date) {
       // A new password signs every other device out.
       await db.deleteFrom('admin_sessions').where('user_id', '=', userId).execute();
     },
+  };
+}
 
+/** Admin sign-in sessions, by token hash. */
+function adminSessionMethods(db: Db, now: () => Date) {
+  return {
     async createSession(input: {
       tokenHash: string;
       userId: string;
@@ -104,7 +110,12 @@ export function createAdminStore(database: Database, now: () => Date) {
     async deleteSession(tokenHash: string): Promise<void> {
       await db.deleteFrom('admin_sessions').where('id', '=', tokenHash).execute();
     },
+  };
+}
 
+/** Server settings, by key. */
+function settingsMethods(db: Db) {
+  return {
     async getSetting(key: string): Promise<string | undefined> {
       const row = await db
         .selectFrom('settings')
@@ -124,6 +135,16 @@ export function createAdminStore(database: Database, now: () => Date) {
     async deleteSetting(key: string): Promise<void> {
       await db.deleteFrom('settings').where('key', '=', key).execute();
     },
+  };
+}
+
+/** Data access for admins, sessions and settings. */
+export function createAdminStore(database: Database, now: () => Date) {
+  const { db } = database;
+  return {
+    ...adminUserMethods(db, now),
+    ...adminSessionMethods(db, now),
+    ...settingsMethods(db),
   };
 }
 

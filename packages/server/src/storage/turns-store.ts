@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { LatencyAnalytics, LatencyFigures, StoredTurn } from '../schemas.js';
 import type { Database } from './database.js';
 import { histogramPercentile, latencyBucket } from './latency-buckets.js';
+import type { LatencyHistogramTable } from './tables.js';
 
 /** One finished turn, as the relay measured it. */
 export interface TurnWrite {
@@ -143,41 +144,46 @@ export function createTurnsStore(database: Database, now: () => Date) {
           query.where('agent_id', '=', options.agentId ?? ''),
         )
         .execute();
-      const overall = new Histograms();
-      const byDay = new Map<string, Histograms>();
-      const byVersion = new Map<string, Histograms>();
-      const byVersionDay = new Map<string, Histograms>();
-      for (const row of rows) {
-        const count = Number(row.count);
-        const bucket = Number(row.bucket);
-        const version = `${row.agent_id}\u0000${row.agent_version}`;
-        overall.add(row.metric, bucket, count);
-        group(byDay, row.day).add(row.metric, bucket, count);
-        group(byVersion, version).add(row.metric, bucket, count);
-        group(byVersionDay, `${version}\u0000${row.day}`).add(row.metric, bucket, count);
-      }
-      const split = (key: string) => {
-        const [agentId = '', version = '0', day = ''] = key.split('\u0000');
-        return { agentId, agentVersion: Number(version) === 0 ? null : Number(version), day };
-      };
-      const sortedKeys = <V>(map: Map<string, V>) => [...map.keys()].sort();
-      return {
-        from,
-        to,
-        overall: overall.figures(),
-        daily: sortedKeys(byDay).map((day) => ({ day, ...byDay.get(day)!.figures() })),
-        versions: sortedKeys(byVersion).map((key) => {
-          const { agentId, agentVersion } = split(key);
-          return { agentId, agentVersion, ...byVersion.get(key)!.figures() };
-        }),
-        versionDaily: sortedKeys(byVersionDay).map((key) => ({
-          ...split(key),
-          ...byVersionDay.get(key)!.figures(),
-        })),
-      };
+      return { from, to, ...latencyFigures(rows) };
     },
   };
 }
 
 /** See {@link createTurnsStore}. */
 export type TurnsStore = ReturnType<typeof createTurnsStore>;
+
+/** The percentiles of histogram rows: overall, per day, per agent version, per version and day. */
+function latencyFigures(
+  rows: readonly LatencyHistogramTable[],
+): Omit<LatencyAnalytics, 'from' | 'to'> {
+  const overall = new Histograms();
+  const byDay = new Map<string, Histograms>();
+  const byVersion = new Map<string, Histograms>();
+  const byVersionDay = new Map<string, Histograms>();
+  for (const row of rows) {
+    const count = Number(row.count);
+    const bucket = Number(row.bucket);
+    const version = `${row.agent_id}\u0000${row.agent_version}`;
+    overall.add(row.metric, bucket, count);
+    group(byDay, row.day).add(row.metric, bucket, count);
+    group(byVersion, version).add(row.metric, bucket, count);
+    group(byVersionDay, `${version}\u0000${row.day}`).add(row.metric, bucket, count);
+  }
+  const split = (key: string) => {
+    const [agentId = '', version = '0', day = ''] = key.split('\u0000');
+    return { agentId, agentVersion: Number(version) === 0 ? null : Number(version), day };
+  };
+  const sortedKeys = <V>(map: Map<string, V>) => [...map.keys()].sort();
+  return {
+    overall: overall.figures(),
+    daily: sortedKeys(byDay).map((day) => ({ day, ...byDay.get(day)!.figures() })),
+    versions: sortedKeys(byVersion).map((key) => {
+      const { agentId, agentVersion } = split(key);
+      return { agentId, agentVersion, ...byVersion.get(key)!.figures() };
+    }),
+    versionDaily: sortedKeys(byVersionDay).map((key) => ({
+      ...split(key),
+      ...byVersionDay.get(key)!.figures(),
+    })),
+  };
+}
