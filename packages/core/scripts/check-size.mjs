@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 /** Budget for the minified + gzipped browser bundle, in bytes. Raise it only with a README note. */
-export const budgetBytes = 32 * 1024;
+export const budgetBytes = 33 * 1024;
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
