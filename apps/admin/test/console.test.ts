@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as playwright from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { WebSocket } from 'ws';
+import { LATENCY_DEFINITION } from '@parley/core';
 import { createParleyServer, silentLogger } from '@parley/server';
 import type { ParleyServer } from '@parley/server';
 import { launchChromium } from '../../../scripts/chromium.mjs';
@@ -300,6 +301,8 @@ describe('admin console against a real server', () => {
       )
       .toBeGreaterThan(0);
     await shot('10-conversations');
+    // One definition of latency, the demo's words too (core's LATENCY_DEFINITION).
+    expect(await page.getByTestId('latency-definition').textContent()).toBe(LATENCY_DEFINITION);
 
     await row.locator('a').click();
     const transcript = page.getByTestId('transcript');
@@ -307,6 +310,7 @@ describe('admin console against a real server', () => {
     expect(await transcript.locator('li.assistant').count()).toBeGreaterThan(0);
     const cost = await page.getByTestId('conversation-cost').textContent();
     expect(cost).toMatch(/^\$\d+\.\d+/);
+    expect(await page.getByTestId('latency-definition').textContent()).toBe(LATENCY_DEFINITION);
     await shot('11-conversation-detail');
   });
 
@@ -326,6 +330,7 @@ describe('admin console against a real server', () => {
       }),
     );
     expect(drawn).toEqual([true, true, true, true]);
+    expect(await page.getByTestId('latency-definition').textContent()).toBe(LATENCY_DEFINITION);
     await shot('12-analytics');
   });
 

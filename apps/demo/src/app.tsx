@@ -77,7 +77,7 @@ function AgentConversation({
     <AudioPortContext.Provider value={parts.audio}>
       <VoiceSessionProvider create={() => parts.session}>
         <LiveReporter onChange={onLiveChange} />
-        <Conversation agentName={agent.name} />
+        <Conversation agentName={agent.name} turnDetection={agent.turnDetection} />
       </VoiceSessionProvider>
     </AudioPortContext.Provider>
   );

@@ -169,6 +169,7 @@ export type {
 } from './session/parley-credentials.js';
 export { systemClock } from './system-clock.js';
 export { isSessionActive } from './session/session-status.js';
+export { LATENCY_DEFINITION } from './latency-definition.js';
 // Cadence: when bindings deliver the session's changes to views. See ./cadence/.
 export {
   NOTIFY_INTERVAL_MS,

@@ -1,9 +1,10 @@
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TurnMetrics as TurnMetricsData } from '@parley/core';
+import { LATENCY_DEFINITION, type TurnMetrics as TurnMetricsData } from '@parley/core';
 import { Composer } from './composer.js';
 import { MuteButton } from './mute-button.js';
 import { PushToTalkButton } from './push-to-talk-button.js';
+import { PushToTalkHint } from './push-to-talk-hint.js';
 import { TurnMetrics } from './turn-metrics.js';
 import { createFakeVoiceSession, idleSnapshot } from '@parley/core/test-utils';
 import { actOnSession, renderWithSession } from '../test-utils/render.js';
@@ -54,6 +55,27 @@ for (const strict of [false, true]) {
       ]);
     });
 
+    it('says speaking alone does nothing only for an agent with turn detection off', () => {
+      const manual = renderWithSession(
+        <PushToTalkHint turnDetection="manual" />,
+        createFakeVoiceSession(),
+        { strict },
+      );
+      expect(screen.getByTestId('push-to-talk-hint').textContent).toMatch(
+        /listens only while you hold “Hold to talk”: speaking alone does nothing/,
+      );
+      manual.unmount();
+      for (const kind of ['server_vad', 'semantic_vad', undefined] as const) {
+        const view = renderWithSession(
+          <PushToTalkHint turnDetection={kind} />,
+          createFakeVoiceSession(),
+          { strict },
+        );
+        expect(screen.queryByTestId('push-to-talk-hint')).toBeNull();
+        view.unmount();
+      }
+    });
+
     it('cannot push to talk before the conversation starts', () => {
       const session = createFakeVoiceSession();
       renderWithSession(<PushToTalkButton />, session, { strict });
@@ -72,10 +94,12 @@ for (const strict of [false, true]) {
       expect((box as HTMLInputElement).value).toBe('');
     });
 
-    it('lists latency, tools and cost per turn, with the totals', () => {
+    it('lists latency (as core defines it), when it was heard, tools and cost per turn, with the totals', () => {
       const session = createFakeVoiceSession({ status: 'connected' });
       renderWithSession(<TurnMetrics />, session, { strict });
       expect(screen.getByText("Each answer's latency and cost will be listed here.")).toBeTruthy();
+      // The same words the admin shows beside its latency figures.
+      expect(screen.getByTestId('latency-definition').textContent).toBe(LATENCY_DEFINITION);
       actOnSession(() =>
         session.setSnapshot({
           usage: { ...idleSnapshot().usage, costUsd: 0.0065, responses: 2 },
@@ -95,10 +119,12 @@ for (const strict of [false, true]) {
         }),
       );
       const rows = screen.getAllByRole('row').slice(1);
+      // Latency is the time to the first audio arriving; "Heard" is when it played.
       expect(rows.map((row) => row.textContent)).toEqual([
-        '1342 ms300 ms—$0.0040',
-        '21.2 s300 msget_weather 88 ms$0.0025',
+        '1300 ms342 ms—$0.0040',
+        '2300 ms1.2 sget_weather 88 ms$0.0025',
       ]);
+      expect(screen.getByTestId('average-latency').textContent).toBe('300 ms');
       expect(screen.getByTestId('total-cost').textContent).toBe('$0.0065');
     });
   });

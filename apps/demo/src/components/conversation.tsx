@@ -4,6 +4,8 @@ import { DevicePickers } from './device-pickers.js';
 import { LevelVisualizer } from './level-visualizer.js';
 import { MuteButton } from './mute-button.js';
 import { PushToTalkButton } from './push-to-talk-button.js';
+import { PushToTalkHint } from './push-to-talk-hint.js';
+import type { PublicAgent } from '../lib/agents.js';
 import { SessionAlerts } from './session-alerts.js';
 import { SoundUnlock } from './sound-unlock.js';
 import { StartButton } from './start-button.js';
@@ -12,7 +14,13 @@ import { Transcript } from './transcript.js';
 import { TurnMetrics } from './turn-metrics.js';
 
 /** Everything of one conversation: controls and levels, the transcript, latency and cost. */
-export function Conversation({ agentName }: { agentName: string }): ReactNode {
+export function Conversation({
+  agentName,
+  turnDetection,
+}: {
+  agentName: string;
+  turnDetection?: PublicAgent['turnDetection'];
+}): ReactNode {
   return (
     <div className="conversation">
       <StatusAnnouncer />
@@ -33,6 +41,7 @@ export function Conversation({ agentName }: { agentName: string }): ReactNode {
           <MuteButton />
           <PushToTalkButton />
         </div>
+        <PushToTalkHint turnDetection={turnDetection} />
         <details className="settings">
           <summary>Audio settings</summary>
           <DevicePickers />

@@ -1,8 +1,12 @@
 import type { ReactNode } from 'react';
+import { LATENCY_DEFINITION } from '@parley/core';
 import { useVoiceSelector } from '@parley/react';
 import { formatCost, formatDuration } from '../lib/format.js';
 
-/** Latency (end of speech → first audio heard) and cost of each turn, with the session totals. */
+/**
+ * Latency (core's one definition: end of the visitor's turn → first audio of the reply arriving,
+ * as the admin shows it too), when it was heard, and the cost of each turn, with the totals.
+ */
 export function TurnMetrics(): ReactNode {
   const metrics = useVoiceSelector((snapshot) => snapshot.metrics);
   const usage = useVoiceSelector((snapshot) => snapshot.usage);
@@ -15,7 +19,7 @@ export function TurnMetrics(): ReactNode {
       <dl className="totals">
         <div>
           <dt>Average latency</dt>
-          <dd>{formatDuration(metrics.meanTimeToFirstPlayMs)}</dd>
+          <dd data-testid="average-latency">{formatDuration(metrics.meanTimeToFirstAudioMs)}</dd>
         </div>
         <div>
           <dt>Cost so far</dt>
@@ -26,6 +30,9 @@ export function TurnMetrics(): ReactNode {
           <dd>{(usage.total.inputTokens + usage.total.outputTokens).toLocaleString('en-US')}</dd>
         </div>
       </dl>
+      <p className="metrics-panel__definition" data-testid="latency-definition">
+        {LATENCY_DEFINITION}
+      </p>
       {metrics.turns.length === 0 ? (
         <p className="metrics-panel__empty">Each answer's latency and cost will be listed here.</p>
       ) : (
@@ -35,15 +42,13 @@ export function TurnMetrics(): ReactNode {
             <thead>
               <tr>
                 <th scope="col">Turn</th>
-                <th scope="col" title="End of your speech to the first audio played">
-                  Latency
-                </th>
+                <th scope="col">Latency</th>
                 <th
                   scope="col"
                   className="turns__network"
-                  title="End of your speech to the first audio received"
+                  title="End of your turn to the first audio played (after the player's jitter buffer)"
                 >
-                  Network
+                  Heard
                 </th>
                 <th scope="col">Tools</th>
                 <th scope="col">Cost</th>
@@ -53,8 +58,8 @@ export function TurnMetrics(): ReactNode {
               {metrics.turns.map((turn, index) => (
                 <tr key={turn.responseId}>
                   <th scope="row">{firstShown + index + 1}</th>
-                  <td data-testid="turn-latency">{formatDuration(turn.timeToFirstPlayMs)}</td>
-                  <td className="turns__network">{formatDuration(turn.timeToFirstAudioMs)}</td>
+                  <td data-testid="turn-latency">{formatDuration(turn.timeToFirstAudioMs)}</td>
+                  <td className="turns__network">{formatDuration(turn.timeToFirstPlayMs)}</td>
                   <td className="turns__tools">
                     {turn.tools.length === 0
                       ? '—'

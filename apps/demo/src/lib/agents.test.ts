@@ -19,6 +19,16 @@ describe('fetchAgents', () => {
     expect(agents).toEqual([agent]);
   });
 
+  it("keeps each agent's kind of turn detection, and skips an unknown kind", async () => {
+    const manual = { ...agent, id: 'agt_2', turnDetection: 'manual' };
+    const vad = { ...agent, id: 'agt_3', turnDetection: 'server_vad' };
+    const agents = await fetchAgents(
+      'http://127.0.0.1',
+      answer(200, { agents: [manual, vad, { ...agent, id: 'agt_4', turnDetection: 'telepathy' }] }),
+    );
+    expect(agents).toEqual([manual, vad]);
+  });
+
   it('reports an unreachable server when the request fails or a proxy answers 502', async () => {
     const failing: typeof fetch = () => Promise.reject(new TypeError('Failed to fetch'));
     await expect(fetchAgents('http://127.0.0.1', failing)).rejects.toMatchObject({

@@ -6,6 +6,11 @@ export interface PublicAgent {
   slug: string;
   name: string;
   description: string;
+  /**
+   * How the agent hears the end of a turn; `manual`: only push-to-talk is answered. Absent from
+   * servers that predate it (then voice activity is assumed).
+   */
+  turnDetection?: 'server_vad' | 'semantic_vad' | 'manual';
 }
 
 /** Why the agent list could not be loaded, worded for the visitor. */
@@ -27,7 +32,11 @@ function isPublicAgent(value: unknown): value is PublicAgent {
     typeof agent.id === 'string' &&
     typeof agent.slug === 'string' &&
     typeof agent.name === 'string' &&
-    typeof agent.description === 'string'
+    typeof agent.description === 'string' &&
+    (agent.turnDetection === undefined ||
+      agent.turnDetection === 'server_vad' ||
+      agent.turnDetection === 'semantic_vad' ||
+      agent.turnDetection === 'manual')
   );
 }
 

@@ -78,6 +78,13 @@ export const publicAgentSchema = z.object({
   slug: z.string(),
   name: z.string(),
   description: z.string(),
+  /**
+   * How the published version hears the end of a visitor's turn: by voice activity
+   * (`server_vad`, `semantic_vad`), or `manual` (turn detection off: the visitor holds
+   * push-to-talk, and speaking alone is never answered). Only the kind: the rest of the
+   * configuration (instructions, tools) stays the business's.
+   */
+  turnDetection: z.enum(['server_vad', 'semantic_vad', 'manual']),
 });
 /** See {@link publicAgentSchema}. */
 export type PublicAgent = z.infer<typeof publicAgentSchema>;

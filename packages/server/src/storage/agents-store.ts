@@ -39,6 +39,24 @@ function toVersion(row: AgentVersionsTable): AgentVersion {
   };
 }
 
+/** An agent as the public listing shows it: the kind of turn detection, nothing else of its config. */
+function toPublicAgent(row: {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  config: string;
+}): PublicAgent {
+  const config = agentConfigSchema.parse(JSON.parse(row.config));
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    turnDetection: config.turnDetection?.type ?? 'manual',
+  };
+}
+
 /** Data access for agents. */
 export function createAgentsStore(database: Database, now: () => Date) {
   const { db } = database;
@@ -102,11 +120,21 @@ export function createAgentsStore(database: Database, now: () => Date) {
     async listPublic(): Promise<PublicAgent[]> {
       const rows = await db
         .selectFrom('agents')
-        .select(['id', 'slug', 'name', 'description'])
-        .where('published_version', 'is not', null)
-        .orderBy('name')
+        .innerJoin('agent_versions', (join) =>
+          join
+            .onRef('agent_versions.agent_id', '=', 'agents.id')
+            .onRef('agent_versions.version', '=', 'agents.published_version'),
+        )
+        .select([
+          'agents.id as id',
+          'agents.slug as slug',
+          'agents.name as name',
+          'agents.description as description',
+          'agent_versions.config as config',
+        ])
+        .orderBy('agents.name')
         .execute();
-      return rows;
+      return rows.map(toPublicAgent);
     },
 
     async get(idOrSlug: string): Promise<Agent | undefined> {

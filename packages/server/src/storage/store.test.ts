@@ -66,6 +66,30 @@ describe.each(testBackends())('storage on $name', (backend) => {
     expect(await store.agents.published('draft')).toBeUndefined();
   });
 
+  it('lists each published agent with its kind of turn detection and nothing else of its config', async () => {
+    await store.agents.create(
+      {
+        slug: 'hold-to-talk',
+        name: 'Hold to talk',
+        description: 'manual turns',
+        config: { ...config, instructions: 'Secret persona.', turnDetection: null },
+        publish: true,
+      },
+      null,
+    );
+    const listed = await store.agents.listPublic();
+    const manual = listed.find((agent) => agent.slug === 'hold-to-talk');
+    expect(manual).toEqual({
+      id: expect.any(String),
+      slug: 'hold-to-talk',
+      name: 'Hold to talk',
+      description: 'manual turns',
+      turnDetection: 'manual',
+    });
+    expect(listed.find((agent) => agent.slug === 'helper')?.turnDetection).toBe('server_vad');
+    expect(JSON.stringify(listed)).not.toContain('Secret persona.');
+  });
+
   it('stores webhook tools, keeps the secret when an update omits it', async () => {
     const tool = await store.tools.createTool({
       name: 'lookup_order',
