@@ -60,7 +60,8 @@ afterAll(async () => {
 describe('a new agent in the console', () => {
   it('duplicates a template, enables the tools its prompt names, publishes v1 from the editor and sets its time zone', async () => {
     await page.goto(`${origin}/admin/#/agents`);
-    const template = page.locator('tr').filter({ hasText: 'real-estate' });
+    // The Realtime template's row ("real-estate · …"), not its GPT-Live twin ("real-estate-live").
+    const template = page.locator('tr').filter({ hasText: 'real-estate ·' });
     // The live badge stays on one line.
     const badge = template.locator('.badge.success');
     expect(await badge.evaluate((element) => getComputedStyle(element).whiteSpace)).toBe('nowrap');
@@ -82,6 +83,7 @@ describe('a new agent in the console', () => {
     await page.waitForURL(/#\/agents\/[^/]+/);
     const agentId = /#\/agents\/([^/]+)/.exec(page.url())![1]!;
     await page.getByText('Not published').waitFor();
+    // Straight from creation, no reload: the editor publishes the version it just loaded.
     await page.getByRole('button', { name: 'Publish v1' }).click();
     await page.getByTestId('live-version').filter({ hasText: 'Live: v1' }).waitFor();
 
