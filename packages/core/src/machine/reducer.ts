@@ -1,25 +1,21 @@
-import { ParleyError } from '../errors.js';
-import {
-  REALTIME_CAPABILITIES,
-  type ClientItem,
-  type ServerEvent,
-  type UnknownEvent,
-} from '../protocol/index.js';
+import { type ClientItem, type ServerEvent, type UnknownEvent } from '../protocol/index.js';
 import { bargeIn, onFlushed } from './barge-in.js';
 import {
-  fail,
-  maybeRollOver,
-  mergeConfig,
-  mergeTools,
-  onConnect,
-  onDisconnect,
-  onTimer,
-  onTransportClosed,
-  retry,
-  sessionPayload,
-} from './connection.js';
+  onAudioFailed,
+  onClosed,
+  onCredentialsFailed,
+  onCredentialsReady,
+  onMute,
+  onPlaybackIdle,
+  onPlaybackStarted,
+  onProtocolError,
+  onSessionCounters,
+  onTransportOpen,
+  onToolsChanged,
+  onUpdateSession,
+} from './commands.js';
+import { maybeRollOver, onConnect, onDisconnect, onTimer } from './connection.js';
 import { applyServerItem } from './conversation.js';
-import { markPlayed } from './responses.js';
 import type { MachineEffect } from './effects.js';
 import type { MachineEvent } from './events.js';
 import { handlersOf } from './family.js';
@@ -65,8 +61,7 @@ export function reduce(
       if (t.state.link === 'open' && isStamped(t)) handlersOf(t.state)?.onEvent(t, event.event);
       break;
     case 'protocol_error':
-      t.diagnostics((d) => ({ malformedEvents: d.malformedEvents + 1 }));
-      t.effect({ type: 'warning', code: 'malformed_event', message: event.message });
+      onProtocolError(t, event.message);
       break;
     case 'connect':
       onConnect(t, event.idPrefix);
@@ -77,96 +72,42 @@ export function reduce(
       onDisconnect(t);
       break;
     case 'credentials_ready':
-      t.state.dialect = event.dialect;
-      t.state.serverRunsTools = event.serverRunsTools;
-      t.state.managedSession = event.managedSession === true;
-      t.state.protocol =
-        event.protocol ?? (event.dialect === 'beta' ? 'realtime-beta' : 'realtime-ga');
-      t.state.family = event.family ?? null;
-      t.set(
-        'capabilities',
-        event.family?.capabilities ??
-          REALTIME_CAPABILITIES[event.dialect === 'beta' ? 'realtime-beta' : 'realtime-ga'],
-      );
-      // The microphone must keep delivering frames on Live (muted means silence is sent).
-      if (t.state.family !== null && t.snapshot.muted) {
-        t.effect({ type: 'audio_mute', muted: false });
-      }
-      if (event.model !== null && t.snapshot.model === null) t.set('model', event.model);
+      onCredentialsReady(t, event);
       break;
     case 'credentials_failed':
-      if (t.state.link === 'opening' && t.state.wantConnected) {
-        t.state.link = 'none';
-        retry(t, 'auth', `Could not get credentials: ${event.message}`, event.random);
-      }
+      onCredentialsFailed(t, event.message, event.random);
       break;
     case 'transport_open':
-      if (t.state.link === 'opening') {
-        t.state.link = 'open';
-        t.state.mediaAudio = event.media === true;
-        t.state.openTransport = {
-          transport: event.transport ?? 'websocket',
-          fallbackReason: event.fallbackReason ?? null,
-        };
-        handlersOf(t.state)?.onTransportOpen(t);
-      }
+      onTransportOpen(t, event);
       break;
-    case 'transport_closed': {
-      const family = handlersOf(t.state);
-      onTransportClosed(t, family ? { ...event, code: family.closeCode(t, event.code) } : event);
+    case 'transport_closed':
+      onClosed(t, event);
       break;
-    }
     case 'timer':
       onTimer(t, event.timer);
       break;
-    case 'playback_started': {
-      const record = t.record(event.itemId);
-      markPlayed(t, record?.view.responseId ?? null);
-      touch(t);
+    case 'playback_started':
+      onPlaybackStarted(t, event.itemId);
+      break;
+    case 'playback_idle':
+      onPlaybackIdle(t, event.position);
+      break;
+    case 'playback_flushed': {
+      const family = handlersOf(t.state);
+      if (family) family.onFlushed(t, event.position);
+      else onFlushed(t, event.position);
       break;
     }
-    case 'playback_idle': {
-      const { itemId, playedSamples } = event.position;
-      t.state.lastIdle = { itemId, playedSamples };
-      const record = t.record(itemId);
-      if (
-        t.state.playback?.itemId === itemId &&
-        record !== undefined &&
-        record.audioDone &&
-        playedSamples >= record.audioSamples
-      ) {
-        t.state.playback = null;
-      }
-      touch(t);
-      break;
-    }
-    case 'playback_flushed':
-      {
-        const family = handlersOf(t.state);
-        if (family) family.onFlushed(t, event.position);
-        else onFlushed(t, event.position);
-      }
-      break;
     case 'audio_failed':
-      if (event.permission) {
-        // A refused microphone does not end the conversation: the visitor can still type, and the
-        // audio port keeps the speaker running, so the replies are heard. The error stays on the
-        // snapshot (status unchanged) so the UI can say why speaking does nothing.
-        const error = new ParleyError('permission', event.message);
-        t.set('error', error);
-        t.effect({ type: 'error', error });
-      } else {
-        fail(t, new ParleyError('audio', event.message));
-      }
+      onAudioFailed(t, event.message, event.permission);
       break;
-    case 'send_text':
+    case 'send_text': {
+      const family = handlersOf(t.state);
       if (!isStamped(t)) break;
-      {
-        const family = handlersOf(t.state);
-        if (family) family.onSendText(t, event.text, event.itemId);
-        else onSendText(t, event.text, event.itemId);
-      }
+      if (family) family.onSendText(t, event.text, event.itemId);
+      else onSendText(t, event.text, event.itemId);
       break;
+    }
     case 'commit_audio':
       if (t.online) t.send({ type: 'input_audio_buffer.commit' });
       endUserTurn(t);
@@ -174,75 +115,44 @@ export function reduce(
     case 'push_to_talk':
       onPushToTalk(t, event.pressed);
       break;
-    case 'interrupt':
-      {
-        const family = handlersOf(t.state);
-        if (family) family.onInterrupt(t);
-        else bargeIn(t, true);
-      }
+    case 'interrupt': {
+      const family = handlersOf(t.state);
+      if (family) family.onInterrupt(t);
+      else bargeIn(t, true);
       break;
+    }
     case 'family_command':
       handlersOf(t.state)?.onCommand(t, event.command);
       break;
     case 'mute':
-      if (t.state.family !== null) {
-        // The microphone keeps delivering frames (the session sends silence in their place):
-        // Live's clock runs on input audio, and a stopped stream freezes the session.
-        handlersOf(t.state)?.onMute(t, event.muted);
-      } else if (t.snapshot.muted !== event.muted) {
-        t.set('muted', event.muted);
-        t.effect({ type: 'audio_mute', muted: event.muted });
-      }
+      onMute(t, event.muted);
       break;
     case 'update_session':
-      t.state.desiredSession = mergeConfig(t.state.desiredSession, event.patch);
-      if (t.online && t.state.managedSession) {
-        t.effect({
-          type: 'warning',
-          code: 'session_managed',
-          message: 'The server configures this session; the update was not sent',
-        });
-      } else if (t.online) {
-        t.state.awaitingUpdate = t.send({
-          type: 'session.update',
-          session: sessionPayload(event.patch, null),
-        });
-      }
+      onUpdateSession(t, event.patch);
       break;
     case 'tools_changed':
-      t.state.clientTools = event.tools;
-      // Live carries tools in its delegation config, fixed at start: nothing to send.
-      if (t.online && !t.state.managedSession && t.state.protocol !== 'live') {
-        t.state.awaitingUpdate = t.send({
-          type: 'session.update',
-          session: sessionPayload({}, mergeTools(t.state.desiredSession.tools, event.tools) ?? []),
-        });
-      }
+      onToolsChanged(t, event.tools);
       break;
-    case 'session_counters': {
-      const { listenerErrors, droppedAudioFrames } = event;
-      const current = t.snapshot.diagnostics;
-      if (
-        current.listenerErrors !== listenerErrors ||
-        current.droppedAudioFrames !== droppedAudioFrames
-      ) {
-        t.diagnostics(() => ({ listenerErrors, droppedAudioFrames }));
-      }
+    case 'session_counters':
+      onSessionCounters(t, event.listenerErrors, event.droppedAudioFrames);
+      break;
+    case 'tool_result': {
+      const family = handlersOf(t.state);
+      if (family) family.onToolResult(t, event.callId, event.output, event.error);
+      else onToolResult(t, event.callId, event.output, event.error);
       break;
     }
-    case 'tool_result':
-      {
-        const family = handlersOf(t.state);
-        if (family) family.onToolResult(t, event.callId, event.output, event.error);
-        else onToolResult(t, event.callId, event.output, event.error);
-      }
-      break;
   }
+  afterEvent(t);
+  return t.finish();
+}
+
+/** What follows every event: a queued `response.create`, a due rollover, the transport shown. */
+function afterEvent(t: Transition): void {
   pumpResponseCreate(t);
   maybeRollOver(t);
   // The transport shows once the session it carries is connected, with the status change.
   if (t.snapshot.status === 'connected') publishTransport(t);
-  return t.finish();
 }
 
 /**
