@@ -44,7 +44,9 @@ async function converse(text: string, untilToolsAnswered = false): Promise<void>
   await new Promise<void>((resolve, reject) => {
     let toolsCalled = false;
     let greeted = false;
-    const timer = setTimeout(() => reject(new Error('no response.done within 20 s')), 20_000);
+    // The greeting, two tool calls and their follow-ups take about 15 s of paced audio and
+    // emulated thinking on a quiet machine: 60 s leaves room for a loaded one.
+    const timer = setTimeout(() => reject(new Error('no response.done within 60 s')), 60_000);
     socket.on('error', reject);
     socket.on('message', (data: Buffer) => {
       const event = JSON.parse(data.toString()) as {

@@ -317,7 +317,8 @@ describe('admin console against a real server', () => {
   it('draws the analytics charts', async () => {
     await page.goto(`${origin}/admin/#/analytics`);
     await expect.poll(() => page.getByTestId('stat-conversations').textContent()).not.toBe('0');
-    await expect.poll(() => page.locator('canvas').count()).toBe(4);
+    // Conversations, rates, latency to first audio, cost, time in tools.
+    await expect.poll(() => page.locator('canvas').count()).toBe(5);
     const drawn = await page.locator('canvas').evaluateAll((canvases) =>
       canvases.map((canvas) => {
         const element = canvas as HTMLCanvasElement;
@@ -329,7 +330,7 @@ describe('admin console against a real server', () => {
         return element.width > 0 && painted > 100;
       }),
     );
-    expect(drawn).toEqual([true, true, true, true]);
+    expect(drawn).toEqual([true, true, true, true, true]);
     expect(await page.getByTestId('latency-definition').textContent()).toBe(LATENCY_DEFINITION);
     await shot('12-analytics');
   });
