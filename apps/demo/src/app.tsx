@@ -4,7 +4,7 @@ import { isSessionActive } from '@parley/core';
 import { VoiceSessionProvider, useVoiceSelector } from '@parley/react';
 import { AudioPortContext } from './audio-context.js';
 import { Conversation } from './components/conversation.js';
-import { createDemoSession } from './demo-session.js';
+import { createDemoSession, transportFromUrl } from './demo-session.js';
 import { EmulatorBanner } from './components/emulator-banner.js';
 import { AgentListError, fetchAgents } from './lib/agents.js';
 import type { PublicAgent } from './lib/agents.js';
@@ -66,7 +66,13 @@ function AgentConversation({
   onLiveChange: (live: boolean) => void;
 }): ReactNode {
   const [parts] = useState(() =>
-    createDemoSession({ baseUrl: location.origin, agentId: agent.id }),
+    createDemoSession({
+      baseUrl: location.origin,
+      agentId: agent.id,
+      ...(transportFromUrl(location.search)
+        ? { transport: transportFromUrl(location.search) }
+        : {}),
+    }),
   );
   useEffect(() => {
     if (!new URLSearchParams(location.search).has('debug')) return;

@@ -1,12 +1,8 @@
 // Builds the pieces of one conversation: the audio port (microphone and speaker through the
 // Parley worklets), the WebSocket transport and the session that talks to the Parley server.
 // Building opens nothing; the session's `connect()` does, inside the Start click.
-import {
-  createVoiceSession,
-  createWebSocketTransport,
-  parleyServerCredentials,
-} from '@parley/core';
-import type { VoiceSession } from '@parley/core';
+import { createTransport, createVoiceSession, parleyServerCredentials } from '@parley/core';
+import type { TransportChoice, VoiceSession } from '@parley/core';
 import { createAudioPort } from '@parley/audio-worklets';
 import type { ParleyAudioPort } from '@parley/audio-worklets';
 
@@ -25,6 +21,18 @@ export interface DemoSessionOptions {
   inputDeviceId?: string;
   /** Output device chosen before starting. */
   outputDeviceId?: string;
+  /**
+   * `?transport=` in the page's URL: `websocket` (default), `webrtc` or `auto`. WebSocket stays
+   * the default while the demo's end-to-end test and latency benchmark read the microphone frames
+   * of the audio port, which a WebRTC session does not use (the track goes to the peer connection).
+   */
+  transport?: TransportChoice;
+}
+
+/** The transport `?transport=` asks for, or undefined when it names none. */
+export function transportFromUrl(search: string): TransportChoice | undefined {
+  const value = new URLSearchParams(search).get('transport');
+  return value === 'webrtc' || value === 'websocket' || value === 'auto' ? value : undefined;
 }
 
 export function createDemoSession(options: DemoSessionOptions): DemoSession {
@@ -37,9 +45,19 @@ export function createDemoSession(options: DemoSessionOptions): DemoSession {
     },
     player: options.outputDeviceId ? { sinkId: options.outputDeviceId } : {},
   });
+  const choice = options.transport ?? 'websocket';
   const session = createVoiceSession({
-    credentials: parleyServerCredentials({ baseUrl: options.baseUrl, agentId: options.agentId }),
-    transport: createWebSocketTransport(),
+    credentials: parleyServerCredentials({
+      baseUrl: options.baseUrl,
+      agentId: options.agentId,
+      transport: choice,
+    }),
+    transport: createTransport(choice, {
+      webrtc: {
+        ...(options.inputDeviceId ? { microphone: { deviceId: options.inputDeviceId } } : {}),
+        ...(options.outputDeviceId ? { sinkId: options.outputDeviceId } : {}),
+      },
+    }),
     audio,
   });
   return { session, audio };
