@@ -23,3 +23,4 @@ export * from './schemas/analytics.js';
 export * from './schemas/sessions.js';
 export * from './schemas/admin-tools.js';
 export * from './schemas/ledger.js';
+export * from './schemas/post-call.js';

@@ -40,6 +40,9 @@ import { seedTemplates } from './templates.js';
 import { builtinToolDescriptions } from './tools/builtin-tools.js';
 import { createMailer, createOutboxMailer } from './tools/mailer.js';
 import { createUrlGuard, parseOutboundAllowlist } from './tools/url-guard.js';
+import { createPostCallService } from './post-call/post-call-service.js';
+import type { PostCallService } from './post-call/post-call-service.js';
+import type { RetryPolicy } from './post-call/webhook-delivery.js';
 import type { Mailer, MailerOptions } from './tools/mailer.js';
 import { createUpstream, upstreamFromEnv } from './upstream.js';
 import { WebRtcCalls } from './webrtc/webrtc-calls.js';
@@ -119,6 +122,11 @@ export interface ParleyServerOptions {
   staticDirs?: { demo?: string | null | undefined; admin?: string | null | undefined };
   /** Bounds of admin voice previews (defaults: 20 s timeout, at most 30 s of audio). */
   voicePreview?: Partial<VoicePreviewLimits>;
+  /**
+   * Retries of post-call webhooks (defaults: 5 attempts, 2 s doubling, 10 s per attempt).
+   * Tests shorten them.
+   */
+  postCallRetry?: Partial<RetryPolicy>;
   logger?: Logger;
   now?: () => Date;
 }
@@ -131,6 +139,8 @@ export interface ParleyServer {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   store: Store;
   upstream: Upstream;
+  /** Post-call analysis and webhooks (`idle()` waits for work in flight). */
+  postCall: PostCallService;
   /** The one-time admin setup token when no admin exists yet (print it), else null. */
   setupToken: string | null;
   /** Live relayed conversations. */
@@ -283,6 +293,14 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
   const slots = new SessionSlots(shared, limits.maxSessionsPerClient, (error) =>
     log.warn('could not update a session slot', { error }),
   );
+  const postCall = createPostCallService({
+    store,
+    upstream,
+    urlGuard,
+    log,
+    now,
+    ...(options.postCallRetry ? { retry: options.postCallRetry } : {}),
+  });
   const relay = createRelayLoader(
     {
       store,
@@ -295,6 +313,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       slots,
       clientAddress: (incoming) => trust.clientAddress(incoming),
       urlGuard,
+      onConversationEnded: (conversationId) => postCall.ended(conversationId),
     },
     (incoming) =>
       originAllowed(incoming.headers.origin, requestHost(trust, incoming), allowedOrigins),
@@ -401,6 +420,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
   const parley: ParleyServer = {
     app,
     store,
+    postCall,
     upstream,
     setupToken: bootstrap.setupToken,
     handleUpgrade: relay.handleUpgrade,
@@ -445,6 +465,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     },
     async close() {
       await Promise.all([relay.close(), calls.close()]);
+      await postCall.close();
       slots.close();
       if (httpServer) {
         const server = httpServer;

@@ -17,6 +17,8 @@ export interface Upstream {
   liveUrl(): string;
   /** Headers of the upstream upgrade request (carry the key). */
   headers(): Record<string, string>;
+  /** HTTP URL of the Responses API (`POST …/v1/responses`; post-call analysis), with `headers()`. */
+  responsesUrl?(): string;
   /** Mints a client secret for direct browser connections (OpenAI only). */
   createClientSecret?(
     session: SessionConfig,
@@ -69,6 +71,7 @@ export async function createUpstream(options: UpstreamOptions): Promise<Upstream
         `${toWebSocketBase(base)}/realtime?model=${encodeURIComponent(model)}`,
       liveUrl: () => `${toWebSocketBase(base)}/live/sessions`,
       headers: () => headers,
+      responsesUrl: () => `${base}/responses`,
       async createClientSecret(session, ttlSeconds) {
         const response = await fetch(`${base}/realtime/client_secrets`, {
           method: 'POST',
@@ -105,6 +108,7 @@ export async function createUpstream(options: UpstreamOptions): Promise<Upstream
         `${toWebSocketBase(endpoint)}/openai/v1/realtime?model=${encodeURIComponent(options.deployment)}`,
       liveUrl: () => `${toWebSocketBase(endpoint)}/openai/v1/live/sessions`,
       headers: () => ({ 'api-key': options.apiKey }),
+      responsesUrl: () => `${endpoint}/openai/v1/responses`,
       fixedModel: options.deployment,
       close: () => Promise.resolve(),
     };
@@ -141,6 +145,7 @@ export async function createUpstream(options: UpstreamOptions): Promise<Upstream
     realtimeUrl: (model) => `${wsBase}/v1/realtime?model=${encodeURIComponent(model)}`,
     liveUrl: () => `${wsBase}/v1/live/sessions`,
     headers: (): Record<string, string> => (key ? { authorization: `Bearer ${key}` } : {}),
+    responsesUrl: () => `${wsBase.replace(/^ws/, 'http')}/v1/responses`,
     close: stop,
   };
 }

@@ -16,6 +16,7 @@ export type Route =
   | { page: 'outbox' }
   | { page: 'analytics' }
   | { page: 'ledger' }
+  | { page: 'webhooks' }
   | { page: 'playground'; agentId: string | null; version: number | null }
   | { page: 'not-found'; path: string };
 
@@ -62,6 +63,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'analytics' };
     case 'ledger':
       return { page: 'ledger' };
+    case 'webhooks':
+      return { page: 'webhooks' };
     case 'playground': {
       const version = Number(query.get('version'));
       return {

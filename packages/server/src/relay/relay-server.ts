@@ -48,6 +48,8 @@ export interface RelayServerOptions {
   slots: SessionSlots;
   /** Guards the URLs of webhook tools. */
   urlGuard: UrlGuard;
+  /** A conversation ended (or was handed over) and its writes are stored: post-call work. */
+  onConversationEnded?: (conversationId: string) => void;
 }
 
 /** Accepts relay upgrades and tracks live sessions. */
@@ -249,6 +251,7 @@ export class RelayServer {
         const flushed = session.flushed().then(() => {
           if (this.closingWrites.get(conversation) === flushed)
             this.closingWrites.delete(conversation);
+          this.options.onConversationEnded?.(conversation);
         });
         this.closingWrites.set(conversation, flushed);
       },
@@ -293,6 +296,7 @@ export class RelayServer {
         const flushed = session.flushed().then(() => {
           if (this.closingWrites.get(conversation) === flushed)
             this.closingWrites.delete(conversation);
+          this.options.onConversationEnded?.(conversation);
         });
         this.closingWrites.set(conversation, flushed);
       },

@@ -6,6 +6,7 @@ import {
   REASONING_EFFORTS,
 } from '@parley/core';
 import { z } from 'zod';
+import { postCallSettingsSchema } from './post-call.js';
 
 /** Names of the tools the server implements itself. */
 export const builtinToolNames = [
@@ -161,6 +162,14 @@ const agentConfigFields = z.object({
     .refine(isTimeZone, 'an IANA time zone name such as America/New_York')
     .nullable()
     .default(null),
+  /** Post-call analysis and webhook (see {@link postCallSettingsSchema}). */
+  postCall: postCallSettingsSchema.default({
+    summaryPrompt: null,
+    extractionSchema: null,
+    successRubric: null,
+    analysisModel: 'gpt-5-mini',
+    webhookUrl: null,
+  }),
 });
 
 /**

@@ -23,6 +23,10 @@ export const analyticsSchema = z.object({
   latencyMsP95: z.number().nullable(),
   costPerConversationUsd: z.number().nullable(),
   totalCostUsd: z.number(),
+  /** Share of analysed conversations the rubric judged successful (0..1; null without any). */
+  successRate: z.number().nullable().optional(),
+  /** Conversations with a success verdict (the sample behind `successRate`). */
+  judgedConversations: z.number().optional(),
   /**
    * One row per day with conversations (UTC, `YYYY-MM-DD`, ascending): response latency
    * p50/p95 (null when no response of that day has a latency) and the day's cost.

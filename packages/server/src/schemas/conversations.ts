@@ -1,5 +1,6 @@
 // Conversations: the list query, items, tool calls, response usage, the detail.
 import { z } from 'zod';
+import { conversationAnalysisSchema, webhookDeliverySchema } from './post-call.js';
 
 /** Query of `GET /api/admin/conversations`. */
 export const conversationListQuerySchema = z.object({
@@ -29,6 +30,8 @@ export const conversationSchema = z.object({
   itemCount: z.number(),
   /** GPT-Live: cumulative billed seconds (0 for Realtime conversations). */
   usageSeconds: z.number().default(0),
+  /** The post-call analysis, when one ran (absent from older servers). */
+  analysis: conversationAnalysisSchema.nullable().optional(),
 });
 /** See {@link conversationSchema}. */
 export type Conversation = z.infer<typeof conversationSchema>;
@@ -101,6 +104,8 @@ export const conversationDetailSchema = z.object({
   responses: z.array(responseUsageSchema),
   /** Per-turn latency (absent from older servers). */
   turns: z.array(storedTurnSchema).optional(),
+  /** Post-call webhook attempts, oldest first. */
+  webhookDeliveries: z.array(webhookDeliverySchema).optional(),
 });
 /** See {@link conversationDetailSchema}. */
 export type ConversationDetail = z.infer<typeof conversationDetailSchema>;

@@ -26,12 +26,13 @@ export function createAnalyticsStore(database: Database, now: () => Date) {
       const base = () => {
         let query = db
           .selectFrom('conversations')
-          .where('started_at', '>=', from)
-          .where('started_at', '<', end);
-        if (options.agentId !== undefined) query = query.where('agent_id', '=', options.agentId);
+          .where('conversations.started_at', '>=', from)
+          .where('conversations.started_at', '<', end);
+        if (options.agentId !== undefined)
+          query = query.where('conversations.agent_id', '=', options.agentId);
         return query;
       };
-      const [perDay, totals, finished, withLeads, latencies] = await Promise.all([
+      const [perDay, totals, finished, withLeads, latencies, verdicts] = await Promise.all([
         base()
           .select((eb) => [
             eb.fn<string>('substr', ['started_at', eb.val(1), eb.val(10)]).as('day'),
@@ -69,7 +70,20 @@ export function createAnalyticsStore(database: Database, now: () => Date) {
           )
           .executeTakeFirstOrThrow(),
         turns.latency({ agentId: options.agentId, from, to }),
+        base()
+          .innerJoin(
+            'conversation_analyses',
+            'conversation_analyses.conversation_id',
+            'conversations.id',
+          )
+          .where('conversation_analyses.success', 'is not', null)
+          .select((eb) => [
+            eb.fn.countAll<number>().as('count'),
+            eb.fn.sum<number>('conversation_analyses.success').as('successes'),
+          ])
+          .executeTakeFirstOrThrow(),
       ]);
+      const judged = Number(verdicts.count);
       const count = Number(totals.count);
       const totalCost = Number(totals.cost ?? 0);
       const finishedCount = Number(finished.count);
@@ -100,6 +114,8 @@ export function createAnalyticsStore(database: Database, now: () => Date) {
         latencyMsP95: latencies.overall.firstAudioMsP95,
         costPerConversationUsd: count === 0 ? null : totalCost / count,
         totalCostUsd: totalCost,
+        successRate: judged === 0 ? null : Number(verdicts.successes ?? 0) / judged,
+        judgedConversations: judged,
         daily,
       };
     },

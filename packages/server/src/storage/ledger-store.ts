@@ -76,6 +76,20 @@ export function createLedgerStore(database: Database, now: () => Date) {
         .execute();
     },
 
+    /** Whom a conversation was attributed to (null customer and no tags when nobody said). */
+    async attribution(
+      conversationId: string,
+    ): Promise<{ customerId: string | null; tags: string[] }> {
+      const row = await db
+        .selectFrom('conversation_customers')
+        .select(['customer_id', 'tags'])
+        .where('conversation_id', '=', conversationId)
+        .executeTakeFirst();
+      return row
+        ? { customerId: row.customer_id, tags: JSON.parse(row.tags) as string[] }
+        : { customerId: null, tags: [] };
+    },
+
     /** The ledger for `query` (see {@link ledgerQuerySchema}). */
     async ledger(query: LedgerQuery): Promise<Ledger> {
       const to = query.to ?? now().toISOString().slice(0, 10);

@@ -10,6 +10,7 @@ import { createAnalyticsStore } from './analytics-store.js';
 import { createOutboxStore } from './outbox-store.js';
 import { createTurnsStore } from './turns-store.js';
 import { createLedgerStore } from './ledger-store.js';
+import { createPostCallStore } from './post-call-store.js';
 
 /**
  * Every query Parley runs, grouped by aggregate: agents, webhook tools, knowledge documents,
@@ -36,6 +37,7 @@ export function createStore(database: Database, options: { now?: () => Date } = 
     outbox: createOutboxStore(database, now),
     turns: createTurnsStore(database, now),
     ledger: createLedgerStore(database, now),
+    postCall: createPostCallStore(database, now),
     close: () => database.close(),
   };
 }

@@ -9,7 +9,9 @@ import {
   agentUpdateSchema,
   agentVersionCreateSchema,
   playgroundSessionSchema,
+  postCallSecretSchema,
 } from '../../schemas.js';
+import { postCallSecretKey } from '../../post-call/post-call-service.js';
 import { HttpError, jsonBody } from '../../http/errors.js';
 
 /** `/agents…` (behind sign-in). */
@@ -43,6 +45,22 @@ export function agentRoutes({ store, playgroundSession }: AdminRoutesOptions) {
   app.post('/agents/:id/rollback', async (c) => {
     const body = await jsonBody(c, agentRollbackSchema);
     return c.json(await store.agents.rollback(c.req.param('id'), body.version));
+  });
+
+  // The post-call webhook's signing secret: write-only, like webhook tools' secrets.
+  app.get('/agents/:id/post-call-secret', async (c) => {
+    const agent = await store.agents.get(c.req.param('id'));
+    if (!agent) throw new HttpError(404, 'not_found', 'no such agent');
+    const secret = await store.admin.getSetting(postCallSecretKey(agent.id));
+    return c.json({ hasSecret: secret !== undefined });
+  });
+  app.put('/agents/:id/post-call-secret', async (c) => {
+    const body = await jsonBody(c, postCallSecretSchema);
+    const agent = await store.agents.get(c.req.param('id'));
+    if (!agent) throw new HttpError(404, 'not_found', 'no such agent');
+    if (body.secret === null) await store.admin.deleteSetting(postCallSecretKey(agent.id));
+    else await store.admin.setSetting(postCallSecretKey(agent.id), body.secret);
+    return c.json({ hasSecret: body.secret !== null });
   });
 
   app.post('/agents/:id/playground', async (c) => {

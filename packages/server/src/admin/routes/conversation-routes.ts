@@ -6,6 +6,7 @@ import {
   analyticsQuerySchema,
   conversationListQuerySchema,
   ledgerQuerySchema,
+  webhookDeliveryQuerySchema,
 } from '../../schemas.js';
 import type { OutboxList } from '../../schemas.js';
 import { validate } from '../../http/errors.js';
@@ -15,12 +16,29 @@ export function conversationRoutes({ store, mailer }: AdminRoutesOptions) {
   const app = new Hono<{ Variables: AdminVariables }>();
   app.get('/conversations', async (c) => {
     const query = validate(conversationListQuerySchema, c.req.query());
-    return c.json({ conversations: await store.conversations.list(query) });
+    const conversations = await store.conversations.list(query);
+    const analyses = await store.postCall.analyses(conversations.map((row) => row.id));
+    return c.json({
+      conversations: conversations.map((row) => ({
+        ...row,
+        analysis: analyses.get(row.id) ?? null,
+      })),
+    });
   });
   app.get('/conversations/:id', async (c) => {
     const id = c.req.param('id');
     const detail = await store.conversations.detail(id);
-    return c.json({ ...detail, turns: await store.turns.list(id) });
+    const [turns, analyses, webhookDeliveries] = await Promise.all([
+      store.turns.list(id),
+      store.postCall.analyses([id]),
+      store.postCall.deliveries({ conversationId: id, limit: 100 }),
+    ]);
+    return c.json({
+      ...detail,
+      conversation: { ...detail.conversation, analysis: analyses.get(id) ?? null },
+      turns,
+      webhookDeliveries,
+    });
   });
   app.get('/leads', async (c) =>
     c.json({ leads: await store.leads.listLeads({ agentId: c.req.query('agentId') }) }),
@@ -40,6 +58,13 @@ export function conversationRoutes({ store, mailer }: AdminRoutesOptions) {
   });
   app.get('/ledger', async (c) =>
     c.json(await store.ledger.ledger(validate(ledgerQuerySchema, c.req.query()))),
+  );
+  app.get('/webhook-deliveries', async (c) =>
+    c.json({
+      deliveries: await store.postCall.deliveries(
+        validate(webhookDeliveryQuerySchema, c.req.query()),
+      ),
+    }),
   );
   // The local outbox: notification emails kept because no SMTP server is configured.
   app.get('/outbox', async (c) => {

@@ -1,0 +1,165 @@
+/**
+ * What runs when a conversation ends: the agent's post-call analysis (through the upstream's
+ * Responses API) and then its post-call webhook with the transcript, tool calls, cost and
+ * analysis. Runs off the relay's path; `close()` stops retries and waits for work in flight.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import type { ConversationAnalysis } from '../schemas.js';
+import type { Store } from '../storage/store.js';
+import type { UrlGuard } from '../tools/url-guard.js';
+import type { Upstream } from '../upstream.js';
+import { analyseConversation, wantsAnalysis } from './analysis.js';
+import { defaultRetryPolicy, deliverWebhook } from './webhook-delivery.js';
+import type { RetryPolicy } from './webhook-delivery.js';
+
+/** The settings key of an agent's webhook signing secret (kept out of versioned configs). */
+export const postCallSecretKey = (agentId: string): string => `post_call_webhook_secret:${agentId}`;
+
+/** End reasons after which the conversation goes on elsewhere (no post-call work yet). */
+const handedOver = new Set(['server_restart']);
+
+/** What the service needs. */
+export interface PostCallOptions {
+  store: Store;
+  upstream: Upstream;
+  urlGuard: UrlGuard;
+  log: Logger;
+  now: () => Date;
+  retry?: Partial<RetryPolicy>;
+}
+
+/** The post-call runner. */
+export interface PostCallService {
+  /** A conversation ended and its writes are stored: analyse it and call the webhook. */
+  ended(conversationId: string): void;
+  /** Resolves when nothing is running (tests, shutdown). */
+  idle(): Promise<void>;
+  /** Stops retries (the last attempt logged stays `failed`) and waits for work in flight. */
+  close(): Promise<void>;
+}
+
+/** Creates the runner. */
+export function createPostCallService(options: PostCallOptions): PostCallService {
+  const { store, log } = options;
+  const policy = { ...defaultRetryPolicy, ...options.retry };
+  const running = new Set<Promise<void>>();
+  const sleeping = new Set<() => void>();
+  let stopped = false;
+
+  const wait = (ms: number) =>
+    new Promise<boolean>((resolve) => {
+      if (stopped) return resolve(false);
+      const wake = () => {
+        clearTimeout(timer);
+        sleeping.delete(wake);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        sleeping.delete(wake);
+        resolve(!stopped);
+      }, ms);
+      sleeping.add(wake);
+    });
+
+  async function run(conversationId: string): Promise<void> {
+    const conversation = await store.conversations.get(conversationId);
+    if (!conversation || conversation.status === 'active') return;
+    if (conversation.endReason !== null && handedOver.has(conversation.endReason)) return;
+    if (conversation.agentVersion === null) return;
+    const agent = await store.agents.atVersion(conversation.agentId, conversation.agentVersion);
+    const settings = agent?.config.postCall;
+    if (!settings || (!wantsAnalysis(settings) && settings.webhookUrl === null)) return;
+    const detail = await store.conversations.detail(conversationId);
+    const transcript = detail.items
+      .filter((item) => item.type === 'message' && item.text)
+      .map((item) => `${item.role === 'assistant' ? 'Agent' : 'Visitor'}: ${item.text ?? ''}`)
+      .join('\n');
+
+    let analysis: ConversationAnalysis | null = null;
+    const responsesUrl = options.upstream.responsesUrl?.();
+    if (wantsAnalysis(settings) && responsesUrl !== undefined) {
+      const result = await analyseConversation(
+        { url: responsesUrl, headers: options.upstream.headers() },
+        settings,
+        conversationId,
+        transcript,
+      );
+      if (result.status === 'failed')
+        log.warn('post-call analysis failed', { conversationId, error: result.error });
+      await store.postCall.saveAnalysis({ ...result, agentId: conversation.agentId });
+      analysis = { ...result, createdAt: options.now().toISOString() };
+    }
+
+    if (settings.webhookUrl === null) return;
+    const attribution = await store.ledger.attribution(conversationId);
+    const payload = {
+      event: 'conversation.ended',
+      conversation: { ...conversation, analysis: undefined, ...attribution },
+      transcript: detail.items
+        .filter((item) => item.type === 'message')
+        .map((item) => ({
+          role: item.role,
+          text: item.text,
+          status: item.status,
+          at: item.createdAt,
+        })),
+      toolCalls: detail.toolCalls.map((call) => ({
+        callId: call.callId,
+        name: call.name,
+        arguments: call.arguments,
+        output: call.output,
+        outcome: call.outcome,
+        durationMs: call.durationMs,
+        at: call.createdAt,
+      })),
+      cost: {
+        usd: conversation.costUsd,
+        inputTokens: conversation.inputTokens,
+        outputTokens: conversation.outputTokens,
+        usageSeconds: conversation.usageSeconds,
+      },
+      analysis,
+    };
+    const secret = (await store.admin.getSetting(postCallSecretKey(conversation.agentId))) ?? null;
+    await deliverWebhook(
+      {
+        conversationId,
+        agentId: conversation.agentId,
+        url: settings.webhookUrl,
+        secret,
+        // One id per ending of the conversation (a resumed one that ends again is a new event).
+        deliveryId: `pcd_${createHash('sha256')
+          .update(`${conversationId}.${conversation.endedAt ?? ''}`)
+          .digest('hex')
+          .slice(0, 24)}`,
+        payload,
+      },
+      {
+        guard: options.urlGuard,
+        now: options.now,
+        record: (attempt) => store.postCall.recordDelivery(attempt),
+        wait,
+        policy,
+      },
+    );
+  }
+
+  return {
+    ended(conversationId) {
+      if (stopped) return;
+      const task = run(conversationId)
+        .catch((error: unknown) => log.error('post-call work failed', { conversationId, error }))
+        .finally(() => running.delete(task));
+      running.add(task);
+    },
+    async idle() {
+      while (running.size > 0) await Promise.all([...running]);
+    },
+    async close() {
+      stopped = true;
+      for (const wake of [...sleeping]) wake();
+      await this.idle();
+    },
+  };
+}
