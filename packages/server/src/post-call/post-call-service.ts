@@ -39,9 +39,99 @@ export interface PostCallService {
   close(): Promise<void>;
 }
 
+/** The post-call work of one ended conversation: analysis, then the webhook. */
+async function runPostCall(
+  options: PostCallOptions,
+  conversationId: string,
+  delivery: { wait: (ms: number) => Promise<boolean>; policy: RetryPolicy },
+): Promise<void> {
+  const { store, log } = options;
+  const { wait, policy } = delivery;
+  const conversation = await store.conversations.get(conversationId);
+  if (!conversation || conversation.status === 'active') return;
+  if (conversation.endReason !== null && handedOver.has(conversation.endReason)) return;
+  if (conversation.agentVersion === null) return;
+  const agent = await store.agents.atVersion(conversation.agentId, conversation.agentVersion);
+  const settings = agent?.config.postCall;
+  if (!settings || (!wantsAnalysis(settings) && settings.webhookUrl === null)) return;
+  const detail = await store.conversations.detail(conversationId);
+  const transcript = detail.items
+    .filter((item) => item.type === 'message' && item.text)
+    .map((item) => `${item.role === 'assistant' ? 'Agent' : 'Visitor'}: ${item.text ?? ''}`)
+    .join('\n');
+
+  let analysis: ConversationAnalysis | null = null;
+  const responsesUrl = options.upstream.responsesUrl?.();
+  if (wantsAnalysis(settings) && responsesUrl !== undefined) {
+    const result = await analyseConversation(
+      { url: responsesUrl, headers: options.upstream.headers() },
+      settings,
+      conversationId,
+      transcript,
+    );
+    if (result.status === 'failed')
+      log.warn('post-call analysis failed', { conversationId, error: result.error });
+    await store.postCall.saveAnalysis({ ...result, agentId: conversation.agentId });
+    analysis = { ...result, createdAt: options.now().toISOString() };
+  }
+
+  if (settings.webhookUrl === null) return;
+  const attribution = await store.ledger.attribution(conversationId);
+  const payload = {
+    event: 'conversation.ended',
+    conversation: { ...conversation, analysis: undefined, ...attribution },
+    transcript: detail.items
+      .filter((item) => item.type === 'message')
+      .map((item) => ({
+        role: item.role,
+        text: item.text,
+        status: item.status,
+        at: item.createdAt,
+      })),
+    toolCalls: detail.toolCalls.map((call) => ({
+      callId: call.callId,
+      name: call.name,
+      arguments: call.arguments,
+      output: call.output,
+      outcome: call.outcome,
+      durationMs: call.durationMs,
+      at: call.createdAt,
+    })),
+    cost: {
+      usd: conversation.costUsd,
+      inputTokens: conversation.inputTokens,
+      outputTokens: conversation.outputTokens,
+      usageSeconds: conversation.usageSeconds,
+    },
+    analysis,
+  };
+  const secret = (await store.admin.getSetting(postCallSecretKey(conversation.agentId))) ?? null;
+  await deliverWebhook(
+    {
+      conversationId,
+      agentId: conversation.agentId,
+      url: settings.webhookUrl,
+      secret,
+      // One id per ending of the conversation (a resumed one that ends again is a new event).
+      deliveryId: `pcd_${createHash('sha256')
+        .update(`${conversationId}.${conversation.endedAt ?? ''}`)
+        .digest('hex')
+        .slice(0, 24)}`,
+      payload,
+    },
+    {
+      guard: options.urlGuard,
+      now: options.now,
+      record: (attempt) => store.postCall.recordDelivery(attempt),
+      wait,
+      policy,
+    },
+  );
+}
+
 /** Creates the runner. */
 export function createPostCallService(options: PostCallOptions): PostCallService {
-  const { store, log } = options;
+  const { log } = options;
   const policy = { ...defaultRetryPolicy, ...options.retry };
   const running = new Set<Promise<void>>();
   const sleeping = new Set<() => void>();
@@ -62,93 +152,10 @@ export function createPostCallService(options: PostCallOptions): PostCallService
       sleeping.add(wake);
     });
 
-  async function run(conversationId: string): Promise<void> {
-    const conversation = await store.conversations.get(conversationId);
-    if (!conversation || conversation.status === 'active') return;
-    if (conversation.endReason !== null && handedOver.has(conversation.endReason)) return;
-    if (conversation.agentVersion === null) return;
-    const agent = await store.agents.atVersion(conversation.agentId, conversation.agentVersion);
-    const settings = agent?.config.postCall;
-    if (!settings || (!wantsAnalysis(settings) && settings.webhookUrl === null)) return;
-    const detail = await store.conversations.detail(conversationId);
-    const transcript = detail.items
-      .filter((item) => item.type === 'message' && item.text)
-      .map((item) => `${item.role === 'assistant' ? 'Agent' : 'Visitor'}: ${item.text ?? ''}`)
-      .join('\n');
-
-    let analysis: ConversationAnalysis | null = null;
-    const responsesUrl = options.upstream.responsesUrl?.();
-    if (wantsAnalysis(settings) && responsesUrl !== undefined) {
-      const result = await analyseConversation(
-        { url: responsesUrl, headers: options.upstream.headers() },
-        settings,
-        conversationId,
-        transcript,
-      );
-      if (result.status === 'failed')
-        log.warn('post-call analysis failed', { conversationId, error: result.error });
-      await store.postCall.saveAnalysis({ ...result, agentId: conversation.agentId });
-      analysis = { ...result, createdAt: options.now().toISOString() };
-    }
-
-    if (settings.webhookUrl === null) return;
-    const attribution = await store.ledger.attribution(conversationId);
-    const payload = {
-      event: 'conversation.ended',
-      conversation: { ...conversation, analysis: undefined, ...attribution },
-      transcript: detail.items
-        .filter((item) => item.type === 'message')
-        .map((item) => ({
-          role: item.role,
-          text: item.text,
-          status: item.status,
-          at: item.createdAt,
-        })),
-      toolCalls: detail.toolCalls.map((call) => ({
-        callId: call.callId,
-        name: call.name,
-        arguments: call.arguments,
-        output: call.output,
-        outcome: call.outcome,
-        durationMs: call.durationMs,
-        at: call.createdAt,
-      })),
-      cost: {
-        usd: conversation.costUsd,
-        inputTokens: conversation.inputTokens,
-        outputTokens: conversation.outputTokens,
-        usageSeconds: conversation.usageSeconds,
-      },
-      analysis,
-    };
-    const secret = (await store.admin.getSetting(postCallSecretKey(conversation.agentId))) ?? null;
-    await deliverWebhook(
-      {
-        conversationId,
-        agentId: conversation.agentId,
-        url: settings.webhookUrl,
-        secret,
-        // One id per ending of the conversation (a resumed one that ends again is a new event).
-        deliveryId: `pcd_${createHash('sha256')
-          .update(`${conversationId}.${conversation.endedAt ?? ''}`)
-          .digest('hex')
-          .slice(0, 24)}`,
-        payload,
-      },
-      {
-        guard: options.urlGuard,
-        now: options.now,
-        record: (attempt) => store.postCall.recordDelivery(attempt),
-        wait,
-        policy,
-      },
-    );
-  }
-
   return {
     ended(conversationId) {
       if (stopped) return;
-      const task = run(conversationId)
+      const task = runPostCall(options, conversationId, { wait, policy })
         .catch((error: unknown) => log.error('post-call work failed', { conversationId, error }))
         .finally(() => running.delete(task));
       running.add(task);

@@ -8,6 +8,27 @@ import { createTurnsStore } from './turns-store.js';
 
 const dayMs = 86_400_000;
 
+/** Conversations started in the range that the post-call rubric judged, and how many succeeded. */
+async function successVerdicts(
+  { db }: Database,
+  range: { agentId: string | undefined; from: string; end: string },
+): Promise<{ count: number; successes: number | null }> {
+  let query = db
+    .selectFrom('conversations')
+    .innerJoin('conversation_analyses', 'conversation_analyses.conversation_id', 'conversations.id')
+    .where('conversations.started_at', '>=', range.from)
+    .where('conversations.started_at', '<', range.end)
+    .where('conversation_analyses.success', 'is not', null);
+  if (range.agentId !== undefined)
+    query = query.where('conversations.agent_id', '=', range.agentId);
+  return query
+    .select((eb) => [
+      eb.fn.countAll<number>().as('count'),
+      eb.fn.sum<number>('conversation_analyses.success').as('successes'),
+    ])
+    .executeTakeFirstOrThrow();
+}
+
 /** Aggregates over stored conversations. */
 export function createAnalyticsStore(database: Database, now: () => Date) {
   const { db } = database;
@@ -70,18 +91,7 @@ export function createAnalyticsStore(database: Database, now: () => Date) {
           )
           .executeTakeFirstOrThrow(),
         turns.latency({ agentId: options.agentId, from, to }),
-        base()
-          .innerJoin(
-            'conversation_analyses',
-            'conversation_analyses.conversation_id',
-            'conversations.id',
-          )
-          .where('conversation_analyses.success', 'is not', null)
-          .select((eb) => [
-            eb.fn.countAll<number>().as('count'),
-            eb.fn.sum<number>('conversation_analyses.success').as('successes'),
-          ])
-          .executeTakeFirstOrThrow(),
+        successVerdicts(database, { agentId: options.agentId, from, end }),
       ]);
       const judged = Number(verdicts.count);
       const count = Number(totals.count);
