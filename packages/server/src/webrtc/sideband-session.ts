@@ -121,8 +121,8 @@ export class SidebandSession {
     return this.options.conversationId;
   }
 
-  /** Attaches the sideband and starts the call's clocks. */
-  start(): Promise<void> {
+  /** Attaches the sideband and starts the call's clocks; resolves whether the sideband listens. */
+  start(): Promise<boolean> {
     const { upstream, callId } = this.options;
     const socket = new WebSocket(sidebandUrl(upstream, callId), {
       headers: upstream.headers(),
@@ -151,13 +151,14 @@ export class SidebandSession {
       this.finish({ status: 'failed', endReason: 'sideband_unavailable' });
     });
     socket.on('close', () => this.finish({ status: 'completed', endReason: 'call_ended' }));
-    // Settles once the sideband listens (or could not): the answer waits for it, so the browser's
-    // first events (its input_audio_buffer.clear, which asks for the greeting) are not missed.
+    // Settles once the sideband listens (true) or could not (false): the answer waits for it, so
+    // the browser's first events (its input_audio_buffer.clear, which asks for the greeting) are
+    // not missed, and a call nobody watches is not handed to the browser.
     return new Promise((resolve) => {
-      socket.once('open', () => resolve());
-      socket.once('close', () => resolve());
-      socket.once('error', () => resolve());
-      socket.once('unexpected-response', () => resolve());
+      socket.once('open', () => resolve(true));
+      socket.once('close', () => resolve(false));
+      socket.once('error', () => resolve(false));
+      socket.once('unexpected-response', () => resolve(false));
     });
   }
 

@@ -15,7 +15,7 @@ import type { Mailer } from '../tools/mailer.js';
 import type { UrlGuard } from '../tools/url-guard.js';
 import type { Upstream } from '../upstream.js';
 import { SidebandSession } from './sideband-session.js';
-import { createUpstreamCall, hangupUpstreamCall } from './upstream-calls.js';
+import { createUpstreamCall, hangupUpstreamCall, UpstreamCallError } from './upstream-calls.js';
 
 /** What the calls registry needs. */
 export interface WebRtcCallsOptions {
@@ -62,7 +62,8 @@ export class WebRtcCalls {
   /**
    * Places a call for `agent` with the browser's `offer` and attaches its sideband. `release`
    * gives the client's session slot back when the call ends (or at once if placing it fails).
-   * Throws what {@link createUpstreamCall} throws.
+   * Throws what {@link createUpstreamCall} throws, and an {@link UpstreamCallError} with status
+   * 503 when the sideband cannot attach (the call is then hung up).
    */
   async place(
     agent: PublishedAgent,
@@ -113,7 +114,10 @@ export class WebRtcCalls {
       },
     });
     this.sessions.add(sideband);
-    await sideband.start();
+    if (!(await sideband.start())) {
+      // Already hung up and ended (sideband_unavailable): no server tools, no recording.
+      throw new UpstreamCallError('The server could not attach to the call.', 503, null);
+    }
     return {
       answer: placed.answer,
       conversationId,

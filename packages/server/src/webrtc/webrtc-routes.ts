@@ -109,6 +109,14 @@ function callError(error: unknown): unknown {
       const detail = typeof upstream?.message === 'string' ? `: ${upstream.message}` : '';
       return new HttpError(400, 'invalid_offer', `the realtime service refused the offer${detail}`);
     }
+    if (error.status === 503)
+      return new HttpError(
+        503,
+        'upstream_unavailable',
+        'the realtime service is unavailable; retry, or use the relay',
+        undefined,
+        { 'retry-after': '5' },
+      );
     return new HttpError(
       502,
       'upstream_error',
