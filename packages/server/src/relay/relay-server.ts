@@ -18,9 +18,11 @@ import type { TicketStore } from '../sessions/tickets.js';
 import type { Upstream } from '../upstream.js';
 import type { Logger } from '../logger.js';
 import { replayEvents } from '../sessions/replay.js';
+import type { ReplayItem } from '../storage/conversations-store.js';
+import { liveResumeInput } from './live/live-resume-input.js';
 import { RelaySession } from './relay-session.js';
 import { LiveRelaySession } from './live/live-relay-session.js';
-import { liveSessionStart } from './live/live-session-start.js';
+import { liveSessionStart, type LiveStartConfig } from './live/live-session-start.js';
 import type { RelayLimits } from './relay-timers.js';
 import { maxPendingBytes, relayCloseCodes } from './socket-pair.js';
 import type { RelayCloseReason } from './socket-pair.js';
@@ -172,6 +174,7 @@ export class RelayServer {
     let agent: PublishedAgent | undefined;
     let tools: Awaited<ReturnType<typeof agentTools>>;
     let replay: { frames: string[]; itemIds: Set<string> } | undefined;
+    let history: ReplayItem[] = [];
     let maxSessionMs = this.options.limits.maxSessionMs;
     try {
       agent =
@@ -205,9 +208,8 @@ export class RelayServer {
           return;
         }
         await this.options.store.conversations.reopen(grant.conversationId);
-        replay = replayEvents(
-          await this.options.store.conversations.replayItems(grant.conversationId),
-        );
+        history = await this.options.store.conversations.replayItems(grant.conversationId);
+        replay = replayEvents(history);
       }
     } catch (error) {
       release();
@@ -226,6 +228,7 @@ export class RelayServer {
         clientId,
         maxSessionMs,
         conversation: { id: grant.conversationId, reopened: grant.resume === true },
+        history,
         release,
       });
       return;
@@ -271,6 +274,8 @@ export class RelayServer {
       clientId: string;
       maxSessionMs: number;
       conversation: { id: string; reopened: boolean };
+      /** A resumed conversation so far: GPT-Live gets it as startup `input`. */
+      history: readonly ReplayItem[];
       release: ReleaseSlot;
     },
   ): void {
@@ -278,7 +283,10 @@ export class RelayServer {
     const session: LiveRelaySession = new LiveRelaySession({
       browser,
       agent,
-      start: liveSessionStart(agent.config, tools.definitions, this.options.now()),
+      start: withHistory(
+        liveSessionStart(agent.config, tools.definitions, this.options.now()),
+        setup.history,
+      ),
       serverTools: tools.serverTools,
       clientToolNames: new Set(agent.config.clientTools.map((tool) => tool.name)),
       clientId: setup.clientId,
@@ -327,4 +335,10 @@ export class RelayServer {
     ]);
     this.wss.close();
   }
+}
+
+/** A Live startup config with a resumed conversation's history as its `input` (none when fresh). */
+function withHistory(start: LiveStartConfig, history: readonly ReplayItem[]): LiveStartConfig {
+  const input = liveResumeInput(history);
+  return input.length === 0 ? start : { ...start, input };
 }

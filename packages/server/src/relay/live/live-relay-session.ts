@@ -134,7 +134,8 @@ export class LiveRelaySession {
     const { browser, upstream } = this.options;
     for (const [data, isBinary] of early) this.fromBrowser(data, isBinary);
     browser.on('message', (data, isBinary) => this.fromBrowser(data, isBinary));
-    browser.on('close', () => this.finish('conversation_ended', true));
+    // Stored as `client_closed`, as on Realtime: a dropped browser may resume the conversation.
+    browser.on('close', () => this.finish('conversation_ended', true, 'client_closed'));
     const socket = new WebSocket(upstream.liveUrl(), {
       headers: upstream.headers(),
       perMessageDeflate: false,
@@ -411,14 +412,14 @@ export class LiveRelaySession {
    * middle of it), asks upstream for `session.closed` when it is still there, and closes the
    * browser with the relay's code for the reason.
    */
-  private finish(reason: RelayCloseReason, askUpstream: boolean): void {
+  private finish(reason: RelayCloseReason, askUpstream: boolean, stored: string = reason): void {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     const lost = reason === 'upstream_closed';
     this.turns.finish(!lost);
     this.endReason = reason;
-    this.recorder.end({ status: lost ? 'failed' : 'completed', endReason: reason });
+    this.recorder.end({ status: lost ? 'failed' : 'completed', endReason: stored });
     const { browser } = this.options;
     if (browser.readyState === WebSocket.OPEN) browser.close(relayCloseCodes[reason], reason);
     const socket = this.upstreamSocket;

@@ -3,12 +3,15 @@ import { DEFAULT_LIVE_VOICE, LIVE_VOICES } from '@parley/core';
 import type { AgentConfig } from '../../schemas.js';
 import type { Tool } from '@parley/core';
 import { currentTimeLine } from '../../session-config.js';
+import type { LiveInputItem } from './live-resume-input.js';
 
 /** The `session` of a Live `session.start` (the fields Parley sets). */
 export interface LiveStartConfig {
   model: string;
   instructions: string;
   audio: { format: { type: 'audio/pcm'; rate: 24000 }; output: { voice: string } };
+  /** A resumed conversation's history (text only), within Live's startup limits. */
+  input?: LiveInputItem[];
   delegation:
     | { type: 'client' }
     | {

@@ -1,0 +1,158 @@
+// A resumed GPT-Live conversation: the relay starts the new upstream session with the
+// conversation so far as its startup `input`, within Live's limits.
+import { LIVE_LIMITS } from '@parley/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectBrowser, publishTestAgent, startRelayStack } from '../../../test/relay-helpers.js';
+import type { RelayStack, TestBrowser } from '../../../test/relay-helpers.js';
+import { testBackends } from '../../test-utils/databases.js';
+import { liveResumeInput } from './live-resume-input.js';
+
+const backend = testBackends()[0]!;
+const apiKey = 'fake-key-live-resume-test-00000000000';
+const SILENCE = Buffer.alloc(4800).toString('base64');
+
+let stack: RelayStack | undefined;
+const browsers: TestBrowser[] = [];
+
+afterEach(async () => {
+  for (const browser of browsers.splice(0)) browser.socket.terminate();
+  await stack?.close();
+  stack = undefined;
+  await backend.cleanup();
+});
+
+describe('liveResumeInput', () => {
+  it('keeps the newest messages within 128 messages and the token budget, tool calls as developer notes', () => {
+    const input = liveResumeInput([
+      { type: 'message', role: 'user', text: 'Where is order A0042?' },
+      {
+        type: 'function_call',
+        callId: 'call_1',
+        name: 'get_order',
+        arguments: '{"order_id":"A0042"}',
+        output: '{"status":"shipped"}',
+      },
+      { type: 'message', role: 'assistant', text: 'It shipped today.' },
+      { type: 'message', role: 'user', text: '  ' },
+    ]);
+    expect(input).toEqual([
+      {
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: 'Where is order A0042?' }],
+      },
+      {
+        type: 'message',
+        role: 'developer',
+        content: [
+          {
+            type: 'input_text',
+            text: 'Earlier in this conversation the tool get_order was called with {"order_id":"A0042"} and returned: {"status":"shipped"}',
+          },
+        ],
+      },
+      {
+        type: 'message',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: 'It shipped today.' }],
+      },
+    ]);
+    const many = Array.from({ length: 300 }, (_, index) => ({
+      type: 'message' as const,
+      role: 'user' as const,
+      text: `Message ${index}`,
+    }));
+    const fitted = liveResumeInput(many);
+    expect(fitted).toHaveLength(LIVE_LIMITS.inputMessages);
+    expect(fitted.at(-1)!.content[0].text).toBe('Message 299');
+    const long = Array.from({ length: 10 }, (_, index) => ({
+      type: 'message' as const,
+      role: 'assistant' as const,
+      text: `${index}`.repeat(5000),
+    }));
+    const budgeted = liveResumeInput(long);
+    expect(budgeted.map((item) => item.content[0].text[0])).toEqual(['4', '5', '6', '7', '8', '9']);
+  });
+});
+
+describe('resuming a GPT-Live conversation through the relay', () => {
+  it('starts the new upstream session with the conversation so far as input', async () => {
+    stack = await startRelayStack({
+      apiKey,
+      database: await backend.open(),
+      seed: (store) =>
+        publishTestAgent(store, 'live', {
+          api: 'live',
+          model: 'gpt-live-1',
+          instructions: 'You are Ava, the voice assistant of Example Realty.',
+          transcriptionModel: null,
+        }),
+      server: { limits: { sessionRequestsPerMinute: 1000, resumeWindowMs: 60_000 } },
+    });
+    const relay = stack;
+    const grant = async (body: Record<string, unknown>) => {
+      const response = await fetch(`${relay.url}/api/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return (await response.json()) as {
+        url: string;
+        ticket: string;
+        conversationId: string;
+        resumeToken: string;
+        resumed: boolean;
+      };
+    };
+    const first = await grant({ agentId: 'live' });
+    const browser = await connectBrowser(first.url, first.ticket);
+    browsers.push(browser);
+    await browser.waitFor((event) => event.type === 'session.started');
+    const fresh = browser.events.find((event) => event.type === 'session.started')!;
+    expect(fresh.session.input).toEqual([]);
+    browser.send({
+      type: 'response.item.create',
+      item: {
+        type: 'message',
+        role: 'user',
+        content: [{ type: 'input_text', text: 'My name is Ada.' }],
+      },
+    });
+    browser.send({ type: 'response.create' });
+    // Typed text under client delegation goes in as context and is stored as the user's turn.
+    for (let frame = 0; frame < 100; frame++) {
+      browser.send({ type: 'session.input_audio.append', audio: SILENCE });
+      await new Promise((resolve) => setTimeout(resolve, 4));
+    }
+    await expect
+      .poll(
+        async () => (await relay.store.conversations.replayItems(first.conversationId)).length,
+        {
+          timeout: 5000,
+        },
+      )
+      .toBeGreaterThan(0);
+    browser.socket.terminate();
+    await expect
+      .poll(
+        async () =>
+          (await relay.store.conversations.detail(first.conversationId)).conversation.status,
+        { timeout: 5000 },
+      )
+      .not.toBe('active');
+
+    const again = await grant({
+      agentId: 'live',
+      resume: { conversationId: first.conversationId, token: first.resumeToken },
+    });
+    expect(again).toMatchObject({ resumed: true, conversationId: first.conversationId });
+    const resumed = await connectBrowser(again.url, again.ticket);
+    browsers.push(resumed);
+    const started = await resumed.waitFor((event) => event.type === 'session.started');
+    expect(started.session.input).toContainEqual({
+      type: 'message',
+      role: 'user',
+      content: [{ type: 'input_text', text: 'My name is Ada.' }],
+    });
+  });
+});
