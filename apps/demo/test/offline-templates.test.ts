@@ -36,6 +36,8 @@ let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
 let parley: Awaited<ReturnType<typeof createParleyServer>> | undefined;
 let browser: Browser | undefined;
 let origin = '';
+/** Every published agent, and the Realtime ones this test converses with. */
+let published: PublicAgent[] = [];
 let agents: PublicAgent[] = [];
 
 beforeAll(async () => {
@@ -61,8 +63,10 @@ beforeAll(async () => {
   });
   const listening = await parley.listen({ port: 0, host: '127.0.0.1' });
   origin = `http://127.0.0.1:${listening.port}`;
-  agents = ((await (await fetch(`${origin}/api/agents`)).json()) as { agents: PublicAgent[] })
+  published = ((await (await fetch(`${origin}/api/agents`)).json()) as { agents: PublicAgent[] })
     .agents;
+  // The GPT-Live agents hold their conversations in test/e2e-live.test.ts.
+  agents = published.filter((agent) => !agent.slug.endsWith('-live'));
   // The fake microphone plays silence (its default beep would be speech to the emulator's voice
   // activity detection, which would cut every reply): the visitor's turns are the typed ones.
   const silence = join(dataDir, 'silence.wav');
@@ -110,13 +114,15 @@ async function toolResult(page: Page, tool: string): Promise<Record<string, unkn
 }
 
 describe('the offline demo, typed, for every template', () => {
-  it('seeds the five templates', () => {
-    expect(agents.map((agent) => agent.slug).sort()).toEqual([
+  it('seeds the five templates, and two of them again as GPT-Live agents', () => {
+    expect(published.map((agent) => agent.slug).sort()).toEqual([
       'customer-service',
       'ecommerce-support',
+      'ecommerce-support-live',
       'financial-services',
       'healthcare-front-desk',
       'real-estate',
+      'real-estate-live',
     ]);
   });
 

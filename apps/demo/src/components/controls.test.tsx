@@ -1,4 +1,5 @@
 import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { REALTIME_CAPABILITIES } from '@parley/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LATENCY_DEFINITION, type TurnMetrics as TurnMetricsData } from '@parley/core';
 import { Composer } from './composer.js';
@@ -82,6 +83,41 @@ for (const strict of [false, true]) {
       expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Hold to talk' }).disabled).toBe(
         true,
       );
+    });
+
+    it('offers no push-to-talk on GPT-Live, whose model decides when a turn ends', () => {
+      const session = createFakeVoiceSession({
+        status: 'connected',
+        capabilities: {
+          ...REALTIME_CAPABILITIES['realtime-ga'],
+          family: 'live',
+          turnTaking: 'model',
+          commitAudio: false,
+        },
+      });
+      renderWithSession(<PushToTalkButton />, session, { strict });
+      expect(screen.queryByRole('button', { name: 'Hold to talk' })).toBeNull();
+    });
+
+    it('shows a GPT-Live session in billed seconds and context used, not tokens', async () => {
+      const session = createFakeVoiceSession({ status: 'connected' });
+      renderWithSession(<TurnMetrics />, session, { strict });
+      expect(screen.getByText('Tokens')).toBeTruthy();
+      actOnSession(() =>
+        session.setSnapshot({
+          usage: {
+            ...idleSnapshot().usage,
+            billing: 'seconds',
+            seconds: 42.5,
+            contextUsageRatio: 0.0123,
+            costUsd: 0.0354,
+          },
+        }),
+      );
+      expect((await screen.findByTestId('billed-seconds')).textContent).toBe('42.5 s');
+      expect(screen.getByText('1.2%')).toBeTruthy();
+      expect(screen.queryByText('Tokens')).toBeNull();
+      expect(screen.getByTestId('total-cost').textContent).toBe('$0.035');
     });
 
     it('sends typed text and clears the box', () => {

@@ -14,6 +14,8 @@ export function PushToTalkButton(): ReactNode {
   const connected = useVoiceSelector(
     (snapshot) => snapshot.status === 'connected' && snapshot.error?.reason !== 'permission',
   );
+  // GPT-Live's model decides when a turn ends: there is no buffer to commit, so no push-to-talk.
+  const canCommit = useVoiceSelector((snapshot) => snapshot.capabilities?.commitAudio !== false);
   const holding = useRef(false);
 
   const press = (): void => {
@@ -37,6 +39,7 @@ export function PushToTalkButton(): ReactNode {
     release();
   };
 
+  if (!canCommit) return null;
   return (
     <button
       type="button"

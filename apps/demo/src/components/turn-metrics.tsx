@@ -1,7 +1,11 @@
+import { Suspense, lazy } from 'react';
 import type { ReactNode } from 'react';
 import { LATENCY_DEFINITION } from '@parley/core';
 import { useVoiceSelector } from '@parley/react';
 import { formatCost, formatDuration } from '../lib/format.js';
+
+// GPT-Live's billed seconds: its own chunk, fetched only when a session bills by the second.
+const LiveUsage = lazy(() => import('./live-usage.js'));
 
 /**
  * Latency (core's one definition: end of the visitor's turn → first audio of the reply arriving,
@@ -25,10 +29,16 @@ export function TurnMetrics(): ReactNode {
           <dt>Cost so far</dt>
           <dd data-testid="total-cost">{formatCost(usage.costUsd)}</dd>
         </div>
-        <div>
-          <dt>Tokens</dt>
-          <dd>{(usage.total.inputTokens + usage.total.outputTokens).toLocaleString('en-US')}</dd>
-        </div>
+        {usage.billing === 'seconds' ? (
+          <Suspense fallback={null}>
+            <LiveUsage />
+          </Suspense>
+        ) : (
+          <div>
+            <dt>Tokens</dt>
+            <dd>{(usage.total.inputTokens + usage.total.outputTokens).toLocaleString('en-US')}</dd>
+          </div>
+        )}
       </dl>
       <p className="metrics-panel__definition" data-testid="latency-definition">
         {LATENCY_DEFINITION}

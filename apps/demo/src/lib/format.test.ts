@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCost, formatDuration, formatJson } from './format.js';
+import { formatCost, formatDuration, formatJson, formatSeconds } from './format.js';
 
 describe('formatDuration', () => {
   it('shows milliseconds under a second and seconds above', () => {
@@ -28,5 +28,14 @@ describe('formatJson', () => {
     expect(formatJson('{"a":1}')).toBe('{\n  "a": 1\n}');
     expect(formatJson('not json')).toBe('not json');
     expect(formatJson(null)).toBe('');
+  });
+});
+
+describe('formatSeconds', () => {
+  it('shows tenths of a second under a minute, then minutes and seconds', () => {
+    expect(formatSeconds(0)).toBe('0.0 s');
+    expect(formatSeconds(42.46)).toBe('42.5 s');
+    expect(formatSeconds(187)).toBe('3 min 07 s');
+    expect(formatSeconds(Number.NaN)).toBe('—');
   });
 });

@@ -16,6 +16,14 @@ export function formatCost(usd: number | null | undefined): string {
   return `$${usd.toFixed(2)}`;
 }
 
+/** Billed session time: `12.5 s` under a minute, then `3 min 07 s`. */
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds < 60) return `${(Math.round(seconds * 10) / 10).toFixed(1)} s`;
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
+}
+
 /** Pretty JSON for tool arguments and outputs; the text as is when it is not JSON. */
 export function formatJson(text: string | null): string {
   if (text === null || text === '') return '';
