@@ -116,8 +116,94 @@ export interface FunctionCallItem {
   readonly createdAt: number;
 }
 
+/** A tool an MCP server offers, as its listing reports it. */
+export interface McpListedTool {
+  readonly name: string;
+  readonly description: string | null;
+  /** The tool's JSON Schema for its arguments, as the server gave it. */
+  readonly inputSchema: unknown;
+}
+
+/**
+ * The tools of a remote MCP server the session was given (`tools: [{ type: 'mcp', … }]`): the
+ * server (OpenAI, or the emulator) lists them when the session gets the server.
+ */
+export interface McpListToolsItem {
+  readonly type: 'mcp_list_tools';
+  readonly id: string;
+  /** The `server_label` of the MCP tool in the session config. */
+  readonly serverLabel: string;
+  /** `in_progress` while listing; `failed` when the server could not be reached or refused. */
+  readonly status: 'in_progress' | 'completed' | 'failed';
+  readonly tools: readonly McpListedTool[];
+  /** Listings belong to the session, not to a response: always `null`. */
+  readonly responseId: null;
+  readonly createdAt: number;
+}
+
+/** Lifecycle of a call the model made on a remote MCP server (the server runs it, not the client). */
+export type McpCallStatus =
+  /** Arguments are streaming in. */
+  | 'streaming'
+  /** The server is calling the MCP server. */
+  | 'running'
+  | 'completed'
+  /** The MCP server answered with an error, or could not be called; `error` says which. */
+  | 'failed'
+  /** The response ended before the call finished. */
+  | 'cancelled';
+
+/** Why an MCP call failed, as the server reports it (`protocol_error`, `tool_execution_error`, `http_error`). */
+export interface McpCallError {
+  readonly type: string;
+  readonly message: string;
+  /** The JSON-RPC or HTTP code, when there is one. */
+  readonly code: number | null;
+}
+
+/** A call of a tool on a remote MCP server, run by the server (OpenAI) with its output. */
+export interface McpCallItem {
+  readonly type: 'mcp_call';
+  readonly id: string;
+  readonly serverLabel: string;
+  readonly name: string;
+  /** The JSON arguments as the model wrote them (streams in). */
+  readonly arguments: string;
+  readonly status: McpCallStatus;
+  readonly output: string | null;
+  readonly error: McpCallError | null;
+  /** The approval request this call ran under, when one was needed. */
+  readonly approvalRequestId: string | null;
+  readonly responseId: string | null;
+  readonly createdAt: number;
+}
+
+/** What was decided about an MCP approval request. */
+export type McpApprovalDecision = 'pending' | 'approved' | 'denied';
+
+/**
+ * The model wants to call an MCP tool whose server requires approval (`require_approval`). The
+ * call runs only after an approving answer (`session.answerMcpApproval` or the handler given
+ * with `onMcpApproval`).
+ */
+export interface McpApprovalRequestItem {
+  readonly type: 'mcp_approval_request';
+  readonly id: string;
+  readonly serverLabel: string;
+  readonly name: string;
+  readonly arguments: string;
+  readonly decision: McpApprovalDecision;
+  /** The reason given with the answer, if any. */
+  readonly reason: string | null;
+  readonly responseId: string | null;
+  readonly createdAt: number;
+}
+
+/** The items of remote MCP servers: listings, calls and approval requests. */
+export type McpItem = McpListToolsItem | McpCallItem | McpApprovalRequestItem;
+
 /** One entry of the conversation, in order. */
-export type ConversationItem = MessageItem | FunctionCallItem;
+export type ConversationItem = MessageItem | FunctionCallItem | McpItem;
 
 /** Token counts of one response (or summed over many), from `response.done.response.usage`. */
 export interface TokenUsage {

@@ -328,5 +328,27 @@ export function sessionToGa(session: SessionState): Record<string, unknown> {
     });
   }
   const { temperature: _temperature, ...rest } = session;
-  return structuredClone(rest);
+  const out = structuredClone(rest) as Record<string, unknown> & { tools: unknown[] };
+  out.tools = session.tools.map((tool) =>
+    tool.type === 'mcp' ? publicMcpTool(tool as McpToolConfig) : tool,
+  );
+  return out;
+}
+
+/**
+ * An MCP tool as the API shows it back: OpenAI documents that it does not store the `headers`
+ * (and `authorization`) values and leaves them out of the objects it returns, and that it drops
+ * the path of `server_url` (some servers put credentials in it): `https://host/mcp` comes back as
+ * `https://host`. The emulator keeps the full config for its own calls and shows only this.
+ */
+export function publicMcpTool(tool: McpToolConfig): Record<string, unknown> {
+  const { headers: _headers, authorization: _authorization, ...rest } = structuredClone(tool);
+  if (typeof rest.server_url === 'string') {
+    try {
+      rest.server_url = new URL(rest.server_url).origin;
+    } catch {
+      // Validated on the way in; an unparsable URL is left as the client sent it.
+    }
+  }
+  return rest;
 }

@@ -68,7 +68,7 @@ function until<T>(
       unsubscribe();
       reject(
         new Error(
-          `timed out; items: ${JSON.stringify(session.getSnapshot().items.map((item) => ({ type: item.type, status: item.status, text: 'text' in item ? item.text : item.name })))}`,
+          `timed out; items: ${JSON.stringify(session.getSnapshot().items.map((item) => ({ type: item.type, status: 'status' in item ? item.status : item.decision, text: 'text' in item ? item.text : 'name' in item ? item.name : item.serverLabel })))}`,
         ),
       );
     }, timeoutMs);

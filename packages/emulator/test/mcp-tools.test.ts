@@ -86,6 +86,27 @@ describe('MCP tools through the emulator', () => {
     ]);
   });
 
+  it('never shows the secret header or the URL path back in session.updated, and still uses them', async () => {
+    const { log } = await connect([
+      docs({ allowed_tools: ['lookup_opening_hours'] }),
+      docs({ server_label: 'oauth', headers: null, authorization: 'docs-token' }),
+    ]);
+    const updated = await log.waitFor('session.updated');
+    const shown = JSON.stringify(updated.session);
+    expect(shown).not.toContain('docs-token');
+    const [tool, oauth] = updated.session.tools;
+    expect(tool).toMatchObject({ type: 'mcp', server_label: 'docs' });
+    expect(tool.headers).toBeUndefined();
+    expect(tool.authorization).toBeUndefined();
+    expect(tool.server_url).toBe(new URL(mcp.url).origin);
+    expect(tool.allowed_tools).toEqual(['lookup_opening_hours']);
+    expect(oauth.authorization).toBeUndefined();
+    // The listings used the secrets the client sent (the server refuses requests without them).
+    const first = await log.waitFor('mcp_list_tools.completed');
+    await log.waitFor('mcp_list_tools.completed', (event) => event.item_id !== first.item_id);
+    expect(log.types()).not.toContain('mcp_list_tools.failed');
+  });
+
   it('reports mcp_list_tools.failed when the server refuses the connection', async () => {
     const { log } = await connect([docs({ headers: { authorization: 'Bearer wrong' } })]);
     const failed = await log.waitFor('mcp_list_tools.failed');

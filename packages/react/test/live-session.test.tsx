@@ -69,7 +69,7 @@ function App(): ReactNode {
               {item.role}:{item.text}
               {item.interrupted ? ' (interrupted)' : ''}
             </li>
-          ) : (
+          ) : item.type !== 'function_call' ? null : (
             <li key={item.id} data-testid="tool">
               {item.name} {item.status} {item.output}
             </li>

@@ -97,11 +97,11 @@ export function Transcript(): ReactNode {
             items.map((item) =>
               item.type === 'message' ? (
                 <Message key={item.id} item={item} />
-              ) : (
+              ) : item.type === 'function_call' ? (
                 <li key={item.id} className="transcript__tool">
                   <ToolCallCard item={item} />
                 </li>
-              ),
+              ) : null,
             )
           )}
           <li ref={end} className="transcript__end" aria-hidden="true" />

@@ -420,6 +420,8 @@ function restoreConversation(t: Transition): void {
       t.send({ type: 'conversation.item.create', item });
       continue;
     }
+    // MCP items are the server's: it lists and runs them again in a new session.
+    if (view.type !== 'function_call') continue;
     if (view.status === 'streaming' || view.status === 'cancelled') continue;
     t.send({
       type: 'conversation.item.create',

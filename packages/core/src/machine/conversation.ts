@@ -35,6 +35,7 @@ function announceIfFinal(
 
 function isFinal(view: ConversationItem): boolean {
   if (view.type === 'message') return FINAL.has(view.status) && !view.streaming;
+  if (view.type === 'mcp_approval_request') return view.decision !== 'pending';
   return view.status === 'completed' || view.status === 'failed' || view.status === 'cancelled';
 }
 

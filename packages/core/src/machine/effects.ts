@@ -1,6 +1,6 @@
 import type { ParleyError } from '../errors.js';
 import type { ClientEvent, NeutralCommand } from '../protocol/index.js';
-import type { ConversationItem } from '../types.js';
+import type { ConversationItem, McpApprovalRequestItem } from '../types.js';
 import type { TimerName } from './events.js';
 
 /**
@@ -31,6 +31,8 @@ export type MachineEffect =
   | { type: 'tool_abort'; callIds: readonly string[] }
   | { type: 'timer_set'; timer: TimerName; ms: number }
   | { type: 'timer_clear'; timer: TimerName }
+  /** An MCP approval request appeared: the session asks the app's handler, if one is set. */
+  | { type: 'mcp_approval_requested'; request: McpApprovalRequestItem }
   /** An item reached its final state: a place to persist or log it. */
   | { type: 'item_completed'; item: ConversationItem }
   /** Something recoverable worth telling the app about (benign error, malformed frame). */

@@ -11,6 +11,7 @@ import type {
 import type { PlaybackPosition } from '../ports.js';
 import type { ToolCallError } from '../types.js';
 import type { FamilyRef } from './live-state.js';
+import type { McpRef } from './state.js';
 
 /**
  * GPT-Live's own commands: context on one of the model's channels (`appendContext()`), or a
@@ -104,6 +105,16 @@ export type MachineEvent =
    * transport dropped), posted into the machine so the snapshot has one writer.
    */
   | { type: 'session_counters'; listenerErrors: number; droppedAudioFrames: number; at: number }
+  /** The MCP handlers were loaded (the session does so with the first MCP event). */
+  | { type: 'mcp_ready'; handlers: McpRef; at: number }
+  /** The app answered an MCP approval request. */
+  | {
+      type: 'mcp_approval_answer';
+      requestId: string;
+      approve: boolean;
+      reason: string | null;
+      at: number;
+    }
   /** A client tool finished (or failed): `output` is what the model receives. */
   | {
       type: 'tool_result';

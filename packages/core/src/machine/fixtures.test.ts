@@ -94,7 +94,7 @@ function replay(fixture: RecordedFixture) {
 function shownTranscript(machine: ReturnType<typeof replay>) {
   return machine.snapshot.items.map((item) => ({
     id: item.id,
-    text: item.type === 'message' ? item.text : item.arguments,
+    text: item.type === 'message' ? item.text : 'arguments' in item ? item.arguments : '',
   }));
 }
 

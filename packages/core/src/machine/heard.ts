@@ -84,6 +84,7 @@ export function heardSplit(
   item: ConversationItem,
   playhead: ItemPlayhead | null = null,
 ): HeardSplit {
+  if (item.type === 'mcp_list_tools') return { heard: '', unheard: '', cut: false };
   if (item.type !== 'message') return { heard: item.arguments, unheard: '', cut: false };
   const text = item.text;
   if (item.role !== 'assistant') return { heard: text, unheard: '', cut: false };

@@ -41,7 +41,7 @@ export function functionCallView(
 }
 
 /** The view's own fields except the lazy one (reading them never joins the rope). */
-function plainFields(view: ConversationItem, lazyKey: string): Record<string, unknown> {
+function plainFields(view: ConversationItem, lazyKey: string | null): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (const key of Object.keys(view)) {
     if (key !== lazyKey) fields[key] = (view as unknown as Record<string, unknown>)[key];
@@ -49,18 +49,21 @@ function plainFields(view: ConversationItem, lazyKey: string): Record<string, un
   return fields;
 }
 
+/** The field of a view read from its record's rope: a message's text, a call's arguments. */
+function lazyKeyOf(view: ConversationItem): 'text' | 'arguments' | null {
+  if (view.type === 'message') return 'text';
+  return view.type === 'mcp_list_tools' ? null : 'arguments';
+}
+
 /** The same record with view fields changed (the text kept). */
 export function withView(record: ItemRecord, change: Partial<ConversationItem>): ItemRecord {
-  const view = record.view;
-  if (view.type === 'message') {
-    const fields = { ...plainFields(view, 'text'), ...change } as Omit<MessageItem, 'text'>;
-    return { ...record, view: messageView(fields, record.text) };
-  }
-  const fields = { ...plainFields(view, 'arguments'), ...change } as Omit<
-    FunctionCallItem,
-    'arguments'
+  const key = lazyKeyOf(record.view);
+  const fields = { ...plainFields(record.view, key), ...change } as Omit<
+    ConversationItem,
+    'text' | 'arguments'
   >;
-  return { ...record, view: functionCallView(fields, record.text) };
+  const view = key === null ? (fields as ConversationItem) : withLazyText(fields, key, record.text);
+  return { ...record, view };
 }
 
 /** The same record with new text (and, optionally, view fields). */

@@ -26,6 +26,7 @@ import { sessionEventHandlers } from './server-events/session.js';
 import { pumpResponseCreate, requestResponse, touch } from './sequencing.js';
 import type { MachineState } from './state.js';
 import { onToolResult } from './tool-calls.js';
+import { mcpOf } from './mcp-family.js';
 import {
   isStamped,
   mergeHandlerFamilies,
@@ -142,6 +143,20 @@ export function reduce(
       else onToolResult(t, event.callId, event.output, event.error);
       break;
     }
+    case 'mcp_ready':
+      t.state.mcp = event.handlers;
+      break;
+    case 'mcp_approval_answer': {
+      const mcp = mcpOf(t.state);
+      if (mcp) mcp.answer(t, event.requestId, event.approve, event.reason);
+      else
+        t.effect({
+          type: 'warning',
+          code: 'unknown_approval_request',
+          message: `No MCP approval request '${event.requestId}' in the conversation.`,
+        });
+      break;
+    }
   }
   afterEvent(t);
   return t.finish();
@@ -183,8 +198,9 @@ function onServerEvent(t: StampedTransition, event: ServerEvent | UnknownEvent):
   ) {
     return;
   }
-  // Rate limits, MCP progress, DTMF, diarized segments have no handler: nothing changes.
-  const handler = serverEventHandlers[known.type] as ServerEventHandler<ServerEvent> | undefined;
+  // Rate limits, DTMF, diarized segments have no handler: nothing changes.
+  const handler = (serverEventHandlers[known.type] ?? mcpOf(t.state)?.events[known.type]) as
+    ServerEventHandler<ServerEvent> | undefined;
   handler?.(t, known);
 }
 

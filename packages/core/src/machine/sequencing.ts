@@ -1,5 +1,5 @@
 // Ordering of responses: one `response.create` at a time, and what "quiet" means.
-import type { CreateReason } from './state.js';
+import type { CreateReason, ResponseFields } from './state.js';
 import type { Transition } from './transition.js';
 
 /** Stands in for a response the server says is active but whose id the client never saw. */
@@ -30,7 +30,26 @@ export function pumpResponseCreate(t: Transition): void {
   if (t.state.activeResponseId !== null || t.state.createInFlight !== null) return;
   const reason: CreateReason = t.state.queuedCreate;
   t.state.queuedCreate = null;
-  t.state.createInFlight = { eventId: t.send({ type: 'response.create' }), reason };
+  const response = responseFields(t);
+  const eventId = t.send(
+    response ? { type: 'response.create', response } : { type: 'response.create' },
+  );
+  t.state.createInFlight = { eventId, reason };
+}
+
+/**
+ * The app's per-response fields, on GA only (beta has neither field) and not when the server
+ * configures the session (its relay refuses overrides: the agent fixes them).
+ */
+function responseFields(t: Transition): ResponseFields | null {
+  const fields = t.state.responseOptions;
+  if (fields === null || t.state.dialect !== 'ga' || t.state.managedSession) return null;
+  const { reasoning, parallel_tool_calls } = fields;
+  const response: ResponseFields = {
+    ...(reasoning === undefined ? {} : { reasoning }),
+    ...(parallel_tool_calls === undefined ? {} : { parallel_tool_calls }),
+  };
+  return Object.keys(response).length > 0 ? response : null;
 }
 
 /** Asks for a response; several requests before it is sent make one `response.create`. */

@@ -3,6 +3,7 @@ import {
   type Dialect,
   type Json,
   type ProtocolFamily,
+  type ResponseCreateParams,
   type SessionConfigPatch,
   type Tool,
 } from '../protocol/index.js';
@@ -10,6 +11,17 @@ import type { FamilyRef, LiveState } from './live-state.js';
 import type { ConversationItem, ModelPrice, VoiceSessionSnapshot } from '../types.js';
 import { defaultPrices, zeroUsage } from './pricing.js';
 import type { TextRope } from './text-rope.js';
+
+/**
+ * The MCP handlers as the state holds them: opaque here (the table, `McpHandlers` in
+ * ./mcp-family.ts, names the transition, which must not point back at the state).
+ */
+export interface McpRef {
+  readonly mcp: true;
+}
+
+/** Per-response fields the machine adds to its `response.create`s. */
+export type ResponseFields = Pick<ResponseCreateParams, 'reasoning' | 'parallel_tool_calls'>;
 
 /** Limits and policies the machine is built with (from the session options). */
 export interface MachineConfig {
@@ -104,6 +116,8 @@ export interface MachineState {
   readonly liveFork?: { readonly sessionId: string; readonly overrides: Json } | null;
   /** The handlers of a family with an adapter (GPT-Live), loaded by the session; else null. */
   readonly family: FamilyRef | null;
+  /** The MCP handlers, loaded by the session with the first MCP event; else null. */
+  readonly mcp: McpRef | null;
   readonly serverRunsTools: boolean;
   /** The server configures the session: no `session.update`, no history restore. */
   readonly managedSession: boolean;
@@ -112,6 +126,8 @@ export interface MachineState {
 
   // ── configuration ──
   readonly desiredSession: SessionConfigPatch;
+  /** Fields every `response.create` carries (reasoning, parallel tool calls), when the app set some. */
+  readonly responseOptions: ResponseFields | null;
   readonly clientTools: readonly Tool[];
   /** From the effective session: VAD on, and its `create_response` / `interrupt_response`. */
   readonly vad: {
@@ -243,7 +259,8 @@ export function initialState(
     tools?: readonly Tool[];
     muted?: boolean;
     /** GPT-Live: the `session.start` configuration (model, instructions, voice, delegation). */
-    liveSession?: Json;
+    liveSession?: Json | undefined;
+    responseOptions?: ResponseFields | undefined;
   } = {},
 ): MachineState {
   return {
@@ -262,11 +279,13 @@ export function initialState(
     live: null,
     liveStart: options.liveSession ?? null,
     family: null,
+    mcp: null,
     serverRunsTools: false,
     managedSession: false,
     idPrefix: 'evt_',
     eventSeq: 0,
     desiredSession: options.session ?? {},
+    responseOptions: options.responseOptions ?? null,
     clientTools: options.tools ?? [],
     vad: { enabled: true, createResponse: true, interruptResponse: true },
     transcription: false,

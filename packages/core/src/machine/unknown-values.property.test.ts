@@ -140,8 +140,8 @@ function replay(fixture: RecordedFixture, frames: string[]) {
     items: snapshot.items.map((item) => ({
       id: item.id,
       type: item.type,
-      status: item.status,
-      text: item.type === 'message' ? item.text : item.arguments,
+      status: 'status' in item ? item.status : item.decision,
+      text: item.type === 'message' ? item.text : 'arguments' in item ? item.arguments : '',
     })),
   };
 }

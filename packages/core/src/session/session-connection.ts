@@ -37,6 +37,8 @@ export interface ConnectionHost {
   dispatch(event: MachineEvent): void;
   /** The transport opened (before the machine hears of it): the audio port follows where audio goes. */
   transportOpened(info: TransportOpenInfo | undefined): void;
+  /** Holds a server event back while code it needs loads (MCP); true when it took the event. */
+  holdServerEvent(event: Extract<MachineEvent, { type: 'server' }>): boolean;
 }
 
 export class SessionConnection {
@@ -209,12 +211,13 @@ export class SessionConnection {
         parsed.event as unknown as { type: string; [key: string]: unknown },
       );
     }
-    this.host.dispatch({
-      type: 'server',
+    const event = {
+      type: 'server' as const,
       event: parsed.event,
       at: clock.now(),
       wallAt: clock.wallNow(),
-    });
+    };
+    if (!this.host.holdServerEvent(event)) this.host.dispatch(event);
   }
 
   /** A GPT-Live frame: parsed by the tolerant reader, then turned into neutral events. */

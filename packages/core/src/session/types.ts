@@ -9,16 +9,35 @@ import type {
   Dialect,
   LiveForkSessionConfig,
   LiveSessionConfig,
+  ResponseCreateParams,
   SessionConfigPatch,
 } from '../protocol/index.js';
 import type { AudioLevels, AudioPort, Clock, CredentialsProvider, Transport } from '../ports.js';
 import type { TransportChoice } from '../transport/transport-choice.js';
 import type {
   ConversationItem,
+  McpApprovalRequestItem,
   ModelPrice,
   ToolDefinition,
   VoiceSessionSnapshot,
 } from '../types.js';
+
+/** Per-response fields the session adds to each `response.create` (see `responseOptions`). */
+export type ResponseOptions = Pick<ResponseCreateParams, 'reasoning' | 'parallel_tool_calls'>;
+
+/** An answer to an MCP approval request, with a reason the model is told. */
+export interface McpApprovalAnswer {
+  readonly approve: boolean;
+  readonly reason?: string;
+}
+
+/**
+ * Decides whether the server may run an MCP call that needs approval (`require_approval`). It may
+ * be async (ask the user). Throwing, rejecting or an answer of another shape refuses the call.
+ */
+export type McpApprovalHandler = (
+  request: McpApprovalRequestItem,
+) => boolean | McpApprovalAnswer | Promise<boolean | McpApprovalAnswer>;
 
 /** Reconnect policy: exponential backoff with full jitter. */
 export interface ReconnectOptions {
@@ -52,6 +71,17 @@ export interface VoiceSessionOptions {
   readonly session?: SessionConfigPatch;
   /** Tools registered from the start (more can be added with `registerTool`). */
   readonly tools?: readonly ToolDefinition<never, unknown>[];
+  /**
+   * Fields sent with every `response.create` the session makes (GA only, and not on a session the
+   * server configures, whose agent fixes them): a reasoning model's effort and whether it may
+   * call tools in parallel, when the app wants them per response rather than in `session`.
+   */
+  readonly responseOptions?: ResponseOptions;
+  /**
+   * Decides MCP approval requests as they come (see {@link VoiceSession.onMcpApproval}). Without
+   * one, a request stays `decision: 'pending'` in the snapshot until `answerMcpApproval`.
+   */
+  readonly onMcpApproval?: McpApprovalHandler;
   /** Default per-call tool time limit in ms; default 15 000. */
   readonly toolTimeoutMs?: number;
   /**
@@ -152,6 +182,17 @@ export interface VoiceSession {
   fork(overrides?: LiveForkSessionConfig): Promise<void>;
   /** Registers a client tool; returns a function that unregisters it. */
   registerTool<Args, Result>(tool: ToolDefinition<Args, Result>): () => void;
+  /**
+   * Sets the handler that decides MCP approval requests (replacing any other); returns a function
+   * that removes it. Requests that came before it stay pending for `answerMcpApproval`.
+   */
+  onMcpApproval(handler: McpApprovalHandler): () => void;
+  /**
+   * Answers a pending MCP approval request (an `mcp_approval_request` item of the snapshot): sends
+   * the `mcp_approval_response` and asks for the response that goes on. An unknown or already
+   * answered request, or no connection, only emits a `warning`.
+   */
+  answerMcpApproval(requestId: string, approve: boolean, reason?: string): void;
   /** Calls `listener` after every snapshot change; returns unsubscribe. Bound, so it can be passed as is. */
   subscribe(listener: () => void): () => void;
   /** The current snapshot: the same object until something changes. Bound. */

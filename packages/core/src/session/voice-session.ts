@@ -17,9 +17,11 @@ import { SessionListeners, internalErrorReporter } from './listeners.js';
 import { SessionConnection } from './session-connection.js';
 import { SessionTimers } from './session-timers.js';
 import { SessionTools } from './session-tools.js';
+import { McpLoader } from './mcp-loader.js';
 import type {
   AppendContextOptions,
   LiveContextChannel,
+  McpApprovalHandler,
   VoiceSession,
   VoiceSessionEvents,
   VoiceSessionOptions,
@@ -75,8 +77,12 @@ class ParleyVoiceSession implements VoiceSession {
   /** Makes client item ids unique within the session whatever the random source returns. */
   private itemCounter = 0;
   private connectWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** Decides MCP approval requests (`onMcpApproval`); without one they wait for the app. */
+  private approvalHandler: McpApprovalHandler | null;
+  private readonly mcp: McpLoader;
 
   constructor(options: VoiceSessionOptions) {
+    this.approvalHandler = options.onMcpApproval ?? null;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.transport =
@@ -87,6 +93,7 @@ class ParleyVoiceSession implements VoiceSession {
     this.internalError = internalErrorReporter(options);
     this.listeners = new SessionListeners(this.internalError);
     const dispatch = (event: MachineEvent) => this.dispatch(event);
+    this.mcp = new McpLoader(dispatch, this.internalError);
     this.tools = new SessionTools(this.clock, options.toolTimeoutMs, dispatch);
     this.timers = new SessionTimers(this.clock, dispatch);
     this.connection = new SessionConnection({
@@ -98,6 +105,7 @@ class ParleyVoiceSession implements VoiceSession {
       state: () => this.state,
       dispatch,
       transportOpened: (info) => this.followAudio(info?.media === true),
+      holdServerEvent: (event) => this.mcp.hold(event),
     });
     for (const tool of options.tools ?? []) this.tools.add(tool);
     const { reconnect } = options;
@@ -116,6 +124,7 @@ class ParleyVoiceSession implements VoiceSession {
       },
       session: options.session,
       liveSession: options.liveSession,
+      responseOptions: options.responseOptions,
       tools: this.tools.wire(),
     });
     this.published = this.state.snapshot;
@@ -269,6 +278,18 @@ class ParleyVoiceSession implements VoiceSession {
     this.dispatch({ type: 'update_session', patch, at: this.clock.now() });
   }
 
+  onMcpApproval(handler: McpApprovalHandler): () => void {
+    this.approvalHandler = handler;
+    return () => {
+      if (this.approvalHandler === handler) this.approvalHandler = null;
+    };
+  }
+
+  answerMcpApproval(requestId: string, approve: boolean, reason?: string): void {
+    const answer = { requestId, approve, reason: reason ?? null };
+    this.dispatch({ type: 'mcp_approval_answer', ...answer, at: this.clock.now() });
+  }
+
   registerTool<Args, Result>(tool: ToolDefinition<Args, Result>): () => void {
     const prepared = this.tools.add(tool);
     this.dispatch({ type: 'tools_changed', tools: this.tools.wire(), at: this.clock.now() });
@@ -412,6 +433,15 @@ class ParleyVoiceSession implements VoiceSession {
       case 'timer_clear':
         this.timers.clear(effect.timer);
         break;
+      case 'mcp_approval_requested': {
+        const handler = this.approvalHandler;
+        const { id } = effect.request;
+        const decide = (approve: boolean, reason: string | null) =>
+          this.answerMcpApproval(id, approve, reason ?? undefined);
+        const ask = this.mcp.runtime?.askMcpApproval;
+        if (handler && ask) ask(handler, effect.request, decide, this.internalError);
+        break;
+      }
       case 'item_completed':
         this.listeners.emit('item', effect.item);
         break;

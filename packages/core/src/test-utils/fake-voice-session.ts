@@ -2,7 +2,7 @@ import type { ItemPlayhead } from '../machine/heard.js';
 import { initialSnapshot } from '../machine/state.js';
 import type { AudioLevels } from '../ports.js';
 import type { ToolDefinition, VoiceSessionSnapshot } from '../types.js';
-import type { VoiceSession, VoiceSessionEvents } from '../session/types.js';
+import type { McpApprovalHandler, VoiceSession, VoiceSessionEvents } from '../session/types.js';
 
 type AnyTool = ToolDefinition<never, unknown>;
 
@@ -191,6 +191,20 @@ export class FakeVoiceSession implements VoiceSession {
     return () => {
       if (this.tools.get(tool.name) === stored) this.tools.delete(tool.name);
     };
+  }
+
+  /** The MCP approval handler set, if any. */
+  approvalHandler: McpApprovalHandler | null = null;
+
+  onMcpApproval(handler: McpApprovalHandler): () => void {
+    this.approvalHandler = handler;
+    return () => {
+      if (this.approvalHandler === handler) this.approvalHandler = null;
+    };
+  }
+
+  answerMcpApproval(requestId: string, approve: boolean): void {
+    this.commands.push(`answerMcpApproval:${requestId}:${approve}`);
   }
 }
 

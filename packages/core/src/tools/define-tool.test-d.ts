@@ -35,7 +35,7 @@ declare const item: ConversationItem;
 if (item.type === 'message') {
   expectTypeOf(item.text).toBeString();
   expectTypeOf(item.role).toEqualTypeOf<'user' | 'assistant' | 'system'>();
-} else {
+} else if (item.type === 'function_call') {
   expectTypeOf(item.arguments).toBeString();
   expectTypeOf(item.output).toEqualTypeOf<string | null>();
 }

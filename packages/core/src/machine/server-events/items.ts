@@ -1,7 +1,8 @@
 // Server events of the conversation family: items added, done, retrieved, truncated and deleted,
 // and the input audio transcription that fills a user item's text.
 import type { ServerEventOf } from '../../protocol/index.js';
-import { appendText, applyServerItem, finalText, markTruncated, store } from '../conversation.js';
+import { applyItem } from '../apply-item.js';
+import { appendText, finalText, markTruncated, store } from '../conversation.js';
 import { withView } from '../items.js';
 import type { ServerEventHandlers, StampedTransition } from '../transition.js';
 
@@ -10,7 +11,7 @@ type ItemEvent = ServerEventOf<
 >;
 
 function onItem(t: StampedTransition, event: ItemEvent): void {
-  applyServerItem(t, event.item, {
+  applyItem(t, event.item, {
     previousItemId:
       event.type === 'conversation.item.retrieved' ? undefined : event.previous_item_id,
     final: event.type === 'conversation.item.done',

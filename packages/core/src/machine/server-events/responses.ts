@@ -1,7 +1,9 @@
 // Server events of the response family: a response's life (created, done), its output items and
 // content parts, and the text, transcript, audio and function-call argument streams inside them.
 import type { ServerEventOf } from '../../protocol/index.js';
-import { appendText, applyServerItem, finalText } from '../conversation.js';
+import { applyItem } from '../apply-item.js';
+import { mcpOf } from '../mcp-family.js';
+import { appendText, finalText } from '../conversation.js';
 import {
   addResponseUsage,
   applyAudioDelta,
@@ -19,7 +21,7 @@ import type { ServerEventHandlers, StampedTransition } from '../transition.js';
 type OutputItemEvent = ServerEventOf<'response.output_item.added' | 'response.output_item.done'>;
 
 function onOutputItem(t: StampedTransition, event: OutputItemEvent): void {
-  applyServerItem(t, event.item, {
+  applyItem(t, event.item, {
     final: event.type === 'response.output_item.done',
     responseId: event.response_id,
     wallAt: t.wallAt,
@@ -132,7 +134,7 @@ function onResponseDone(
   for (const output of response.output ?? []) {
     if (output.type === 'unparsed') continue;
     if (output.id !== undefined && (t.has(output.id) || output.type === 'message')) {
-      applyServerItem(t, output, {
+      applyItem(t, output, {
         final: true,
         responseId: response.id,
         wallAt: t.wallAt,
@@ -141,6 +143,7 @@ function onResponseDone(
     }
   }
   settleResponseItems(t, response.id, status);
+  if (status !== 'completed') mcpOf(t.state)?.cancelCalls(t, response.id);
   if (response.usage) addResponseUsage(t, response.usage, response.id);
   const existing = t.state.responses.get(response.id);
   setResponse(t, {
