@@ -1,6 +1,6 @@
 // `responseOptions`: reasoning effort and parallel tool calls sent with every response.create the
 // session makes, where the protocol and the server allow them.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { defineTool } from '../tools/define-tool.js';
 import { createTestSession, server, settle } from '../test-utils/session-kit.js';
@@ -68,11 +68,16 @@ describe('per-response options', () => {
       credentials: () => Promise.resolve({ url: 'wss://relay.test/api/realtime', dialect: 'beta' }),
     });
     const connected = kit.session.connect();
+    // The beta dialect's translators are a lazy chunk.
+    await settle();
+    await vi.dynamicImportSettled();
     await settle();
     kit.transport.receive({
       ...server.sessionCreated(),
       session: { id: 'sess_b', model: 'gpt-4o-realtime-preview' },
     });
+    await settle();
+    await vi.dynamicImportSettled();
     await settle();
     if (kit.transport.sentOf('session.update').length > 0)
       kit.transport.receive({ ...server.sessionUpdated(), session: { id: 'sess_b' } });
