@@ -66,11 +66,11 @@ function Conversation() {
         {items.map((item) =>
           item.type === 'message' ? (
             <Message key={item.id} item={item} />
-          ) : (
+          ) : item.type === 'function_call' ? (
             <li key={item.id}>
               tool {item.name}({item.arguments}) → {item.output}
             </li>
-          ),
+          ) : null,
         )}
       </ol>
       <p>
