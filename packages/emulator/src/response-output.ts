@@ -26,15 +26,19 @@ export function emitApprovalRequest(
   response: ActiveResponse,
   step: Extract<OutputStep, { kind: 'mcp_approval_request' }>,
 ): void {
+  // In progress while it is added (the wire form has no status), so that conversation.item.added
+  // is not followed by an early conversation.item.done: the one done comes after
+  // response.output_item.done, as for every other output item.
   const item: StoredItem = {
     id: createId('mcpr'),
     type: 'mcp_approval_request',
-    status: 'completed',
+    status: 'in_progress',
     server_label: step.serverLabel,
     name: step.name,
     arguments: step.arguments,
   };
   addOutputItem(host, response, item);
+  item.status = 'completed';
   host.emit({
     type: 'response.output_item.done',
     response_id: response.id,

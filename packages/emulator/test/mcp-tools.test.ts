@@ -175,6 +175,16 @@ describe('MCP tools through the emulator', () => {
     ]);
     expect(mcp.calls.length).toBe(before);
     const request = asked.response.output[0] as { id: string };
+    // One conversation.item.done for the request, after its response.output_item.done.
+    const requestEvents = log.events
+      .filter((event) => (event.item as { id?: string } | undefined)?.id === request.id)
+      .map((event) => event.type);
+    expect(requestEvents).toEqual([
+      'response.output_item.added',
+      'conversation.item.added',
+      'response.output_item.done',
+      'conversation.item.done',
+    ]);
     const from = log.length;
     rt.send({
       type: 'conversation.item.create',
