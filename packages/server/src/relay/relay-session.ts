@@ -25,6 +25,8 @@ import type { RelayLimits, SessionOutcome } from './relay-timers.js';
 import { SocketPair, maxPendingBytes } from './socket-pair.js';
 import type { RelayCloseReason } from './socket-pair.js';
 import { RelayToolCalls } from './relay-tool-calls.js';
+import { recordOutputItemDone, recordResponseDone } from './response-records.js';
+import type { ResponseRecordParts } from './response-records.js';
 import { TurnTimer } from './turn-timer.js';
 import { TurnTracker } from './turn-tracker.js';
 
@@ -406,31 +408,16 @@ export class RelaySession {
   }
 
   private onOutputItemDone(event: ServerEventOf<'response.output_item.done'>): void {
-    const item = event.item;
-    this.recorder.item(item);
-    if (item?.type !== 'function_call' || item.status === 'incomplete') return;
-    if (typeof item.call_id !== 'string' || item.call_id === '') return;
-    const responseId =
-      (typeof event.response_id === 'string' ? event.response_id : this.lastResponseId) ??
-      'unknown';
-    this.tools.functionCall(item, item.call_id, responseId);
+    recordOutputItemDone(this.responseParts(), event, this.lastResponseId);
   }
 
   private onResponseDone(response: ServerEventOf<'response.done'>['response'] | undefined): void {
-    const responseId =
-      typeof response?.id === 'string' ? response.id : (this.lastResponseId ?? 'unknown');
-    const latencyMs = this.turn.responseDone();
-    this.turns.responseDone();
-    this.timers.touch();
-    if (response?.usage) {
-      this.recorder.usage({
-        responseId,
-        status: typeof response.status === 'string' ? response.status : 'completed',
-        usage: response.usage,
-        latencyMs,
-      });
-    }
-    this.tools.responseDone(responseId);
+    recordResponseDone(this.responseParts(), response, this.lastResponseId);
+  }
+
+  private responseParts(): ResponseRecordParts {
+    const { recorder, tools, turn, turns, timers } = this;
+    return { recorder, tools, turn, turns, timers };
   }
 
   // ── tools ───────────────────────────────────────────────────────────────────────────────

@@ -16,6 +16,8 @@ import { asBuffer } from '../relay/fast-path.js';
 import { RelayTimers } from '../relay/relay-timers.js';
 import type { RelayLimits, SessionOutcome } from '../relay/relay-timers.js';
 import { RelayToolCalls } from '../relay/relay-tool-calls.js';
+import { recordOutputItemDone, recordResponseDone } from '../relay/response-records.js';
+import type { ResponseRecordParts } from '../relay/response-records.js';
 import { TurnTimer } from '../relay/turn-timer.js';
 import { TurnTracker } from '../relay/turn-tracker.js';
 import type { PublishedAgent } from '../storage/agents-store.js';
@@ -311,31 +313,16 @@ export class SidebandSession {
   }
 
   private onOutputItemDone(event: ServerEventOf<'response.output_item.done'>): void {
-    const item = event.item;
-    this.recorder.item(item);
-    if (item?.type !== 'function_call' || item.status === 'incomplete') return;
-    if (typeof item.call_id !== 'string' || item.call_id === '') return;
-    const responseId =
-      (typeof event.response_id === 'string' ? event.response_id : this.lastResponseId) ??
-      'unknown';
-    this.tools.functionCall(item, item.call_id, responseId);
+    recordOutputItemDone(this.responseParts(), event, this.lastResponseId);
   }
 
   private onResponseDone(response: ServerEventOf<'response.done'>['response'] | undefined): void {
-    const responseId =
-      typeof response?.id === 'string' ? response.id : (this.lastResponseId ?? 'unknown');
-    const latencyMs = this.turn.responseDone();
-    this.turns.responseDone();
-    this.timers.touch();
-    if (response?.usage) {
-      this.recorder.usage({
-        responseId,
-        status: typeof response.status === 'string' ? response.status : 'completed',
-        usage: response.usage,
-        latencyMs,
-      });
-    }
-    this.tools.responseDone(responseId);
+    recordResponseDone(this.responseParts(), response, this.lastResponseId);
+  }
+
+  private responseParts(): ResponseRecordParts {
+    const { recorder, tools, turn, turns, timers } = this;
+    return { recorder, tools, turn, turns, timers };
   }
 
   // ── lifecycle ───────────────────────────────────────────────────────────────────────────
