@@ -307,6 +307,40 @@ describe.each(testBackends())('HTTP routes on $name', (backend) => {
       ]);
     }
     expect((await call('/api/admin/tools', { cookie })).json.tools).toHaveLength(1);
+    // So is an agent's post-call webhook, on a new agent and on a new version, and nothing is saved.
+    const postCallTo = (webhookUrl: string) => ({
+      instructions: 'Help.',
+      postCall: { webhookUrl },
+    });
+    const refusedAgent = await call('/api/admin/agents', {
+      body: { slug: 'probe', name: 'Probe', config: postCallTo('http://169.254.169.254/x') },
+      cookie,
+      csrf,
+    });
+    expect(refusedAgent.status).toBe(400);
+    expect(refusedAgent.json.error.issues).toEqual([
+      {
+        path: ['config', 'postCall', 'webhookUrl'],
+        message: 'the URL points to an address that is not allowed',
+      },
+    ]);
+    const agentsNow = (await call('/api/admin/agents', { cookie })).json.agents;
+    expect(agentsNow.some((agent: any) => agent.slug === 'probe')).toBe(false);
+    const refusedVersion = await call(`/api/admin/agents/${agentsNow[0].id}/versions`, {
+      body: { config: postCallTo('http://10.0.0.7:22/') },
+      cookie,
+      csrf,
+    });
+    expect(refusedVersion.status).toBe(400);
+    expect(
+      (
+        await call(`/api/admin/agents/${agentsNow[0].id}/versions`, {
+          body: { config: postCallTo('https://hooks.example.com/ended') },
+          cookie,
+          csrf,
+        })
+      ).status,
+    ).toBe(201);
     expect(
       (await call('/api/admin/builtin-tools', { cookie })).json.tools.map((t: any) => t.name),
     ).toContain('analyze_property_deal');

@@ -13,13 +13,21 @@ import {
 } from '../../schemas.js';
 import { postCallSecretKey } from '../../post-call/post-call-service.js';
 import { HttpError, jsonBody } from '../../http/errors.js';
+import { refuseInternalUrl } from '../outbound-url-check.js';
+import type { AgentConfig } from '../../schemas.js';
 
 /** `/agents…` (behind sign-in). */
-export function agentRoutes({ store, playgroundSession }: AdminRoutesOptions) {
+export function agentRoutes({ store, playgroundSession, urlGuard }: AdminRoutesOptions) {
   const app = new Hono<{ Variables: AdminVariables }>();
+  /** The post-call webhook may not reach an internal address (checked again when it is sent). */
+  const checkPostCallUrl = async (config: AgentConfig) => {
+    const url = config.postCall.webhookUrl;
+    if (url !== null) await refuseInternalUrl(urlGuard, url, ['config', 'postCall', 'webhookUrl']);
+  };
   app.get('/agents', async (c) => c.json({ agents: await store.agents.list() }));
   app.post('/agents', async (c) => {
     const body = await jsonBody(c, agentCreateSchema);
+    await checkPostCallUrl(body.config);
     return c.json(await store.agents.create(body, c.get('admin').email), 201);
   });
   app.get('/agents/:id', async (c) => c.json(await store.agents.detail(c.req.param('id'))));
@@ -33,6 +41,7 @@ export function agentRoutes({ store, playgroundSession }: AdminRoutesOptions) {
   });
   app.post('/agents/:id/versions', async (c) => {
     const body = await jsonBody(c, agentVersionCreateSchema);
+    await checkPostCallUrl(body.config);
     return c.json(
       await store.agents.createVersion(c.req.param('id'), body, c.get('admin').email),
       201,

@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { agentConfigSchema, toolInputSchema, toolTestRequestSchema } from '../../schemas.js';
 import type { ToolTestResult } from '../../schemas.js';
 import { HttpError, jsonBody } from '../../http/errors.js';
+import { refuseInternalUrl } from '../outbound-url-check.js';
 import { publicTool } from '../../storage/tools-store.js';
 import { builtinTools as runnableBuiltins } from '../../tools/builtin-tools.js';
 import { runTool } from '../../tools/tool-runner.js';
-import { OutboundUrlRefusedError } from '../../tools/url-guard.js';
 import { webhookTool } from '../../tools/webhook-tool.js';
 
 /** The tool's output as JSON when it is JSON (tools answer JSON; a webhook may answer text). */
@@ -40,16 +40,7 @@ export function toolRoutes({
     c.json({ tools: (await store.tools.listTools()).map(publicTool) }),
   );
   /** Refuses a webhook URL that reaches an internal address, naming the field. */
-  const checkToolUrl = async (url: string) => {
-    try {
-      await urlGuard.check(url);
-    } catch (error) {
-      if (!(error instanceof OutboundUrlRefusedError)) throw error;
-      throw new HttpError(400, 'invalid_request', 'the request did not validate', [
-        { path: ['url'], message: error.message },
-      ]);
-    }
-  };
+  const checkToolUrl = (url: string) => refuseInternalUrl(urlGuard, url, ['url']);
   app.post('/tools', async (c) => {
     const body = await jsonBody(c, toolInputSchema);
     await checkToolUrl(body.url);
