@@ -68,7 +68,6 @@ export default tseslint.config(
       'packages/server/src/storage/agents-store.ts',
       'packages/server/src/storage/conversations-store.ts',
       'packages/server/src/storage/knowledge-store.ts',
-      'packages/server/src/storage/migrations.ts',
     ],
     rules: { 'max-lines-per-function': 'off' },
   },
