@@ -49,6 +49,125 @@ export function pcm16ToWav(pcm: Buffer, rate = sampleRate): Buffer {
   return Buffer.concat([header, pcm]);
 }
 
+/** The two messages that ask for the preview: the session's voice, then one response outside any conversation. */
+function previewMessages(request: VoicePreviewRequestOptions): string[] {
+  return [
+    JSON.stringify({
+      type: 'session.update',
+      session: {
+        type: 'realtime',
+        output_modalities: ['audio'],
+        instructions: 'You read texts aloud exactly as written, and say nothing else.',
+        audio: {
+          output: {
+            voice: request.voice,
+            speed: request.speed,
+            format: { type: 'audio/pcm', rate: sampleRate },
+          },
+        },
+      },
+    }),
+    JSON.stringify({
+      type: 'response.create',
+      response: {
+        conversation: 'none',
+        output_modalities: ['audio'],
+        instructions: `Read this text aloud, word for word, and nothing else:\n\n${request.text}`,
+      },
+    }),
+  ];
+}
+
+/** The preview's PCM16 audio, cut at the byte limit on a sample boundary. */
+class PreviewAudio {
+  private readonly chunks: Buffer[] = [];
+  size = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** Adds one base64 delta; true once the limit is reached. */
+  add(delta: string): boolean {
+    const chunk = Buffer.from(delta, 'base64');
+    const room = this.maxBytes - this.size;
+    const kept = chunk.length > room ? chunk.subarray(0, room - (room % 2)) : chunk;
+    this.chunks.push(kept);
+    this.size += kept.length;
+    return this.size >= this.maxBytes - 1;
+  }
+
+  wav(): Buffer {
+    return pcm16ToWav(Buffer.concat(this.chunks, this.size));
+  }
+}
+
+interface PreviewEvent {
+  type?: unknown;
+  delta?: unknown;
+  error?: { message?: unknown };
+  response?: { status?: unknown };
+}
+
+/**
+ * What one upstream text message means for the preview: `undefined` to go on, `null` when the
+ * audio is complete, or the error to fail with. Unparsable messages are ignored.
+ */
+function readPreviewEvent(text: string, audio: PreviewAudio): HttpError | null | undefined {
+  let event: PreviewEvent;
+  try {
+    event = JSON.parse(text) as PreviewEvent;
+  } catch {
+    return undefined;
+  }
+  if (event.type === 'error') {
+    const message =
+      typeof event.error?.message === 'string' ? event.error.message : 'unknown error';
+    return new HttpError(502, 'upstream_error', `the upstream refused the preview: ${message}`);
+  }
+  if (
+    (event.type === 'response.output_audio.delta' || event.type === 'response.audio.delta') &&
+    typeof event.delta === 'string'
+  ) {
+    return audio.add(event.delta) ? null : undefined;
+  }
+  if (event.type === 'response.done') {
+    return event.response?.status === 'failed'
+      ? new HttpError(502, 'upstream_error', 'the upstream response failed')
+      : null;
+  }
+  return undefined;
+}
+
+/** Ends the preview with an error when the socket fails or closes before the audio is complete. */
+function watchSocketFailures(socket: WebSocket, finish: (error: HttpError) => void): void {
+  socket.on('unexpected-response', (_request, response) => {
+    finish(
+      new HttpError(
+        502,
+        'upstream_error',
+        `the upstream refused the connection (HTTP ${response.statusCode})`,
+      ),
+    );
+  });
+  socket.on('error', (error) => {
+    finish(
+      new HttpError(
+        502,
+        'upstream_unreachable',
+        `the upstream could not be reached: ${error.message}`,
+      ),
+    );
+  });
+  socket.on('close', () => {
+    finish(
+      new HttpError(
+        502,
+        'upstream_error',
+        'the upstream closed the session before the audio was complete',
+      ),
+    );
+  });
+}
+
 /**
  * Speaks `text` with `voice` through the upstream and resolves with the WAV.
  * Throws {@link HttpError}: 502 when the upstream refuses or fails, 504 on timeout.
@@ -60,8 +179,7 @@ export function synthesizePreview(
 ): Promise<Buffer> {
   const model = upstream.fixedModel ?? request.model;
   return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
+    const audio = new PreviewAudio(limits.maxAudioBytes);
     let settled = false;
     const socket = new WebSocket(upstream.realtimeUrl(model), ['realtime'], {
       headers: upstream.headers(),
@@ -75,9 +193,9 @@ export function synthesizePreview(
       if (socket.readyState === WebSocket.OPEN) socket.close(1000, 'preview done');
       else socket.terminate();
       if (error) reject(error);
-      else if (size === 0)
+      else if (audio.size === 0)
         reject(new HttpError(502, 'upstream_error', 'the upstream answered without audio'));
-      else resolve(pcm16ToWav(Buffer.concat(chunks, size)));
+      else resolve(audio.wav());
     };
     const timer = setTimeout(
       () =>
@@ -91,96 +209,13 @@ export function synthesizePreview(
       limits.timeoutMs,
     );
     socket.on('open', () => {
-      socket.send(
-        JSON.stringify({
-          type: 'session.update',
-          session: {
-            type: 'realtime',
-            output_modalities: ['audio'],
-            instructions: 'You read texts aloud exactly as written, and say nothing else.',
-            audio: {
-              output: {
-                voice: request.voice,
-                speed: request.speed,
-                format: { type: 'audio/pcm', rate: sampleRate },
-              },
-            },
-          },
-        }),
-      );
-      socket.send(
-        JSON.stringify({
-          type: 'response.create',
-          response: {
-            conversation: 'none',
-            output_modalities: ['audio'],
-            instructions: `Read this text aloud, word for word, and nothing else:\n\n${request.text}`,
-          },
-        }),
-      );
+      for (const message of previewMessages(request)) socket.send(message);
     });
     socket.on('message', (data, isBinary) => {
       if (isBinary) return;
-      let event: {
-        type?: unknown;
-        delta?: unknown;
-        error?: { message?: unknown };
-        response?: { status?: unknown };
-      };
-      try {
-        event = JSON.parse((data as Buffer).toString('utf8')) as typeof event;
-      } catch {
-        return;
-      }
-      if (event.type === 'error') {
-        const message =
-          typeof event.error?.message === 'string' ? event.error.message : 'unknown error';
-        finish(
-          new HttpError(502, 'upstream_error', `the upstream refused the preview: ${message}`),
-        );
-      } else if (
-        (event.type === 'response.output_audio.delta' || event.type === 'response.audio.delta') &&
-        typeof event.delta === 'string'
-      ) {
-        const chunk = Buffer.from(event.delta, 'base64');
-        const room = limits.maxAudioBytes - size;
-        const kept = chunk.length > room ? chunk.subarray(0, room - (room % 2)) : chunk;
-        chunks.push(kept);
-        size += kept.length;
-        if (size >= limits.maxAudioBytes - 1) finish(null);
-      } else if (event.type === 'response.done') {
-        const status = event.response?.status;
-        if (status === 'failed')
-          finish(new HttpError(502, 'upstream_error', 'the upstream response failed'));
-        else finish(null);
-      }
+      const outcome = readPreviewEvent((data as Buffer).toString('utf8'), audio);
+      if (outcome !== undefined) finish(outcome);
     });
-    socket.on('unexpected-response', (_request, response) => {
-      finish(
-        new HttpError(
-          502,
-          'upstream_error',
-          `the upstream refused the connection (HTTP ${response.statusCode})`,
-        ),
-      );
-    });
-    socket.on('error', (error) => {
-      finish(
-        new HttpError(
-          502,
-          'upstream_unreachable',
-          `the upstream could not be reached: ${error.message}`,
-        ),
-      );
-    });
-    socket.on('close', () => {
-      finish(
-        new HttpError(
-          502,
-          'upstream_error',
-          'the upstream closed the session before the audio was complete',
-        ),
-      );
-    });
+    watchSocketFailures(socket, finish);
   });
 }
