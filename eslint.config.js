@@ -62,7 +62,6 @@ export default tseslint.config(
       'packages/emulator/src/emulator.ts',
       'packages/emulator/src/live/live-http.ts',
       'packages/emulator/src/response-overrides.ts',
-      'packages/server/src/relay/relay-server.ts',
       'packages/server/src/server.ts',
       'packages/server/src/storage/agents-store.ts',
       'packages/server/src/storage/conversations-store.ts',

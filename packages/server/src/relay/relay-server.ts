@@ -14,7 +14,7 @@ import type { UrlGuard } from '../tools/url-guard.js';
 import type { ReleaseSlot, SessionSlots } from '../sessions/session-slots.js';
 
 import { realtimeSession } from '../session-config.js';
-import type { TicketStore } from '../sessions/tickets.js';
+import type { TicketGrant, TicketStore } from '../sessions/tickets.js';
 import type { Upstream } from '../upstream.js';
 import type { Logger } from '../logger.js';
 import { replayEvents } from '../sessions/replay.js';
@@ -24,14 +24,9 @@ import { RelaySession } from './relay-session.js';
 import { LiveRelaySession } from './live/live-relay-session.js';
 import { liveSessionStart, type LiveStartConfig } from './live/live-session-start.js';
 import type { RelayLimits } from './relay-timers.js';
-import { maxPendingBytes, relayCloseCodes } from './socket-pair.js';
+import { relayCloseCodes } from './socket-pair.js';
+import { EarlyMessages } from './early-messages.js';
 import type { RelayCloseReason } from './socket-pair.js';
-
-/** Size in bytes of a received WebSocket message in any of the shapes `ws` delivers. */
-function rawLength(data: WebSocket.RawData): number {
-  if (Array.isArray(data)) return data.reduce((total, part) => total + part.length, 0);
-  return data instanceof ArrayBuffer ? data.byteLength : data.length;
-}
 
 /** Subprotocol prefix that carries a relay ticket. */
 export const ticketProtocolPrefix = 'parley-ticket.';
@@ -124,30 +119,39 @@ export class RelayServer {
   }
 
   private async accept(browser: WebSocket, ticket: string, clientId: string): Promise<void> {
-    const early: [WebSocket.RawData, boolean][] = [];
-    let earlyBytes = 0;
-    let flooded = false;
-    // What arrives while the ticket and agent are looked up counts against the same byte bound
-    // as the session's own pre-upstream queue.
-    const collect = (data: WebSocket.RawData, isBinary: boolean) => {
-      if (flooded) return;
-      earlyBytes += rawLength(data);
-      if (earlyBytes > maxPendingBytes) {
-        flooded = true;
-        early.length = 0;
-        this.reject(browser, 'client_flood', 'too much was sent before the conversation was ready');
-        return;
-      }
-      early.push([data, isBinary]);
-    };
-    browser.on('message', collect);
-    let grant: Awaited<ReturnType<TicketStore['redeem']>>;
+    const early = new EarlyMessages(browser, () =>
+      this.reject(browser, 'client_flood', 'too much was sent before the conversation was ready'),
+    );
+    const admitted = await this.admit(browser, ticket, clientId);
+    if (!admitted) return;
+    const { grant, release } = admitted;
+    const setup = await this.prepare(browser, grant, release);
+    if (!setup) return;
+    if (early.flooded || browser.readyState !== WebSocket.OPEN) {
+      release();
+      return;
+    }
+    const context = { browser, early, grant, clientId, release };
+    if (setup.agent.config.api === 'live') this.acceptLive(context, setup);
+    else this.acceptRealtime(context, setup);
+  }
+
+  /**
+   * Redeems the ticket and takes the client's session slot; undefined (the browser told why)
+   * when either is refused or fails.
+   */
+  private async admit(
+    browser: WebSocket,
+    ticket: string,
+    clientId: string,
+  ): Promise<{ grant: TicketGrant; release: ReleaseSlot } | undefined> {
+    let grant: TicketGrant | undefined;
     try {
       grant = await this.options.tickets.redeem(ticket);
     } catch (error) {
       this.options.log.error('could not redeem a relay ticket', { error });
       this.reject(browser, 'upstream_unavailable', 'the server could not start the conversation');
-      return;
+      return undefined;
     }
     if (!grant) {
       this.reject(
@@ -155,91 +159,99 @@ export class RelayServer {
         'invalid_ticket',
         'the ticket is missing, expired or already used; request a new session',
       );
-      return;
+      return undefined;
     }
     // The conversation is the slot: a resume takes over its own slot instead of needing another.
-    let acquired: ReleaseSlot | null;
+    let release: ReleaseSlot | null;
     try {
-      acquired = await this.options.slots.acquire(clientId, grant.conversationId);
+      release = await this.options.slots.acquire(clientId, grant.conversationId);
     } catch (error) {
       this.options.log.error('could not take a session slot', { error });
       this.reject(browser, 'upstream_unavailable', 'the server could not start the conversation');
-      return;
+      return undefined;
     }
-    if (!acquired) {
+    if (!release) {
       this.reject(browser, 'too_many_sessions', this.options.slots.refusal);
-      return;
+      return undefined;
     }
-    const release = acquired;
-    let agent: PublishedAgent | undefined;
-    let tools: Awaited<ReturnType<typeof agentTools>>;
-    let replay: { frames: string[]; itemIds: Set<string> } | undefined;
-    let history: ReplayItem[] = [];
-    let maxSessionMs = this.options.limits.maxSessionMs;
+    return { grant, release };
+  }
+
+  /**
+   * Loads the granted agent and its tools, and a resumed conversation's history; undefined (slot
+   * released, browser told why) when the agent is unavailable, time is up or the store fails.
+   */
+  private async prepare(
+    browser: WebSocket,
+    grant: TicketGrant,
+    release: ReleaseSlot,
+  ): Promise<SessionSetup | undefined> {
     try {
-      agent =
+      const agent =
         grant.version === undefined
           ? await this.options.store.agents.published(grant.agentId)
           : await this.options.store.agents.atVersion(grant.agentId, grant.version);
       if (!agent) {
         release();
         this.reject(browser, 'agent_unavailable', 'the agent is not published');
-        return;
+        return undefined;
       }
-      tools = await agentTools(this.options.store, agent.config, this.options.urlGuard);
-      maxSessionMs = Math.min(maxSessionMs, agent.config.maxSessionSeconds * 1000);
-      if (grant.resume) {
-        // The same browser's stale connection may still be live: end it before going on.
-        const stale = [...this.sessions].filter(
-          (live) => live.conversation === grant.conversationId,
-        );
-        await Promise.all([
-          ...stale.map((live) => live.supersede()),
-          // A session that closed a moment ago may not have stored its end yet.
-          this.closingWrites.get(grant.conversationId),
-        ]);
-        const conversation = await this.options.store.conversations.get(grant.conversationId);
-        if (!conversation) throw new Error(`conversation ${grant.conversationId} is gone`);
-        // The conversation's time limit counts from its start, across reconnects.
-        maxSessionMs -= this.options.now().getTime() - Date.parse(conversation.startedAt);
-        if (maxSessionMs <= 0) {
-          release();
-          this.reject(browser, 'session_time_limit', 'the conversation reached its time limit');
-          return;
-        }
-        await this.options.store.conversations.reopen(grant.conversationId);
-        history = await this.options.store.conversations.replayItems(grant.conversationId);
-        replay = replayEvents(history);
+      const tools = await agentTools(this.options.store, agent.config, this.options.urlGuard);
+      const maxSessionMs = Math.min(
+        this.options.limits.maxSessionMs,
+        agent.config.maxSessionSeconds * 1000,
+      );
+      if (!grant.resume) return { agent, tools, maxSessionMs, history: [] };
+      const resumed = await this.resume(grant.conversationId, maxSessionMs);
+      if (!resumed) {
+        release();
+        this.reject(browser, 'session_time_limit', 'the conversation reached its time limit');
+        return undefined;
       }
+      return { agent, tools, ...resumed };
     } catch (error) {
       release();
       this.options.log.error('relay setup failed', { error });
       this.reject(browser, 'upstream_unavailable', 'the server could not start the conversation');
-      return;
+      return undefined;
     }
-    if (flooded || browser.readyState !== WebSocket.OPEN) {
-      release();
-      return;
-    }
-    if (agent.config.api === 'live') {
-      this.acceptLive(browser, collect, early, {
-        agent,
-        tools,
-        clientId,
-        maxSessionMs,
-        conversation: { id: grant.conversationId, reopened: grant.resume === true },
-        history,
-        release,
-      });
-      return;
-    }
+  }
+
+  /**
+   * Takes a conversation over from its stale connection and reopens it with the time it has
+   * left; undefined when it has none.
+   */
+  private async resume(
+    conversationId: string,
+    maxSessionMs: number,
+  ): Promise<Pick<SessionSetup, 'maxSessionMs' | 'history' | 'replay'> | undefined> {
+    // The same browser's stale connection may still be live: end it before going on.
+    const stale = [...this.sessions].filter((live) => live.conversation === conversationId);
+    await Promise.all([
+      ...stale.map((live) => live.supersede()),
+      // A session that closed a moment ago may not have stored its end yet.
+      this.closingWrites.get(conversationId),
+    ]);
+    const conversation = await this.options.store.conversations.get(conversationId);
+    if (!conversation) throw new Error(`conversation ${conversationId} is gone`);
+    // The conversation's time limit counts from its start, across reconnects.
+    const left = maxSessionMs - (this.options.now().getTime() - Date.parse(conversation.startedAt));
+    if (left <= 0) return undefined;
+    await this.options.store.conversations.reopen(conversationId);
+    const history = await this.options.store.conversations.replayItems(conversationId);
+    return { maxSessionMs: left, history, replay: replayEvents(history) };
+  }
+
+  private acceptRealtime(context: AcceptContext, setup: SessionSetup): void {
+    const { browser, grant, release } = context;
+    const { agent, tools, maxSessionMs, replay } = setup;
     const session: RelaySession = new RelaySession({
       browser,
       agent,
       session: realtimeSession(agent.config, tools.definitions, { now: this.options.now() }),
       serverTools: tools.serverTools,
       clientToolNames: new Set(agent.config.clientTools.map((tool) => tool.name)),
-      clientId,
+      clientId: context.clientId,
       limits: { maxSessionMs, idleTimeoutMs: this.options.limits.idleTimeoutMs },
       conversation: { id: grant.conversationId, ...(replay === undefined ? {} : { replay }) },
       store: this.options.store,
@@ -250,35 +262,15 @@ export class RelayServer {
       onClose: () => {
         release();
         this.sessions.delete(session);
-        const conversation = session.conversation;
-        const flushed = session.flushed().then(() => {
-          if (this.closingWrites.get(conversation) === flushed)
-            this.closingWrites.delete(conversation);
-          this.options.onConversationEnded?.(conversation);
-        });
-        this.closingWrites.set(conversation, flushed);
+        this.keepClosingWrites(session);
       },
     });
     this.sessions.add(session);
-    browser.off('message', collect);
-    session.start(early);
+    session.start(context.early.handOver());
   }
 
-  private acceptLive(
-    browser: WebSocket,
-    collect: (data: WebSocket.RawData, isBinary: boolean) => void,
-    early: [WebSocket.RawData, boolean][],
-    setup: {
-      agent: PublishedAgent;
-      tools: Awaited<ReturnType<typeof agentTools>>;
-      clientId: string;
-      maxSessionMs: number;
-      conversation: { id: string; reopened: boolean };
-      /** A resumed conversation so far: GPT-Live gets it as startup `input`. */
-      history: readonly ReplayItem[];
-      release: ReleaseSlot;
-    },
-  ): void {
+  private acceptLive(context: AcceptContext, setup: SessionSetup): void {
+    const { browser, grant, release } = context;
     const { agent, tools } = setup;
     const session: LiveRelaySession = new LiveRelaySession({
       browser,
@@ -289,29 +281,35 @@ export class RelayServer {
       ),
       serverTools: tools.serverTools,
       clientToolNames: new Set(agent.config.clientTools.map((tool) => tool.name)),
-      clientId: setup.clientId,
+      clientId: context.clientId,
       maxSessionMs: setup.maxSessionMs,
-      conversation: setup.conversation,
+      conversation: { id: grant.conversationId, reopened: grant.resume },
       store: this.options.store,
       mailer: this.options.mailer,
       upstream: this.options.upstream,
       log: this.options.log,
       now: this.options.now,
       onClose: () => {
-        setup.release();
+        release();
         this.liveSessions.delete(session);
-        const conversation = session.conversation;
-        const flushed = session.flushed().then(() => {
-          if (this.closingWrites.get(conversation) === flushed)
-            this.closingWrites.delete(conversation);
-          this.options.onConversationEnded?.(conversation);
-        });
-        this.closingWrites.set(conversation, flushed);
+        this.keepClosingWrites(session);
       },
     });
     this.liveSessions.add(session);
-    browser.off('message', collect);
-    session.start(early);
+    session.start(context.early.handOver());
+  }
+
+  /**
+   * Remembers a closed session's pending writes until they are stored (a resume waits for them),
+   * then starts the conversation's post-call work.
+   */
+  private keepClosingWrites(session: { readonly conversation: string; flushed(): Promise<void> }) {
+    const conversation = session.conversation;
+    const flushed = session.flushed().then(() => {
+      if (this.closingWrites.get(conversation) === flushed) this.closingWrites.delete(conversation);
+      this.options.onConversationEnded?.(conversation);
+    });
+    this.closingWrites.set(conversation, flushed);
   }
 
   /**
@@ -335,6 +333,26 @@ export class RelayServer {
     ]);
     this.wss.close();
   }
+}
+
+/** What a session is started with, once its ticket, slot and agent are settled. */
+interface SessionSetup {
+  agent: PublishedAgent;
+  tools: Awaited<ReturnType<typeof agentTools>>;
+  maxSessionMs: number;
+  /** A resumed conversation so far (GPT-Live gets it as startup `input`); empty when fresh. */
+  history: readonly ReplayItem[];
+  /** A resumed conversation's items to replay upstream (Realtime). */
+  replay?: { frames: string[]; itemIds: Set<string> };
+}
+
+/** The accepted browser socket and what admitted it. */
+interface AcceptContext {
+  browser: WebSocket;
+  early: EarlyMessages;
+  grant: TicketGrant;
+  clientId: string;
+  release: ReleaseSlot;
 }
 
 /** A Live startup config with a resumed conversation's history as its `input` (none when fresh). */
