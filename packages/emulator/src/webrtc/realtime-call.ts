@@ -1,18 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import {
-  MediaStreamTrack,
-  RTCPeerConnection,
-  RTCRtpCodecParameters,
-  RtpHeader,
-  RtpPacket,
-  type RTCDataChannel,
-} from 'werift';
+import type { RTCDataChannel } from 'werift';
 import { decodeToLinear } from '../audio-format.js';
 import type { ConnectionOptions, Json } from '../connection-context.js';
 import { RealtimeConnection } from '../connection.js';
 import { onAppend } from '../input-audio-events.js';
 import { onItemTruncate } from '../item-events.js';
-import { OpusCodec, RTP_TICKS_PER_FRAME } from './opus-codec.js';
+import { CallPeer } from './call-peer.js';
 import { OutputAudioBuffer } from './output-audio-buffer.js';
 
 /** A sideband socket (or any other listener) attached to a call with `?call_id=`. */
@@ -33,8 +26,6 @@ export interface RealtimeCallOptions {
 
 /** Events held for the data channel until it opens; beyond it the oldest are dropped. */
 const MAX_PENDING_EVENTS = 1000;
-/** How long a call may wait for the peer's ICE and DTLS before it is dropped. */
-const CONNECT_TIMEOUT_MS = 30_000;
 /** The data channel carries at most this much unsent data before the call ends (a peer that stopped reading). */
 const MAX_CHANNEL_BUFFER_BYTES = 32 * 1024 * 1024;
 
@@ -58,42 +49,25 @@ export function createRtcCallId(): string {
 export class RealtimeCall {
   readonly id: string;
   readonly connection: RealtimeConnection;
-  private readonly peer: RTCPeerConnection;
-  private readonly codec = new OpusCodec();
+  private readonly peer: CallPeer;
   private readonly output: OutputAudioBuffer;
-  private readonly track = new MediaStreamTrack({ kind: 'audio' });
   private readonly sidebands = new Set<CallSideband>();
   private readonly pending: string[] = [];
   private readonly onEnded: (call: RealtimeCall) => void;
   private channel: RTCDataChannel | null = null;
-  private sequenceNumber = randomBytes(2).readUInt16BE();
-  private timestamp = randomBytes(4).readUInt32BE();
-  private connectTimer: NodeJS.Timeout | null;
   private ended = false;
-  private readonly iceAddresses: string[];
 
   private constructor(id: string, options: RealtimeCallOptions) {
     this.id = id;
-    this.iceAddresses = options.iceAddresses?.length ? options.iceAddresses : ['127.0.0.1'];
     this.onEnded = (call) => options.onEnded(call);
-    this.peer = new RTCPeerConnection({
-      codecs: {
-        audio: [
-          new RTCRtpCodecParameters({
-            mimeType: 'audio/opus',
-            clockRate: 48000,
-            channels: 2,
-            parameters: 'minptime=10;useinbandfec=1',
-          }),
-        ],
-        video: [],
+    this.peer = new CallPeer(
+      options.iceAddresses?.length ? options.iceAddresses : ['127.0.0.1'],
+      {
+        channel: (channel) => this.attachChannel(channel),
+        audio: (pcm) => this.receiveAudio(pcm),
+        lost: () => this.end(),
       },
-      // Bound to the first address; every listed one is advertised (werift leaves loopback out
-      // of its own gathering, and its other host candidates would not reach a bound socket).
-      iceInterfaceAddresses: { udp4: this.iceAddresses[0] },
-      iceAdditionalHostAddresses: this.iceAddresses,
-      iceUseIpv6: false,
-    });
+    );
     this.connection = new RealtimeConnection({
       ...options.connection,
       dialect: 'ga',
@@ -102,7 +76,7 @@ export class RealtimeCall {
     });
     this.output = new OutputAudioBuffer({
       emit: (event) => this.connection.emit(event),
-      sendFrame: (pcm, marker) => this.sendFrame(pcm, marker),
+      sendFrame: (pcm, marker) => this.peer.sendFrame(pcm, marker),
       truncate: (itemId, audioEndMs) => {
         try {
           onItemTruncate(this.connection, {
@@ -120,10 +94,6 @@ export class RealtimeCall {
         return () => clearInterval(timer);
       },
     });
-    this.connectTimer = setTimeout(() => {
-      if (this.peer.connectionState !== 'connected') this.end();
-    }, CONNECT_TIMEOUT_MS);
-    this.connectTimer.unref?.();
   }
 
   /**
@@ -139,71 +109,26 @@ export class RealtimeCall {
     if (!/^m=application .*webrtc-datachannel/m.test(offer))
       throw new TypeError('The offer has no data channel (create one before the offer).');
     const call = new RealtimeCall(createRtcCallId(), options);
+    let answer: string;
     try {
-      await call.negotiate(offer);
+      answer = await call.peer.answer(offer);
     } catch (error) {
       call.end();
       throw error;
     }
     call.connection.start();
     setImmediate(() => options.connection.synthesizer.prepare?.());
-    return { call, answer: call.answerSdp() };
+    return { call, answer };
   }
 
-  private async negotiate(offer: string): Promise<void> {
-    const peer = this.peer;
-    peer.onDataChannel.subscribe((channel) => {
-      if (this.channel) return;
-      this.channel = channel;
-      channel.onMessage.subscribe((data) => this.receive(data));
-      channel.stateChange.subscribe((state) => {
-        if (state === 'open') this.flushPending();
-        if (state === 'closed') this.end();
-      });
-      if (channel.readyState === 'open') this.flushPending();
+  private attachChannel(channel: RTCDataChannel): void {
+    this.channel = channel;
+    channel.onMessage.subscribe((data) => this.receive(data));
+    channel.stateChange.subscribe((state) => {
+      if (state === 'open') this.flushPending();
+      if (state === 'closed') this.end();
     });
-    peer.onTrack.subscribe((track) => {
-      if (track.kind !== 'audio') return;
-      track.onReceiveRtp.subscribe((rtp) => this.receiveAudio(rtp.payload));
-    });
-    peer.connectionStateChange.subscribe((state) => {
-      if (state === 'connected' && this.connectTimer) {
-        clearTimeout(this.connectTimer);
-        this.connectTimer = null;
-      }
-      if (state === 'failed' || state === 'closed') this.end();
-    });
-    await peer.setRemoteDescription({ type: 'offer', sdp: offer });
-    const transceiver = peer.getTransceivers().find((t) => t.kind === 'audio');
-    if (!transceiver) throw new TypeError('The offer has no audio media section.');
-    transceiver.setDirection('sendrecv');
-    await transceiver.sender.replaceTrack(this.track);
-    // The call answers `a=setup:passive` and is the DTLS server: werift's DTLS client fails for
-    // good when a retransmitted ClientHello draws a second HelloVerifyRequest (a loaded event loop
-    // is enough), while its server and every browser's client handle retransmissions.
-    for (const dtls of peer.dtlsTransports) dtls.role = 'server';
-    await peer.setLocalDescription(await peer.createAnswer());
-    if (peer.iceGatheringState !== 'complete')
-      await new Promise<void>((resolve) => {
-        const { unSubscribe } = peer.iceGatheringStateChange.subscribe((state) => {
-          if (state !== 'complete') return;
-          unSubscribe();
-          resolve();
-        });
-      });
-  }
-
-  /** The local description with only the candidates on the call's addresses. */
-  private answerSdp(): string {
-    const sdp = this.peer.localDescription?.sdp ?? '';
-    return sdp
-      .split('\r\n')
-      .filter((line) => {
-        if (!line.startsWith('a=candidate:')) return true;
-        const address = line.split(' ')[4];
-        return address !== undefined && this.iceAddresses.includes(address);
-      })
-      .join('\r\n');
+    if (channel.readyState === 'open') this.flushPending();
   }
 
   /** Attaches a sideband: it receives every event from now on and may send client events. */
@@ -226,14 +151,11 @@ export class RealtimeCall {
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    if (this.connectTimer) clearTimeout(this.connectTimer);
     this.output.dispose();
     this.connection.dispose();
     for (const sideband of this.sidebands) sideband.close(1000, 'call ended');
     this.sidebands.clear();
-    this.track.stop();
-    this.peer.close().catch(() => undefined);
-    this.codec.dispose();
+    this.peer.close();
     this.onEnded(this);
   }
 
@@ -294,19 +216,6 @@ export class RealtimeCall {
     this.output.push(responseId, itemId, pcm);
   }
 
-  private sendFrame(pcm: Buffer, marker: boolean): void {
-    if (this.ended) return;
-    const header = new RtpHeader({
-      payloadType: 111,
-      sequenceNumber: this.sequenceNumber,
-      timestamp: this.timestamp,
-      marker,
-    });
-    this.sequenceNumber = (this.sequenceNumber + 1) & 0xffff;
-    this.timestamp = (this.timestamp + RTP_TICKS_PER_FRAME) >>> 0;
-    this.track.writeRtp(new RtpPacket(header, this.codec.encode(pcm)));
-  }
-
   // ── Client events and audio in ────────────────────────────────────────────────────────────
 
   /** A client event from the data channel or a sideband. */
@@ -328,11 +237,10 @@ export class RealtimeCall {
     this.connection.handleFrame(text, false);
   }
 
-  /** One microphone packet: decoded to 24 kHz PCM16 and appended as the session's input. */
-  private receiveAudio(payload: Buffer): void {
+  /** One microphone packet (decoded to 24 kHz PCM16), appended as the session's input. */
+  private receiveAudio(pcm: Buffer): void {
     if (this.ended || this.connection.closed) return;
-    const pcm = this.codec.decode(payload);
-    if (!pcm || this.connection.session.audio.input.format.type !== 'audio/pcm') return;
+    if (this.connection.session.audio.input.format.type !== 'audio/pcm') return;
     try {
       onAppend(this.connection, { audio: pcm.toString('base64') });
     } catch {
