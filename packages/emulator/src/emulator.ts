@@ -166,6 +166,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     sidebandOutputAudio: options.liveSidebandOutputAudio ?? true,
     backendDelayMs: options.liveBackendDelayMs ?? 5,
     maxEventBytes,
+    iceAddresses: options.iceAddresses,
   });
   const live = createLiveEndpoint(liveRegistry, authorize);
   const onLiveRequest = createLiveHttpHandler(liveRegistry, authorize);

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle, type LiveDataChannelLink } from '../src/index.js';
 import { EventLog, readWavPcm16, type WireEvent } from './helpers.js';
+import { makeOffer } from './webrtc-peer.js';
 
 const speech = readWavPcm16(
   fileURLToPath(new URL('./__fixtures__/speech-24k.wav', import.meta.url)),
@@ -218,12 +219,13 @@ function channelPair(sessionId: string) {
   return { channel, log };
 }
 
-const offer =
-  'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=mid:1\r\n';
-
 async function createMediaSession(session: Record<string, unknown>): Promise<string> {
   const created = await client.live.create(
-    { session: { model: 'gpt-live-1', ...session }, transport: { type: 'webrtc', sdp: offer } },
+    {
+      session: { model: 'gpt-live-1', ...session },
+      // A real offer the emulator answers; nobody connects to it (the channel is the seam's).
+      transport: { type: 'webrtc', sdp: await makeOffer() },
+    },
     { maxRetries: 0 },
   );
   return created.session.id;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../src/index.js';
 import { EventLog, readWavPcm16, type WireEvent } from './helpers.js';
+import { makeOffer } from './webrtc-peer.js';
 
 const speech = readWavPcm16(
   fileURLToPath(new URL('./__fixtures__/speech-24k.wav', import.meta.url)),
@@ -604,8 +605,7 @@ describe('the official fork client and HTTP resources against the emulator', () 
   });
 
   it('creates a WebRTC session over HTTP with 201 and validates the body strictly', async () => {
-    const offer =
-      'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=mid:1\r\n';
+    const offer = await makeOffer();
     const created = await client.live
       .create(
         { session: { model: 'gpt-live-1' }, transport: { type: 'webrtc', sdp: offer } },
@@ -616,8 +616,19 @@ describe('the official fork client and HTTP resources against the emulator', () 
     expect(created.data.session.id).toMatch(/^live_/);
     expect(created.data.transport).toMatchObject({
       type: 'webrtc',
-      sdp: expect.stringContaining('a=mid:1'),
+      sdp: expect.stringContaining('a=fingerprint:'),
     });
+    expect(created.data.transport.sdp).toMatch(/^a=candidate:.* 127\.0\.0\.1 /m);
+    // An offer the peer cannot answer starts no session.
+    await expect(
+      client.live.create(
+        {
+          session: { model: 'gpt-live-1' },
+          transport: { type: 'webrtc', sdp: 'v=0\r\ns=-\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n' },
+        },
+        { maxRetries: 0 },
+      ),
+    ).rejects.toMatchObject({ status: 400, code: 'invalid_sdp', param: 'transport.sdp' });
     await expect(
       client.live.create(
         {

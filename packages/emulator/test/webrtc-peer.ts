@@ -34,9 +34,59 @@ export async function callEmulator(
   httpUrl: string,
   init: { key?: string; session?: Record<string, unknown> } = {},
 ): Promise<TestCaller> {
+  return withRetries(() => placeCall(realtimeExchange(httpUrl, init)));
+}
+
+/**
+ * A GPT-Live WebRTC session: `POST /v1/live/sessions` with `{session, transport: {type:
+ * "webrtc", sdp}}` as JSON; `callId` is the session id (`live_u1_…`), for `/attach` and `/hangup`.
+ */
+export async function callLiveEmulator(
+  httpUrl: string,
+  session: Record<string, unknown>,
+): Promise<TestCaller> {
+  return withRetries(() =>
+    placeCall(async (offer) => {
+      const response = await fetch(`${httpUrl}/v1/live/sessions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' },
+        body: JSON.stringify({ session, transport: { type: 'webrtc', sdp: offer } }),
+      });
+      if (response.status !== 201)
+        throw new Error(`live sessions answered ${response.status}: ${await response.text()}`);
+      const body = (await response.json()) as {
+        session: { id: string };
+        transport: { sdp: string };
+      };
+      return {
+        id: body.session.id,
+        answer: body.transport.sdp,
+        hangup: () => `${httpUrl}/v1/live/sessions/${body.session.id}/hangup`,
+      };
+    }),
+  );
+}
+
+/** A fresh werift offer (audio and the `oai-events` channel, loopback candidates), not used for a call. */
+export async function makeOffer(): Promise<string> {
+  const peer = new RTCPeerConnection({
+    codecs: { audio: [opus()], video: [] },
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceUseIpv6: false,
+  });
+  peer.createDataChannel('oai-events');
+  peer.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), { direction: 'sendrecv' });
+  await peer.setLocalDescription(await peer.createOffer());
+  const sdp = peer.localDescription!.sdp;
+  await peer.close();
+  return sdp;
+}
+
+async function withRetries(place: () => Promise<TestCaller>): Promise<TestCaller> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await placeCall(httpUrl, init);
+      return await place();
     } catch (error) {
       if (!(error instanceof DtlsFailed) || attempt === 3) throw error;
     }
@@ -45,10 +95,39 @@ export async function callEmulator(
 
 class DtlsFailed extends Error {}
 
-async function placeCall(
+/** Posts an offer; the call's id, its answer and its hangup URL. */
+type Exchange = (offer: string) => Promise<{ id: string; answer: string; hangup: () => string }>;
+
+function realtimeExchange(
   httpUrl: string,
   init: { key?: string; session?: Record<string, unknown> },
-): Promise<TestCaller> {
+): Exchange {
+  return async (offer) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${init.key ?? 'test-key'}` };
+    let body: string | FormData = offer;
+    if (init.session) {
+      const form = new FormData();
+      form.set('sdp', body);
+      form.set('session', JSON.stringify(init.session));
+      body = form;
+    } else headers['content-type'] = 'application/sdp';
+    const response = await fetch(`${httpUrl}/v1/realtime/calls`, {
+      method: 'POST',
+      headers,
+      body,
+    });
+    if (response.status !== 201)
+      throw new Error(`calls answered ${response.status}: ${await response.text()}`);
+    const id = response.headers.get('location')!.split('/').pop()!;
+    return {
+      id,
+      answer: await response.text(),
+      hangup: () => `${httpUrl}/v1/realtime/calls/${id}/hangup`,
+    };
+  };
+}
+
+async function placeCall(exchange: Exchange): Promise<TestCaller> {
   const peer = new RTCPeerConnection({
     codecs: { audio: [opus()], video: [] },
     iceInterfaceAddresses: { udp4: '127.0.0.1' },
@@ -71,26 +150,19 @@ async function placeCall(
   await peer.setLocalDescription(await peer.createOffer());
   while (peer.iceGatheringState !== 'complete')
     await new Promise((resolve) => setTimeout(resolve, 10));
-  const headers: Record<string, string> = { authorization: `Bearer ${init.key ?? 'test-key'}` };
-  let body: string | FormData = peer.localDescription!.sdp;
-  if (init.session) {
-    const form = new FormData();
-    form.set('sdp', body);
-    form.set('session', JSON.stringify(init.session));
-    body = form;
-  } else headers['content-type'] = 'application/sdp';
-  const response = await fetch(`${httpUrl}/v1/realtime/calls`, { method: 'POST', headers, body });
-  if (response.status !== 201)
-    throw new Error(`calls answered ${response.status}: ${await response.text()}`);
-  const callId = response.headers.get('location')!.split('/').pop()!;
-  await peer.setRemoteDescription({ type: 'answer', sdp: await response.text() });
+  const placed = await exchange(peer.localDescription!.sdp);
+  const callId = placed.id;
+  await peer.setRemoteDescription({ type: 'answer', sdp: placed.answer });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('data channel did not open')), 15_000);
     if (channel.readyState === 'open') resolve();
     peer.connectionStateChange.subscribe((state) => {
       if (state !== 'failed') return;
       clearTimeout(timer);
-      void fetch(`${httpUrl}/v1/realtime/calls/${callId}/hangup`, { method: 'POST', headers });
+      void fetch(placed.hangup(), {
+        method: 'POST',
+        headers: { authorization: 'Bearer test-key' },
+      });
       void peer.close();
       reject(new DtlsFailed('the caller failed its DTLS handshake'));
     });

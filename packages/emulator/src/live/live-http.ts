@@ -12,6 +12,7 @@ import {
 import { createLiveSessionId } from './live-ids.js';
 import type { LivePath } from './live-paths.js';
 import type { LiveRegistry } from './live-registry.js';
+import { LiveCall } from '../webrtc/live-call.js';
 
 type Json = Record<string, unknown>;
 
@@ -77,30 +78,38 @@ function checkTransport(value: unknown): string {
 }
 
 /**
- * An SDP answer that mirrors the offer's media sections as inactive: the HTTP shape of WebRTC
- * creation is emulated, the media is not (it lands with the WebRTC work), so a browser that
- * applies it gets a connection that carries nothing rather than a fake stream.
+ * Starts a media session: the offer is answered first (a {@link LiveCall} on loopback), then the
+ * session is created and bound to it, so an offer that cannot be answered starts nothing.
  */
-function answerFor(offer: string): string {
-  const lines = [
-    'v=0',
-    `o=- ${BigInt(`0x${randomBytes(6).toString('hex')}`)} 2 IN IP4 127.0.0.1`,
-    's=-',
-    't=0 0',
-  ];
-  for (const line of offer.split(/\r?\n/)) {
-    if (line.startsWith('m=')) {
-      const [kind, , proto, ...formats] = line.slice(2).split(' ');
-      lines.push(`m=${kind} 9 ${proto} ${formats.join(' ')}`, 'c=IN IP4 0.0.0.0', 'a=inactive');
-    } else if (line.startsWith('a=mid:')) lines.push(line);
+async function startMediaSession(
+  registry: LiveRegistry,
+  resource: LiveSessionResource,
+  offer: string,
+): Promise<string> {
+  const call = new LiveCall(registry.settings.iceAddresses, registry.settings.maxEventBytes);
+  let answer: string;
+  try {
+    answer = await call.answer(offer);
+  } catch (error) {
+    call.end();
+    throw new LiveProtocolError(
+      'invalid_sdp',
+      `Invalid 'transport.sdp': ${(error as Error).message}`,
+      'transport.sdp',
+    );
   }
-  return `${lines.join('\r\n')}\r\n`;
+  const session = registry.create(resource);
+  session.start(null);
+  call.bind(session);
+  // The speech engine loads on first use; start it now so it is ready for the first reply.
+  registry.settings.synthesizer.prepare?.();
+  return answer;
 }
 
 function created(res: ServerResponse, id: string, sdp: string): void {
   const data = JSON.stringify({
     session: { id },
-    transport: { type: 'webrtc', sdp: answerFor(sdp) },
+    transport: { type: 'webrtc', sdp },
   });
   res.writeHead(201, {
     ...CORS_HEADERS,
@@ -112,7 +121,8 @@ function created(res: ServerResponse, id: string, sdp: string): void {
 }
 
 /**
- * The HTTP side of GPT-Live: `POST /v1/live/sessions` (WebRTC creation, 201), `POST …/{id}/fork`
+ * The HTTP side of GPT-Live: `POST /v1/live/sessions` (WebRTC creation, 201: the offer answered
+ * by a werift peer, Opus both ways, the `oai-events` channel), `POST …/{id}/fork`
  * (201), `GET …/{id}/content` (the stereo WAV of a finished stored session), `POST …/{id}/hangup`,
  * and `accept`/`reject`/`refer`, which only SIP calls have (none are emulated: 404 or 400).
  */
@@ -151,8 +161,7 @@ export function createLiveHttpHandler(
           id: createLiveSessionId(),
           expiresAt: registry.expiresAt(),
         });
-        registry.create(resource).start(null);
-        created(res, resource.id, sdp);
+        created(res, resource.id, await startMediaSession(registry, resource, sdp));
         return;
       }
       const { sessionId, action } = path;
@@ -215,8 +224,7 @@ export function createLiveHttpHandler(
             history: source.history,
           },
         );
-        registry.create(resource).start(null);
-        created(res, resource.id, sdp);
+        created(res, resource.id, await startMediaSession(registry, resource, sdp));
         return;
       }
       if (action === 'hangup') {

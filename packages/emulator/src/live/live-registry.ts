@@ -21,6 +21,8 @@ export interface LiveSettings {
   sidebandOutputAudio: boolean;
   backendDelayMs: number;
   maxEventBytes: number;
+  /** Interfaces WebRTC sessions gather ICE candidates on (default loopback). */
+  iceAddresses?: string[];
 }
 
 const MAX_FINISHED = 100;

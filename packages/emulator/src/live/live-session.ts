@@ -38,6 +38,14 @@ export interface LivePort {
   abort?(code: number, reason: string): void;
 }
 
+/** Where a WebRTC media session's output goes instead of `session.output_audio.delta` events. */
+export interface LiveMediaSink {
+  /** 100 ms of 24 kHz PCM16 output (zeros when the model is quiet), in timeline order. */
+  audio(samples: Int16Array): void;
+  /** The session closed: the media ends. */
+  close(): void;
+}
+
 /** Why a session closed (`session.closed.reason`). */
 export type LiveCloseReason =
   'close_requested' | 'expired' | 'content' | 'remote_hangup' | 'connection_lost';
@@ -93,6 +101,8 @@ export class LiveSession {
   timelineMs = 0;
   muted = false;
   stalled = false;
+  /** A WebRTC session's media track (its output audio goes there); null on WebSocket. */
+  media: LiveMediaSink | null = null;
   private startedEvent: string | null = null;
   private readonly replay: Array<{ at: number; data: string }> = [];
   private readonly turns: LiveTurnDetector;
@@ -202,6 +212,7 @@ export class LiveSession {
 
   private sendOutputAudio(samples: Int16Array, startMs: number, endMs: number): void {
     if (this.stored) this.output.push(samples);
+    this.media?.audio(samples);
     const primary = JSON.stringify({
       type: 'session.output_audio.delta',
       delta: encodeFor(samples, this.format),
@@ -239,7 +250,15 @@ export class LiveSession {
       throw new LiveProtocolError('invalid_audio', (error as Error).message, 'audio');
     }
     if (bytes.length === 0) return;
-    const samples = decodeToLinear(bytes, this.format as AudioFormat);
+    this.appendSamples(decodeToLinear(bytes, this.format as AudioFormat));
+  }
+
+  /**
+   * Input audio in the session's rate (a WebRTC session's decoded microphone: 24 kHz): recorded,
+   * reflected to sidebands, heard by the turn detector, and the timeline advances by its length.
+   */
+  appendSamples(samples: Int16Array): void {
+    if (this.closed || samples.length === 0) return;
     const at24k = resampleLinear(samples, this.format.rate, 24000);
     if (this.stored) this.input.push(at24k);
     const sidebands = [...this.ports].filter((port) => port.role === 'sideband');
@@ -379,6 +398,7 @@ export class LiveSession {
     );
     for (const port of this.ports) port.close();
     this.ports.clear();
+    this.media?.close();
     this.options.onClosed(this);
   }
 }
