@@ -58,7 +58,6 @@ export default tseslint.config(
       'packages/core/src/transport/transport-choice.ts',
       'packages/core/src/transport/webrtc-transport.ts',
       'packages/core/src/transport/websocket-transport.ts',
-      'packages/emulator/src/client-items.ts',
       'packages/emulator/src/emulator.ts',
       'packages/emulator/src/live/live-http.ts',
       'packages/emulator/src/response-overrides.ts',
