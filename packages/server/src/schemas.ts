@@ -13,6 +13,7 @@
  */
 // One module per concept under ./schemas/; this entry re-exports them all.
 export * from './schemas/agent-config.js';
+export * from './schemas/mcp-servers.js';
 export * from './schemas/auth.js';
 export * from './schemas/agents.js';
 export * from './schemas/tools.js';

@@ -2,8 +2,8 @@
  * Turns a published agent config into the GA Realtime session the upstream is given, in core's
  * wire types (`SessionConfig`, `Tool`).
  */
-import type { SessionConfig, Tool, TurnDetection } from '@parley/core';
-import type { AgentConfig } from './schemas.js';
+import type { McpTool, SessionConfig, Tool, TurnDetection } from '@parley/core';
+import type { AgentConfig, McpServerConfig } from './schemas.js';
 
 /**
  * The line that tells the model when and where "now" is, in the agent's time zone (the server's
@@ -36,6 +36,31 @@ export function currentTimeLine(now: Date, timeZone: string | null): string {
   const hours = String(Math.floor(absolute / 60)).padStart(2, '0');
   const minutes = String(absolute % 60).padStart(2, '0');
   return `Current date and time: ${local}${sign}${hours}:${minutes} (${zone})`;
+}
+
+/** An agent's MCP server as the upstream is given it, secret headers included (server-side only). */
+export function mcpTool(server: McpServerConfig): McpTool {
+  const approval = server.requireApproval;
+  const headers = Object.fromEntries(
+    server.headers.flatMap((header) =>
+      header.value === undefined ? [] : [[header.name, header.value]],
+    ),
+  );
+  return {
+    type: 'mcp',
+    server_label: server.label,
+    server_url: server.url,
+    ...(server.description === '' ? {} : { server_description: server.description }),
+    ...(server.allowedTools === null ? {} : { allowed_tools: server.allowedTools }),
+    require_approval:
+      typeof approval === 'string'
+        ? approval
+        : {
+            ...(approval.always.length > 0 ? { always: { tool_names: approval.always } } : {}),
+            ...(approval.never.length > 0 ? { never: { tool_names: approval.never } } : {}),
+          },
+    ...(Object.keys(headers).length === 0 ? {} : { headers }),
+  };
 }
 
 /**
@@ -95,7 +120,7 @@ export function realtimeSession(
         speed: config.speed,
       },
     },
-    tools: [...tools],
+    tools: [...tools, ...config.mcpServers.map(mcpTool)],
     tool_choice: 'auto',
     ...(config.reasoningEffort === null ? {} : { reasoning: { effort: config.reasoningEffort } }),
     ...(config.parallelToolCalls === null ? {} : { parallel_tool_calls: config.parallelToolCalls }),

@@ -50,10 +50,15 @@ export const defaultRecorderLimits: RecorderLimits = {
   retryDelayMs: 100,
 };
 
-/** The text an item is stored with: a message's text or transcript, a call's `name(arguments)`. */
+/**
+ * The text an item is stored with: a message's text or transcript, a call's `name(arguments)`
+ * (an MCP call's or approval request's `label/name(arguments)`).
+ */
 export function itemText(item: RealtimeItem): string | null {
   if (item.type === 'function_call_output') return item.output ?? null;
   if (item.type === 'function_call') return `${item.name ?? ''}(${item.arguments ?? ''})`;
+  if (item.type === 'mcp_call' || item.type === 'mcp_approval_request')
+    return `${item.server_label}/${item.name}(${item.arguments})`;
   if (item.type !== 'message') return null;
   const texts: string[] = [];
   for (const part of item.content ?? []) {

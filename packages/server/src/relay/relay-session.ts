@@ -18,6 +18,7 @@ import type { Upstream } from '../upstream.js';
 import type { Logger } from '../logger.js';
 import { isReplayAnswer } from '../sessions/replay.js';
 import { checkClientBytes } from './client-policy.js';
+import { redactSession } from './session-redaction.js';
 import { ConversationRecorder } from './conversation-recorder.js';
 import { asBuffer, forwardOnlyServerEvents, leadingType } from './fast-path.js';
 import { RelayTimers } from './relay-timers.js';
@@ -375,6 +376,9 @@ export class RelaySession {
       case 'response.output_item.done':
         this.onOutputItemDone(event);
         return true;
+      case 'response.mcp_call.in_progress':
+        if (typeof event.item_id === 'string') this.tools.mcp.callStarted(event.item_id);
+        return true;
       case 'conversation.item.input_audio_transcription.completed':
         if (typeof event.item_id === 'string' && typeof event.transcript === 'string')
           this.recorder.transcript(event.item_id, event.transcript);
@@ -455,13 +459,4 @@ export class RelaySession {
 function clientOutput(frame: string | Buffer): string | null {
   const event = JSON.parse(frame.toString()) as { item?: { output?: unknown } };
   return typeof event.item?.output === 'string' ? event.item.output : null;
-}
-
-/** The session as the browser sees it: the persona prompt is the business's, not the browser's. */
-function redactSession(
-  event: ServerEventOf<'session.created'> | ServerEventOf<'session.updated'>,
-): ServerEventOf<'session.created'> | ServerEventOf<'session.updated'> {
-  const session = event.session;
-  if (!('instructions' in session) || typeof session.instructions !== 'string') return event;
-  return { ...event, session: { ...session, instructions: '' } };
 }

@@ -11,11 +11,13 @@ import type { Store } from '../storage/store.js';
 import type { Mailer } from '../tools/mailer.js';
 import type { ServerTool } from '../tools/types.js';
 import type { ConversationRecorder } from './conversation-recorder.js';
+import { McpCalls } from './mcp-calls.js';
 import { runServerToolCall } from './server-tool-call.js';
 import { ToolFollowUp } from './tool-follow-up.js';
 import type { TurnTracker } from './turn-tracker.js';
 
 type FunctionCall = Extract<RealtimeItem, { type: 'function_call' }>;
+type McpApprovalRequest = Extract<RealtimeItem, { type: 'mcp_approval_request' }>;
 
 /** How long the line stays open after a tool asked to end the conversation, at most. */
 const endGraceMs = 15_000;
@@ -52,8 +54,24 @@ export class RelayToolCalls {
   /** Calls the browser must answer (only their outputs are accepted from it). */
   readonly clientCalls = new Set<string>();
   private endRequested: { reason: string; responseId: string } | null = null;
+  /** MCP calls (stored) and approval requests (answered by the agent's policy). */
+  readonly mcp: McpCalls;
 
-  constructor(private readonly host: RelayToolCallsHost) {}
+  constructor(private readonly host: RelayToolCallsHost) {
+    this.mcp = new McpCalls(host.options.agent.config.mcpServers, host.recorder);
+  }
+
+  /**
+   * The upstream asks to approve an MCP call: answered at once by the agent's policy, and the
+   * response goes on (one `response.create`) once `responseId` is done, like a tool's output.
+   */
+  mcpApproval(item: McpApprovalRequest, responseId: string): void {
+    const id = typeof item.id === 'string' ? item.id : '';
+    if (id === '' || this.host.closed()) return;
+    this.followUp.serverCall(responseId, id);
+    this.host.sendUpstreamNow(this.mcp.answer(item));
+    if (this.followUp.serverOutput(id)) this.host.requestFollowUp();
+  }
 
   /**
    * The browser asked for a response after answering its own tools: null when no tool response is

@@ -1,6 +1,7 @@
 // What the relay and the WebRTC sideband both do when a response's output item or the response
-// itself is done: store the item, hand a function call to the tool runner, store the usage with
-// the turn's latency, and let the tool runner decide on the one follow-up.
+// itself is done: store the item, hand a function call to the tool runner (an MCP call or
+// approval request to its MCP part), store the usage with the turn's latency, and let the tool
+// runner decide on the one follow-up.
 import type { ServerEventOf } from '@parley/core';
 import type { ConversationRecorder } from './conversation-recorder.js';
 import type { RelayTimers } from './relay-timers.js';
@@ -17,7 +18,10 @@ export interface ResponseRecordParts {
   timers: RelayTimers;
 }
 
-/** `response.output_item.done`: the item is stored; a complete function call goes to the tools. */
+/**
+ * `response.output_item.done`: the item is stored; a complete function call goes to the tools,
+ * an MCP call is stored as a tool call, an MCP approval request is answered by the policy.
+ */
 export function recordOutputItemDone(
   parts: ResponseRecordParts,
   event: ServerEventOf<'response.output_item.done'>,
@@ -25,10 +29,12 @@ export function recordOutputItemDone(
 ): void {
   const item = event.item;
   parts.recorder.item(item);
-  if (item?.type !== 'function_call' || item.status === 'incomplete') return;
-  if (typeof item.call_id !== 'string' || item.call_id === '') return;
   const responseId =
     (typeof event.response_id === 'string' ? event.response_id : lastResponseId) ?? 'unknown';
+  if (item?.type === 'mcp_call') return parts.tools.mcp.callDone(item);
+  if (item?.type === 'mcp_approval_request') return parts.tools.mcpApproval(item, responseId);
+  if (item?.type !== 'function_call' || item.status === 'incomplete') return;
+  if (typeof item.call_id !== 'string' || item.call_id === '') return;
   parts.tools.functionCall(item, item.call_id, responseId);
 }
 

@@ -62,10 +62,12 @@ export function createPublicRoutes(options: PublicRoutesOptions): Hono {
     if (!(await slots.hasRoom(clientId))) {
       throw new HttpError(429, 'too_many_sessions', slots.refusal);
     }
-    // Direct mode mints a Realtime client secret: a GPT-Live agent always goes through the relay.
+    // Direct mode mints a Realtime client secret: a GPT-Live agent always goes through the relay,
+    // and so does an agent with MCP servers (their secret headers and approvals stay the relay's).
     if (
       agent.config.allowDirect &&
       agent.config.api === 'realtime' &&
+      agent.config.mcpServers.length === 0 &&
       upstream.kind === 'openai' &&
       upstream.createClientSecret
     ) {

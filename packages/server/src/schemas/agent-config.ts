@@ -6,6 +6,7 @@ import {
   REASONING_EFFORTS,
 } from '@parley/core';
 import { z } from 'zod';
+import { mcpServersSchema } from './mcp-servers.js';
 import { postCallSettingsSchema } from './post-call.js';
 
 /** Names of the tools the server implements itself. */
@@ -138,6 +139,11 @@ const agentConfigFields = z.object({
   tools: z.array(toolNameSchema).max(64).default([]),
   /** Tools the browser executes. */
   clientTools: z.array(clientToolSchema).max(32).default([]),
+  /**
+   * Remote MCP servers the model may use (Realtime agents, through the relay only); their header
+   * values are write-only (see `mcpServerSchema`).
+   */
+  mcpServers: mcpServersSchema,
   /** Address that receives captured leads by email; null stores them only. */
   notifyEmail: z.email().nullable().default(null),
   /** Let the browser connect to OpenAI directly with a short-lived client secret. */
@@ -185,6 +191,13 @@ export const agentConfigSchema = agentConfigFields.superRefine((config, context)
         config.api === 'live'
           ? 'a GPT-Live model (gpt-live-1, gpt-live-1.1) for an agent on the Live API'
           : 'a Realtime model; GPT-Live models need api "live"',
+    });
+  }
+  if (config.api === 'live' && config.mcpServers.length > 0) {
+    context.addIssue({
+      code: 'custom',
+      path: ['mcpServers'],
+      message: 'MCP servers are for Realtime agents; a GPT-Live agent cannot attach them',
     });
   }
 });

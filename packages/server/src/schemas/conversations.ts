@@ -49,14 +49,17 @@ export const conversationItemSchema = z.object({
 /** See {@link conversationItemSchema}. */
 export type ConversationItem = z.infer<typeof conversationItemSchema>;
 
-/** A tool call with its outcome. */
+/**
+ * A tool call with its outcome: a server tool's, a browser tool's (`client`) or an MCP server's
+ * (named `mcp:<server label>/<tool>`; `denied` when the agent's policy refused its approval).
+ */
 export const toolCallSchema = z.object({
   id: z.string(),
   callId: z.string(),
   name: z.string(),
   arguments: z.string(),
   output: z.string().nullable(),
-  outcome: z.enum(['ok', 'error', 'client']),
+  outcome: z.enum(['ok', 'error', 'client', 'denied']),
   durationMs: z.number().nullable(),
   createdAt: z.string(),
 });

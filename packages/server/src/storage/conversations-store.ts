@@ -38,7 +38,8 @@ export interface ToolCallRecord {
   name: string;
   arguments: string;
   output: string | null;
-  outcome: 'ok' | 'error' | 'client';
+  /** `denied`: an MCP approval the agent's policy refused (the call never ran). */
+  outcome: 'ok' | 'error' | 'client' | 'denied';
   durationMs: number | null;
 }
 
@@ -452,7 +453,7 @@ export function createConversationsStore(database: Database, now: () => Date) {
           name: call.name,
           arguments: call.arguments,
           output: call.output,
-          outcome: call.outcome === 'error' ? 'error' : call.outcome === 'client' ? 'client' : 'ok',
+          outcome: toolOutcome(call.outcome),
           durationMs: call.duration_ms,
           createdAt: call.created_at,
         })),
@@ -478,3 +479,8 @@ export function createConversationsStore(database: Database, now: () => Date) {
 
 /** See {@link createConversationsStore}. */
 export type ConversationsStore = ReturnType<typeof createConversationsStore>;
+
+/** A stored outcome as the API reports it (anything unknown reads as `ok`, as before). */
+function toolOutcome(outcome: string): ToolCallRecord['outcome'] {
+  return outcome === 'error' || outcome === 'client' || outcome === 'denied' ? outcome : 'ok';
+}

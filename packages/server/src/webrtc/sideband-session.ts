@@ -241,6 +241,9 @@ export class SidebandSession {
       case 'response.output_item.done':
         this.onOutputItemDone(event);
         return;
+      case 'response.mcp_call.in_progress':
+        if (typeof event.item_id === 'string') this.tools.mcp.callStarted(event.item_id);
+        return;
       case 'conversation.item.input_audio_transcription.completed':
         if (typeof event.item_id === 'string' && typeof event.transcript === 'string')
           this.recorder.transcript(event.item_id, event.transcript);

@@ -45,6 +45,10 @@ export function offerProblem(sdp: string): string | null {
 function relayOnlyReason(agent: PublishedAgent, upstream: Upstream): string | null {
   if (agent.config.requireRelay)
     return 'this agent takes conversations through the relay only; request a session with POST /api/sessions';
+  // The data channel is the browser's own line to the upstream: it could answer MCP approvals
+  // itself and read the session as the upstream echoes it; MCP stays behind the relay.
+  if (agent.config.mcpServers.length > 0)
+    return 'this agent uses MCP servers, which go through the relay only; request a session with POST /api/sessions';
   if (agent.config.api === 'live')
     return 'WebRTC calls to GPT-Live agents are not available yet; request a session with POST /api/sessions';
   if (upstream.kind === 'azure')

@@ -14,23 +14,36 @@ import {
 import { postCallSecretKey } from '../../post-call/post-call-service.js';
 import { HttpError, jsonBody } from '../../http/errors.js';
 import { refuseInternalUrl } from '../outbound-url-check.js';
+import {
+  keepSavedMcpSecrets,
+  maskedDetail,
+  maskedVersion,
+  refuseInternalMcpUrls,
+} from '../mcp-secrets.js';
 import type { AgentConfig } from '../../schemas.js';
 
 /** `/agents…` (behind sign-in). */
 export function agentRoutes({ store, playgroundSession, urlGuard }: AdminRoutesOptions) {
   const app = new Hono<{ Variables: AdminVariables }>();
-  /** The post-call webhook may not reach an internal address (checked again when it is sent). */
-  const checkPostCallUrl = async (config: AgentConfig) => {
+  /**
+   * The post-call webhook and the MCP servers may not reach an internal address (the webhook is
+   * checked again when it is sent).
+   */
+  const checkOutboundUrls = async (config: AgentConfig) => {
     const url = config.postCall.webhookUrl;
     if (url !== null) await refuseInternalUrl(urlGuard, url, ['config', 'postCall', 'webhookUrl']);
+    await refuseInternalMcpUrls(urlGuard, config);
   };
   app.get('/agents', async (c) => c.json({ agents: await store.agents.list() }));
   app.post('/agents', async (c) => {
     const body = await jsonBody(c, agentCreateSchema);
-    await checkPostCallUrl(body.config);
-    return c.json(await store.agents.create(body, c.get('admin').email), 201);
+    await checkOutboundUrls(body.config);
+    const config = keepSavedMcpSecrets(body.config, []);
+    return c.json(await store.agents.create({ ...body, config }, c.get('admin').email), 201);
   });
-  app.get('/agents/:id', async (c) => c.json(await store.agents.detail(c.req.param('id'))));
+  app.get('/agents/:id', async (c) =>
+    c.json(maskedDetail(await store.agents.detail(c.req.param('id')))),
+  );
   app.patch('/agents/:id', async (c) => {
     const body = await jsonBody(c, agentUpdateSchema);
     return c.json(await store.agents.update(c.req.param('id'), body));
@@ -41,11 +54,19 @@ export function agentRoutes({ store, playgroundSession, urlGuard }: AdminRoutesO
   });
   app.post('/agents/:id/versions', async (c) => {
     const body = await jsonBody(c, agentVersionCreateSchema);
-    await checkPostCallUrl(body.config);
-    return c.json(
-      await store.agents.createVersion(c.req.param('id'), body, c.get('admin').email),
-      201,
+    await checkOutboundUrls(body.config);
+    // Header values sent back without a value keep the saved ones (newest version first).
+    const saved = await store.agents.detail(c.req.param('id'));
+    const config = keepSavedMcpSecrets(
+      body.config,
+      [...saved.versions].sort((a, b) => b.version - a.version).map((entry) => entry.config),
     );
+    const version = await store.agents.createVersion(
+      c.req.param('id'),
+      { ...body, config },
+      c.get('admin').email,
+    );
+    return c.json(maskedVersion(version), 201);
   });
   app.post('/agents/:id/publish', async (c) => {
     const body = await jsonBody(c, agentPublishSchema);
