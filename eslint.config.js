@@ -60,7 +60,6 @@ export default tseslint.config(
       'packages/core/src/transport/websocket-transport.ts',
       'packages/emulator/src/emulator.ts',
       'packages/emulator/src/live/live-http.ts',
-      'packages/emulator/src/response-overrides.ts',
       'packages/server/src/server.ts',
       'packages/server/src/storage/agents-store.ts',
       'packages/server/src/storage/conversations-store.ts',

@@ -36,26 +36,16 @@ export function defaultOverrides(): ResponseOverrides {
   return { conversation: 'auto', metadata: null };
 }
 
-/**
- * Validates `response.create.response` (GA or beta fields) into overrides, or throws the error
- * the real server sends. `resolveInput` turns each `input[]` entry into an item (an
- * `item_reference` or an inline item).
- */
-export function parseResponseOverrides(
-  raw: unknown,
-  resolveInput: (entry: unknown, param: string) => StoredItem,
-  dialect: Dialect = 'ga',
-): ResponseOverrides {
-  const overrides = defaultOverrides();
-  if (raw === undefined || raw === null) return overrides;
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new EmulatorProtocolError(
-      'invalid_type',
-      `Invalid type for 'response': expected an object, but got ${describeJsonType(raw)} instead.`,
-      'response',
-    );
-  }
-  const source = raw as Json;
+function wrongType(param: string, expected: string, value: unknown): EmulatorProtocolError {
+  return new EmulatorProtocolError(
+    'invalid_type',
+    `Invalid type for '${param}': expected ${expected}, but got ${describeJsonType(value)} instead.`,
+    param,
+  );
+}
+
+/** Refuses a field the dialect does not know (`unknown_parameter`). */
+function checkKnownFields(source: Json, dialect: Dialect): void {
   const known = new Set([
     'audio',
     'conversation',
@@ -79,6 +69,10 @@ export function parseResponseOverrides(
         `response.${key}`,
       );
   }
+}
+
+/** `conversation`, `instructions`, output modalities (GA or beta name) and voice. */
+function parseConversationAndOutput(source: Json, overrides: ResponseOverrides): void {
   if (source.conversation !== undefined) {
     if (source.conversation !== 'auto' && source.conversation !== 'none')
       throw invalidValue('response.conversation', source.conversation, ['auto', 'none']);
@@ -86,11 +80,7 @@ export function parseResponseOverrides(
   }
   if (source.instructions !== undefined) {
     if (typeof source.instructions !== 'string')
-      throw new EmulatorProtocolError(
-        'invalid_type',
-        `Invalid type for 'response.instructions': expected a string, but got ${describeJsonType(source.instructions)} instead.`,
-        'response.instructions',
-      );
+      throw wrongType('response.instructions', 'a string', source.instructions);
     overrides.instructions = source.instructions;
   }
   const modalities = source.output_modalities ?? source.modalities;
@@ -108,13 +98,12 @@ export function parseResponseOverrides(
   const voice =
     (source.audio as { output?: { voice?: unknown } } | undefined)?.output?.voice ?? source.voice;
   if (typeof voice === 'string') overrides.voice = voice;
+}
+
+/** `tools`, `reasoning`, `parallel_tool_calls`, `tool_choice` and `metadata`. */
+function parseToolsAndReasoning(source: Json, overrides: ResponseOverrides): void {
   if (source.tools !== undefined) {
-    if (!Array.isArray(source.tools))
-      throw new EmulatorProtocolError(
-        'invalid_type',
-        `Invalid type for 'response.tools': expected an array, but got ${describeJsonType(source.tools)} instead.`,
-        'response.tools',
-      );
+    if (!Array.isArray(source.tools)) throw wrongType('response.tools', 'an array', source.tools);
     overrides.tools = source.tools.map((tool: unknown, index) => {
       const checked = parseTool(tool, `response.tools[${index}]`);
       if (!checked.ok) throw checked.error;
@@ -143,46 +132,60 @@ export function parseResponseOverrides(
   }
   if (source.parallel_tool_calls !== undefined) {
     if (typeof source.parallel_tool_calls !== 'boolean')
-      throw new EmulatorProtocolError(
-        'invalid_type',
-        `Invalid type for 'response.parallel_tool_calls': expected a boolean, but got ${describeJsonType(source.parallel_tool_calls)} instead.`,
-        'response.parallel_tool_calls',
-      );
+      throw wrongType('response.parallel_tool_calls', 'a boolean', source.parallel_tool_calls);
     overrides.parallelToolCalls = source.parallel_tool_calls;
   }
   if (source.tool_choice !== undefined) overrides.toolChoice = source.tool_choice;
   if (source.metadata !== undefined) overrides.metadata = source.metadata;
+}
+
+/** `max_output_tokens` (beta: `max_response_output_tokens`): 1 to 4096 or `"inf"`. */
+function parseMaxTokens(source: Json, overrides: ResponseOverrides): void {
   const maxTokens = source.max_output_tokens ?? source.max_response_output_tokens;
-  if (maxTokens !== undefined) {
-    const param =
-      source.max_output_tokens !== undefined
-        ? 'response.max_output_tokens'
-        : 'response.max_response_output_tokens';
-    if (
-      maxTokens !== 'inf' &&
-      !(
-        typeof maxTokens === 'number' &&
-        Number.isInteger(maxTokens) &&
-        maxTokens >= 1 &&
-        maxTokens <= 4096
-      )
-    ) {
-      throw new EmulatorProtocolError(
-        'invalid_value',
-        `Invalid '${param}': expected an integer from 1 to 4096 or "inf", but got ${JSON.stringify(maxTokens)}.`,
-        param,
-      );
-    }
-    overrides.maxOutputTokens = maxTokens;
+  if (maxTokens === undefined) return;
+  const param =
+    source.max_output_tokens !== undefined
+      ? 'response.max_output_tokens'
+      : 'response.max_response_output_tokens';
+  if (
+    maxTokens !== 'inf' &&
+    !(
+      typeof maxTokens === 'number' &&
+      Number.isInteger(maxTokens) &&
+      maxTokens >= 1 &&
+      maxTokens <= 4096
+    )
+  ) {
+    throw new EmulatorProtocolError(
+      'invalid_value',
+      `Invalid '${param}': expected an integer from 1 to 4096 or "inf", but got ${JSON.stringify(maxTokens)}.`,
+      param,
+    );
   }
+  overrides.maxOutputTokens = maxTokens;
+}
+
+/**
+ * Validates `response.create.response` (GA or beta fields) into overrides, or throws the error
+ * the real server sends. `resolveInput` turns each `input[]` entry into an item (an
+ * `item_reference` or an inline item).
+ */
+export function parseResponseOverrides(
+  raw: unknown,
+  resolveInput: (entry: unknown, param: string) => StoredItem,
+  dialect: Dialect = 'ga',
+): ResponseOverrides {
+  const overrides = defaultOverrides();
+  if (raw === undefined || raw === null) return overrides;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw wrongType('response', 'an object', raw);
+  const source = raw as Json;
+  // In this order: the first invalid field is the one the error names, as upstream.
+  checkKnownFields(source, dialect);
+  parseConversationAndOutput(source, overrides);
+  parseToolsAndReasoning(source, overrides);
+  parseMaxTokens(source, overrides);
   if (source.input !== undefined) {
-    if (!Array.isArray(source.input)) {
-      throw new EmulatorProtocolError(
-        'invalid_type',
-        `Invalid type for 'response.input': expected an array, but got ${describeJsonType(source.input)} instead.`,
-        'response.input',
-      );
-    }
+    if (!Array.isArray(source.input)) throw wrongType('response.input', 'an array', source.input);
     overrides.input = source.input.map((entry: unknown, index) =>
       resolveInput(entry, `response.input[${index}]`),
     );
