@@ -25,3 +25,4 @@ export * from './schemas/sessions.js';
 export * from './schemas/admin-tools.js';
 export * from './schemas/ledger.js';
 export * from './schemas/post-call.js';
+export * from './schemas/recording.js';

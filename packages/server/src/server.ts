@@ -16,6 +16,8 @@ import { errorResponse } from './http/errors.js';
 import { useApiMiddleware } from './http/api-middleware.js';
 import { connectOriginsOf } from './http/security-headers.js';
 import { requestInfo } from './http/request-info.js';
+import { startRecordings, type RecordingOptions } from './recording/recording-config.js';
+import type { Recordings } from './recording/recordings.js';
 import { createRelayLoader } from './relay/relay-loader.js';
 import { createPublicRoutes } from './routes/public-routes.js';
 import { useStaticApps } from './routes/static-routes.js';
@@ -127,6 +129,8 @@ export interface ParleyServerOptions {
    * Tests shorten them.
    */
   postCallRetry?: Partial<RetryPolicy>;
+  /** Recording storage (default the data directory, or S3 from `PARLEY_RECORDINGS_S3_*`). */
+  recording?: RecordingOptions;
   logger?: Logger;
   now?: () => Date;
 }
@@ -141,6 +145,8 @@ export interface ParleyServer {
   upstream: Upstream;
   /** Post-call analysis and webhooks (`idle()` waits for work in flight). */
   postCall: PostCallService;
+  /** Recordings of conversations and their deletion job. */
+  recordings: Recordings;
   /** The one-time admin setup token when no admin exists yet (print it), else null. */
   setupToken: string | null;
   /** Live relayed conversations. */
@@ -301,6 +307,8 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     now,
     ...(options.postCallRetry ? { retry: options.postCallRetry } : {}),
   });
+  const dataDir = options.database?.dataDir;
+  const recordings = startRecordings(options.recording, env, { store, log, now, dataDir });
   const relay = createRelayLoader(
     {
       store,
@@ -314,6 +322,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       clientAddress: (incoming) => trust.clientAddress(incoming),
       urlGuard,
       onConversationEnded: (conversationId) => postCall.ended(conversationId),
+      recordings,
     },
     (incoming) =>
       originAllowed(incoming.headers.origin, requestHost(trust, incoming), allowedOrigins),
@@ -398,6 +407,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       upstream,
       mailer,
       urlGuard,
+      recordings,
       log,
       now,
       ...(options.voicePreview ? { voicePreview: options.voicePreview } : {}),
@@ -421,6 +431,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     app,
     store,
     postCall,
+    recordings,
     upstream,
     setupToken: bootstrap.setupToken,
     handleUpgrade: relay.handleUpgrade,
@@ -466,6 +477,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     async close() {
       await Promise.all([relay.close(), calls.close()]);
       await postCall.close();
+      recordings.stop();
       slots.close();
       if (httpServer) {
         const server = httpServer;

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { Logger } from '../logger.js';
 import type { AgentApi, BuiltinTool, SessionResponse } from '../schemas.js';
+import type { Recordings } from '../recording/recordings.js';
 import type { Store } from '../storage/store.js';
 import type { Mailer } from '../tools/mailer.js';
 import type { UrlGuard } from '../tools/url-guard.js';
@@ -27,6 +28,8 @@ export interface AdminRoutesOptions {
   mailer: Mailer;
   /** Refuses webhook URLs that reach internal addresses (at save and at call time). */
   urlGuard: UrlGuard;
+  /** Recordings' audio (the replay page). */
+  recordings: Recordings;
   log: Logger;
   now: () => Date;
   /** Bounds of voice previews (defaults: 20 s, 30 s of audio). */

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { PublishedAgent } from '../storage/agents-store.js';
+import type { Recordings } from '../recording/recordings.js';
 import type { Store } from '../storage/store.js';
 import type { Mailer } from '../tools/mailer.js';
 import { agentTools } from '../tools/agent-tools.js';
@@ -47,6 +48,8 @@ export interface RelayServerOptions {
   urlGuard: UrlGuard;
   /** A conversation ended (or was handed over) and its writes are stored: post-call work. */
   onConversationEnded?: (conversationId: string) => void;
+  /** Records conversations whose agent version asks for it (absent: nothing is recorded). */
+  recordings?: Recordings;
 }
 
 /** Accepts relay upgrades and tracks live sessions. */
@@ -254,6 +257,12 @@ export class RelayServer {
       clientId: context.clientId,
       limits: { maxSessionMs, idleTimeoutMs: this.options.limits.idleTimeoutMs },
       conversation: { id: grant.conversationId, ...(replay === undefined ? {} : { replay }) },
+      audio:
+        this.options.recordings?.start({
+          id: grant.conversationId,
+          agentId: agent.agent.id,
+          settings: agent.config.recording,
+        }) ?? null,
       store: this.options.store,
       mailer: this.options.mailer,
       upstream: this.options.upstream,

@@ -16,6 +16,8 @@ import type { Mailer } from '../tools/mailer.js';
 import type { ServerTool } from '../tools/types.js';
 import type { Upstream } from '../upstream.js';
 import type { Logger } from '../logger.js';
+import type { ConversationAudio } from '../recording/conversation-audio.js';
+import { stringField, truncation } from '../recording/frame-fields.js';
 import { isReplayAnswer } from '../sessions/replay.js';
 import { checkClientBytes } from './client-policy.js';
 import { redactSession } from './session-redaction.js';
@@ -52,6 +54,8 @@ export interface RelaySessionOptions {
    * agent's greeting is not said again. Without, it is started.
    */
   conversation: { id: string; replay?: { frames: string[]; itemIds: Set<string> } };
+  /** The recording of this connection, when its agent version records. */
+  audio?: ConversationAudio | null;
 }
 
 const configEventId = 'evt_parley_config';
@@ -66,6 +70,8 @@ export class RelaySession {
   private readonly timers: RelayTimers;
   private closed = false;
   private lastResponseId: string | null = null;
+  /** Settles once the recording (if any) is stored, after the session ended. */
+  private audioStored: Promise<void> = Promise.resolve();
   /** Ids of the items a resume replayed upstream: their echoes stay out of the browser and storage. */
   private readonly replayItemIds: ReadonlySet<string>;
 
@@ -162,6 +168,7 @@ export class RelaySession {
         const type = leadingType(frame);
         if (type !== null && forwardOnlyServerEvents.has(type)) {
           this.onForwardOnly(type);
+          if (type === 'response.output_audio.delta') this.recordOutput(frame);
           this.sockets.toBrowser(frame);
           return;
         }
@@ -203,6 +210,7 @@ export class RelaySession {
     this.timers.stop();
     this.recorder.turn(this.turns.close());
     this.recorder.end({ status: 'completed', endReason: 'server_restart' });
+    this.endRecording();
     await this.flushed();
     this.sockets.close('server_restart', undefined);
     this.options.log.info('relay session handed over', {
@@ -230,9 +238,20 @@ export class RelaySession {
     return this.flushed();
   }
 
-  /** Resolves once every write so far reached storage. */
-  flushed(): Promise<void> {
-    return this.recorder.flushed();
+  /** Resolves once every write so far reached storage (and the recording, once ended). */
+  async flushed(): Promise<void> {
+    await Promise.all([this.recorder.flushed(), this.audioStored]);
+  }
+
+  private recordOutput(frame: Buffer): void {
+    const audio = this.options.audio;
+    if (!audio) return;
+    const delta = stringField(frame, 'delta');
+    if (delta !== null) audio.output(stringField(frame, 'item_id'), delta);
+  }
+
+  private endRecording(): void {
+    if (this.options.audio) this.audioStored = this.options.audio.finish();
   }
 
   // ── browser → upstream ──────────────────────────────────────────────────────────────────
@@ -251,6 +270,8 @@ export class RelaySession {
     if (decision.allow && decision.type === 'input_audio_buffer.append') {
       // Microphone audio, 50 frames a second: forwarded as soon as it is checked.
       this.sockets.sendUpstream(decision.frame, true);
+      const audio = this.options.audio && stringField(decision.frame, 'audio');
+      if (audio) this.options.audio?.input(audio);
       return;
     }
     if (!decision.allow) {
@@ -262,6 +283,10 @@ export class RelaySession {
       this.turn.turnEnded();
     }
     if (decision.type === 'input_audio_buffer.commit') this.userTurnEnded(false);
+    if (decision.type === 'conversation.item.truncate' && this.options.audio) {
+      const cut = truncation(decision.frame);
+      if (cut) this.options.audio.truncated(cut.itemId, cut.audioEndMs);
+    }
     if (decision.type === 'response.create') {
       // The browser answered its own tools; the response starts once the server's are in too.
       const due = this.tools.browserAsked();
@@ -446,6 +471,7 @@ export class RelaySession {
     this.sockets.close(reason, outcome.message);
     this.recorder.turn(this.turns.close());
     this.recorder.end({ status: outcome.status, endReason: outcome.endReason });
+    this.endRecording();
     this.options.log.info('relay session ended', {
       conversationId: this.recorder.conversationId,
       reason: outcome.endReason,

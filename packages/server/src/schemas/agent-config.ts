@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { mcpServersSchema } from './mcp-servers.js';
 import { postCallSettingsSchema } from './post-call.js';
+import { defaultRecordingNotice, recordingSettingsSchema } from './recording.js';
 
 /** Names of the tools the server implements itself. */
 export const builtinToolNames = [
@@ -175,6 +176,12 @@ const agentConfigFields = z.object({
     successRubric: null,
     analysisModel: 'gpt-5-mini',
     webhookUrl: null,
+  }),
+  /** Recording of both sides, its retention and the visitors' notice (off by default). */
+  recording: recordingSettingsSchema.default({
+    enabled: false,
+    retentionDays: 30,
+    notice: defaultRecordingNotice,
   }),
 });
 

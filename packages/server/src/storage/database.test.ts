@@ -37,6 +37,7 @@ describe.each(testBackends())('database on $name', (backend) => {
         { name: '0006_turns' },
         { name: '0007_customers' },
         { name: '0008_post_call' },
+        { name: '0009_recordings' },
       ]);
     } finally {
       await second.close();

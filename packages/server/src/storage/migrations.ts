@@ -12,6 +12,7 @@ import {
 } from './migrations-console.js';
 import type { DialectName } from './dialect.js';
 import { initialMigration } from './migrations-initial.js';
+import { createRecordingTables } from './migrations-recordings.js';
 
 export type { DialectName } from './dialect.js';
 
@@ -62,6 +63,8 @@ export function parleyMigrations(dialect: DialectName): MigrationProvider {
         '0007_customers': { up: createCustomerTables },
         // Post-call analysis results and post-call webhook deliveries.
         '0008_post_call': { up: createPostCallTables },
+        // Recordings of conversations: metadata, interruption marks and waveform peaks.
+        '0009_recordings': { up: createRecordingTables },
       }),
   };
 }

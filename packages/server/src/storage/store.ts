@@ -11,6 +11,7 @@ import { createOutboxStore } from './outbox-store.js';
 import { createTurnsStore } from './turns-store.js';
 import { createLedgerStore } from './ledger-store.js';
 import { createPostCallStore } from './post-call-store.js';
+import { createRecordingsStore } from './recordings-store.js';
 
 /**
  * Every query Parley runs, grouped by aggregate: agents, webhook tools, knowledge documents,
@@ -38,6 +39,7 @@ export function createStore(database: Database, options: { now?: () => Date } = 
     turns: createTurnsStore(database, now),
     ledger: createLedgerStore(database, now),
     postCall: createPostCallStore(database, now),
+    recordings: createRecordingsStore(database, now),
     close: () => database.close(),
   };
 }

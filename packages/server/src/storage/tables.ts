@@ -251,6 +251,28 @@ export interface WebhookDeliveriesTable {
   created_at: string;
 }
 
+/** One recorded connection of a conversation (the audio itself is in recording storage). */
+export interface RecordingsTable {
+  id: string;
+  conversation_id: string;
+  agent_id: string;
+  /** `relay` or `live_import`. */
+  source: string;
+  storage_key: string;
+  content_type: string;
+  channels: number;
+  duration_ms: number;
+  bytes: number;
+  started_at: string;
+  expires_at: string;
+  /** JSON array of interruption marks. */
+  marks: string;
+  /** JSON `{ bucketMs, channels: [base64, base64] }`. */
+  peaks: string;
+  created_at: string;
+  deleted_at: string | null;
+}
+
 export interface Tables {
   settings: SettingsTable;
   admin_users: AdminUsersTable;
@@ -273,4 +295,5 @@ export interface Tables {
   conversation_customers: ConversationCustomersTable;
   conversation_analyses: ConversationAnalysesTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  recordings: RecordingsTable;
 }

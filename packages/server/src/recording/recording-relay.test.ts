@@ -1,0 +1,126 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  connectBrowser,
+  publishTestAgent,
+  speechFrames,
+  startRelayStack,
+} from '../../test/relay-helpers.js';
+import type { RelayStack } from '../../test/relay-helpers.js';
+import { decodeRecording } from '../../test/recording-helpers.js';
+import { testBackends } from '../test-utils/databases.js';
+
+const apiKey = 'test-upstream-credential';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('recording a relayed conversation', () => {
+  const backend = testBackends()[0]!;
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-recording-'));
+  let stack: RelayStack;
+
+  beforeAll(async () => {
+    stack = await startRelayStack({
+      apiKey,
+      database: await backend.open(),
+      seed: async (store) => {
+        await publishTestAgent(store, 'recorded', {
+          instructions: 'Test',
+          transcriptionModel: null,
+          recording: { enabled: true, retentionDays: 7 },
+        });
+        await publishTestAgent(store, 'unrecorded', {
+          instructions: 'Test',
+          transcriptionModel: null,
+        });
+      },
+      server: { limits: { sessionRequestsPerMinute: 1000 }, recording: { dataDir } },
+      speechRate: 1,
+    });
+  });
+
+  afterAll(async () => {
+    await stack.close();
+    await backend.cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function converse(agentId: string) {
+    const response = await fetch(`${stack.url}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ agentId }),
+    });
+    const session = (await response.json()) as {
+      url: string;
+      ticket: string;
+      conversationId: string;
+    };
+    const browser = await connectBrowser(session.url, session.ticket);
+    const opened = performance.now();
+    await browser.waitFor((event) => event.type === 'session.updated');
+    // 1 s of tone then 0.8 s of silence, paced like a microphone: the VAD ends the turn.
+    for (const audio of speechFrames(1000, 800)) {
+      browser.send({ type: 'input_audio_buffer.append', audio });
+      await sleep(20);
+    }
+    await browser.waitFor((event) => event.type === 'response.done', 20_000);
+    await sleep(300);
+    browser.socket.close();
+    await browser.closed;
+    const elapsedMs = performance.now() - opened;
+    return { conversationId: session.conversationId, elapsedMs };
+  }
+
+  it('stores a decodable two-channel Ogg Opus file as long as the connection', async () => {
+    const { conversationId, elapsedMs } = await converse('recorded');
+    let recordings = await stack.store.recordings.forConversation(conversationId);
+    for (let i = 0; i < 100 && recordings.length === 0; i++) {
+      await sleep(100);
+      recordings = await stack.store.recordings.forConversation(conversationId);
+    }
+    expect(recordings).toHaveLength(1);
+    const recording = recordings[0]!;
+    expect(recording.source).toBe('relay');
+    expect(recording.channels).toBe(2);
+    // The file spans the conversation as stored (its start and end are taken a moment apart from
+    // the recording's, more so on a loaded machine), and the connection as the browser saw it.
+    const { conversation } = await stack.store.conversations.detail(conversationId);
+    console.log(
+      `recording ${recording.durationMs} ms, conversation ${conversation.durationMs} ms, browser ${Math.round(elapsedMs)} ms`,
+    );
+    expect(Math.abs(recording.durationMs - conversation.durationMs!)).toBeLessThan(400);
+    expect(Math.abs(recording.durationMs - elapsedMs)).toBeLessThan(1000);
+    expect(
+      new Date(recording.expiresAt).getTime() - new Date(recording.startedAt).getTime(),
+    ).toBeGreaterThan(6.9 * 86_400_000);
+
+    const bytes = readFileSync(join(dataDir, recording.storageKey));
+    expect(bytes.length).toBe(recording.bytes);
+    const decoded = await decodeRecording(bytes);
+    expect(decoded.mimeType).toContain('audio/ogg');
+    expect(decoded.channels).toBe(2);
+    expect(Math.abs(decoded.durationSeconds * 1000 - recording.durationMs)).toBeLessThan(40);
+    expect(Math.abs(decoded.decodedSeconds * 1000 - recording.durationMs)).toBeLessThan(40);
+    // The visitor's tone is on the left and the agent's reply on the right, not the other way.
+    const [left, right] = decoded.levels;
+    const loud = (levels: number[]) => levels.filter((level) => level > 0.05).length;
+    expect(loud(left)).toBeGreaterThanOrEqual(8);
+    expect(loud(right)).toBeGreaterThanOrEqual(3);
+    // The tone (first second of the visitor's audio) comes before the agent's reply starts.
+    const firstLoud = (levels: number[]) => levels.findIndex((level) => level > 0.05);
+    expect(firstLoud(left)).toBeLessThan(firstLoud(right));
+    // Peaks for the waveform: one byte per 40 ms and channel.
+    const peaks = recording.peaks.channels.map((channel) => Buffer.from(channel, 'base64'));
+    expect(peaks).toHaveLength(2);
+    expect(Math.abs(peaks[0]!.length - recording.durationMs / 40)).toBeLessThanOrEqual(1);
+    expect(Math.max(...peaks[0]!)).toBeGreaterThan(50);
+  }, 60_000);
+
+  it('records nothing for an agent that does not record', async () => {
+    const { conversationId } = await converse('unrecorded');
+    await sleep(500);
+    expect(await stack.store.recordings.forConversation(conversationId)).toEqual([]);
+  }, 60_000);
+});
