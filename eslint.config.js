@@ -59,7 +59,6 @@ export default tseslint.config(
       'packages/core/src/transport/webrtc-transport.ts',
       'packages/core/src/transport/websocket-transport.ts',
       'packages/emulator/src/emulator.ts',
-      'packages/emulator/src/live/live-http.ts',
       'packages/server/src/server.ts',
       'packages/server/src/storage/agents-store.ts',
       'packages/server/src/storage/conversations-store.ts',

@@ -120,6 +120,103 @@ function created(res: ServerResponse, id: string, sdp: string): void {
   res.end(data);
 }
 
+/** Reads a creation or fork body: only `session` and `transport`, the transport's SDP offer. */
+async function readSessionBody(req: IncomingMessage): Promise<{ session: unknown; sdp: string }> {
+  const body = await readJson(req);
+  for (const key of Object.keys(body))
+    if (key !== 'session' && key !== 'transport') throw unknownParameter(key);
+  return { session: body.session, sdp: checkTransport(body.transport) };
+}
+
+/** `POST /v1/live/sessions`. */
+async function createSession(
+  req: IncomingMessage,
+  res: ServerResponse,
+  registry: LiveRegistry,
+): Promise<void> {
+  const { session, sdp } = await readSessionBody(req);
+  if (session === undefined) throw missingParameter('session');
+  const resource = resolveStartConfig(session, 'media', {
+    id: createLiveSessionId(),
+    expiresAt: registry.expiresAt(),
+  });
+  created(res, resource.id, await startMediaSession(registry, resource, sdp));
+}
+
+/** `GET …/{id}/content`: the recording of a finished stored session. */
+function sendContent(res: ServerResponse, registry: LiveRegistry, sessionId: string): void {
+  const finished = registry.finished.get(sessionId);
+  if (!finished) {
+    const running = registry.running.has(sessionId);
+    sendError(
+      res,
+      400,
+      new LiveProtocolError(
+        running ? 'recording_not_ready' : 'recording_not_available',
+        running
+          ? `Session '${sessionId}' is still running; its recording is available once it has closed.`
+          : `Session '${sessionId}' was not created with store: true, so it has no recording.`,
+      ),
+    );
+    return;
+  }
+  res.writeHead(200, {
+    ...CORS_HEADERS,
+    'content-type': 'audio/wav',
+    'content-length': finished.recording.length,
+    'x-request-id': requestId(),
+  });
+  res.end(finished.recording);
+}
+
+/** `POST …/{id}/fork`: a new media session that goes on from a finished stored one. */
+async function forkSession(
+  req: IncomingMessage,
+  res: ServerResponse,
+  registry: LiveRegistry,
+  sessionId: string,
+): Promise<void> {
+  const { session, sdp } = await readSessionBody(req);
+  const source = registry.finished.get(sessionId);
+  if (!source)
+    throw new LiveProtocolError(
+      'session_not_forkable',
+      `Session '${sessionId}' cannot be forked: only a finished session created with store: true can be.`,
+      'session_id',
+    );
+  const resource: LiveSessionResource = resolveForkConfig(source.resource, session ?? {}, 'media', {
+    id: createLiveSessionId(),
+    expiresAt: registry.expiresAt(),
+    history: source.history,
+  });
+  created(res, resource.id, await startMediaSession(registry, resource, sdp));
+}
+
+/** `…/{id}/{action}` of a known session. */
+async function sessionAction(
+  req: IncomingMessage,
+  res: ServerResponse,
+  registry: LiveRegistry,
+  { sessionId, action }: Extract<LivePath, { kind: 'session' }>,
+): Promise<void> {
+  if (action === 'content') return sendContent(res, registry, sessionId);
+  if (action === 'fork') return forkSession(req, res, registry, sessionId);
+  if (action === 'hangup') {
+    registry.running.get(sessionId)?.close('close_requested');
+    sendEmpty(res);
+    return;
+  }
+  // accept / reject / refer / attach over HTTP: only SIP calls have these, and none are emulated.
+  sendError(
+    res,
+    400,
+    new LiveProtocolError(
+      'not_a_sip_session',
+      `Session '${sessionId}' is not a SIP call; '${action}' applies to SIP calls only.`,
+    ),
+  );
+}
+
 /**
  * The HTTP side of GPT-Live: `POST /v1/live/sessions` (WebRTC creation, 201: the offer answered
  * by a werift peer, Opus both ways, the `oai-events` channel), `POST …/{id}/fork`
@@ -151,96 +248,18 @@ export function createLiveHttpHandler(
       return;
     }
     try {
-      if (path.kind === 'sessions') {
-        const body = await readJson(req);
-        for (const key of Object.keys(body))
-          if (key !== 'session' && key !== 'transport') throw unknownParameter(key);
-        const sdp = checkTransport(body.transport);
-        if (body.session === undefined) throw missingParameter('session');
-        const resource = resolveStartConfig(body.session, 'media', {
-          id: createLiveSessionId(),
-          expiresAt: registry.expiresAt(),
-        });
-        created(res, resource.id, await startMediaSession(registry, resource, sdp));
-        return;
-      }
-      const { sessionId, action } = path;
-      if (!registry.known(sessionId)) {
+      if (path.kind === 'sessions') await createSession(req, res, registry);
+      else if (!registry.known(path.sessionId))
         sendError(
           res,
           404,
           new LiveProtocolError(
             'session_not_found',
-            `Session '${sessionId}' was not found.`,
+            `Session '${path.sessionId}' was not found.`,
             'session_id',
           ),
         );
-        return;
-      }
-      if (action === 'content') {
-        const finished = registry.finished.get(sessionId);
-        if (!finished) {
-          const running = registry.running.has(sessionId);
-          sendError(
-            res,
-            400,
-            new LiveProtocolError(
-              running ? 'recording_not_ready' : 'recording_not_available',
-              running
-                ? `Session '${sessionId}' is still running; its recording is available once it has closed.`
-                : `Session '${sessionId}' was not created with store: true, so it has no recording.`,
-            ),
-          );
-          return;
-        }
-        res.writeHead(200, {
-          ...CORS_HEADERS,
-          'content-type': 'audio/wav',
-          'content-length': finished.recording.length,
-          'x-request-id': requestId(),
-        });
-        res.end(finished.recording);
-        return;
-      }
-      if (action === 'fork') {
-        const body = await readJson(req);
-        for (const key of Object.keys(body))
-          if (key !== 'session' && key !== 'transport') throw unknownParameter(key);
-        const sdp = checkTransport(body.transport);
-        const source = registry.finished.get(sessionId);
-        if (!source)
-          throw new LiveProtocolError(
-            'session_not_forkable',
-            `Session '${sessionId}' cannot be forked: only a finished session created with store: true can be.`,
-            'session_id',
-          );
-        const resource: LiveSessionResource = resolveForkConfig(
-          source.resource,
-          body.session ?? {},
-          'media',
-          {
-            id: createLiveSessionId(),
-            expiresAt: registry.expiresAt(),
-            history: source.history,
-          },
-        );
-        created(res, resource.id, await startMediaSession(registry, resource, sdp));
-        return;
-      }
-      if (action === 'hangup') {
-        registry.running.get(sessionId)?.close('close_requested');
-        sendEmpty(res);
-        return;
-      }
-      // accept / reject / refer / attach over HTTP: only SIP calls have these, and none are emulated.
-      sendError(
-        res,
-        400,
-        new LiveProtocolError(
-          'not_a_sip_session',
-          `Session '${sessionId}' is not a SIP call; '${action}' applies to SIP calls only.`,
-        ),
-      );
+      else await sessionAction(req, res, registry, path);
     } catch (error) {
       if (error instanceof LiveProtocolError)
         sendError(res, error.code === 'outbound_sip_not_enabled' ? 403 : 400, error);
