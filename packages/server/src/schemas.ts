@@ -26,3 +26,4 @@ export * from './schemas/admin-tools.js';
 export * from './schemas/ledger.js';
 export * from './schemas/post-call.js';
 export * from './schemas/recording.js';
+export * from './schemas/experiments.js';

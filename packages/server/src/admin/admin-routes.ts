@@ -11,6 +11,7 @@ import { accountRoutes } from './routes/account-routes.js';
 import { agentRoutes } from './routes/agent-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { documentRoutes } from './routes/document-routes.js';
+import { experimentRoutes } from './routes/experiment-routes.js';
 import { toolRoutes } from './routes/tool-routes.js';
 import { voicePreviewRoutes } from './routes/voice-preview-routes.js';
 
@@ -39,6 +40,7 @@ export function createAdminRoutes(options: AdminRoutesOptions) {
   secured.route('/', toolRoutes(options));
   secured.route('/', documentRoutes(options));
   secured.route('/', conversationRoutes(options));
+  secured.route('/', experimentRoutes(options));
   secured.route('/', voicePreviewRoutes(options));
   app.route('/', secured);
   return app;

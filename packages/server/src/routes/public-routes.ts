@@ -10,6 +10,7 @@ import type { RequestInfo } from '../http/request-info.js';
 import { sessionRequestSchema } from '../schemas.js';
 import type { SessionResponse } from '../schemas.js';
 import { realtimeSession } from '../session-config.js';
+import { sessionVersion } from '../experiments/session-version.js';
 import type { SessionIssuer } from '../sessions/session-issuer.js';
 import type { SessionSlots } from '../sessions/session-slots.js';
 import type { Store } from '../storage/store.js';
@@ -57,11 +58,15 @@ export function createPublicRoutes(options: PublicRoutesOptions): Hono {
     const clientId = options.request.clientAddress(c);
     await limitSessionRequests(options.sessionLimiter, clientId);
     const body = await jsonBody(c, sessionRequestSchema);
-    const agent = await store.agents.published(body.agentId);
-    if (!agent) throw new HttpError(404, 'not_found', 'no published agent with that id');
+    const published = await store.agents.published(body.agentId);
+    if (!published) throw new HttpError(404, 'not_found', 'no published agent with that id');
     if (!(await slots.hasRoom(clientId))) {
       throw new HttpError(429, 'too_many_sessions', slots.refusal);
     }
+    const resumeId = await issuer.resumable(body.resume, published.agent.id);
+    // An experiment may give this visitor another version: its config is the one served.
+    const chosen = await sessionVersion(store, published, body.visitorId ?? clientId, resumeId);
+    const agent = chosen.agent;
     // Direct mode mints a Realtime client secret: a GPT-Live agent always goes through the relay,
     // and so does an agent with MCP servers (their secret headers and approvals stay the relay's).
     if (
@@ -90,15 +95,20 @@ export function createPublicRoutes(options: PublicRoutesOptions): Hono {
       };
       return c.json(answer);
     }
-    const resumeId = await issuer.resumable(body.resume, agent.agent.id);
     const granted = await issuer.relaySession(
       c,
       agent.agent.id,
       clientId,
-      undefined,
+      chosen.experiment?.version,
       resumeId,
       agent.config.api,
     );
+    if (granted.mode === 'relay' && chosen.experiment)
+      await store.experiments.assign(
+        granted.conversationId,
+        chosen.experiment.id,
+        chosen.experiment.version,
+      );
     if (granted.mode === 'relay' && (body.customerId !== undefined || body.tags !== undefined)) {
       await store.ledger.attribute(granted.conversationId, {
         customerId: body.customerId ?? null,

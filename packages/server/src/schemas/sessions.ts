@@ -22,6 +22,13 @@ export const customerIdSchema = z
   .max(128)
   .regex(attributionPattern, 'use letters, digits and _ . : @ - only');
 
+/** A visitor's id for experiment assignment (never stored: only its hash decides a version). */
+export const visitorIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(attributionPattern, 'use letters, digits and _ . : @ - only');
+
 /** One tag of a conversation (a campaign, a plan, a page). */
 export const tagSchema = z
   .string()
@@ -37,6 +44,12 @@ export const sessionRequestSchema = z.object({
   agentId: z.string().min(1).max(100),
   resume: resumeRequestSchema.optional(),
   customerId: customerIdSchema.optional(),
+  /**
+   * A stable id of the visitor (the embedding app's user id, or a random id it keeps in
+   * localStorage): while the agent runs an experiment, the same id always gets the same version.
+   * Without it the client address is the key (sticky per network address).
+   */
+  visitorId: visitorIdSchema.optional(),
   tags: z
     .array(tagSchema)
     .max(10, 'at most 10 tags')
@@ -102,7 +115,7 @@ export const maxOfferBytes = 64 * 1024;
  * `tags` attribute the conversation as for `POST /api/sessions`.
  */
 export const webrtcCallRequestSchema = sessionRequestSchema
-  .pick({ agentId: true, customerId: true, tags: true })
+  .pick({ agentId: true, customerId: true, tags: true, visitorId: true })
   .extend({ sdp: z.string().min(1) });
 
 /**

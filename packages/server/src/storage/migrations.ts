@@ -13,6 +13,7 @@ import {
 import type { DialectName } from './dialect.js';
 import { initialMigration } from './migrations-initial.js';
 import { createRecordingTables } from './migrations-recordings.js';
+import { createExperimentTables } from './migrations-experiments.js';
 
 export type { DialectName } from './dialect.js';
 
@@ -65,6 +66,8 @@ export function parleyMigrations(dialect: DialectName): MigrationProvider {
         '0008_post_call': { up: createPostCallTables },
         // Recordings of conversations: metadata, interruption marks and waveform peaks.
         '0009_recordings': { up: createRecordingTables },
+        // Traffic splits between agent versions and the version each conversation was given.
+        '0010_experiments': { up: createExperimentTables },
       }),
   };
 }

@@ -12,6 +12,7 @@ import { createTurnsStore } from './turns-store.js';
 import { createLedgerStore } from './ledger-store.js';
 import { createPostCallStore } from './post-call-store.js';
 import { createRecordingsStore } from './recordings-store.js';
+import { createExperimentsStore } from './experiments-store.js';
 
 /**
  * Every query Parley runs, grouped by aggregate: agents, webhook tools, knowledge documents,
@@ -40,6 +41,7 @@ export function createStore(database: Database, options: { now?: () => Date } = 
     ledger: createLedgerStore(database, now),
     postCall: createPostCallStore(database, now),
     recordings: createRecordingsStore(database, now),
+    experiments: createExperimentsStore(database, now),
     close: () => database.close(),
   };
 }

@@ -273,6 +273,28 @@ export interface RecordingsTable {
   deleted_at: string | null;
 }
 
+/** A traffic split between versions of one agent (at most one running per agent). */
+export interface ExperimentsTable {
+  id: string;
+  agent_id: string;
+  name: string;
+  /** `running` or `ended`. */
+  status: string;
+  /** JSON array of `{ version, weight }`; the first is the baseline. */
+  arms: string;
+  promoted_version: number | null;
+  started_at: string;
+  ended_at: string | null;
+}
+
+/** The version an experiment gave a conversation, written when its session was granted. */
+export interface ExperimentAssignmentsTable {
+  conversation_id: string;
+  experiment_id: string;
+  version: number;
+  created_at: string;
+}
+
 export interface Tables {
   settings: SettingsTable;
   admin_users: AdminUsersTable;
@@ -296,4 +318,6 @@ export interface Tables {
   conversation_analyses: ConversationAnalysesTable;
   webhook_deliveries: WebhookDeliveriesTable;
   recordings: RecordingsTable;
+  experiments: ExperimentsTable;
+  experiment_assignments: ExperimentAssignmentsTable;
 }

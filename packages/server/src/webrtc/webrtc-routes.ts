@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import { HttpError, jsonBody } from '../http/errors.js';
 import type { RateLimiter } from '../http/rate-limiter.js';
 import type { RequestInfo } from '../http/request-info.js';
+import { sessionVersion } from '../experiments/session-version.js';
 import { limitSessionRequests } from '../routes/public-routes.js';
 import { maxOfferBytes, webrtcCallRequestSchema } from '../schemas.js';
 import type { WebRtcCallResponse } from '../schemas.js';
@@ -74,8 +75,11 @@ export function createWebRtcRoutes(options: WebRtcRoutesOptions): Hono {
       throw new HttpError(413, 'offer_too_large', `the SDP offer is over ${maxOfferBytes} bytes`);
     const problem = offerProblem(body.sdp);
     if (problem) throw new HttpError(400, 'invalid_offer', problem);
-    const agent = await store.agents.published(body.agentId);
-    if (!agent) throw new HttpError(404, 'not_found', 'no published agent with that id');
+    const published = await store.agents.published(body.agentId);
+    if (!published) throw new HttpError(404, 'not_found', 'no published agent with that id');
+    const clientKey = body.visitorId ?? clientId;
+    const chosen = await sessionVersion(store, published, clientKey);
+    const agent = chosen.agent;
     const relayOnly = relayOnlyReason(agent, options.upstream);
     if (relayOnly) throw new HttpError(409, 'relay_required', relayOnly);
     const release = await slots.acquire(clientId);
@@ -86,6 +90,12 @@ export function createWebRtcRoutes(options: WebRtcRoutesOptions): Hono {
     } catch (error) {
       throw callError(error);
     }
+    if (chosen.experiment)
+      await store.experiments.assign(
+        placed.conversationId,
+        chosen.experiment.id,
+        chosen.experiment.version,
+      );
     if (body.customerId !== undefined || body.tags !== undefined) {
       await store.ledger.attribute(placed.conversationId, {
         customerId: body.customerId ?? null,
