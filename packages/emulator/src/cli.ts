@@ -20,13 +20,15 @@ Usage: parley-emulator [options]
   --session-minutes <m> session cap before session_expired (default 60)
   --allow-beta          accept the retired beta shape (old recordings, Azure preview deployments);
                         without it a beta connection closes with 4000 beta_api_shape_disabled
-  --preambles           gpt-realtime-2 models say a preamble message before a tool call
+  --no-preambles        gpt-realtime-2 models call tools without the preamble message they say
+                        before a call by default
   --help                show this help
 `;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((arg) => arg !== '--'),
+    allowNegative: true,
     options: {
       port: { type: 'string', default: '8790' },
       host: { type: 'string', default: '127.0.0.1' },
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
       'require-key': { type: 'string', multiple: true },
       'session-minutes': { type: 'string', default: '60' },
       'allow-beta': { type: 'boolean', default: false },
-      preambles: { type: 'boolean', default: false },
+      preambles: { type: 'boolean', default: true },
       help: { type: 'boolean', default: false },
     },
   });

@@ -52,6 +52,8 @@ export interface ConnectionContext {
   vad: EnergyVad | null;
   /** The id announced by `speech_started`, used by the commit that ends that speech. */
   pendingUserItemId: string | null;
+  /** An `mcp_approval_response` no response has followed yet (`approval-continuation.ts`). */
+  pendingApproval: string | null;
   readonly responses: ResponseStreams;
   /** The session's remote MCP servers. */
   readonly mcp: McpServers;

@@ -870,12 +870,8 @@ describe('preambles (the gpt-realtime-2 family)', () => {
     },
   };
 
-  it('says a preamble message at output_index 0 and calls the tool at 1, in one response', async () => {
-    const { send, events, last } = harness({
-      speechRate: Infinity,
-      model: 'gpt-realtime-2.1',
-      preambles: true,
-    });
+  it('says a preamble message at output_index 0 and calls the tool at 1, in one response, by default', async () => {
+    const { send, events, last } = harness({ speechRate: Infinity, model: 'gpt-realtime-2.1' });
     send({ type: 'session.update', session: { type: 'realtime', tools: [bookTable] } });
     send(userText('Book a table for 2 guests'));
     send({ type: 'response.create' });
@@ -915,6 +911,21 @@ describe('preambles (the gpt-realtime-2 family)', () => {
     await vi.advanceTimersByTimeAsync(5000);
     expect(last('response.done')!.response.output.map((item: any) => item.type)).toEqual([
       'message',
+    ]);
+  });
+
+  it('speaks no preamble when turned off (preambles: false, --no-preambles)', async () => {
+    const { send, last } = harness({
+      speechRate: Infinity,
+      model: 'gpt-realtime-2.1',
+      preambles: false,
+    });
+    send({ type: 'session.update', session: { type: 'realtime', tools: [bookTable] } });
+    send(userText('Book a table for 2 guests'));
+    send({ type: 'response.create' });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(last('response.done')!.response.output.map((item: any) => item.type)).toEqual([
+      'function_call',
     ]);
   });
 

@@ -63,6 +63,7 @@ export class RealtimeConnection implements ConnectionContext {
   readonly buffer: InputAudioBuffer;
   vad: EnergyVad | null = null;
   pendingUserItemId: string | null = null;
+  pendingApproval: string | null = null;
   readonly responses: ResponseStreams;
   readonly mcp: McpServers;
   hasAssistantAudio = false;
@@ -116,8 +117,11 @@ export class RealtimeConnection implements ConnectionContext {
       paced: (ms) => this.paced(ms),
       takeScripted: () => this.scripted.shift(),
       mcp: this.mcp,
-      preambles: this.options.preambles ?? false,
-      onResponseStarted: () => clearIdleTimer(this),
+      preambles: this.options.preambles ?? true,
+      onResponseStarted: () => {
+        clearIdleTimer(this);
+        this.pendingApproval = null;
+      },
       onResponseCompleted: (audioMs) => armIdleTimer(this, audioMs),
       onAssistantAudio: () => {
         this.hasAssistantAudio = true;

@@ -57,8 +57,8 @@ export interface EmulatorOptions {
   emitConversationCreated?: boolean;
   /**
    * On gpt-realtime-2 family models, say a preamble ("One moment, let me check that.") as its own
-   * message before a tool call in the same response, as those models do (default off for now, so
-   * suites written for one output per response keep passing).
+   * message before a tool call in the same response, as those models do (default true; false
+   * keeps one output per response on every model).
    */
   preambles?: boolean;
   /** Largest client event accepted, in bytes (default 16 MiB); up to twice that gets an `error` event, beyond it the socket closes with 1009. */
@@ -205,7 +205,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     allowBeta: options.allowBeta ?? false,
     emitConversationCreated: options.emitConversationCreated ?? false,
     calls,
-    preambles: options.preambles ?? false,
+    preambles: options.preambles ?? true,
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = parseLivePath(new URL(req.url ?? '/', 'http://localhost').pathname);

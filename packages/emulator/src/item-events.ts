@@ -1,3 +1,4 @@
+import { awaitApprovalContinuation } from './approval-continuation.js';
 import { buildClientItem, type ClientItemContext } from './client-items.js';
 import type { ConnectionContext, Json } from './connection-context.js';
 import { itemToWire, type StoredItem } from './conversation.js';
@@ -26,6 +27,7 @@ export function onItemCreate(context: ConnectionContext, event: Json): void {
   const item = buildClientItem(event.item, 'item', itemContext(context, true));
   const previous = context.conversation.insert(item, previousItemId);
   context.emitItemAdded(item, previous);
+  if (item.type === 'mcp_approval_response') awaitApprovalContinuation(context, item.id);
 }
 
 /** What building a client item needs; `checkIds` is off for inline `response.input` items. */

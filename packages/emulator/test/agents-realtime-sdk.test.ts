@@ -1,22 +1,25 @@
 // The OpenAI Agents SDK for voice (@openai/agents-realtime), unmodified, against the emulator over
 // WebSocket: its default model (gpt-realtime-2.1, which says a preamble before a tool call), a
-// text turn, and a function tool run by the SDK with the answer after it. Its hosted MCP approval
-// path does not complete against the emulator yet (the approval request reaches the SDK's history,
-// the call never runs): open in issue 15, not tested here.
+// text turn, a function tool run by the SDK with the answer after it, and its hosted MCP tool
+// approval path (approve and reject) against a real MCP server on loopback. The SDK answers an
+// approval with the mcp_approval_response item alone, no response.create: the emulator continues
+// by itself (src/approval-continuation.ts says why).
+import { hostedMcpTool } from '@openai/agents-core';
 import { RealtimeAgent, RealtimeSession, tool, type RealtimeItem } from '@openai/agents-realtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startEmulator, type EmulatorHandle } from '../src/index.js';
+import { startTestMcpServer, type TestMcpServer } from './mcp-server.js';
 
 let emulator: EmulatorHandle;
+let mcp: TestMcpServer;
 const sessions: RealtimeSession[] = [];
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    speechRate: Infinity,
-    speechEngine: 'generated',
-    preambles: true,
-  });
+  [emulator, mcp] = await Promise.all([
+    startEmulator({ speechRate: Infinity, speechEngine: 'generated' }),
+    startTestMcpServer(),
+  ]);
 });
 
 afterEach(() => {
@@ -24,7 +27,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await emulator?.close();
+  await Promise.all([emulator?.close(), mcp?.close()]);
 });
 
 async function connect(agent: RealtimeAgent): Promise<RealtimeSession> {
@@ -116,5 +119,75 @@ describe('@openai/agents-realtime against the emulator', { timeout: 20_000 }, ()
       'function_call',
       'message',
     ]);
+  });
+
+  describe('a hosted MCP tool that requires approval', () => {
+    const docsAgent = () =>
+      new RealtimeAgent({
+        name: 'Docs',
+        instructions: 'Use the docs server.',
+        tools: [
+          hostedMcpTool({
+            serverLabel: 'docs',
+            serverUrl: mcp.url,
+            requireApproval: 'always',
+          }),
+        ],
+      });
+
+    /** Connects, waits for the listing, and asks for the branch hours of Oslo (scripted call). */
+    async function askForHours(): Promise<{ session: RealtimeSession; approval: unknown }> {
+      const session = await connect(docsAgent());
+      const approval = new Promise<unknown>((resolve) =>
+        session.on('tool_approval_requested', (_context, _agent, request) =>
+          resolve(request.approvalItem),
+        ),
+      );
+      // The SDK learns the server's tools from the emulator's mcp_list_tools item.
+      await new Promise<void>((resolve) => {
+        const listed = () => session.availableMcpTools.length > 0;
+        if (listed()) return resolve();
+        const onTools = () => {
+          if (!listed()) return;
+          session.off('mcp_tools_changed', onTools);
+          resolve();
+        };
+        session.on('mcp_tools_changed', onTools);
+      });
+      // The emulator's control message scripts the next reply to call the MCP tool.
+      session.transport.sendEvent({
+        type: 'emulator.reply',
+        tool: 'lookup_opening_hours',
+        arguments: { city: 'Oslo' },
+      });
+      session.sendMessage('When is the Oslo branch open?');
+      return { session, approval: await approval };
+    }
+
+    it('runs the call once the SDK approves it, and reads the answer', async () => {
+      const before = mcp.calls.length;
+      const { session, approval } = await askForHours();
+      expect(mcp.calls.length).toBe(before);
+      await session.approve(approval as never);
+      const history = await historyUntil(session, (items) =>
+        assistantTexts(items).some((text) => text.includes('9 to 5')),
+      );
+      expect(mcp.calls.slice(before)).toEqual([
+        expect.objectContaining({ name: 'lookup_opening_hours', args: { city: 'Oslo' } }),
+      ]);
+      const call = history.find((item) => item.type === 'mcp_call');
+      expect(call).toMatchObject({ name: 'lookup_opening_hours', arguments: '{"city":"Oslo"}' });
+    });
+
+    it('does not run the call when the SDK rejects it, and says so', async () => {
+      const before = mcp.calls.length;
+      const { session, approval } = await askForHours();
+      await session.reject(approval as never);
+      const history = await historyUntil(session, (items) =>
+        assistantTexts(items).includes("Okay, I won't run lookup_opening_hours."),
+      );
+      expect(mcp.calls.length).toBe(before);
+      expect(history.some((item) => item.type === 'mcp_call')).toBe(false);
+    });
   });
 });

@@ -3,6 +3,7 @@
 import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPROVAL_CONTINUE_MS } from '../src/approval-continuation.js';
 import { startEmulator, type EmulatorHandle } from '../src/index.js';
 import { EventLog, type WireEvent } from './helpers.js';
 import { startTestMcpServer, type TestMcpServer } from './mcp-server.js';
@@ -233,5 +234,40 @@ describe('MCP tools through the emulator', () => {
     expect(done.response.output.map((item: { type: string }) => item.type)).toEqual(['message']);
     expect(done.response.output[0].content[0].text).toBe("Okay, I won't run cancel_order.");
     expect(mcp.calls.length).toBe(before);
+    // The client's response.create was the continuation: no second, automatic response.
+    await new Promise((resolve) => setTimeout(resolve, APPROVAL_CONTINUE_MS * 2));
+    expect(log.types(from).filter((type) => type === 'response.created')).toHaveLength(1);
+    expect(log.types(from)).not.toContain('error');
+  });
+
+  it('continues by itself after an approval response that no response.create follows (as the Agents SDK sends it)', async () => {
+    const { rt, log } = await connect([docs()]);
+    await log.waitFor('mcp_list_tools.completed');
+    const before = mcp.calls.length;
+    script(rt, 'lookup_opening_hours', { city: 'Oslo' });
+    rt.send({ type: 'response.create' });
+    const asked = await log.waitFor('response.done');
+    const request = asked.response.output[0] as { id: string; type: string };
+    expect(request.type).toBe('mcp_approval_request');
+    const from = log.length;
+    rt.send({
+      type: 'conversation.item.create',
+      previous_item_id: request.id,
+      item: {
+        id: `go_${request.id}`,
+        type: 'mcp_approval_response',
+        approval_request_id: request.id,
+        approve: true,
+      },
+    });
+    const done = await log.waitFor('response.done', () => true, 15_000, from);
+    expect(done.response.output[0]).toMatchObject({
+      type: 'mcp_call',
+      name: 'lookup_opening_hours',
+      approval_request_id: request.id,
+    });
+    expect(mcp.calls.slice(before).map((call) => call.name)).toEqual(['lookup_opening_hours']);
+    expect(log.types(from).filter((type) => type === 'response.created')).toHaveLength(1);
+    expect(log.types(from)).not.toContain('error');
   });
 });

@@ -179,6 +179,8 @@ describe('a @parley/core VoiceSession through the relay', () => {
         ['user', opening],
         ['assistant', notFound(opening)],
         ['user', 'Which day was it?'],
+        // The search's response starts with the default model's preamble, its own item.
+        ['assistant', 'One moment, let me check that.'],
         ['assistant', 'Nothing in the knowledge base matches.'],
       ]);
       expect(after.error).toBeNull();
@@ -200,6 +202,7 @@ describe('a @parley/core VoiceSession through the relay', () => {
       opening,
       notFound(opening),
       'Which day was it?',
+      'One moment, let me check that.',
       'Nothing in the knowledge base matches.',
     ]);
     const [before, resumed] = latest.responses;

@@ -8,7 +8,7 @@ import { agentTemplates, seedTemplates } from '../src/templates.js';
 import { analyzePropertyDeal } from '../src/tools/builtin-tools.js';
 import type { Store } from '../src/storage/store.js';
 import { testBackends } from '../src/test-utils/databases.js';
-import { connectBrowser, startRelayStack } from './relay-helpers.js';
+import { connectBrowser, isAnswerDone, startRelayStack } from './relay-helpers.js';
 import type { RelayStack, TestBrowser } from './relay-helpers.js';
 
 const apiKey = 'fake-key-offline-templates-000000000000';
@@ -82,26 +82,16 @@ describe.each(testBackends())('the offline templates on $name', (backend) => {
     browser.send({ type: 'response.create' });
   }
 
-  /** The transcript of the `index`-th completed response that spoke. */
+  /**
+   * The transcript of the `index`-th completed answer (a response of messages only: a response
+   * that calls a tool, with its preamble, does not count).
+   */
   async function spoken(browser: TestBrowser, index: number): Promise<string> {
     await browser.waitFor(
-      (event) =>
-        event.type === 'response.done' &&
-        browser.events.filter(
-          (seen) =>
-            seen.type === 'response.done' &&
-            seen.response.output.some((item: { type: string }) => item.type === 'message'),
-        ).length > index,
+      (event) => isAnswerDone(event) && browser.events.filter(isAnswerDone).length > index,
       20_000,
     );
-    const messages = browser.events.filter(
-      (seen) =>
-        seen.type === 'response.done' &&
-        seen.response.output.some((item: { type: string }) => item.type === 'message'),
-    );
-    const message = messages[index]!.response.output.find(
-      (item: { type: string }) => item.type === 'message',
-    );
+    const message = browser.events.filter(isAnswerDone)[index]!.response.output[0];
     return (message.content as { transcript?: string; text?: string }[])
       .map((part) => part.transcript ?? part.text ?? '')
       .join('');

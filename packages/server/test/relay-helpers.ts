@@ -184,3 +184,13 @@ export async function startRelayStack(options: {
  */
 export const notUnderstood = (text: string): string =>
   `I'm not sure how to help with "${text}". Could you put that another way?`;
+
+/**
+ * A `response.done` whose outputs are all messages: an answer. A response that calls a tool is not
+ * one, even when it starts with a message (the preamble the gpt-realtime-2 family, the default
+ * model of new agents, says before a call).
+ */
+export const isAnswerDone = (event: Received): boolean =>
+  event.type === 'response.done' &&
+  event.response.output.length > 0 &&
+  event.response.output.every((item: { type: string }) => item.type === 'message');

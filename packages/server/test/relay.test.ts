@@ -7,7 +7,7 @@ import { silentLogger } from '../src/logger.js';
 import { testBackends } from '../src/test-utils/databases.js';
 import { createStore } from '../src/storage/store.js';
 import type { Store } from '../src/storage/store.js';
-import { connectBrowser, speechFrames } from './relay-helpers.js';
+import { connectBrowser, isAnswerDone, speechFrames } from './relay-helpers.js';
 import type { TestBrowser } from './relay-helpers.js';
 
 const apiKey = 'fake-key-relay-test-KEY-must-not-leak-42';
@@ -234,9 +234,13 @@ describe.each(testBackends())('relay against the emulator on $name', (backend) =
         event.type === 'conversation.item.done' && event.item.type === 'function_call_output',
     );
     expect(output.item.call_id).toBe(call.item.call_id);
-    const followUp = await browser.waitFor(
-      (event) => event.type === 'response.done' && event.response.output[0]?.type === 'message',
-    );
+    // The call's response: the preamble of the default model (gpt-realtime-2.1), then the call.
+    const callDone = await browser.waitFor((event) => event.type === 'response.done');
+    expect(callDone.response.output.map((item: { type: string }) => item.type)).toEqual([
+      'message',
+      'function_call',
+    ]);
+    const followUp = await browser.waitFor(isAnswerDone);
     expect(followUp.response.output[0].content[0].transcript).toMatch(
       /Nothing in the knowledge base matches/,
     );
@@ -319,9 +323,7 @@ describe.each(testBackends())('relay against the emulator on $name', (backend) =
       type: 'conversation.item.create',
       item: { type: 'function_call_output', call_id: call.item.call_id, output: '{"shown":true}' },
     });
-    const followUp = await browser.waitFor(
-      (event) => event.type === 'response.done' && event.response.output[0]?.type === 'message',
-    );
+    const followUp = await browser.waitFor(isAnswerDone);
     expect(followUp.response.output[0].content[0].transcript).toBe('Show map: shown is yes.');
     expect(browser.events.filter((event) => event.type === 'response.created').length).toBe(
       responsesBefore + 1,
@@ -342,9 +344,7 @@ describe.each(testBackends())('relay against the emulator on $name', (backend) =
       },
     });
     browser.send({ type: 'response.create' });
-    const goodbye = await browser.waitFor(
-      (event) => event.type === 'response.done' && event.response.output[0]?.type === 'message',
-    );
+    const goodbye = await browser.waitFor(isAnswerDone);
     expect(goodbye.response.output[0].content[0].transcript).toBe(
       'Thanks for talking with me. Goodbye!',
     );

@@ -8,6 +8,7 @@ import type { ParleyServer } from '../src/server.js';
 import { createStore } from '../src/storage/store.js';
 import type { Store } from '../src/storage/store.js';
 import { testBackends } from '../src/test-utils/databases.js';
+import { isAnswerDone } from './relay-helpers.js';
 import { publishTestAgent } from './relay-helpers.js';
 import { callAgent, postCall } from './webrtc-browser.js';
 import type { WebRtcBrowser } from './webrtc-browser.js';
@@ -138,7 +139,7 @@ describe.each(testBackends())('WebRTC calls through the server on $name', (backe
       (event) =>
         event.type === 'response.done' &&
         browser.events.indexOf(event) > callAt &&
-        event.response.output[0]?.type === 'message',
+        isAnswerDone(event),
     );
     expect(followUp.response.output[0].content[0].transcript).toMatch(
       /Nothing in the knowledge base matches/,
