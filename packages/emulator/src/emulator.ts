@@ -106,6 +106,120 @@ export interface EmulatorHandle {
   close(): Promise<void>;
 }
 
+/** Sends Live paths to the Live handler (a 500 if it throws) and everything else to the Realtime one. */
+function routeRequests(
+  onRequest: (req: IncomingMessage, res: ServerResponse) => void,
+  onLiveRequest: ReturnType<typeof createLiveHttpHandler>,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const path =
+      req.method === 'OPTIONS'
+        ? null
+        : parseLivePath(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (!path) {
+      onRequest(req, res);
+      return;
+    }
+    onLiveRequest(req, res, path).catch(() => {
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          error: {
+            message: 'The emulator failed to handle the request.',
+            type: 'server_error',
+            param: null,
+            code: 'server_error',
+          },
+        });
+    });
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** What a started emulator runs, for its handle and its shutdown. */
+interface RunningEmulator {
+  host: string;
+  credentials: TlsCredentials | null;
+  maxEventBytes: number;
+  server: Server;
+  realtime: ReturnType<typeof createRealtimeEndpoint>;
+  live: ReturnType<typeof createLiveEndpoint>;
+  liveRegistry: LiveRegistry;
+  calls: Map<string, RealtimeCall>;
+  synthesizer: SpeechSynthesizer;
+}
+
+/** Closes every socket (1001; terminated after 1 s), call and server, then the speech engine. */
+async function shutdown(running: RunningEmulator): Promise<void> {
+  const { realtime, live, calls, liveRegistry, server, synthesizer } = running;
+  const { sockets } = realtime;
+  // Live sockets drop like a server going away (no session.closed); their sessions end then.
+  for (const ws of [...sockets, ...live.sockets]) ws.close(1001, 'emulator shutting down');
+  for (const call of [...calls.values()]) call.end();
+  for (const ws of sockets) ws.close(1001, 'emulator shutting down');
+  await new Promise<void>((resolve) => {
+    const force = setTimeout(() => {
+      for (const ws of [...sockets, ...live.sockets]) ws.terminate();
+      resolve();
+    }, 1000);
+    force.unref();
+    const check = () => {
+      if (sockets.size + live.sockets.size === 0) {
+        clearTimeout(force);
+        resolve();
+      } else setTimeout(check, 10).unref();
+    };
+    check();
+  });
+  realtime.wss.close();
+  live.wss.close();
+  liveRegistry.closeAll();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await synthesizer.close();
+}
+
+/** The handle of a listening emulator. */
+function emulatorHandle(running: RunningEmulator, requestedPort: number): EmulatorHandle {
+  const { host, credentials, server, realtime, live, liveRegistry, calls } = running;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : requestedPort;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `${credentials ? 'wss' : 'ws'}://${urlHost}:${port}/v1/realtime`,
+    liveUrl: `${credentials ? 'wss' : 'ws'}://${urlHost}:${port}/v1/live/sessions`,
+    httpUrl: `${credentials ? 'https' : 'http'}://${urlHost}:${port}`,
+    port,
+    host,
+    certificate: credentials?.cert ?? null,
+    speechEngine: running.synthesizer.engine,
+    get connections() {
+      return realtime.sockets.size + live.sockets.size;
+    },
+    get calls() {
+      return calls.size;
+    },
+    attachLiveDataChannel(sessionId, sink) {
+      const session = liveRegistry.running.get(sessionId);
+      if (!session) throw new Error(`No running GPT-Live session '${sessionId}'.`);
+      return attachLiveDataChannel(session, sink, running.maxEventBytes);
+    },
+    close() {
+      closing ??= shutdown(running);
+      return closing;
+    },
+  };
+}
+
 /**
  * Starts a local server that speaks the OpenAI Realtime protocol (GA; beta by header or
  * subprotocol with `allowBeta`): WebSocket sessions at `/v1/realtime?model=…`, ephemeral keys at
@@ -169,32 +283,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     iceAddresses: options.iceAddresses,
   });
   const live = createLiveEndpoint(liveRegistry, authorize);
-  const onLiveRequest = createLiveHttpHandler(liveRegistry, authorize);
-  const route = (req: IncomingMessage, res: ServerResponse): void => {
-    const path =
-      req.method === 'OPTIONS'
-        ? null
-        : parseLivePath(new URL(req.url ?? '/', 'http://localhost').pathname);
-    if (!path) {
-      onRequest(req, res);
-      return;
-    }
-    onLiveRequest(req, res, path).catch(() => {
-      if (!res.headersSent)
-        sendJson(res, 500, {
-          error: {
-            message: 'The emulator failed to handle the request.',
-            type: 'server_error',
-            param: null,
-            code: 'server_error',
-          },
-        });
-    });
-  };
+  const route = routeRequests(onRequest, createLiveHttpHandler(liveRegistry, authorize));
   const server: Server = credentials
     ? createHttpsServer({ cert: credentials.cert, key: credentials.key }, route)
     : createHttpServer(route);
-  const { wss, sockets, onUpgrade } = createRealtimeEndpoint({
+  const realtime = createRealtimeEndpoint({
     authorize,
     synthesizer,
     speechRate,
@@ -210,68 +303,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = parseLivePath(new URL(req.url ?? '/', 'http://localhost').pathname);
     if (path) live.onUpgrade(req, socket, head, path);
-    else onUpgrade(req, socket, head);
+    else realtime.onUpgrade(req, socket, head);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
-  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  let closing: Promise<void> | null = null;
-
-  return {
-    url: `${credentials ? 'wss' : 'ws'}://${urlHost}:${port}/v1/realtime`,
-    liveUrl: `${credentials ? 'wss' : 'ws'}://${urlHost}:${port}/v1/live/sessions`,
-    httpUrl: `${credentials ? 'https' : 'http'}://${urlHost}:${port}`,
-    port,
-    host,
-    certificate: credentials?.cert ?? null,
-    speechEngine: synthesizer.engine,
-    get connections() {
-      return sockets.size + live.sockets.size;
-    },
-    get calls() {
-      return calls.size;
-    },
-    attachLiveDataChannel(sessionId, sink) {
-      const session = liveRegistry.running.get(sessionId);
-      if (!session) throw new Error(`No running GPT-Live session '${sessionId}'.`);
-      return attachLiveDataChannel(session, sink, maxEventBytes);
-    },
-    close() {
-      closing ??= (async () => {
-        // Live sockets drop like a server going away (no session.closed); their sessions end then.
-        for (const ws of [...sockets, ...live.sockets]) ws.close(1001, 'emulator shutting down');
-        for (const call of [...calls.values()]) call.end();
-        for (const ws of sockets) ws.close(1001, 'emulator shutting down');
-        await new Promise<void>((resolve) => {
-          const force = setTimeout(() => {
-            for (const ws of [...sockets, ...live.sockets]) ws.terminate();
-            resolve();
-          }, 1000);
-          force.unref();
-          const check = () => {
-            if (sockets.size + live.sockets.size === 0) {
-              clearTimeout(force);
-              resolve();
-            } else setTimeout(check, 10).unref();
-          };
-          check();
-        });
-        wss.close();
-        live.wss.close();
-        liveRegistry.closeAll();
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        await synthesizer.close();
-      })();
-      return closing;
-    },
-  };
+  await listen(server, options.port ?? 0, host);
+  return emulatorHandle(
+    { host, credentials, maxEventBytes, server, realtime, live, liveRegistry, calls, synthesizer },
+    options.port ?? 0,
+  );
 }
