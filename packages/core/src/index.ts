@@ -156,7 +156,8 @@ export type {
   NeutralCommand,
   NeutralEvent,
 } from './protocol/index.js';
-// Audio codecs (engineer A): PCM16, base64, G.711, streaming resampler. See ./audio/index.ts.
+// Audio codecs a session uses: PCM16 and base64. G.711 and the streaming resampler (servers, the
+// audio worklets) are in the `@parley/core/audio` entry.
 export {
   floatToPcm16,
   pcm16ToFloat,
@@ -164,13 +165,7 @@ export {
   int16ToBytes,
   encodeBase64,
   decodeBase64,
-  encodeMuLaw,
-  decodeMuLaw,
-  encodeALaw,
-  decodeALaw,
-  createResampler,
 } from './audio/index.js';
-export type { Resampler, ResamplerOptions } from './audio/index.js';
 // Session (engineer B): the voice session, its machine, transports and tools.
 export { createVoiceSession } from './session/voice-session.js';
 export { parleyServerCredentials, sessionCredentials } from './session/parley-credentials.js';

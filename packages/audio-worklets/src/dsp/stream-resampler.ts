@@ -1,6 +1,6 @@
 // The worklets resample with core's streaming resampler (a Kaiser-windowed sinc polyphase FIR,
 // free of DOM and Node APIs); esbuild inlines just that module into each worklet bundle.
-import { createResampler, type Resampler } from '@parley/core';
+import { createResampler, type Resampler } from '@parley/core/audio';
 
 /** A stateful resampler fed one block at a time (core's `Resampler`). */
 export type StreamResampler = Resampler;
