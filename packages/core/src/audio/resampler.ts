@@ -146,19 +146,8 @@ function designFilter(
  */
 export function createResampler(options: ResamplerOptions): Resampler {
   const { inputRate, outputRate } = options;
-  for (const [name, rate] of [
-    ['inputRate', inputRate],
-    ['outputRate', outputRate],
-  ] as const) {
-    if (!Number.isInteger(rate) || rate <= 0) {
-      throw new RangeError(`createResampler: ${name} must be a positive integer, got ${rate}`);
-    }
-  }
-  const attenuation = options.attenuationDb ?? 80;
-  const passband = options.passband ?? 0.75;
-  if (!(passband > 0 && passband < 1))
-    throw new RangeError('createResampler: passband must be in (0, 1)');
-
+  const { attenuation, passband } = checkedOptions(options);
+  if (inputRate === outputRate) return passThrough(inputRate);
   const divisor = greatestCommonDivisor(inputRate, outputRate);
   const up = outputRate / divisor; // L
   const down = inputRate / divisor; // M
@@ -189,17 +178,7 @@ export function createResampler(options: ResamplerOptions): Resampler {
   reset();
 
   function append(input: ArrayLike<number>): void {
-    const needed = historyLength + input.length;
-    if (needed > history.length) {
-      const grown = new Float32Array(Math.max(needed, history.length * 2));
-      grown.set(history.subarray(0, historyLength));
-      history = grown;
-    }
-    for (let index = 0; index < input.length; index++) {
-      const sample = input[index]!;
-      // NaN or ±Infinity would smear over a whole filter length of output; treat them as silence.
-      history[historyLength + index] = sample - sample === 0 ? sample : 0;
-    }
+    history = appendSamples(history, historyLength, input);
     historyLength += input.length;
   }
 
@@ -244,27 +223,16 @@ export function createResampler(options: ResamplerOptions): Resampler {
     return output;
   }
 
-  const identity = inputRate === outputRate;
   return {
     inputRate,
     outputRate,
-    latency: identity ? 0 : Math.ceil((half * up) / down),
+    latency: Math.ceil((half * up) / down),
     process(input) {
-      if (identity) return Float32Array.from(input);
       consumed += input.length;
       append(input);
       return drain(Number.POSITIVE_INFINITY);
     },
     processInto(input, output) {
-      if (identity) {
-        if (output.length < input.length) {
-          throw new RangeError(
-            `processInto: output holds ${output.length} samples, needs ${input.length}`,
-          );
-        }
-        for (let index = 0; index < input.length; index++) output[index] = input[index]!;
-        return input.length;
-      }
       consumed += input.length;
       append(input);
       const count = Math.min(pending(Number.POSITIVE_INFINITY), output.length);
@@ -272,10 +240,9 @@ export function createResampler(options: ResamplerOptions): Resampler {
       return count;
     },
     maxOutputLength(inputLength) {
-      return identity ? inputLength : Math.ceil((inputLength * up) / down) + 1;
+      return Math.ceil((inputLength * up) / down) + 1;
     },
     flush() {
-      if (identity) return new Float32Array(0);
       const total = Math.ceil((consumed * up) / down);
       append(new Float32Array(half));
       const output = drain(total);
@@ -283,5 +250,66 @@ export function createResampler(options: ResamplerOptions): Resampler {
       return output;
     },
     reset,
+  };
+}
+
+/**
+ * Writes `input` after the first `length` samples of `buffer` (grown, copied, when too short) and
+ * returns the buffer that holds them.
+ */
+function appendSamples(
+  buffer: Float32Array<ArrayBuffer>,
+  length: number,
+  input: ArrayLike<number>,
+): Float32Array<ArrayBuffer> {
+  let target = buffer;
+  const needed = length + input.length;
+  if (needed > target.length) {
+    target = new Float32Array(Math.max(needed, target.length * 2));
+    target.set(buffer.subarray(0, length));
+  }
+  for (let index = 0; index < input.length; index++) {
+    const sample = input[index]!;
+    // NaN or ±Infinity would smear over a whole filter length of output; treat them as silence.
+    target[length + index] = sample - sample === 0 ? sample : 0;
+  }
+  return target;
+}
+
+/** The options' rates checked, and the filter parameters with their defaults. */
+function checkedOptions(options: ResamplerOptions): { attenuation: number; passband: number } {
+  for (const [name, rate] of [
+    ['inputRate', options.inputRate],
+    ['outputRate', options.outputRate],
+  ] as const) {
+    if (!Number.isInteger(rate) || rate <= 0) {
+      throw new RangeError(`createResampler: ${name} must be a positive integer, got ${rate}`);
+    }
+  }
+  const passband = options.passband ?? 0.75;
+  if (!(passband > 0 && passband < 1))
+    throw new RangeError('createResampler: passband must be in (0, 1)');
+  return { attenuation: options.attenuationDb ?? 80, passband };
+}
+
+/** Equal rates: samples pass through unchanged, with no delay and nothing kept. */
+function passThrough(rate: number): Resampler {
+  return {
+    inputRate: rate,
+    outputRate: rate,
+    latency: 0,
+    process: (input) => Float32Array.from(input),
+    processInto(input, output) {
+      if (output.length < input.length) {
+        throw new RangeError(
+          `processInto: output holds ${output.length} samples, needs ${input.length}`,
+        );
+      }
+      for (let index = 0; index < input.length; index++) output[index] = input[index]!;
+      return input.length;
+    },
+    maxOutputLength: (inputLength) => inputLength,
+    flush: () => new Float32Array(0),
+    reset: () => {},
   };
 }
