@@ -102,6 +102,38 @@ export function reduce(
     case 'audio_failed':
       onAudioFailed(t, event.message, event.permission);
       break;
+    default:
+      onCommand(t, event);
+  }
+  afterEvent(t);
+  return t.finish();
+}
+
+/** The events {@link reduce} hands to {@link onCommand}. */
+type CommandEvent = Exclude<
+  MachineEvent,
+  {
+    type:
+      | 'server'
+      | 'neutral'
+      | 'protocol_error'
+      | 'connect'
+      | 'disconnect'
+      | 'credentials_ready'
+      | 'credentials_failed'
+      | 'transport_open'
+      | 'transport_closed'
+      | 'timer'
+      | 'playback_started'
+      | 'playback_idle'
+      | 'playback_flushed'
+      | 'audio_failed';
+  }
+>;
+
+/** The app's commands (`VoiceSession` methods) and what the session posts on their behalf. */
+function onCommand(t: Transition, event: CommandEvent): void {
+  switch (event.type) {
     case 'send_text': {
       const family = handlersOf(t.state);
       if (!isStamped(t)) break;
@@ -158,8 +190,6 @@ export function reduce(
       break;
     }
   }
-  afterEvent(t);
-  return t.finish();
 }
 
 /** What follows every event: a queued `response.create`, a due rollover, the transport shown. */
