@@ -55,7 +55,6 @@ export default tseslint.config(
     files: [
       'packages/core/src/transport/transport-choice.ts',
       'packages/core/src/transport/webrtc-transport.ts',
-      'packages/core/src/transport/websocket-transport.ts',
       'packages/server/src/server.ts',
       'packages/server/src/storage/agents-store.ts',
       'packages/server/src/storage/conversations-store.ts',

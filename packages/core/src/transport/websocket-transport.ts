@@ -1,35 +1,13 @@
-import type {
-  Clock,
-  Credentials,
-  TimerHandle,
-  Transport,
-  TransportHandlers,
-  TransportStats,
-} from '../ports.js';
-import { systemClock } from '../system-clock.js';
+import type { Clock, Credentials, Transport, TransportHandlers, TransportStats } from '../ports.js';
+import { createSendQueue } from './websocket-send-queue.js';
+import {
+  listen,
+  loadNodeWebSocket,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './websocket-socket.js';
 
-/** The part of the WebSocket API (browser or `ws`) the transport uses. */
-export interface WebSocketLike {
-  readonly readyState: number;
-  readonly bufferedAmount: number;
-  binaryType: string;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-}
-
-/**
- * A WebSocket constructor: the browser's, or `ws`'s (whose third argument carries the upgrade
- * request's headers; a browser ignores it).
- */
-export type WebSocketConstructor = new (
-  url: string,
-  protocols?: string | string[],
-  options?: { headers?: Record<string, string> },
-) => WebSocketLike;
+export type { WebSocketConstructor, WebSocketLike } from './websocket-socket.js';
 
 /** Options of {@link createWebSocketTransport}. */
 export interface WebSocketTransportOptions {
@@ -51,7 +29,6 @@ export interface WebSocketTransportOptions {
   readonly clock?: Clock;
 }
 
-const OPEN = 1;
 const BETA_SUBPROTOCOL = 'openai-beta.realtime-v1';
 const KEY_SUBPROTOCOL_PREFIX = 'openai-insecure-api-key.';
 
@@ -96,27 +73,6 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
   return Object.keys(headers).some((key) => key.toLowerCase() === name);
 }
 
-const utf8 = new TextDecoder();
-
-function messageText(data: unknown): string | null {
-  if (typeof data === 'string') return data;
-  if (data instanceof ArrayBuffer) return utf8.decode(data);
-  if (ArrayBuffer.isView(data)) return utf8.decode(data);
-  return null;
-}
-
-async function loadNodeWebSocket(): Promise<WebSocketConstructor> {
-  // A specifier held in a variable keeps bundlers from following (and shipping) `ws`.
-  const specifier = 'ws';
-  const module = (await import(/* @vite-ignore */ specifier)) as {
-    default?: WebSocketConstructor;
-    WebSocket?: WebSocketConstructor;
-  };
-  const constructor = module.WebSocket ?? module.default;
-  if (!constructor) throw new Error('the `ws` package has no WebSocket export');
-  return constructor;
-}
-
 /**
  * A {@link Transport} over WebSocket, for browsers (credentials as subprotocols) and Node (`ws`,
  * credentials as headers). Control frames are always sent; audio frames wait in a bounded queue
@@ -134,185 +90,94 @@ async function loadNodeWebSocket(): Promise<WebSocketConstructor> {
  * ```
  */
 export function createWebSocketTransport(options: WebSocketTransportOptions = {}): Transport {
-  const maxBufferedBytes = options.maxBufferedBytes ?? 256 * 1024;
-  const maxQueuedAudioFrames = Math.max(1, options.maxQueuedAudioFrames ?? 25);
-  const drainIntervalMs = options.drainIntervalMs ?? 20;
-  const clock = options.clock ?? systemClock;
   const stats: TransportStats = { droppedAudioFrames: 0, sentFrames: 0 };
-
   let socket: WebSocketLike | null = null;
   // Bumped on every connect and close, so callbacks of an older socket are ignored.
   let generation = 0;
   let closingLocally = false;
-  let queue: string[] = [];
-  let drainTimer: TimerHandle = null;
   let handlers: TransportHandlers | null = null;
   // True while `ws` is being imported for a connect that has no socket yet.
   let loading = false;
+  const queue = createSendQueue(
+    () => socket,
+    options,
+    stats,
+    (error) => handlers?.onError(error),
+  );
 
-  const stopDrain = (): void => {
-    if (drainTimer !== null) clock.clearTimeout(drainTimer);
-    drainTimer = null;
-  };
-
-  const transmit = (data: string): boolean => {
-    if (!socket || socket.readyState !== OPEN) return false;
-    try {
-      socket.send(data);
-    } catch (error) {
-      handlers?.onError(error instanceof Error ? error : new Error(String(error)));
-      return false;
-    }
-    stats.sentFrames += 1;
-    return true;
-  };
-
-  const drain = (): void => {
-    drainTimer = null;
-    while (queue.length > 0 && socket && socket.bufferedAmount <= maxBufferedBytes) {
-      const frame = queue.shift();
-      if (frame !== undefined) transmit(frame);
-    }
-    if (queue.length > 0 && socket) drainTimer = clock.setTimeout(drain, drainIntervalMs);
-  };
-
-  const attach = (
-    instance: WebSocketLike,
-    myGeneration: number,
-    target: TransportHandlers,
-  ): void => {
-    instance.binaryType = 'arraybuffer';
-    instance.onopen = () => {
-      if (myGeneration === generation) target.onOpen();
-    };
-    instance.onmessage = (event) => {
-      if (myGeneration !== generation) return;
-      const text = messageText(event.data);
-      if (text !== null) target.onMessage(text);
-    };
-    instance.onerror = (event) => {
-      if (myGeneration !== generation) return;
-      const message =
-        typeof event === 'object' && event !== null && 'message' in event
-          ? String(event.message)
-          : 'WebSocket error';
-      target.onError(new Error(message));
-    };
-    instance.onclose = (event) => {
-      if (myGeneration !== generation) return;
-      generation += 1;
-      socket = null;
-      queue = [];
-      stopDrain();
-      const initiatedLocally = closingLocally;
-      closingLocally = false;
-      target.onClose({ code: event.code, reason: event.reason, initiatedLocally });
-    };
-  };
-
-  const fail = (myGeneration: number, target: TransportHandlers, error: unknown): void => {
-    if (myGeneration !== generation) return;
+  /** Forgets the current socket; returns whether this side was closing it. */
+  const retire = (): boolean => {
     generation += 1;
     socket = null;
     const initiatedLocally = closingLocally;
     closingLocally = false;
+    return initiatedLocally;
+  };
+
+  const fail = (myGeneration: number, target: TransportHandlers, error: unknown): void => {
+    if (myGeneration !== generation) return;
+    const initiatedLocally = retire();
     target.onError(error instanceof Error ? error : new Error(String(error)));
     target.onClose({ code: 1006, reason: 'could not open the socket', initiatedLocally });
+  };
+
+  const open = (
+    credentials: Credentials,
+    target: TransportHandlers,
+    myGeneration: number,
+    constructor: WebSocketConstructor,
+    canSendHeaders: boolean,
+  ): void => {
+    if (myGeneration !== generation) return;
+    const instance = openSocket(credentials, constructor, canSendHeaders);
+    if (instance instanceof Error) {
+      fail(myGeneration, target, instance);
+      return;
+    }
+    socket = instance;
+    const isCurrent = () => myGeneration === generation;
+    listen(instance, isCurrent, target, () => {
+      queue.clear();
+      return retire();
+    });
   };
 
   return {
     stats,
 
     connect(credentials, nextHandlers) {
-      if (socket) {
-        // A stale socket must not report into the new connection.
-        const stale = socket;
-        generation += 1;
-        socket = null;
-        try {
-          stale.close(1000, 'replaced');
-        } catch {
-          // Already closing.
-        }
-      }
+      // A stale socket must not report into the new connection: retired before it is closed.
+      const stale = socket;
+      socket = null;
       generation += 1;
+      if (stale) closeStale(stale);
       closingLocally = false;
-      queue = [];
-      stopDrain();
+      queue.clear();
       handlers = nextHandlers;
       const myGeneration = generation;
-      const globalWebSocket = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-      const needsHeaders =
-        Object.keys(credentials.headers ?? {}).length > 0 ||
-        (credentials.token !== undefined &&
-          (credentials.protocols ?? []).length === 0 &&
-          !globalWebSocket);
-
-      const open = (constructor: WebSocketConstructor, canSendHeaders: boolean): void => {
-        if (myGeneration !== generation) return;
-        const handshake = webSocketHandshake(credentials, canSendHeaders);
-        let instance: WebSocketLike;
-        try {
-          instance = canSendHeaders
-            ? new constructor(handshake.url, handshake.protocols, { headers: handshake.headers })
-            : new constructor(handshake.url, handshake.protocols);
-        } catch (error) {
-          fail(myGeneration, nextHandlers, error);
-          return;
-        }
-        socket = instance;
-        attach(instance, myGeneration, nextHandlers);
-      };
-
-      if (options.WebSocket) {
-        // A constructor that is not the browser's is taken to be `ws`-compatible.
-        open(options.WebSocket, options.WebSocket !== globalWebSocket);
-      } else if (globalWebSocket && !needsHeaders) {
-        open(globalWebSocket, false);
-      } else {
-        loading = true;
-        loadNodeWebSocket().then(
-          (constructor) => {
-            loading = false;
-            open(constructor, true);
-          },
-          (error: unknown) => {
-            loading = false;
-            fail(
-              myGeneration,
-              nextHandlers,
-              new Error('No WebSocket available: install the `ws` package to connect from Node', {
-                cause: error,
-              }),
-            );
-          },
-        );
+      const chosen = chooseWebSocket(options, credentials);
+      if (chosen !== null) {
+        open(credentials, nextHandlers, myGeneration, chosen.constructor, chosen.canSendHeaders);
+        return;
       }
+      loading = true;
+      loadNodeWebSocket().then(
+        (constructor) => {
+          loading = false;
+          open(credentials, nextHandlers, myGeneration, constructor, true);
+        },
+        (error: unknown) => {
+          loading = false;
+          const message = 'No WebSocket available: install the `ws` package to connect from Node';
+          fail(myGeneration, nextHandlers, new Error(message, { cause: error }));
+        },
+      );
     },
 
-    send(data, kind) {
-      if (!socket || socket.readyState !== OPEN) return false;
-      if (kind === 'control') {
-        // Held audio goes first so that a commit never overtakes the audio it commits.
-        stopDrain();
-        const held = queue;
-        queue = [];
-        for (const frame of held) transmit(frame);
-        return transmit(data);
-      }
-      if (queue.length === 0 && socket.bufferedAmount <= maxBufferedBytes) return transmit(data);
-      queue.push(data);
-      if (queue.length > maxQueuedAudioFrames) {
-        queue.shift();
-        stats.droppedAudioFrames += 1;
-      }
-      if (drainTimer === null) drainTimer = clock.setTimeout(drain, drainIntervalMs);
-      return true;
-    },
+    send: (data, kind) => queue.send(data, kind),
 
     close(code = 1000, reason = '') {
-      stopDrain();
-      queue = [];
+      queue.clear();
       const current = socket;
       if (!current) {
         // Closing while `ws` is still loading: the pending open is abandoned.
@@ -333,4 +198,55 @@ export function createWebSocketTransport(options: WebSocketTransportOptions = {}
       }
     },
   };
+}
+
+/** Opens a socket with the handshake of `credentials` (a constructor that threw: its error). */
+function openSocket(
+  credentials: Credentials,
+  constructor: WebSocketConstructor,
+  canSendHeaders: boolean,
+): WebSocketLike | Error {
+  const handshake = webSocketHandshake(credentials, canSendHeaders);
+  try {
+    return canSendHeaders
+      ? new constructor(handshake.url, handshake.protocols, { headers: handshake.headers })
+      : new constructor(handshake.url, handshake.protocols);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/** Closes a socket a new connection replaces (its handlers no longer report). */
+function closeStale(stale: WebSocketLike): void {
+  try {
+    stale.close(1000, 'replaced');
+  } catch {
+    // Already closing.
+  }
+}
+
+/**
+ * The WebSocket to open with, or null to import `ws`: the one in the options (taken to be
+ * `ws`-compatible unless it is the browser's), else the global one unless the credentials need
+ * headers a browser cannot send.
+ */
+function chooseWebSocket(
+  options: WebSocketTransportOptions,
+  credentials: Credentials,
+): { constructor: WebSocketConstructor; canSendHeaders: boolean } | null {
+  const globalWebSocket = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (options.WebSocket) {
+    return {
+      constructor: options.WebSocket,
+      canSendHeaders: options.WebSocket !== globalWebSocket,
+    };
+  }
+  const needsHeaders =
+    Object.keys(credentials.headers ?? {}).length > 0 ||
+    (credentials.token !== undefined &&
+      (credentials.protocols ?? []).length === 0 &&
+      !globalWebSocket);
+  return globalWebSocket && !needsHeaders
+    ? { constructor: globalWebSocket, canSendHeaders: false }
+    : null;
 }
