@@ -33,6 +33,16 @@ const WEBRTC_FAILED_CLOSE = 4900;
 /** Close code the server's `relay_required` refusal comes with. */
 const RELAY_REQUIRED_CLOSE = 4004;
 
+/**
+ * Refusals depend on the server and the agent, so they are asked again next time; a browser or
+ * network that cannot do WebRTC will not be able to on a reconnect either.
+ */
+const REFUSALS: ReadonlySet<string> = new Set([
+  'relay_required',
+  'offer_refused',
+  'webrtc_not_offered',
+]);
+
 function browserHasWebRtc(options: TransportChoiceOptions): boolean {
   return (
     options.webrtc?.RTCPeerConnection !== undefined ||
@@ -72,14 +82,7 @@ export function createTransport(
   let stuckReason: string | null =
     choice === 'auto' && !browserHasWebRtc(options) ? 'webrtc_unsupported' : null;
   let generation = 0;
-  const stats: TransportStats = {
-    get droppedAudioFrames() {
-      return webSocket.stats.droppedAudioFrames + (webrtc?.stats.droppedAudioFrames ?? 0);
-    },
-    get sentFrames() {
-      return webSocket.stats.sentFrames + (webrtc?.stats.sentFrames ?? 0);
-    },
-  };
+  const stats = sumStats(webSocket, () => webrtc);
 
   const loadWebRtc = (): Promise<Transport> => {
     loading ??= load().then((module) => {
@@ -99,27 +102,7 @@ export function createTransport(
   ): void => {
     active = webSocket;
     const myGeneration = generation;
-    const connect = (resolved: Credentials): void => {
-      if (myGeneration !== generation) return;
-      webSocket.connect(resolved, {
-        ...handlers,
-        onOpen: () =>
-          handlers.onOpen({ transport: 'websocket', media: false, fallbackReason: reason }),
-      });
-    };
-    if (credentials.fallback === undefined) {
-      connect(credentials);
-      return;
-    }
-    credentials.fallback().then(connect, (error: unknown) => {
-      if (myGeneration !== generation) return;
-      handlers.onError(error instanceof Error ? error : new Error(reason));
-      handlers.onClose({
-        code: 4401,
-        reason: 'fallback credentials failed',
-        initiatedLocally: false,
-      });
-    });
+    connectWebSocket(webSocket, credentials, handlers, reason, () => myGeneration === generation);
   };
 
   const media: TransportMedia = {
@@ -157,15 +140,7 @@ export function createTransport(
           handlers.onClose({ code: WEBRTC_FAILED_CLOSE, reason, initiatedLocally: false });
           return;
         }
-        // Refusals depend on the server and the agent, so they are asked again next time; a
-        // browser or network that cannot do WebRTC will not be able to on a reconnect either.
-        if (
-          reason !== 'relay_required' &&
-          reason !== 'offer_refused' &&
-          reason !== 'webrtc_not_offered'
-        ) {
-          stuckReason = reason;
-        }
+        if (!REFUSALS.has(reason)) stuckReason = reason;
         useWebSocket(credentials, handlers, reason);
       };
       if (choice === 'auto' && credentials.webrtc === undefined) {
@@ -176,26 +151,7 @@ export function createTransport(
         (transport) => {
           if (myGeneration !== generation) return;
           active = transport;
-          let opened = false;
-          transport.connect(credentials, {
-            onOpen: (info) => {
-              opened = true;
-              handlers.onOpen(info);
-            },
-            onMessage: (data) => handlers.onMessage(data),
-            onError: (error) => {
-              // Before opening, an error is the fallback's reason, reported with the close.
-              if (opened || choice === 'webrtc') handlers.onError(error);
-            },
-            onClose: (info) => {
-              const beforeOpen =
-                !opened &&
-                !info.initiatedLocally &&
-                (info.code === WEBRTC_FAILED_CLOSE || info.code === RELAY_REQUIRED_CLOSE);
-              if (beforeOpen && choice === 'auto') failed(info.reason);
-              else handlers.onClose(info);
-            },
-          });
+          transport.connect(credentials, watchWebRtc(handlers, choice, failed));
         },
         (error: unknown) => failed('webrtc_unsupported', error),
       );
@@ -208,6 +164,83 @@ export function createTransport(
       const transport = active;
       active = null;
       transport?.close(code, reason);
+    },
+  };
+}
+
+/**
+ * Connects the WebSocket transport as the fallback, with the credentials' own fallback when they
+ * have one; `isCurrent()` turns false once another connect or a close superseded this one.
+ */
+function connectWebSocket(
+  webSocket: Transport,
+  credentials: Credentials,
+  handlers: TransportHandlers,
+  reason: string,
+  isCurrent: () => boolean,
+): void {
+  const connect = (resolved: Credentials): void => {
+    if (!isCurrent()) return;
+    webSocket.connect(resolved, {
+      ...handlers,
+      onOpen: () =>
+        handlers.onOpen({ transport: 'websocket', media: false, fallbackReason: reason }),
+    });
+  };
+  if (credentials.fallback === undefined) {
+    connect(credentials);
+    return;
+  }
+  credentials.fallback().then(connect, (error: unknown) => {
+    if (!isCurrent()) return;
+    handlers.onError(error instanceof Error ? error : new Error(reason));
+    handlers.onClose({
+      code: 4401,
+      reason: 'fallback credentials failed',
+      initiatedLocally: false,
+    });
+  });
+}
+
+/**
+ * The handlers a WebRTC attempt reports to: the session's, except that with `'auto'` a failure
+ * before the attempt opened goes to `failed` (the fallback) instead of closing the session.
+ */
+function watchWebRtc(
+  handlers: TransportHandlers,
+  choice: TransportChoice,
+  failed: (reason: string) => void,
+): TransportHandlers {
+  let opened = false;
+  return {
+    onOpen: (info) => {
+      opened = true;
+      handlers.onOpen(info);
+    },
+    onMessage: (data) => handlers.onMessage(data),
+    onError: (error) => {
+      // Before opening, an error is the fallback's reason, reported with the close.
+      if (opened || choice === 'webrtc') handlers.onError(error);
+    },
+    onClose: (info) => {
+      const beforeOpen =
+        !opened &&
+        !info.initiatedLocally &&
+        (info.code === WEBRTC_FAILED_CLOSE || info.code === RELAY_REQUIRED_CLOSE);
+      if (beforeOpen && choice === 'auto') failed(info.reason);
+      else handlers.onClose(info);
+    },
+  };
+}
+
+/** The counters of both transports, summed when read. */
+function sumStats(webSocket: Transport, webrtc: () => Transport | null): TransportStats {
+  return {
+    get droppedAudioFrames() {
+      return webSocket.stats.droppedAudioFrames + (webrtc()?.stats.droppedAudioFrames ?? 0);
+    },
+    get sentFrames() {
+      return webSocket.stats.sentFrames + (webrtc()?.stats.sentFrames ?? 0);
     },
   };
 }
