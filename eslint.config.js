@@ -61,12 +61,6 @@ export default tseslint.config(
     rules: { 'max-lines-per-function': 'off' },
   },
   {
-    // TEMPORARY (issue 14): voice-session.ts is being split by another engineer (504 lines on
-    // main when this rule was turned on); remove this block once it is under 500.
-    files: ['packages/core/src/session/voice-session.ts'],
-    rules: { 'max-lines': 'off' },
-  },
-  {
     files: ['**/*.test.ts', '**/*.test.tsx', '**/test/**', '**/bench/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -1,18 +1,16 @@
-import { bytesToInt16, decodeBase64 } from '../audio/index.js';
-import { ParleyError, isParleyError } from '../errors.js';
+import { ParleyError } from '../errors.js';
 import type { MachineEffect } from '../machine/effects.js';
 import type { MachineEvent } from '../machine/events.js';
 import { itemPlayhead, type ItemPlayhead } from '../machine/heard.js';
 import { reduce } from '../machine/reducer.js';
 import { handlersOf } from '../machine/family.js';
-import { canSendAudio, wantsMicrophoneAudio } from '../machine/selectors.js';
 import { initialState, type MachineState } from '../machine/state.js';
 import type { AudioPort, Clock, Transport } from '../ports.js';
 import { systemClock } from '../system-clock.js';
 import { createTransport } from '../transport/transport-choice.js';
 import type { LiveForkSessionConfig, SessionConfigPatch } from '../protocol/index.js';
 import type { ToolDefinition, VoiceSessionSnapshot } from '../types.js';
-import { HeldAudio } from './held-audio.js';
+import { SessionAudio } from './session-audio.js';
 import { SessionListeners, internalErrorReporter } from './listeners.js';
 import { SessionConnection } from './session-connection.js';
 import { SessionTimers } from './session-timers.js';
@@ -65,21 +63,16 @@ class ParleyVoiceSession implements VoiceSession {
   private readonly tools: SessionTools;
   private readonly timers: SessionTimers;
   private readonly connection: SessionConnection;
-  private readonly heldAudio = new HeldAudio();
   private readonly queue: MachineEvent[] = [];
   private dispatching = false;
-  private audioStopped: Promise<void> = Promise.resolve();
-  /** Between the machine's `audio_start` and `audio_stop`. */
-  private wantAudio = false;
-  /** The audio port was started (and not stopped since). */
-  private audioRunning = false;
-  private droppedReported = 0;
   /** Makes client item ids unique within the session whatever the random source returns. */
   private itemCounter = 0;
   private connectWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   /** Decides MCP approval requests (`onMcpApproval`); without one they wait for the app. */
   private approvalHandler: McpApprovalHandler | null;
   private readonly mcp: McpLoader;
+  /** The audio port, playback and the microphone uplink. */
+  private readonly sound: SessionAudio;
 
   constructor(options: VoiceSessionOptions) {
     this.approvalHandler = options.onMcpApproval ?? null;
@@ -104,7 +97,7 @@ class ParleyVoiceSession implements VoiceSession {
       listeners: this.listeners,
       state: () => this.state,
       dispatch,
-      transportOpened: (info) => this.followAudio(info?.media === true),
+      transportOpened: (info) => this.sound.follow(info?.media === true),
       holdServerEvent: (event) => this.mcp.hold(event),
     });
     for (const tool of options.tools ?? []) this.tools.add(tool);
@@ -130,7 +123,16 @@ class ParleyVoiceSession implements VoiceSession {
     this.published = this.state.snapshot;
     this.subscribe = this.subscribe.bind(this);
     this.getSnapshot = this.getSnapshot.bind(this);
-    this.attachAudio();
+    this.sound = new SessionAudio({
+      transport: this.transport,
+      audio: this.audio,
+      clock: this.clock,
+      listeners: this.listeners,
+      internalError: this.internalError,
+      state: () => this.state,
+      dispatch,
+      sendFrame: (pcm16) => this.connection.sendAudio(pcm16),
+    });
   }
 
   // ── bindings ──
@@ -184,10 +186,10 @@ class ParleyVoiceSession implements VoiceSession {
   }
 
   disconnect(): Promise<void> {
-    this.audioStopped = Promise.resolve();
+    this.sound.stopped = Promise.resolve();
     this.dispatch({ type: 'disconnect', at: this.clock.now() });
     // Resolves once the microphone and speaker are released.
-    return this.audioStopped;
+    return this.sound.stopped;
   }
 
   sendText(text: string): void {
@@ -201,35 +203,7 @@ class ParleyVoiceSession implements VoiceSession {
   }
 
   sendAudio(pcm16: Int16Array): void {
-    if (pcm16.length === 0) return;
-    if (!wantsMicrophoneAudio(this.state)) return;
-    // Audio waits for the configuration to land, so the first turn uses it (§8 of the reference);
-    // what the microphone hears meanwhile is held, not lost: the visitor's first words count.
-    if (!canSendAudio(this.state)) {
-      this.heldAudio.hold(pcm16);
-      return;
-    }
-    this.sendHeldAudio();
-    this.appendAudio(pcm16);
-  }
-
-  private sendHeldAudio(): void {
-    for (const pcm16 of this.heldAudio.take()) this.appendAudio(pcm16);
-  }
-
-  private appendAudio(pcm16: Int16Array): void {
-    this.connection.sendAudio(pcm16);
-    const dropped = this.transport.stats.droppedAudioFrames;
-    if (dropped > this.droppedReported) {
-      // Reported when drops start and then every 50 frames (one second of audio), not per frame.
-      if (this.droppedReported === 0 || dropped - this.droppedReported >= 50) {
-        this.listeners.emit('warning', {
-          code: 'audio_dropped',
-          message: `${dropped} microphone frames dropped: the connection is too slow for the audio`,
-        });
-        this.droppedReported = dropped;
-      }
-    }
+    this.sound.send(pcm16);
   }
 
   commitAudio(): void {
@@ -315,10 +289,7 @@ class ParleyVoiceSession implements VoiceSession {
         const before = this.state.snapshot;
         this.reduce(next);
         if (this.state.snapshot !== before) this.publish();
-        if (!this.heldAudio.isEmpty) {
-          if (!wantsMicrophoneAudio(this.state)) this.heldAudio.clear();
-          else if (canSendAudio(this.state)) this.sendHeldAudio();
-        }
+        this.sound.afterEvent();
       }
     } finally {
       this.dispatching = false;
@@ -452,115 +423,7 @@ class ParleyVoiceSession implements VoiceSession {
         this.listeners.emit('error', effect.error);
         break;
       default:
-        this.runAudio(effect);
+        this.sound.run(effect);
     }
-  }
-
-  private runAudio(
-    effect: Extract<
-      MachineEffect,
-      { type: 'audio_start' | 'audio_stop' | 'audio_mute' | 'audio_enqueue' | 'audio_flush' }
-    >,
-  ): void {
-    switch (effect.type) {
-      case 'audio_start':
-        this.wantAudio = true;
-        // A transport that carries the audio as media (WebRTC) needs no audio port; one that
-        // may fall back to WebSocket says which once it opens (see followAudio).
-        if ((this.transport.media?.mode ?? 'events') === 'events') this.startAudio();
-        break;
-      case 'audio_stop':
-        this.wantAudio = false;
-        this.audioRunning = false;
-        if (this.audio) {
-          this.audioStopped = this.audio
-            .stop()
-            .catch((error: unknown) => this.internalError(error));
-        }
-        break;
-      case 'audio_mute':
-        this.audio?.setInputMuted(effect.muted);
-        this.transport.media?.setInputMuted(effect.muted);
-        break;
-      case 'audio_enqueue': {
-        const pcm16 = bytesToInt16(decodeBase64(effect.audio));
-        this.audio?.enqueue(effect.itemId, pcm16);
-        if (this.listeners.has('audio')) {
-          this.listeners.emit('audio', { itemId: effect.itemId, pcm16 });
-        }
-        break;
-      }
-      case 'audio_flush':
-        this.flushAudio();
-        break;
-    }
-  }
-
-  private flushAudio(): void {
-    if (!this.audio) {
-      this.dispatch({ type: 'playback_flushed', position: null, at: this.clock.now() });
-      return;
-    }
-    this.audio.flush().then(
-      (position) => this.dispatch({ type: 'playback_flushed', position, at: this.clock.now() }),
-      (error: unknown) => {
-        this.internalError(error);
-        this.dispatch({ type: 'playback_flushed', position: null, at: this.clock.now() });
-      },
-    );
-  }
-
-  /**
-   * The transport opened: with the audio as media the audio port is not needed (stopped if it
-   * ran, after a fallback that ended), with audio as events it must run (started if it waited).
-   */
-  private followAudio(media: boolean): void {
-    this.transport.media?.setInputMuted(this.state.snapshot.muted);
-    if (!this.wantAudio || !this.audio) return;
-    if (media && this.audioRunning) {
-      this.audioRunning = false;
-      this.audio.stop().catch((error: unknown) => this.internalError(error));
-    } else if (!media && !this.audioRunning) {
-      this.startAudio();
-    }
-  }
-
-  private startAudio(): void {
-    const audio = this.audio;
-    if (!audio) return;
-    this.audioRunning = true;
-    audio.setInputMuted(this.state.snapshot.muted);
-    audio.start().catch((error: unknown) => {
-      const permission =
-        (isParleyError(error) && error.reason === 'permission') ||
-        (error instanceof Error &&
-          (error.name === 'NotAllowedError' || error.name === 'SecurityError'));
-      this.dispatch({
-        type: 'audio_failed',
-        message: error instanceof Error ? error.message : String(error),
-        permission,
-        at: this.clock.now(),
-      });
-    });
-  }
-
-  private attachAudio(): void {
-    this.transport.media?.onLevels((levels) => this.listeners.emit('levels', levels));
-    const audio = this.audio;
-    if (!audio) return;
-    audio.on('frame', (pcm16) => this.sendAudio(pcm16));
-    audio.on('levels', (levels) => this.listeners.emit('levels', levels));
-    audio.on('playbackStarted', (itemId) =>
-      this.dispatch({ type: 'playback_started', itemId, at: this.clock.now() }),
-    );
-    audio.on('playbackIdle', (position) =>
-      this.dispatch({ type: 'playback_idle', position, at: this.clock.now() }),
-    );
-    audio.on('error', (error) =>
-      this.listeners.emit(
-        'error',
-        isParleyError(error) ? error : new ParleyError('audio', error.message, { cause: error }),
-      ),
-    );
   }
 }
