@@ -3,10 +3,13 @@
  * answer. With `text.format` of type `json_schema` the output text is JSON valid against the
  * schema (built by {@link sampleFromJsonSchema}; a free-form string property named `summary`
  * carries the start of the input instead of a placeholder); otherwise a short text that quotes
- * the input. Enough for a server's post-call analysis to run end to end without a key.
+ * the input. Enough for a server's post-call analysis to run end to end without a key. A request
+ * that offers tools is answered by the reply rules (`responses-tools.ts`): a function call when
+ * the latest user message names a tool, a text after the tool's output.
  */
 import { createHash } from 'node:crypto';
 import { sampleFromJsonSchema } from './json-schema-sample.js';
+import { toolOutput } from './responses-tools.js';
 
 type Body = Record<string, unknown>;
 
@@ -50,8 +53,19 @@ export function answerResponses(body: Body): { status: number; body: unknown } {
   if (body.input === undefined) return invalid("Missing required parameter: 'input'.", 'input');
   const text = inputText(body.input);
   const format = isObject(body.text) && isObject(body.text.format) ? body.text.format : null;
+  const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+  const withTools =
+    format?.type === 'json_schema'
+      ? null
+      : toolOutput(
+          body,
+          (prefix) =>
+            `${prefix}_${createHash('sha256').update(`${hash}:${prefix}`).digest('hex').slice(0, 24)}`,
+        );
   let output: string;
-  if (format?.type === 'json_schema') {
+  if (withTools) {
+    output = withTools.text;
+  } else if (format?.type === 'json_schema') {
     if (!isObject(format.schema))
       return invalid("Missing required parameter: 'text.format.schema'.", 'text.format.schema');
     const sample = sampleFromJsonSchema(format.schema);
@@ -61,10 +75,11 @@ export function answerResponses(body: Body): { status: number; body: unknown } {
   } else {
     output = `Emulated response. ${digest(text)}`;
   }
-  const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
   const instructions = typeof body.instructions === 'string' ? body.instructions : '';
   const inputTokens = Math.ceil((text.length + instructions.length) / 4);
-  const outputTokens = Math.ceil(output.length / 4);
+  const outputTokens = Math.ceil(
+    (output.length || JSON.stringify(withTools?.output ?? '').length) / 4,
+  );
   return {
     status: 200,
     body: {
@@ -73,7 +88,7 @@ export function answerResponses(body: Body): { status: number; body: unknown } {
       created_at: 0,
       status: 'completed',
       model: body.model,
-      output: [
+      output: withTools?.output ?? [
         {
           type: 'message',
           id: `msg_${hash.slice(24, 48)}`,

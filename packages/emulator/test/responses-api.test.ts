@@ -74,4 +74,72 @@ describe('POST /v1/responses', () => {
     expect(noModel.status).toBe(400);
     expect(((await noModel.json()) as { error: { param: string } }).error.param).toBe('model');
   });
+
+  it('calls a function tool the user names, then reports the tool output in words', async () => {
+    const tools = [
+      {
+        type: 'function' as const,
+        name: 'capture_lead',
+        description: "Save the visitor's contact details so a person follows up.",
+        parameters: {
+          type: 'object',
+          properties: { name: { type: 'string' }, email: { type: 'string' } },
+          required: ['name', 'email'],
+        },
+        strict: false,
+      },
+    ];
+    const words = 'Please capture a lead: my name is Dana Smith and my email is dana@example.com';
+    const first = await client.responses.create({
+      model: 'gpt-5.6-terra',
+      input: [
+        { role: 'assistant', content: 'Hello! How can I help?' },
+        { role: 'user', content: words },
+      ],
+      tools,
+      store: false,
+    });
+    const call = first.output.find((item) => item.type === 'function_call');
+    expect(call).toMatchObject({
+      type: 'function_call',
+      name: 'capture_lead',
+      status: 'completed',
+    });
+    if (call?.type !== 'function_call') throw new Error('no call');
+    expect(JSON.parse(call.arguments)).toMatchObject({ email: 'dana@example.com' });
+    expect(first.output_text).toBe('');
+    const second = await client.responses.create({
+      model: 'gpt-5.6-terra',
+      input: [
+        { role: 'user', content: words },
+        {
+          type: 'function_call',
+          call_id: call.call_id,
+          name: call.name,
+          arguments: call.arguments,
+        },
+        { type: 'function_call_output', call_id: call.call_id, output: '{"saved":true}' },
+      ],
+      tools,
+      store: false,
+    });
+    expect(second.output.some((item) => item.type === 'function_call')).toBe(false);
+    expect(second.output_text.length).toBeGreaterThan(0);
+    // Without tools the same words get the plain quoting answer, as before.
+    const plain = await client.responses.create({ model: 'gpt-5-mini', input: words });
+    expect(plain.output_text).toContain('Emulated response.');
+  });
+
+  it('runs a hosted web search the words ask for when web_search is offered', async () => {
+    const answer = await client.responses.create({
+      model: 'gpt-5.6-terra',
+      input: [{ role: 'user', content: 'Search the web for tide tables in Brest' }],
+      tools: [{ type: 'web_search' }],
+    });
+    expect(answer.output[0]).toMatchObject({
+      type: 'web_search_call',
+      action: { type: 'search', query: 'tide tables in Brest' },
+    });
+    expect(answer.output_text).toContain('tide tables in Brest');
+  });
 });
