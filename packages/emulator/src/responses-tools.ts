@@ -90,15 +90,16 @@ function latestUserWords(items: readonly StoredItem[]): string | null {
 }
 
 /**
- * The output items of a request that offers tools (function or hosted), or null when it offers
- * none (the caller then answers as before). `ids` makes the items' ids from the request's hash.
+ * The output items of a request with a `tools` list (function or hosted tools, or none), or null
+ * without one (the caller then answers as before). `ids` makes the items' ids from the request's hash.
  */
 export function toolOutput(
   body: Json,
   ids: (prefix: string) => string,
 ): { output: Json[]; text: string } | null {
-  const tools = Array.isArray(body.tools) ? body.tools.filter(isObject) : [];
-  if (tools.length === 0) return null;
+  // A request with a `tools` list (even empty) is a backend turn; one without is a plain prompt.
+  if (!Array.isArray(body.tools)) return null;
+  const tools = body.tools.filter(isObject);
   const items = inputItems(body.input);
   const words = latestUserWords(items);
   const query = words === null ? null : webSearchQuery(words, tools);

@@ -18,6 +18,11 @@ export { realtimeSession } from './session-config.js';
 export { relayCloseCodes } from './relay/socket-pair.js';
 export type { RelayCloseReason } from './relay/socket-pair.js';
 export type { RelayLimits } from './relay/relay-timers.js';
+export type {
+  LiveDelegationHandler,
+  LiveDelegationRequest,
+  LiveTranscriptLine,
+} from './relay/live/live-delegation-handler.js';
 export { ticketProtocolPrefix } from './relay/relay-server.js';
 export { checkClientFrame } from './relay/client-policy.js';
 export type { PolicyDecision } from './relay/client-policy.js';

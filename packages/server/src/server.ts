@@ -50,6 +50,7 @@ import { createUpstream, upstreamFromEnv } from './upstream.js';
 import { WebRtcCalls } from './webrtc/webrtc-calls.js';
 import { createWebRtcRoutes } from './webrtc/webrtc-routes.js';
 import type { Upstream, UpstreamOptions } from './upstream.js';
+import type { LiveDelegationHandler } from './relay/live/live-delegation-handler.js';
 
 /** Limits on sessions; the defaults suit a public website. */
 export interface ParleyLimits {
@@ -67,6 +68,11 @@ export interface ParleyLimits {
   clientSecretTtlSeconds?: number;
   /** How long after its connection dropped a relayed conversation may be resumed. Default 5 minutes. */
   resumeWindowMs?: number;
+  /**
+   * GPT-Live client delegation: how long the server may take to answer one delegation before it
+   * stops and tells the visitor it could not finish in time. Default 45 s.
+   */
+  liveDelegationDeadlineMs?: number;
 }
 
 /** Options of {@link createParleyServer}. Everything has a default read from the environment. */
@@ -131,6 +137,11 @@ export interface ParleyServerOptions {
   postCallRetry?: Partial<RetryPolicy>;
   /** Recording storage (default the data directory, or S3 from `PARLEY_RECORDINGS_S3_*`). */
   recording?: RecordingOptions;
+  /**
+   * Answers GPT-Live client delegations (agents whose Live delegation mode is `client`) instead
+   * of Parley's own Responses backend, or returns `undefined` to leave one to it. See the README.
+   */
+  liveDelegationHandler?: LiveDelegationHandler;
   logger?: Logger;
   now?: () => Date;
 }
@@ -200,6 +211,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     sessionRequestsPerMinute: options.limits?.sessionRequestsPerMinute ?? 30,
     clientSecretTtlSeconds: options.limits?.clientSecretTtlSeconds ?? 600,
     resumeWindowMs: options.limits?.resumeWindowMs ?? 5 * 60_000,
+    liveDelegationDeadlineMs: options.limits?.liveDelegationDeadlineMs ?? 45_000,
   };
 
   const store =
@@ -321,6 +333,8 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       slots,
       clientAddress: (incoming) => trust.clientAddress(incoming),
       urlGuard,
+      shared,
+      liveDelegationHandler: options.liveDelegationHandler,
       onConversationEnded: (conversationId) => postCall.ended(conversationId),
       recordings,
     },

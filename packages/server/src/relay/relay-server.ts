@@ -28,6 +28,9 @@ import type { RelayLimits } from './relay-timers.js';
 import { relayCloseCodes } from './socket-pair.js';
 import { EarlyMessages } from './early-messages.js';
 import type { RelayCloseReason } from './socket-pair.js';
+import type { SharedState } from '../coordination/shared-state.js';
+import type { LiveDelegationHandler } from './live/live-delegation-handler.js';
+import { defaultClientDelegationTimings } from './live/live-client-delegations.js';
 
 /** Subprotocol prefix that carries a relay ticket. */
 export const ticketProtocolPrefix = 'parley-ticket.';
@@ -40,12 +43,16 @@ export interface RelayServerOptions {
   tickets: TicketStore;
   log: Logger;
   now: () => Date;
-  limits: RelayLimits;
+  limits: RelayLimits & { liveDelegationDeadlineMs?: number };
   clientAddress: (request: IncomingMessage) => string;
   /** The per-client cap on live conversations (shared with `POST /api/sessions`). */
   slots: SessionSlots;
   /** Guards the URLs of webhook tools. */
   urlGuard: UrlGuard;
+  /** Shared state: GPT-Live client delegations are claimed there (once across instances). */
+  shared: SharedState;
+  /** Answers GPT-Live client delegations (else the server's own Responses backend). */
+  liveDelegationHandler?: LiveDelegationHandler | undefined;
   /** A conversation ended (or was handed over) and its writes are stored: post-call work. */
   onConversationEnded?: (conversationId: string) => void;
   /** Records conversations whose agent version asks for it (absent: nothing is recorded). */
@@ -296,6 +303,13 @@ export class RelayServer {
       store: this.options.store,
       mailer: this.options.mailer,
       upstream: this.options.upstream,
+      shared: this.options.shared,
+      delegationHandler: this.options.liveDelegationHandler,
+      delegationTimings: {
+        ...defaultClientDelegationTimings,
+        deadlineMs:
+          this.options.limits.liveDelegationDeadlineMs ?? defaultClientDelegationTimings.deadlineMs,
+      },
       log: this.options.log,
       now: this.options.now,
       onClose: () => {

@@ -4,12 +4,13 @@
  * browser send only what a visitor needs — audio, mute/unmute, typed text as a user message (and
  * the output of a browser tool the relay handed it) — never instructions, delegation config,
  * history or tools, like Live's own `client.data_channel.allowed_client_events`. Server tools run
- * here by Responses delegation; transcripts (grouped into turns), tool calls and usage seconds are
- * stored as they flow.
+ * here by Responses delegation; under client delegation this server is the backend
+ * (`live-client-delegations.ts`). Transcripts (grouped into turns), tool calls and usage seconds
+ * are stored as they flow.
  */
 import { liveCost } from '@parley/core';
-import type { RealtimeItem } from '@parley/core';
 import WebSocket from 'ws';
+import type { SharedState } from '../../coordination/shared-state.js';
 import type { Logger } from '../../logger.js';
 import type { PublishedAgent } from '../../storage/agents-store.js';
 import type { Store } from '../../storage/store.js';
@@ -19,9 +20,15 @@ import type { Upstream } from '../../upstream.js';
 import { ConversationRecorder } from '../conversation-recorder.js';
 import { asBuffer, leadingType } from '../fast-path.js';
 import { maxPendingBytes, relayCloseCodes, type RelayCloseReason } from '../socket-pair.js';
+import {
+  LiveClientDelegations,
+  defaultClientDelegationTimings,
+  type ClientDelegationTimings,
+} from './live-client-delegations.js';
+import type { LiveDelegationHandler } from './live-delegation-handler.js';
 import { LiveDelegations } from './live-delegations.js';
 import type { LiveStartConfig } from './live-session-start.js';
-import { TranscriptTurns, type TranscriptTurn } from './live-transcript-turns.js';
+import { TranscriptTurns, turnItem } from './live-transcript-turns.js';
 
 type Json = Record<string, unknown>;
 
@@ -41,6 +48,11 @@ export interface LiveRelaySessionOptions {
   store: Store;
   mailer: Mailer;
   upstream: Upstream;
+  /** Where client delegation ids are claimed (once across instances). */
+  shared: SharedState;
+  /** The embedding app's answer to client delegations (else the server's Responses backend). */
+  delegationHandler?: LiveDelegationHandler | undefined;
+  delegationTimings?: ClientDelegationTimings | undefined;
   log: Logger;
   now: () => Date;
   onClose: () => void;
@@ -64,6 +76,8 @@ export class LiveRelaySession {
   private readonly pending: string[] = [];
   private pendingBytes = 0;
   private readonly delegations: LiveDelegations;
+  /** Client delegation: this server answers them (null under Responses delegation). */
+  private readonly clientDelegations: LiveClientDelegations | null;
   /** A typed message or a browser tool output was forwarded: the browser may send one `response.create`. */
   private mayCreateResponse = false;
   private closed = false;
@@ -82,16 +96,21 @@ export class LiveRelaySession {
       clientId: options.clientId,
     });
     this.turns = new TranscriptTurns(`live_${options.conversation.id.slice(0, 8)}`, {
-      opened: (turn) => this.recorder.item(this.itemOf(turn, 'in_progress')),
-      grew: (turn) => this.recorder.transcript(turn.itemId, turn.text),
+      opened: (turn) => {
+        this.recorder.item(turnItem(turn, 'in_progress'));
+        this.clientDelegations?.noteMessage(turn.itemId, turn.role, turn.text);
+      },
+      grew: (turn) => {
+        this.recorder.transcript(turn.itemId, turn.text);
+        this.clientDelegations?.noteMessage(turn.itemId, turn.role, turn.text);
+      },
       closed: (turn, complete) => {
         this.recorder.transcript(turn.itemId, turn.text);
-        this.recorder.item(this.itemOf(turn, complete ? 'completed' : 'incomplete'));
+        this.recorder.item(turnItem(turn, complete ? 'completed' : 'incomplete'));
       },
     });
-    this.delegations = new LiveDelegations({
+    const host = {
       serverTools: options.serverTools,
-      clientToolNames: options.clientToolNames,
       recorder: this.recorder,
       tools: {
         store: options.store,
@@ -100,10 +119,27 @@ export class LiveRelaySession {
         now: options.now,
         log: options.log,
       },
-      toUpstream: (event) => this.toUpstream(event),
-      toBrowser: (event) => this.toBrowser(JSON.stringify(event)),
+      toUpstream: (event: Json) => this.toUpstream(event),
+      toBrowser: (event: Json) => this.toBrowser(JSON.stringify(event)),
       closed: () => this.closed,
-    });
+    };
+    this.delegations = new LiveDelegations({ ...host, clientToolNames: options.clientToolNames });
+    const responsesUrl = options.upstream.responsesUrl?.();
+    this.clientDelegations =
+      options.start.delegation.type === 'client'
+        ? new LiveClientDelegations({
+            ...host,
+            conversationId: options.conversation.id,
+            agent: options.agent,
+            shared: options.shared,
+            responses:
+              responsesUrl === undefined
+                ? null
+                : { url: responsesUrl, headers: options.upstream.headers() },
+            handler: options.delegationHandler,
+            timings: options.delegationTimings ?? defaultClientDelegationTimings,
+          })
+        : null;
   }
 
   /** The conversation id. */
@@ -114,19 +150,6 @@ export class LiveRelaySession {
   /** Resolves when every write of this session is stored. */
   flushed(): Promise<void> {
     return this.recorder.flushed();
-  }
-
-  private itemOf(
-    turn: TranscriptTurn,
-    status: 'in_progress' | 'completed' | 'incomplete',
-  ): RealtimeItem {
-    return {
-      id: turn.itemId,
-      type: 'message',
-      role: turn.role,
-      status,
-      content: [{ type: turn.role === 'user' ? 'input_text' : 'output_text', text: turn.text }],
-    };
   }
 
   /** Connects upstream, sends `session.start`, and takes the browser's frames (`early`: those that came first). */
@@ -298,8 +321,9 @@ export class LiveRelaySession {
       return;
     }
     const text = texts.join('\n').slice(0, 4000);
+    const id = `typed_${Date.now().toString(36)}`;
     this.recorder.item({
-      id: `typed_${Date.now().toString(36)}`,
+      id,
       type: 'message',
       role: 'user',
       status: 'completed',
@@ -315,7 +339,7 @@ export class LiveRelaySession {
       this.mayCreateResponse = true;
     } else {
       // Client delegation has no user-message channel on the voice: the backend (here) passes the
-      // typed words on as silent context (reference §6.5).
+      // typed words on as silent context and answers them (reference §6.5).
       this.toUpstream(
         withId({
           type: 'session.thinking.append',
@@ -323,6 +347,7 @@ export class LiveRelaySession {
           content: `The visitor typed: ${text.slice(0, 1400)}`,
         }),
       );
+      this.clientDelegations?.onTypedText(id, text);
     }
   }
 
@@ -352,6 +377,9 @@ export class LiveRelaySession {
             Number(event.start_ms) || 0,
             Number(event.end_ms) || 0,
           );
+        return;
+      case 'session.delegation.created':
+        this.clientDelegations?.onDelegationCreated(event);
         return;
       case 'response.event':
         this.delegations.onResponseEvent(
@@ -418,6 +446,7 @@ export class LiveRelaySession {
     if (this.timer) clearTimeout(this.timer);
     const lost = reason === 'upstream_closed';
     this.turns.finish(!lost);
+    this.clientDelegations?.finish();
     this.endReason = reason;
     this.recorder.end({ status: lost ? 'failed' : 'completed', endReason: stored });
     const { browser } = this.options;

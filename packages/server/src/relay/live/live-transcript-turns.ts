@@ -4,6 +4,7 @@
  * the same speaker after 2 s without speech (the official grouper's assistant gap), starts a new
  * one. Fragments are concatenated as they are (they carry their own leading spaces).
  */
+import type { RealtimeItem } from '@parley/core';
 
 /** One stored turn. */
 export interface TranscriptTurn {
@@ -60,4 +61,18 @@ export class TranscriptTurns {
     if (this.current) this.sink.closed(this.current, complete);
     this.current = null;
   }
+}
+
+/** The stored message item of a turn. */
+export function turnItem(
+  turn: TranscriptTurn,
+  status: 'in_progress' | 'completed' | 'incomplete',
+): RealtimeItem {
+  return {
+    id: turn.itemId,
+    type: 'message',
+    role: turn.role,
+    status,
+    content: [{ type: turn.role === 'user' ? 'input_text' : 'output_text', text: turn.text }],
+  };
 }
