@@ -51,29 +51,9 @@ import { WebRtcCalls } from './webrtc/webrtc-calls.js';
 import { createWebRtcRoutes } from './webrtc/webrtc-routes.js';
 import type { Upstream, UpstreamOptions } from './upstream.js';
 import type { LiveDelegationHandler } from './relay/live/live-delegation-handler.js';
+import { resolveLimits, type ParleyLimits } from './server-limits.js';
 
-/** Limits on sessions; the defaults suit a public website. */
-export interface ParleyLimits {
-  /** Longest relayed conversation (an agent may set a shorter one). Default 30 minutes. */
-  maxSessionMs?: number;
-  /** Close a conversation after this long without speech, text or a response. Default 5 minutes. */
-  idleTimeoutMs?: number;
-  /** Concurrent conversations per client address. Default 3. */
-  maxSessionsPerClient?: number;
-  /** Lifetime of a relay ticket. Default 60 s. */
-  ticketTtlMs?: number;
-  /** `POST /api/sessions` calls per client address per minute. Default 30. */
-  sessionRequestsPerMinute?: number;
-  /** Lifetime of a direct-mode client secret. Default 600 s. */
-  clientSecretTtlSeconds?: number;
-  /** How long after its connection dropped a relayed conversation may be resumed. Default 5 minutes. */
-  resumeWindowMs?: number;
-  /**
-   * GPT-Live client delegation: how long the server may take to answer one delegation before it
-   * stops and tells the visitor it could not finish in time. Default 45 s.
-   */
-  liveDelegationDeadlineMs?: number;
-}
+export type { ParleyLimits } from './server-limits.js';
 
 /** Options of {@link createParleyServer}. Everything has a default read from the environment. */
 export interface ParleyServerOptions {
@@ -203,16 +183,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
   const log = options.logger ?? consoleLogger();
   const now = options.now ?? (() => new Date());
   const trust = proxyTrust(options.trustProxy ?? parseTrustProxy(env.PARLEY_TRUST_PROXY));
-  const limits = {
-    maxSessionMs: options.limits?.maxSessionMs ?? 30 * 60_000,
-    idleTimeoutMs: options.limits?.idleTimeoutMs ?? 5 * 60_000,
-    maxSessionsPerClient: options.limits?.maxSessionsPerClient ?? 3,
-    ticketTtlMs: options.limits?.ticketTtlMs ?? 60_000,
-    sessionRequestsPerMinute: options.limits?.sessionRequestsPerMinute ?? 30,
-    clientSecretTtlSeconds: options.limits?.clientSecretTtlSeconds ?? 600,
-    resumeWindowMs: options.limits?.resumeWindowMs ?? 5 * 60_000,
-    liveDelegationDeadlineMs: options.limits?.liveDelegationDeadlineMs ?? 45_000,
-  };
+  const limits = resolveLimits(options.limits);
 
   const store =
     options.store ??
