@@ -204,6 +204,7 @@ export function followUpAfterTools(t: Transition, responseId: string | null): vo
   if (response.status !== 'completed') return;
   if (response.clientCalls.some((callId) => t.state.runningCalls.has(callId))) return;
   setResponse(t, { ...response, followedUp: true });
-  t.state.turnStart ??= response.turnStart;
+  // A turn is timed once, to its first output: after a preamble the answer is no new wait.
+  if (!response.hasOutput) t.state.turnStart ??= response.turnStart;
   requestResponse(t, 'tools');
 }

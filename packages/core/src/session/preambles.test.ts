@@ -31,7 +31,11 @@ function message(responseId: string, itemId: string, outputIndex: number, text: 
  * A spoken turn answered with a preamble (1 s of audio), then a call of `lookup` in the same
  * response. `finish` ends that response (else it is still streaming the preamble).
  */
-async function preambleTurn(options: { finish: boolean; outputLatencyMs?: number }) {
+async function preambleTurn(options: {
+  finish: boolean;
+  outputLatencyMs?: number;
+  model?: string;
+}) {
   const tool = defineTool({
     name: 'lookup',
     parameters: z.object({ city: z.string() }),
@@ -39,7 +43,7 @@ async function preambleTurn(options: { finish: boolean; outputLatencyMs?: number
   });
   const kit = createTestSession({ tools: [tool] });
   kit.audio.outputLatencyMs = options.outputLatencyMs ?? 0;
-  await kit.connect();
+  await kit.connect(options.model ? { model: options.model } : {});
   const t = kit.transport;
   t.receive(server.speechStarted('item_u1'));
   t.receive(server.speechStopped('item_u1'));
@@ -99,6 +103,7 @@ describe('a preamble before a tool call, in the same response', () => {
       }),
     ]);
     expect(t.sentOf('response.create')).toHaveLength(1);
+    kit.clock.advance(1500); // the tool's round trip: the answer starts 2 s after the user stopped
     answer(kit, true);
     const items = kit.session.getSnapshot().items;
     expect(items.map((item) => [item.type, item.id])).toEqual([
@@ -115,8 +120,10 @@ describe('a preamble before a tool call, in the same response', () => {
     });
     expect(messageOf(kit, 'item_a')).toMatchObject({ text: ANSWER, responseId: 'resp_2' });
     // The user waited for the preamble's first audio, not for the answer after the tool.
-    const [turn] = kit.session.getSnapshot().metrics.turns;
+    const [turn, followUp] = kit.session.getSnapshot().metrics.turns;
     expect(turn).toMatchObject({ responseId: 'resp_1', timeToFirstAudioMs: 500 });
+    // The answer's response is not timed again from the user's stop (it would read 2000 ms).
+    expect(followUp).toMatchObject({ responseId: 'resp_2', timeToFirstAudioMs: null });
     expect(kit.session.getSnapshot().metrics.meanTimeToFirstAudioMs).toBe(500);
   });
 
@@ -172,5 +179,72 @@ describe('a preamble before a tool call, in the same response', () => {
     expect(kit.transport.sentOf('response.cancel')).toHaveLength(0);
     expect(messageOf(kit, 'item_a').heardText).toBe('The branch in Oslo is');
     expect(messageOf(kit, 'item_p').interrupted).toBe(false);
+  });
+
+  it('a barge-in while the preamble still plays, the answer already sent behind it, truncates the preamble where heard and the unheard answer at 0', async () => {
+    const kit = await preambleTurn({ finish: true });
+    answer(kit, true);
+    kit.audio.play('item_p', 12_000); // half the preamble heard; the answer is queued behind it
+    kit.transport.receive(server.speechStarted('item_u2'));
+    await settle();
+    expect(kit.transport.sentOf('conversation.item.truncate')).toEqual([
+      expect.objectContaining({ item_id: 'item_p', audio_end_ms: 500 }),
+      expect.objectContaining({ item_id: 'item_a', audio_end_ms: 0 }),
+    ]);
+    expect(kit.transport.sentOf('response.cancel')).toHaveLength(0);
+    expect(messageOf(kit, 'item_p')).toMatchObject({ interrupted: true, audioEndMs: 500 });
+    expect(messageOf(kit, 'item_p').heardText).toMatch(/^One moment,/);
+    expect(messageOf(kit, 'item_a')).toMatchObject({
+      interrupted: true,
+      audioEndMs: 0,
+      heardText: '',
+    });
+  });
+
+  it("costs every response of the turn at the model's own prices, the preamble response included", async () => {
+    const kit = await preambleTurn({ finish: false, model: 'gpt-realtime-2.1' });
+    const t = kit.transport;
+    const preamble = message('resp_1', 'item_p', 0, PREAMBLE);
+    t.receive(preamble.audioDone);
+    t.receive(preamble.done);
+    for (const event of server.functionCall(
+      'resp_1',
+      'item_f',
+      'call_1',
+      'lookup',
+      '{"city":"Oslo"}',
+      1,
+    ))
+      t.receive(event);
+    const usage = (textOut: number, audioOut: number) => ({
+      total_tokens: 100 + textOut + audioOut,
+      input_tokens: 100,
+      output_tokens: textOut + audioOut,
+      input_token_details: { text_tokens: 40, audio_tokens: 60, cached_tokens: 0 },
+      output_token_details: { text_tokens: textOut, audio_tokens: audioOut },
+    });
+    t.receive(server.responseDone('resp_1', 'completed', usage(30, 50)));
+    await settle();
+    answer(kit, false);
+    const reply = message('resp_2', 'item_a', 0, ANSWER);
+    t.receive(reply.audioDone);
+    t.receive(reply.done);
+    t.receive(server.responseDone('resp_2', 'completed', usage(20, 100)));
+    // gpt-realtime-2.1 ($/1M): text in 4, audio in 32, text out 24 (gpt-realtime: 16), audio out 64.
+    const cost = (textOut: number, audioOut: number) =>
+      (40 * 4 + 60 * 32 + textOut * 24 + audioOut * 64) / 1_000_000;
+    const snapshot = kit.session.getSnapshot();
+    expect(snapshot.usage.costUsd).toBeCloseTo(cost(30, 50) + cost(20, 100), 12);
+    expect(snapshot.metrics.turns.map((turn) => turn.costUsd)).toEqual([
+      cost(30, 50),
+      cost(20, 100),
+    ]);
+  });
+
+  it('bills nothing for a preamble response cancelled before its output, which reports no usage', async () => {
+    const kit = await preambleTurn({ finish: false, model: 'gpt-realtime-2.1' });
+    kit.transport.receive(server.responseDone('resp_1', 'cancelled', null));
+    await settle();
+    expect(kit.session.getSnapshot().usage).toMatchObject({ costUsd: null, responses: 0 });
   });
 });
