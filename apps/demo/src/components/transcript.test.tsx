@@ -1,7 +1,7 @@
 import { cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Transcript } from './transcript.js';
-import { assistantMessage, functionCall } from '../test-utils/items.js';
+import { assistantMessage, functionCall, mcpApproval, mcpCall } from '../test-utils/items.js';
 import { createFakeVoiceSession, userMessage } from '@parley/core/test-utils';
 import { actOnSession, renderWithSession } from '../test-utils/render.js';
 
@@ -108,6 +108,63 @@ for (const strict of [false, true]) {
       const card = screen.getByRole('article', { name: 'Tool call search_knowledge_base' });
       expect(card.textContent).toContain('Failed');
       expect(card.textContent).toContain('The tool took longer than 15 s.');
+    });
+
+    it('shows an MCP call as a card with its server, arguments and result, and a failed one with its error', () => {
+      const session = createFakeVoiceSession({
+        items: [
+          mcpCall(),
+          mcpCall({
+            id: 'item_mcp2',
+            name: 'cancel_order',
+            arguments: '{"order_number":"A-17"}',
+            status: 'failed',
+            output: null,
+            error: { type: 'tool_execution_error', message: 'order not found', code: null },
+            approvalRequestId: 'item_approval',
+          }),
+        ],
+      });
+      renderWithSession(<Transcript />, session, { strict });
+      const card = screen.getByRole('article', { name: 'MCP tool call lookup_opening_hours' });
+      expect(card.textContent).toContain('"city": "Oslo"');
+      expect(card.textContent).toContain('"hours": "9 to 5"');
+      expect(card.textContent).toContain('Done');
+      expect(card.textContent).toContain('Run by MCP server docs');
+      const failed = screen.getByRole('article', { name: 'MCP tool call cancel_order' });
+      expect(failed.textContent).toContain('Failed');
+      expect(failed.textContent).toContain('order not found');
+      expect(failed.textContent).toContain('approved');
+    });
+
+    it('shows an MCP approval request with its decision as it changes, and no MCP listing', () => {
+      const session = createFakeVoiceSession({
+        items: [
+          {
+            type: 'mcp_list_tools',
+            id: 'item_list',
+            serverLabel: 'docs',
+            status: 'completed',
+            tools: [],
+            responseId: null,
+            createdAt: 0,
+          },
+          mcpApproval(),
+        ],
+      });
+      renderWithSession(<Transcript />, session, { strict });
+      const card = screen.getByRole('article', { name: 'Approval request cancel_order' });
+      expect(card.textContent).toContain('Awaiting approval');
+      expect(card.textContent).toContain('"order_number": "A-17"');
+      expect(screen.getAllByRole('article')).toHaveLength(1);
+      actOnSession(() =>
+        session.setSnapshot({
+          items: [mcpApproval({ decision: 'denied', reason: 'Orders are cancelled by staff.' })],
+        }),
+      );
+      const decided = screen.getByRole('article', { name: 'Approval request cancel_order' });
+      expect(decided.textContent).toContain('Denied');
+      expect(decided.textContent).toContain('Orders are cancelled by staff.');
     });
   });
 }

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
 import type { MessageItem } from '@parley/core';
 import { useHeardSplit, useVoiceSelector } from '@parley/react';
+import { McpApprovalCard, McpCallCard } from './mcp-cards.js';
 import { ToolCallCard } from './tool-call-card.js';
 
 /**
@@ -65,8 +66,8 @@ function Message({ item }: { item: MessageItem }): ReactNode {
 
 /**
  * The conversation as it happens: messages with streaming transcripts (the part of the agent's
- * answer not heard yet is lighter, the part cut off by an interruption struck through) and tool
- * call cards. A `role="log"` region, so screen readers read additions politely.
+ * answer not heard yet is lighter, the part cut off by an interruption struck through), tool
+ * call cards, and cards for MCP calls and approval requests (an MCP listing is not shown). A `role="log"` region, so screen readers read additions politely.
  */
 export function Transcript(): ReactNode {
   const items = useVoiceSelector((snapshot) => snapshot.items);
@@ -100,6 +101,14 @@ export function Transcript(): ReactNode {
               ) : item.type === 'function_call' ? (
                 <li key={item.id} className="transcript__tool">
                   <ToolCallCard item={item} />
+                </li>
+              ) : item.type === 'mcp_call' ? (
+                <li key={item.id} className="transcript__tool">
+                  <McpCallCard item={item} />
+                </li>
+              ) : item.type === 'mcp_approval_request' ? (
+                <li key={item.id} className="transcript__tool">
+                  <McpApprovalCard item={item} />
                 </li>
               ) : null,
             )
