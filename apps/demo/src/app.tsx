@@ -83,7 +83,11 @@ function AgentConversation({
     <AudioPortContext.Provider value={parts.audio}>
       <VoiceSessionProvider create={() => parts.session}>
         <LiveReporter onChange={onLiveChange} />
-        <Conversation agentName={agent.name} turnDetection={agent.turnDetection} />
+        <Conversation
+          agentName={agent.name}
+          turnDetection={agent.turnDetection}
+          recordingNotice={agent.recordingNotice}
+        />
       </VoiceSessionProvider>
     </AudioPortContext.Provider>
   );

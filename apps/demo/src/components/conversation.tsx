@@ -5,6 +5,7 @@ import { LevelVisualizer } from './level-visualizer.js';
 import { MuteButton } from './mute-button.js';
 import { PushToTalkButton } from './push-to-talk-button.js';
 import { PushToTalkHint } from './push-to-talk-hint.js';
+import { RecordingNotice } from './recording-notice.js';
 import type { PublicAgent } from '../lib/agents.js';
 import { SessionAlerts } from './session-alerts.js';
 import { SoundUnlock } from './sound-unlock.js';
@@ -17,9 +18,12 @@ import { TurnMetrics } from './turn-metrics.js';
 export function Conversation({
   agentName,
   turnDetection,
+  recordingNotice,
 }: {
   agentName: string;
   turnDetection?: PublicAgent['turnDetection'];
+  /** Shown while the agent records conversations (its own text). */
+  recordingNotice?: string | null;
 }): ReactNode {
   return (
     <div className="conversation">
@@ -31,6 +35,7 @@ export function Conversation({
           </h2>
           <StatusPill />
         </div>
+        <RecordingNotice notice={recordingNotice ?? null} />
         <SessionAlerts />
         <SoundUnlock />
         <LevelVisualizer />

@@ -11,6 +11,8 @@ export interface PublicAgent {
    * servers that predate it (then voice activity is assumed).
    */
   turnDetection?: 'server_vad' | 'semantic_vad' | 'manual';
+  /** What to tell visitors when the agent records conversations; null or absent when it does not. */
+  recordingNotice?: string | null;
 }
 
 /** Why the agent list could not be loaded, worded for the visitor. */
@@ -36,7 +38,10 @@ function isPublicAgent(value: unknown): value is PublicAgent {
     (agent.turnDetection === undefined ||
       agent.turnDetection === 'server_vad' ||
       agent.turnDetection === 'semantic_vad' ||
-      agent.turnDetection === 'manual')
+      agent.turnDetection === 'manual') &&
+    (agent.recordingNotice === undefined ||
+      agent.recordingNotice === null ||
+      typeof agent.recordingNotice === 'string')
   );
 }
 

@@ -12,6 +12,7 @@ import { agentRoutes } from './routes/agent-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { documentRoutes } from './routes/document-routes.js';
 import { experimentRoutes } from './routes/experiment-routes.js';
+import { recordingRoutes } from './routes/recording-routes.js';
 import { toolRoutes } from './routes/tool-routes.js';
 import { voicePreviewRoutes } from './routes/voice-preview-routes.js';
 
@@ -41,6 +42,7 @@ export function createAdminRoutes(options: AdminRoutesOptions) {
   secured.route('/', documentRoutes(options));
   secured.route('/', conversationRoutes(options));
   secured.route('/', experimentRoutes(options));
+  secured.route('/', recordingRoutes(options));
   secured.route('/', voicePreviewRoutes(options));
   app.route('/', secured);
   return app;

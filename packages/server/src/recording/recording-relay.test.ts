@@ -11,6 +11,7 @@ import {
 import type { RelayStack } from '../../test/relay-helpers.js';
 import { decodeRecording } from '../../test/recording-helpers.js';
 import { testBackends } from '../test-utils/databases.js';
+import type { RecordingAnswer, Timeline } from '../schemas.js';
 
 const apiKey = 'test-upstream-credential';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -35,7 +36,11 @@ describe('recording a relayed conversation', () => {
           transcriptionModel: null,
         });
       },
-      server: { limits: { sessionRequestsPerMinute: 1000 }, recording: { dataDir } },
+      server: {
+        limits: { sessionRequestsPerMinute: 1000 },
+        recording: { dataDir },
+        admin: { email: 'owner@example.com', password: 'admin-password-123' },
+      },
       speechRate: 1,
     });
   });
@@ -118,9 +123,105 @@ describe('recording a relayed conversation', () => {
     expect(Math.max(...peaks[0]!)).toBeGreaterThan(50);
   }, 60_000);
 
+  async function signIn(): Promise<Record<string, string>> {
+    const signedIn = await fetch(`${stack.url}/api/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@example.com', password: 'admin-password-123' }),
+    });
+    return { cookie: signedIn.headers.get('set-cookie')!.split(';')[0]! };
+  }
+
+  it('serves the recording to a signed-in admin, with byte ranges and a timeline', async () => {
+    const { conversationId } = await converse('recorded');
+    const headers = await signIn();
+    const admin = (path: string, extra: Record<string, string> = {}) =>
+      fetch(`${stack.url}/api/admin${path}`, { headers: { ...headers, ...extra } });
+    let answer: RecordingAnswer = { recordings: [], reason: null };
+    for (let i = 0; i < 100 && answer.recordings.length === 0; i++) {
+      await sleep(100);
+      answer = (await (
+        await admin(`/conversations/${conversationId}/recording`)
+      ).json()) as RecordingAnswer;
+    }
+    expect(answer.reason).toBeNull();
+    const recording = answer.recordings[0]!;
+    expect(recording).toMatchObject({ channels: 2, contentType: 'audio/ogg; codecs=opus' });
+    // Signed out: refused.
+    expect((await fetch(`${stack.url}${recording.audioUrl}`)).status).toBe(401);
+    expect(
+      (await fetch(`${stack.url}/api/admin/conversations/${conversationId}/recording`)).status,
+    ).toBe(401);
+
+    const whole = await fetch(`${stack.url}${recording.audioUrl}`, { headers });
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    expect(bytes.length).toBe(recording.bytes);
+    expect((await decodeRecording(bytes)).channels).toBe(2);
+
+    const part = await fetch(`${stack.url}${recording.audioUrl}`, {
+      headers: { ...headers, range: 'bytes=100-199' },
+    });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 100-199/${recording.bytes}`);
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(bytes.subarray(100, 200));
+    const tail = await fetch(`${stack.url}${recording.audioUrl}`, {
+      headers: { ...headers, range: 'bytes=-50' },
+    });
+    expect(Buffer.from(await tail.arrayBuffer())).toEqual(bytes.subarray(bytes.length - 50));
+    const beyond = await fetch(`${stack.url}${recording.audioUrl}`, {
+      headers: { ...headers, range: `bytes=${recording.bytes}-` },
+    });
+    expect(beyond.status).toBe(416);
+
+    const timeline = (await (
+      await admin(`/conversations/${conversationId}/timeline`)
+    ).json()) as Timeline;
+    expect(timeline.startedAt).toBe(recording.startedAt);
+    const items = timeline.entries.filter((entry) => entry.kind === 'item');
+    expect(items.some((entry) => entry.role === 'assistant')).toBe(true);
+    for (const entry of timeline.entries) {
+      expect(entry.atMs).toBeGreaterThanOrEqual(-1000);
+      expect(entry.atMs).toBeLessThanOrEqual(recording.durationMs + 1000);
+    }
+    const atMs = timeline.entries.map((entry) => entry.atMs);
+    expect(atMs).toEqual([...atMs].sort((a, b) => a - b));
+  }, 60_000);
+
+  it('says a WebRTC call has no audio on the server rather than offering a player', async () => {
+    const agent = (await stack.store.agents.list()).find((row) => row.slug === 'recorded')!;
+    await stack.store.conversations.start({
+      id: 'conv_webrtc_call',
+      agentId: agent.id,
+      agentVersion: 1,
+      mode: 'webrtc',
+      model: 'gpt-realtime',
+      clientId: null,
+    });
+    const headers = await signIn();
+    const answer = await fetch(`${stack.url}/api/admin/conversations/conv_webrtc_call/recording`, {
+      headers,
+    });
+    expect(await answer.json()).toEqual({ recordings: [], reason: 'webrtc' });
+  });
+
+  it('tells visitors of a recording agent, and no one else', async () => {
+    const { agents } = (await (await fetch(`${stack.url}/api/agents`)).json()) as {
+      agents: { slug: string; recordingNotice: string | null }[];
+    };
+    const notice = Object.fromEntries(agents.map((agent) => [agent.slug, agent.recordingNotice]));
+    expect(notice).toEqual({ recorded: 'This conversation is recorded.', unrecorded: null });
+  });
+
   it('records nothing for an agent that does not record', async () => {
     const { conversationId } = await converse('unrecorded');
     await sleep(500);
     expect(await stack.store.recordings.forConversation(conversationId)).toEqual([]);
+    const headers = await signIn();
+    const answer = await fetch(`${stack.url}/api/admin/conversations/${conversationId}/recording`, {
+      headers,
+    });
+    expect(await answer.json()).toEqual({ recordings: [], reason: 'not_recorded' });
   }, 60_000);
 });

@@ -85,6 +85,11 @@ export const publicAgentSchema = z.object({
    * configuration (instructions, tools) stays the business's.
    */
   turnDetection: z.enum(['server_vad', 'semantic_vad', 'manual']),
+  /**
+   * What to tell visitors when the published version records conversations (its
+   * `recording.notice`); null when it does not record (and from servers before recording).
+   */
+  recordingNotice: z.string().nullable().default(null),
 });
 /** See {@link publicAgentSchema}. */
 export type PublicAgent = z.infer<typeof publicAgentSchema>;

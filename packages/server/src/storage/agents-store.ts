@@ -54,6 +54,7 @@ function toPublicAgent(row: {
     name: row.name,
     description: row.description,
     turnDetection: config.turnDetection?.type ?? 'manual',
+    recordingNotice: config.recording.enabled ? config.recording.notice : null,
   };
 }
 

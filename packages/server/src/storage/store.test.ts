@@ -85,6 +85,7 @@ describe.each(testBackends())('storage on $name', (backend) => {
       name: 'Hold to talk',
       description: 'manual turns',
       turnDetection: 'manual',
+      recordingNotice: null,
     });
     expect(listed.find((agent) => agent.slug === 'helper')?.turnDetection).toBe('server_vad');
     expect(JSON.stringify(listed)).not.toContain('Secret persona.');
