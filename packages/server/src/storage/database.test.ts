@@ -38,6 +38,7 @@ describe.each(testBackends())('database on $name', (backend) => {
         { name: '0007_customers' },
         { name: '0008_post_call' },
         { name: '0009_recordings' },
+        { name: '0010_experiments' },
       ]);
     } finally {
       await second.close();
