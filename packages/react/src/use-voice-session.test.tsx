@@ -132,6 +132,28 @@ describeEachReactMode('useVoiceSession', ({ renderHook, render }) => {
     expect(result.current.muted).toBe(true);
   });
 
+  it("passes GPT-Live's appendContext and fork through with their arguments", async () => {
+    const session = createFakeVoiceSession();
+    const append = vi.spyOn(session, 'appendContext');
+    const fork = vi.spyOn(session, 'fork');
+    const { result } = renderHook(() => useVoiceSession(), { wrapper: withSession(session) });
+    actFrame(() => {
+      result.current.appendContext('commentary', 'Staging is healthy.', { delegationId: 'item_1' });
+      result.current.appendContext('thinking', 'The visitor is on the pricing page.');
+    });
+    await actFrameAsync(() => result.current.fork({ store: false }));
+    expect(append.mock.calls).toEqual([
+      ['commentary', 'Staging is healthy.', { delegationId: 'item_1' }],
+      ['thinking', 'The visitor is on the pricing page.', undefined],
+    ]);
+    expect(fork.mock.calls).toEqual([[{ store: false }]]);
+    expect(session.commands).toEqual([
+      'appendContext:commentary:Staging is healthy.',
+      'appendContext:thinking:The visitor is on the pricing page.',
+      'fork',
+    ]);
+  });
+
   it('opens one socket per click of "Start conversation" and closes it with "End conversation"', async () => {
     const session = createFakeVoiceSession();
     render(

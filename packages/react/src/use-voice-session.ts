@@ -13,6 +13,10 @@ export interface VoiceSessionCommands {
   interrupt: VoiceSession['interrupt'];
   mute: VoiceSession['mute'];
   updateSession: VoiceSession['updateSession'];
+  /** GPT-Live: appends instructions, silent thinking or commentary to speak (`capabilities.appendContext`). */
+  appendContext: VoiceSession['appendContext'];
+  /** GPT-Live: continues the conversation in a fork of the session (`capabilities.fork`). */
+  fork: VoiceSession['fork'];
   registerTool: VoiceSession['registerTool'];
 }
 
@@ -55,6 +59,8 @@ function bindCommands(session: VoiceSession): VoiceSessionCommands {
     interrupt: () => session.interrupt(),
     mute: (muted) => session.mute(muted),
     updateSession: (patch) => session.updateSession(patch),
+    appendContext: (channel, content, options) => session.appendContext(channel, content, options),
+    fork: (overrides) => session.fork(overrides),
     registerTool: (tool) => session.registerTool(tool),
   };
 }

@@ -114,6 +114,10 @@ export interface SvelteVoiceSession {
   startPushToTalk: VoiceSession['startPushToTalk'];
   stopPushToTalk: VoiceSession['stopPushToTalk'];
   updateSession: VoiceSession['updateSession'];
+  /** GPT-Live: appends instructions, silent thinking or commentary to speak (`capabilities.appendContext`). */
+  appendContext: VoiceSession['appendContext'];
+  /** GPT-Live: continues the conversation in a fork of the session (`capabilities.fork`). */
+  fork: VoiceSession['fork'];
   /**
    * Registers a client tool and returns its unregister function. Called during component
    * initialisation, the tool is unregistered when that component is destroyed.
@@ -216,6 +220,9 @@ export function createVoiceSession(options: CreateVoiceSessionOptions): SvelteVo
     startPushToTalk: () => session.startPushToTalk(),
     stopPushToTalk: () => session.stopPushToTalk(),
     updateSession: (patch: SessionConfigPatch) => session.updateSession(patch),
+    appendContext: (...args: Parameters<VoiceSession['appendContext']>) =>
+      session.appendContext(...args),
+    fork: (...args: Parameters<VoiceSession['fork']>) => session.fork(...args),
     registerTool,
     destroy,
   };

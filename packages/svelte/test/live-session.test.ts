@@ -178,4 +178,39 @@ describe('createVoiceSession with a GPT-Live session', () => {
       'response.create',
     ]);
   });
+
+  it('appends context and forks the session through the binding', async () => {
+    const kit = liveKit();
+    await connectLive(kit);
+    for (const event of serverEvents(startupAndExchange)) kit.transport.receive(event);
+    await flush();
+    kit.voice.appendContext('commentary', 'Staging is healthy.', { delegationId: 'item_1' });
+    kit.voice.appendContext('thinking', 'The visitor is on the pricing page.');
+    expect(kit.transport.sentOf('session.commentary.append')).toEqual([
+      expect.objectContaining({ content: 'Staging is healthy.', delegation_id: 'item_1' }),
+    ]);
+    expect(kit.transport.sentOf('session.thinking.append')).toEqual([
+      expect.objectContaining({
+        content: 'The visitor is on the pricing page.',
+        delegation_id: null,
+      }),
+    ]);
+    const forked = kit.voice.fork({ store: false });
+    await vi.waitFor(() => {
+      if (kit.transport.connections.length < 2) throw new Error('no fork socket yet');
+    });
+    expect(kit.transport.connections[1]!.credentials.url).toMatch(/\/fork$/);
+    expect(kit.transport.sentOf('session.start').at(-1)!.session).toEqual({ store: false });
+    const resource = serverEvents(startupAndExchange).find(
+      (event) => event.type === 'session.started',
+    ) as Extract<LiveServerEvent, { type: 'session.started' }>;
+    kit.transport.receive({
+      type: 'session.started',
+      event_id: 'e_fork',
+      session: { ...resource.session, id: 'live_forked' },
+    });
+    await forked;
+    await flush();
+    expect(kit.voice.snapshot).toMatchObject({ status: 'connected', sessionId: 'live_forked' });
+  });
 });
