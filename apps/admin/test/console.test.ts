@@ -452,6 +452,62 @@ describe('admin console against a real server', () => {
     await shot('17-outbox');
   });
 
+  it('attaches an MCP server with a write-only header, refusing an internal URL first', async () => {
+    const headerValue = 'Bearer e2e-mcp-header-value';
+    await page.goto(`${origin}/admin/#/agents/${agentId}/tools`);
+    const card = page.getByTestId('mcp-servers');
+    await card.getByRole('button', { name: 'Add MCP server' }).click();
+    const server = card.locator('fieldset.mcp-server');
+    await server.locator('input[type=url]').fill('http://10.0.0.7/mcp');
+    await server.locator('select').selectOption('always');
+    await server.getByLabel('Approved tools').fill('book_viewing');
+    await server.getByLabel('Approved tools').press('Tab');
+    await server.getByRole('button', { name: 'Add header' }).click();
+    await server.getByLabel('Header name').fill('Authorization');
+    // A header without a value is flagged before anything is sent.
+    await server.getByRole('alert').filter({ hasText: 'Enter a value' }).waitFor();
+    await server.locator('input[type=password]').fill(headerValue);
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await server.getByRole('alert').filter({ hasText: 'not allowed' }).waitFor();
+    await server.locator('input[type=url]').fill('https://mcp.example.com/mcp');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByText(/saved as a draft/).waitFor();
+    await shot('05b-agent-mcp-servers');
+    // After saving, the value is never shown again, in the page or in the API's answers.
+    await page.reload();
+    await page.getByTestId('mcp-servers').locator('fieldset.mcp-server').waitFor();
+    const password = page.getByTestId('mcp-servers').locator('input[type=password]');
+    expect(await password.inputValue()).toBe('');
+    expect(await password.getAttribute('placeholder')).toContain('saved');
+    expect(await page.content()).not.toContain('e2e-mcp-header-value');
+    const detailText = await page.evaluate(
+      async (id) => (await fetch(`/api/admin/agents/${id}`)).text(),
+      agentId,
+    );
+    expect(detailText).not.toContain('e2e-mcp-header-value');
+    const detail = JSON.parse(detailText) as {
+      versions: Array<{ version: number; config: { mcpServers: unknown[] } }>;
+    };
+    const newest = detail.versions.reduce((a, b) => (b.version > a.version ? b : a));
+    expect(newest.config.mcpServers).toEqual([
+      expect.objectContaining({
+        label: 'mcp',
+        url: 'https://mcp.example.com/mcp',
+        requireApproval: 'always',
+        approvedTools: ['book_viewing'],
+        headers: [{ name: 'Authorization', set: true }],
+      }),
+    ]);
+    // Saving again without typing the value keeps it (the server would refuse a header without one).
+    await page.getByTestId('mcp-servers').getByLabel('Description').fill('Listings');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByText(/saved as a draft/).waitFor();
+    // Removed again, so the agent is as the other tests left it.
+    await page.getByRole('button', { name: 'Remove server mcp' }).click();
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByText(/saved as a draft/).waitFor();
+  });
+
   it('signs out and sends the next visit back to sign-in', async () => {
     await page.goto(`${origin}/admin/#/agents`);
     await page.getByRole('button', { name: 'Sign out' }).click();
