@@ -148,6 +148,8 @@ describe.each(testBackends())('MCP servers through the relay on $name', (backend
           event.type === 'response.output_item.done' && event.item.type === 'mcp_approval_request',
       ),
     ).toBe(true);
+    // One continuation: no second response.create refused while the first runs.
+    expect(browser.events.filter((event) => event.type === 'error')).toEqual([]);
     const calls = await toolCalls(browser, stack.store);
     expect(calls.map((entry) => [entry.name, entry.outcome])).toEqual([
       ['mcp:realty/book_viewing', 'ok'],
@@ -161,6 +163,7 @@ describe.each(testBackends())('MCP servers through the relay on $name', (backend
     const done = await ask(browser, 'Delete the listing in Paris');
     expect(done.response.output.at(-1).content[0].text).toBe("Okay, I won't run delete_listing.");
     expect(mcp.calls.length).toBe(before);
+    expect(browser.events.filter((event) => event.type === 'error')).toEqual([]);
     const calls = await toolCalls(browser, stack.store);
     expect(calls).toEqual([
       expect.objectContaining({

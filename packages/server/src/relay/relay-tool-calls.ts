@@ -56,21 +56,38 @@ export class RelayToolCalls {
   private endRequested: { reason: string; responseId: string } | null = null;
   /** MCP calls (stored) and approval requests (answered by the agent's policy). */
   readonly mcp: McpCalls;
+  /** Approval answers decided during a response, sent once it is done, by response id. */
+  private readonly approvals = new Map<string, { id: string; frame: string }[]>();
 
   constructor(private readonly host: RelayToolCallsHost) {
     this.mcp = new McpCalls(host.options.agent.config.mcpServers, host.recorder);
   }
 
   /**
-   * The upstream asks to approve an MCP call: answered at once by the agent's policy, and the
-   * response goes on (one `response.create`) once `responseId` is done, like a tool's output.
+   * The upstream asks to approve an MCP call: decided at once by the agent's policy, and sent
+   * when `responseId` is done, right before the one `response.create` that goes on (an upstream
+   * that continues by itself a moment after an approval, as the emulator does for clients that
+   * send no `response.create`, then still gets the two back to back).
    */
   mcpApproval(item: McpApprovalRequest, responseId: string): void {
     const id = typeof item.id === 'string' ? item.id : '';
     if (id === '' || this.host.closed()) return;
     this.followUp.serverCall(responseId, id);
-    this.host.sendUpstreamNow(this.mcp.answer(item));
-    if (this.followUp.serverOutput(id)) this.host.requestFollowUp();
+    const answers = this.approvals.get(responseId) ?? [];
+    answers.push({ id, frame: this.mcp.answer(item) });
+    this.approvals.set(responseId, answers);
+  }
+
+  /** Sends the approval answers held for `responseId`; true when the follow-up is due now. */
+  private sendApprovals(responseId: string): boolean {
+    const answers = this.approvals.get(responseId) ?? [];
+    this.approvals.delete(responseId);
+    let due = false;
+    for (const answer of answers) {
+      this.host.sendUpstreamNow(answer.frame);
+      due = this.followUp.serverOutput(answer.id) || due;
+    }
+    return due;
   }
 
   /**
@@ -102,7 +119,10 @@ export class RelayToolCalls {
 
   /** `responseId` is done: sends the follow-up when due, and ends the conversation a tool asked to end. */
   responseDone(responseId: string): void {
-    if (this.followUp.responseDone(responseId)) this.host.requestFollowUp();
+    if (this.host.closed()) return;
+    // The response's approvals go first: they complete its outputs like server tool outputs.
+    const dueAfterApprovals = this.sendApprovals(responseId);
+    if (this.followUp.responseDone(responseId) || dueAfterApprovals) this.host.requestFollowUp();
     if (
       this.endRequested &&
       this.endRequested.responseId !== responseId &&
