@@ -139,6 +139,7 @@ describe.each(testBackends())('experiments over HTTP on $name', (backend) => {
     expect(body.arms.map((arm) => arm.version)).toEqual([1, 2]);
     // Grants without a connection started no conversation: only the relayed one counts.
     expect(body.arms[1]!.conversations).toBe(1);
+    expect(body.arms[0]!.assigned + body.arms[1]!.assigned).toBeGreaterThan(400);
     expect(body.arms[1]!.versusBaseline?.completion).toBeNull();
   });
 

@@ -24,6 +24,8 @@ describe('parseRoute', () => {
       agentId: null,
       version: null,
     });
+    expect(parseRoute('#/experiments')).toEqual({ page: 'experiments', id: null });
+    expect(parseRoute('#/experiments/exp_1')).toEqual({ page: 'experiments', id: 'exp_1' });
     expect(parseRoute('#/nowhere')).toEqual({ page: 'not-found', path: '/nowhere' });
   });
 

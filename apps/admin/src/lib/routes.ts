@@ -17,6 +17,7 @@ export type Route =
   | { page: 'analytics' }
   | { page: 'ledger' }
   | { page: 'webhooks' }
+  | { page: 'experiments'; id: string | null }
   | { page: 'playground'; agentId: string | null; version: number | null }
   | { page: 'not-found'; path: string };
 
@@ -65,6 +66,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'ledger' };
     case 'webhooks':
       return { page: 'webhooks' };
+    case 'experiments':
+      return { page: 'experiments', id: second ?? null };
     case 'playground': {
       const version = Number(query.get('version'));
       return {

@@ -93,9 +93,10 @@ export async function experimentResults(
   store: Store,
   experiment: Experiment,
 ): Promise<ExperimentResults> {
-  const [figures, latencies] = await Promise.all([
+  const [figures, latencies, assigned] = await Promise.all([
     store.experiments.armFigures(experiment.id),
     store.experiments.armLatencies(experiment.id),
+    store.experiments.armAssigned(experiment.id),
   ]);
   const inputs = experiment.arms.map((arm) => ({
     figures: figures.find((f) => f.version === arm.version) ?? empty(arm.version),
@@ -106,6 +107,7 @@ export async function experimentResults(
     experiment,
     arms: experiment.arms.map((arm, index) => ({
       ...armResult(arm.weight, inputs[index]!),
+      assigned: assigned.get(arm.version) ?? 0,
       versusBaseline: index === 0 ? null : versusBaseline(base, inputs[index]!),
     })),
     minSample,

@@ -60,6 +60,9 @@ const proportionSchema = z.object({
 export const experimentArmResultSchema = z.object({
   version: z.number(),
   weight: z.number(),
+  /** Sessions granted this version (the split as drawn; some never connect). */
+  assigned: z.number(),
+  /** Conversations that started on this version. */
   conversations: z.number(),
   /** Finished conversations that completed (the agent or visitor ended them normally). */
   completion: proportionSchema,
@@ -103,3 +106,6 @@ export const experimentResultsSchema = z.object({
 });
 /** See {@link experimentResultsSchema}. */
 export type ExperimentResults = z.infer<typeof experimentResultsSchema>;
+
+/** `GET /api/admin/experiments`. */
+export const experimentListSchema = z.object({ experiments: z.array(experimentSchema) });

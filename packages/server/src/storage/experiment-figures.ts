@@ -88,3 +88,17 @@ export async function armLatencies(
   }
   return byVersion;
 }
+
+/** Grants per version, whether or not a conversation followed (the split as it was drawn). */
+export async function armAssigned(
+  { db }: Database,
+  experimentId: string,
+): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('experiment_assignments')
+    .where('experiment_id', '=', experimentId)
+    .groupBy('version')
+    .select((eb) => ['version', eb.fn.countAll<number>().as('count')])
+    .execute();
+  return new Map(rows.map((row) => [Number(row.version), Number(row.count)]));
+}

@@ -178,6 +178,7 @@ describe.each(testBackends())('experiments on $name', (backend) => {
     expect(versus.costPerConversationUsd!.low).toBeCloseTo(0.2, 6);
     expect(versus.latencyMeanMs!.low).toBeGreaterThan(0);
     // Version 3 has no conversations: figures are empty and the differences "not enough data".
+    expect(results.arms.map((arm) => arm.assigned)).toEqual([12, 12, 1]);
     expect(three).toMatchObject({
       conversations: 0,
       completion: { n: 0, rate: null, interval: null },

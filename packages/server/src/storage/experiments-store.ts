@@ -7,7 +7,7 @@ import type { Experiment, ExperimentArm, ExperimentCreate } from '../schemas.js'
 import type { Database } from './database.js';
 import { StoreError, isUniqueViolation } from './errors.js';
 import type { ExperimentsTable } from './tables.js';
-import { armFigures, armLatencies } from './experiment-figures.js';
+import { armAssigned, armFigures, armLatencies } from './experiment-figures.js';
 
 export type { ArmFigures } from './experiment-figures.js';
 
@@ -24,24 +24,24 @@ function toExperiment(row: ExperimentsTable): Experiment {
   };
 }
 
+async function requireAgent({ db }: Database, idOrSlug: string) {
+  const agent = await db
+    .selectFrom('agents')
+    .select(['id', 'published_version'])
+    .where((eb) => eb.or([eb('id', '=', idOrSlug), eb('slug', '=', idOrSlug)]))
+    .executeTakeFirst();
+  if (!agent) throw new StoreError('not_found', `agent ${idOrSlug} not found`);
+  return agent;
+}
+
 /** Data access for experiments. */
 export function createExperimentsStore(database: Database, now: () => Date) {
   const { db } = database;
 
-  async function requireAgent(idOrSlug: string) {
-    const agent = await db
-      .selectFrom('agents')
-      .select(['id', 'published_version'])
-      .where((eb) => eb.or([eb('id', '=', idOrSlug), eb('slug', '=', idOrSlug)]))
-      .executeTakeFirst();
-    if (!agent) throw new StoreError('not_found', `agent ${idOrSlug} not found`);
-    return agent;
-  }
-
   return {
     /** Starts an experiment on a published agent; 409 when one is already running. */
     async create(agentIdOrSlug: string, input: ExperimentCreate): Promise<Experiment> {
-      const agent = await requireAgent(agentIdOrSlug);
+      const agent = await requireAgent(database, agentIdOrSlug);
       if (agent.published_version === null)
         throw new StoreError('invalid', 'publish the agent before starting an experiment');
       const versions = input.arms.map((arm) => arm.version);
@@ -136,10 +136,10 @@ export function createExperimentsStore(database: Database, now: () => Date) {
         .executeTakeFirst();
     },
 
-    /** Counts and sums per version over the experiment's conversations that started. */
+    // The raw figures of results, per version (see experiment-figures.ts).
     armFigures: (experimentId: string) => armFigures(database, experimentId),
-    /** Time to first audio of every turn of the experiment's conversations, per version. */
     armLatencies: (experimentId: string) => armLatencies(database, experimentId),
+    armAssigned: (experimentId: string) => armAssigned(database, experimentId),
   };
 }
 
