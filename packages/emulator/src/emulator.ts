@@ -102,6 +102,11 @@ export interface EmulatorHandle {
    * `receive`. Throws for an id that is not running.
    */
   attachLiveDataChannel(sessionId: string, sink: LiveDataChannelSink): LiveDataChannelLink;
+  /**
+   * Ids of the running GPT-Live sessions, oldest first: a test finds a session a server created
+   * for a browser (whose id the browser never sees) and attaches its own sideband to steer it.
+   */
+  liveSessionIds(): string[];
   /** Closes every connection (1001) and the server. */
   close(): Promise<void>;
 }
@@ -207,6 +212,9 @@ function emulatorHandle(running: RunningEmulator, requestedPort: number): Emulat
     },
     get calls() {
       return calls.size;
+    },
+    liveSessionIds() {
+      return [...liveRegistry.running.keys()];
     },
     attachLiveDataChannel(sessionId, sink) {
       const session = liveRegistry.running.get(sessionId);

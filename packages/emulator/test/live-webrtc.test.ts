@@ -50,6 +50,7 @@ describe('GPT-Live over WebRTC (POST /v1/live/sessions, transport webrtc)', () =
       },
     });
     expect(caller.callId).toMatch(/^live_/);
+    expect(emulator.liveSessionIds()).toContain(caller.callId);
     await caller.events.waitFor('info');
     expect(caller.events.types().slice(0, 2)).toEqual(['session.started', 'info']);
 

@@ -3,7 +3,13 @@
  * `oai-events` data channel, posts it to Parley's `POST /api/calls`, applies the answer and
  * records what arrives on the data channel and the remote track.
  */
-import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters } from 'werift';
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  RtpHeader,
+  RtpPacket,
+} from 'werift';
 import type { RTCDataChannel } from 'werift';
 import type { Received } from './relay-helpers.js';
 
@@ -17,6 +23,11 @@ export interface WebRtcBrowser {
   events: Received[];
   /** RTP packets received on the remote audio track. */
   audioPackets(): number;
+  /**
+   * Streams a silent microphone (one 20 ms Opus packet every 20 ms) until the returned function is
+   * called: GPT-Live's clock runs on the input media.
+   */
+  streamSilence(): () => void;
   send(event: Record<string, unknown>): void;
   waitFor(predicate: (event: Received) => boolean, timeoutMs?: number): Promise<Received>;
   close(): Promise<void>;
@@ -26,6 +37,7 @@ export interface WebRtcBrowser {
 export async function makeOffer(): Promise<{
   peer: RTCPeerConnection;
   channel: RTCDataChannel;
+  microphone: MediaStreamTrack;
   sdp: string;
 }> {
   const peer = new RTCPeerConnection({
@@ -38,11 +50,12 @@ export async function makeOffer(): Promise<{
     iceUseIpv6: false,
   });
   const channel = peer.createDataChannel('oai-events');
-  peer.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), { direction: 'sendrecv' });
+  const microphone = new MediaStreamTrack({ kind: 'audio' });
+  peer.addTransceiver(microphone, { direction: 'sendrecv' });
   await peer.setLocalDescription(await peer.createOffer());
   while (peer.iceGatheringState !== 'complete')
     await new Promise((resolve) => setTimeout(resolve, 10));
-  return { peer, channel, sdp: peer.localDescription!.sdp };
+  return { peer, channel, microphone, sdp: peer.localDescription!.sdp };
 }
 
 /** Posts `body` to `/api/calls` as JSON. */
@@ -59,6 +72,9 @@ export function postCall(
 }
 
 class DtlsFailed extends Error {}
+
+/** One 20 ms Opus frame of silence (CELT, full band, mono: the frame decoders read as zeros). */
+const OPUS_SILENCE = Buffer.from([0xf8, 0xff, 0xfe]);
 
 /**
  * Calls `agentId` through Parley and waits for the data channel to open. werift's DTLS client
@@ -80,7 +96,7 @@ export async function callAgent(
 }
 
 async function placeCall(base: string, request: Record<string, unknown>): Promise<WebRtcBrowser> {
-  const { peer, channel, sdp } = await makeOffer();
+  const { peer, channel, microphone, sdp } = await makeOffer();
   let packets = 0;
   peer.onTrack.subscribe((track) => track.onReceiveRtp.subscribe(() => (packets += 1)));
   const raw: string[] = [];
@@ -119,6 +135,17 @@ async function placeCall(base: string, request: Record<string, unknown>): Promis
     raw,
     events,
     audioPackets: () => packets,
+    streamSilence() {
+      let sequenceNumber = 1;
+      let timestamp = 0;
+      const timer = setInterval(() => {
+        const header = new RtpHeader({ payloadType: 111, sequenceNumber, timestamp });
+        sequenceNumber = (sequenceNumber + 1) & 0xffff;
+        timestamp += 960;
+        microphone.writeRtp(new RtpPacket(header, OPUS_SILENCE));
+      }, 20);
+      return () => clearInterval(timer);
+    },
     send: (event) => channel.send(JSON.stringify(event)),
     waitFor(predicate, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {

@@ -8,6 +8,8 @@ import { FRAME_MS, FRAME_SAMPLES } from './opus-codec.js';
 const MAX_PENDING_EVENTS = 1000;
 /** The data channel carries at most this much unsent data before the call ends (a peer that stopped reading). */
 const MAX_CHANNEL_BUFFER_BYTES = 32 * 1024 * 1024;
+/** How long the peer stays up after the session closed, for the channel to carry `session.closed`. */
+const CLOSE_GRACE_MS = 250;
 /** Frames held for the track; a stalled event loop drops the oldest rather than bursting seconds of audio. */
 const MAX_QUEUED_FRAMES = 50;
 
@@ -61,7 +63,8 @@ export class LiveCall {
     this.session = session;
     session.media = {
       audio: (samples) => this.play(samples),
-      close: () => this.end(),
+      // `session.closed` was just queued on the channel: let it go out before the peer closes.
+      close: () => setTimeout(() => this.end(), CLOSE_GRACE_MS).unref(),
     };
     if (this.channel) this.linkChannel(this.channel);
   }

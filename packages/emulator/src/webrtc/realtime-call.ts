@@ -60,14 +60,11 @@ export class RealtimeCall {
   private constructor(id: string, options: RealtimeCallOptions) {
     this.id = id;
     this.onEnded = (call) => options.onEnded(call);
-    this.peer = new CallPeer(
-      options.iceAddresses?.length ? options.iceAddresses : ['127.0.0.1'],
-      {
-        channel: (channel) => this.attachChannel(channel),
-        audio: (pcm) => this.receiveAudio(pcm),
-        lost: () => this.end(),
-      },
-    );
+    this.peer = new CallPeer(options.iceAddresses?.length ? options.iceAddresses : ['127.0.0.1'], {
+      channel: (channel) => this.attachChannel(channel),
+      audio: (pcm) => this.receiveAudio(pcm),
+      lost: () => this.end(),
+    });
     this.connection = new RealtimeConnection({
       ...options.connection,
       dialect: 'ga',

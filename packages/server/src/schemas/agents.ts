@@ -90,6 +90,12 @@ export const publicAgentSchema = z.object({
    * `recording.notice`); null when it does not record (and from servers before recording).
    */
   recordingNotice: z.string().nullable().default(null),
+  /**
+   * The API the agent speaks: `realtime` or `live` (GPT-Live). A WebRTC client needs it before
+   * its offer (`parleyServerCredentials({ protocol })`); a relay grant says it itself. Absent
+   * from servers before it: `realtime`.
+   */
+  api: z.enum(['realtime', 'live']).default('realtime'),
 });
 /** See {@link publicAgentSchema}. */
 export type PublicAgent = z.infer<typeof publicAgentSchema>;

@@ -55,6 +55,7 @@ function toPublicAgent(row: {
     description: row.description,
     turnDetection: config.turnDetection?.type ?? 'manual',
     recordingNotice: config.recording.enabled ? config.recording.notice : null,
+    api: config.api,
   };
 }
 

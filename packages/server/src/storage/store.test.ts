@@ -86,6 +86,7 @@ describe.each(testBackends())('storage on $name', (backend) => {
       description: 'manual turns',
       turnDetection: 'manual',
       recordingNotice: null,
+      api: 'realtime',
     });
     expect(listed.find((agent) => agent.slug === 'helper')?.turnDetection).toBe('server_vad');
     expect(JSON.stringify(listed)).not.toContain('Secret persona.');

@@ -14,8 +14,11 @@ import { agentTools } from '../tools/agent-tools.js';
 import type { Mailer } from '../tools/mailer.js';
 import type { UrlGuard } from '../tools/url-guard.js';
 import type { Upstream } from '../upstream.js';
+import { liveCallConfig } from './live-call-config.js';
+import { LiveSidebandSession } from './live-sideband-session.js';
 import { SidebandSession } from './sideband-session.js';
 import { createUpstreamCall, hangupUpstreamCall, UpstreamCallError } from './upstream-calls.js';
+import { createUpstreamLiveSession, hangupUpstreamLiveSession } from './upstream-live-sessions.js';
 
 /** What the calls registry needs. */
 export interface WebRtcCallsOptions {
@@ -40,9 +43,22 @@ export interface PlacedCall {
   expiresAt: Date;
 }
 
+/** A call watched through its sideband (Realtime or GPT-Live). */
+interface WatchedCall {
+  readonly ended: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** The client a call is placed for: its id, its slot, and a conversation to record into. */
+interface CallClient {
+  id: string;
+  release: ReleaseSlot;
+  conversationId?: string;
+}
+
 /** Places WebRTC calls and tracks their sideband sessions. */
 export class WebRtcCalls {
-  private readonly sessions = new Set<SidebandSession>();
+  private readonly sessions = new Set<WatchedCall>();
   /** Calls that ended but are still being hung up or stored. */
   private readonly ending = new Set<Promise<void>>();
   private draining = false;
@@ -65,11 +81,8 @@ export class WebRtcCalls {
    * Throws what {@link createUpstreamCall} throws, and an {@link UpstreamCallError} with status
    * 503 when the sideband cannot attach (the call is then hung up).
    */
-  async place(
-    agent: PublishedAgent,
-    offer: string,
-    client: { id: string; release: ReleaseSlot; conversationId?: string },
-  ): Promise<PlacedCall> {
+  async place(agent: PublishedAgent, offer: string, client: CallClient): Promise<PlacedCall> {
+    if (agent.config.api === 'live') return this.placeLive(agent, offer, client);
     const { options } = this;
     const fetchImpl = options.fetch ?? fetch;
     let placed: { callId: string; answer: string };
@@ -106,12 +119,7 @@ export class WebRtcCalls {
       log: options.log,
       now: options.now,
       hangup: () => hangupUpstreamCall(options.upstream, placed.callId, fetchImpl),
-      onClose: () => {
-        client.release();
-        this.sessions.delete(sideband);
-        const ended = sideband.ended.finally(() => this.ending.delete(ended));
-        this.ending.add(ended);
-      },
+      onClose: () => this.closed(sideband, client),
     });
     this.sessions.add(sideband);
     if (!(await sideband.start())) {
@@ -123,6 +131,68 @@ export class WebRtcCalls {
       conversationId,
       expiresAt: new Date(options.now().getTime() + maxSessionMs),
     };
+  }
+
+  /**
+   * A GPT-Live call: the session is created upstream with the agent's published config, the
+   * browser's offer and `client.data_channel` permissions, then watched by a
+   * {@link LiveSidebandSession} attached to it (`/attach`).
+   */
+  private async placeLive(
+    agent: PublishedAgent,
+    offer: string,
+    client: CallClient,
+  ): Promise<PlacedCall> {
+    const { options } = this;
+    const fetchImpl = options.fetch ?? fetch;
+    let created: Awaited<ReturnType<typeof createUpstreamLiveSession>>;
+    let session: ReturnType<typeof liveCallConfig>;
+    let tools: Awaited<ReturnType<typeof agentTools>>;
+    try {
+      tools = await agentTools(options.store, agent.config, options.urlGuard);
+      session = liveCallConfig(agent.config, tools.definitions, options.now());
+      created = await createUpstreamLiveSession(options.upstream, offer, session, fetchImpl);
+    } catch (error) {
+      client.release();
+      throw error;
+    }
+    const maxSessionMs = Math.min(
+      options.limits.maxSessionMs,
+      agent.config.maxSessionSeconds * 1000,
+    );
+    const conversationId = client.conversationId ?? randomUUID();
+    const sideband: LiveSidebandSession = new LiveSidebandSession({
+      sessionId: created.sessionId,
+      agent,
+      session,
+      serverTools: tools.serverTools,
+      clientId: client.id,
+      maxSessionMs,
+      conversationId,
+      store: options.store,
+      mailer: options.mailer,
+      upstream: options.upstream,
+      log: options.log,
+      now: options.now,
+      hangup: () => hangupUpstreamLiveSession(options.upstream, created.sessionId, fetchImpl),
+      onClose: () => this.closed(sideband, client),
+    });
+    this.sessions.add(sideband);
+    if (!(await sideband.start()))
+      throw new UpstreamCallError('The server could not attach to the session.', 503, null);
+    return {
+      answer: created.answer,
+      conversationId,
+      expiresAt: new Date(options.now().getTime() + maxSessionMs),
+    };
+  }
+
+  /** A call ended: its slot is free, its writes are awaited on shutdown. */
+  private closed(call: WatchedCall, client: CallClient): void {
+    client.release();
+    this.sessions.delete(call);
+    const ended = call.ended.finally(() => this.ending.delete(ended));
+    this.ending.add(ended);
   }
 
   /**

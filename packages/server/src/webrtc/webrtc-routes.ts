@@ -50,8 +50,10 @@ function relayOnlyReason(agent: PublishedAgent, upstream: Upstream): string | nu
   // itself and read the session as the upstream echoes it; MCP stays behind the relay.
   if (agent.config.mcpServers.length > 0)
     return 'this agent uses MCP servers, which go through the relay only; request a session with POST /api/sessions';
-  if (agent.config.api === 'live')
-    return 'WebRTC calls to GPT-Live agents are not available yet; request a session with POST /api/sessions';
+  // On GPT-Live the browser would answer its own tools on the data channel, where the server
+  // cannot check the answer or hold back the rest of what the channel may send.
+  if (agent.config.api === 'live' && agent.config.clientTools.length > 0)
+    return 'this GPT-Live agent has browser tools, which run through the relay only; request a session with POST /api/sessions';
   if (upstream.kind === 'azure')
     return 'the configured upstream does not take WebRTC calls; request a session with POST /api/sessions';
   return null;

@@ -1,0 +1,335 @@
+/**
+ * The server's side of one GPT-Live WebRTC call: a sideband WebSocket attached to the upstream
+ * session (`…/live/sessions/{id}/attach`). The browser's media and its data channel go straight
+ * upstream, the channel limited by the session's `client.data_channel` permissions (see
+ * `live-call-config.ts`); the sideband sees every event of the session and acts on it with the Live
+ * relay's parts: transcripts grouped into turns and stored, server tools run by Responses
+ * delegation ({@link LiveDelegations}), usage seconds priced and stored, the agent's greeting asked
+ * for once the session runs, the session's time limit enforced by hanging up, and the published
+ * delegation put back if a `session.updated` shows it changed.
+ */
+import { liveCost } from '@parley/core';
+import type { RealtimeItem } from '@parley/core';
+import WebSocket from 'ws';
+import type { Logger } from '../logger.js';
+import { ConversationRecorder } from '../relay/conversation-recorder.js';
+import { asBuffer, leadingType } from '../relay/fast-path.js';
+import { LiveDelegations } from '../relay/live/live-delegations.js';
+import { TranscriptTurns, type TranscriptTurn } from '../relay/live/live-transcript-turns.js';
+import type { SessionOutcome } from '../relay/relay-timers.js';
+import type { PublishedAgent } from '../storage/agents-store.js';
+import type { Store } from '../storage/store.js';
+import type { Mailer } from '../tools/mailer.js';
+import type { ServerTool } from '../tools/types.js';
+import type { Upstream } from '../upstream.js';
+import { delegationDrift } from './live-call-config.js';
+import type { LiveCallConfig } from './live-call-config.js';
+import { maxReassertions } from './sideband-session.js';
+import { liveAttachUrl } from './upstream-live-sessions.js';
+
+type Json = Record<string, unknown>;
+
+/** What a Live sideband session needs. */
+export interface LiveSidebandSessionOptions {
+  /** The upstream session (`live_…`). */
+  sessionId: string;
+  agent: PublishedAgent;
+  /** The session it was created with (its delegation is re-asserted). */
+  session: LiveCallConfig;
+  serverTools: ReadonlyMap<string, ServerTool>;
+  clientId: string;
+  maxSessionMs: number;
+  conversationId: string;
+  store: Store;
+  mailer: Mailer;
+  upstream: Upstream;
+  log: Logger;
+  now: () => Date;
+  /** Ends the session upstream (a failure is logged here). */
+  hangup: () => Promise<void>;
+  onClose: () => void;
+}
+
+/** Reflected audio on the sideband: most of its traffic, and nothing the server keeps. */
+const REFLECTED_AUDIO = new Set(['session.input_audio.append', 'session.output_audio.delta']);
+
+/** One GPT-Live WebRTC call watched and steered through its sideband. */
+export class LiveSidebandSession {
+  private socket: WebSocket | null = null;
+  private readonly recorder: ConversationRecorder;
+  private readonly turns: TranscriptTurns;
+  private readonly delegations: LiveDelegations;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private greeted = false;
+  private usageSeconds = 0;
+  private markEnded: () => void = () => undefined;
+  /** Settles once the call has ended, been hung up and every write is stored. */
+  readonly ended: Promise<void> = new Promise((resolve) => {
+    this.markEnded = resolve;
+  });
+  /** Times the delegation was found changed and sent again. */
+  reassertions = 0;
+
+  constructor(private readonly options: LiveSidebandSessionOptions) {
+    const { agent } = options;
+    this.recorder = new ConversationRecorder(
+      options.store,
+      options.log,
+      {
+        id: options.conversationId,
+        reopened: false,
+        agentId: agent.agent.id,
+        agentVersion: agent.version,
+        model: options.session.model,
+        clientId: options.clientId,
+        mode: 'webrtc',
+      },
+      {
+        onBacklogFull: () =>
+          this.finish(
+            {
+              status: 'failed',
+              endReason: 'storage_unavailable',
+              message: 'storage is unavailable',
+            },
+            true,
+          ),
+      },
+    );
+    this.turns = new TranscriptTurns(`live_${options.conversationId.slice(0, 8)}`, {
+      opened: (turn) => this.recorder.item(itemOf(turn, 'in_progress')),
+      grew: (turn) => this.recorder.transcript(turn.itemId, turn.text),
+      closed: (turn, complete) => {
+        this.recorder.transcript(turn.itemId, turn.text);
+        this.recorder.item(itemOf(turn, complete ? 'completed' : 'incomplete'));
+      },
+    });
+    this.delegations = new LiveDelegations({
+      serverTools: options.serverTools,
+      // Agents with browser tools take Live calls through the relay only (webrtc-routes.ts).
+      clientToolNames: new Set(),
+      recorder: this.recorder,
+      tools: {
+        store: options.store,
+        mailer: options.mailer,
+        agent: options.agent,
+        now: options.now,
+        log: options.log,
+      },
+      toUpstream: (event) => this.send(event),
+      // The browser sees the delegation's events on its own channel; nothing is sent to it.
+      toBrowser: () => undefined,
+      closed: () => this.closed,
+    });
+  }
+
+  /** The conversation this call records into. */
+  get conversation(): string {
+    return this.options.conversationId;
+  }
+
+  /** Attaches the sideband and starts the time limit; resolves whether the sideband listens. */
+  start(): Promise<boolean> {
+    const { upstream, sessionId } = this.options;
+    const socket = new WebSocket(liveAttachUrl(upstream, sessionId), {
+      headers: upstream.headers(),
+      perMessageDeflate: false,
+      handshakeTimeout: 10_000,
+    });
+    this.socket = socket;
+    this.timer = setTimeout(
+      () => this.finish({ status: 'completed', endReason: 'session_time_limit' }, true),
+      this.options.maxSessionMs,
+    );
+    this.timer.unref();
+    socket.on('message', (data, isBinary) => {
+      if (!isBinary) this.onFrame(asBuffer(data));
+    });
+    socket.on('unexpected-response', (_request, response) =>
+      this.finish(
+        {
+          status: 'failed',
+          endReason: 'sideband_unavailable',
+          message: `the live service refused the sideband (HTTP ${response.statusCode ?? 0})`,
+        },
+        true,
+      ),
+    );
+    socket.on('error', (error) => {
+      this.options.log.warn('live sideband socket error', { error: error.message });
+      this.finish({ status: 'failed', endReason: 'sideband_unavailable' }, true);
+    });
+    // The sideband went away without `session.closed`: the call is not watched any more.
+    socket.on('close', () => this.finish({ status: 'failed', endReason: 'sideband_lost' }, true));
+    return new Promise((resolve) => {
+      socket.once('open', () => resolve(true));
+      socket.once('close', () => resolve(false));
+      socket.once('error', () => resolve(false));
+      socket.once('unexpected-response', () => resolve(false));
+    });
+  }
+
+  /** Ends the call from outside (server shutdown); resolves once it is hung up and stored. */
+  shutdown(): Promise<void> {
+    this.finish({ status: 'completed', endReason: 'server_shutdown' }, true);
+    return this.ended;
+  }
+
+  private send(event: Json): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(event));
+  }
+
+  private onFrame(frame: Buffer): void {
+    if (this.closed) return;
+    const type = leadingType(frame);
+    if (type !== null && REFLECTED_AUDIO.has(type)) return;
+    let event: Json;
+    try {
+      event = JSON.parse(frame.toString('utf8')) as Json;
+    } catch {
+      return;
+    }
+    switch (event.type) {
+      case 'session.started':
+        this.greet();
+        return;
+      case 'session.updated':
+        this.onSessionUpdated(event.session);
+        return;
+      case 'session.input_transcript.delta':
+      case 'session.output_transcript.delta':
+        if (typeof event.delta === 'string')
+          this.turns.fragment(
+            event.type === 'session.input_transcript.delta' ? 'user' : 'assistant',
+            event.delta,
+            Number(event.start_ms) || 0,
+            Number(event.end_ms) || 0,
+          );
+        return;
+      case 'response.event':
+        this.delegations.onResponseEvent(
+          typeof event.delegation_id === 'string' ? event.delegation_id : '',
+          event.event as Json | undefined,
+        );
+        return;
+      case 'session.usage.updated':
+        this.onUsage(event.usage as Json | undefined);
+        return;
+      case 'session.closed':
+        this.onUsage(event.usage as Json | undefined);
+        this.onClosedUpstream(event.reason);
+        return;
+      case 'error':
+        this.options.log.warn('the live service reported an error on a WebRTC call', {
+          conversationId: this.conversation,
+          error: event.error,
+        });
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The session runs (its `session.started`, replayed on attach): the agent greets, once. */
+  private greet(): void {
+    if (this.greeted) return;
+    this.greeted = true;
+    const greeting = this.options.agent.config.greeting;
+    if (!greeting) return;
+    this.send({
+      type: 'session.instructions.append',
+      event_id: 'evt_parley_greeting',
+      delegation_id: null,
+      content: `Greet the visitor by saying exactly this, and nothing else: "${greeting}"`,
+    });
+  }
+
+  private onSessionUpdated(session: unknown): void {
+    const published = this.options.session.delegation;
+    const drift = delegationDrift(published, session);
+    if (drift.length === 0) return;
+    this.reassertions += 1;
+    this.options.log.warn('a WebRTC call changed the live delegation; putting it back', {
+      conversationId: this.conversation,
+      fields: drift,
+    });
+    if (this.reassertions > maxReassertions) {
+      this.finish({ status: 'failed', endReason: 'config_tampering' }, true);
+      return;
+    }
+    this.send({
+      type: 'session.update',
+      event_id: 'evt_parley_locked',
+      session: { delegation: published },
+    });
+  }
+
+  private onUsage(usage: Json | undefined): void {
+    const seconds = typeof usage?.seconds === 'number' ? usage.seconds : null;
+    if (seconds === null || seconds <= this.usageSeconds) return;
+    const cost = liveCost(seconds - this.usageSeconds, this.options.session.model) ?? 0;
+    this.usageSeconds = seconds;
+    this.recorder
+      .afterWrites(() =>
+        this.options.store.conversations.recordUsageSeconds(this.conversation, seconds, cost),
+      )
+      .catch((error: unknown) => this.options.log.error('could not store live usage', { error }));
+  }
+
+  /** `session.closed` from upstream: why, in the relay's words (a browser that left may resume). */
+  private onClosedUpstream(reason: unknown): void {
+    const endReason =
+      reason === 'expired'
+        ? 'session_time_limit'
+        : reason === 'connection_lost'
+          ? 'client_closed'
+          : 'conversation_ended';
+    this.finish({ status: 'completed', endReason }, false);
+  }
+
+  /**
+   * Ends once: stores the open turn (incomplete when the call was cut), closes the sideband, and
+   * hangs the session up unless it ended upstream already.
+   */
+  private finish(outcome: SessionOutcome, hangUp: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.turns.finish(outcome.status === 'completed');
+    this.recorder.end({ status: outcome.status, endReason: outcome.endReason });
+    const socket = this.socket;
+    if (socket && socket.readyState !== WebSocket.CLOSED) socket.close(1000);
+    this.options.log.info('WebRTC live call ended', {
+      conversationId: this.conversation,
+      reason: outcome.endReason,
+    });
+    const hungUp = hangUp ? this.hangup() : Promise.resolve();
+    void Promise.all([hungUp, this.recorder.flushed()]).then(this.markEnded);
+    this.options.onClose();
+  }
+
+  private async hangup(): Promise<void> {
+    try {
+      await this.options.hangup();
+    } catch (error) {
+      this.options.log.warn('could not hang up a WebRTC live call', {
+        conversationId: this.conversation,
+        error,
+      });
+    }
+  }
+}
+
+function itemOf(
+  turn: TranscriptTurn,
+  status: 'in_progress' | 'completed' | 'incomplete',
+): RealtimeItem {
+  return {
+    id: turn.itemId,
+    type: 'message',
+    role: turn.role,
+    status,
+    content: [{ type: turn.role === 'user' ? 'input_text' : 'output_text', text: turn.text }],
+  };
+}
