@@ -56,7 +56,6 @@ export default tseslint.config(
       'packages/server/src/server.ts',
       'packages/server/src/storage/agents-store.ts',
       'packages/server/src/storage/conversations-store.ts',
-      'packages/server/src/storage/knowledge-store.ts',
     ],
     rules: { 'max-lines-per-function': 'off' },
   },

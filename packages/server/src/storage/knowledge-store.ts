@@ -26,6 +26,41 @@ export function searchTerms(query: string): string[] {
   return [...new Set(words)].slice(0, 32);
 }
 
+/** See `search` of {@link createKnowledgeStore}: FTS5 with bm25 on SQLite, `ts_rank` on PostgreSQL. */
+async function searchDocuments(
+  { db, dialect }: Database,
+  query: string,
+  options: { agentId?: string | undefined; limit?: number },
+): Promise<SearchHit[]> {
+  const terms = searchTerms(query);
+  if (terms.length === 0) return [];
+  const limit = Math.min(Math.max(options.limit ?? 5, 1), 20);
+  const agentFilter =
+    options.agentId === undefined
+      ? sql`1 = 1`
+      : sql`(d.agent_id = ${options.agentId} OR d.agent_id IS NULL)`;
+  if (dialect === 'sqlite') {
+    const match = terms.map((term) => `"${term}"`).join(' OR ');
+    const result = await sql<SearchHit>`
+      SELECT d.id AS "documentId", d.title AS title,
+             snippet(documents_fts, 2, '', '', '…', 24) AS snippet,
+             -bm25(documents_fts, 0.0, 4.0, 1.0) AS rank
+      FROM documents_fts JOIN documents d ON d.id = documents_fts.document_id
+      WHERE documents_fts MATCH ${match} AND ${agentFilter}
+      ORDER BY rank DESC LIMIT ${limit}`.execute(db);
+    return result.rows;
+  }
+  const tsquery = terms.map((term) => `'${term}'`).join(' | ');
+  const result = await sql<SearchHit>`
+    SELECT d.id AS "documentId", d.title AS title,
+           ts_headline('english', d.content, q.query, 'StartSel="", StopSel="", MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS snippet,
+           ts_rank(d.search, q.query)::float8 AS rank
+    FROM documents d, to_tsquery('english', ${tsquery}) AS q(query)
+    WHERE d.search @@ q.query AND ${agentFilter}
+    ORDER BY rank DESC LIMIT ${limit}`.execute(db);
+  return result.rows;
+}
+
 /** Data access for knowledge documents. */
 export function createKnowledgeStore(database: Database, now: () => Date) {
   const { db, dialect } = database;
@@ -123,47 +158,11 @@ export function createKnowledgeStore(database: Database, now: () => Date) {
      * Full-text search over the documents an agent can read (its own and the shared ones), best
      * match first. Any word of the query may match; documents matching more words rank higher.
      */
-    async search(
+    search(
       query: string,
       options: { agentId?: string | undefined; limit?: number } = {},
     ): Promise<SearchHit[]> {
-      const terms = searchTerms(query);
-      if (terms.length === 0) return [];
-      const limit = Math.min(Math.max(options.limit ?? 5, 1), 20);
-      const agentFilter =
-        options.agentId === undefined
-          ? sql`1 = 1`
-          : sql`(d.agent_id = ${options.agentId} OR d.agent_id IS NULL)`;
-      if (dialect === 'sqlite') {
-        const match = terms.map((term) => `"${term}"`).join(' OR ');
-        const result = await sql<{
-          documentId: string;
-          title: string;
-          snippet: string;
-          rank: number;
-        }>`
-          SELECT d.id AS "documentId", d.title AS title,
-                 snippet(documents_fts, 2, '', '', '…', 24) AS snippet,
-                 -bm25(documents_fts, 0.0, 4.0, 1.0) AS rank
-          FROM documents_fts JOIN documents d ON d.id = documents_fts.document_id
-          WHERE documents_fts MATCH ${match} AND ${agentFilter}
-          ORDER BY rank DESC LIMIT ${limit}`.execute(db);
-        return result.rows;
-      }
-      const tsquery = terms.map((term) => `'${term}'`).join(' | ');
-      const result = await sql<{
-        documentId: string;
-        title: string;
-        snippet: string;
-        rank: number;
-      }>`
-        SELECT d.id AS "documentId", d.title AS title,
-               ts_headline('english', d.content, q.query, 'StartSel="", StopSel="", MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') AS snippet,
-               ts_rank(d.search, q.query)::float8 AS rank
-        FROM documents d, to_tsquery('english', ${tsquery}) AS q(query)
-        WHERE d.search @@ q.query AND ${agentFilter}
-        ORDER BY rank DESC LIMIT ${limit}`.execute(db);
-      return result.rows;
+      return searchDocuments(database, query, options);
     },
   };
 }
