@@ -4,7 +4,17 @@ import { agentConfigSchema } from '../schemas.js';
 import type { Agent, AgentConfig, AgentDetail, AgentVersion, PublicAgent } from '../schemas.js';
 import type { Database } from './database.js';
 import { StoreError, isUniqueViolation } from './errors.js';
-import type { AgentVersionsTable, AgentsTable } from './tables.js';
+import type { AgentsTable } from './tables.js';
+
+type Db = Database['db'];
+import {
+  findVersion,
+  insertNextVersion,
+  previousPublication,
+  publishVersion,
+  toVersion,
+  versionHistory,
+} from './agent-versions.js';
 
 /** The config an agent serves right now. */
 export interface PublishedAgent {
@@ -23,19 +33,6 @@ function toAgent(row: AgentsTable): Agent {
     latestVersion: row.latest_version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  };
-}
-
-function toVersion(row: AgentVersionsTable): AgentVersion {
-  return {
-    id: row.id,
-    agentId: row.agent_id,
-    version: row.version,
-    // Stored configs were validated on the way in; parse again so defaults added later apply.
-    config: agentConfigSchema.parse(JSON.parse(row.config)),
-    note: row.note,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
   };
 }
 
@@ -59,59 +56,67 @@ function toPublicAgent(row: {
   };
 }
 
-/** Data access for agents. */
-export function createAgentsStore(database: Database, now: () => Date) {
-  const { db } = database;
-  const iso = () => now().toISOString();
+function findAgent(db: Db, idOrSlug: string): Promise<AgentsTable | undefined> {
+  return db
+    .selectFrom('agents')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', idOrSlug), eb('slug', '=', idOrSlug)]))
+    .executeTakeFirst();
+}
 
-  async function find(idOrSlug: string): Promise<AgentsTable | undefined> {
-    return db
-      .selectFrom('agents')
-      .selectAll()
-      .where((eb) => eb.or([eb('id', '=', idOrSlug), eb('slug', '=', idOrSlug)]))
-      .executeTakeFirst();
-  }
+async function requireAgent(db: Db, idOrSlug: string): Promise<AgentsTable> {
+  const row = await findAgent(db, idOrSlug);
+  if (!row) throw new StoreError('not_found', `agent ${idOrSlug} not found`);
+  return row;
+}
 
-  async function require(idOrSlug: string): Promise<AgentsTable> {
-    const row = await find(idOrSlug);
-    if (!row) throw new StoreError('not_found', `agent ${idOrSlug} not found`);
-    return row;
-  }
-
-  async function publishVersion(agentId: string, version: number): Promise<Agent> {
-    const exists = await db
-      .selectFrom('agent_versions')
-      .select('id')
-      .where('agent_id', '=', agentId)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    if (!exists) throw new StoreError('not_found', `agent version ${version} not found`);
-    const at = iso();
+/** Inserts an agent with its first version (`created`), unpublished; a taken slug is a conflict. */
+async function insertAgent(
+  db: Db,
+  input: { slug: string; name: string; description: string; config: AgentConfig },
+  createdBy: string | null,
+  at: string,
+): Promise<string> {
+  const id = randomUUID();
+  try {
     await db.transaction().execute(async (trx) => {
       await trx
-        .updateTable('agents')
-        .set({ published_version: version, updated_at: at })
-        .where('id', '=', agentId)
+        .insertInto('agents')
+        .values({
+          id,
+          slug: input.slug,
+          name: input.name,
+          description: input.description,
+          published_version: null,
+          latest_version: 1,
+          created_at: at,
+          updated_at: at,
+        })
         .execute();
-      const last = await trx
-        .selectFrom('agent_publications')
-        .select((eb) => eb.fn.max<number | null>('seq').as('seq'))
-        .where('agent_id', '=', agentId)
-        .executeTakeFirst();
       await trx
-        .insertInto('agent_publications')
+        .insertInto('agent_versions')
         .values({
           id: randomUUID(),
-          agent_id: agentId,
-          version,
-          seq: Number(last?.seq ?? 0) + 1,
-          published_at: at,
+          agent_id: id,
+          version: 1,
+          config: JSON.stringify(input.config),
+          note: 'created',
+          created_by: createdBy,
+          created_at: at,
         })
         .execute();
     });
-    return toAgent(await require(agentId));
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new StoreError('conflict', `an agent with slug "${input.slug}" exists`);
+    }
+    throw error;
   }
+  return id;
+}
 
+/** The queries that read agents and their versions. */
+function agentReads(db: Db) {
   return {
     async list(): Promise<Agent[]> {
       const rows = await db.selectFrom('agents').selectAll().orderBy('name').execute();
@@ -140,34 +145,52 @@ export function createAgentsStore(database: Database, now: () => Date) {
     },
 
     async get(idOrSlug: string): Promise<Agent | undefined> {
-      const row = await find(idOrSlug);
+      const row = await findAgent(db, idOrSlug);
       return row ? toAgent(row) : undefined;
     },
 
     async detail(idOrSlug: string): Promise<AgentDetail> {
-      const row = await require(idOrSlug);
-      const versions = await db
-        .selectFrom('agent_versions')
-        .selectAll()
-        .where('agent_id', '=', row.id)
-        .orderBy('version', 'desc')
-        .execute();
-      const publications = await db
-        .selectFrom('agent_publications')
-        .select(['version', 'published_at'])
-        .where('agent_id', '=', row.id)
-        .orderBy('seq', 'desc')
-        .execute();
-      return {
-        agent: toAgent(row),
-        versions: versions.map(toVersion),
-        publications: publications.map((p) => ({
-          version: p.version,
-          publishedAt: p.published_at,
-        })),
-      };
+      const row = await requireAgent(db, idOrSlug);
+      return { agent: toAgent(row), ...(await versionHistory(db, row.id)) };
     },
 
+    /** The live config of an agent, or undefined when it does not exist or is unpublished. */
+    async published(idOrSlug: string): Promise<PublishedAgent | undefined> {
+      const row = await findAgent(db, idOrSlug);
+      if (!row || row.published_version === null) return undefined;
+      const version = await findVersion(db, row.id, row.published_version);
+      if (!version) throw new Error(`agent ${row.id} has no version ${row.published_version}`);
+      return { agent: toAgent(row), version: version.version, config: toVersion(version).config };
+    },
+
+    /** One version of an agent, published or not (the admin playground tries drafts). */
+    async atVersion(idOrSlug: string, versionNumber: number): Promise<PublishedAgent | undefined> {
+      const row = await findAgent(db, idOrSlug);
+      if (!row) return undefined;
+      const version = await findVersion(db, row.id, versionNumber);
+      return version
+        ? { agent: toAgent(row), version: version.version, config: toVersion(version).config }
+        : undefined;
+    },
+
+    async count(): Promise<number> {
+      const row = await db
+        .selectFrom('agents')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+  };
+}
+
+/** The writes: agents, their versions and publications. */
+function agentWrites(db: Db, iso: () => string) {
+  async function publish(agentId: string, version: number): Promise<Agent> {
+    await publishVersion(db, agentId, version, iso());
+    return toAgent(await requireAgent(db, agentId));
+  }
+
+  return {
     async create(
       input: {
         slug: string;
@@ -178,43 +201,8 @@ export function createAgentsStore(database: Database, now: () => Date) {
       },
       createdBy: string | null,
     ): Promise<Agent> {
-      const id = randomUUID();
-      const at = iso();
-      try {
-        await db.transaction().execute(async (trx) => {
-          await trx
-            .insertInto('agents')
-            .values({
-              id,
-              slug: input.slug,
-              name: input.name,
-              description: input.description,
-              published_version: null,
-              latest_version: 1,
-              created_at: at,
-              updated_at: at,
-            })
-            .execute();
-          await trx
-            .insertInto('agent_versions')
-            .values({
-              id: randomUUID(),
-              agent_id: id,
-              version: 1,
-              config: JSON.stringify(input.config),
-              note: 'created',
-              created_by: createdBy,
-              created_at: at,
-            })
-            .execute();
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) {
-          throw new StoreError('conflict', `an agent with slug "${input.slug}" exists`);
-        }
-        throw error;
-      }
-      return input.publish ? publishVersion(id, 1) : toAgent(await require(id));
+      const id = await insertAgent(db, input, createdBy, iso());
+      return input.publish ? publish(id, 1) : toAgent(await requireAgent(db, id));
     },
 
     async update(
@@ -225,7 +213,7 @@ export function createAgentsStore(database: Database, now: () => Date) {
         description?: string | undefined;
       },
     ): Promise<Agent> {
-      const row = await require(idOrSlug);
+      const row = await requireAgent(db, idOrSlug);
       try {
         await db
           .updateTable('agents')
@@ -241,11 +229,11 @@ export function createAgentsStore(database: Database, now: () => Date) {
         if (isUniqueViolation(error)) throw new StoreError('conflict', 'that slug is taken');
         throw error;
       }
-      return toAgent(await require(row.id));
+      return toAgent(await requireAgent(db, row.id));
     },
 
     async remove(idOrSlug: string): Promise<void> {
-      const row = await require(idOrSlug);
+      const row = await requireAgent(db, idOrSlug);
       await db.deleteFrom('agents').where('id', '=', row.id).execute();
     },
 
@@ -254,93 +242,30 @@ export function createAgentsStore(database: Database, now: () => Date) {
       input: { config: AgentConfig; note: string; publish: boolean },
       createdBy: string | null,
     ): Promise<AgentVersion> {
-      const row = await require(idOrSlug);
-      const at = iso();
-      const version = await db.transaction().execute(async (trx) => {
-        const current = await trx
-          .selectFrom('agents')
-          .select('latest_version')
-          .where('id', '=', row.id)
-          .executeTakeFirstOrThrow();
-        const next = current.latest_version + 1;
-        const versionRow: AgentVersionsTable = {
-          id: randomUUID(),
-          agent_id: row.id,
-          version: next,
-          config: JSON.stringify(input.config),
-          note: input.note,
-          created_by: createdBy,
-          created_at: at,
-        };
-        await trx.insertInto('agent_versions').values(versionRow).execute();
-        await trx
-          .updateTable('agents')
-          .set({ latest_version: next, updated_at: at })
-          .where('id', '=', row.id)
-          .execute();
-        return versionRow;
-      });
-      if (input.publish) await publishVersion(row.id, version.version);
+      const row = await requireAgent(db, idOrSlug);
+      const version = await insertNextVersion(db, row.id, input, createdBy, iso());
+      if (input.publish) await publish(row.id, version.version);
       return toVersion(version);
     },
 
     async publish(idOrSlug: string, version: number): Promise<Agent> {
-      const row = await require(idOrSlug);
-      return publishVersion(row.id, version);
+      const row = await requireAgent(db, idOrSlug);
+      return publish(row.id, version);
     },
 
     /** Publishes `version`, or the version that was live before the current one. */
     async rollback(idOrSlug: string, version?: number): Promise<Agent> {
-      const row = await require(idOrSlug);
-      if (version !== undefined) return publishVersion(row.id, version);
-      const history = await db
-        .selectFrom('agent_publications')
-        .select('version')
-        .where('agent_id', '=', row.id)
-        .orderBy('seq', 'desc')
-        .execute();
-      const previous = history.find((entry) => entry.version !== row.published_version);
-      if (!previous)
-        throw new StoreError('invalid', 'no earlier published version to roll back to');
-      return publishVersion(row.id, previous.version);
-    },
-
-    /** The live config of an agent, or undefined when it does not exist or is unpublished. */
-    async published(idOrSlug: string): Promise<PublishedAgent | undefined> {
-      const row = await find(idOrSlug);
-      if (!row || row.published_version === null) return undefined;
-      const version = await db
-        .selectFrom('agent_versions')
-        .selectAll()
-        .where('agent_id', '=', row.id)
-        .where('version', '=', row.published_version)
-        .executeTakeFirstOrThrow();
-      return { agent: toAgent(row), version: version.version, config: toVersion(version).config };
-    },
-
-    /** One version of an agent, published or not (the admin playground tries drafts). */
-    async atVersion(idOrSlug: string, versionNumber: number): Promise<PublishedAgent | undefined> {
-      const row = await find(idOrSlug);
-      if (!row) return undefined;
-      const version = await db
-        .selectFrom('agent_versions')
-        .selectAll()
-        .where('agent_id', '=', row.id)
-        .where('version', '=', versionNumber)
-        .executeTakeFirst();
-      return version
-        ? { agent: toAgent(row), version: version.version, config: toVersion(version).config }
-        : undefined;
-    },
-
-    async count(): Promise<number> {
-      const row = await db
-        .selectFrom('agents')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .executeTakeFirstOrThrow();
-      return Number(row.count);
+      const row = await requireAgent(db, idOrSlug);
+      if (version !== undefined) return publish(row.id, version);
+      return publish(row.id, await previousPublication(db, row.id, row.published_version));
     },
   };
+}
+
+/** Data access for agents. */
+export function createAgentsStore(database: Database, now: () => Date) {
+  const { db } = database;
+  return { ...agentReads(db), ...agentWrites(db, () => now().toISOString()) };
 }
 
 /** See {@link createAgentsStore}. */
