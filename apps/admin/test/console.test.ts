@@ -508,6 +508,49 @@ describe('admin console against a real server', () => {
     await page.getByText(/saved as a draft/).waitFor();
   });
 
+  it('shows stored MCP calls on the conversation page: server, tool, outcome, a refusal as denied', async () => {
+    const store = parley!.store;
+    const conversationId = await store.conversations.start({
+      agentId,
+      agentVersion: 1,
+      mode: 'relay',
+      model: 'gpt-realtime-2.1',
+      clientId: null,
+    });
+    await store.conversations.recordToolCall(conversationId, {
+      callId: 'mcp_1',
+      name: 'mcp:listings/lookup_opening_hours',
+      arguments: '{"city":"Berlin"}',
+      output: '{"hours":"9 to 5"}',
+      outcome: 'ok',
+      durationMs: 42,
+    });
+    await store.conversations.recordToolCall(conversationId, {
+      callId: 'mcpr_2',
+      name: 'mcp:listings/delete_listing',
+      arguments: '{"city":"Paris"}',
+      output: null,
+      outcome: 'denied',
+      durationMs: null,
+    });
+    await store.conversations.end(conversationId, {
+      status: 'completed',
+      endReason: 'client_closed',
+    });
+    await page.goto(`${origin}/admin/#/conversations/${conversationId}`);
+    const tools = page.getByTestId('transcript').locator('li.tool');
+    await tools.first().waitFor();
+    const heads = (await tools.locator('.who').allTextContents()).map((text) =>
+      text.replace(/\s+/g, ' ').trim(),
+    );
+    expect(heads).toEqual([
+      'MCP listings tool lookup_opening_hours ok 42 ms',
+      'MCP listings tool delete_listing denied by policy —',
+    ]);
+    expect(await tools.nth(1).locator('.badge').getAttribute('class')).toContain('warning');
+    await shot('11b-conversation-mcp-calls');
+  });
+
   it('signs out and sends the next visit back to sign-in', async () => {
     await page.goto(`${origin}/admin/#/agents`);
     await page.getByRole('button', { name: 'Sign out' }).click();
