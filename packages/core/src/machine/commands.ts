@@ -161,8 +161,9 @@ export function onSessionCounters(
 /** A tool was registered or removed. */
 export function onToolsChanged(t: Transition, tools: readonly Tool[]): void {
   t.state.clientTools = tools;
-  // Live carries tools in its delegation config, fixed at start: nothing to send.
-  if (t.online && !t.state.managedSession && t.state.protocol !== 'live') {
+  // A family whose config is fixed at start (GPT-Live carries tools in its delegation config)
+  // has nothing to send.
+  if (t.online && !t.state.managedSession && t.snapshot.capabilities?.updateSession !== false) {
     t.state.awaitingUpdate = t.send({
       type: 'session.update',
       session: sessionPayload({}, mergeTools(t.state.desiredSession.tools, tools) ?? []),

@@ -20,18 +20,20 @@ export function canSendAudio(state: MachineState): boolean {
  * is false, audio is dropped (and any held while the session got ready is discarded).
  */
 export function wantsMicrophoneAudio(state: MachineState): boolean {
-  // GPT-Live's clock runs on input audio: muted, the session sends silence in its place. Over
-  // media (WebRTC) the microphone is a track: no audio events at all.
+  // A family with an adapter handles mute itself (GPT-Live's clock runs on input audio: muted,
+  // the session sends silence in its place). Over media (WebRTC) the microphone is a track: no
+  // audio events at all.
   return (
-    (state.protocol === 'live' || !state.snapshot.muted) &&
-    state.link !== 'none' &&
-    !state.mediaAudio
+    (usesAdapter(state) || !state.snapshot.muted) && state.link !== 'none' && !state.mediaAudio
   );
 }
 
-/** The session speaks GPT-Live (events through the Live adapter). */
-export function isLive(state: MachineState): boolean {
-  return state.protocol === 'live';
+/**
+ * The session speaks a family with an adapter (GPT-Live): its frames go through the family's
+ * reader and adapter, its events reach the machine as neutral events.
+ */
+export function usesAdapter(state: MachineState): boolean {
+  return state.family !== null;
 }
 
 /** The wire dialect frames are parsed and serialized in. */

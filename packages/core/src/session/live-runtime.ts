@@ -2,36 +2,28 @@
 // credentials say `protocol: 'live'`): the Live reader and serializer, the Live adapter and the
 // machine's Live handlers. A Realtime app never loads it (core's bundle budget, README).
 import { ParleyError } from '../errors.js';
-import type { MachineEvent } from '../machine/events.js';
 import type { MachineState } from '../machine/state.js';
 import { decodeLiveServerEvent, encodeLiveCommand } from '../protocol/adapters/live.js';
 import type { LiveForkSessionConfig } from '../protocol/index.js';
-import type { Clock, Credentials } from '../ports.js';
-import type { NeutralCommand, NeutralEvent } from '../protocol/adapters/neutral.js';
+import type { Credentials } from '../ports.js';
+import type { NeutralCommand } from '../protocol/adapters/neutral.js';
 import type { LiveClientEvent } from '../protocol/live/client-events.js';
 import { parseLiveServerEvent, serializeLiveClientEvent } from '../protocol/live/parse.js';
 import type { AppendContextOptions, LiveContextChannel } from './types.js';
 
-export { liveFamily } from '../machine/live.js';
+import { liveFamily } from '../machine/live.js';
+import type { FamilyCommandHost, FamilyFrame, FamilyRuntime, WireEvent } from './family-runtime.js';
+
+export { liveFamily };
 
 /** One server frame: a parse error, or the event (for listeners) and its neutral events. */
-export function readLiveFrame(data: string):
-  | { error: string; event?: undefined; events?: undefined }
-  | {
-      error: null;
-      event: { type: string; [key: string]: unknown };
-      /** What to dispatch, without times: the neutral events, or an unknown event to count. */
-      events: Array<
-        | { type: 'neutral'; event: NeutralEvent }
-        | { type: 'server'; event: { type: string; unknown: true; raw: Record<string, unknown> } }
-      >;
-    } {
+export function readLiveFrame(data: string): FamilyFrame {
   const parsed = parseLiveServerEvent(data);
   if (!parsed.success) return { error: parsed.error.message };
   const neutral = decodeLiveServerEvent(parsed.event);
   return {
     error: null,
-    event: parsed.event as unknown as { type: string; [key: string]: unknown },
+    event: parsed.event as unknown as WireEvent,
     // An event type this version does not know is counted, never a stall.
     events:
       neutral.length === 0
@@ -75,15 +67,7 @@ export function forkCredentials(value: Credentials, state: MachineState): Creden
 }
 
 /** What the Live commands read of their session (the session's own private members, by name). */
-export interface LiveCommandHost {
-  readonly state: MachineState;
-  readonly clock: Clock;
-  dispatch(event: MachineEvent): void;
-  disconnect(): Promise<void>;
-  /** Settles when the session connects (resolves) or fails (rejects). */
-  whenConnected(): Promise<void>;
-  randomId(length: number): string;
-}
+export type LiveCommandHost = FamilyCommandHost;
 
 const CHANNELS = new Set(['instructions', 'thinking', 'commentary']);
 
@@ -140,3 +124,13 @@ export async function fork(
   });
   return connected;
 }
+
+/** GPT-Live as the session runs it (see `FamilyRuntime`). */
+export const liveRuntime: FamilyRuntime = {
+  handlers: liveFamily,
+  readFrame: readLiveFrame,
+  commandFrames,
+  audioFrame,
+  connectCredentials: forkCredentials,
+  commands: { appendContext, fork },
+};

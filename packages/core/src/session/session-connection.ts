@@ -1,10 +1,10 @@
 // The session's side of one connection: credentials, then the transport, and every frame in both
-// directions in the session's protocol (Realtime in its dialect, or GPT-Live through the Live
-// runtime, loaded on the first Live connection). Each open is an attempt; callbacks of a retired
+// directions in the session's protocol (Realtime in its dialect, or a family with an adapter
+// through its runtime, loaded on its first connection: GPT-Live today, see ./family-runtime.ts). Each open is an attempt; callbacks of a retired
 // attempt (late credentials, a socket closing after we moved on) are ignored.
 import { encodeBase64, int16ToBytes } from '../audio/index.js';
 import type { MachineEvent } from '../machine/events.js';
-import { isLive, wireDialect } from '../machine/selectors.js';
+import { usesAdapter, wireDialect } from '../machine/selectors.js';
 import type { MachineState } from '../machine/state.js';
 import {
   loadBetaDialect,
@@ -16,14 +16,8 @@ import {
 import type { Clock, Credentials, Transport, TransportOpenInfo } from '../ports.js';
 import type { SessionListeners } from './listeners.js';
 import type { VoiceSessionOptions } from './types.js';
-import type * as LiveRuntimeModule from './live-runtime.js';
-
-type LiveRuntime = typeof LiveRuntimeModule;
-
-/** The Live runtime, as its own chunk for bundlers (see ./live-runtime.ts). */
-function loadLiveRuntime(): Promise<LiveRuntime> {
-  return import('./live-runtime.js');
-}
+import { loadFamilyRuntime } from './family-registry.js';
+import type { FamilyRuntime } from './family-runtime.js';
 
 /** What the connection needs of its session. */
 export interface ConnectionHost {
@@ -44,8 +38,8 @@ export interface ConnectionHost {
 export class SessionConnection {
   /** Bumped on every open, so late credentials or socket callbacks of an old attempt are ignored. */
   private attempt = 0;
-  /** GPT-Live's reader, adapter, machine handlers and commands, loaded on the first Live connection. */
-  live: LiveRuntime | null = null;
+  /** The runtime of the family with an adapter this session speaks (GPT-Live), once loaded. */
+  family: FamilyRuntime | null = null;
 
   constructor(private readonly host: ConnectionHost) {}
 
@@ -59,9 +53,9 @@ export class SessionConnection {
     listeners.emit('clientEvent', event);
   }
 
-  /** Sends a neutral command, encoded by the adapter of the session's protocol (GPT-Live today). */
+  /** Sends a neutral command, encoded by the adapter of the session's protocol family. */
   sendCommand(command: NeutralCommand, eventId: string): void {
-    for (const { frame, event } of this.live?.commandFrames(command, eventId) ?? []) {
+    for (const { frame, event } of this.family?.commandFrames(command, eventId) ?? []) {
       this.host.transport.send(frame, 'control');
       this.host.listeners.emit('clientEvent', event);
     }
@@ -71,9 +65,9 @@ export class SessionConnection {
   sendAudio(pcm16: Int16Array): void {
     const state = this.host.state();
     const frame =
-      isLive(state) && this.live !== null
-        ? // Muted: the same length of silence, so the session's clock keeps running.
-          this.live.audioFrame(
+      usesAdapter(state) && this.family !== null
+        ? // Muted: the same length of silence, so the session's clock (GPT-Live's) keeps running.
+          this.family.audioFrame(
             encodeBase64(int16ToBytes(state.snapshot.muted ? new Int16Array(pcm16.length) : pcm16)),
           )
         : serializeClientEvent(
@@ -111,12 +105,15 @@ export class SessionConnection {
     }
     credentials
       .then(async (value) => {
-        // A Live connection loads the Live runtime first (once); Realtime never does. The beta
-        // dialect's translators load the same way, before the first frame is read or written.
-        if (value.protocol === 'live') this.live ??= await loadLiveRuntime();
+        // A family with an adapter loads its runtime first (once); Realtime never does. The
+        // beta dialect's translators load the same way, before the first frame is read or written.
+        const family = loadFamilyRuntime(value.protocol);
+        if (family !== null) this.family = await family;
         else if ((value.dialect ?? options.dialect ?? 'ga') === 'beta') await loadBetaDialect();
-        // `fork()`: this connection opens the fork socket of the finished session.
-        return this.live?.forkCredentials(value, this.host.state()) ?? value;
+        // The family's say on where to connect (GPT-Live's `fork()` opens the fork socket).
+        return family !== null && this.family !== null
+          ? this.family.connectCredentials(value, this.host.state())
+          : value;
       })
       .then(
         (value) => {
@@ -127,8 +124,8 @@ export class SessionConnection {
             serverRunsTools: value.serverRunsTools === true,
             managedSession: value.managedSession === true,
             model: value.model ?? null,
-            ...(value.protocol === 'live' && this.live !== null
-              ? { protocol: 'live' as const, family: this.live.liveFamily }
+            ...(this.family !== null && this.family.handlers.family === value.protocol
+              ? { protocol: this.family.handlers.family, family: this.family.handlers }
               : {}),
             at: clock.now(),
           });
@@ -192,8 +189,8 @@ export class SessionConnection {
   private receive(data: string): void {
     const { clock, listeners } = this.host;
     const state = this.host.state();
-    if (isLive(state) && this.live !== null) {
-      this.receiveLive(this.live, data);
+    if (usesAdapter(state) && this.family !== null) {
+      this.receiveThroughAdapter(this.family, data);
       return;
     }
     const parsed = parseServerEvent(data, { dialect: wireDialect(state) });
@@ -220,10 +217,10 @@ export class SessionConnection {
     if (!this.host.holdServerEvent(event)) this.host.dispatch(event);
   }
 
-  /** A GPT-Live frame: parsed by the tolerant reader, then turned into neutral events. */
-  private receiveLive(live: LiveRuntime, data: string): void {
+  /** A frame of a family with an adapter: read by its reader, turned into neutral events. */
+  private receiveThroughAdapter(family: FamilyRuntime, data: string): void {
     const { clock, listeners } = this.host;
-    const read = live.readLiveFrame(data);
+    const read = family.readFrame(data);
     if (read.error !== null) {
       this.host.dispatch({ type: 'protocol_error', message: read.error, at: clock.now() });
       return;

@@ -10,6 +10,7 @@ import { systemClock } from '../system-clock.js';
 import { createTransport } from '../transport/transport-choice.js';
 import type { LiveForkSessionConfig, SessionConfigPatch } from '../protocol/index.js';
 import type { ToolDefinition, VoiceSessionSnapshot } from '../types.js';
+import type { FamilyCommands } from './family-runtime.js';
 import { SessionAudio } from './session-audio.js';
 import { SessionListeners, internalErrorReporter } from './listeners.js';
 import { SessionConnection } from './session-connection.js';
@@ -234,17 +235,17 @@ class ParleyVoiceSession implements VoiceSession {
     content: string,
     options?: AppendContextOptions,
   ): void {
-    this.liveCommands('appendContext').appendContext(this as never, channel, content, options);
+    this.familyCommands('appendContext').appendContext(this as never, channel, content, options);
   }
 
   async fork(overrides?: LiveForkSessionConfig): Promise<void> {
-    return this.liveCommands('fork').fork(this as never, overrides);
+    return this.familyCommands('fork').fork(this as never, overrides);
   }
 
-  /** GPT-Live's commands, in the Live runtime (loaded once the protocol says it carries `command`). */
-  private liveCommands(command: 'appendContext' | 'fork') {
+  /** A family's own commands, in its runtime (loaded once the capabilities say it carries them). */
+  private familyCommands(command: 'appendContext' | 'fork'): FamilyCommands {
     this.requireCapability(command, command);
-    return this.connection.live!;
+    return this.connection.family!.commands!;
   }
 
   updateSession(patch: SessionConfigPatch): void {
