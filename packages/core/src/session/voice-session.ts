@@ -11,7 +11,7 @@ import { createTransport } from '../transport/transport-choice.js';
 import type { LiveForkSessionConfig, SessionConfigPatch } from '../protocol/index.js';
 import type { ToolDefinition, VoiceSessionSnapshot } from '../types.js';
 import type { FamilyCommands } from './family-runtime.js';
-import { SessionAudio } from './session-audio.js';
+import { createSessionAudio, type SessionAudio } from './session-audio.js';
 import { SessionListeners, internalErrorReporter } from './listeners.js';
 import { SessionConnection } from './session-connection.js';
 import { SessionTimers } from './session-timers.js';
@@ -124,7 +124,7 @@ class ParleyVoiceSession implements VoiceSession {
     this.published = this.state.snapshot;
     this.subscribe = this.subscribe.bind(this);
     this.getSnapshot = this.getSnapshot.bind(this);
-    this.sound = new SessionAudio({
+    this.sound = createSessionAudio({
       transport: this.transport,
       audio: this.audio,
       clock: this.clock,
