@@ -68,6 +68,7 @@ function harness(options: {
     agent,
     serverTools: new Map((options.tools ?? []).map((tool) => [tool.name, tool])),
     recorder,
+    turns: { toolStarted: () => undefined, toolFinished: () => undefined },
     tools: {
       store: {} as never,
       mailer: {} as never,

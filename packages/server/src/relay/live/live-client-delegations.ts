@@ -74,6 +74,8 @@ export interface ClientDelegationsHost {
   agent: PublishedAgent;
   serverTools: ReadonlyMap<string, ServerTool>;
   recorder: ConversationRecorder;
+  /** The turn latency: tool time counts from a call's start to its output. */
+  turns: { toolStarted(callId: string): void; toolFinished(callId: string): void };
   tools: { store: Store; mailer: Mailer; agent: PublishedAgent; now: () => Date; log: Logger };
   shared: SharedState;
   /** The Responses endpoint and its headers (carrying the key); none: only a handler can answer. */
@@ -308,6 +310,7 @@ export class LiveClientDelegations {
       call_id: call.callId,
       arguments: call.arguments,
     });
+    host.turns.toolStarted(call.callId);
     const output = await runServerToolCall({
       tool: host.serverTools.get(call.name),
       name: call.name,
@@ -317,6 +320,7 @@ export class LiveClientDelegations {
       options: host.tools,
       requestEnd: () => undefined,
     });
+    host.turns.toolFinished(call.callId);
     host.recorder.item({
       id: `output_${call.callId}`,
       type: 'function_call_output',

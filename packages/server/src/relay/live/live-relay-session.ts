@@ -29,6 +29,7 @@ import type { LiveDelegationHandler } from './live-delegation-handler.js';
 import { LiveDelegations } from './live-delegations.js';
 import type { LiveStartConfig } from './live-session-start.js';
 import { TranscriptTurns, turnItem } from './live-transcript-turns.js';
+import { LiveTurnLatency } from './live-turn-latency.js';
 
 type Json = Record<string, unknown>;
 
@@ -71,6 +72,7 @@ export const LIVE_BROWSER_EVENTS: ReadonlySet<string> = new Set([
 export class LiveRelaySession {
   private readonly recorder: ConversationRecorder;
   private readonly turns: TranscriptTurns;
+  private readonly latency: LiveTurnLatency;
   private upstreamSocket: WebSocket | null = null;
   private started = false;
   private readonly pending: string[] = [];
@@ -109,7 +111,9 @@ export class LiveRelaySession {
         this.recorder.item(turnItem(turn, complete ? 'completed' : 'incomplete'));
       },
     });
+    this.latency = new LiveTurnLatency(this.recorder);
     const host = {
+      turns: this.latency,
       serverTools: options.serverTools,
       recorder: this.recorder,
       tools: {
@@ -322,6 +326,7 @@ export class LiveRelaySession {
     }
     const text = texts.join('\n').slice(0, 4000);
     const id = `typed_${Date.now().toString(36)}`;
+    this.latency.typed();
     this.recorder.item({
       id,
       type: 'message',
@@ -370,13 +375,13 @@ export class LiveRelaySession {
         return;
       case 'session.input_transcript.delta':
       case 'session.output_transcript.delta':
-        if (typeof event.delta === 'string')
-          this.turns.fragment(
-            event.type === 'session.input_transcript.delta' ? 'user' : 'assistant',
-            event.delta,
-            Number(event.start_ms) || 0,
-            Number(event.end_ms) || 0,
-          );
+        if (typeof event.delta !== 'string') return;
+        {
+          const role = event.type === 'session.input_transcript.delta' ? 'user' : 'assistant';
+          const [startMs, endMs] = [Number(event.start_ms) || 0, Number(event.end_ms) || 0];
+          this.turns.fragment(role, event.delta, startMs, endMs);
+          this.latency.fragment(role, startMs, endMs);
+        }
         return;
       case 'session.delegation.created':
         this.clientDelegations?.onDelegationCreated(event);
@@ -446,6 +451,7 @@ export class LiveRelaySession {
     if (this.timer) clearTimeout(this.timer);
     const lost = reason === 'upstream_closed';
     this.turns.finish(!lost);
+    this.latency.close();
     this.clientDelegations?.finish();
     this.endReason = reason;
     this.recorder.end({ status: lost ? 'failed' : 'completed', endReason: stored });

@@ -210,6 +210,12 @@ describe('the GPT-Live relay', () => {
     expect(texts.some(([role, text]) => role === 'assistant' && /lead/i.test(text ?? ''))).toBe(
       true,
     );
+    // The typed turn's latency is stored like a Realtime turn's: first agent audio, tool time.
+    const turns = await relay.store.turns.list(conversation!.id);
+    expect(turns).toHaveLength(1);
+    expect(turns[0]).toMatchObject({ seq: 1, toolCalls: 1 });
+    expect(turns[0]!.firstAudioMs).not.toBeNull();
+    expect(turns[0]!.toolMs).toBeGreaterThanOrEqual(0);
     const stored = await relay.store.conversations.get(conversation!.id);
     expect(stored!.usageSeconds).toBeGreaterThan(0);
     expect(stored!.costUsd).toBeCloseTo((stored!.usageSeconds * 0.05) / 60, 6);
