@@ -23,14 +23,14 @@ const backend = testBackends()[0]!;
 /** The page's entry: core's session, credentials for the Parley server, and a tap on the result. */
 const entry = `
 import { createTransport, createVoiceSession, parleyServerCredentials } from '@parley/core';
-window.startVoice = (agentId, choice, webrtc) => {
+window.startVoice = (agentId, choice, webrtc, protocol) => {
   const sink = document.createElement('audio');
   document.body.append(sink);
   const transport = createTransport(choice, {
     webrtc: { createAudioSink: () => sink, ...(webrtc ?? {}) },
   });
   const session = createVoiceSession({
-    credentials: parleyServerCredentials({ baseUrl: '', agentId, transport: choice }),
+    credentials: parleyServerCredentials({ baseUrl: '', agentId, transport: choice, protocol }),
     transport,
   });
   const record = { events: [], audibleLevels: 0 };
@@ -65,7 +65,12 @@ function tapDataChannels(): void {
 
 /** What the entry puts on the page's window. */
 interface VoiceWindow {
-  startVoice(agentId: string, choice: string, webrtc?: Record<string, unknown>): Promise<string>;
+  startVoice(
+    agentId: string,
+    choice: string,
+    webrtc?: Record<string, unknown>,
+    protocol?: 'realtime' | 'live',
+  ): Promise<string>;
   voice: {
     session: {
       getSnapshot(): Snapshot;
@@ -202,6 +207,14 @@ beforeAll(async () => {
     tools: ['search_knowledge_base'],
     turnDetection: { type: 'server_vad', silenceDurationMs: 300 },
   });
+  await publishTestAgent(store, 'live-tester', {
+    api: 'live',
+    model: 'gpt-live-1',
+    instructions: 'SECRET LIVE PERSONA PROMPT',
+    transcriptionModel: null,
+    greeting: 'Hello from the published Live greeting.',
+    tools: ['search_knowledge_base'],
+  });
   await publishTestAgent(store, 'relay-only', {
     instructions: 'Relay only',
     greeting: 'Hello over the relay.',
@@ -305,6 +318,83 @@ describe("core's session over WebRTC in Chromium, through the server", () => {
       .poll(
         async () =>
           (await store.conversations.detail(webrtc!.id)).toolCalls.map((call) => call.name),
+        { timeout: 10_000 },
+      )
+      .toContain('search_knowledge_base');
+  }, 120_000);
+
+  it('talks to a GPT-Live agent over WebRTC: the greeting heard on the remote track and shown, a server tool run through the sideband and stored', async () => {
+    const page = await openPage();
+    expect(
+      await page.evaluate(() =>
+        (window as unknown as VoiceWindow).startVoice('live-tester', 'webrtc', undefined, 'live'),
+      ),
+    ).toBe('connected');
+    const view = (await snapshot(page)) as Snapshot & { capabilities?: { family?: string } };
+    expect(view.transport).toBe('webrtc');
+    expect(view.capabilities?.family).toBe('live');
+    // The greeting: the server's sideband asked for it; its words come on the data channel, its
+    // audio on the remote track.
+    await expect
+      .poll(
+        async () =>
+          (await snapshot(page)).items.some(
+            (item) =>
+              item.role === 'assistant' &&
+              String(item.text).includes('Hello from the published Live greeting.'),
+          ),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    await expect
+      .poll(
+        () => page.evaluate(() => (window as unknown as VoiceWindow).voice.record.audibleLevels),
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(0);
+    // A request the backend answers with the server tool, typed on a test sideband of the
+    // emulator's session (the browser's channel may only mute and unmute).
+    const [sessionId] = emulator.liveSessionIds();
+    const { WebSocket } = await import('ws');
+    const side = new WebSocket(`${emulator.liveUrl}/${sessionId}/attach`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    await new Promise((resolve) => side.once('open', resolve));
+    side.send(
+      JSON.stringify({
+        type: 'response.item.create',
+        item: {
+          type: 'message',
+          role: 'user',
+          content: [{ type: 'input_text', text: 'please search knowledge base for parking' }],
+        },
+      }),
+    );
+    side.send(JSON.stringify({ type: 'response.create' }));
+    await expect
+      .poll(
+        async () =>
+          (await snapshot(page)).items.some(
+            (item) => item.type === 'function_call' && item.name === 'search_knowledge_base',
+          ),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    side.close();
+    const events = await page.evaluate(() =>
+      (window as unknown as VoiceWindow).voice.record.events.map((e) => e.type),
+    );
+    expect(events).toContain('session.started');
+    expect(events.some((type) => type.includes('audio.delta'))).toBe(false);
+    await finishPage(page);
+    const conversations = await store.conversations.list({ limit: 10 });
+    const live = conversations.find(
+      (entry) => entry.mode === 'webrtc' && entry.model === 'gpt-live-1',
+    );
+    expect(live).toBeDefined();
+    await expect
+      .poll(
+        async () => (await store.conversations.detail(live!.id)).toolCalls.map((call) => call.name),
         { timeout: 10_000 },
       )
       .toContain('search_knowledge_base');

@@ -175,4 +175,23 @@ describe('parleyServerCredentials', () => {
     expect(credentials.webrtc?.url).toBe('/api/calls');
     expect(credentials.fallback).toBeUndefined();
   });
+
+  it("over WebRTC to a GPT-Live agent ('live') speaks Live and sends nothing when the channel opens", async () => {
+    const provider = parleyServerCredentials({
+      baseUrl: '',
+      agentId: 'live-agent',
+      transport: 'webrtc',
+      protocol: 'live',
+    });
+    const credentials = await provider({ attempt: 0 });
+    expect(credentials.protocol).toBe('live');
+    expect(credentials.managedSession).toBe(true);
+    expect(credentials.webrtc).toMatchObject({ url: '/api/calls', openEvents: [] });
+    const realtime = await parleyServerCredentials({
+      baseUrl: '',
+      agentId: 'a',
+      transport: 'webrtc',
+    })({ attempt: 0 });
+    expect(realtime.protocol).toBeUndefined();
+  });
 });

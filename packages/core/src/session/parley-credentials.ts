@@ -17,6 +17,11 @@ export interface ParleyServerCredentialsOptions {
    * server places the call) or `'auto'` (WebRTC, with a relay grant fetched only if it fails).
    */
   readonly transport?: 'websocket' | 'webrtc' | 'auto';
+  /**
+   * The agent's API, as `GET /api/agents` lists it: `'live'` makes a WebRTC call speak GPT-Live
+   * (a relay grant says it itself). Default `'realtime'`.
+   */
+  readonly protocol?: 'realtime' | 'live';
 }
 
 /** What the Parley server answers a session request with (`POST /api/sessions` or the admin playground). */
@@ -174,6 +179,8 @@ export function parleyServerCredentials(
     const transport = options.transport ?? 'websocket';
     if (transport === 'websocket') return relay();
     // WebRTC: the offer itself is the request (`POST /api/calls`); the server places the call.
+    // On Realtime the server greets once the channel says it is open; on Live, once it runs.
+    const live = options.protocol === 'live';
     return Promise.resolve({
       url: '',
       webrtc: {
@@ -181,8 +188,9 @@ export function parleyServerCredentials(
         format: 'json',
         fields: { agentId: options.agentId },
         ...(options.headers === undefined ? {} : { headers: { ...options.headers } }),
-        openEvents: [{ type: 'input_audio_buffer.clear' }],
+        openEvents: live ? [] : [{ type: 'input_audio_buffer.clear' }],
       },
+      ...(live ? { protocol: 'live' as const } : {}),
       ...(transport === 'auto' ? { fallback: relay } : {}),
       dialect: 'ga',
       serverRunsTools: true,
