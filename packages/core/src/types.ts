@@ -105,7 +105,10 @@ export interface FunctionCallItem {
   /** The JSON arguments as the model wrote them (streams in). */
   readonly arguments: string;
   readonly status: FunctionCallStatus;
-  /** `'client'` when a tool registered on this session runs it, `'server'` when the relay does. */
+  /**
+   * `'client'` when a tool registered on this session runs it, `'server'` when the relay does or,
+   * for a GPT-Live backend's hosted tool (`web_search`, named without `_call`), the service.
+   */
   readonly executor: 'client' | 'server';
   /** The output sent to (or received from) the model, a string as the protocol carries it. */
   readonly output: string | null;

@@ -1,6 +1,7 @@
 // GPT-Live tools in the machine: one execution per completed call, one output per call, then
 // one `continue_backend` once the backend response is done and every output was sent.
 import type { NeutralEvent } from '../protocol/index.js';
+import { isRecord, type Json } from '../protocol/json.js';
 import type { ToolCallError } from '../types.js';
 import { attachServerOutput, store } from './conversation.js';
 import { newFunctionCall, withView } from './items.js';
@@ -130,3 +131,61 @@ export function continueIfReady(t: Transition, delegationId: string | null): voi
   putDelegation(t, delegationId, { ...delegation, continued: true });
   if (ours && t.online) command(t, { kind: 'continue_backend' });
 }
+
+/**
+ * A hosted tool's item in a delegation's backend stream (`web_search_call`, `file_search_call`,
+ * …; live-protocol.md §6.4: the service runs it and nothing comes back to the client): shown as a
+ * tool card the server runs, named after the tool (`web_search`), its action (the query) as the
+ * arguments, running from `output_item.added`, completed (or failed) with the item's `done` copy,
+ * whose sources become the output. Progress events (`response.web_search_call.searching`) add
+ * nothing the two copies do not say.
+ */
+export function onHostedToolItem(t: StampedTransition, event: Json): void {
+  const added = event.type === 'response.output_item.added';
+  if (!added && event.type !== 'response.output_item.done') return;
+  const item = event.item;
+  if (!isRecord(item) || typeof item.id !== 'string' || typeof item.type !== 'string') return;
+  if (item.type === 'function_call' || !item.type.endsWith('_call')) return;
+  const action = isRecord(item.action) ? item.action : {};
+  const { sources, ...request } = action;
+  const failed = item.status === 'failed' || item.status === 'incomplete';
+  const existing = t.record(item.id);
+  // One card per hosted call, however many copies arrive.
+  if (
+    existing !== undefined &&
+    (added || existing.view.type !== 'function_call' || existing.view.output !== null)
+  )
+    return;
+  const record =
+    existing ??
+    newFunctionCall(
+      {
+        id: item.id,
+        callId: item.id,
+        name: item.type.slice(0, -'_call'.length),
+        executor: 'server',
+        responseId: str(event.response_id),
+        createdAt: t.wallAt,
+      },
+      TextRope.of(JSON.stringify(request)),
+    );
+  if (added) {
+    store(t, withView(record, { status: 'running' }));
+    return;
+  }
+  const output = JSON.stringify(
+    sources === undefined ? { status: item.status ?? 'completed' } : { sources },
+  );
+  store(
+    t,
+    withView(record, {
+      status: failed ? 'failed' : 'completed',
+      output,
+      durationMs:
+        existing === undefined ? 0 : Math.max(0, Math.round(t.wallAt - record.view.createdAt)),
+    }),
+  );
+  touch(t);
+}
+
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);

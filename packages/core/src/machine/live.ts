@@ -34,6 +34,7 @@ import {
 } from './live-lifecycle.js';
 import {
   continueIfReady,
+  onHostedToolItem,
   onLiveToolResult,
   onRelayToolOutput,
   onToolCall,
@@ -97,9 +98,11 @@ export function onLiveEvent(t: StampedTransition, event: NeutralEvent): void {
     case 'info':
       t.effect({ type: 'warning', code: event.code ?? 'info', message: event.message });
       break;
+    case 'backend_event':
+      onHostedToolItem(t, event.event);
+      break;
     case 'input_muted':
     case 'context_appended':
-    case 'backend_event':
     case 'ignored':
       break;
   }
