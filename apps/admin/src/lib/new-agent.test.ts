@@ -79,6 +79,20 @@ describe('a new agent', () => {
     });
   });
 
+  it('copies MCP servers without their write-only headers (their values never reach the console)', () => {
+    const source = detail();
+    const server = {
+      label: 'docs',
+      url: 'https://mcp.example.com/mcp',
+      headers: [{ name: 'Authorization', set: true }],
+    };
+    source.versions[1]!.config = { ...source.versions[1]!.config, mcpServers: [server] } as never;
+    const config = newAgentConfig('You are Ava.', source, builtins);
+    expect(config.mcpServers).toEqual([
+      { label: 'docs', url: 'https://mcp.example.com/mcp', headers: [] },
+    ]);
+  });
+
   it('from a blank prompt, enables only the tools it names', () => {
     expect(newAgentConfig('Book with schedule_call.', null, builtins)).toEqual({
       instructions: 'Book with schedule_call.',

@@ -49,8 +49,8 @@ export function latestConfig(source: AgentDetail): AgentConfig | null {
 
 /**
  * The configuration to create: a copy of the source's latest version (voice, turn-taking, tools,
- * delivery, time zone) with the form's prompt, or only the prompt; either way with the tools the
- * prompt names switched on as well.
+ * delivery, time zone, MCP servers without their secret headers) with the form's prompt, or only
+ * the prompt; either way with the tools the prompt names switched on as well.
  */
 export function newAgentConfig(
   instructions: string,
@@ -61,5 +61,12 @@ export function newAgentConfig(
   const named = toolsNamedIn(instructions, available);
   const tools = [...(base?.tools ?? [])];
   for (const name of named) if (!tools.includes(name)) tools.push(name);
-  return { ...(base ?? {}), instructions, tools };
+  if (!base?.mcpServers) return { ...(base ?? {}), instructions, tools };
+  // MCP header values are write-only (the copy only has `{ name, set: true }`): the copy keeps
+  // the servers without their secret headers, to be entered again in its Tools tab.
+  const mcpServers = base.mcpServers.map((server) => ({
+    ...server,
+    headers: server.headers.filter((header) => header.value !== undefined),
+  }));
+  return { ...base, instructions, tools, mcpServers };
 }

@@ -16,6 +16,38 @@ const check = (event: unknown, calls: string[] = []) =>
   checkClientFrame(JSON.stringify(event), new Set(calls));
 
 describe('browser event policy', () => {
+  it('never lets the browser add, change or remove an MCP server, nor answer an approval', () => {
+    const server = { type: 'mcp', server_label: 'x', server_url: 'https://mcp.example.com' };
+    const refused: [unknown, string][] = [
+      [
+        { type: 'session.update', session: { type: 'realtime', tools: [server] } },
+        'event_not_allowed',
+      ],
+      [{ type: 'session.update', session: { type: 'realtime', tools: [] } }, 'event_not_allowed'],
+      [{ type: 'response.create', response: { tools: [server] } }, 'override_not_allowed'],
+      [
+        { type: 'response.create', response: { tool_choice: { type: 'mcp', server_label: 'x' } } },
+        'override_not_allowed',
+      ],
+      [
+        {
+          type: 'conversation.item.create',
+          item: { type: 'mcp_approval_response', approval_request_id: 'mcpr_1', approve: true },
+        },
+        'item_not_allowed',
+      ],
+      [
+        {
+          type: 'conversation.item.create',
+          item: { type: 'mcp_call', name: 'x', arguments: '{}', server_label: 'x' },
+        },
+        'item_not_allowed',
+      ],
+    ];
+    for (const [event, code] of refused)
+      expect(check(event, ['mcpr_1'])).toMatchObject({ allow: false, code });
+  });
+
   it('lets through what a browser needs', () => {
     for (const event of [
       { type: 'input_audio_buffer.append', audio: 'AAAA' },
