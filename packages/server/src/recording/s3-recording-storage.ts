@@ -37,6 +37,11 @@ export function s3RecordingStorage(
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    // Checksums only where S3 requires them: the SDK's default streams uploads as `aws-chunked`
+    // with a trailing checksum, which several S3-compatible servers store verbatim.
+    ...(options.endpoint
+      ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
+      : {}),
   });
   const key = (name: string) => `${options.prefix ?? ''}${name}`;
   return {
