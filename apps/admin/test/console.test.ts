@@ -428,10 +428,12 @@ describe('admin console against a real server', () => {
         'My name is Dana Smith, my email is dana@example.com, please have someone call me tomorrow at 3 pm',
       );
     await page.getByRole('button', { name: 'Send' }).click();
+    // Two tool calls, each in a response that first speaks the default model's preamble (about
+    // 2 s of speech paced in real time), then the answer: allow for both preambles under load.
     await page
       .locator('.transcript li.assistant')
       .filter({ hasText: 'Capture lead: saved is yes' })
-      .waitFor({ timeout: 20_000 });
+      .waitFor({ timeout: 45_000 });
     await page.getByRole('button', { name: 'End conversation' }).click();
 
     await page.goto(`${origin}/admin/#/leads`);
@@ -450,7 +452,7 @@ describe('admin console against a real server', () => {
       .getByText('team@example.com')
       .waitFor();
     await shot('17-outbox');
-  });
+  }, 90_000);
 
   it('attaches an MCP server with a write-only header, refusing an internal URL first', async () => {
     const headerValue = 'Bearer e2e-mcp-header-value';
