@@ -15,6 +15,7 @@ import type { Logger } from '../logger.js';
 import { ConversationRecorder } from '../relay/conversation-recorder.js';
 import { asBuffer, leadingType } from '../relay/fast-path.js';
 import { LiveDelegations } from '../relay/live/live-delegations.js';
+import { LiveTurnLatency } from '../relay/live/live-turn-latency.js';
 import { TranscriptTurns, type TranscriptTurn } from '../relay/live/live-transcript-turns.js';
 import type { SessionOutcome } from '../relay/relay-timers.js';
 import type { PublishedAgent } from '../storage/agents-store.js';
@@ -58,6 +59,7 @@ export class LiveSidebandSession {
   private socket: WebSocket | null = null;
   private readonly recorder: ConversationRecorder;
   private readonly turns: TranscriptTurns;
+  private readonly latency: LiveTurnLatency;
   private readonly delegations: LiveDelegations;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -105,8 +107,10 @@ export class LiveSidebandSession {
         this.recorder.item(itemOf(turn, complete ? 'completed' : 'incomplete'));
       },
     });
+    this.latency = new LiveTurnLatency(this.recorder);
     this.delegations = new LiveDelegations({
       serverTools: options.serverTools,
+      turns: this.latency,
       // Agents with browser tools take Live calls through the relay only (webrtc-routes.ts).
       clientToolNames: new Set(),
       recorder: this.recorder,
@@ -199,13 +203,12 @@ export class LiveSidebandSession {
         return;
       case 'session.input_transcript.delta':
       case 'session.output_transcript.delta':
-        if (typeof event.delta === 'string')
-          this.turns.fragment(
-            event.type === 'session.input_transcript.delta' ? 'user' : 'assistant',
-            event.delta,
-            Number(event.start_ms) || 0,
-            Number(event.end_ms) || 0,
-          );
+        if (typeof event.delta === 'string') {
+          const role = event.type === 'session.input_transcript.delta' ? 'user' : 'assistant';
+          const [startMs, endMs] = [Number(event.start_ms) || 0, Number(event.end_ms) || 0];
+          this.turns.fragment(role, event.delta, startMs, endMs);
+          this.latency.fragment(role, startMs, endMs);
+        }
         return;
       case 'response.event':
         this.delegations.onResponseEvent(
@@ -297,6 +300,7 @@ export class LiveSidebandSession {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.turns.finish(outcome.status === 'completed');
+    this.latency.close();
     this.recorder.end({ status: outcome.status, endReason: outcome.endReason });
     const socket = this.socket;
     if (socket && socket.readyState !== WebSocket.CLOSED) socket.close(1000);
