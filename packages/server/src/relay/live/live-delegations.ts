@@ -32,8 +32,8 @@ export interface LiveDelegationsHost {
   serverTools: ReadonlyMap<string, ServerTool>;
   clientToolNames: ReadonlySet<string>;
   recorder: ConversationRecorder;
-  /** The turn latency: tool time counts from a call's start to its output. */
-  turns: { toolStarted(callId: string): void; toolFinished(callId: string): void };
+  /** The turn latency, when measured: tool time counts from a call's start to its output. */
+  turns?: { toolStarted(callId: string): void; toolFinished(callId: string): void };
   tools: { store: Store; mailer: Mailer; agent: PublishedAgent; now: () => Date; log: Logger };
   /** Sends an event upstream (queued until the session started). */
   toUpstream(event: Json): void;
@@ -57,7 +57,7 @@ export class LiveDelegations {
    */
   browserAnswered(callId: string): boolean {
     if (!this.browserCalls.delete(callId)) return false;
-    this.host.turns.toolFinished(callId);
+    this.host.turns?.toolFinished(callId);
     for (const delegation of this.delegations.values()) delegation.waitingForBrowser.delete(callId);
     return true;
   }
@@ -111,7 +111,7 @@ export class LiveDelegations {
     const callId = String(item.call_id);
     const args = typeof item.arguments === 'string' ? item.arguments : '{}';
     delegation.calls++;
-    host.turns.toolStarted(callId);
+    host.turns?.toolStarted(callId);
     if (host.clientToolNames.has(name) && !host.serverTools.has(name)) {
       this.browserCalls.add(callId);
       delegation.waitingForBrowser.add(callId);
@@ -134,7 +134,7 @@ export class LiveDelegations {
       options: host.tools,
       requestEnd: () => undefined,
     }).then((output) => {
-      host.turns.toolFinished(callId);
+      host.turns?.toolFinished(callId);
       host.recorder.item({
         id: `output_${callId}`,
         type: 'function_call_output',
