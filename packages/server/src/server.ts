@@ -290,6 +290,8 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     now,
     ...(options.postCallRetry ? { retry: options.postCallRetry } : {}),
   });
+  // Webhooks an earlier run left queued (a retry pending at shutdown, or a crash) go on.
+  postCall.resume();
   const dataDir = options.database?.dataDir;
   const recordings = startRecordings(options.recording, env, { store, log, now, dataDir });
   const relay = createRelayLoader(

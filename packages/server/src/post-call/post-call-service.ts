@@ -11,7 +11,7 @@ import type { UrlGuard } from '../tools/url-guard.js';
 import type { Upstream } from '../upstream.js';
 import { analyseConversation, wantsAnalysis } from './analysis.js';
 import { defaultRetryPolicy, deliverWebhook } from './webhook-delivery.js';
-import type { RetryPolicy } from './webhook-delivery.js';
+import type { RetryPolicy, WebhookJob } from './webhook-delivery.js';
 
 /** The settings key of an agent's webhook signing secret (kept out of versioned configs). */
 export const postCallSecretKey = (agentId: string): string => `post_call_webhook_secret:${agentId}`;
@@ -33,6 +33,8 @@ export interface PostCallOptions {
 export interface PostCallService {
   /** A conversation ended and its writes are stored: analyse it and call the webhook. */
   ended(conversationId: string): void;
+  /** Resumes the webhooks a stopped or crashed server left queued, each when it is due. */
+  resume(): void;
   /** Resolves when nothing is running (tests, shutdown). */
   idle(): Promise<void>;
   /** Stops retries (the last attempt logged stays `failed`) and waits for work in flight. */
@@ -46,7 +48,6 @@ async function runPostCall(
   delivery: { wait: (ms: number) => Promise<boolean>; policy: RetryPolicy },
 ): Promise<void> {
   const { store, log } = options;
-  const { wait, policy } = delivery;
   const conversation = await store.conversations.get(conversationId);
   if (!conversation || conversation.status === 'active') return;
   if (conversation.endReason !== null && handedOver.has(conversation.endReason)) return;
@@ -105,26 +106,45 @@ async function runPostCall(
     },
     analysis,
   };
-  const secret = (await store.admin.getSetting(postCallSecretKey(conversation.agentId))) ?? null;
+  const job = {
+    conversationId,
+    agentId: conversation.agentId,
+    url: settings.webhookUrl,
+    // One id per ending of the conversation (a resumed one that ends again is a new event).
+    deliveryId: `pcd_${createHash('sha256')
+      .update(`${conversationId}.${conversation.endedAt ?? ''}`)
+      .digest('hex')
+      .slice(0, 24)}`,
+    body: JSON.stringify(payload),
+  };
+  // Queued before the first attempt: a retry pending at shutdown is resumed at the next start.
+  if (!(await store.webhookQueue.enqueue(job))) return;
+  await deliverQueued(options, job, 1, delivery);
+}
+
+/** Delivers a queued webhook from `firstAttempt` on, with the agent's current signing secret. */
+async function deliverQueued(
+  options: PostCallOptions,
+  job: Omit<WebhookJob, 'secret' | 'firstAttempt'>,
+  firstAttempt: number,
+  { wait, policy }: { wait: (ms: number) => Promise<boolean>; policy: RetryPolicy },
+): Promise<void> {
+  const { store } = options;
+  const secret = (await store.admin.getSetting(postCallSecretKey(job.agentId))) ?? null;
   await deliverWebhook(
-    {
-      conversationId,
-      agentId: conversation.agentId,
-      url: settings.webhookUrl,
-      secret,
-      // One id per ending of the conversation (a resumed one that ends again is a new event).
-      deliveryId: `pcd_${createHash('sha256')
-        .update(`${conversationId}.${conversation.endedAt ?? ''}`)
-        .digest('hex')
-        .slice(0, 24)}`,
-      payload,
-    },
+    { ...job, secret, firstAttempt },
     {
       guard: options.urlGuard,
       now: options.now,
       record: (attempt) => store.postCall.recordDelivery(attempt),
       wait,
       policy,
+      queue: {
+        claim: (attempt) =>
+          store.webhookQueue.claim(job.deliveryId, attempt, policy.timeoutMs + 5_000),
+        reschedule: (next, dueAt) => store.webhookQueue.reschedule(job.deliveryId, next, dueAt),
+        remove: () => store.webhookQueue.remove(job.deliveryId),
+      },
     },
   );
 }
@@ -152,13 +172,31 @@ export function createPostCallService(options: PostCallOptions): PostCallService
       sleeping.add(wake);
     });
 
+  const track = (work: Promise<void>, conversationId: string | undefined) => {
+    if (stopped) return;
+    const task = work
+      .catch((error: unknown) => log.error('post-call work failed', { conversationId, error }))
+      .finally(() => running.delete(task));
+    running.add(task);
+  };
+
   return {
     ended(conversationId) {
       if (stopped) return;
-      const task = runPostCall(options, conversationId, { wait, policy })
-        .catch((error: unknown) => log.error('post-call work failed', { conversationId, error }))
-        .finally(() => running.delete(task));
-      running.add(task);
+      track(runPostCall(options, conversationId, { wait, policy }), conversationId);
+    },
+    resume() {
+      const resumeAll = async () => {
+        for (const queued of await options.store.webhookQueue.pending()) {
+          const dueInMs = Date.parse(queued.dueAt) - options.now().getTime();
+          const work = async () => {
+            if (dueInMs > 0 && !(await wait(dueInMs))) return;
+            await deliverQueued(options, queued, queued.nextAttempt, { wait, policy });
+          };
+          track(work(), queued.conversationId);
+        }
+      };
+      track(resumeAll(), undefined);
     },
     async idle() {
       while (running.size > 0) await Promise.all([...running]);

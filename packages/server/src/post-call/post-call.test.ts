@@ -86,8 +86,27 @@ describe('post-call webhook delivery', () => {
     url: 'http://receiver.invalid/hook',
     secret: null,
     deliveryId: 'pcd_1',
-    payload: { event: 'conversation.ended' },
+    body: JSON.stringify({ event: 'conversation.ended' }),
   };
+  /** A queue in memory: what the delivery claimed, rescheduled and removed. */
+  function memoryQueue(claims = true) {
+    const calls: string[] = [];
+    return {
+      calls,
+      claim: (attempt: number) => {
+        calls.push(`claim ${attempt}`);
+        return Promise.resolve(claims);
+      },
+      reschedule: (next: number) => {
+        calls.push(`reschedule ${next}`);
+        return Promise.resolve();
+      },
+      remove: () => {
+        calls.push('remove');
+        return Promise.resolve();
+      },
+    };
+  }
   const failing = {
     fetch: () => Promise.resolve(new Response('', { status: 503 })),
   } as unknown as UrlGuard;
@@ -95,14 +114,26 @@ describe('post-call webhook delivery', () => {
   it('retries with doubling waits, logs every attempt and gives up after the last', async () => {
     const logged: DeliveryWrite[] = [];
     const waits: number[] = [];
+    const queue = memoryQueue();
     const delivered = await deliverWebhook(job, {
       guard: failing,
       now: () => new Date('2026-05-01T00:00:00Z'),
       record: (attempt) => Promise.resolve(logged.push(attempt)),
       wait: (ms) => Promise.resolve(waits.push(ms) > 0),
       policy: { attempts: 4, firstDelayMs: 100, timeoutMs: 1_000 },
+      queue,
     });
     expect(delivered).toBe(false);
+    expect(queue.calls).toEqual([
+      'claim 1',
+      'reschedule 2',
+      'claim 2',
+      'reschedule 3',
+      'claim 3',
+      'reschedule 4',
+      'claim 4',
+      'remove',
+    ]);
     expect(waits).toEqual([100, 200, 400]);
     expect(logged.map((a) => [a.attempt, a.outcome, a.httpStatus])).toEqual([
       [1, 'failed', 503],
@@ -112,15 +143,38 @@ describe('post-call webhook delivery', () => {
     ]);
   });
 
-  it('stops retrying when the server stops', async () => {
+  it('stops retrying when the server stops, leaving the next attempt queued', async () => {
     const logged: DeliveryWrite[] = [];
+    const queue = memoryQueue();
     await deliverWebhook(job, {
       guard: failing,
       now: () => new Date(),
       record: (attempt) => Promise.resolve(logged.push(attempt)),
       wait: () => Promise.resolve(false),
       policy: { attempts: 5, firstDelayMs: 100, timeoutMs: 1_000 },
+      queue,
     });
     expect(logged).toHaveLength(1);
+    expect(queue.calls).toEqual(['claim 1', 'reschedule 2']);
+  });
+
+  it('resumes at a queued attempt, and sends nothing another instance claimed', async () => {
+    const logged: DeliveryWrite[] = [];
+    const context = {
+      guard: failing,
+      now: () => new Date(),
+      record: (attempt: DeliveryWrite) => Promise.resolve(logged.push(attempt)),
+      wait: () => Promise.resolve(true),
+      policy: { attempts: 4, firstDelayMs: 1, timeoutMs: 1_000 },
+    };
+    await deliverWebhook({ ...job, firstAttempt: 3 }, { ...context, queue: memoryQueue() });
+    expect(logged.map((a) => [a.attempt, a.outcome])).toEqual([
+      [3, 'failed'],
+      [4, 'gave_up'],
+    ]);
+    const taken = memoryQueue(false);
+    await deliverWebhook(job, { ...context, queue: taken });
+    expect(logged).toHaveLength(2);
+    expect(taken.calls).toEqual(['claim 1']);
   });
 });

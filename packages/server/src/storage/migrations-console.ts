@@ -101,3 +101,24 @@ export async function createPostCallTables(db: Kysely<unknown>): Promise<void> {
     .column('conversation_id')
     .execute();
 }
+
+/**
+ * `0011_webhook_queue`: post-call webhooks not yet delivered or given up, so a retry waiting
+ * when the server stops (or crashes) is resumed by the next start instead of being lost.
+ */
+export async function createWebhookQueueTable(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('webhook_queue')
+    .addColumn('delivery_id', 'text', (c) => c.primaryKey())
+    .addColumn('conversation_id', 'text', (c) =>
+      c.notNull().references('conversations.id').onDelete('cascade'),
+    )
+    .addColumn('agent_id', 'text', (c) => c.notNull())
+    .addColumn('url', 'text', (c) => c.notNull())
+    .addColumn('body', 'text', (c) => c.notNull())
+    .addColumn('next_attempt', 'integer', (c) => c.notNull())
+    .addColumn('due_at', 'text', (c) => c.notNull())
+    .addColumn('claimed_until', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+}

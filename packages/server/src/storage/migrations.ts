@@ -9,6 +9,7 @@ import {
   createCustomerTables,
   createPostCallTables,
   createTurnTables,
+  createWebhookQueueTable,
 } from './migrations-console.js';
 import type { DialectName } from './dialect.js';
 import { initialMigration } from './migrations-initial.js';
@@ -68,6 +69,8 @@ export function parleyMigrations(dialect: DialectName): MigrationProvider {
         '0009_recordings': { up: createRecordingTables },
         // Traffic splits between agent versions and the version each conversation was given.
         '0010_experiments': { up: createExperimentTables },
+        // Post-call webhooks still to deliver: a pending retry survives a restart.
+        '0011_webhook_queue': { up: createWebhookQueueTable },
       }),
   };
 }

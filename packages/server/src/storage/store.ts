@@ -13,6 +13,7 @@ import { createLedgerStore } from './ledger-store.js';
 import { createPostCallStore } from './post-call-store.js';
 import { createRecordingsStore } from './recordings-store.js';
 import { createExperimentsStore } from './experiments-store.js';
+import { createWebhookQueueStore } from './webhook-queue-store.js';
 
 /**
  * Every query Parley runs, grouped by aggregate: agents, webhook tools, knowledge documents,
@@ -42,6 +43,7 @@ export function createStore(database: Database, options: { now?: () => Date } = 
     postCall: createPostCallStore(database, now),
     recordings: createRecordingsStore(database, now),
     experiments: createExperimentsStore(database, now),
+    webhookQueue: createWebhookQueueStore(database, now),
     close: () => database.close(),
   };
 }

@@ -295,6 +295,21 @@ export interface ExperimentAssignmentsTable {
   created_at: string;
 }
 
+/** A post-call webhook still to deliver (deleted once delivered or given up). */
+export interface WebhookQueueTable {
+  delivery_id: string;
+  conversation_id: string;
+  agent_id: string;
+  url: string;
+  /** The JSON body, exactly as every attempt sends it. */
+  body: string;
+  next_attempt: number;
+  due_at: string;
+  /** An instance works on the row until then; a crashed one's claim lapses by itself. */
+  claimed_until: string;
+  created_at: string;
+}
+
 export interface Tables {
   settings: SettingsTable;
   admin_users: AdminUsersTable;
@@ -320,4 +335,5 @@ export interface Tables {
   recordings: RecordingsTable;
   experiments: ExperimentsTable;
   experiment_assignments: ExperimentAssignmentsTable;
+  webhook_queue: WebhookQueueTable;
 }
