@@ -45,3 +45,12 @@ export async function createExperimentTables(db: Kysely<unknown>): Promise<void>
     .columns(['experiment_id', 'version'])
     .execute();
 }
+
+/**
+ * `0012_query_indexes`: analytics, the ledger and experiment results ask, per conversation,
+ * whether it has a lead; without this index each asks by scanning every lead (the 100,000
+ * conversation benchmark in the README measured seconds).
+ */
+export async function createQueryIndexes(db: Kysely<unknown>): Promise<void> {
+  await db.schema.createIndex('leads_conversation').on('leads').column('conversation_id').execute();
+}

@@ -14,7 +14,7 @@ import {
 import type { DialectName } from './dialect.js';
 import { initialMigration } from './migrations-initial.js';
 import { createRecordingTables } from './migrations-recordings.js';
-import { createExperimentTables } from './migrations-experiments.js';
+import { createExperimentTables, createQueryIndexes } from './migrations-experiments.js';
 
 export type { DialectName } from './dialect.js';
 
@@ -71,6 +71,8 @@ export function parleyMigrations(dialect: DialectName): MigrationProvider {
         '0010_experiments': { up: createExperimentTables },
         // Post-call webhooks still to deliver: a pending retry survives a restart.
         '0011_webhook_queue': { up: createWebhookQueueTable },
+        // An index the 100,000-conversation query benchmark showed missing.
+        '0012_query_indexes': { up: createQueryIndexes },
       }),
   };
 }
