@@ -1,4 +1,4 @@
-// Runs the emulator in its own process for the benchmark (argv: <api key>), so that neither the
+// Runs the emulator in its own process for the benchmark (argv: <api key> [speech engine]), so that neither the
 // load generator nor the relay shares its event loop.
 import { createRequire } from 'node:module';
 import { startEmulator } from '@parley/emulator';
@@ -12,6 +12,7 @@ const emulator = await startEmulator({
   host: '127.0.0.1',
   speechRate: Infinity,
   requireKey: process.argv[2],
+  speechEngine: process.argv[3],
 });
 process.stdout.write(JSON.stringify({ url: emulator.url, httpUrl: emulator.httpUrl }) + '\n');
 process.on('SIGTERM', () => {

@@ -16,6 +16,8 @@
 //     window. BENCH_ONLY=operations runs only these.
 //  5. WebRTC (bench/webrtc.mjs): the time to an SDP answer through POST /api/calls against straight
 //     to the emulator. BENCH_ONLY=webrtc runs only this.
+//  6. Server CPU and memory per session (bench/session-cpu.mjs): GPT-Live against Realtime relayed
+//     sessions, WebRTC sideband against relay at 50/100/200. BENCH_ONLY=session-cpu runs only this.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -26,6 +28,7 @@ import WebSocket from 'ws';
 import { stampedFrame, stampedFrameTail } from './probe-trace.mjs';
 import { operationsBenchmarks } from './operations.mjs';
 import { webrtcBenchmarks } from './webrtc.mjs';
+import { sessionCpuBenchmarks } from './session-cpu.mjs';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const apiKey = 'fake-key-bench-key-not-secret-000000';
@@ -638,6 +641,7 @@ try {
     await startup(emulator);
   }
   if (only === undefined || only === 'webrtc') await webrtcBenchmarks({ row, emulator, apiKey });
+  if (only === undefined || only === 'session-cpu') await sessionCpuBenchmarks({ row, apiKey });
   if (only === undefined || only === 'operations')
     await operationsBenchmarks({
       row,
