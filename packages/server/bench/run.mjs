@@ -18,6 +18,8 @@
 //     to the emulator. BENCH_ONLY=webrtc runs only this.
 //  6. Server CPU and memory per session (bench/session-cpu.mjs): GPT-Live against Realtime relayed
 //     sessions, WebRTC sideband against relay at 50/100/200. BENCH_ONLY=session-cpu runs only this.
+//  7. GPT-Live (bench/live.mjs): relay CPU per Live session against a Realtime session in the
+//     same run. BENCH_ONLY=live runs only this.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -29,6 +31,7 @@ import { stampedFrame, stampedFrameTail } from './probe-trace.mjs';
 import { operationsBenchmarks } from './operations.mjs';
 import { webrtcBenchmarks } from './webrtc.mjs';
 import { sessionCpuBenchmarks } from './session-cpu.mjs';
+import { liveBenchmarks } from './live.mjs';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const apiKey = 'fake-key-bench-key-not-secret-000000';
@@ -642,6 +645,7 @@ try {
   }
   if (only === undefined || only === 'webrtc') await webrtcBenchmarks({ row, emulator, apiKey });
   if (only === undefined || only === 'session-cpu') await sessionCpuBenchmarks({ row, apiKey });
+  if (only === undefined || only === 'live') await liveBenchmarks({ row, relay });
   if (only === undefined || only === 'operations')
     await operationsBenchmarks({
       row,
