@@ -42,7 +42,16 @@ async function open(relay, kind) {
   });
   const type = kind === 'live' ? 'session.input_audio.append' : 'input_audio_buffer.append';
   const frame = JSON.stringify({ type, audio: FRAME });
-  return { socket, send: () => socket.send(frame) };
+  const counts = { sent: 0, received: 0 };
+  socket.on('message', () => (counts.received += 1));
+  return {
+    socket,
+    counts,
+    send: () => {
+      counts.sent += 1;
+      socket.send(frame);
+    },
+  };
 }
 
 /** Streams through `count` sessions of `kind` for the window; the relay's CPU ms over it. */
@@ -64,21 +73,25 @@ async function window(relay, kind, count) {
   for (const timer of timers) clearInterval(timer);
   const used = cpuMs(relay.child.pid) - start;
   const elapsed = performance.now() - startedAt;
+  const sent = sessions.reduce((total, session) => total + session.counts.sent, 0);
+  const received = sessions.reduce((total, session) => total + session.counts.received, 0);
   for (const session of sessions) session.socket.close();
   await new Promise((resolve) => setTimeout(resolve, 500));
-  return { used, elapsed };
+  return { used, elapsed, sent, received };
 }
 
 /** Runs the comparison and adds its rows. */
 export async function liveBenchmarks({ row, relay }) {
-  const totals = { live: { used: 0, elapsed: 0 }, realtime: { used: 0, elapsed: 0 } };
+  const totals = {
+    live: { used: 0, elapsed: 0, sent: 0, received: 0 },
+    realtime: { used: 0, elapsed: 0, sent: 0, received: 0 },
+  };
   const loads = [];
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? ['realtime', 'live'] : ['live', 'realtime'];
     for (const kind of order) {
-      const { used, elapsed } = await window(relay, kind, SESSIONS);
-      totals[kind].used += used;
-      totals[kind].elapsed += elapsed;
+      const result = await window(relay, kind, SESSIONS);
+      for (const key of Object.keys(totals[kind])) totals[kind][key] += result[key];
       loads.push(loadavg()[0]);
     }
   }
@@ -87,6 +100,12 @@ export async function liveBenchmarks({ row, relay }) {
   const live = perSession('live');
   const realtime = perSession('realtime');
   const load = loads.reduce((a, b) => a + b, 0) / loads.length;
+  // What each session really carried (a loaded machine fires the 20 ms timers late).
+  const rate = (kind, key) => ((totals[kind][key] / totals[kind].elapsed) * 1000) / SESSIONS;
+  for (const kind of ['live', 'realtime'])
+    console.log(
+      `  ${kind}: ${rate(kind, 'sent').toFixed(1)} frames/s sent and ${rate(kind, 'received').toFixed(1)} events/s received per session`,
+    );
   console.log(
     `relay CPU per session (${SESSIONS} at a time, ${ROUNDS} rounds of ${WINDOW_MS} ms each): ` +
       `Live ${live.toFixed(3)}% of a core, Realtime ${realtime.toFixed(3)}%, ratio ${(live / realtime).toFixed(2)}; ` +
