@@ -145,6 +145,8 @@ export async function startRelayStack(options: {
   faults?: { closeAfterEvents: number };
   /** The emulator's speech rate: 1 streams a reply's audio in real time; default as fast as it can. */
   speechRate?: number;
+  /** The emulator's speech engine (WebRTC tests use `generated` audio); default its own choice. */
+  speechEngine?: 'generated';
 }): Promise<RelayStack> {
   const { apiKey } = options;
   const emulator = await startEmulator({
@@ -153,6 +155,7 @@ export async function startRelayStack(options: {
     speechRate: options.speechRate ?? Infinity,
     requireKey: apiKey,
     ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.speechEngine ? { speechEngine: options.speechEngine } : {}),
   });
   const store = createStore(options.database);
   await options.seed(store);

@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '@parley/emulator';
 import { agentConfigSchema } from '../src/schemas.js';
-import { createParleyServer } from '../src/server.js';
-import type { ParleyServer } from '../src/server.js';
-import { silentLogger } from '../src/logger.js';
 import { testBackends } from '../src/test-utils/databases.js';
-import { createStore } from '../src/storage/store.js';
 import type { Store } from '../src/storage/store.js';
-import { connectBrowser, isAnswerDone, speechFrames } from './relay-helpers.js';
-import type { TestBrowser } from './relay-helpers.js';
+import { connectBrowser, isAnswerDone, speechFrames, startRelayStack } from './relay-helpers.js';
+import type { RelayStack, TestBrowser } from './relay-helpers.js';
 
 const apiKey = 'fake-key-relay-test-KEY-must-not-leak-42';
-
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
 async function seedAgents(store: Store) {
   const tester = await store.agents.create(
@@ -85,11 +78,10 @@ async function seedAgents(store: Store) {
 }
 
 describe.each(testBackends())('relay against the emulator on $name', (backend) => {
-  let emulator: Emulator;
-  let parley: ParleyServer;
   let store: Store;
   let base: string;
   let agentId: string;
+  let stack: RelayStack | undefined;
   const browsers: TestBrowser[] = [];
 
   async function ticket(agent = 'tester') {
@@ -115,30 +107,20 @@ describe.each(testBackends())('relay against the emulator on $name', (backend) =
   }
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      port: 0,
-      host: '127.0.0.1',
-      speechRate: Infinity,
-      requireKey: apiKey,
+    stack = await startRelayStack({
+      apiKey,
+      database: await backend.open(),
+      seed: async (seeded) => {
+        agentId = await seedAgents(seeded);
+      },
+      server: { limits: { maxSessionsPerClient: 50, sessionRequestsPerMinute: 1000 } },
     });
-    store = createStore(await backend.open());
-    agentId = await seedAgents(store);
-    parley = await createParleyServer({
-      store,
-      seedTemplates: false,
-      upstream: { kind: 'openai', apiKey, baseUrl: `${emulator.httpUrl}/v1` },
-      logger: silentLogger,
-      admin: { password: 'admin-password-123' },
-      limits: { maxSessionsPerClient: 50, sessionRequestsPerMinute: 1000 },
-    });
-    base = (await parley.listen({ port: 0, host: '127.0.0.1' })).url;
+    ({ store, url: base } = stack);
   });
 
   afterAll(async () => {
     for (const browser of browsers) browser.socket.terminate();
-    await parley?.close();
-    await emulator?.close();
-    await store?.close();
+    await stack?.close();
     await backend.cleanup();
   });
 

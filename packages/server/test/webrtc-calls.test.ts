@@ -4,12 +4,12 @@ import { startEmulator } from '@parley/emulator';
 import { silentLogger } from '../src/logger.js';
 import { ledgerQuerySchema } from '../src/schemas.js';
 import { createParleyServer } from '../src/server.js';
-import type { ParleyServer } from '../src/server.js';
 import { createStore } from '../src/storage/store.js';
 import type { Store } from '../src/storage/store.js';
 import { testBackends } from '../src/test-utils/databases.js';
 import { isAnswerDone } from './relay-helpers.js';
-import { publishTestAgent } from './relay-helpers.js';
+import { publishTestAgent, startRelayStack } from './relay-helpers.js';
+import type { RelayStack } from './relay-helpers.js';
 import { callAgent, postCall } from './webrtc-browser.js';
 import type { WebRtcBrowser } from './webrtc-browser.js';
 
@@ -59,10 +59,10 @@ async function seed(store: Store): Promise<string> {
 
 describe.each(testBackends())('WebRTC calls through the server on $name', (backend) => {
   let emulator: Emulator;
-  let parley: ParleyServer;
   let store: Store;
   let base: string;
   let agentId: string;
+  let stack: RelayStack | undefined;
   const browsers: WebRtcBrowser[] = [];
 
   async function call(
@@ -84,31 +84,21 @@ describe.each(testBackends())('WebRTC calls through the server on $name', (backe
   }
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      port: 0,
-      host: '127.0.0.1',
-      speechRate: Infinity,
+    stack = await startRelayStack({
+      apiKey,
+      database: await backend.open(),
       speechEngine: 'generated',
-      requireKey: apiKey,
+      seed: async (seeded) => {
+        agentId = await seed(seeded);
+      },
+      server: { limits: { maxSessionsPerClient: 50, sessionRequestsPerMinute: 1000 } },
     });
-    store = createStore(await backend.open());
-    agentId = await seed(store);
-    parley = await createParleyServer({
-      store,
-      seedTemplates: false,
-      upstream: { kind: 'openai', apiKey, baseUrl: `${emulator.httpUrl}/v1` },
-      logger: silentLogger,
-      admin: { password: 'admin-password-123' },
-      limits: { maxSessionsPerClient: 50, sessionRequestsPerMinute: 1000 },
-    });
-    base = (await parley.listen({ port: 0, host: '127.0.0.1' })).url;
+    ({ emulator, store, url: base } = stack);
   });
 
   afterAll(async () => {
     await Promise.all(browsers.map((browser) => browser.close()));
-    await parley?.close();
-    await emulator?.close();
-    await store?.close();
+    await stack?.close();
     await backend.cleanup();
   });
 
