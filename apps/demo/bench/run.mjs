@@ -136,7 +136,7 @@ async function measureLatency(stack) {
     // Debug breakdown: when the page's sockets receive each speech_stopped and each response's
     // first audio delta, before Parley parses them.
     if (process.env.PARLEY_BENCH_DEBUG) await page.addInitScript(instrumentSockets);
-    await page.goto(`${stack.url}/?debug`);
+    await page.goto(`${stack.url}/?debug&transport=websocket`);
     await page.getByRole('button', { name: 'Start conversation' }).waitFor({ timeout: 20_000 });
     await page.waitForFunction(() => Boolean(window.parley), null, { timeout: 20_000 });
     await page.evaluate(instrumentPage);

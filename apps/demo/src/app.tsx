@@ -69,6 +69,7 @@ function AgentConversation({
     createDemoSession({
       baseUrl: location.origin,
       agentId: agent.id,
+      ...(agent.api ? { protocol: agent.api } : {}),
       ...(transportFromUrl(location.search)
         ? { transport: transportFromUrl(location.search) }
         : {}),

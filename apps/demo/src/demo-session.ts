@@ -1,5 +1,5 @@
 // Builds the pieces of one conversation: the audio port (microphone and speaker through the
-// Parley worklets), the WebSocket transport and the session that talks to the Parley server.
+// Parley worklets), the transport (WebRTC, or the WebSocket relay) and the session that talks to the Parley server.
 // Building opens nothing; the session's `connect()` does, inside the Start click.
 import { createTransport, createVoiceSession, parleyServerCredentials } from '@parley/core';
 import type { TransportChoice, VoiceSession } from '@parley/core';
@@ -22,11 +22,13 @@ export interface DemoSessionOptions {
   /** Output device chosen before starting. */
   outputDeviceId?: string;
   /**
-   * `?transport=` in the page's URL: `websocket` (default), `webrtc` or `auto`. WebSocket stays
-   * the default while the demo's end-to-end test and latency benchmark read the microphone frames
-   * of the audio port, which a WebRTC session does not use (the track goes to the peer connection).
+   * `?transport=` in the page's URL: `auto` (default: WebRTC where the browser and the agent allow
+   * it, else the WebSocket relay, and the page says why), `webrtc` or `websocket` (forces the
+   * relay; the tests and the benchmark that read the audio port's microphone frames pin it).
    */
   transport?: TransportChoice;
+  /** The agent's API (`GET /api/agents`): a WebRTC call to a GPT-Live agent speaks Live. */
+  protocol?: 'realtime' | 'live';
 }
 
 /** The transport `?transport=` asks for, or undefined when it names none. */
@@ -45,12 +47,13 @@ export function createDemoSession(options: DemoSessionOptions): DemoSession {
     },
     player: options.outputDeviceId ? { sinkId: options.outputDeviceId } : {},
   });
-  const choice = options.transport ?? 'websocket';
+  const choice = options.transport ?? 'auto';
   const session = createVoiceSession({
     credentials: parleyServerCredentials({
       baseUrl: options.baseUrl,
       agentId: options.agentId,
       transport: choice,
+      ...(options.protocol ? { protocol: options.protocol } : {}),
     }),
     transport: createTransport(choice, {
       webrtc: {

@@ -1,5 +1,6 @@
 // @vitest-environment node
-// A GPT-Live conversation in the demo, end to end in real Chromium: the fake microphone plays an
+// A GPT-Live conversation in the demo over the Live relay (pinned with `?transport=websocket`:
+// typed text is a relay feature for Live agents), end to end in real Chromium: the fake microphone plays an
 // espeak-ng WAV, the demo's session speaks Live to the Parley server's Live relay (in-process,
 // port 0), which holds the upstream socket to the emulator's /v1/live/sessions. The agent answers
 // aloud (measured at the playback worklet's output level), the transcript shows both sides, and a
@@ -88,7 +89,7 @@ afterAll(async () => {
 
 describe('a GPT-Live agent in the demo, end to end against the emulator', () => {
   it('offers the Live agents beside the Realtime ones, without loading Live code up front', async () => {
-    await page.goto(`${stack!.url}/?debug`);
+    await page.goto(`${stack!.url}/?debug&transport=websocket`);
     await page
       .getByRole('button', { name: 'Start conversation' })
       .waitFor({ timeout: STEP_TIMEOUT });

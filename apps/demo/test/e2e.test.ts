@@ -1,7 +1,8 @@
 // @vitest-environment node
 // The demo end to end in real Chromium: its fake microphone plays an espeak-ng WAV, the demo talks
 // through the Parley server (in-process, port 0) to the Parley emulator. Screenshots of the main
-// states go to apps/demo/test-results/.
+// states go to apps/demo/test-results/. Pinned to the WebSocket relay (`?transport=websocket`): the
+// steps read the audio port's microphone frames, which a WebRTC session sends as a media track.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,7 +118,7 @@ afterAll(async () => {
 
 describe('the demo, end to end against the emulator', () => {
   it('lists the agents and offers "Start conversation"', async () => {
-    await page.goto(`${stack!.url}/?debug`);
+    await page.goto(`${stack!.url}/?debug&transport=websocket`);
     await page
       .getByRole('button', { name: 'Start conversation' })
       .waitFor({ timeout: STEP_TIMEOUT });

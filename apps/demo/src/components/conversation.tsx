@@ -10,7 +10,7 @@ import type { PublicAgent } from '../lib/agents.js';
 import { SessionAlerts } from './session-alerts.js';
 import { SoundUnlock } from './sound-unlock.js';
 import { StartButton } from './start-button.js';
-import { StatusAnnouncer, StatusPill } from './session-status.js';
+import { StatusAnnouncer, StatusPill, TransportNote } from './session-status.js';
 import { Transcript } from './transcript.js';
 import { TurnMetrics } from './turn-metrics.js';
 
@@ -35,6 +35,7 @@ export function Conversation({
           </h2>
           <StatusPill />
         </div>
+        <TransportNote />
         <RecordingNotice notice={recordingNotice ?? null} />
         <SessionAlerts />
         <SoundUnlock />

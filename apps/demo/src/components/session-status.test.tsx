@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ParleyError } from '@parley/core';
 import { SessionAlerts } from './session-alerts.js';
 import { StartButton } from './start-button.js';
-import { StatusAnnouncer } from './session-status.js';
+import { StatusAnnouncer, TransportNote } from './session-status.js';
 import { createFakeVoiceSession } from '@parley/core/test-utils';
 import { actOnSession, actOnSessionAsync, renderWithSession } from '../test-utils/render.js';
 
@@ -20,6 +20,20 @@ for (const strict of [false, true]) {
       });
       expect(screen.getByRole('button', { name: 'End conversation' })).toBeTruthy();
       expect(session.socketsOpened).toBe(1);
+    });
+
+    it('says which transport carries the audio, and why it fell back to the relay', () => {
+      const session = createFakeVoiceSession();
+      renderWithSession(<TransportNote />, session, { strict });
+      expect(screen.queryByTestId('transport')).toBeNull();
+      actOnSession(() => session.setSnapshot({ status: 'connected', transport: 'webrtc' }));
+      expect(screen.getByTestId('transport').textContent).toBe('Audio over WebRTC');
+      actOnSession(() =>
+        session.setSnapshot({ transport: 'websocket', transportFallbackReason: 'ice_failed' }),
+      );
+      expect(screen.getByTestId('transport').textContent).toBe(
+        'Audio over WebSocket (the network blocked WebRTC)',
+      );
     });
 
     it('announces status changes politely', () => {

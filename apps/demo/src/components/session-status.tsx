@@ -36,6 +36,30 @@ export function StatusPill(): ReactNode {
   );
 }
 
+/** Why an `'auto'` session is on WebSocket, worded for the visitor (core's `WebRtcFailure`). */
+const fallbackLabel: Record<string, string> = {
+  webrtc_unsupported: 'this browser has no WebRTC',
+  webrtc_not_offered: 'the server offers no WebRTC',
+  relay_required: 'this agent talks through the relay',
+  offer_refused: 'the server refused the WebRTC call',
+  microphone_unavailable: 'the microphone could not open for WebRTC',
+  ice_failed: 'the network blocked WebRTC',
+  connect_timeout: 'WebRTC did not connect in time',
+};
+
+/** Which transport carries the conversation, and why it is not WebRTC when it fell back. */
+export function TransportNote(): ReactNode {
+  const transport = useVoiceSelector((snapshot) => snapshot.transport);
+  const reason = useVoiceSelector((snapshot) => snapshot.transportFallbackReason);
+  if (transport === null) return null;
+  return (
+    <p className="transport-note" data-testid="transport" data-transport={transport}>
+      {transport === 'webrtc' ? 'Audio over WebRTC' : 'Audio over WebSocket'}
+      {reason ? ` (${fallbackLabel[reason] ?? reason})` : ''}
+    </p>
+  );
+}
+
 /** What a screen reader hears, politely, when the connection or the microphone changes. */
 function announcement(
   status: VoiceSessionStatus,

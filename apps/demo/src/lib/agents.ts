@@ -13,6 +13,8 @@ export interface PublicAgent {
   turnDetection?: 'server_vad' | 'semantic_vad' | 'manual';
   /** What to tell visitors when the agent records conversations; null or absent when it does not. */
   recordingNotice?: string | null;
+  /** The agent's API (absent from older servers: Realtime). */
+  api?: 'realtime' | 'live';
 }
 
 /** Why the agent list could not be loaded, worded for the visitor. */
@@ -39,6 +41,7 @@ function isPublicAgent(value: unknown): value is PublicAgent {
       agent.turnDetection === 'server_vad' ||
       agent.turnDetection === 'semantic_vad' ||
       agent.turnDetection === 'manual') &&
+    (agent.api === undefined || agent.api === 'realtime' || agent.api === 'live') &&
     (agent.recordingNotice === undefined ||
       agent.recordingNotice === null ||
       typeof agent.recordingNotice === 'string')
