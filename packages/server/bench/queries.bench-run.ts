@@ -194,6 +194,11 @@ function queries(store: Store, agentIds: string[], experimentId: string): Query[
   const to = new Date(lastDay).toISOString().slice(0, 10);
   const from90 = new Date(lastDay - 89 * dayMs).toISOString().slice(0, 10);
   return [
+    // The same-run reference: one full scan of conversations, nothing of Parley's logic.
+    [
+      'baseline: count(*) of conversations',
+      () => sql`select count(*) from conversations`.execute(store.database.db),
+    ],
     ['analytics, 30 days, all agents', () => store.analytics.summary({ to })],
     ['analytics, 90 days, all agents', () => store.analytics.summary({ from: from90, to })],
     [

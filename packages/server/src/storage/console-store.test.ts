@@ -203,6 +203,14 @@ describe.each(testBackends())('turns and the cost ledger on $name', (backend) =>
     expect(byVersion.rows).toHaveLength(1);
     expect(byVersion.truncated).toBe(true);
     expect(byVersion.totals.costUsd).toBeCloseTo(expected, 10);
+    // A page of conversations: the newest two, the totals still over every one of them.
+    const page = await store.ledger.ledger({ ...range, groupBy: 'conversation', limit: 2 });
+    expect(page.rows.map((row) => row.conversationId)).toEqual(
+      byConversation.rows.slice(0, 2).map((row) => row.conversationId),
+    );
+    expect(page.truncated).toBe(true);
+    expect(page.totals).toEqual(byConversation.totals);
+    expect(page.prices).toEqual(byConversation.prices);
   });
 
   it('keeps the first attribution of a conversation (a resume does not change whom it was for)', async () => {

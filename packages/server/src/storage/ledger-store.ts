@@ -110,6 +110,7 @@ export function createLedgerStore(database: Database, now: () => Date) {
       // Tags are validated to a charset without quotes, so the quoted form matches one whole tag.
       if (query.tag !== undefined) filters.push(sql`cc.tags like ${`%"${query.tag}"%`}`);
       const where = sql.join(filters, sql` and `);
+      if (perConversation) return conversationLedger(database, query, { from, to, where });
       const groupBy = sql.join([...keyColumns, sql`c.model`]);
       const result = await sql<GroupRow>`
         select ${perConversation ? sql`c.id` : sql`min(c.id)`} as key,
@@ -133,6 +134,46 @@ export function createLedgerStore(database: Database, now: () => Date) {
       return assemble(query, from, to, result.rows);
     },
   };
+}
+
+const figureColumns = sql`sum(c.input_tokens) as input_tokens, sum(c.output_tokens) as output_tokens,
+  sum(c.usage_seconds) as usage_seconds, sum(c.cost_usd) as cost_usd`;
+
+/**
+ * The ledger per conversation: the newest `limit` conversations straight from the started-at
+ * index (sorting every conversation of the range to keep a page took seconds at 100,000), and
+ * the totals over all of them from one aggregate per model.
+ */
+async function conversationLedger(
+  { db }: Database,
+  query: LedgerQuery,
+  range: { from: string; to: string; where: ReturnType<typeof sql.join> },
+): Promise<Ledger> {
+  const { from, to, where } = range;
+  const [page, totals] = await Promise.all([
+    sql<GroupRow>`
+      select c.id as key, c.agent_id, c.agent_version, substr(c.started_at, 1, 10) as day,
+        cc.customer_id, cc.tags, c.model, c.started_at, 1 as conversations,
+        c.input_tokens, c.output_tokens, c.usage_seconds, c.cost_usd
+      from conversations c
+      left join conversation_customers cc on cc.conversation_id = c.id
+      where ${where}
+      order by c.started_at desc, c.id desc
+      limit ${query.limit + 1}
+    `.execute(db),
+    sql<GroupRow>`
+      select null as key, null as agent_id, null as agent_version, null as day,
+        null as customer_id, null as tags, c.model, max(c.started_at) as started_at,
+        count(*) as conversations, ${figureColumns}
+      from conversations c
+      left join conversation_customers cc on cc.conversation_id = c.id
+      where ${where}
+      group by c.model
+    `.execute(db),
+  ]);
+  const rows = assemble(query, from, to, page.rows);
+  const all = assemble({ ...query, groupBy: 'agent' }, from, to, totals.rows);
+  return { ...rows, totals: all.totals, prices: all.prices };
 }
 
 /** Folds (group, model) rows into ledger rows, ordered, with totals and the prices used. */
