@@ -253,14 +253,14 @@ export type RealtimeFrame = Extract<Decoded, { ok: true }> & {
 /**
  * The prologue of `parseServerEvent` and `parseClientEvent`: the decoded frame with the GA name
  * of its type (`betaToGaType` is the caller's table, server or client events) and whether the
- * event goes through the beta adapter.
+ * event goes through the beta adapter. A caller that already decoded `raw` passes `decoded`.
  */
 export function decodeRealtime(
   raw: unknown,
   options: ParseOptions | undefined,
   betaToGaType: Readonly<Record<string, string>>,
+  decoded: Decoded = decode(raw, options),
 ): RealtimeFrame | Extract<Decoded, { ok: false }> {
-  const decoded = decode(raw, options);
   if (!decoded.ok) return decoded;
   const frame = decoded as RealtimeFrame;
   const { type } = frame;

@@ -3,6 +3,7 @@ import { betaNamesToGa, betaToGaServerEventType, type DroppedField } from './bet
 import type { ClientEvent } from './client-events.js';
 import { ProtocolError } from './errors.js';
 import {
+  decode,
   decodeRealtime,
   failure,
   internalFailure,
@@ -14,6 +15,7 @@ import {
   type ParseResult,
 } from './frame.js';
 import type { Json } from './json.js';
+import { isHotDelta } from './hot-deltas.js';
 import {
   isKnownServerEventType,
   readServerEvent,
@@ -49,7 +51,12 @@ export type { ParseOptions, ParseResult, UnknownEvent } from './frame.js';
  */
 export function parseServerEvent(raw: unknown, options?: ParseOptions): ParseResult<ServerEvent> {
   try {
-    const frame = decodeRealtime(raw, options, betaToGaServerEventType);
+    const decoded = decode(raw, options);
+    // The machine's hottest events skip the tables below (see hot-deltas.ts).
+    if (decoded.ok && isHotDelta(decoded.object, options)) {
+      return parsed(decoded.object as unknown as ServerEvent, decoded.warnings);
+    }
+    const frame = decodeRealtime(raw, options, betaToGaServerEventType, decoded);
     if (!frame.ok) return frame.result;
     const { object, type, warnings } = frame;
     if (!isKnownServerEventType(frame.gaType)) return unknownEvent(type, object, warnings);
