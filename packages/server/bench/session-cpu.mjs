@@ -81,7 +81,7 @@ async function openSession(server, kind) {
   const socket = new WebSocket(grant.url, ['realtime', `parley-ticket.${grant.ticket}`], {
     perMessageDeflate: false,
   });
-  const session = { socket, kind, received: 0 };
+  const session = { socket, kind, received: 0, sent: 0 };
   await new Promise((resolve, reject) => {
     socket.once('error', reject);
     socket.on('message', (data) => {
@@ -107,7 +107,10 @@ function stream(sessions) {
     while (running) {
       for (let i = tick % 10; i < sessions.length; i += 10) {
         const { socket, kind } = sessions[i];
-        if (socket.readyState === WebSocket.OPEN) socket.send(protocols[kind].append);
+        if (socket.readyState === WebSocket.OPEN) {
+          socket.send(protocols[kind].append);
+          sessions[i].sent += protocols[kind].append.length;
+        }
       }
       // Questions spread evenly over the period, each session at its own phase.
       const slot = tick % (QUESTION_EVERY_MS / 2);
@@ -132,6 +135,7 @@ function websocketSet(sessions) {
     start: async () => void (stop = stream(sessions)),
     stop: async () => stop?.(),
     received: async () => sessions.reduce((sum, s) => sum + s.received, 0),
+    sent: async () => sessions.reduce((sum, s) => sum + s.sent, 0),
     close: async () => sessions.forEach((s) => s.socket.terminate()),
   };
 }
@@ -157,7 +161,7 @@ const idleSet = {
 /** Alternating blocks: `sets` take turns streaming; the server's CPU is summed per set. */
 async function alternate(server, sets, blocks) {
   const names = Object.keys(sets);
-  const result = Object.fromEntries(names.map((n) => [n, { cpuMs: 0, ms: 0, bytes: 0 }]));
+  const result = Object.fromEntries(names.map((n) => [n, { cpuMs: 0, ms: 0, bytes: 0, sent: 0 }]));
   for (let block = 0; block < blocks; block += 1) {
     const order = block % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
@@ -165,6 +169,7 @@ async function alternate(server, sets, blocks) {
       await set.start();
       await sleep(300); // the first frames and answers of the block are not counted
       const bytes0 = await set.received();
+      const sent0 = (await set.sent?.()) ?? 0;
       const before = await ask(server, 'usage');
       const t0 = performance.now();
       await sleep(BLOCK_MS);
@@ -172,13 +177,14 @@ async function alternate(server, sets, blocks) {
       result[name].ms += performance.now() - t0;
       result[name].cpuMs += after.cpuMs - before.cpuMs;
       result[name].bytes += (await set.received()) - bytes0;
+      result[name].sent += ((await set.sent?.()) ?? 0) - sent0;
       await set.stop();
       await sleep(200);
     }
   }
   return Object.fromEntries(
     names.map((name) => {
-      const { cpuMs, ms, bytes } = result[name];
+      const { cpuMs, ms, bytes, sent } = result[name];
       const sessionSeconds = (sets[name].size() * ms) / 1000;
       return [
         name,
@@ -186,6 +192,8 @@ async function alternate(server, sets, blocks) {
           perSessionSecond: cpuMs / sessionSeconds,
           coreShare: cpuMs / ms,
           bytesPerSessionSecond: bytes / sessionSeconds,
+          // Server CPU per MB relayed (browser → upstream and back), for unequal traffic.
+          cpuMsPerMb: cpuMs / ((bytes + sent) / 1e6),
         },
       ];
     }),
@@ -230,7 +238,7 @@ async function liveAgainstRealtime({ row, server, levels, blocks }) {
     const ratio = l.perSessionSecond / r.perSessionSecond;
     const net = (x) => (1000 * (x.coreShare - idle.coreShare)) / count;
     console.log(
-      `${count} Live + ${count} Realtime relayed sessions (streaming in turns): server CPU per session-second Live ${f(l.perSessionSecond, 3)} ms, Realtime ${f(r.perSessionSecond, 3)} ms (ratio ${f(ratio)}); above the idle blocks Live ${f(net(l), 3)} ms, Realtime ${f(net(r), 3)} ms (ratio ${f(net(l) / net(r))}); server CPU while streaming Live ${f(100 * l.coreShare, 1)} %, Realtime ${f(100 * r.coreShare, 1)} %, idle ${f(100 * idle.coreShare, 1)} % of a core; bytes to each browser per second Live ${f(l.bytesPerSessionSecond, 0)}, Realtime ${f(r.bytesPerSessionSecond, 0)}; load average ${f(loadavg()[0], 1)}`,
+      `${count} Live + ${count} Realtime relayed sessions (streaming in turns): server CPU per session-second Live ${f(l.perSessionSecond, 3)} ms, Realtime ${f(r.perSessionSecond, 3)} ms (ratio ${f(ratio)}); above the idle blocks Live ${f(net(l), 3)} ms, Realtime ${f(net(r), 3)} ms (ratio ${f(net(l) / net(r))}); server CPU while streaming Live ${f(100 * l.coreShare, 1)} %, Realtime ${f(100 * r.coreShare, 1)} %, idle ${f(100 * idle.coreShare, 1)} % of a core; bytes to each browser per second Live ${f(l.bytesPerSessionSecond, 0)}, Realtime ${f(r.bytesPerSessionSecond, 0)}; server CPU per MB relayed (both ways) Live ${f(l.cpuMsPerMb)} ms, Realtime ${f(r.cpuMsPerMb)} ms (ratio ${f(l.cpuMsPerMb / r.cpuMsPerMb)}); load average ${f(loadavg()[0], 1)}`,
     );
     row(
       `relay CPU per GPT-Live session-second, ${count} sessions streaming`,
@@ -242,6 +250,11 @@ async function liveAgainstRealtime({ row, server, levels, blocks }) {
         ratio: round(ratio),
       },
     );
+    row(`relay CPU per MB relayed, GPT-Live, ${count} sessions streaming`, l.cpuMsPerMb, 'ms', {
+      baseline: `Realtime, ${count} sessions, same run`,
+      baselineValue: round(r.cpuMsPerMb),
+      ratio: round(l.cpuMsPerMb / r.cpuMsPerMb),
+    });
   }
 }
 
