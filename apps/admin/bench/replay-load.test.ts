@@ -1,0 +1,234 @@
+// @vitest-environment node
+// How fast the replay page loads a 10-minute recorded conversation in Chromium, against the same
+// page for an empty conversation (no recording, no transcript), measured in the same run. "Ready"
+// means: the player knows its duration, both waveforms are drawn and the transcript lines are
+// listed (for the baseline: the page says there is no recording and shows its empty transcript).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import * as playwright from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { createParleyServer, silentLogger } from '@parley/server';
+import type { ParleyServer } from '@parley/server';
+import { agentConfigSchema } from '@parley/server/schemas';
+import { OggOpusWriter } from '../../../packages/server/src/recording/ogg-opus-writer.ts';
+import { launchChromium } from '../../../scripts/chromium.mjs';
+
+const adminDist = fileURLToPath(new URL('../dist/', import.meta.url));
+const email = 'admin@example.com';
+const password = 'correct horse battery staple';
+const minutes = 10;
+const runs = 7;
+
+let dataDir = '';
+let parley: ParleyServer;
+let browser: Browser;
+let page: Page;
+let clock = Date.now();
+
+/** A 10-minute two-channel recording: the visitor and the agent take turns of ~5 s of tone. */
+async function tenMinuteRecording(
+  file: string,
+): Promise<Awaited<ReturnType<OggOpusWriter['finish']>>> {
+  const writer = new OggOpusWriter(file);
+  const frames = (minutes * 60 * 1000) / 20;
+  const left = new Int16Array(480);
+  const right = new Int16Array(480);
+  const both = new Int16Array(960);
+  for (let frame = 0; frame < frames; frame++) {
+    const second = Math.floor(frame / 50);
+    const visitorTurn = Math.floor(second / 5) % 2 === 0;
+    for (let i = 0; i < 480; i++) {
+      const n = frame * 480 + i;
+      const tone = Math.round(
+        8000 *
+          Math.sin((2 * Math.PI * (visitorTurn ? 300 : 500) * n) / 24000) *
+          (0.5 + 0.5 * Math.sin(n / 3000)),
+      );
+      left[i] = visitorTurn ? tone : 0;
+      right[i] = visitorTurn ? 0 : tone;
+      both[i * 2] = left[i]!;
+      both[i * 2 + 1] = right[i]!;
+    }
+    await writer.frame(both, left, right);
+  }
+  return writer.finish();
+}
+
+async function seed(): Promise<{ long: string; empty: string }> {
+  const { store } = parley;
+  const agent = await store.agents.create(
+    {
+      slug: 'bench',
+      name: 'Bench',
+      description: '',
+      publish: true,
+      config: agentConfigSchema.parse({ instructions: 'Bench.', recording: { enabled: true } }),
+    },
+    null,
+  );
+  const started = Date.now() - 3600_000;
+  clock = started;
+  const long = await store.conversations.start({
+    agentId: agent.id,
+    agentVersion: 1,
+    mode: 'relay',
+    model: 'gpt-realtime',
+    clientId: null,
+  });
+  // A line every 5 s, visitor and agent in turn, and a tool call every minute.
+  for (let turn = 0; turn < (minutes * 60) / 5; turn++) {
+    clock = started + turn * 5000;
+    const role = turn % 2 === 0 ? 'user' : 'assistant';
+    await store.conversations.recordItem(long, {
+      itemId: `item_${turn}`,
+      type: 'message',
+      role,
+      text: `${role === 'user' ? 'Visitor' : 'Agent'} line ${turn}: a sentence of about this length, said in the conversation.`,
+      status: 'completed',
+    });
+    if (turn % 12 === 5)
+      await store.conversations.recordToolCall(long, {
+        callId: `call_${turn}`,
+        name: 'search_knowledge_base',
+        arguments: '{"query":"opening hours"}',
+        output: '{"results":[]}',
+        outcome: 'ok',
+        durationMs: 420,
+      });
+    if (role === 'user')
+      await store.turns.record(long, {
+        seq: turn / 2 + 1,
+        firstAudioMs: 700 + (turn % 7) * 50,
+        toolMs: 0,
+        toolCalls: 0,
+        responses: 1,
+      });
+  }
+  clock = started + minutes * 60_000;
+  await store.conversations.end(long, { status: 'completed', endReason: 'client_closed' });
+  const file = join(dataDir, 'scratch.ogg');
+  mkdirSync(dataDir, { recursive: true });
+  const written = await tenMinuteRecording(file);
+  const { size } = await import('node:fs').then((fs) => fs.statSync(file));
+  const key = `recordings/${long}/bench.ogg`;
+  await parley.recordings.storage.put(key, file, 'audio/ogg; codecs=opus');
+  await store.recordings.add({
+    id: 'bench',
+    conversationId: long,
+    agentId: agent.id,
+    source: 'relay',
+    storageKey: key,
+    contentType: 'audio/ogg; codecs=opus',
+    channels: 2,
+    durationMs: written.durationMs,
+    bytes: size,
+    startedAt: new Date(started).toISOString(),
+    expiresAt: new Date(started + 30 * 86_400_000).toISOString(),
+    marks: [{ type: 'interruption', atMs: 65_000, itemId: 'item_13', heardMs: 1500 }],
+    peaks: written.peaks,
+  });
+  const empty = await store.conversations.start({
+    agentId: agent.id,
+    agentVersion: 1,
+    mode: 'relay',
+    model: 'gpt-realtime',
+    clientId: null,
+  });
+  await store.conversations.end(empty, { status: 'completed', endReason: 'client_closed' });
+  clock = Date.now();
+  return { long, empty };
+}
+
+/** Milliseconds from navigation start until the page is ready (see the header). */
+async function load(origin: string, id: string, recorded: boolean): Promise<number> {
+  await page.goto('about:blank');
+  await page.goto(`${origin}/admin/#/conversations/${id}`);
+  return page.evaluate(
+    (recorded) =>
+      new Promise<number>((resolve) => {
+        const ready = () => {
+          if (!recorded)
+            return (
+              document.querySelector('[data-testid=no-recording]') !== null &&
+              document.querySelector('[data-testid=transcript]') !== null
+            );
+          const audio = document.querySelector<HTMLAudioElement>('[data-testid=replay-audio]');
+          const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=wave-agent]');
+          return (
+            audio !== null &&
+            Number.isFinite(audio.duration) &&
+            audio.duration > 0 &&
+            canvas !== null &&
+            canvas.width > 1 &&
+            document.querySelectorAll('[data-testid=replay-line]').length > 0
+          );
+        };
+        const poll = () => (ready() ? resolve(performance.now()) : requestAnimationFrame(poll));
+        poll();
+      }),
+    recorded,
+  );
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'parley-replay-bench-'));
+  parley = await createParleyServer({
+    env: {},
+    upstream: { kind: 'emulator' },
+    database: { dataDir },
+    admin: { email, password },
+    staticDirs: { admin: adminDist, demo: null },
+    seedTemplates: false,
+    logger: silentLogger,
+    now: () => new Date(clock),
+  });
+  browser = await launchChromium(playwright);
+  page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await parley?.close();
+  await parley?.store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('loads a 10-minute conversation on the replay page', async () => {
+  const { long, empty } = await seed();
+  const origin = (await parley.listen({ port: 0, host: '127.0.0.1' })).url;
+  await page.goto(`${origin}/admin/#/sign-in`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/#\/(conversations|agents|analytics)?$/);
+  const baseline: number[] = [];
+  const replay: number[] = [];
+  // Interleaved, so both see the same machine load; the first of each warms the caches.
+  for (let run = 0; run <= runs; run++) {
+    const b = await load(origin, empty, false);
+    const r = await load(origin, long, true);
+    if (run > 0) {
+      baseline.push(b);
+      replay.push(r);
+    }
+  }
+  const { loadavg } = await import('node:os');
+  const figure = {
+    replayMsP50: Math.round(median(replay)),
+    replayMsMax: Math.round(Math.max(...replay)),
+    emptyPageMsP50: Math.round(median(baseline)),
+    ratio: Number((median(replay) / median(baseline)).toFixed(2)),
+    runs,
+    load: loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' '),
+  };
+  console.log(`replay page, ${minutes}-minute conversation: ${JSON.stringify(figure)}`);
+  expect(replay.length).toBe(runs);
+});
