@@ -197,3 +197,29 @@ export const isAnswerDone = (event: Received): boolean =>
   event.type === 'response.done' &&
   event.response.output.length > 0 &&
   event.response.output.every((item: { type: string }) => item.type === 'message');
+
+/**
+ * A relay stack whose only agent is `live`: a published GPT-Live agent (Ava of Example Realty,
+ * no transcription model) with `config` on top, and `server` options (limits default to 1000
+ * session requests a minute).
+ */
+export function startLiveStack(options: {
+  apiKey: string;
+  database: Database;
+  config?: Partial<AgentConfigInput>;
+  server?: Partial<Omit<ParleyServerOptions, 'store' | 'upstream'>>;
+}): Promise<RelayStack> {
+  return startRelayStack({
+    apiKey: options.apiKey,
+    database: options.database,
+    seed: (store) =>
+      publishTestAgent(store, 'live', {
+        api: 'live',
+        model: 'gpt-live-1',
+        instructions: 'You are Ava, the voice assistant of Example Realty.',
+        transcriptionModel: null,
+        ...options.config,
+      }),
+    server: { limits: { sessionRequestsPerMinute: 1000 }, ...options.server },
+  });
+}

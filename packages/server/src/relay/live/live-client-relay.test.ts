@@ -4,12 +4,7 @@
 // result as commentary, which the emulated voice speaks. Also with the embedding app's handler.
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  connectBrowser,
-  publishTestAgent,
-  speechFrames,
-  startRelayStack,
-} from '../../../test/relay-helpers.js';
+import { connectBrowser, speechFrames, startLiveStack } from '../../../test/relay-helpers.js';
 import type { RelayStack, TestBrowser } from '../../../test/relay-helpers.js';
 import { testBackends } from '../../test-utils/databases.js';
 import type { LiveDelegationHandler } from './live-delegation-handler.js';
@@ -33,18 +28,10 @@ afterEach(async () => {
 });
 
 async function clientStack(handler?: LiveDelegationHandler): Promise<RelayStack> {
-  stack = await startRelayStack({
+  stack = await startLiveStack({
     apiKey,
     database: await backend.open(),
-    seed: (store) =>
-      publishTestAgent(store, 'live', {
-        api: 'live',
-        model: 'gpt-live-1',
-        instructions: 'You are Ava, the voice assistant of Example Realty.',
-        transcriptionModel: null,
-        tools: ['capture_lead'],
-        live: { delegation: 'client' },
-      }),
+    config: { tools: ['capture_lead'], live: { delegation: 'client' } },
     server: {
       limits: { sessionRequestsPerMinute: 1000 },
       ...(handler ? { liveDelegationHandler: handler } : {}),

@@ -1,7 +1,7 @@
 // The Live relay against the emulator's GPT-Live endpoint: what the browser may send, a server
 // tool run by Responses delegation and stored, and an upstream drop in the middle of an answer.
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectBrowser, publishTestAgent, startRelayStack } from '../../../test/relay-helpers.js';
+import { connectBrowser, startLiveStack } from '../../../test/relay-helpers.js';
 import type { RelayStack, TestBrowser } from '../../../test/relay-helpers.js';
 import { testBackends } from '../../test-utils/databases.js';
 
@@ -23,19 +23,7 @@ afterEach(async () => {
 });
 
 async function liveStack(config: Record<string, unknown> = {}): Promise<RelayStack> {
-  stack = await startRelayStack({
-    apiKey,
-    database: await backend.open(),
-    seed: (store) =>
-      publishTestAgent(store, 'live', {
-        api: 'live',
-        model: 'gpt-live-1',
-        instructions: 'You are Ava, the voice assistant of Example Realty.',
-        transcriptionModel: null,
-        ...config,
-      }),
-    server: { limits: { sessionRequestsPerMinute: 1000 } },
-  });
+  stack = await startLiveStack({ apiKey, database: await backend.open(), config });
   return stack;
 }
 

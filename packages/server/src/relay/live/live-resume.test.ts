@@ -2,7 +2,7 @@
 // conversation so far as its startup `input`, within Live's limits.
 import { LIVE_LIMITS } from '@parley/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectBrowser, publishTestAgent, startRelayStack } from '../../../test/relay-helpers.js';
+import { connectBrowser, startLiveStack } from '../../../test/relay-helpers.js';
 import type { RelayStack, TestBrowser } from '../../../test/relay-helpers.js';
 import { testBackends } from '../../test-utils/databases.js';
 import { liveResumeInput } from './live-resume-input.js';
@@ -77,16 +77,9 @@ describe('liveResumeInput', () => {
 
 describe('resuming a GPT-Live conversation through the relay', () => {
   it('starts the new upstream session with the conversation so far as input', async () => {
-    stack = await startRelayStack({
+    stack = await startLiveStack({
       apiKey,
       database: await backend.open(),
-      seed: (store) =>
-        publishTestAgent(store, 'live', {
-          api: 'live',
-          model: 'gpt-live-1',
-          instructions: 'You are Ava, the voice assistant of Example Realty.',
-          transcriptionModel: null,
-        }),
       server: { limits: { sessionRequestsPerMinute: 1000, resumeWindowMs: 60_000 } },
     });
     const relay = stack;
