@@ -39,6 +39,8 @@ describe.each(testBackends())('database on $name', (backend) => {
         { name: '0008_post_call' },
         { name: '0009_recordings' },
         { name: '0010_experiments' },
+        { name: '0011_webhook_queue' },
+        { name: '0012_query_indexes' },
       ]);
     } finally {
       await second.close();
