@@ -206,6 +206,20 @@ describe('recording a relayed conversation', () => {
     expect(await answer.json()).toEqual({ recordings: [], reason: 'webrtc' });
   });
 
+  it('sends a WebRTC call to a recording agent to the relay, which records it', async () => {
+    const offer = readFileSync(
+      new URL('../webrtc/__fixtures__/offer.sdp', import.meta.url),
+      'utf8',
+    );
+    const call = await fetch(`${stack.url}/api/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ agentId: 'recorded', sdp: offer }),
+    });
+    expect(call.status).toBe(409);
+    expect(((await call.json()) as { error: { code: string } }).error.code).toBe('relay_required');
+  });
+
   it('tells visitors of a recording agent, and no one else', async () => {
     const { agents } = (await (await fetch(`${stack.url}/api/agents`)).json()) as {
       agents: { slug: string; recordingNotice: string | null }[];

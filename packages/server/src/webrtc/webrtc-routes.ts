@@ -48,6 +48,9 @@ function relayOnlyReason(agent: PublishedAgent, upstream: Upstream): string | nu
     return 'this agent takes conversations through the relay only; request a session with POST /api/sessions';
   // The data channel is the browser's own line to the upstream: it could answer MCP approvals
   // itself and read the session as the upstream echoes it; MCP stays behind the relay.
+  // Recording takes the audio the relay carries; a WebRTC call's audio never reaches this server.
+  if (agent.config.recording.enabled && agent.config.api === 'realtime')
+    return 'this agent records its conversations, which go through the relay; request a session with POST /api/sessions';
   if (agent.config.mcpServers.length > 0)
     return 'this agent uses MCP servers, which go through the relay only; request a session with POST /api/sessions';
   // On GPT-Live the browser would answer its own tools on the data channel, where the server
