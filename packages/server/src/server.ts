@@ -315,7 +315,11 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       originAllowed(incoming.headers.origin, requestHost(trust, incoming), allowedOrigins),
     log,
   );
-  const calls = new WebRtcCalls({ store, mailer, upstream, urlGuard, log, now, limits });
+  const calls = new WebRtcCalls({
+    ...{ store, mailer, upstream, urlGuard, log, now, limits },
+    // WebRTC and GPT-Live WebRTC conversations get the same post-call work as relayed ones.
+    onConversationEnded: (conversationId) => postCall.ended(conversationId),
+  });
   const issuer = createSessionIssuer({
     store,
     tickets,

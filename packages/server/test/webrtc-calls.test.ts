@@ -52,6 +52,7 @@ async function seed(store: Store): Promise<string> {
       },
     ],
     turnDetection: { type: 'server_vad', silenceDurationMs: 300 },
+    postCall: { summaryPrompt: 'Summarise the call in one sentence.' },
   });
   await publishTestAgent(store, 'relay-only', { instructions: 'Relay only', requireRelay: true });
   return tester.id;
@@ -152,6 +153,15 @@ describe.each(testBackends())('WebRTC calls through the server on $name', (backe
     // Usage of the greeting, the call and the follow-up, with a measured latency.
     expect(detail.responses.length).toBeGreaterThanOrEqual(3);
     expect(detail.responses.some((response) => response.latencyMs !== null)).toBe(true);
+    // A WebRTC call gets the post-call analysis a relayed conversation gets, once it ended.
+    await expect
+      .poll(
+        async () =>
+          (await store.postCall.analyses([browser.conversationId])).get(browser.conversationId)
+            ?.status,
+        { timeout: 15_000 },
+      )
+      .toBe('done');
   });
 
   it('never lets the key reach the browser: not in the answer, its headers, the SDP or the data channel', async () => {

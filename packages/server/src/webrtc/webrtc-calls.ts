@@ -32,6 +32,8 @@ export interface WebRtcCallsOptions {
   limits: RelayLimits;
   /** For the upstream's HTTP endpoints (tests measure or fail it). Default: global fetch. */
   fetch?: typeof fetch;
+  /** A call's conversation ended and every write is stored (post-call work starts here). */
+  onConversationEnded?: (conversationId: string) => void;
 }
 
 /** A call placed for a browser. */
@@ -119,7 +121,7 @@ export class WebRtcCalls {
       log: options.log,
       now: options.now,
       hangup: () => hangupUpstreamCall(options.upstream, placed.callId, fetchImpl),
-      onClose: () => this.closed(sideband, client),
+      onClose: () => this.closed(sideband, client, conversationId),
     });
     this.sessions.add(sideband);
     if (!(await sideband.start())) {
@@ -175,7 +177,7 @@ export class WebRtcCalls {
       log: options.log,
       now: options.now,
       hangup: () => hangupUpstreamLiveSession(options.upstream, created.sessionId, fetchImpl),
-      onClose: () => this.closed(sideband, client),
+      onClose: () => this.closed(sideband, client, conversationId),
     });
     this.sessions.add(sideband);
     if (!(await sideband.start()))
@@ -187,11 +189,13 @@ export class WebRtcCalls {
     };
   }
 
-  /** A call ended: its slot is free, its writes are awaited on shutdown. */
-  private closed(call: WatchedCall, client: CallClient): void {
+  /** A call ended: its slot is free, its writes are awaited on shutdown, then post-call runs. */
+  private closed(call: WatchedCall, client: CallClient, conversationId: string): void {
     client.release();
     this.sessions.delete(call);
-    const ended = call.ended.finally(() => this.ending.delete(ended));
+    const ended = call.ended
+      .then(() => this.options.onConversationEnded?.(conversationId))
+      .finally(() => this.ending.delete(ended));
     this.ending.add(ended);
   }
 
