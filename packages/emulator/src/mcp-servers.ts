@@ -97,9 +97,25 @@ export class McpServers {
     }
   }
 
-  /** Resolves once every listing started so far has ended (completed or failed). */
-  async ready(): Promise<void> {
-    await Promise.all([...this.servers.values()].map((server) => server.listing));
+  /**
+   * Resolves once every listing started so far has ended (completed or failed), or after
+   * `timeoutMs` if one is still under way then (a hung server must not hold a response forever).
+   */
+  async ready(timeoutMs = Infinity): Promise<void> {
+    const all = Promise.all([...this.servers.values()].map((server) => server.listing));
+    if (!Number.isFinite(timeoutMs)) {
+      await all;
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    try {
+      await Promise.race([all, bound]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The listed tools as function-like definitions for the reply rules, each with its server. */

@@ -21,6 +21,8 @@ export type { ActiveResponse, OpenPart, ResponseHost } from './response-types.js
 
 const FIRST_OUTPUT_MS = 150;
 const RATE_LIMIT_TOKENS = 40_000;
+/** How long a response waits for MCP tool listings still under way (wall clock: real network). */
+export const MCP_LISTING_WAIT_MS = 10_000;
 
 /**
  * The responses of one connection: planning (the reply rules), streaming in the recorded event
@@ -77,16 +79,20 @@ export class ResponseStreams {
     const session = this.host.session();
     const items = overrides.input ?? this.host.conversation.list();
     const tools = overrides.tools ?? session.tools;
-    const mcpTools = this.host.mcp.toolDefinitions();
-    const plan = planReply({
-      items,
-      tools: [...tools, ...mcpTools],
-      toolChoice: overrides.toolChoice ?? session.tool_choice,
-      scripted: this.host.takeScripted(),
-      instructions: session.instructions,
-      responseInstructions: overrides.instructions,
-    });
-    const steps = outputSteps(this.host, plan, items, tools, mcpTools);
+    const scripted = this.host.takeScripted();
+    // Planned when the response starts its output, with the MCP tools listed by then.
+    const plan = (): OutputStep[] => {
+      const mcpTools = this.host.mcp.toolDefinitions();
+      const reply = planReply({
+        items,
+        tools: [...tools, ...mcpTools],
+        toolChoice: overrides.toolChoice ?? session.tool_choice,
+        scripted,
+        instructions: session.instructions,
+        responseInstructions: overrides.instructions,
+      });
+      return outputSteps(this.host, reply, items, tools, mcpTools);
+    };
     const outputModalities = overrides.outputModalities ?? session.output_modalities;
     const voice =
       overrides.voice ??
@@ -128,7 +134,7 @@ export class ResponseStreams {
     if (this.host.dialect === 'beta') this.emitRateLimits(0);
     void this.runResponse(
       response,
-      steps,
+      plan,
       outputModalities.includes('audio') ? 'audio' : 'text',
       voice,
     ).catch((error: unknown) => {
@@ -165,13 +171,27 @@ export class ResponseStreams {
 
   private async runResponse(
     response: ActiveResponse,
-    steps: OutputStep[],
+    plan: () => OutputStep[],
     modality: 'audio' | 'text',
     voice: string,
   ): Promise<void> {
     // The model's time to first token: a barge-in in this gap cancels a response with no output,
     // as the recordings show (response.created → speech_started → response.done, output []).
-    if (!(await waitFor(response, this.host.paced(FIRST_OUTPUT_MS)))) return;
+    // MCP: a response that starts while a server's tools are still being listed waits for that
+    // listing (bounded by MCP_LISTING_WAIT_MS), so a `response.create` sent right after the
+    // `session.update` that added the server can call its tools. The API's docs do not say which
+    // it does; we chose waiting because the model cannot be given tools it has not seen, the API
+    // lists them once per session and serves responses from that cache (its error "MCP tool not
+    // found in cache, the session must have completed fetching the tools from the MCP server"),
+    // and developers report a delay before such a call rather than a response without the tools
+    // (community.openai.com thread 1364168). `response.created` still goes out at once: the
+    // response is active (a second `response.create` is refused) while it waits.
+    const [started] = await Promise.all([
+      waitFor(response, this.host.paced(FIRST_OUTPUT_MS)),
+      this.host.mcp.ready(MCP_LISTING_WAIT_MS),
+    ]);
+    if (!started || response.finished) return;
+    const steps = plan();
     // Several outputs in one response (a preamble before a call): each is its own item.
     for (const step of steps) {
       if (step.kind === 'mcp_approval_request') {

@@ -1,6 +1,6 @@
 // A real MCP server on loopback, built with the official MCP TypeScript SDK (stateless streamable
 // HTTP: one server and transport per request), for the emulator's MCP tool tests.
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
@@ -49,12 +49,19 @@ function buildServer(calls: TestMcpServer['calls'], request: IncomingMessage): M
   return server;
 }
 
-/** Starts the server on 127.0.0.1 with a free port; it requires `authorization` when given. */
+/**
+ * Starts the server on 127.0.0.1 with a free port; it requires `authorization` when given, and
+ * answers each request `delayMs` late when given (a slow server, for listings still under way).
+ */
 export async function startTestMcpServer(
-  options: { requireAuthorization?: string } = {},
+  options: { requireAuthorization?: string; delayMs?: number } = {},
 ): Promise<TestMcpServer> {
   const calls: TestMcpServer['calls'] = [];
   const http = createServer((req, res) => {
+    if (options.delayMs) setTimeout(() => handle(req, res), options.delayMs);
+    else handle(req, res);
+  });
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (
       options.requireAuthorization &&
       req.headers.authorization !== options.requireAuthorization
@@ -79,7 +86,7 @@ export async function startTestMcpServer(
         .then(() => transport.handleRequest(req, res, body))
         .catch(() => res.writeHead(500).end());
     });
-  });
+  };
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -159,6 +159,38 @@ describe('MCP tools through the emulator', () => {
     expect(deltas.join('')).toBe('{"city":"Berlin"}');
   });
 
+  it('holds a response requested while the tools are still being listed until the listing ends, so it can call them', async () => {
+    // Each request to this server is answered 300 ms late: its listing (three requests) is still
+    // under way when the response.create right after the session.update arrives.
+    const slow = await startTestMcpServer({ delayMs: 300 });
+    try {
+      const { rt, log } = await connect([
+        docs({ server_url: slow.url, headers: null, require_approval: 'never' }),
+      ]);
+      script(rt, 'lookup_opening_hours', { city: 'Berlin' });
+      rt.send({ type: 'response.create' });
+      const done = await log.waitFor('response.done', () => true, 15_000);
+      const types = log.types();
+      expect(types.indexOf('response.created')).toBeLessThan(
+        types.indexOf('mcp_list_tools.completed'),
+      );
+      expect(done.response.status).toBe('completed');
+      expect(done.response.output.map((item: { type: string }) => item.type)).toEqual([
+        'mcp_call',
+        'message',
+      ]);
+      expect(done.response.output[0]).toMatchObject({
+        name: 'lookup_opening_hours',
+        output: '{"city":"Berlin","hours":"9 to 5"}',
+      });
+      expect(slow.calls).toEqual([
+        { name: 'lookup_opening_hours', args: { city: 'Berlin' }, authorization: undefined },
+      ]);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('asks for approval by default, runs the call once approved, and reports a tool error as mcp_call.failed', async () => {
     const { rt, log } = await connect([docs()]);
     await log.waitFor('mcp_list_tools.completed');
