@@ -4,6 +4,7 @@
 // header, answers approval requests by the agent's policy, records every MCP call, and never
 // lets the header reach the browser or the browser change the MCP tools.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayEvents } from '../src/sessions/replay.js';
 import { testBackends } from '../src/test-utils/databases.js';
 import type { Store } from '../src/storage/store.js';
 import { connectBrowser, publishTestAgent, startRelayStack } from './relay-helpers.js';
@@ -34,26 +35,33 @@ describe.each(testBackends())('MCP servers through the relay on $name', (backend
   let base: string;
   const browsers: TestBrowser[] = [];
   const conversations = new Map<TestBrowser, string>();
+  const resumeTokens = new Map<TestBrowser, string>();
+  /** What the server logged as warnings (a replayed item the upstream refused is one). */
+  const warnings: string[] = [];
 
-  async function open(agent = 'realty'): Promise<TestBrowser> {
+  async function open(
+    agent = 'realty',
+    resume?: { conversationId: string; token: string },
+  ): Promise<TestBrowser> {
     const response = await fetch(`${base}/api/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ agentId: agent }),
+      body: JSON.stringify({ agentId: agent, ...(resume ? { resume } : {}) }),
     });
     const session = (await response.json()) as {
       mode: string;
       url: string;
       ticket: string;
       conversationId: string;
+      resumeToken: string;
     };
     expect(session, JSON.stringify(session)).toMatchObject({ mode: 'relay' });
     const browser = await connectBrowser(session.url, session.ticket);
     browsers.push(browser);
     conversations.set(browser, session.conversationId);
+    resumeTokens.set(browser, session.resumeToken);
+    // No wait for the tools' listing: a response asked for while it runs waits for it upstream.
     await browser.waitFor((event) => event.type === 'session.updated');
-    // The upstream lists the server's tools (with the secret header) before the model can use them.
-    await browser.waitFor((event) => event.type === 'mcp_list_tools.completed');
     return browser;
   }
 
@@ -102,7 +110,14 @@ describe.each(testBackends())('MCP servers through the relay on $name', (backend
           mcpServers: [docsServer(mcp.url)],
         });
       },
-      server: { outboundAllowlist: ['127.0.0.1'] },
+      server: {
+        outboundAllowlist: ['127.0.0.1'],
+        logger: {
+          info: () => undefined,
+          warn: (message) => warnings.push(message),
+          error: () => undefined,
+        },
+      },
     });
     base = stack.url;
   });
@@ -120,6 +135,13 @@ describe.each(testBackends())('MCP servers through the relay on $name', (backend
     const done = await ask(browser, 'What are the opening hours in Berlin?');
     const call = done.response.output.find((item: { type: string }) => item.type === 'mcp_call');
     expect(call).toMatchObject({ server_label: 'realty', name: 'lookup_opening_hours' });
+    // The question went in before the listing ended; the upstream listed the server's tools
+    // (with the secret header) before the model used them.
+    const types = browser.events.map((event) => event.type);
+    expect(types.indexOf('mcp_list_tools.completed')).toBeGreaterThan(-1);
+    expect(types.indexOf('mcp_list_tools.completed')).toBeLessThan(
+      types.indexOf('response.mcp_call.in_progress'),
+    );
     expect(mcp.calls.slice(before)).toEqual([
       { name: 'lookup_opening_hours', args: { city: 'Berlin' }, authorization: secret },
     ]);
@@ -132,6 +154,61 @@ describe.each(testBackends())('MCP servers through the relay on $name', (backend
       outcome: 'ok',
     });
     expect(calls[0]!.durationMs).toEqual(expect.any(Number));
+  });
+
+  it('tells a resumed conversation’s new session the MCP calls made before the drop', async () => {
+    const browser = await open();
+    await ask(browser, 'What are the opening hours in Berlin?');
+    const conversationId = conversations.get(browser)!;
+    // The network drops: the socket dies without a close handshake.
+    browser.socket.terminate();
+    await expect
+      .poll(async () => (await stack.store.conversations.detail(conversationId)).conversation.status)
+      .not.toBe('active');
+    const history = await stack.store.conversations.replayItems(conversationId);
+    expect(history.filter((item) => item.type === 'mcp_call')).toEqual([
+      {
+        type: 'mcp_call',
+        serverLabel: 'realty',
+        tool: 'lookup_opening_hours',
+        arguments: '{"city":"Berlin"}',
+        output: '{"city":"Berlin","hours":"9 to 5"}',
+        outcome: 'ok',
+      },
+    ]);
+
+    const token = resumeTokens.get(browser)!;
+    const warned = warnings.length;
+    const resumed = await open('realty', { conversationId, token });
+    const question = 'Thank you very much.';
+    const answer = await ask(resumed, question);
+    // The upstream took every replayed item (a refused one is logged), the browser saw none.
+    expect(warnings.slice(warned)).toEqual([]);
+    expect(resumed.events.filter((event) => event.type === 'error')).toEqual([]);
+    const added = resumed.events.filter((event) => event.type === 'conversation.item.added');
+    expect(added.length).toBeGreaterThan(0);
+    for (const event of added) {
+      expect(event.item.id).not.toMatch(/^parley_resume_/);
+      expect(event.item.role).not.toBe('system');
+    }
+    // The model's context holds the history with the call's note: past a fresh session's context
+    // for the same question by at least every replayed item (the emulator counts 4 tokens an item
+    // and a token per 4 characters).
+    const texts = replayEvents(history).frames.map((frame) => {
+      const item = (JSON.parse(frame) as { item: { content: Array<{ text: string }> } }).item;
+      return item.content[0]!.text;
+    });
+    const note = texts.find((text) => text.includes('lookup_opening_hours'));
+    expect(note).toContain('9 to 5');
+    const freshBrowser = await open();
+    const fresh = await ask(freshBrowser, question);
+    const context = (done: Record<string, any>) =>
+      done.response.usage.input_token_details.text_tokens as number;
+    const replayed = texts.reduce((sum, text) => sum + 4 + Math.ceil(text.length / 4), 0);
+    expect(context(answer) - context(fresh)).toBeGreaterThanOrEqual(replayed);
+    // Both end here: the client may hold only a few conversations at once.
+    await toolCalls(resumed, stack.store);
+    await toolCalls(freshBrowser, stack.store);
   });
 
   it('approves a call on the agent’s approved list itself, then the call runs', async () => {

@@ -60,6 +60,48 @@ describe('replayEvents', () => {
   });
 });
 
+describe('replayEvents with MCP calls', () => {
+  const call = {
+    type: 'mcp_call' as const,
+    serverLabel: 'realty',
+    tool: 'lookup_opening_hours',
+    arguments: '{"city":"Berlin"}',
+  };
+
+  it('tells each MCP call as a system note of the call and its outcome, a valid GA client event', () => {
+    const { frames, itemIds } = replayEvents([
+      { ...call, output: '{"hours":"9 to 5"}', outcome: 'ok' },
+      { ...call, output: '{"error":{"message":"down"}}', outcome: 'error' },
+      { ...call, tool: 'delete_listing', output: null, outcome: 'denied' },
+    ]);
+    const items = frames.map(
+      (frame) =>
+        (JSON.parse(frame) as { item: { id: string; type: string; role: string; content: [] } })
+          .item,
+    );
+    for (const frame of frames) {
+      const parsed = parseClientEvent(frame);
+      expect(parsed.success && !('unknown' in parsed.event)).toBe(true);
+      expect(parsed.success && parsed.warnings).toBeFalsy();
+    }
+    expect(items.map((item) => [item.type, item.role])).toEqual([
+      ['message', 'system'],
+      ['message', 'system'],
+      ['message', 'system'],
+    ]);
+    expect(items[0]!.content).toEqual([
+      {
+        type: 'input_text',
+        text: 'Earlier in this conversation you called the tool lookup_opening_hours of the MCP server realty with {"city":"Berlin"}; it returned: {"hours":"9 to 5"}',
+      },
+    ]);
+    expect(JSON.stringify(items[1]!.content)).toContain('it failed:');
+    expect(JSON.stringify(items[2]!.content)).toContain('delete_listing');
+    expect(JSON.stringify(items[2]!.content)).toContain('refused');
+    expect(itemIds.size).toBe(3);
+  });
+});
+
 describe('isReplayAnswer', () => {
   const { itemIds } = replayEvents([{ type: 'message', role: 'user', text: 'hi' }]);
   const [id] = [...itemIds];

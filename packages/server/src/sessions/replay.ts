@@ -17,6 +17,30 @@ const interruptedOutput = JSON.stringify({
   },
 });
 
+type McpReplayItem = Extract<ReplayItem, { type: 'mcp_call' }>;
+
+/**
+ * What a past MCP call is replayed as: a system note of the call and its result. Not an
+ * `mcp_call` item, although the official types let `conversation.item.create` carry one: that
+ * `item` is the same `ConversationItem` union the server sends (it holds `mcp_list_tools` too,
+ * which only the server makes), no document or recording shows the API taking a client-made
+ * `mcp_call`, the emulator refuses one as the API's item-type error does (client items are
+ * `message`, `function_call`, `function_call_output`, `mcp_approval_response`), and a refused
+ * replay item is only logged, so the model would forget the call. Hand-made MCP items are also
+ * reported to upset the API's cache of the server's tools ("MCP tool not found in cache"). Nor a
+ * `function_call` pair: `mcp:<label>/<tool>` is no valid function name, and a call of a function
+ * the session does not declare would teach the model to call it as one. A system message is
+ * taken by every session, and GPT-Live resumes tell tool calls the same way (`live-resume-input.ts`).
+ */
+export function mcpCallNote(item: McpReplayItem): string {
+  const call = `the tool ${item.tool} of the MCP server ${item.serverLabel} with ${item.arguments || '{}'}`;
+  if (item.outcome === 'denied')
+    return `Earlier in this conversation you asked to call ${call}; the call was refused (the tool is not on the approved list), so it did not run.`;
+  if (item.outcome === 'error')
+    return `Earlier in this conversation you called ${call}; it failed: ${item.output ?? 'no details'}`;
+  return `Earlier in this conversation you called ${call}; it returned: ${item.output ?? ''}`;
+}
+
 /** The GA `conversation.item.create` events that rebuild `items`, and the item ids they use. */
 export function replayEvents(items: readonly ReplayItem[]): {
   frames: string[];
@@ -39,6 +63,12 @@ export function replayEvents(items: readonly ReplayItem[]): {
         type: 'message',
         role: item.role,
         content: [{ type: item.role === 'user' ? 'input_text' : 'output_text', text: item.text }],
+      });
+    } else if (item.type === 'mcp_call') {
+      create({
+        type: 'message',
+        role: 'system',
+        content: [{ type: 'input_text', text: mcpCallNote(item) }],
       });
     } else {
       create({

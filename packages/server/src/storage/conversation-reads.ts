@@ -20,6 +20,17 @@ export type ReplayItem =
       arguments: string;
       /** Null when the call never got an output. */
       output: string | null;
+    }
+  | {
+      /** A call the upstream made on one of the agent's MCP servers (or an approval it refused). */
+      type: 'mcp_call';
+      serverLabel: string;
+      /** The tool's own name on its server. */
+      tool: string;
+      arguments: string;
+      /** The tool's output, or its `{"error": …}` (null for a refused call). */
+      output: string | null;
+      outcome: 'ok' | 'error' | 'denied';
     };
 
 function toConversation(row: ConversationsTable, latencyMsP50: number | null): Conversation {
@@ -143,6 +154,25 @@ async function conversationDetail(db: Db, conversationId: string): Promise<Conve
   };
 }
 
+/** A stored MCP tool call (named `mcp:<label>/<tool>`) as a replay item; null for any other name. */
+function mcpReplayItem(call: {
+  name: string;
+  arguments: string;
+  output: string | null;
+  outcome: string;
+}): ReplayItem | null {
+  const match = /^mcp:([^/]+)\/(.+)$/.exec(call.name);
+  if (!match) return null;
+  return {
+    type: 'mcp_call',
+    serverLabel: match[1]!,
+    tool: match[2]!,
+    arguments: call.arguments,
+    output: call.output,
+    outcome: call.outcome === 'denied' ? 'denied' : call.outcome === 'ok' ? 'ok' : 'error',
+  };
+}
+
 /** The read queries of the conversations store. */
 export function conversationReads(db: Db) {
   return {
@@ -155,13 +185,13 @@ export function conversationReads(db: Db) {
       const [items, calls] = await Promise.all([
         db
           .selectFrom('conversation_items')
-          .select(['type', 'role', 'text', 'call_id'])
+          .select(['item_id', 'type', 'role', 'text', 'call_id'])
           .where('conversation_id', '=', conversationId)
           .orderBy('seq')
           .execute(),
         db
           .selectFrom('tool_calls')
-          .select(['call_id', 'name', 'arguments', 'output'])
+          .select(['call_id', 'name', 'arguments', 'output', 'outcome'])
           .where('conversation_id', '=', conversationId)
           .orderBy('created_at')
           .execute(),
@@ -189,6 +219,13 @@ export function conversationReads(db: Db) {
             arguments: call!.arguments,
             output: call!.output,
           });
+        } else if (item.type === 'mcp_call' || item.type === 'mcp_approval_request') {
+          // An MCP call is stored under its item id; a refused approval under the request's.
+          const index = unused.findIndex((call) => call.call_id === item.item_id);
+          if (index === -1) continue;
+          const [call] = unused.splice(index, 1);
+          const mcp = mcpReplayItem(call!);
+          if (mcp) replay.push(mcp);
         }
       }
       return replay;

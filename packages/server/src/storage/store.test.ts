@@ -417,6 +417,64 @@ describe.each(testBackends())('storage on $name', (backend) => {
     ]);
   });
 
+  it('replays MCP calls and refused MCP approvals in order, by their item ids', async () => {
+    const helper = await store.agents.get('helper');
+    const id = await store.conversations.start({
+      id: 'conv_mcp_replay',
+      agentId: helper!.id,
+      agentVersion: 1,
+      mode: 'relay',
+      model: 'gpt-realtime',
+      clientId: null,
+    });
+    const items: [string, string, string | null, string | null][] = [
+      ['mcpl_1', 'mcp_list_tools', null, null],
+      ['u1', 'message', 'user', 'Hours in Berlin?'],
+      ['mcp_1', 'mcp_call', null, 'realty/lookup_opening_hours({"city":"Berlin"})'],
+      ['a1', 'message', 'assistant', '9 to 5.'],
+      ['mcpr_1', 'mcp_approval_request', null, 'realty/delete_listing({"city":"Paris"})'],
+      ['mcp_2', 'mcp_call', null, 'realty/book_viewing({})'], // still running at the drop
+    ];
+    for (const [itemId, type, role, text] of items)
+      await store.conversations.recordItem(id, { itemId, type, role, text, status: 'completed' });
+    await store.conversations.recordToolCall(id, {
+      callId: 'mcpr_1',
+      name: 'mcp:realty/delete_listing',
+      arguments: '{"city":"Paris"}',
+      output: null,
+      outcome: 'denied',
+      durationMs: null,
+    });
+    await store.conversations.recordToolCall(id, {
+      callId: 'mcp_1',
+      name: 'mcp:realty/lookup_opening_hours',
+      arguments: '{"city":"Berlin"}',
+      output: '{"hours":"9 to 5"}',
+      outcome: 'ok',
+      durationMs: 4,
+    });
+    expect(await store.conversations.replayItems(id)).toEqual([
+      { type: 'message', role: 'user', text: 'Hours in Berlin?' },
+      {
+        type: 'mcp_call',
+        serverLabel: 'realty',
+        tool: 'lookup_opening_hours',
+        arguments: '{"city":"Berlin"}',
+        output: '{"hours":"9 to 5"}',
+        outcome: 'ok',
+      },
+      { type: 'message', role: 'assistant', text: '9 to 5.' },
+      {
+        type: 'mcp_call',
+        serverLabel: 'realty',
+        tool: 'delete_listing',
+        arguments: '{"city":"Paris"}',
+        output: null,
+        outcome: 'denied',
+      },
+    ]);
+  });
+
   it('keeps admin sessions until they expire and settings by key', async () => {
     const user = await store.admin.createAdmin('Admin@Example.com', 'hash');
     expect((await store.admin.findAdminByEmail('admin@example.com'))?.id).toBe(user.id);

@@ -6,6 +6,7 @@
  * what it returned, so the model knows what was looked up.
  */
 import { LIVE_LIMITS } from '@parley/core';
+import { mcpCallNote } from '../../sessions/replay.js';
 import type { ReplayItem } from '../../storage/conversations-store.js';
 
 /** One startup `input` item (exactly one text part). */
@@ -25,8 +26,14 @@ function asInput(item: ReplayItem): LiveInputItem | null {
       ? { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: item.text }] }
       : { type: 'message', role: 'user', content: [{ type: 'input_text', text: item.text }] };
   }
-  const output = item.output ?? 'no result (the connection dropped before it finished)';
-  const shown = output.length > MAX_TOOL_NOTE ? `${output.slice(0, MAX_TOOL_NOTE)}…` : output;
+  const cut = (text: string) =>
+    text.length > MAX_TOOL_NOTE ? `${text.slice(0, MAX_TOOL_NOTE)}…` : text;
+  if (item.type === 'mcp_call') {
+    const output = item.output === null ? null : cut(item.output);
+    const text = mcpCallNote({ ...item, output });
+    return { type: 'message', role: 'developer', content: [{ type: 'input_text', text }] };
+  }
+  const shown = cut(item.output ?? 'no result (the connection dropped before it finished)');
   return {
     type: 'message',
     role: 'developer',

@@ -73,6 +73,23 @@ describe('liveResumeInput', () => {
     const budgeted = liveResumeInput(long);
     expect(budgeted.map((item) => item.content[0].text[0])).toEqual(['4', '5', '6', '7', '8', '9']);
   });
+
+  it('tells an MCP call as a developer note, its output cut like a tool result', () => {
+    const [note] = liveResumeInput([
+      {
+        type: 'mcp_call',
+        serverLabel: 'realty',
+        tool: 'lookup_opening_hours',
+        arguments: '{"city":"Berlin"}',
+        output: 'x'.repeat(2000),
+        outcome: 'ok',
+      },
+    ]);
+    expect(note!.role).toBe('developer');
+    const text = note!.content[0].text;
+    expect(text).toContain('the tool lookup_opening_hours of the MCP server realty');
+    expect(text.endsWith(`${'x'.repeat(600)}…`)).toBe(true);
+  });
 });
 
 describe('resuming a GPT-Live conversation through the relay', () => {
