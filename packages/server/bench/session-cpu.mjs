@@ -61,9 +61,20 @@ function child(script, args, flags = []) {
   });
 }
 
+/**
+ * Sends a command to a bench child and resolves with its answer. A child that dies (the emulator
+ * once did, see webrtc-peers-child.mjs) fails the run instead of leaving it waiting for ever.
+ */
 function ask(target, command) {
-  return new Promise((resolve) => {
-    target.proc.once('message', resolve);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no answer to ${JSON.stringify(command)}`)),
+      command?.open ? 900_000 : 60_000,
+    );
+    target.proc.once('message', (answer) => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
     target.proc.send(command);
   });
 }
@@ -158,6 +169,9 @@ const idleSet = {
   received: async () => 0,
 };
 
+/** Set when the emulator exits during the run: its figures would mean nothing. */
+let emulatorExit = null;
+
 /** Alternating blocks: `sets` take turns streaming; the server's CPU is summed per set. */
 async function alternate(server, sets, blocks) {
   const names = Object.keys(sets);
@@ -182,6 +196,7 @@ async function alternate(server, sets, blocks) {
       await sleep(200);
     }
   }
+  if (emulatorExit) throw emulatorExit;
   return Object.fromEntries(
     names.map((name) => {
       const { cpuMs, ms, bytes, sent } = result[name];
@@ -261,6 +276,7 @@ async function liveAgainstRealtime({ row, server, levels, blocks }) {
 /** 2. WebRTC sideband against relay at `levels` (cumulative: each level opens the difference). */
 async function sidebandAgainstRelay({ row, server, levels, blocks }) {
   const peers = await child('bench/webrtc-peers-child.mjs', [server.url, 'bench-realtime']);
+  peers.proc.on('error', () => undefined);
   // One call and one session first: the server loads its WebRTC and relay modules lazily, and
   // that should not count as the first level's memory per session.
   const relayed = [await openSession(server, 'realtime')];
@@ -315,7 +331,7 @@ async function sidebandAgainstRelay({ row, server, levels, blocks }) {
       });
     }
   } finally {
-    await ask(peers, 'close').catch(() => undefined);
+    await ask(peers, 'close').catch(() => peers.proc.kill('SIGKILL'));
     for (const { socket } of relayed) socket.terminate();
   }
 }
@@ -326,6 +342,7 @@ export async function sessionCpuBenchmarks({ row, apiKey }) {
   // An emulator of its own with generated speech: answers are ready at once in both protocols
   // (eSpeak NG on a loaded machine takes seconds), and its CPU stays out of the server's figures.
   const emulator = await child('bench/emulator-child.mjs', [apiKey, 'generated']);
+  emulator.proc.once('exit', (code) => (emulatorExit = new Error(`the emulator exited (${code})`)));
   const server = await child(
     'bench/session-cpu-server.mjs',
     [emulator.httpUrl, apiKey, dataDir],
@@ -343,6 +360,7 @@ export async function sessionCpuBenchmarks({ row, apiKey }) {
       await sidebandAgainstRelay({ row, server, levels: levels([50, 100, 200]), blocks });
   } finally {
     for (const { proc } of [server, emulator]) {
+      if (proc.exitCode !== null || proc.signalCode !== null) continue;
       proc.kill('SIGTERM');
       await new Promise((resolve) => proc.once('exit', resolve));
     }
