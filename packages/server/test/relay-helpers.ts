@@ -208,10 +208,12 @@ export function startLiveStack(options: {
   database: Database;
   config?: Partial<AgentConfigInput>;
   server?: Partial<Omit<ParleyServerOptions, 'store' | 'upstream'>>;
+  speechEngine?: 'generated';
 }): Promise<RelayStack> {
   return startRelayStack({
     apiKey: options.apiKey,
     database: options.database,
+    ...(options.speechEngine ? { speechEngine: options.speechEngine } : {}),
     seed: (store) =>
       publishTestAgent(store, 'live', {
         api: 'live',

@@ -22,6 +22,13 @@ import type { RecordingStorage } from './recording-storage.js';
 export const recordingContentType = 'audio/ogg; codecs=opus';
 const dayMs = 86_400_000;
 
+/** How a stored file is typed: its media type (served with it), file extension and channels. */
+export interface StoredFormat {
+  contentType: string;
+  extension: string;
+  channels: number;
+}
+
 /** What {@link createRecordings} needs. */
 export interface RecordingsOptions {
   store: Store;
@@ -61,10 +68,11 @@ export function createRecordings(options: RecordingsOptions) {
     id: string,
     source: 'relay' | 'live_import',
     audio: FinishedAudio,
+    format: StoredFormat = { contentType: recordingContentType, extension: 'ogg', channels: 2 },
   ): Promise<void> {
-    const key = `recordings/${conversation.id}/${id}.ogg`;
+    const key = `recordings/${conversation.id}/${id}.${format.extension}`;
     try {
-      await storage.put(key, audio.file, recordingContentType);
+      await storage.put(key, audio.file, format.contentType);
     } finally {
       await rm(audio.file, { force: true });
     }
@@ -74,8 +82,8 @@ export function createRecordings(options: RecordingsOptions) {
       agentId: conversation.agentId,
       source,
       storageKey: key,
-      contentType: recordingContentType,
-      channels: 2,
+      contentType: format.contentType,
+      channels: format.channels,
       durationMs: audio.durationMs,
       bytes: audio.bytes,
       startedAt: audio.startedAt.toISOString(),
@@ -134,9 +142,14 @@ export function createRecordings(options: RecordingsOptions) {
       });
     },
 
-    /** Stores a recording encoded elsewhere in this module (the GPT-Live import). */
-    keepImported(conversation: RecordedConversation, id: string, audio: FinishedAudio) {
-      return keep(conversation, id, 'live_import', audio);
+    /** Stores a GPT-Live recording imported as delivered (its own media type: WAV, not Ogg Opus). */
+    keepImported(
+      conversation: RecordedConversation,
+      id: string,
+      audio: FinishedAudio,
+      format?: StoredFormat,
+    ) {
+      return keep(conversation, id, 'live_import', audio, format);
     },
 
     /** A scratch file for an import. */

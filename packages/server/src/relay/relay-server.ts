@@ -24,6 +24,7 @@ import { liveResumeInput } from './live/live-resume-input.js';
 import { RelaySession } from './relay-session.js';
 import { LiveRelaySession } from './live/live-relay-session.js';
 import { liveSessionStart, type LiveStartConfig } from './live/live-session-start.js';
+import { importLiveRecording } from '../recording/live-recording-import.js';
 import type { RelayLimits } from './relay-timers.js';
 import { relayCloseCodes } from './socket-pair.js';
 import { EarlyMessages } from './early-messages.js';
@@ -288,6 +289,7 @@ export class RelayServer {
   private acceptLive(context: AcceptContext, setup: SessionSetup): void {
     const { browser, grant, release } = context;
     const { agent, tools } = setup;
+    const startedAt = this.options.now();
     const session: LiveRelaySession = new LiveRelaySession({
       browser,
       agent,
@@ -316,10 +318,29 @@ export class RelayServer {
         release();
         this.liveSessions.delete(session);
         this.keepClosingWrites(session);
+        this.importLiveRecording(session, agent, startedAt);
       },
     });
     this.liveSessions.add(session);
     session.start(context.early.handOver());
+  }
+
+  /** A Live agent that records: GPT-Live kept the session (`store: true`); its recording is imported. */
+  private importLiveRecording(session: LiveRelaySession, agent: PublishedAgent, startedAt: Date) {
+    const { recordings } = this.options;
+    const sessionId = session.upstreamSessionId;
+    if (!recordings || !agent.config.recording.enabled || sessionId === null) return;
+    const conversation = {
+      id: session.conversation,
+      agentId: agent.agent.id,
+      settings: agent.config.recording,
+    };
+    void importLiveRecording(
+      { recordings, upstream: this.options.upstream, log: this.options.log },
+      conversation,
+      sessionId,
+      startedAt,
+    );
   }
 
   /**

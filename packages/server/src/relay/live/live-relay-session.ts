@@ -83,6 +83,7 @@ export class LiveRelaySession {
   /** A typed message or a browser tool output was forwarded: the browser may send one `response.create`. */
   private mayCreateResponse = false;
   private closed = false;
+  upstreamSessionId: string | null = null; // GPT-Live's id (recordings are imported by it)
   private usageSeconds = 0;
   private finalUsage = false;
   private timer: NodeJS.Timeout | null = null;
@@ -371,6 +372,7 @@ export class LiveRelaySession {
     this.toBrowser(frame);
     switch (event.type) {
       case 'session.started':
+        this.upstreamSessionId = ((event.session as Json | undefined)?.id as string) ?? null;
         this.onStarted();
         return;
       case 'session.input_transcript.delta':

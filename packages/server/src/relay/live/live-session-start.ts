@@ -12,6 +12,8 @@ export interface LiveStartConfig {
   audio: { format: { type: 'audio/pcm'; rate: 24000 }; output: { voice: string } };
   /** A resumed conversation's history (text only), within Live's startup limits. */
   input?: LiveInputItem[];
+  /** Asks GPT-Live to keep the session's recording (the agent records; imported at the end). */
+  store?: true;
   delegation:
     | { type: 'client' }
     | {
@@ -43,6 +45,7 @@ export function liveSessionStart(
     model: config.model,
     instructions: `${config.instructions}\n\n${currentTimeLine(now, config.timeZone)}`,
     audio: { format: { type: 'audio/pcm', rate: 24000 }, output: { voice } },
+    ...(config.recording.enabled ? { store: true as const } : {}),
     delegation:
       config.live.delegation === 'client'
         ? { type: 'client' }
