@@ -89,6 +89,8 @@ describe('the GPT-Live relay', () => {
     expect(started.session.instructions).toMatch(
       /^You are Ava, the voice assistant of Example Realty\.\n\nCurrent date and time: /,
     );
+    // The agent does not record: GPT-Live is not asked to keep the session.
+    expect(started.session).not.toHaveProperty('store');
   });
 
   it('lets the browser send only audio, mute/unmute and typed text; everything else is refused and never reaches upstream', async () => {
