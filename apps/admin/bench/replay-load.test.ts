@@ -3,6 +3,8 @@
 // page for an empty conversation (no recording, no transcript), measured in the same run. "Ready"
 // means: the player knows its duration, both waveforms are drawn and the transcript lines are
 // listed (for the baseline: the page says there is no recording and shows its empty transcript).
+// The duration is the one the server recorded, shown by the page; when the <audio> element has
+// read it from the Ogg file is reported apart (playerDuration in the breakdown).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,13 +144,31 @@ async function seed(): Promise<{ long: string; empty: string }> {
   return { long, empty };
 }
 
-/** Milliseconds from navigation start until the page is ready (see the header). */
-async function load(origin: string, id: string, recorded: boolean): Promise<number> {
+/** Milliseconds from navigation start until each part of the page is there. */
+interface Load {
+  ready: number;
+  lines: number;
+  waves: number;
+  duration: number;
+  /** When each API answer finished arriving (resource timing), by path. */
+  fetches: Record<string, number>;
+}
+
+/** Milliseconds from navigation start until the page is ready (see the header), and its parts. */
+async function load(origin: string, id: string, recorded: boolean): Promise<Load> {
   await page.goto('about:blank');
   await page.goto(`${origin}/admin/#/conversations/${id}`);
   return page.evaluate(
     (recorded) =>
-      new Promise<number>((resolve) => {
+      new Promise<Load>((resolve) => {
+        const at: Partial<Load> = {};
+        const mark = (key: 'lines' | 'waves' | 'duration', done: boolean) => {
+          if (done && at[key] === undefined) at[key] = performance.now();
+          return done;
+        };
+        // The page is ready when it shows the recording's duration (the server's figure), both
+        // waveforms and the transcript lines; the native player reading the duration from the Ogg
+        // file itself (a request for the file's last pages) is timed on its own.
         const ready = () => {
           if (!recorded)
             return (
@@ -157,16 +177,26 @@ async function load(origin: string, id: string, recorded: boolean): Promise<numb
             );
           const audio = document.querySelector<HTMLAudioElement>('[data-testid=replay-audio]');
           const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=wave-agent]');
-          return (
-            audio !== null &&
-            Number.isFinite(audio.duration) &&
-            audio.duration > 0 &&
-            canvas !== null &&
-            canvas.width > 1 &&
-            document.querySelectorAll('[data-testid=replay-line]').length > 0
-          );
+          const shown = document.querySelector<HTMLElement>('[data-testid=replay-duration]');
+          mark('duration', audio !== null && Number.isFinite(audio.duration) && audio.duration > 0);
+          const parts = [
+            mark('waves', canvas !== null && canvas.width > 1),
+            mark('lines', document.querySelectorAll('[data-testid=replay-line]').length > 0),
+            audio !== null && Number(shown?.dataset['durationMs']) > 0,
+          ];
+          if (parts.every(Boolean) && at.ready === undefined) at.ready = performance.now();
+          return at.ready !== undefined && at.duration !== undefined;
         };
-        const poll = () => (ready() ? resolve(performance.now()) : requestAnimationFrame(poll));
+        const finish = () => {
+          const fetches: Record<string, number> = {};
+          for (const entry of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
+            const path = new URL(entry.name).pathname.replace(/\/conversations\/[^/]+/, '/conversations/:id');
+            fetches[path] = Math.round(entry.responseEnd);
+          }
+          const now = performance.now();
+          resolve({ ready: at.ready ?? now, lines: at.lines ?? now, waves: at.waves ?? now, duration: at.duration ?? now, fetches });
+        };
+        const poll = () => (ready() ? finish() : requestAnimationFrame(poll));
         poll();
       }),
     recorded,
@@ -209,13 +239,15 @@ it('loads a 10-minute conversation on the replay page', async () => {
   await page.waitForURL(/#\/(conversations|agents|analytics)?$/);
   const baseline: number[] = [];
   const replay: number[] = [];
+  const parts: Load[] = [];
   // Interleaved, so both see the same machine load; the first of each warms the caches.
   for (let run = 0; run <= runs; run++) {
     const b = await load(origin, empty, false);
     const r = await load(origin, long, true);
     if (run > 0) {
-      baseline.push(b);
-      replay.push(r);
+      baseline.push(b.ready);
+      replay.push(r.ready);
+      parts.push(r);
     }
   }
   const { loadavg } = await import('node:os');
@@ -230,5 +262,18 @@ it('loads a 10-minute conversation on the replay page', async () => {
       .join(' '),
   };
   console.log(`replay page, ${minutes}-minute conversation: ${JSON.stringify(figure)}`);
+  // Where the time goes (medians, ms from navigation start): what to fix next.
+  const paths = [...new Set(parts.flatMap((part) => Object.keys(part.fetches)))];
+  const breakdown = {
+    transcriptLines: Math.round(median(parts.map((part) => part.lines))),
+    waveformsDrawn: Math.round(median(parts.map((part) => part.waves))),
+    playerDuration: Math.round(median(parts.map((part) => part.duration))),
+    responseEnd: Object.fromEntries(
+      paths
+        .filter((path) => path.includes('/api/') || path.endsWith('.js'))
+        .map((path) => [path, Math.round(median(parts.map((part) => part.fetches[path] ?? NaN)))]),
+    ),
+  };
+  console.log(`replay page breakdown: ${JSON.stringify(breakdown)}`);
   expect(replay.length).toBe(runs);
 });
