@@ -49,15 +49,6 @@ export default tseslint.config(
     },
   },
   {
-    // TEMPORARY (issue 14): functions over 100 lines that predate the rule. Each is to be split
-    // (a store factory into one module per aggregate, a transport into its socket handlers, the
-    // reducer into handler tables); remove its line here when it is. Add nothing to this list.
-    files: [
-      'packages/server/src/server.ts',
-    ],
-    rules: { 'max-lines-per-function': 'off' },
-  },
-  {
     files: ['**/*.test.ts', '**/*.test.tsx', '**/test/**', '**/bench/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
