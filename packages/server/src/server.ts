@@ -81,7 +81,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     log.warn('could not update a session slot', { error }),
   );
   const postCall = createPostCallService({
-    ...{ store, upstream, urlGuard, log, now },
+    ...{ store, upstream, urlGuard, log, now, resumeWindowMs: limits.resumeWindowMs },
     ...(options.postCallRetry ? { retry: options.postCallRetry } : {}),
   });
   // Webhooks an earlier run left queued (a retry pending at shutdown, or a crash) go on.

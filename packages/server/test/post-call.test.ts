@@ -1,6 +1,7 @@
 // Post-call analysis (through the emulator's Responses API) and the post-call webhook, end to
 // end: a relayed conversation ends, the analysis is stored, and a loopback receiver that fails
-// once gets a retried, correctly signed delivery.
+// once gets a retried, correctly signed delivery; a conversation resumed after a drop is analysed
+// and delivered once, over the whole of it.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,34 @@ import type { RelayStack, TestBrowser } from './relay-helpers.js';
 
 const apiKey = 'test-key-post-call';
 const secret = 'post-call-secret-0123456789';
+const resumeWindowMs = 3_000;
+
+/** Asks for a relay session (resuming `resume` when given). */
+async function grant(base: string, body: Record<string, unknown>) {
+  const response = await fetch(`${base}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as {
+    url: string;
+    ticket: string;
+    conversationId: string;
+    resumeToken: string;
+    resumed: boolean;
+  };
+}
+
+/** Says `text` as typed input and waits for the answer. */
+async function say(browser: TestBrowser, text: string): Promise<void> {
+  browser.send({
+    type: 'conversation.item.create',
+    item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+  });
+  browser.send({ type: 'response.create' });
+  await browser.waitFor((event) => event.type === 'response.done');
+}
 
 interface Hit {
   headers: Record<string, string | string[] | undefined>;
@@ -63,6 +92,8 @@ describe.each(testBackends())('post-call work on $name', (backend) => {
       server: {
         outboundAllowlist: ['127.0.0.1'],
         postCallRetry: { attempts: 3, firstDelayMs: 20, timeoutMs: 5_000 },
+        // Post-call work waits for the resume window of a dropped conversation.
+        limits: { resumeWindowMs: resumeWindowMs, sessionRequestsPerMinute: 1000 },
       },
     });
   });
@@ -160,4 +191,54 @@ describe.each(testBackends())('post-call work on $name', (backend) => {
     const summary = await store.analytics.summary({});
     expect(summary).toMatchObject({ successRate: 1, judgedConversations: 1 });
   });
+
+  it('analyses and delivers a conversation resumed after a drop once, over the whole of it', async () => {
+    const { store } = stack;
+    const analysed: string[] = [];
+    const saveAnalysis = store.postCall.saveAnalysis.bind(store.postCall);
+    store.postCall.saveAnalysis = (analysis) => {
+      analysed.push(analysis.conversationId);
+      return saveAnalysis(analysis);
+    };
+    const first = await grant(stack.url, { agentId: 'analysed' });
+    const browser = await connectBrowser(first.url, first.ticket);
+    browsers.push(browser);
+    await browser.waitFor((event) => event.type === 'session.updated');
+    await say(browser, 'Plumber please');
+    browser.socket.close();
+    await expect
+      .poll(async () => (await store.conversations.get(first.conversationId))?.status)
+      .not.toBe('active');
+
+    // The visitor comes back within the resume window and says more, then hangs up for good.
+    const again = await grant(stack.url, {
+      agentId: 'analysed',
+      resume: { conversationId: first.conversationId, token: first.resumeToken },
+    });
+    expect(again.resumed).toBe(true);
+    const resumed = await connectBrowser(again.url, again.ticket);
+    browsers.push(resumed);
+    await resumed.waitFor((event) => event.type === 'session.updated');
+    await say(resumed, 'Budget 300');
+    resumed.socket.close();
+
+    const delivered = () =>
+      hits.filter((hit) => hit.body.includes(first.conversationId)).map((hit) => hit.body);
+    await expect.poll(() => delivered().length, { timeout: 20_000 }).toBe(1);
+    // Past both ends' windows: nothing more comes.
+    await new Promise((resolve) => setTimeout(resolve, resumeWindowMs + 500));
+    await stack.parley.postCall.idle();
+    expect(delivered()).toHaveLength(1);
+    expect(analysed.filter((id) => id === first.conversationId)).toHaveLength(1);
+    const analysis = (await store.postCall.analyses([first.conversationId])).get(
+      first.conversationId,
+    );
+    expect(analysis!.summary).toContain('Plumber please');
+    expect(analysis!.summary).toContain('Budget 300');
+    const payload = JSON.parse(delivered()[0]!) as { transcript: { role: string; text: string }[] };
+    expect(payload.transcript.filter((line) => line.role === 'user').map((l) => l.text)).toEqual([
+      'Plumber please',
+      'Budget 300',
+    ]);
+  }, 60_000);
 });

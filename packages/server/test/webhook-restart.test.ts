@@ -30,6 +30,8 @@ describe.each(testBackends())('webhook retries across a restart on $name', (back
   const server = {
     outboundAllowlist: ['127.0.0.1'],
     postCallRetry: { attempts: 3, firstDelayMs: 600_000, timeoutMs: 5_000 },
+    // A visitor's hang-up is final once the resume window has passed (kept short here).
+    limits: { resumeWindowMs: 500 },
   };
 
   beforeAll(async () => {

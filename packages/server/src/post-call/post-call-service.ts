@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.js';
-import type { ConversationAnalysis } from '../schemas.js';
+import type { Conversation, ConversationAnalysis } from '../schemas.js';
+import { resumableEndReasons } from '../sessions/resume.js';
 import type { Store } from '../storage/store.js';
 import type { UrlGuard } from '../tools/url-guard.js';
 import type { Upstream } from '../upstream.js';
@@ -27,6 +28,11 @@ export interface PostCallOptions {
   log: Logger;
   now: () => Date;
   retry?: Partial<RetryPolicy>;
+  /**
+   * How long after a dropped connection a relayed conversation may be resumed (the issuer's
+   * window): its post-call work waits until then, so it runs once, over the whole conversation.
+   */
+  resumeWindowMs?: number;
 }
 
 /** The post-call runner. */
@@ -41,6 +47,36 @@ export interface PostCallService {
   close(): Promise<void>;
 }
 
+/**
+ * The conversation once its end is final; undefined when there is nothing to do yet. An end a
+ * reconnect may undo (a relayed conversation whose connection dropped, or that the visitor closed)
+ * is final when the resume window has passed without a resume: until then the analysis would see
+ * half a conversation, and a resume that ends again would analyse and deliver it a second time.
+ * A resumed conversation that ends again schedules its own run; this one then finds the
+ * conversation live or ended later, and drops out. A server that stops meanwhile runs it now
+ * rather than lose it (a resume on another instance may then deliver a second, fuller report).
+ */
+async function finalEnd(
+  options: PostCallOptions,
+  conversationId: string,
+  wait: (ms: number) => Promise<boolean>,
+): Promise<Conversation | undefined> {
+  const { store } = options;
+  const conversation = await store.conversations.get(conversationId);
+  if (!conversation || conversation.status === 'active') return;
+  const reason = conversation.endReason;
+  if (reason !== null && handedOver.has(reason)) return;
+  const windowMs = options.resumeWindowMs ?? 0;
+  const resumable =
+    conversation.mode === 'relay' && reason !== null && resumableEndReasons.has(reason);
+  if (!resumable || windowMs <= 0 || conversation.endedAt === null) return conversation;
+  const dueInMs = Date.parse(conversation.endedAt) + windowMs - options.now().getTime();
+  if (dueInMs > 0) await wait(dueInMs);
+  const settled = await store.conversations.get(conversationId);
+  if (!settled || settled.status === 'active' || settled.endedAt !== conversation.endedAt) return;
+  return settled;
+}
+
 /** The post-call work of one ended conversation: analysis, then the webhook. */
 async function runPostCall(
   options: PostCallOptions,
@@ -48,10 +84,8 @@ async function runPostCall(
   delivery: { wait: (ms: number) => Promise<boolean>; policy: RetryPolicy },
 ): Promise<void> {
   const { store, log } = options;
-  const conversation = await store.conversations.get(conversationId);
-  if (!conversation || conversation.status === 'active') return;
-  if (conversation.endReason !== null && handedOver.has(conversation.endReason)) return;
-  if (conversation.agentVersion === null) return;
+  const conversation = await finalEnd(options, conversationId, delivery.wait);
+  if (!conversation || conversation.agentVersion === null) return;
   const agent = await store.agents.atVersion(conversation.agentId, conversation.agentVersion);
   const settings = agent?.config.postCall;
   if (!settings || (!wantsAnalysis(settings) && settings.webhookUrl === null)) return;
@@ -110,7 +144,7 @@ async function runPostCall(
     conversationId,
     agentId: conversation.agentId,
     url: settings.webhookUrl,
-    // One id per ending of the conversation (a resumed one that ends again is a new event).
+    // One id per final end: the work runs once per conversation (see `finalEnd`).
     deliveryId: `pcd_${createHash('sha256')
       .update(`${conversationId}.${conversation.endedAt ?? ''}`)
       .digest('hex')
