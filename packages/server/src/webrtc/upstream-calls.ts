@@ -98,12 +98,24 @@ export async function createUpstreamCall(
 }
 
 /** Ends a call upstream (`POST …/calls/{id}/hangup`); a call already gone is not an error. */
-export async function hangupUpstreamCall(
+export function hangupUpstreamCall(
   upstream: Upstream,
   callId: string,
   fetchImpl: typeof fetch = fetch,
 ): Promise<void> {
-  const response = await fetchImpl(callsUrl(upstream, callId, 'hangup'), {
+  return postHangup(callsUrl(upstream, callId, 'hangup'), upstream, fetchImpl);
+}
+
+/**
+ * `POST`s an upstream hangup URL (a Realtime call's or a GPT-Live session's) with the key; one
+ * already gone (404) is not an error, any other refusal throws {@link UpstreamCallError}.
+ */
+export async function postHangup(
+  url: string,
+  upstream: Upstream,
+  fetchImpl: typeof fetch,
+): Promise<void> {
+  const response = await fetchImpl(url, {
     method: 'POST',
     headers: upstream.headers(),
     signal: AbortSignal.timeout(CALL_TIMEOUT_MS),

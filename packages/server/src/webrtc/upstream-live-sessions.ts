@@ -6,7 +6,7 @@
  * the key. Never retried: each create opens (and bills) a session.
  */
 import type { Upstream } from '../upstream.js';
-import { UpstreamCallError } from './upstream-calls.js';
+import { postHangup, UpstreamCallError } from './upstream-calls.js';
 
 const CREATE_TIMEOUT_MS = 15_000;
 
@@ -71,16 +71,10 @@ export async function createUpstreamLiveSession(
 }
 
 /** Ends a session upstream (`POST …/live/sessions/{id}/hangup`); one already gone is not an error. */
-export async function hangupUpstreamLiveSession(
+export function hangupUpstreamLiveSession(
   upstream: Upstream,
   sessionId: string,
   fetchImpl: typeof fetch = fetch,
 ): Promise<void> {
-  const response = await fetchImpl(liveSessionsUrl(upstream, sessionId, 'hangup'), {
-    method: 'POST',
-    headers: upstream.headers(),
-    signal: AbortSignal.timeout(CREATE_TIMEOUT_MS),
-  });
-  if (!response.ok && response.status !== 404)
-    throw new UpstreamCallError(`Hangup failed (HTTP ${response.status}).`, response.status, null);
+  return postHangup(liveSessionsUrl(upstream, sessionId, 'hangup'), upstream, fetchImpl);
 }

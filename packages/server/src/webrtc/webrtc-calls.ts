@@ -48,6 +48,8 @@ export interface PlacedCall {
 /** A call watched through its sideband (Realtime or GPT-Live). */
 interface WatchedCall {
   readonly ended: Promise<void>;
+  /** Attaches the sideband; resolves whether it listens. */
+  start(): Promise<boolean>;
   shutdown(): Promise<void>;
 }
 
@@ -56,6 +58,86 @@ interface CallClient {
   id: string;
   release: ReleaseSlot;
   conversationId?: string;
+}
+
+/** What a placed call's sideband is given by the registry. */
+interface WatchOptions {
+  clientId: string;
+  conversationId: string;
+  maxSessionMs: number;
+  onClose: () => void;
+}
+
+/** A call placed upstream (Realtime call or GPT-Live session), not watched yet. */
+interface UpstreamPlacement {
+  /** The SDP answer for the browser. */
+  answer: string;
+  /** What the upstream calls it ("call", "session"), for the refusal when no sideband attaches. */
+  noun: string;
+  /** Its sideband, ready to start. */
+  watch(call: WatchOptions): WatchedCall;
+}
+
+type AgentTools = Awaited<ReturnType<typeof agentTools>>;
+
+/** Places the upstream side of a call of one kind. */
+type Placer = (
+  agent: PublishedAgent,
+  offer: string,
+  tools: AgentTools,
+  options: WebRtcCallsOptions,
+  fetchImpl: typeof fetch,
+) => Promise<UpstreamPlacement>;
+
+/** A Realtime call: `POST …/realtime/calls`, watched by a {@link SidebandSession} (`?call_id=`). */
+const placeRealtime: Placer = async (agent, offer, tools, options, fetchImpl) => {
+  const session = realtimeSession(agent.config, tools.definitions, {
+    includeModel: true,
+    now: options.now(),
+  });
+  const placed = await createUpstreamCall(options.upstream, offer, session, fetchImpl);
+  return {
+    answer: placed.answer,
+    noun: 'call',
+    watch: ({ maxSessionMs, ...call }) =>
+      new SidebandSession({
+        ...sidebandParts(agent, tools, options),
+        ...call,
+        callId: placed.callId,
+        session,
+        clientToolNames: new Set(agent.config.clientTools.map((tool) => tool.name)),
+        limits: { maxSessionMs, idleTimeoutMs: options.limits.idleTimeoutMs },
+        hangup: () => hangupUpstreamCall(options.upstream, placed.callId, fetchImpl),
+      }),
+  };
+};
+
+/**
+ * A GPT-Live call: the session is created upstream with the agent's published config, the
+ * browser's offer and `client.data_channel` permissions, then watched by a
+ * {@link LiveSidebandSession} attached to it (`/attach`).
+ */
+const placeLive: Placer = async (agent, offer, tools, options, fetchImpl) => {
+  const session = liveCallConfig(agent.config, tools.definitions, options.now());
+  const created = await createUpstreamLiveSession(options.upstream, offer, session, fetchImpl);
+  return {
+    answer: created.answer,
+    noun: 'session',
+    watch: (call) =>
+      new LiveSidebandSession({
+        ...sidebandParts(agent, tools, options),
+        ...call,
+        sessionId: created.sessionId,
+        session,
+        hangup: () => hangupUpstreamLiveSession(options.upstream, created.sessionId, fetchImpl),
+      }),
+  };
+};
+
+/** What every sideband takes from the agent and the registry's options. */
+function sidebandParts(agent: PublishedAgent, tools: AgentTools, options: WebRtcCallsOptions) {
+  const { store, mailer, upstream, log, now } = options;
+  return { agent, serverTools: tools.serverTools, store, mailer, upstream, log, now };
 }
 
 /** Places WebRTC calls and tracks their sideband sessions. */
@@ -78,25 +160,19 @@ export class WebRtcCalls {
   }
 
   /**
-   * Places a call for `agent` with the browser's `offer` and attaches its sideband. `release`
-   * gives the client's session slot back when the call ends (or at once if placing it fails).
-   * Throws what {@link createUpstreamCall} throws, and an {@link UpstreamCallError} with status
-   * 503 when the sideband cannot attach (the call is then hung up).
+   * Places a call for `agent` with the browser's `offer` and attaches its sideband (a Realtime
+   * call, or a GPT-Live session for a Live agent). `release` gives the client's session slot back
+   * when the call ends (or at once if placing it fails). Throws what {@link createUpstreamCall}
+   * and {@link createUpstreamLiveSession} throw, and an {@link UpstreamCallError} with status 503
+   * when the sideband cannot attach (the call is then hung up).
    */
   async place(agent: PublishedAgent, offer: string, client: CallClient): Promise<PlacedCall> {
-    if (agent.config.api === 'live') return this.placeLive(agent, offer, client);
     const { options } = this;
-    const fetchImpl = options.fetch ?? fetch;
-    let placed: { callId: string; answer: string };
-    let session: ReturnType<typeof realtimeSession>;
-    let tools: Awaited<ReturnType<typeof agentTools>>;
+    const placer = agent.config.api === 'live' ? placeLive : placeRealtime;
+    let placement: UpstreamPlacement;
     try {
-      tools = await agentTools(options.store, agent.config, options.urlGuard);
-      session = realtimeSession(agent.config, tools.definitions, {
-        includeModel: true,
-        now: options.now(),
-      });
-      placed = await createUpstreamCall(options.upstream, offer, session, fetchImpl);
+      const tools = await agentTools(options.store, agent.config, options.urlGuard);
+      placement = await placer(agent, offer, tools, options, options.fetch ?? fetch);
     } catch (error) {
       client.release();
       throw error;
@@ -106,84 +182,23 @@ export class WebRtcCalls {
       agent.config.maxSessionSeconds * 1000,
     );
     const conversationId = client.conversationId ?? randomUUID();
-    const sideband: SidebandSession = new SidebandSession({
-      callId: placed.callId,
-      agent,
-      session,
-      serverTools: tools.serverTools,
-      clientToolNames: new Set(agent.config.clientTools.map((tool) => tool.name)),
+    const sideband: WatchedCall = placement.watch({
       clientId: client.id,
-      limits: { maxSessionMs, idleTimeoutMs: options.limits.idleTimeoutMs },
       conversationId,
-      store: options.store,
-      mailer: options.mailer,
-      upstream: options.upstream,
-      log: options.log,
-      now: options.now,
-      hangup: () => hangupUpstreamCall(options.upstream, placed.callId, fetchImpl),
+      maxSessionMs,
       onClose: () => this.closed(sideband, client, conversationId),
     });
     this.sessions.add(sideband);
     if (!(await sideband.start())) {
       // Already hung up and ended (sideband_unavailable): no server tools, no recording.
-      throw new UpstreamCallError('The server could not attach to the call.', 503, null);
+      throw new UpstreamCallError(
+        `The server could not attach to the ${placement.noun}.`,
+        503,
+        null,
+      );
     }
     return {
-      answer: placed.answer,
-      conversationId,
-      expiresAt: new Date(options.now().getTime() + maxSessionMs),
-    };
-  }
-
-  /**
-   * A GPT-Live call: the session is created upstream with the agent's published config, the
-   * browser's offer and `client.data_channel` permissions, then watched by a
-   * {@link LiveSidebandSession} attached to it (`/attach`).
-   */
-  private async placeLive(
-    agent: PublishedAgent,
-    offer: string,
-    client: CallClient,
-  ): Promise<PlacedCall> {
-    const { options } = this;
-    const fetchImpl = options.fetch ?? fetch;
-    let created: Awaited<ReturnType<typeof createUpstreamLiveSession>>;
-    let session: ReturnType<typeof liveCallConfig>;
-    let tools: Awaited<ReturnType<typeof agentTools>>;
-    try {
-      tools = await agentTools(options.store, agent.config, options.urlGuard);
-      session = liveCallConfig(agent.config, tools.definitions, options.now());
-      created = await createUpstreamLiveSession(options.upstream, offer, session, fetchImpl);
-    } catch (error) {
-      client.release();
-      throw error;
-    }
-    const maxSessionMs = Math.min(
-      options.limits.maxSessionMs,
-      agent.config.maxSessionSeconds * 1000,
-    );
-    const conversationId = client.conversationId ?? randomUUID();
-    const sideband: LiveSidebandSession = new LiveSidebandSession({
-      sessionId: created.sessionId,
-      agent,
-      session,
-      serverTools: tools.serverTools,
-      clientId: client.id,
-      maxSessionMs,
-      conversationId,
-      store: options.store,
-      mailer: options.mailer,
-      upstream: options.upstream,
-      log: options.log,
-      now: options.now,
-      hangup: () => hangupUpstreamLiveSession(options.upstream, created.sessionId, fetchImpl),
-      onClose: () => this.closed(sideband, client, conversationId),
-    });
-    this.sessions.add(sideband);
-    if (!(await sideband.start()))
-      throw new UpstreamCallError('The server could not attach to the session.', 503, null);
-    return {
-      answer: created.answer,
+      answer: placement.answer,
       conversationId,
       expiresAt: new Date(options.now().getTime() + maxSessionMs),
     };
