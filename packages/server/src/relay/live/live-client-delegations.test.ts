@@ -59,13 +59,15 @@ function harness(options: {
   responses?: ClientDelegationsHost['responses'];
   tools?: ServerTool[];
   deadlineMs?: number;
+  browserToolMs?: number;
+  agent?: PublishedAgent;
 }): Harness {
   const upstream: Json[] = [];
   const browser: Json[] = [];
   const recorder = fakeRecorder();
   const delegations = new LiveClientDelegations({
     conversationId: 'conv_1',
-    agent,
+    agent: options.agent ?? agent,
     serverTools: new Map((options.tools ?? []).map((tool) => [tool.name, tool])),
     recorder,
     turns: { toolStarted: () => undefined, toolFinished: () => undefined },
@@ -84,6 +86,7 @@ function harness(options: {
       settleMs: 10,
       maxSettleMs: 50,
       ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
+      ...(options.browserToolMs === undefined ? {} : { browserToolMs: options.browserToolMs }),
     },
     toUpstream: (event) => upstream.push(event),
     toBrowser: (event) => browser.push(event),
@@ -282,6 +285,85 @@ describe("the server's Responses backend against the emulator", () => {
     expect(commentary(upstream)[0]!.content).toBe(
       'Sorry, send brochure did not work: the tool failed.',
     );
+  });
+});
+
+describe("the agent's browser tools under client delegation", () => {
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  const withBrowserTool = {
+    ...agent,
+    config: agentConfigSchema.parse({
+      ...agent.config,
+      clientTools: [
+        {
+          name: 'highlight_listing',
+          description: 'Highlight a listing on the screen.',
+          parameters: {
+            type: 'object',
+            properties: { street: { type: 'string', enum: ['Elm Street', 'Oak Avenue'] } },
+            required: ['street'],
+          },
+        },
+      ],
+    }),
+  };
+
+  function browserHarness(browserToolMs: number): Harness {
+    const run = harness({
+      agent: withBrowserTool,
+      responses: { url: `${emulator.httpUrl}/v1/responses`, headers: {} },
+      browserToolMs,
+    });
+    run.delegations.noteMessage('u1', 'user', 'Please highlight the listing on Elm Street');
+    return run;
+  }
+
+  it('a browser that does not answer in time: the backend and the card get an honest timeout, stored as an error; a late output is dropped quietly', async () => {
+    const { delegations, upstream, browser, recorder } = browserHarness(200);
+    delegations.onDelegationCreated(raised('item_hl'));
+    await expect.poll(() => commentary(upstream).length, { timeout: 10_000 }).toBe(1);
+    const call = browser.find((event) => event.type === 'response.event')!;
+    const callId = (call.event as { item: { call_id: string } }).item.call_id;
+    expect(call).toMatchObject({
+      delegation_id: 'item_hl',
+      event: { item: { name: 'highlight_listing', arguments: '{"street":"Elm Street"}' } },
+    });
+    const timeout = {
+      error: { code: 'timeout', message: 'the browser did not answer within 0.2 s' },
+    };
+    // The card shows the honest result; the call is stored with it.
+    const shown = browser.find((event) => event.type === 'parley.tool_output')!;
+    expect(JSON.parse(shown.output as string)).toEqual(timeout);
+    expect(recorder.calls).toEqual([
+      expect.objectContaining({ callId, name: 'highlight_listing', outcome: 'error' }),
+    ]);
+    expect(JSON.parse(recorder.calls[0]!.output as string)).toEqual(timeout);
+    // The backend model was given the error and said so.
+    expect(commentary(upstream)[0]!.content).toMatch(/^Sorry, highlight listing did not work/);
+    // The browser's output after the time limit is taken (not refused) and changes nothing.
+    expect(delegations.browserAnswered(callId, '{"highlighted":true}')).toBe(true);
+    expect(delegations.browserAnswered('call_unknown', '{}')).toBe(false);
+    expect(recorder.calls).toHaveLength(1);
+  });
+
+  it('a browser tool call of a delegation that goes stale is stored as cancelled, and nothing is said', async () => {
+    const { delegations, upstream, browser, recorder } = browserHarness(10_000);
+    delegations.onDelegationCreated(raised('item_gone'));
+    await expect.poll(() => browser.length, { timeout: 10_000 }).toBe(1);
+    delegations.finish();
+    await expect.poll(() => recorder.calls.length).toBe(1);
+    expect(JSON.parse(recorder.calls[0]!.output as string)).toMatchObject({
+      error: { code: 'cancelled' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(commentary(upstream)).toEqual([]);
   });
 });
 

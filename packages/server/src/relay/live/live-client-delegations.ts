@@ -4,7 +4,8 @@
  * claims the id once (atomically in the shared state, so one instance answers it however many see
  * it), waits for the user's words to settle, builds a request from the role-labelled transcript
  * so far, and answers it with the embedding app's handler or its own Responses backend (the
- * agent's server tools, run and stored like any call). Progress goes back as
+ * agent's server tools, run and stored like any call, and its browser tools, which the browser
+ * runs: `live-browser-calls.ts`). Progress goes back as
  * `session.thinking.append`, the result as `session.commentary.append`, both with the delegation
  * id and within Live's size limits.
  *
@@ -25,6 +26,7 @@ import type { Mailer } from '../../tools/mailer.js';
 import type { ServerTool } from '../../tools/types.js';
 import type { ConversationRecorder } from '../conversation-recorder.js';
 import { runServerToolCall } from '../server-tool-call.js';
+import { BrowserCallWaits } from './live-browser-calls.js';
 import {
   APPEND_MAX_CHARS,
   BackendError,
@@ -47,6 +49,8 @@ export interface ClientDelegationTimings {
   requestTimeoutMs: number;
   /** A delegation not answered by then is stopped and answered with an honest failure. */
   deadlineMs: number;
+  /** How long a browser tool's output is waited for before the backend gets a timeout error. */
+  browserToolMs: number;
 }
 
 export const defaultClientDelegationTimings: ClientDelegationTimings = {
@@ -54,6 +58,7 @@ export const defaultClientDelegationTimings: ClientDelegationTimings = {
   maxSettleMs: 1500,
   requestTimeoutMs: 20_000,
   deadlineMs: 45_000,
+  browserToolMs: 30_000,
 };
 
 /** How long a claimed delegation id stays claimed in the shared state. */
@@ -103,6 +108,7 @@ export class LiveClientDelegations {
   private latest: Running | null = null;
   private readonly running = new Set<Running>();
   private sequence = 0;
+  private readonly browserCalls = new BrowserCallWaits();
 
   constructor(private readonly host: ClientDelegationsHost) {}
 
@@ -126,6 +132,14 @@ export class LiveClientDelegations {
       (error: unknown) =>
         this.host.tools.log.error('could not claim a live delegation', { error, delegationId: id }),
     );
+  }
+
+  /**
+   * The browser sent a `function_call_output`: true when it answers a browser tool call of a
+   * delegation (taken here, never forwarded upstream: Live has no such call), else false.
+   */
+  browserAnswered(callId: string, output: string): boolean {
+    return this.browserCalls.answered(callId, output);
   }
 
   /** The session ended: every delegation still running is stale. */
@@ -265,7 +279,11 @@ export class LiveClientDelegations {
 
   private requestBody(): Json {
     const { config } = this.host.agent;
-    const functions = [...this.host.serverTools.values()].map((tool) => ({
+    // A name that is both a server and a browser tool runs on the server, as everywhere else.
+    const functions = [
+      ...this.host.serverTools.values(),
+      ...config.clientTools.filter((tool) => !this.host.serverTools.has(tool.name)),
+    ].map((tool) => ({
       type: 'function',
       name: tool.name,
       description: tool.description,
@@ -285,7 +303,10 @@ export class LiveClientDelegations {
     };
   }
 
-  /** Runs one server tool call of a delegation: progress said, the call stored and shown. */
+  /**
+   * Runs one tool call of a delegation — a server tool here, a browser tool in the browser —
+   * with progress said, the call stored and shown in the browser's tool card.
+   */
   private async runCall(running: Running, call: BackendCall): Promise<string> {
     const { host } = this;
     running.controller.signal.throwIfAborted();
@@ -294,6 +315,8 @@ export class LiveClientDelegations {
       running.id,
       `Running ${call.name} for the visitor's request. Nothing is finished yet.`,
     );
+    // The browser's tool card; for a browser tool also its order to run it (core runs the
+    // function_call of a delegation's `response.event` when the tool is registered there).
     this.mirror(running.id, {
       type: 'function_call',
       id: `fc_${call.callId}`,
@@ -311,15 +334,23 @@ export class LiveClientDelegations {
       arguments: call.arguments,
     });
     host.turns.toolStarted(call.callId);
-    const output = await runServerToolCall({
-      tool: host.serverTools.get(call.name),
-      name: call.name,
-      callId: call.callId,
-      argumentsJson: call.arguments,
-      recorder: host.recorder,
-      options: host.tools,
-      requestEnd: () => undefined,
-    });
+    const inBrowser =
+      !host.serverTools.has(call.name) &&
+      host.agent.config.clientTools.some((tool) => tool.name === call.name);
+    const { output, shown } = inBrowser
+      ? await this.runBrowserCall(running, call)
+      : {
+          output: await runServerToolCall({
+            tool: host.serverTools.get(call.name),
+            name: call.name,
+            callId: call.callId,
+            argumentsJson: call.arguments,
+            recorder: host.recorder,
+            options: host.tools,
+            requestEnd: () => undefined,
+          }),
+          shown: false,
+        };
     host.turns.toolFinished(call.callId);
     host.recorder.item({
       id: `output_${call.callId}`,
@@ -328,9 +359,38 @@ export class LiveClientDelegations {
       output,
     });
     this.entries.set(`call_${call.callId}`, { kind: 'call', call, output });
-    if (!host.closed())
+    // Live echoes no output: the card learns it here, unless the browser made it itself.
+    if (!shown && !host.closed())
       host.toBrowser({ type: 'parley.tool_output', call_id: call.callId, output });
     return output;
+  }
+
+  /**
+   * A browser tool call: the browser runs it (validating the arguments against its schema) and
+   * sends its output; without one in time, the backend and the card get an honest error. Stored
+   * as Realtime stores a browser tool's call (outcome `client`), or as an error.
+   */
+  private async runBrowserCall(
+    running: Running,
+    call: BackendCall,
+  ): Promise<{ output: string; shown: boolean }> {
+    const started = Date.now();
+    const { output, answered } = await this.browserCalls.wait(
+      call.callId,
+      this.host.timings.browserToolMs,
+      running.controller.signal,
+    );
+    this.host.recorder.toolCall({
+      callId: call.callId,
+      name: call.name,
+      arguments: call.arguments,
+      output,
+      outcome: answered ? 'client' : 'error',
+      durationMs: Date.now() - started,
+    });
+    if (!answered)
+      this.log('live delegation: no browser answer', running.id, { callId: call.callId, output });
+    return { output, shown: answered };
   }
 
   /**

@@ -27,11 +27,25 @@ afterEach(async () => {
   await backend.cleanup();
 });
 
-async function clientStack(handler?: LiveDelegationHandler): Promise<RelayStack> {
+/** A browser tool of the agent (the page registers it with core's tool API). */
+const highlightListing = {
+  name: 'highlight_listing',
+  description: 'Highlight a listing on the visitor’s screen.',
+  parameters: {
+    type: 'object',
+    properties: { street: { type: 'string', enum: ['Elm Street', 'Oak Avenue'] } },
+    required: ['street'],
+  },
+};
+
+async function clientStack(
+  handler?: LiveDelegationHandler,
+  config: { clientTools?: (typeof highlightListing)[] } = {},
+): Promise<RelayStack> {
   stack = await startLiveStack({
     apiKey,
     database: await backend.open(),
-    config: { tools: ['capture_lead'], live: { delegation: 'client' } },
+    config: { tools: ['capture_lead'], live: { delegation: 'client' }, ...config },
     server: {
       limits: { sessionRequestsPerMinute: 1000 },
       ...(handler ? { liveDelegationHandler: handler } : {}),
@@ -163,6 +177,57 @@ describe('GPT-Live client delegation with the server as backend', () => {
     const detail = await storedConversation(relay);
     expect(detail.toolCalls).toEqual([
       expect.objectContaining({ name: 'capture_lead', outcome: 'ok' }),
+    ]);
+  });
+
+  it("offers the agent's browser tools to its backend: the browser runs the call, its output goes back to the backend and is stored", async () => {
+    const relay = await clientStack(undefined, { clientTools: [highlightListing] });
+    const client = await open(relay, 'Please highlight the listing on Elm Street for me');
+    let answered = false;
+    await speakThenWait(client, () => {
+      const call = client.events.find((event) => event.type === 'response.event');
+      if (call && !answered) {
+        answered = true;
+        // What core sends once the page's tool ran (validated against its own schema).
+        client.send({
+          type: 'response.item.create',
+          event_id: 'out1',
+          item: {
+            type: 'function_call_output',
+            call_id: call.event.item.call_id,
+            output: '{"highlighted":true}',
+          },
+        });
+      }
+      return client.events.some((event) => event.type === 'session.commentary.appended');
+    });
+    const call = client.events.find((event) => event.type === 'response.event')!;
+    const id = client.events.find((event) => event.type === 'session.delegation.created')!
+      .delegation.id as string;
+    expect(call).toMatchObject({
+      delegation_id: id,
+      event: { item: { type: 'function_call', name: 'highlight_listing', status: 'completed' } },
+    });
+    // Arguments from the visitor's words, by the emulated backend's deterministic rules.
+    expect(JSON.parse(call.event.item.arguments as string)).toEqual({ street: 'Elm Street' });
+    // The browser made its own card's result: no relay output, no error, and nothing forwarded
+    // upstream for it (the emulator would have refused a function_call_output under client delegation).
+    expect(client.events.filter((event) => event.type === 'parley.tool_output')).toEqual([]);
+    expect(client.events.filter((event) => event.type === 'error')).toEqual([]);
+    await silenceUntil(client, () => /highlight/i.test(said(client)));
+    const detail = await storedConversation(relay);
+    expect(detail.toolCalls).toEqual([
+      expect.objectContaining({
+        name: 'highlight_listing',
+        outcome: 'client',
+        output: '{"highlighted":true}',
+      }),
+    ]);
+    expect(detail.items.filter((item) => item.type === 'function_call')).toEqual([
+      expect.objectContaining({
+        itemId: `call_${call.event.item.call_id as string}`,
+        text: 'highlight_listing({"street":"Elm Street"})',
+      }),
     ]);
   });
 });

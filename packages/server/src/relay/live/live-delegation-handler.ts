@@ -26,9 +26,9 @@ export interface LiveDelegationRequest {
   /** Silent progress for the voice (`session.thinking.append`, truncated to the size limit). */
   progress(text: string): void;
   /**
-   * Runs one of the agent's server tools: arguments validated, the call stored and shown in the
-   * visitor's tool card like any other; resolves with the output given to a model (an error is an
-   * output too, never a throw).
+   * Runs one of the agent's tools — a server tool here, a browser tool in the visitor's browser —
+   * arguments validated, the call stored and shown in the visitor's tool card like any other;
+   * resolves with the output given to a model (an error is an output too, never a throw).
    */
   runTool(name: string, args: unknown): Promise<string>;
   /** Aborted when the delegation goes stale (superseded, past its deadline, or the call ended). */

@@ -5,7 +5,7 @@
  * the output of a browser tool the relay handed it) — never instructions, delegation config,
  * history or tools, like Live's own `client.data_channel.allowed_client_events`. Server tools run
  * here by Responses delegation; under client delegation this server is the backend
- * (`live-client-delegations.ts`). Transcripts (grouped into turns), tool calls and usage seconds
+ * (`live-client-delegations.ts`: its browser tools' outputs come back here, not upstream). Transcripts (grouped into turns), tool calls and usage seconds
  * are stored as they flow.
  */
 import { liveCost } from '@parley/core';
@@ -287,21 +287,22 @@ export class LiveRelaySession {
     withId: (body: Json) => Json,
   ): void {
     const entry = (item !== null && typeof item === 'object' ? item : {}) as Json;
-    if (
-      entry.type === 'function_call_output' &&
-      typeof entry.call_id === 'string' &&
-      this.delegations.browserAnswered(entry.call_id)
-    ) {
+    if (entry.type === 'function_call_output' && typeof entry.call_id === 'string') {
+      const callId = entry.call_id;
       const output =
         typeof entry.output === 'string' ? entry.output : JSON.stringify(entry.output ?? null);
-      this.toUpstream(
-        withId({
-          type: 'response.item.create',
-          item: { type: 'function_call_output', call_id: entry.call_id, output },
-        }),
-      );
-      this.mayCreateResponse = true;
-      return;
+      if (this.delegations.browserAnswered(callId)) {
+        this.toUpstream(
+          withId({
+            type: 'response.item.create',
+            item: { type: 'function_call_output', call_id: callId, output },
+          }),
+        );
+        this.mayCreateResponse = true;
+        return;
+      }
+      // A browser tool a client delegation's backend called: its output is the server's to use.
+      if (this.clientDelegations?.browserAnswered(callId, output)) return;
     }
     const content = Array.isArray(entry.content) ? (entry.content as unknown[]) : [];
     const texts = content.map((part) =>
