@@ -6,7 +6,7 @@ import {
   RtpPacket,
   type RTCDataChannel,
 } from 'werift';
-import { OpusCodec, FRAME_SAMPLES, RTP_TICKS_PER_FRAME } from '../src/webrtc/opus-codec.js';
+import { OpusCodec, FRAME_SAMPLES, RTP_TICKS_PER_FRAME } from '../src/opus-codec.js';
 import { EventLog, type WireEvent } from './helpers.js';
 
 /** A Node-side WebRTC caller (werift), as a browser would call `POST /v1/realtime/calls`. */

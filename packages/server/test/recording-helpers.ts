@@ -1,8 +1,8 @@
 /** Reads a stored recording back: demuxes the Ogg file with mediabunny and decodes it with libopus. */
-import OpusScript from 'opusscript';
+import { OpusCodec } from '@parley/emulator/opus';
 import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from 'mediabunny';
 
-/** What a recording holds once decoded (48 kHz, as Opus decodes). */
+/** What a recording holds once decoded (at 24 kHz, the rate it was recorded at). */
 export interface DecodedRecording {
   mimeType: string;
   channels: number;
@@ -17,7 +17,7 @@ export async function decodeRecording(bytes: Uint8Array): Promise<DecodedRecordi
   const input = new Input({ source: new BufferSource(bytes), formats: ALL_FORMATS });
   const track = await input.getPrimaryAudioTrack();
   if (!track) throw new Error('no audio track');
-  const decoder = new OpusScript(48000, 2);
+  const decoder = new OpusCodec({ channels: 2 });
   const left: number[] = [];
   const right: number[] = [];
   let samples = 0;
@@ -25,26 +25,27 @@ export async function decodeRecording(bytes: Uint8Array): Promise<DecodedRecordi
   let sumRight = 0;
   let window = 0;
   for await (const packet of new EncodedPacketSink(track).packets()) {
-    const pcm = Buffer.from(decoder.decode(Buffer.from(packet.data)));
+    const pcm = decoder.decode(Buffer.from(packet.data));
+    if (pcm === null) throw new Error('a packet did not decode');
     for (let i = 0; i + 3 < pcm.length; i += 4) {
       const l = pcm.readInt16LE(i) / 32768;
       const r = pcm.readInt16LE(i + 2) / 32768;
       sumLeft += l * l;
       sumRight += r * r;
       samples++;
-      if (++window === 4800) {
+      if (++window === 2400) {
         left.push(Math.sqrt(sumLeft / window));
         right.push(Math.sqrt(sumRight / window));
         sumLeft = sumRight = window = 0;
       }
     }
   }
-  decoder.delete();
+  decoder.dispose();
   return {
     mimeType: await input.getMimeType(),
     channels: track.numberOfChannels,
     durationSeconds: await input.computeDuration(),
-    decodedSeconds: samples / 48000,
+    decodedSeconds: samples / 24000,
     levels: [left, right],
   };
 }

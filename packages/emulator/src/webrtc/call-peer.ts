@@ -7,7 +7,7 @@ import {
   RtpPacket,
   type RTCDataChannel,
 } from 'werift';
-import { OpusCodec, RTP_TICKS_PER_FRAME } from './opus-codec.js';
+import { OpusCodec, RTP_TICKS_PER_FRAME } from '../opus-codec.js';
 
 /** What a call's peer reports to the call that owns it. */
 export interface CallPeerHandlers {

@@ -2,7 +2,7 @@ import type { RTCDataChannel } from 'werift';
 import { attachLiveDataChannel, type LiveDataChannelLink } from '../live/live-data-channel.js';
 import type { LiveSession } from '../live/live-session.js';
 import { CallPeer } from './call-peer.js';
-import { FRAME_MS, FRAME_SAMPLES } from './opus-codec.js';
+import { FRAME_MS, FRAME_SAMPLES } from '../opus-codec.js';
 
 /** Events held for the data channel until it opens; beyond it the oldest are dropped. */
 const MAX_PENDING_EVENTS = 1000;

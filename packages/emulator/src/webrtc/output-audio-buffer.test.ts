@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../connection-context.js';
-import { FRAME_SAMPLES } from './opus-codec.js';
+import { FRAME_SAMPLES } from '../opus-codec.js';
 import { OutputAudioBuffer } from './output-audio-buffer.js';
 
 /** A buffer on a hand-driven clock, recording what it emits, plays and truncates. */

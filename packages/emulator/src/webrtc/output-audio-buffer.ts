@@ -1,5 +1,5 @@
 import type { Json } from '../connection-context.js';
-import { CALL_SAMPLE_RATE, FRAME_MS, FRAME_SAMPLES } from './opus-codec.js';
+import { CALL_SAMPLE_RATE, FRAME_MS, FRAME_SAMPLES } from '../opus-codec.js';
 
 /** What the buffer needs from its call. */
 export interface OutputAudioBufferHost {

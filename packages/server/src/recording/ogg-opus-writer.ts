@@ -1,11 +1,13 @@
 /**
- * Stereo 24 kHz PCM16 frames to an Ogg Opus file, written as it goes: `opusscript` (libopus as
- * WebAssembly, nothing native to install) encodes each 20 ms frame, and mediabunny's Ogg muxer
+ * Stereo 24 kHz PCM16 frames to an Ogg Opus file, written as it goes: the emulator's `OpusCodec`
+ * (libopus as WebAssembly through opusscript's native module, nothing native to install; not
+ * opusscript's own wrapper, which writes PCM outside its buffers and breaks once several codecs
+ * are open) encodes each 20 ms frame, and mediabunny's Ogg muxer
  * pages the packets into the file. Alongside, the waveform's peaks per 40 ms (two frames) and channel, so the
  * replay page draws both channels without downloading and decoding the audio first.
  */
 import { Buffer } from 'node:buffer';
-import OpusScript from 'opusscript';
+import { OpusCodec } from '@parley/emulator/opus';
 import {
   EncodedAudioPacketSource,
   EncodedPacket,
@@ -18,8 +20,6 @@ import { FRAME_SAMPLES, SAMPLE_RATE } from './pcm-timeline.js';
 /** Peaks are kept per this many milliseconds. */
 export const PEAK_BUCKET_MS = 40;
 const framesPerBucket = PEAK_BUCKET_MS / 20;
-const OPUS_SET_BITRATE = 4002;
-const OPUS_SET_COMPLEXITY = 4010;
 /**
  * Complexity 5: on this machine 10 s of stereo speech encode in about 0.23 s, against 0.83 s at 8
  * and the same size; speech at 48 kbit/s stereo stays clear at either.
@@ -78,7 +78,12 @@ export interface WrittenAudio {
 
 /** Writes one recording to `path`; call {@link frame} in order, then {@link finish}. */
 export class OggOpusWriter {
-  private readonly encoder = new OpusScript(SAMPLE_RATE, 2, OpusScript.Application.AUDIO);
+  private readonly encoder = new OpusCodec({
+    channels: 2,
+    application: 'audio',
+    complexity: COMPLEXITY,
+    bitrate: BITRATE,
+  });
   private readonly source = new EncodedAudioPacketSource('opus');
   private readonly output: Output;
   private readonly started: Promise<void>;
@@ -86,8 +91,6 @@ export class OggOpusWriter {
   private frames = 0;
 
   constructor(path: string) {
-    this.encoder.encoderCTL(OPUS_SET_COMPLEXITY, COMPLEXITY);
-    this.encoder.encoderCTL(OPUS_SET_BITRATE, BITRATE);
     this.output = new Output({ format: new OggOutputFormat(), target: new FilePathTarget(path) });
     this.output.addAudioTrack(this.source);
     this.started = this.output.start();
@@ -98,7 +101,7 @@ export class OggOpusWriter {
     this.peaks[0]?.add(left);
     this.peaks[1]?.add(right);
     const pcm = Buffer.from(interleaved.buffer, interleaved.byteOffset, interleaved.byteLength);
-    const packet = this.encoder.encode(pcm, FRAME_SAMPLES);
+    const packet = this.encoder.encode(pcm);
     const seconds = FRAME_SAMPLES / SAMPLE_RATE;
     const meta =
       this.frames === 0
@@ -129,7 +132,7 @@ export class OggOpusWriter {
       if (this.frames > 0) await this.output.finalize();
       else await this.output.cancel();
     } finally {
-      this.encoder.delete();
+      this.encoder.dispose();
     }
     return {
       durationMs: (this.frames * FRAME_SAMPLES * 1000) / SAMPLE_RATE,
@@ -144,6 +147,6 @@ export class OggOpusWriter {
   async abort(): Promise<void> {
     await this.started.catch(() => undefined);
     await this.output.cancel().catch(() => undefined);
-    this.encoder.delete();
+    this.encoder.dispose();
   }
 }

@@ -9,14 +9,26 @@ export const FRAME_SAMPLES = (CALL_SAMPLE_RATE * FRAME_MS) / 1000;
 /** RTP clock ticks per frame (Opus's RTP clock is always 48 kHz, RFC 7587). */
 export const RTP_TICKS_PER_FRAME = (48000 * FRAME_MS) / 1000;
 
+const OPUS_SET_BITRATE = 4002;
 const OPUS_SET_COMPLEXITY = 4010;
-const OPUS_APPLICATION_VOIP = 2048;
-/**
- * The emulator speaks synthetic voice: complexity 0 costs about a tenth of the default 10
- * (measured: 10 s of audio in ~0.18 s against ~1.7 s with opusscript's wasm build on this
- * machine), which is what lets one emulator carry hundreds of calls.
- */
-const ENCODER_COMPLEXITY = 0;
+const APPLICATIONS = { voip: 2048, audio: 2049 } as const;
+
+/** How a codec is opened; the defaults are a WebRTC call's (mono speech). */
+export interface OpusCodecOptions {
+  /** 1 (a call) or 2 (a two-channel recording). Default 1. */
+  channels?: 1 | 2;
+  /** libopus's application: `'voip'` (speech, the default) or `'audio'`. */
+  application?: keyof typeof APPLICATIONS;
+  /**
+   * libopus's encoder complexity, 0 to 10. Default 0: the emulator speaks synthetic voice, and
+   * complexity 0 costs about a tenth of 10 (measured: 10 s of audio in ~0.18 s against ~1.7 s
+   * with opusscript's wasm build on this machine), which is what lets one emulator carry hundreds
+   * of calls.
+   */
+  complexity?: number;
+  /** The encoder's target bit rate in bit/s; libopus chooses when absent. */
+  bitrate?: number;
+}
 /** libopus's largest packet as opusscript's native handler is built (1276 * 3 bytes). */
 const MAX_PACKET_BYTES = 1276 * 3;
 /** The native handler's largest decoded frame in samples per channel (960 * 6). */
@@ -60,11 +72,12 @@ function nativeModule(): NativeModule {
 }
 
 /**
- * Opus in and out of one call, mono at 24 kHz: the microphone's packets decoded to PCM16 for the
- * VAD and the input buffer, the reply's PCM16 encoded into 20 ms packets. `opusscript` runs libopus
- * as WebAssembly, so nothing native is installed. One native handler holds both directions; its
- * buffers are allocated at the sizes the C++ side uses, and every call views the heap afresh, so a
- * heap that grew while hundreds of calls were open is read and written where it now is.
+ * Opus in and out at 24 kHz in 20 ms frames. A call (the defaults, mono): the microphone's packets
+ * decoded to PCM16 for the VAD and the input buffer, the reply's PCM16 encoded into packets. The
+ * Parley server's recorder opens it with two channels. `opusscript` runs libopus as WebAssembly,
+ * so nothing native is installed. One native handler holds both directions; its buffers are
+ * allocated at the sizes the C++ side uses, and every call views the heap afresh, so a heap that
+ * grew while hundreds of codecs were open is read and written where it now is.
  */
 export class OpusCodec {
   private readonly module = nativeModule();
@@ -78,16 +91,32 @@ export class OpusCodec {
   private readonly packetOut: number;
   /** The native decoder writes one 16-bit word per PCM byte. */
   private readonly pcmOut: number;
+  private readonly channels: number;
   private disposed = false;
 
-  constructor() {
+  constructor(options: OpusCodecOptions = {}) {
+    const { channels = 1, application = 'voip', complexity = 0, bitrate } = options;
     const module = this.module;
-    this.handler = new module.OpusScriptHandler(CALL_SAMPLE_RATE, 1, OPUS_APPLICATION_VOIP);
-    this.pcmIn = module._malloc(FRAME_SAMPLES * 2 * 2);
+    this.channels = channels;
+    this.handler = new module.OpusScriptHandler(
+      CALL_SAMPLE_RATE,
+      channels,
+      APPLICATIONS[application],
+    );
+    this.pcmIn = module._malloc(FRAME_SAMPLES * channels * 2 * 2);
     this.packetIn = module._malloc(MAX_PACKET_BYTES);
     this.packetOut = module._malloc(MAX_PACKET_BYTES);
-    this.pcmOut = module._malloc(MAX_DECODED_SAMPLES * 2 * 2);
-    this.handler._encoder_ctl(OPUS_SET_COMPLEXITY, ENCODER_COMPLEXITY);
+    this.pcmOut = module._malloc(MAX_DECODED_SAMPLES * channels * 2 * 2);
+    this.control(OPUS_SET_COMPLEXITY, complexity);
+    if (bitrate !== undefined) this.control(OPUS_SET_BITRATE, bitrate);
+  }
+
+  private control(ctl: number, value: number): void {
+    const result = this.handler._encoder_ctl(ctl, value);
+    if (result < 0) {
+      this.dispose();
+      throw new RangeError(`OpusCodec: libopus refused setting ${ctl} to ${value} (${result})`);
+    }
   }
 
   /** One Opus packet to PCM16 little-endian (a fresh buffer); a corrupt packet gives `null`. */
@@ -97,16 +126,19 @@ export class OpusCodec {
     const samples = this.handler._decode(this.packetIn, packet.length, this.pcmOut);
     if (samples < 0) return null;
     // Each 16-bit word holds one byte of the PCM16 output: Buffer.from keeps the low byte of each.
-    return Buffer.from(new Uint16Array(this.module.HEAPU8.buffer, this.pcmOut, samples * 2));
+    const bytes = samples * this.channels * 2;
+    return Buffer.from(new Uint16Array(this.module.HEAPU8.buffer, this.pcmOut, bytes));
   }
 
-  /** Exactly {@link FRAME_SAMPLES} PCM16 samples (little-endian bytes) to one Opus packet. */
-  encode(pcm: Buffer): Buffer {
+  /**
+   * Exactly {@link FRAME_SAMPLES} PCM16 samples per channel (little-endian bytes, channels
+   * interleaved) to one Opus packet.
+   */
+  encode(pcm: Uint8Array): Buffer {
     if (this.disposed) throw new Error('OpusCodec: encode after dispose');
-    if (pcm.length !== FRAME_SAMPLES * 2) {
-      throw new RangeError(
-        `OpusCodec: a frame is ${FRAME_SAMPLES * 2} bytes of PCM16, got ${pcm.length}`,
-      );
+    const frameBytes = FRAME_SAMPLES * this.channels * 2;
+    if (pcm.length !== frameBytes) {
+      throw new RangeError(`OpusCodec: a frame is ${frameBytes} bytes of PCM16, got ${pcm.length}`);
     }
     new Uint16Array(this.module.HEAPU8.buffer, this.pcmIn, pcm.length).set(pcm);
     const bytes = this.handler._encode(this.pcmIn, pcm.length, this.packetOut, FRAME_SAMPLES);

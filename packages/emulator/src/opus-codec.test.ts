@@ -84,6 +84,41 @@ describe('OpusCodec', () => {
     }
   });
 
+  it('codes two channels apart, interleaved, beside mono calls', () => {
+    const calls = [new OpusCodec(), new OpusCodec()];
+    calls[0]!.encode(tone(400, 1)[0]!);
+    const stereo = new OpusCodec({
+      channels: 2,
+      application: 'audio',
+      complexity: 5,
+      bitrate: 48_000,
+    });
+    const left = tone(300, FRAMES);
+    const right = tone(700, FRAMES);
+    const heard: Buffer[][] = [[], []];
+    for (let frame = 0; frame < FRAMES; frame += 1) {
+      const pcm = Buffer.alloc(FRAME_SAMPLES * 4);
+      for (let i = 0; i < FRAME_SAMPLES; i += 1) {
+        pcm.writeInt16LE(left[frame]!.readInt16LE(i * 2), i * 4);
+        pcm.writeInt16LE(right[frame]!.readInt16LE(i * 2), i * 4 + 2);
+      }
+      const decoded = stereo.decode(stereo.encode(pcm));
+      expect(decoded?.length).toBe(pcm.length);
+      const channels = [Buffer.alloc(FRAME_SAMPLES * 2), Buffer.alloc(FRAME_SAMPLES * 2)];
+      for (let i = 0; i < FRAME_SAMPLES; i += 1) {
+        channels[0]!.writeInt16LE(decoded!.readInt16LE(i * 4), i * 2);
+        channels[1]!.writeInt16LE(decoded!.readInt16LE(i * 4 + 2), i * 2);
+      }
+      heard[0]!.push(channels[0]!);
+      heard[1]!.push(channels[1]!);
+    }
+    expect(Math.abs(frequencyOf(heard[0]!.slice(4)) - 300)).toBeLessThan(15);
+    expect(Math.abs(frequencyOf(heard[1]!.slice(4)) - 700)).toBeLessThan(15);
+    expect(() => stereo.encode(Buffer.alloc(FRAME_SAMPLES * 2))).toThrow(/a frame is 1920 bytes/);
+    expect(() => new OpusCodec({ complexity: 42 })).toThrow(/refused/);
+    for (const codec of [...calls, stereo]) codec.dispose();
+  });
+
   it('rejects a frame of the wrong size with a clear error, and a corrupt packet with null', () => {
     const codec = new OpusCodec();
     expect(() => codec.encode(Buffer.alloc(100))).toThrow(/a frame is 960 bytes/);
