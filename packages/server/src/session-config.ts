@@ -6,6 +6,15 @@ import type { McpTool, SessionConfig, Tool, TurnDetection } from '@parley/core';
 import type { AgentConfig, McpServerConfig } from './schemas.js';
 
 /**
+ * What the model is told to say first when an agent has a greeting: its exact words, asked for
+ * once the conversation runs (a Realtime `response.create`'s instructions, a GPT-Live
+ * `session.instructions.append`), relayed or over WebRTC alike.
+ */
+export function greetingInstructions(greeting: string): string {
+  return `Greet the visitor by saying exactly this, and nothing else: "${greeting}"`;
+}
+
+/**
  * The line that tells the model when and where "now" is, in the agent's time zone (the server's
  * when the agent has none): `Current date and time: 2026-12-06T13:05:00-05:00 (America/New_York)`.
  * Without it a model cannot turn "tomorrow at 3 pm" into the future ISO time `schedule_call`

@@ -19,6 +19,7 @@ import type { Logger } from '../logger.js';
 import type { ConversationAudio } from '../recording/conversation-audio.js';
 import { stringField, truncation } from '../recording/frame-fields.js';
 import { isReplayAnswer } from '../sessions/replay.js';
+import { greetingInstructions } from '../session-config.js';
 import { checkClientBytes } from './client-policy.js';
 import { redactSession } from './session-redaction.js';
 import { ConversationRecorder } from './conversation-recorder.js';
@@ -428,9 +429,7 @@ export class RelaySession {
         JSON.stringify({
           type: 'response.create',
           event_id: 'evt_parley_greeting',
-          response: {
-            instructions: `Greet the visitor by saying exactly this, and nothing else: "${greeting}"`,
-          },
+          response: { instructions: greetingInstructions(greeting) },
         }),
       );
     }

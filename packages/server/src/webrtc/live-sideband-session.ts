@@ -6,49 +6,39 @@
  * relay's parts: transcripts grouped into turns and stored, server tools run by Responses
  * delegation ({@link LiveDelegations}), usage seconds priced and stored, the agent's greeting asked
  * for once the session runs, the session's time limit enforced by hanging up, and the published
- * delegation put back if a `session.updated` shows it changed.
+ * delegation put back if a `session.updated` shows it changed. Storage, attaching, the tampering
+ * cap and the end (hang-up, post-call) are the {@link SidebandLifecycle}'s, shared with the
+ * Realtime sideband.
  */
 import { liveCost } from '@parley/core';
 import type { RealtimeItem } from '@parley/core';
-import WebSocket from 'ws';
-import type { Logger } from '../logger.js';
-import { ConversationRecorder } from '../relay/conversation-recorder.js';
-import { asBuffer, leadingType } from '../relay/fast-path.js';
+import type { ConversationRecorder } from '../relay/conversation-recorder.js';
+import { leadingType } from '../relay/fast-path.js';
 import { LiveDelegations } from '../relay/live/live-delegations.js';
 import { LiveTurnLatency } from '../relay/live/live-turn-latency.js';
 import { TranscriptTurns, type TranscriptTurn } from '../relay/live/live-transcript-turns.js';
 import type { SessionOutcome } from '../relay/relay-timers.js';
-import type { PublishedAgent } from '../storage/agents-store.js';
-import type { Store } from '../storage/store.js';
+import { greetingInstructions } from '../session-config.js';
 import type { Mailer } from '../tools/mailer.js';
 import type { ServerTool } from '../tools/types.js';
-import type { Upstream } from '../upstream.js';
 import { delegationDrift } from './live-call-config.js';
 import type { LiveCallConfig } from './live-call-config.js';
-import { maxReassertions } from './sideband-session.js';
+import { reassertEventId, SidebandLifecycle } from './sideband-lifecycle.js';
+import type { SidebandCallOptions } from './sideband-lifecycle.js';
 import { liveAttachUrl } from './upstream-live-sessions.js';
 
 type Json = Record<string, unknown>;
 
 /** What a Live sideband session needs. */
-export interface LiveSidebandSessionOptions {
+export interface LiveSidebandSessionOptions extends SidebandCallOptions {
   /** The upstream session (`live_…`). */
   sessionId: string;
-  agent: PublishedAgent;
   /** The session it was created with (its delegation is re-asserted). */
   session: LiveCallConfig;
   serverTools: ReadonlyMap<string, ServerTool>;
-  clientId: string;
   maxSessionMs: number;
-  conversationId: string;
-  store: Store;
   mailer: Mailer;
-  upstream: Upstream;
-  log: Logger;
   now: () => Date;
-  /** Ends the session upstream (a failure is logged here). */
-  hangup: () => Promise<void>;
-  onClose: () => void;
 }
 
 /** Reflected audio on the sideband: most of its traffic, and nothing the server keeps. */
@@ -56,49 +46,27 @@ const REFLECTED_AUDIO = new Set(['session.input_audio.append', 'session.output_a
 
 /** One GPT-Live WebRTC call watched and steered through its sideband. */
 export class LiveSidebandSession {
-  private socket: WebSocket | null = null;
+  private readonly call: SidebandLifecycle;
   private readonly recorder: ConversationRecorder;
   private readonly turns: TranscriptTurns;
   private readonly latency: LiveTurnLatency;
   private readonly delegations: LiveDelegations;
   private timer: NodeJS.Timeout | null = null;
-  private closed = false;
   private greeted = false;
   private usageSeconds = 0;
-  private markEnded: () => void = () => undefined;
-  /** Settles once the call has ended, been hung up and every write is stored. */
-  readonly ended: Promise<void> = new Promise((resolve) => {
-    this.markEnded = resolve;
-  });
-  /** Times the delegation was found changed and sent again. */
-  reassertions = 0;
 
   constructor(private readonly options: LiveSidebandSessionOptions) {
-    const { agent } = options;
-    this.recorder = new ConversationRecorder(
-      options.store,
-      options.log,
-      {
-        id: options.conversationId,
-        reopened: false,
-        agentId: agent.agent.id,
-        agentVersion: agent.version,
-        model: options.session.model,
-        clientId: options.clientId,
-        mode: 'webrtc',
-      },
-      {
-        onBacklogFull: () =>
-          this.finish(
-            {
-              status: 'failed',
-              endReason: 'storage_unavailable',
-              message: 'storage is unavailable',
-            },
-            true,
-          ),
-      },
-    );
+    this.call = new SidebandLifecycle(options, {
+      url: liveAttachUrl(options.upstream, options.sessionId),
+      service: 'live',
+      label: 'WebRTC live call',
+      model: options.session.model,
+      // The sideband went away without `session.closed`: the call is not watched any more.
+      lost: { outcome: { status: 'failed', endReason: 'sideband_lost' }, hangUp: true },
+      frame: (frame) => this.onFrame(frame),
+      ending: (outcome) => this.ending(outcome),
+    });
+    this.recorder = this.call.recorder;
     this.turns = new TranscriptTurns(`live_${options.conversationId.slice(0, 8)}`, {
       opened: (turn) => this.recorder.item(itemOf(turn, 'in_progress')),
       grew: (turn) => this.recorder.transcript(turn.itemId, turn.text),
@@ -121,71 +89,45 @@ export class LiveSidebandSession {
         now: options.now,
         log: options.log,
       },
-      toUpstream: (event) => this.send(event),
+      toUpstream: (event) => this.call.send(event),
       // The browser sees the delegation's events on its own channel; nothing is sent to it.
       toBrowser: () => undefined,
-      closed: () => this.closed,
+      closed: () => this.call.closed,
     });
   }
 
   /** The conversation this call records into. */
   get conversation(): string {
-    return this.options.conversationId;
+    return this.call.conversation;
+  }
+
+  /** Settles once the call has ended, been hung up and every write is stored. */
+  get ended(): Promise<void> {
+    return this.call.ended;
+  }
+
+  /** Times the delegation was found changed and sent again. */
+  get reassertions(): number {
+    return this.call.reassertions;
   }
 
   /** Attaches the sideband and starts the time limit; resolves whether the sideband listens. */
   start(): Promise<boolean> {
-    const { upstream, sessionId } = this.options;
-    const socket = new WebSocket(liveAttachUrl(upstream, sessionId), {
-      headers: upstream.headers(),
-      perMessageDeflate: false,
-      handshakeTimeout: 10_000,
-    });
-    this.socket = socket;
+    const listening = this.call.start();
     this.timer = setTimeout(
-      () => this.finish({ status: 'completed', endReason: 'session_time_limit' }, true),
+      () => this.call.finish({ status: 'completed', endReason: 'session_time_limit' }),
       this.options.maxSessionMs,
     );
     this.timer.unref();
-    socket.on('message', (data, isBinary) => {
-      if (!isBinary) this.onFrame(asBuffer(data));
-    });
-    socket.on('unexpected-response', (_request, response) =>
-      this.finish(
-        {
-          status: 'failed',
-          endReason: 'sideband_unavailable',
-          message: `the live service refused the sideband (HTTP ${response.statusCode ?? 0})`,
-        },
-        true,
-      ),
-    );
-    socket.on('error', (error) => {
-      this.options.log.warn('live sideband socket error', { error: error.message });
-      this.finish({ status: 'failed', endReason: 'sideband_unavailable' }, true);
-    });
-    // The sideband went away without `session.closed`: the call is not watched any more.
-    socket.on('close', () => this.finish({ status: 'failed', endReason: 'sideband_lost' }, true));
-    return new Promise((resolve) => {
-      socket.once('open', () => resolve(true));
-      socket.once('close', () => resolve(false));
-      socket.once('error', () => resolve(false));
-      socket.once('unexpected-response', () => resolve(false));
-    });
+    return listening;
   }
 
   /** Ends the call from outside (server shutdown); resolves once it is hung up and stored. */
   shutdown(): Promise<void> {
-    this.finish({ status: 'completed', endReason: 'server_shutdown' }, true);
-    return this.ended;
-  }
-
-  private send(event: Json): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(event));
+    return this.call.shutdown();
   }
 
   private onFrame(frame: Buffer): void {
-    if (this.closed) return;
     const type = leadingType(frame);
     if (type !== null && REFLECTED_AUDIO.has(type)) return;
     let event: Json;
@@ -240,11 +182,11 @@ export class LiveSidebandSession {
     this.greeted = true;
     const greeting = this.options.agent.config.greeting;
     if (!greeting) return;
-    this.send({
+    this.call.send({
       type: 'session.instructions.append',
       event_id: 'evt_parley_greeting',
       delegation_id: null,
-      content: `Greet the visitor by saying exactly this, and nothing else: "${greeting}"`,
+      content: greetingInstructions(greeting),
     });
   }
 
@@ -252,18 +194,11 @@ export class LiveSidebandSession {
     const published = this.options.session.delegation;
     const drift = delegationDrift(published, session);
     if (drift.length === 0) return;
-    this.reassertions += 1;
-    this.options.log.warn('a WebRTC call changed the live delegation; putting it back', {
-      conversationId: this.conversation,
-      fields: drift,
-    });
-    if (this.reassertions > maxReassertions) {
-      this.finish({ status: 'failed', endReason: 'config_tampering' }, true);
+    if (!this.call.tampered(drift, 'a WebRTC call changed the live delegation; putting it back'))
       return;
-    }
-    this.send({
+    this.call.send({
       type: 'session.update',
-      event_id: 'evt_parley_locked',
+      event_id: reassertEventId,
       session: { delegation: published },
     });
   }
@@ -288,40 +223,14 @@ export class LiveSidebandSession {
         : reason === 'connection_lost'
           ? 'client_closed'
           : 'conversation_ended';
-    this.finish({ status: 'completed', endReason }, false);
+    this.call.finish({ status: 'completed', endReason }, false);
   }
 
-  /**
-   * Ends once: stores the open turn (incomplete when the call was cut), closes the sideband, and
-   * hangs the session up unless it ended upstream already.
-   */
-  private finish(outcome: SessionOutcome, hangUp: boolean): void {
-    if (this.closed) return;
-    this.closed = true;
+  /** The call ends: its time limit stops and the open turn is stored (incomplete when cut). */
+  private ending(outcome: SessionOutcome): void {
     if (this.timer) clearTimeout(this.timer);
     this.turns.finish(outcome.status === 'completed');
     this.latency.close();
-    this.recorder.end({ status: outcome.status, endReason: outcome.endReason });
-    const socket = this.socket;
-    if (socket && socket.readyState !== WebSocket.CLOSED) socket.close(1000);
-    this.options.log.info('WebRTC live call ended', {
-      conversationId: this.conversation,
-      reason: outcome.endReason,
-    });
-    const hungUp = hangUp ? this.hangup() : Promise.resolve();
-    void Promise.all([hungUp, this.recorder.flushed()]).then(this.markEnded);
-    this.options.onClose();
-  }
-
-  private async hangup(): Promise<void> {
-    try {
-      await this.options.hangup();
-    } catch (error) {
-      this.options.log.warn('could not hang up a WebRTC live call', {
-        conversationId: this.conversation,
-        error,
-      });
-    }
   }
 }
 

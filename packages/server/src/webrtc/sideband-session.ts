@@ -1,181 +1,123 @@
 /**
  * The server's side of one WebRTC call: a sideband WebSocket to the upstream call (`?call_id=`).
  * The browser's audio and events go straight to the upstream; the sideband sees every server
- * event of the call and acts on it with the relay's own parts: the {@link ConversationRecorder}
- * (storage), the {@link RelayToolCalls} (server tools run here, the browser's awaited, one
- * `response.create` after a response's outputs), the {@link TurnTimer} and {@link TurnTracker}
- * (latency) and the {@link RelayTimers} (session and idle limits). It puts the agent's locked fields back when a
- * `session.updated` shows them changed, and hangs the call up when the conversation ends.
+ * event of the call and acts on it with the relay's own parts: the {@link RelayToolCalls} (server
+ * tools run here, the browser's awaited, one `response.create` after a response's outputs), the
+ * {@link TurnTimer} and {@link TurnTracker} (latency) and the {@link RelayTimers} (session and idle
+ * limits). It puts the agent's locked fields back when a `session.updated` shows them changed.
+ * Storage, attaching, the tampering cap and the end (hang-up, post-call) are the
+ * {@link SidebandLifecycle}'s, shared with the GPT-Live sideband.
  */
 import { isUnknownEvent, parseServerEvent } from '@parley/core';
 import type { RealtimeItem, ServerEvent, ServerEventOf, SessionConfig } from '@parley/core';
-import WebSocket from 'ws';
-import type { Logger } from '../logger.js';
-import { ConversationRecorder } from '../relay/conversation-recorder.js';
-import { asBuffer } from '../relay/fast-path.js';
+import type { ConversationRecorder } from '../relay/conversation-recorder.js';
 import { RelayTimers } from '../relay/relay-timers.js';
-import type { RelayLimits, SessionOutcome } from '../relay/relay-timers.js';
+import type { RelayLimits } from '../relay/relay-timers.js';
 import { RelayToolCalls } from '../relay/relay-tool-calls.js';
 import { recordOutputItemDone, recordResponseDone } from '../relay/response-records.js';
 import type { ResponseRecordParts } from '../relay/response-records.js';
 import { TurnTimer } from '../relay/turn-timer.js';
 import { TurnTracker } from '../relay/turn-tracker.js';
-import type { PublishedAgent } from '../storage/agents-store.js';
-import type { Store } from '../storage/store.js';
+import { greetingInstructions } from '../session-config.js';
 import type { Mailer } from '../tools/mailer.js';
 import type { ServerTool } from '../tools/types.js';
-import type { Upstream } from '../upstream.js';
 import { configDrift, lockedFieldsOf } from './locked-config.js';
 import type { LockedFields } from './locked-config.js';
+import { reassertEventId, SidebandLifecycle } from './sideband-lifecycle.js';
+import type { SidebandCallOptions } from './sideband-lifecycle.js';
 import { sidebandUrl } from './upstream-calls.js';
 
 /** What a sideband session needs. */
-export interface SidebandSessionOptions {
+export interface SidebandSessionOptions extends SidebandCallOptions {
   /** The upstream call (`rtc_…`). */
   callId: string;
-  agent: PublishedAgent;
   /** The session the call was placed with (its locked fields are re-asserted). */
   session: SessionConfig;
   serverTools: ReadonlyMap<string, ServerTool>;
   clientToolNames: ReadonlySet<string>;
-  clientId: string;
   limits: RelayLimits;
-  /** The conversation to record into (started by the session). */
-  conversationId: string;
-  store: Store;
   mailer: Mailer;
-  upstream: Upstream;
-  log: Logger;
   now: () => Date;
-  /** Ends the call upstream (a failure is logged by the caller). */
-  hangup: () => Promise<void>;
-  onClose: () => void;
 }
-
-/** How often a session may find its locked fields changed before the call is ended. */
-export const maxReassertions = 5;
-const reassertEventId = 'evt_parley_locked';
 
 /** One WebRTC call watched and steered through its sideband. */
 export class SidebandSession {
-  private socket: WebSocket | null = null;
+  private readonly call: SidebandLifecycle;
   private readonly recorder: ConversationRecorder;
   private readonly tools: RelayToolCalls;
   private readonly turn: TurnTimer;
   private readonly turns: TurnTracker;
   private readonly timers: RelayTimers;
   private readonly locked: LockedFields;
-  private closed = false;
-  private markEnded: () => void = () => undefined;
-  /** Settles once the call has ended, been hung up and every write is stored. */
-  readonly ended: Promise<void> = new Promise((resolve) => {
-    this.markEnded = resolve;
-  });
   private greeted = false;
   private lastResponseId: string | null = null;
   /** `response.create`s the sideband sent whose `response.created` has not come yet. */
   private ownResponses = 0;
-  /** Times the locked fields were found changed and sent again. */
-  reassertions = 0;
 
   constructor(private readonly options: SidebandSessionOptions) {
     const { agent } = options;
     this.locked = lockedFieldsOf(options.session);
-    this.recorder = new ConversationRecorder(
-      options.store,
-      options.log,
-      {
-        id: options.conversationId,
-        reopened: false,
-        agentId: agent.agent.id,
-        agentVersion: agent.version,
-        model: agent.config.model,
-        clientId: options.clientId,
-        mode: 'webrtc',
+    this.call = new SidebandLifecycle(options, {
+      url: sidebandUrl(options.upstream, options.callId),
+      service: 'realtime',
+      label: 'WebRTC call',
+      model: agent.config.model,
+      lost: { outcome: { status: 'completed', endReason: 'call_ended' }, hangUp: false },
+      // The call was placed with the published session; this covers anything the browser may
+      // have changed before the sideband was there.
+      opened: () => this.reassert(),
+      frame: (frame) => this.onFrame(frame.toString('utf8')),
+      ending: () => {
+        this.timers.stop();
+        this.recorder.turn(this.turns.close());
       },
-      {
-        onBacklogFull: () =>
-          this.finish({
-            status: 'failed',
-            endReason: 'storage_unavailable',
-            message: 'storage is unavailable',
-          }),
-      },
-    );
+    });
+    this.recorder = this.call.recorder;
     this.turn = new TurnTimer(agent.config.outputModality === 'text');
     this.turns = new TurnTracker(agent.config.outputModality === 'text');
-    this.timers = new RelayTimers(options.limits, (_reason, outcome) => this.finish(outcome));
+    this.timers = new RelayTimers(options.limits, (_reason, outcome) => this.call.finish(outcome));
     // The relay's tool calls: server tools run here, the browser's are awaited, one follow-up.
     this.tools = new RelayToolCalls({
       options,
       recorder: this.recorder,
       turns: this.turns,
       after: (ms, task) => this.timers.after(ms, task),
-      sendUpstreamNow: (frame) => this.sendFrame(frame),
+      sendUpstreamNow: (frame) => this.call.sendFrame(frame),
       requestFollowUp: () => this.requestResponse(),
-      end: (endReason) => this.finish({ status: 'completed', endReason }),
-      closed: () => this.closed,
+      end: (endReason) => this.call.finish({ status: 'completed', endReason }),
+      closed: () => this.call.closed,
     });
   }
 
   /** The conversation this call records into. */
   get conversation(): string {
-    return this.options.conversationId;
+    return this.call.conversation;
+  }
+
+  /** Settles once the call has ended, been hung up and every write is stored. */
+  get ended(): Promise<void> {
+    return this.call.ended;
+  }
+
+  /** Times the locked fields were found changed and sent again. */
+  get reassertions(): number {
+    return this.call.reassertions;
   }
 
   /** Attaches the sideband and starts the call's clocks; resolves whether the sideband listens. */
   start(): Promise<boolean> {
-    const { upstream, callId } = this.options;
-    const socket = new WebSocket(sidebandUrl(upstream, callId), {
-      headers: upstream.headers(),
-      perMessageDeflate: false,
-      handshakeTimeout: 10_000,
-    });
-    this.socket = socket;
+    const listening = this.call.start();
     this.timers.start();
-    socket.on('open', () => {
-      // The call was placed with the published session; this covers anything the browser may
-      // have changed before the sideband was there.
-      this.reassert();
-    });
-    socket.on('message', (data, isBinary) => {
-      if (!isBinary) this.onFrame(asBuffer(data).toString('utf8'));
-    });
-    socket.on('unexpected-response', (_request, response) =>
-      this.finish({
-        status: 'failed',
-        endReason: 'sideband_unavailable',
-        message: `the realtime service refused the sideband (HTTP ${response.statusCode ?? 0})`,
-      }),
-    );
-    socket.on('error', (error) => {
-      this.options.log.warn('sideband socket error', { error: error.message });
-      this.finish({ status: 'failed', endReason: 'sideband_unavailable' });
-    });
-    socket.on('close', () => this.finish({ status: 'completed', endReason: 'call_ended' }));
-    // Settles once the sideband listens (true) or could not (false): the answer waits for it, so
-    // the browser's first events (its input_audio_buffer.clear, which asks for the greeting) are
-    // not missed, and a call nobody watches is not handed to the browser.
-    return new Promise((resolve) => {
-      socket.once('open', () => resolve(true));
-      socket.once('close', () => resolve(false));
-      socket.once('error', () => resolve(false));
-      socket.once('unexpected-response', () => resolve(false));
-    });
+    return listening;
   }
 
   /** Ends the call from outside (server shutdown); resolves once it is hung up and stored. */
   shutdown(): Promise<void> {
-    this.finish({ status: 'completed', endReason: 'server_shutdown' });
-    return this.ended;
-  }
-
-  private sendFrame(frame: string): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(frame);
+    return this.call.shutdown();
   }
 
   private send(event: Record<string, unknown>): void {
-    this.sendFrame(JSON.stringify(event));
+    this.call.send(event);
   }
 
   private reassert(): void {
@@ -191,7 +133,6 @@ export class SidebandSession {
   // ── upstream events ─────────────────────────────────────────────────────────────────────
 
   private onFrame(data: string): void {
-    if (this.closed) return;
     const parsed = parseServerEvent(data, { validate: false });
     if (!parsed.success) {
       this.options.log.warn('unparseable sideband frame', { error: parsed.error.message });
@@ -265,16 +206,8 @@ export class SidebandSession {
   private onSessionUpdated(session: unknown): void {
     const drift = configDrift(this.locked, session);
     if (drift.length === 0) return;
-    this.reassertions += 1;
-    this.options.log.warn('a WebRTC call changed locked session fields; putting them back', {
-      conversationId: this.conversation,
-      fields: drift,
-    });
-    if (this.reassertions > maxReassertions) {
-      this.finish({ status: 'failed', endReason: 'config_tampering' });
-      return;
-    }
-    this.reassert();
+    if (this.call.tampered(drift, 'a WebRTC call changed locked session fields; putting them back'))
+      this.reassert();
   }
 
   private greet(): void {
@@ -283,9 +216,7 @@ export class SidebandSession {
     const greeting = this.options.agent.config.greeting;
     if (!greeting) return;
     this.turn.turnEnded(true);
-    this.requestResponse({
-      instructions: `Greet the visitor by saying exactly this, and nothing else: "${greeting}"`,
-    });
+    this.requestResponse({ instructions: greetingInstructions(greeting) });
   }
 
   private onResponseCreated(response: ServerEventOf<'response.created'>['response']): void {
@@ -333,33 +264,5 @@ export class SidebandSession {
   /** The visitor's turn ended: the turn before it, if answered, is stored. */
   private userTurnEnded(restart: boolean): void {
     this.recorder.turn(this.turns.userTurnEnded(restart));
-  }
-
-  private finish(outcome: SessionOutcome): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.timers.stop();
-    this.recorder.turn(this.turns.close());
-    this.recorder.end({ status: outcome.status, endReason: outcome.endReason });
-    const socket = this.socket;
-    if (socket && socket.readyState !== WebSocket.CLOSED) socket.close(1000);
-    this.options.log.info('WebRTC call ended', {
-      conversationId: this.conversation,
-      reason: outcome.endReason,
-    });
-    const hungUp = outcome.endReason === 'call_ended' ? Promise.resolve() : this.hangup();
-    void Promise.all([hungUp, this.recorder.flushed()]).then(this.markEnded);
-    this.options.onClose();
-  }
-
-  private async hangup(): Promise<void> {
-    try {
-      await this.options.hangup();
-    } catch (error) {
-      this.options.log.warn('could not hang up a WebRTC call', {
-        conversationId: this.conversation,
-        error,
-      });
-    }
   }
 }
