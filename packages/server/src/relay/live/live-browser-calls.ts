@@ -7,6 +7,7 @@
  * waits for that output — at most `timeoutMs`, and no longer than the delegation lives — and is
  * always given one: the browser's, or an honest error saying why there is none.
  */
+import type { ConversationRecorder } from '../conversation-recorder.js';
 
 /** How a wait for the browser ended. */
 export interface BrowserCallResult {
@@ -81,4 +82,25 @@ export class BrowserCallWaits {
     this.givenUp.add(callId);
     if (this.givenUp.size > GIVEN_UP_KEPT) this.givenUp.delete(this.givenUp.values().next().value!);
   }
+}
+
+/**
+ * Stores a browser tool call as Realtime's relay stores one (outcome `client`, the output the
+ * browser sent), or as an error when the output is the server's (no answer), with the call's own
+ * name and arguments.
+ */
+export function recordBrowserCall(
+  recorder: ConversationRecorder,
+  call: { callId: string; name: string; arguments: string },
+  result: BrowserCallResult,
+  durationMs: number,
+): void {
+  recorder.toolCall({
+    callId: call.callId,
+    name: call.name,
+    arguments: call.arguments,
+    output: result.output,
+    outcome: result.answered ? 'client' : 'error',
+    durationMs,
+  });
 }

@@ -26,7 +26,7 @@ import type { Mailer } from '../../tools/mailer.js';
 import type { ServerTool } from '../../tools/types.js';
 import type { ConversationRecorder } from '../conversation-recorder.js';
 import { runServerToolCall } from '../server-tool-call.js';
-import { BrowserCallWaits } from './live-browser-calls.js';
+import { BrowserCallWaits, recordBrowserCall } from './live-browser-calls.js';
 import {
   APPEND_MAX_CHARS,
   BackendError,
@@ -375,19 +375,13 @@ export class LiveClientDelegations {
     call: BackendCall,
   ): Promise<{ output: string; shown: boolean }> {
     const started = Date.now();
-    const { output, answered } = await this.browserCalls.wait(
+    const result = await this.browserCalls.wait(
       call.callId,
       this.host.timings.browserToolMs,
       running.controller.signal,
     );
-    this.host.recorder.toolCall({
-      callId: call.callId,
-      name: call.name,
-      arguments: call.arguments,
-      output,
-      outcome: answered ? 'client' : 'error',
-      durationMs: Date.now() - started,
-    });
+    recordBrowserCall(this.host.recorder, call, result, Date.now() - started);
+    const { output, answered } = result;
     if (!answered)
       this.log('live delegation: no browser answer', running.id, { callId: call.callId, output });
     return { output, shown: answered };

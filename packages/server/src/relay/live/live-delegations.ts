@@ -10,6 +10,7 @@ import type { Mailer } from '../../tools/mailer.js';
 import type { ServerTool } from '../../tools/types.js';
 import type { ConversationRecorder } from '../conversation-recorder.js';
 import { runServerToolCall } from '../server-tool-call.js';
+import { recordBrowserCall } from './live-browser-calls.js';
 
 type Json = Record<string, unknown>;
 
@@ -46,18 +47,35 @@ export interface LiveDelegationsHost {
 /** The delegations of one Live session (see the module comment). */
 export class LiveDelegations {
   private readonly delegations = new Map<string, Delegation>();
-  /** Calls the browser must answer (only their outputs are accepted from it). */
-  private readonly browserCalls = new Set<string>();
+  /** Calls the browser must answer (only their outputs are accepted from it), by call id. */
+  private readonly browserCalls = new Map<
+    string,
+    { callId: string; name: string; arguments: string; startedAt: number }
+  >();
 
   constructor(private readonly host: LiveDelegationsHost) {}
 
   /**
    * The browser answered `callId`: true when it was a call it had to answer (its output is then
-   * forwarded), false for any other id.
+   * stored, and forwarded by the caller), false for any other id.
    */
-  browserAnswered(callId: string): boolean {
-    if (!this.browserCalls.delete(callId)) return false;
+  browserAnswered(callId: string, output: string): boolean {
+    const call = this.browserCalls.get(callId);
+    if (!call) return false;
+    this.browserCalls.delete(callId);
     this.host.turns?.toolFinished(callId);
+    recordBrowserCall(
+      this.host.recorder,
+      call,
+      { output, answered: true },
+      Date.now() - call.startedAt,
+    );
+    this.host.recorder.item({
+      id: `output_${callId}`,
+      type: 'function_call_output',
+      call_id: callId,
+      output,
+    });
     for (const delegation of this.delegations.values()) delegation.waitingForBrowser.delete(callId);
     return true;
   }
@@ -112,11 +130,6 @@ export class LiveDelegations {
     const args = typeof item.arguments === 'string' ? item.arguments : '{}';
     delegation.calls++;
     host.turns?.toolStarted(callId);
-    if (host.clientToolNames.has(name) && !host.serverTools.has(name)) {
-      this.browserCalls.add(callId);
-      delegation.waitingForBrowser.add(callId);
-      return;
-    }
     host.recorder.item({
       id: `call_${callId}`,
       type: 'function_call',
@@ -125,6 +138,12 @@ export class LiveDelegations {
       call_id: callId,
       arguments: args,
     });
+    if (host.clientToolNames.has(name) && !host.serverTools.has(name)) {
+      // The browser runs it (core, from this same event) and sends its output to the relay.
+      this.browserCalls.set(callId, { callId, name, arguments: args, startedAt: Date.now() });
+      delegation.waitingForBrowser.add(callId);
+      return;
+    }
     const run = runServerToolCall({
       tool: host.serverTools.get(name),
       name,

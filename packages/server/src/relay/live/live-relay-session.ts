@@ -291,7 +291,7 @@ export class LiveRelaySession {
       const callId = entry.call_id;
       const output =
         typeof entry.output === 'string' ? entry.output : JSON.stringify(entry.output ?? null);
-      if (this.delegations.browserAnswered(callId)) {
+      if (this.delegations.browserAnswered(callId, output)) {
         this.toUpstream(
           withId({
             type: 'response.item.create',

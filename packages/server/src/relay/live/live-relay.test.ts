@@ -234,4 +234,58 @@ describe('the GPT-Live relay', () => {
       'upstream_closed',
     );
   });
+
+  it("a browser tool of a Responses delegation: the browser's output goes upstream, the backend continues once, and the call is stored", async () => {
+    const relay = await liveStack({
+      clientTools: [
+        {
+          name: 'highlight_listing',
+          description: 'Highlight a listing on the screen.',
+          parameters: {
+            type: 'object',
+            properties: { street: { type: 'string', enum: ['Elm Street', 'Oak Avenue'] } },
+            required: ['street'],
+          },
+        },
+      ],
+    });
+    const client = await open(relay);
+    typed(client, 'Please highlight the listing on Elm Street');
+    const call = await client.waitFor(
+      (event) =>
+        event.type === 'response.event' &&
+        event.event.type === 'response.output_item.done' &&
+        event.event.item.type === 'function_call',
+      20_000,
+    );
+    const callId = call.event.item.call_id as string;
+    // What core sends once the page's tool ran, then its one continuation.
+    client.send({
+      type: 'response.item.create',
+      event_id: 'out1',
+      item: { type: 'function_call_output', call_id: callId, output: '{"highlighted":true}' },
+    });
+    client.send({ type: 'response.create', event_id: 'go' });
+    await silenceUntil(client, () =>
+      /highlight/i.test(said(client).replace('Let me check that.', '')),
+    );
+    expect(client.events.filter((event) => event.type === 'error')).toEqual([]);
+    client.socket.close();
+    await client.closed;
+    const [conversation] = await relay.store.conversations.list({ limit: 1 });
+    await expect
+      .poll(async () => (await relay.store.conversations.get(conversation!.id))?.status)
+      .toBe('completed');
+    const detail = await relay.store.conversations.detail(conversation!.id);
+    expect(detail.toolCalls).toEqual([
+      expect.objectContaining({
+        callId,
+        name: 'highlight_listing',
+        arguments: '{"street":"Elm Street"}',
+        output: '{"highlighted":true}',
+        outcome: 'client',
+      }),
+    ]);
+    expect(detail.items.filter((item) => item.type === 'function_call')).toHaveLength(1);
+  });
 });
