@@ -46,24 +46,8 @@ const agent = await parley.store.agents.create(
   },
   null,
 );
-// A GPT-Live agent for the Live relay's figures (bench/live.mjs): no tools, Responses delegation.
-const liveAgent = await parley.store.agents.create(
-  {
-    slug: 'bench-live',
-    name: 'Bench Live',
-    description: '',
-    publish: true,
-    config: agentConfigSchema.parse({
-      instructions: 'Benchmark agent',
-      api: 'live',
-      model: 'gpt-live-1',
-      transcriptionModel: null,
-    }),
-  },
-  null,
-);
 const { url } = await parley.listen({ port: 0, host: '127.0.0.1' });
-process.stdout.write(JSON.stringify({ url, agentId: agent.id, liveAgentId: liveAgent.id }) + '\n');
+process.stdout.write(JSON.stringify({ url, agentId: agent.id }) + '\n');
 process.on('SIGTERM', () => {
   void parley.close().then(() => process.exit(0));
 });

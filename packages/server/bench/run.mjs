@@ -17,9 +17,9 @@
 //  5. WebRTC (bench/webrtc.mjs): the time to an SDP answer through POST /api/calls against straight
 //     to the emulator. BENCH_ONLY=webrtc runs only this.
 //  6. Server CPU and memory per session (bench/session-cpu.mjs): GPT-Live against Realtime relayed
-//     sessions, WebRTC sideband against relay at 50/100/200. BENCH_ONLY=session-cpu runs only this.
-//  7. GPT-Live (bench/live.mjs): relay CPU per Live session against a Realtime session in the
-//     same run. BENCH_ONLY=live runs only this.
+//     sessions (relay CPU per Live session against a Realtime session in the same run;
+//     BENCH_ONLY=live runs only that part), WebRTC sideband against relay at 50/100/200.
+//     BENCH_ONLY=session-cpu runs both parts.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -31,7 +31,6 @@ import { stampedFrame, stampedFrameTail } from './probe-trace.mjs';
 import { operationsBenchmarks } from './operations.mjs';
 import { webrtcBenchmarks } from './webrtc.mjs';
 import { sessionCpuBenchmarks } from './session-cpu.mjs';
-import { liveBenchmarks } from './live.mjs';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const apiKey = 'fake-key-bench-key-not-secret-000000';
@@ -644,8 +643,8 @@ try {
     await startup(emulator);
   }
   if (only === undefined || only === 'webrtc') await webrtcBenchmarks({ row, emulator, apiKey });
-  if (only === undefined || only === 'session-cpu') await sessionCpuBenchmarks({ row, apiKey });
-  if (only === undefined || only === 'live') await liveBenchmarks({ row, relay });
+  if (only === undefined || only === 'session-cpu' || only === 'live')
+    await sessionCpuBenchmarks({ row, apiKey, part: only === 'live' ? 'live' : undefined });
   if (only === undefined || only === 'operations')
     await operationsBenchmarks({
       row,

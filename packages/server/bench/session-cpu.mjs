@@ -1,5 +1,6 @@
 // Server CPU and memory per session (issues 16 and 17), run by bench/run.mjs (or alone:
-// BENCH_ONLY=session-cpu). The Parley server runs in a process of its own
+// BENCH_ONLY=session-cpu; BENCH_ONLY=live or BENCH_SESSION_CPU=live for part 1 alone,
+// BENCH_SESSION_CPU=sideband for part 2 alone). The Parley server runs in a process of its own
 // (bench/session-cpu-server.mjs, with --expose-gc) and reports its own process.cpuUsage() and
 // memory over IPC; the emulator, this load generator and the WebRTC peers
 // (bench/webrtc-peers-child.mjs) run in other processes, so the figures are the server's alone.
@@ -270,6 +271,11 @@ async function liveAgainstRealtime({ row, server, levels, blocks }) {
       baselineValue: round(r.cpuMsPerMb),
       ratio: round(l.cpuMsPerMb / r.cpuMsPerMb),
     });
+    row(
+      `machine load average after the Live/Realtime blocks, ${count} sessions`,
+      loadavg()[0],
+      'runnable tasks',
+    );
   }
 }
 
@@ -329,6 +335,11 @@ async function sidebandAgainstRelay({ row, server, levels, blocks }) {
         baselineValue: round(relayGrowthKb, 0),
         ratio: round(sideGrowthKb / relayGrowthKb),
       });
+      row(
+        `machine load average after the sideband/relay blocks, ${count} sessions`,
+        loadavg()[0],
+        'runnable tasks',
+      );
     }
   } finally {
     await ask(peers, 'close').catch(() => peers.proc.kill('SIGKILL'));
@@ -336,8 +347,8 @@ async function sidebandAgainstRelay({ row, server, levels, blocks }) {
   }
 }
 
-/** Both benchmarks, rows appended with `row`. */
-export async function sessionCpuBenchmarks({ row, apiKey }) {
+/** Both benchmarks (or `part`: 'live' or 'sideband'), rows appended with `row`. */
+export async function sessionCpuBenchmarks({ row, apiKey, part }) {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-session-cpu-'));
   // An emulator of its own with generated speech: answers are ready at once in both protocols
   // (eSpeak NG on a loaded machine takes seconds), and its CPU stays out of the server's figures.
@@ -353,7 +364,7 @@ export async function sessionCpuBenchmarks({ row, apiKey }) {
   const scale = Number(process.env.BENCH_SESSION_SCALE ?? 1);
   const levels = (list) => list.map((n) => Math.max(1, Math.round(n * scale)));
   try {
-    const only = process.env.BENCH_SESSION_CPU;
+    const only = part ?? process.env.BENCH_SESSION_CPU;
     if (only !== 'sideband')
       await liveAgainstRealtime({ row, server, levels: levels([20, 50]), blocks });
     if (only !== 'live')

@@ -3,7 +3,7 @@
 // Each peer offers a microphone track and the `oai-events` data channel, posts the offer to
 // Parley's `POST /api/calls`, and once connected can stream a silent microphone (one 20 ms Opus
 // packet every 20 ms) and ask a typed question every few seconds over the data channel (answered
-// in text, see ask()).
+// aloud on the remote track).
 // argv: <Parley url> <agent id>. IPC: {open: n} → {opened, failed}; 'stream' / 'pause';
 // 'received' → {bytes} (data-channel bytes since the last ask); 'close'.
 import {
@@ -108,14 +108,9 @@ drive();
 function ask(channel) {
   const item = { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello' }] };
   channel.send(JSON.stringify({ type: 'conversation.item.create', item }));
-  // Answered in text: the emulator's Opus encoder (opusscript) fails with "offset is out of
-  // bounds" once about 50 calls answer in audio at once (its wasm memory grows under the views it
-  // keeps), which ends the emulator. The sideband carries the same events either way (the audio
-  // of a call goes over RTP, never through the server), only the transcript events are named
-  // response.output_text.* instead of response.output_audio_transcript.*.
-  channel.send(
-    JSON.stringify({ type: 'response.create', response: { output_modalities: ['text'] } }),
-  );
+  // Answered aloud, as the relayed sessions are: the reply's audio goes from the emulator to the
+  // peer over RTP, never through the server, which sees only the sideband's events.
+  channel.send('{"type":"response.create"}');
 }
 
 process.on('message', async (command) => {
