@@ -1,30 +1,54 @@
-// Benchmarks of the demo: Parley's own latency end to end in Chromium against the emulator, and
+// Benchmarks of the demo: Parley's own latency end to end in Chromium against the emulator, for
+// a Realtime and a GPT-Live agent over the WebSocket relay and over WebRTC, in the same run, and
 // the size of Parley's part of the demo's bundle. Prints a table and writes bench-results.json.
 //
-// Latency: the fake microphone plays a WAV of utterances with known silences. In the page, every
-// microphone frame the session sends is scanned, so the end of each utterance is known on the
-// page's clock to the sample. For every turn, Parley's overhead is
-//   (first agent audio rendered by the playback worklet) - (end of speech) - (VAD silence window),
-// i.e. everything that is not the server deliberately waiting for silence: framing, the socket,
-// the relay, the emulator's response start, decoding, the jitter buffer's pre-roll and rendering.
-// "Rendered" is when the page hears of it (the session's firstAudioPlayedAt, from the worklet's
-// 'started' report). PARLEY_BENCH_DEBUG=1 prints a per-turn breakdown;
-// PARLEY_BENCH_PROFILE=<file> writes a CPU profile of the page over the measured turns.
-import { existsSync, writeFileSync } from 'node:fs';
+// Latency: the fake microphone plays a WAV of utterances with known silences; the demo talks to
+// the Parley server and the emulator on loopback. For every turn, Parley's overhead is
+//   (first agent audio heard) - (end of the user's speech) - (the server side's deliberate wait),
+// i.e. everything that is not the server waiting on purpose: capture and framing, the socket or
+// the peer connection, the relay or the sideband, the emulator's response start, decoding, the
+// jitter buffer and rendering. Measured the same way in all four conversations (page-probes.mjs):
+// - end of speech: the microphone stream the transport sends, scanned in the page by the servers'
+//   energy-VAD rule, to the sample;
+// - first agent audio heard: the first sample above -50 dBFS, after 300 ms below it, at an
+//   AnalyserNode on what the listener hears: the playback worklet's output on the WebSocket
+//   relay, the remote track over WebRTC (played by the transport's <audio> element);
+// - the deliberate wait: Realtime, the server VAD's silence window (session.updated); GPT-Live,
+//   whose model owns turns, the model's own timeline from the end of the user's speech to its
+//   answer's first word, from the timed transcript fragments: its silence window (500 ms in the
+//   emulator's live-turns.ts) and GPT-Live's 100 ms output chunks (the wait for the next chunk
+//   boundary and the chunk's length). A row also gives Live minus its silence window alone.
+// Each median row also says how many of the answers the server gave (response.created; Live: an
+// answer's first output fragment) the page heard: an answer given and never heard is a failure
+// this latency cannot show. Nothing is muted before Start (on a GPT-Live agent over WebRTC that
+// leaves the microphone track off after Unmute), so speech while connecting is answered but not
+// measured: a measured turn's speech ends after the conversation is open.
+// The conversations take turns in blocks (Realtime/WebSocket, Realtime/WebRTC, Live/WebSocket,
+// Live/WebRTC, then the reverse), each in a fresh browser, so the machine's other load falls on
+// all four alike. PARLEY_BENCH_TURNS (default 8) turns per conversation, split over the two
+// rounds; PARLEY_BENCH_DEBUG=1 prints every turn.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import playwright from 'playwright-core';
+import { LIVE_END_OF_TURN_SILENCE_MS } from '@parley/emulator';
 import { launchChromium } from '../../../scripts/chromium.mjs';
 import { measureBundle } from '../scripts/bundle-size.mjs';
 import { makeSpeechWav } from '../test/speech-wav.mjs';
 import { startStack } from '../test/stack.mjs';
+import { installAudioProbes, installSessionProbes } from './page-probes.mjs';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const TURNS = Number(process.env.PARLEY_BENCH_TURNS ?? 12);
+const TURNS = Number(process.env.PARLEY_BENCH_TURNS ?? 8);
 const TARGET_MEDIAN_MS = 40;
-const { budgetGzipBytes } = JSON.parse(
-  await import('node:fs').then((fs) => fs.readFileSync(join(appDir, 'bundle-budget.json'), 'utf8')),
-);
+const { budgetGzipBytes } = JSON.parse(readFileSync(join(appDir, 'bundle-budget.json'), 'utf8'));
+const conditions = [
+  { name: 'Realtime, WebSocket relay', agent: 'ecommerce-support', transport: 'websocket' },
+  { name: 'Realtime, WebRTC', agent: 'ecommerce-support', transport: 'webrtc' },
+  { name: 'GPT-Live, WebSocket relay', agent: 'ecommerce-support-live', transport: 'websocket' },
+  { name: 'GPT-Live, WebRTC', agent: 'ecommerce-support-live', transport: 'webrtc' },
+];
 
 function percentile(sorted, p) {
   if (sorted.length === 0) return null;
@@ -33,199 +57,118 @@ function percentile(sorted, p) {
 }
 
 /**
- * Installed in the page: finds where speech ends in the microphone frames, by the same rule as the
- * server's energy VAD (10 ms windows louder than the threshold's dBFS level), and reads the VAD's
- * threshold and silence window from the session the server configured.
+ * The turns of one conversation: each onset of agent audio with the last end of speech before it
+ * (after the microphone was opened), less the deliberate wait of that turn. An onset with no wait
+ * stated after the speech end (the greeting, a reply interrupted and resumed) is not a turn.
  */
-function instrumentPage() {
-  const w = window;
-  const session = w.parley.session;
-  const record = { speechEnds: [], silenceMs: null, threshold: 0.5, frames: 0 };
-  w.benchRecord = record;
-  const WINDOW = 240; // 10 ms at 24 kHz
-  let windowEnergy = 0;
-  let windowFill = 0;
-  let lastLoudAt = null;
-  let quietMs = 0;
-  // Microphone frames as the audio port hands them to the session (24 kHz PCM16, sent as they come).
-  w.parley.audio.on('frame', (samples) => {
-    const now = performance.now();
-    record.frames += 1;
-    const level = Math.pow(10, (-60 + Math.min(1, Math.max(0, record.threshold)) * 50) / 10);
-    for (let i = 0; i < samples.length; i += 1) {
-      const value = samples[i] / 32768;
-      windowEnergy += value * value;
-      windowFill += 1;
-      if (windowFill < WINDOW) continue;
-      // This window ended at sample i; the frame is delivered when its last sample was captured.
-      const windowEndAt = now - (samples.length - 1 - i) / 24;
-      if (windowEnergy / WINDOW > level) {
-        lastLoudAt = windowEndAt;
-        quietMs = 0;
-      } else if (lastLoudAt !== null) {
-        quietMs += 10;
-        if (quietMs >= 400) {
-          record.speechEnds.push(lastLoudAt);
-          lastLoudAt = null;
-          quietMs = 0;
-        }
-      }
-      windowEnergy = 0;
-      windowFill = 0;
-    }
-  });
-  session.on('serverEvent', (event) => {
-    const detection = event.session?.audio?.input?.turn_detection;
-    if (detection && typeof detection.silence_duration_ms === 'number')
-      record.silenceMs = detection.silence_duration_ms;
-    if (detection && typeof detection.threshold === 'number')
-      record.threshold = detection.threshold;
-  });
-}
-
-/**
- * Installed before the page loads: raw receipt times of the events that bound a turn, and the
- * playback worklet's 'started' reports with how far the audio clock was past the reported frame.
- */
-function instrumentSockets() {
-  const raw = { stopped: [], firstAudio: [], started: [] };
-  window.benchRaw = raw;
-  // The playback worklet's 'started' reports, with how far the audio clock had moved past the
-  // first rendered frame by the time the page received it (the main thread's queueing delay).
-  const NativeNode = window.AudioWorkletNode;
-  window.AudioWorkletNode = class extends NativeNode {
-    constructor(...args) {
-      super(...args);
-      this.port.addEventListener('message', (event) => {
-        if (event.data?.type !== 'started') return;
-        const lagMs =
-          (this.context.currentTime - event.data.frame / this.context.sampleRate) * 1000;
-        raw.started.push({ at: performance.now(), lagMs });
-      });
-    }
-  };
-  const Native = window.WebSocket;
-  let audioSeen = false;
-  window.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('message', (event) => {
-        if (typeof event.data !== 'string') return;
-        const head = event.data.slice(0, 80);
-        if (head.includes('input_audio_buffer.speech_stopped')) {
-          raw.stopped.push(performance.now());
-          audioSeen = false;
-        } else if (!audioSeen && head.includes('output_audio.delta')) {
-          raw.firstAudio.push(performance.now());
-          audioSeen = true;
-        }
-      });
-    }
-  };
-}
-
-async function measureLatency(stack) {
-  const segments = [{ silenceMs: 300 }];
-  for (let turn = 0; turn < TURNS + 1; turn += 1) {
-    segments.push({ say: 'Hello, can you tell me about your fees?' }, { silenceMs: 4200 });
+function turnsOf(result, live) {
+  const turns = [];
+  for (const onset of result.onsets) {
+    const end = result.speechEnds.filter((at) => at >= result.openedAt && at < onset).at(-1);
+    if (end === undefined || turns.some((turn) => turn.end === end)) continue;
+    const waitMs = live
+      ? result.modelWaits.find((wait) => wait.at >= end && wait.at <= onset + 1000)?.ms
+      : result.silenceMs;
+    if (waitMs === undefined || waitMs === null) continue;
+    const overhead = onset - end - waitMs;
+    // Heard before the wait was over: not an answer to this speech end (the previous reply's tail).
+    if (overhead < -20) continue;
+    turns.push({
+      end,
+      overhead,
+      silenceOnly: onset - end - (live ? LIVE_END_OF_TURN_SILENCE_MS : result.silenceMs),
+    });
   }
-  const wav = makeSpeechWav(segments);
+  return turns;
+}
+
+/** One block: a fresh browser, one conversation with `condition`, `turns` measured turns. */
+async function measureBlock(stack, agentIds, condition, turns, wav) {
   const browser = await launchChromium(playwright, { audioFile: wav.path });
   try {
-    const page = await browser.newPage();
-    // Debug breakdown: when the page's sockets receive each speech_stopped and each response's
-    // first audio delta, before Parley parses them.
-    if (process.env.PARLEY_BENCH_DEBUG) await page.addInitScript(instrumentSockets);
-    await page.goto(`${stack.url}/?debug&transport=websocket`);
+    const page = await browser.newPage({ bypassCSP: true });
+    page.on('pageerror', (error) => console.error(`page error (${condition.name}):`, error));
+    await page.addInitScript(installAudioProbes);
+    await page.goto(`${stack.url}/?debug&transport=${condition.transport}`);
     await page.getByRole('button', { name: 'Start conversation' }).waitFor({ timeout: 20_000 });
+    await page.getByLabel('Agent').selectOption(agentIds[condition.agent]);
     await page.waitForFunction(() => Boolean(window.parley), null, { timeout: 20_000 });
-    await page.evaluate(instrumentPage);
-    // Muted until the greeting is over, so every measured turn starts from silence.
-    await page.getByRole('button', { name: 'Mute' }).click();
+    await page.evaluate(installSessionProbes);
+    // Not muted before Start: on a GPT-Live agent over WebRTC that leaves the microphone track
+    // disabled after Unmute (Live's mute does not reach the track). Speech heard while connecting
+    // is answered but not measured: a turn's speech must end after the conversation was open.
     await page.getByRole('button', { name: 'Start conversation' }).click();
     await page.waitForFunction(
-      () => {
+      (transport) => {
         const s = window.parley.session.getSnapshot();
-        return (
-          s.status === 'connected' &&
-          s.turn === 'listening' &&
-          !s.items.some((item) => item.streaming)
-        );
+        return s.status === 'connected' && s.transport === transport;
       },
-      null,
+      condition.transport,
       { timeout: 30_000, polling: 50 },
     );
-    await page.waitForTimeout(500);
-    let cdp = null;
-    if (process.env.PARLEY_BENCH_PROFILE) {
-      // Debug: a CPU profile of the page over the measured turns.
-      cdp = await page.context().newCDPSession(page);
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-      await cdp.send('Profiler.start');
+    await page.waitForTimeout(700);
+    await page.evaluate(() => (window.bench.openedAt = performance.now()));
+    const live = condition.agent.endsWith('-live');
+    const collect = () =>
+      page.evaluate(() => ({
+        ...window.bench,
+        transport: window.parley.session.getSnapshot().transport,
+      }));
+    const deadline = Date.now() + turns * 6_000 + 15_000;
+    const given = (result) => result.answers.filter((at) => at >= result.openedAt).length;
+    let result = await collect();
+    // Answers given but not heard end the block early: they are reported, not waited for.
+    while (
+      turnsOf(result, live).length < turns &&
+      given(result) < turns + 3 &&
+      Date.now() < deadline
+    ) {
+      await page.waitForTimeout(500);
+      result = await collect();
     }
-    await page.getByRole('button', { name: 'Unmute' }).click();
-    const firstTurn = await page.evaluate(
-      () => window.parley.session.getSnapshot().metrics.turnCount,
-    );
-    await page.waitForFunction(
-      ({ firstTurn, turns }) =>
-        window.parley.session.getSnapshot().metrics.turnCount >= firstTurn + turns,
-      { firstTurn, turns: TURNS },
-      { timeout: TURNS * 8_000 + 20_000, polling: 100 },
-    );
-    if (cdp) {
-      const { profile } = await cdp.send('Profiler.stop');
-      writeFileSync(process.env.PARLEY_BENCH_PROFILE, JSON.stringify(profile));
-    }
-    const result = await page.evaluate(() => ({
-      raw: window.benchRaw ?? null,
-      record: window.benchRecord,
-      turns: window.parley.session.getSnapshot().metrics.turns,
-    }));
-    const silenceMs = result.record.silenceMs ?? 0;
-    const overheads = [];
-    const received = [];
-    const playbackStart = [];
-    for (const turn of result.turns) {
-      if (
-        turn.firstAudioPlayedAt === null ||
-        turn.userStoppedAt === null ||
-        turn.firstAudioReceivedAt === null
-      )
-        continue;
-      // The utterance this turn answers: the last speech end before the server said it stopped.
-      const end = result.record.speechEnds.filter((at) => at <= turn.userStoppedAt).at(-1);
-      if (end === undefined) continue;
-      overheads.push(turn.firstAudioPlayedAt - end - silenceMs);
-      if (process.env.PARLEY_BENCH_DEBUG) {
-        const parts = [
-          turn.userStoppedAt - end - silenceMs,
-          turn.firstAudioReceivedAt - turn.userStoppedAt,
-          turn.firstAudioPlayedAt - turn.firstAudioReceivedAt,
-        ];
-        // Raw socket receipts: the last speech_stopped before Parley saw it, the first audio delta after.
-        const rawStopped = result.raw?.stopped.filter((at) => at <= turn.userStoppedAt).at(-1);
-        const rawAudio = result.raw?.firstAudio.find((at) => at >= (rawStopped ?? Infinity));
-        const rawParts =
-          rawStopped === undefined || rawAudio === undefined
-            ? ''
-            : ` (socket: stop parsed +${(turn.userStoppedAt - rawStopped).toFixed(1)}, stop → audio ${(rawAudio - rawStopped).toFixed(1)}, audio parsed +${(turn.firstAudioReceivedAt - rawAudio).toFixed(1)})`;
-        const started = result.raw?.started.find((entry) => entry.at >= turn.firstAudioReceivedAt);
-        // Audio rendered past the first sample when the page heard of it: the render batch the
-        // worklet was in (rendered ahead of the clock) plus any main-thread delay.
-        const lag = started ? `, context ${started.lagMs.toFixed(1)} ms past it` : '';
-        console.log(
-          `VAD stop seen +${parts[0].toFixed(1)} ms, first audio +${parts[1].toFixed(1)} ms, rendered +${parts[2].toFixed(1)} ms${rawParts}${lag}`,
-        );
-      }
-      received.push(turn.firstAudioReceivedAt - end - silenceMs);
-      playbackStart.push(turn.firstAudioPlayedAt - turn.firstAudioReceivedAt);
-    }
-    return { overheads, received, playbackStart, silenceMs };
+    await page.getByRole('button', { name: 'End conversation' }).click();
+    await page.getByRole('button', { name: 'Start conversation' }).waitFor({ timeout: 20_000 });
+    const measured = turnsOf(result, live).slice(0, turns);
+    // Answers the page heard, of those the server gave while the block ran.
+    return { result, turns: measured, given: given(result), heard: turnsOf(result, live).length };
   } finally {
     await browser.close();
   }
+}
+
+/** Every condition's turns, in two rounds of blocks (forward, then reversed). */
+async function measureLatency(stack) {
+  const segments = [{ silenceMs: 300 }];
+  // Long enough that no block runs out of speech (the fake microphone plays it once, from the start).
+  for (let turn = 0; turn < Math.ceil(TURNS / 2) * 3 + 30; turn += 1) {
+    segments.push({ say: 'Hello, what are your fees?' }, { silenceMs: 2000 });
+  }
+  const wav = makeSpeechWav(segments);
+  const { agents } = await (await fetch(`${stack.url}/api/agents`)).json();
+  const agentIds = Object.fromEntries(agents.map((agent) => [agent.slug, agent.id]));
+  const measured = new Map(conditions.map((condition) => [condition, []]));
+  const answered = new Map(conditions.map((condition) => [condition, { given: 0, heard: 0 }]));
+  const silenceMs = new Map();
+  const loads = [];
+  const rounds = [conditions, [...conditions].reverse()];
+  for (const [round, order] of rounds.entries()) {
+    for (const condition of order) {
+      const turns = round === 0 ? Math.ceil(TURNS / 2) : TURNS - Math.ceil(TURNS / 2);
+      const block = await measureBlock(stack, agentIds, condition, turns, wav);
+      if (block.result.transport !== condition.transport)
+        throw new Error(`${condition.name}: the page used ${block.result.transport}`);
+      measured.get(condition).push(...block.turns);
+      answered.get(condition).given += block.given;
+      answered.get(condition).heard += Math.min(block.heard, block.given);
+      silenceMs.set(condition, block.result.silenceMs);
+      loads.push(loadavg()[0]);
+      if (process.env.PARLEY_BENCH_DEBUG)
+        console.log(
+          `${condition.name}: ${block.turns.map((turn) => turn.overhead.toFixed(1)).join(', ')} ms (${block.result.speechEnds.length} speech ends, ${block.result.onsets.length} onsets)`,
+        );
+    }
+  }
+  return { measured, answered, silenceMs, loads };
 }
 
 const rows = [];
@@ -254,6 +197,9 @@ const stack = await startStack({
   demoDir: join(appDir, 'dist'),
   speechEngine: 'generated',
   speechRate: 1000,
+  // Eight conversations one after another from one address: a WebRTC call whose page closed may
+  // hold its slot until the upstream notices.
+  limits: { maxSessionsPerClient: 20 },
 });
 let latency;
 try {
@@ -261,51 +207,62 @@ try {
 } finally {
   await stack.close();
 }
-const sorted = [...latency.overheads].sort((a, b) => a - b);
-const median = percentile(sorted, 50);
-const p95 = percentile(sorted, 95);
 const round = (value) => (value === null ? null : Math.round(value * 10) / 10);
+const sortedOf = (turns, key = 'overhead') => turns.map((turn) => turn[key]).sort((a, b) => a - b);
+const baseline = sortedOf(latency.measured.get(conditions[0]));
+const baselineMedian = percentile(baseline, 50);
+const baselineP95 = percentile(baseline, 95);
+const ratioTo = (value, base) =>
+  value === null || !base ? null : Math.round((value / base) * 100) / 100;
+for (const [index, condition] of conditions.entries()) {
+  const sorted = sortedOf(latency.measured.get(condition));
+  const median = percentile(sorted, 50);
+  const p95 = percentile(sorted, 95);
+  const live = condition.agent.endsWith('-live');
+  const wait = live
+    ? "the model's timeline wait (silence window and output chunking)"
+    : `the ${latency.silenceMs.get(condition)} ms VAD silence window`;
+  const webrtcTarget = condition.transport === 'webrtc' && !live;
+  const { heard, given } = latency.answered.get(condition);
+  rows.push({
+    name: `${condition.name}: end of speech → first agent audio heard, minus ${wait} (median of ${sorted.length}; answers heard ${heard} of ${given} given)`,
+    value: round(median),
+    unit: 'ms',
+    baseline: index === 0 ? null : `${conditions[0].name}, same run`,
+    baselineValue: index === 0 ? null : round(baselineMedian),
+    ratio: index === 0 ? null : ratioTo(median, baselineMedian),
+    target: webrtcTarget ? 'no worse than WebSocket' : `<= ${TARGET_MEDIAN_MS} ms`,
+    pass: median !== null && (webrtcTarget ? median <= baselineMedian : median <= TARGET_MEDIAN_MS),
+  });
+  rows.push({
+    name: `${condition.name}: the same, p95`,
+    value: round(p95),
+    unit: 'ms',
+    baseline: index === 0 ? null : `${conditions[0].name}, same run`,
+    baselineValue: index === 0 ? null : round(baselineP95),
+    ratio: index === 0 ? null : ratioTo(p95, baselineP95),
+    target: null,
+    pass: null,
+  });
+  if (live) {
+    const silenceOnly = percentile(sortedOf(latency.measured.get(condition), 'silenceOnly'), 50);
+    rows.push({
+      name: `${condition.name}: the same minus the ${LIVE_END_OF_TURN_SILENCE_MS} ms silence window alone (includes the emulated model's 100 ms output chunking; median)`,
+      value: round(silenceOnly),
+      unit: 'ms',
+      baseline: null,
+      baselineValue: null,
+      ratio: null,
+      target: null,
+      pass: null,
+    });
+  }
+}
+const loads = latency.loads;
 rows.push({
-  name: `End of speech → first agent audio rendered, minus the ${latency.silenceMs} ms VAD window (median of ${sorted.length})`,
-  value: round(median),
-  unit: 'ms',
-  baseline: null,
-  baselineValue: null,
-  ratio: null,
-  target: `<= ${TARGET_MEDIAN_MS} ms`,
-  pass: median !== null && median <= TARGET_MEDIAN_MS,
-});
-rows.push({
-  name: 'End of speech → first agent audio rendered, minus the VAD window (p95)',
-  value: round(p95),
-  unit: 'ms',
-  baseline: null,
-  baselineValue: null,
-  ratio: null,
-  target: null,
-  pass: null,
-});
-const median2 = (values) =>
-  round(
-    percentile(
-      [...values].sort((a, b) => a - b),
-      50,
-    ),
-  );
-rows.push({
-  name: 'Part: end of speech → first agent audio received by the page, minus the VAD window (median)',
-  value: median2(latency.received),
-  unit: 'ms',
-  baseline: null,
-  baselineValue: null,
-  ratio: null,
-  target: null,
-  pass: null,
-});
-rows.push({
-  name: 'Part: first audio received → first sample rendered by the playback worklet (median)',
-  value: median2(latency.playbackStart),
-  unit: 'ms',
+  name: 'machine load average (1 min) over the latency blocks, mean',
+  value: round(loads.reduce((a, b) => a + b, 0) / loads.length),
+  unit: `runnable tasks (min ${round(Math.min(...loads))}, max ${round(Math.max(...loads))})`,
   baseline: null,
   baselineValue: null,
   ratio: null,
@@ -319,7 +276,10 @@ for (const row of rows) {
   const verdict = row.pass === null ? '' : row.pass ? '  PASS' : '  FAIL';
   console.log(`  ${row.name}: ${row.value ?? '—'} ${row.unit}${target}${verdict}`);
 }
-console.log(`  (turn overheads: ${sorted.map((value) => value.toFixed(1)).join(', ')} ms)`);
+for (const condition of conditions) {
+  const overheads = latency.measured.get(condition).map((turn) => turn.overhead.toFixed(1));
+  console.log(`  (${condition.name}, turn overheads: ${overheads.join(', ')} ms)`);
+}
 writeFileSync(
   join(appDir, 'bench-results.json'),
   `${JSON.stringify({ package: '@parley/demo', rows }, null, 2)}\n`,

@@ -12,4 +12,6 @@ export declare function startStack(options: {
   demoDir: string;
   speechRate?: number;
   speechEngine?: 'auto' | 'espeak-ng' | 'generated';
+  /** The server's limits (sessions per client and so on), over its defaults. */
+  limits?: Record<string, number>;
 }): Promise<Stack>;

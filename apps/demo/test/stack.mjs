@@ -8,7 +8,7 @@ import { startEmulator } from '@parley/emulator';
 import { createParleyServer } from '@parley/server';
 
 /**
- * @param {{ demoDir: string, speechRate?: number, speechEngine?: 'auto' | 'espeak-ng' | 'generated' }} options
+ * @param {{ demoDir: string, speechRate?: number, speechEngine?: 'auto' | 'espeak-ng' | 'generated', limits?: Record<string, number> }} options
  */
 export async function startStack(options) {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-demo-e2e-'));
@@ -25,6 +25,7 @@ export async function startStack(options) {
       database: { dataDir },
       upstream: { kind: 'emulator', url: emulator.url },
       staticDirs: { demo: options.demoDir, admin: null },
+      ...(options.limits ? { limits: options.limits } : {}),
       logger: { info() {}, warn() {}, error: (...args) => console.error(...args), debug() {} },
     });
   } catch (error) {

@@ -1,6 +1,7 @@
 export { startEmulator } from './emulator.js';
 export type { EmulatorHandle, EmulatorOptions } from './emulator.js';
 export type { LiveDataChannelLink, LiveDataChannelSink } from './live/live-data-channel.js';
+export { END_OF_TURN_SILENCE_MS as LIVE_END_OF_TURN_SILENCE_MS } from './live/live-turns.js';
 export { FAULT_QUERY_PARAMETERS, faultsFromQuery } from './faults.js';
 export type { FaultOptions } from './faults.js';
 export { createSpeechSynthesizer, generateVoiceLikeSpeech, OUTPUT_SAMPLE_RATE } from './speech.js';

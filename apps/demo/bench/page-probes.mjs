@@ -1,0 +1,176 @@
+// What apps/demo/bench/run.mjs installs in the demo's page: the same two probes on every transport
+// and protocol, so the four conversations are measured alike.
+//
+// - The microphone: every stream `getUserMedia` hands the page (the audio port's on the WebSocket
+//   relay, the WebRTC transport's otherwise: one per conversation) also feeds an AnalyserNode in a
+//   context of the bench's own. Its samples are scanned by the servers' energy-VAD rule (10 ms
+//   windows louder than the threshold's dBFS level), so the end of each utterance is known on the
+//   page's clock to the sample: the same samples the transport sends.
+// - What the listener hears: on the WebSocket relay, the output of the playback worklet (the node
+//   that renders the agent's audio to the speakers); over WebRTC, the remote track (after RTP,
+//   the jitter buffer and Opus decoding), through an AnalyserNode in the same way. An onset is the
+//   first sample above -50 dBFS after at least 300 ms below it.
+//
+// Both analysers are read every 2 ms; each read takes only the samples rendered since the last
+// (the context's clock says how many) and dates each sample back from the read by its distance
+// from the newest one, so the timer's lateness does not add to either edge.
+//
+// Both functions are serialised into the page: they use nothing from this module's scope.
+
+/** Installed before the page loads (`page.addInitScript`): the two probes. */
+export function installAudioProbes() {
+  const bench = {
+    speechEnds: [],
+    onsets: [],
+    threshold: 0.5,
+    silenceMs: null,
+    modelWaits: [],
+    /** When each answer began on the wire (response.created; Live: its first output fragment). */
+    answers: [],
+    /** What was tapped, in order: 'microphone' or 'output' (a check that each side was found). */
+    tapped: [],
+  };
+  window.bench = bench;
+  const taps = [];
+  const OUTPUT_LEVEL = 0.003; // -50 dBFS
+  const ONSET_AFTER_QUIET_MS = 300;
+  const SPEECH_END_AFTER_QUIET_MS = 400;
+
+  /** The servers' VAD rule over 10 ms windows, at the context's rate. */
+  const speechEndDetector = (sampleRate) => {
+    const windowSize = Math.round(sampleRate / 100);
+    let energy = 0;
+    let fill = 0;
+    let lastLoudAt = null;
+    let quietMs = 0;
+    return (sample, at) => {
+      energy += sample * sample;
+      fill += 1;
+      if (fill < windowSize) return;
+      const level = Math.pow(10, (-60 + Math.min(1, Math.max(0, bench.threshold)) * 50) / 10);
+      if (energy / windowSize > level) {
+        lastLoudAt = at;
+        quietMs = 0;
+      } else if (lastLoudAt !== null) {
+        quietMs += 10;
+        if (quietMs >= SPEECH_END_AFTER_QUIET_MS) {
+          bench.speechEnds.push(lastLoudAt);
+          lastLoudAt = null;
+          quietMs = 0;
+        }
+      }
+      energy = 0;
+      fill = 0;
+    };
+  };
+
+  const onsetDetector = () => {
+    let lastLoudAt = -Infinity;
+    return (sample, at) => {
+      if (Math.abs(sample) <= OUTPUT_LEVEL) return;
+      if (at - lastLoudAt > ONSET_AFTER_QUIET_MS) bench.onsets.push(at);
+      lastLoudAt = at;
+    };
+  };
+
+  const tap = (context, source, kind) => {
+    bench.tapped.push(kind);
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 32768; // 0.68 s at 48 kHz: a read may be that late without losing samples
+    source.connect(analyser);
+    taps.push({
+      context,
+      analyser,
+      buffer: new Float32Array(analyser.fftSize),
+      lastFrame: null,
+      push: kind === 'microphone' ? speechEndDetector(context.sampleRate) : onsetDetector(),
+    });
+  };
+
+  setInterval(() => {
+    const now = performance.now();
+    for (const probe of taps) {
+      const frame = Math.round(probe.context.currentTime * probe.context.sampleRate);
+      const fresh =
+        probe.lastFrame === null ? 0 : Math.min(frame - probe.lastFrame, probe.buffer.length);
+      probe.lastFrame = frame;
+      if (fresh <= 0) continue;
+      probe.analyser.getFloatTimeDomainData(probe.buffer);
+      const msPerSample = 1000 / probe.context.sampleRate;
+      const last = probe.buffer.length - 1;
+      for (let i = probe.buffer.length - fresh; i <= last; i += 1) {
+        probe.push(probe.buffer[i], now - (last - i) * msPerSample);
+      }
+    }
+  }, 2);
+
+  let context = null;
+  const benchContext = () => {
+    if (context === null) context = new AudioContext();
+    void context.resume();
+    return context;
+  };
+
+  const devices = navigator.mediaDevices;
+  const getUserMedia = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = async (constraints) => {
+    const stream = await getUserMedia(constraints);
+    if (stream.getAudioTracks().length > 0) {
+      const own = benchContext();
+      tap(own, own.createMediaStreamSource(stream), 'microphone');
+    }
+    return stream;
+  };
+
+  const NativeWorkletNode = window.AudioWorkletNode;
+  window.AudioWorkletNode = class extends NativeWorkletNode {
+    constructor(...args) {
+      super(...args);
+      if (args[1] === 'parley-playback') tap(args[0], this, 'output');
+    }
+  };
+
+  const NativePeer = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends NativePeer {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('track', (event) => {
+        if (event.track.kind !== 'audio') return;
+        const own = benchContext();
+        tap(own, own.createMediaStreamSource(new MediaStream([event.track])), 'output');
+      });
+    }
+  };
+}
+
+/**
+ * Installed once the demo built its session: the deliberate wait of each turn as the server side
+ * states it. Realtime: the server VAD's silence window and threshold (session.updated). GPT-Live
+ * (the model owns turns; no turn events on the wire): from the timed transcript fragments, the
+ * model's own timeline from the end of the user's speech (the last input fragment's end_ms) to
+ * the moment the 100 ms output chunk that starts the answer has been produced and the answer's
+ * first word is reached in it (the first output fragment's start_ms + 100 ms): its silence window,
+ * the wait for the next chunk boundary and the chunk's length, none of which is Parley's.
+ */
+export function installSessionProbes() {
+  const bench = window.bench;
+  let lastInputEndMs = null;
+  window.parley.session.on('serverEvent', (event) => {
+    if (event.type === 'response.created') bench.answers.push(performance.now());
+    const detection = event.session?.audio?.input?.turn_detection;
+    if (detection && typeof detection.silence_duration_ms === 'number')
+      bench.silenceMs = detection.silence_duration_ms;
+    if (detection && typeof detection.threshold === 'number') bench.threshold = detection.threshold;
+    if (event.type === 'session.input_transcript.delta' && typeof event.end_ms === 'number') {
+      lastInputEndMs = event.end_ms;
+    } else if (
+      event.type === 'session.output_transcript.delta' &&
+      typeof event.start_ms === 'number' &&
+      lastInputEndMs !== null
+    ) {
+      bench.modelWaits.push({ at: performance.now(), ms: event.start_ms + 100 - lastInputEndMs });
+      bench.answers.push(performance.now());
+      lastInputEndMs = null;
+    }
+  });
+}
