@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { McpApprovalRequestItem, McpCallItem } from '@parley/core';
-import { formatJson } from '../lib/format.js';
+import { ToolCard } from './tool-call-card.js';
 
 const callStatus: Record<McpCallItem['status'], string> = {
   streaming: 'Preparing',
@@ -28,46 +28,18 @@ const decisionBadge: Record<McpApprovalRequestItem['decision'], string> = {
  * runs it, so there is no duration measured here, and the footer names the MCP server.
  */
 export function McpCallCard({ item }: { item: McpCallItem }): ReactNode {
-  const output = formatJson(item.output);
   return (
-    <article
-      className={`tool-card tool-card--${item.status}`}
-      aria-label={`MCP tool call ${item.name}`}
-    >
-      <header className="tool-card__header">
-        <span className="tool-card__icon" aria-hidden="true">
-          ⧉
-        </span>
-        <code className="tool-card__name">{item.name}</code>
-        <span className={`badge badge--${item.status}`}>{callStatus[item.status]}</span>
-      </header>
-      <dl className="tool-card__body">
-        <dt>Arguments</dt>
-        <dd>
-          <pre tabIndex={0}>{formatJson(item.arguments) || '{}'}</pre>
-        </dd>
-        {item.error ? (
-          <>
-            <dt>Error</dt>
-            <dd className="tool-card__error">
-              <code>{item.error.type}</code> {item.error.message}
-            </dd>
-          </>
-        ) : null}
-        {output ? (
-          <>
-            <dt>Result</dt>
-            <dd>
-              <pre tabIndex={0}>{output}</pre>
-            </dd>
-          </>
-        ) : null}
-      </dl>
-      <footer className="tool-card__footer">
-        Run by MCP server {item.serverLabel}
-        {item.approvalRequestId ? ', approved' : ''}
-      </footer>
-    </article>
+    <ToolCard
+      label={`MCP tool call ${item.name}`}
+      tone={item.status}
+      icon="⧉"
+      name={item.name}
+      badge={callStatus[item.status]}
+      args={item.arguments}
+      error={item.error ? { code: item.error.type, message: item.error.message } : null}
+      output={item.output}
+      footer={`Run by MCP server ${item.serverLabel}${item.approvalRequestId ? ', approved' : ''}`}
+    />
   );
 }
 
@@ -77,32 +49,15 @@ export function McpCallCard({ item }: { item: McpCallItem }): ReactNode {
  */
 export function McpApprovalCard({ item }: { item: McpApprovalRequestItem }): ReactNode {
   return (
-    <article
-      className={`tool-card tool-card--${decisionBadge[item.decision]}`}
-      aria-label={`Approval request ${item.name}`}
-    >
-      <header className="tool-card__header">
-        <span className="tool-card__icon" aria-hidden="true">
-          ?
-        </span>
-        <code className="tool-card__name">{item.name}</code>
-        <span className={`badge badge--${decisionBadge[item.decision]}`}>
-          {decisionText[item.decision]}
-        </span>
-      </header>
-      <dl className="tool-card__body">
-        <dt>Arguments</dt>
-        <dd>
-          <pre tabIndex={0}>{formatJson(item.arguments) || '{}'}</pre>
-        </dd>
-        {item.reason ? (
-          <>
-            <dt>Reason</dt>
-            <dd>{item.reason}</dd>
-          </>
-        ) : null}
-      </dl>
-      <footer className="tool-card__footer">MCP server {item.serverLabel}</footer>
-    </article>
+    <ToolCard
+      label={`Approval request ${item.name}`}
+      tone={decisionBadge[item.decision]}
+      icon="?"
+      name={item.name}
+      badge={decisionText[item.decision]}
+      args={item.arguments}
+      reason={item.reason}
+      footer={`MCP server ${item.serverLabel}`}
+    />
   );
 }
