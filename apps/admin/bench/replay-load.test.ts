@@ -5,28 +5,25 @@
 // listed (for the baseline: the page says there is no recording and shows its empty transcript).
 // The duration is the one the server recorded, shown by the page; when the <audio> element has
 // read it from the Ogg file is reported apart (playerDuration in the breakdown).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// REPLAY_BENCH_BEFORE_DIST=<a built console> also serves that build (another server on the same
+// store) and measures it interleaved with this one: before/after figures of the same run.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import * as playwright from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createParleyServer, silentLogger } from '@parley/server';
 import type { ParleyServer } from '@parley/server';
 import { agentConfigSchema } from '@parley/server/schemas';
 import { OggOpusWriter } from '../../../packages/server/src/recording/ogg-opus-writer.ts';
-import { launchChromium } from '../../../scripts/chromium.mjs';
+import { signIn, startConsole } from '../test/console-stack';
+import type { ConsoleStack } from '../test/console-stack';
 
-const adminDist = fileURLToPath(new URL('../dist/', import.meta.url));
-const email = 'admin@example.com';
-const password = 'correct horse battery staple';
 const minutes = 10;
 const runs = 7;
 
+let stack: ConsoleStack | undefined;
 let dataDir = '';
 let parley: ParleyServer;
-let browser: Browser;
 let page: Page;
 let clock = Date.now();
 
@@ -189,12 +186,23 @@ async function load(origin: string, id: string, recorded: boolean): Promise<Load
         };
         const finish = () => {
           const fetches: Record<string, number> = {};
-          for (const entry of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
-            const path = new URL(entry.name).pathname.replace(/\/conversations\/[^/]+/, '/conversations/:id');
+          for (const entry of performance.getEntriesByType(
+            'resource',
+          ) as PerformanceResourceTiming[]) {
+            const path = new URL(entry.name).pathname.replace(
+              /\/conversations\/[^/]+/,
+              '/conversations/:id',
+            );
             fetches[path] = Math.round(entry.responseEnd);
           }
           const now = performance.now();
-          resolve({ ready: at.ready ?? now, lines: at.lines ?? now, waves: at.waves ?? now, duration: at.duration ?? now, fetches });
+          resolve({
+            ready: at.ready ?? now,
+            lines: at.lines ?? now,
+            waves: at.waves ?? now,
+            duration: at.duration ?? now,
+            fetches,
+          });
         };
         const poll = () => (ready() ? finish() : requestAnimationFrame(poll));
         poll();
@@ -207,55 +215,74 @@ const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-replay-bench-'));
-  parley = await createParleyServer({
+  stack = await startConsole({
+    name: 'replay-bench',
+    server: { upstream: { kind: 'emulator' }, seedTemplates: false, now: () => new Date(clock) },
+  });
+  ({ parley, dataDir, page } = stack);
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** A second server on the same store serving an earlier build of the console (see the header). */
+async function startBefore(dist: string): Promise<{ origin: string; server: ParleyServer }> {
+  const server = await createParleyServer({
     env: {},
     upstream: { kind: 'emulator' },
+    store: parley.store,
     database: { dataDir },
-    admin: { email, password },
-    staticDirs: { admin: adminDist, demo: null },
+    staticDirs: { admin: dist, demo: null },
     seedTemplates: false,
     logger: silentLogger,
     now: () => new Date(clock),
   });
-  browser = await launchChromium(playwright);
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await parley?.close();
-  await parley?.store.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+  return { origin: (await server.listen({ port: 0, host: '127.0.0.1' })).url, server };
+}
 
 it('loads a 10-minute conversation on the replay page', async () => {
   const { long, empty } = await seed();
-  const origin = (await parley.listen({ port: 0, host: '127.0.0.1' })).url;
-  await page.goto(`${origin}/admin/#/sign-in`);
-  await page.fill('input[name=email]', email);
-  await page.fill('input[name=password]', password);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/#\/(conversations|agents|analytics)?$/);
+  const origin = stack!.origin;
+  const beforeDist = process.env.REPLAY_BENCH_BEFORE_DIST;
+  const before = beforeDist ? await startBefore(beforeDist) : null;
+  await signIn(page, origin);
   const baseline: number[] = [];
   const replay: number[] = [];
+  const beforeBaseline: number[] = [];
+  const beforeReplay: number[] = [];
   const parts: Load[] = [];
-  // Interleaved, so both see the same machine load; the first of each warms the caches.
+  // Interleaved, so all see the same machine load; the first of each warms the caches. (The
+  // session cookie serves both servers: cookies do not depend on the port.)
   for (let run = 0; run <= runs; run++) {
     const b = await load(origin, empty, false);
     const r = await load(origin, long, true);
+    const bb = before ? await load(before.origin, empty, false) : null;
+    const br = before ? await load(before.origin, long, true) : null;
     if (run > 0) {
       baseline.push(b.ready);
       replay.push(r.ready);
       parts.push(r);
+      if (bb && br) {
+        beforeBaseline.push(bb.ready);
+        beforeReplay.push(br.ready);
+      }
     }
   }
+  await before?.server.close();
   const { loadavg } = await import('node:os');
   const figure = {
     replayMsP50: Math.round(median(replay)),
     replayMsMax: Math.round(Math.max(...replay)),
     emptyPageMsP50: Math.round(median(baseline)),
     ratio: Number((median(replay) / median(baseline)).toFixed(2)),
+    ...(before
+      ? {
+          beforeReplayMsP50: Math.round(median(beforeReplay)),
+          beforeEmptyPageMsP50: Math.round(median(beforeBaseline)),
+          afterOverBefore: Number((median(replay) / median(beforeReplay)).toFixed(2)),
+        }
+      : {}),
     runs,
     load: loadavg()
       .map((value) => value.toFixed(1))
