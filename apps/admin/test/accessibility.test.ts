@@ -3,28 +3,17 @@
 // 360 px: zero violations, and no page wider than the screen. A real server (in-process, SQLite in
 // a temp dir, the emulator upstream) with two recorded conversations (one with a lead, its email and
 // a scheduled call), so the pages show data.
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as playwright from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { WebSocket } from 'ws';
-import { createParleyServer, silentLogger } from '@parley/server';
-import type { ParleyServer } from '@parley/server';
 import { accessibilityMatrix, axeViolations, horizontalOverflow } from '../../../scripts/axe.mjs';
-import { launchChromium } from '../../../scripts/chromium.mjs';
+import { signInByApi, startConsole } from './console-stack';
+import type { ConsoleStack } from './console-stack';
 
-const adminDist = fileURLToPath(new URL('../dist/', import.meta.url));
-const email = 'admin@example.com';
-const password = 'correct horse battery staple';
-
-let dataDir = '';
-let parley: ParleyServer | undefined;
+let stack: ConsoleStack | undefined;
 let origin = '';
-let browser: Browser | undefined;
+let browser: Browser;
 let agentId = '';
 let conversationId = '';
 let toolId = '';
@@ -86,20 +75,8 @@ async function converse(text: string, untilToolsAnswered = false): Promise<void>
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(adminDist, 'index.html'))) {
-    throw new Error('apps/admin/dist is missing: build the console first.');
-  }
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-admin-a11y-'));
-  parley = await createParleyServer({
-    env: {},
-    upstream: { kind: 'emulator', apiKey: 'sk-a11y-test' },
-    database: { dataDir },
-    admin: { email, password },
-    staticDirs: { admin: adminDist, demo: null },
-    logger: silentLogger,
-  });
-  const listening = await parley.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${listening.port}`;
+  stack = await startConsole({ name: 'a11y' });
+  ({ origin, browser } = stack);
   const agents = (await (await fetch(`${origin}/api/agents`)).json()) as {
     agents: { id: string; slug: string }[];
   };
@@ -111,9 +88,8 @@ beforeAll(async () => {
     'My name is Dana Smith, my email is dana@example.com, please have someone call me tomorrow at 3 pm',
     true,
   );
-  browser = await launchChromium(playwright);
   const page = await browser.newPage();
-  await signIn(page);
+  await signInByApi(page, origin);
   const listed = (await (await page.request.get(`${origin}/api/admin/conversations`)).json()) as {
     conversations: { id: string }[];
   };
@@ -126,17 +102,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await parley?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await stack?.close();
 });
-
-async function signIn(page: Page): Promise<void> {
-  const response = await page.request.post(`${origin}/api/admin/login`, {
-    data: { email, password },
-  });
-  expect(response.status()).toBe(200);
-}
 
 /** Every page of the console, by hash path. */
 function pages(): string[] {
@@ -180,7 +147,7 @@ async function audit(page: Page, label: string): Promise<string[]> {
 describe('the admin console is accessible', () => {
   for (const { colorScheme, width, height } of accessibilityMatrix) {
     it(`has no axe violation on any page in ${colorScheme} mode at ${width} px`, async () => {
-      const context = await browser!.newContext({
+      const context = await browser.newContext({
         colorScheme,
         viewport: { width, height },
         // axe is injected as a script tag; the console's CSP would refuse it.
@@ -191,7 +158,7 @@ describe('the admin console is accessible', () => {
         const found: string[] = [];
         await open(page, '/sign-in', 0);
         found.push(...(await audit(page, 'sign-in')));
-        await signIn(page);
+        await signInByApi(page, origin);
         let visit = 1;
         for (const path of pages()) {
           await open(page, path, visit++);

@@ -2,29 +2,19 @@
 // End to end: a real Parley server (in-process, port 0, SQLite in a temp dir, the emulator
 // upstream) serves the built console at /admin, and real Chromium drives it. Screenshots of each
 // page land in apps/admin/test-results/ (CI keeps them as artifacts).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as playwright from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { LATENCY_DEFINITION } from '@parley/core';
-import { createParleyServer, silentLogger } from '@parley/server';
 import type { ParleyServer } from '@parley/server';
-import { launchChromium } from '../../../scripts/chromium.mjs';
+import { email, password, screenshots, startConsole } from './console-stack';
+import type { ConsoleStack } from './console-stack';
 
-const adminDist = fileURLToPath(new URL('../dist/', import.meta.url));
-const screenshots = fileURLToPath(new URL('../test-results/', import.meta.url));
-const email = 'admin@example.com';
-const password = 'correct horse battery staple';
-
-let dataDir = '';
+let stack: ConsoleStack | undefined;
 let parley: ParleyServer | undefined;
 let origin = '';
-let browser: Browser | undefined;
 let page: Page;
 
 async function shot(name: string) {
@@ -70,36 +60,14 @@ async function converse(agentId: string, text: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(adminDist, 'index.html'))) {
-    throw new Error(
-      'apps/admin/dist is missing: build the console first (pnpm --filter @parley/admin build).',
-    );
-  }
   mkdirSync(screenshots, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-admin-e2e-'));
-  parley = await createParleyServer({
-    env: {},
-    // The in-process emulator, with a key like the real service wants one.
-    upstream: { kind: 'emulator', apiKey: 'sk-parley-e2e-test-key' },
-    database: { dataDir },
-    admin: { email, password },
-    staticDirs: { admin: adminDist, demo: null },
-    logger: silentLogger,
-  });
-  const listening = await parley.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${listening.port}`;
-  // The fake microphone plays silence, so the emulator's voice activity detection stays quiet and
-  // the playground's turns are the typed ones.
-  const silence = join(dataDir, 'silence.wav');
-  execFileSync('sox', ['-n', '-r', '48000', '-c', '1', '-b', '16', silence, 'trim', '0', '20']);
-  browser = await launchChromium(playwright, { audioFile: silence });
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  // Signing in is the first test's subject: the form, a wrong password, then the right one.
+  stack = await startConsole({ name: 'e2e', silentMicrophoneHz: 48_000 });
+  ({ parley, origin, page } = stack);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await parley?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await stack?.close();
 });
 
 describe('admin console against a real server', () => {

@@ -3,41 +3,17 @@
 // upstream) serves the built console, real Chromium starts an experiment from the page, 200
 // simulated visitors are split within tolerance of the weights as the page shows them, a
 // visitor's relayed conversation is counted on its version, and "Promote" publishes it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as playwright from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { WebSocket } from 'ws';
-import { createParleyServer, silentLogger } from '@parley/server';
-import type { ParleyServer } from '@parley/server';
-import { csrfHeaderName } from '@parley/server/schemas';
 import type { Agent, AgentDetail, AgentVersion } from '@parley/server/schemas';
-import { launchChromium } from '../../../scripts/chromium.mjs';
+import { adminClient, signIn, startConsole } from './console-stack';
+import type { AdminClient, ConsoleStack } from './console-stack';
 
-const adminDist = fileURLToPath(new URL('../dist/', import.meta.url));
-const email = 'admin@example.com';
-const password = 'correct horse battery staple';
-
-let dataDir = '';
-let parley: ParleyServer | undefined;
+let stack: ConsoleStack | undefined;
 let origin = '';
-let browser: Browser | undefined;
 let page: Page;
-let cookie = '';
-let csrf = '';
-
-async function admin<T>(path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${origin}/api/admin${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { cookie, [csrfHeaderName]: csrf, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  expect(response.ok).toBe(true);
-  return (await response.json()) as T;
-}
+let admin: AdminClient;
 
 async function grant(agentId: string, visitorId: string) {
   const response = await fetch(`${origin}/api/sessions`, {
@@ -68,52 +44,33 @@ async function connect(session: { url: string; ticket: string }): Promise<void> 
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-admin-experiments-'));
-  parley = await createParleyServer({
-    env: {},
-    upstream: { kind: 'emulator', apiKey: 'test-upstream-credential' },
-    database: { dataDir },
-    admin: { email, password },
-    staticDirs: { admin: adminDist, demo: null },
-    logger: silentLogger,
-    limits: { sessionRequestsPerMinute: 10_000 },
+  stack = await startConsole({
+    name: 'experiments',
+    server: { limits: { sessionRequestsPerMinute: 10_000 } },
   });
-  origin = `http://127.0.0.1:${(await parley.listen({ port: 0, host: '127.0.0.1' })).port}`;
-  const login = await fetch(`${origin}/api/admin/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
-  browser = await launchChromium(playwright);
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  ({ origin, page } = stack);
+  admin = await adminClient(origin);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await parley?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await stack?.close();
 });
 
 describe('experiments page', () => {
   it('starts a split, shows it within tolerance of the weights, counts conversations, promotes', async () => {
-    const { agents } = await admin<{ agents: Agent[] }>('/agents');
+    const { agents } = await admin.get<{ agents: Agent[] }>('/agents');
     const agent = agents.find((a) => a.publishedVersion !== null)!;
-    const detail = await admin<AgentDetail>(`/agents/${agent.id}`);
+    const detail = await admin.get<AgentDetail>(`/agents/${agent.id}`);
     const baseline = agent.publishedVersion!;
     const current = detail.versions.find((v) => v.version === baseline)!.config;
     const challenger = (
-      await admin<AgentVersion>(`/agents/${agent.id}/versions`, {
+      await admin.send<AgentVersion>('POST', `/agents/${agent.id}/versions`, {
         config: { ...current, voice: current.voice === 'verse' ? 'alloy' : 'verse' },
         note: 'challenger',
       })
     ).version;
 
-    await page.goto(`${origin}/admin/#/sign-in?redirect=%2Fexperiments`);
-    await page.fill('input[name=email]', email);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
+    await signIn(page, origin, '/experiments');
     await page.getByRole('heading', { name: 'Experiments' }).waitFor();
     const form = page.getByRole('form', { name: 'New experiment' });
     await form.getByLabel('Agent').selectOption(agent.id);
@@ -163,7 +120,7 @@ describe('experiments page', () => {
       .getByRole('button', { name: `Promote v${challenger}` })
       .click();
     await page.getByTestId('experiment-status').filter({ hasText: 'ended' }).waitFor();
-    const after = await admin<AgentDetail>(`/agents/${agent.id}`);
+    const after = await admin.get<AgentDetail>(`/agents/${agent.id}`);
     expect(after.agent.publishedVersion).toBe(challenger);
     await expect.poll(() => page.getByRole('button', { name: /Promote/ }).count()).toBe(0);
   }, 120_000);

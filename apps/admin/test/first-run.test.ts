@@ -1,47 +1,29 @@
 // @vitest-environment node
 // The first run in real Chromium: a server with no admin sends its first visitor to the setup form,
 // words a wrong setup token as such, and stops offering setup once an admin exists.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as playwright from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
-import { createParleyServer, silentLogger } from '@parley/server';
+import type { Page } from 'playwright-core';
 import type { ParleyServer } from '@parley/server';
-import { launchChromium } from '../../../scripts/chromium.mjs';
+import { startConsole } from './console-stack';
+import type { ConsoleStack } from './console-stack';
 
-const adminDist = fileURLToPath(new URL('../dist/', import.meta.url));
-
-let dataDir = '';
+let stack: ConsoleStack | undefined;
 let parley: ParleyServer | undefined;
 let origin = '';
-let browser: Browser | undefined;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(join(adminDist, 'index.html'))) {
-    throw new Error('apps/admin/dist is missing: build the console first.');
-  }
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-admin-first-run-'));
-  parley = await createParleyServer({
-    env: {},
-    upstream: { kind: 'emulator', apiKey: 'sk-setup-test' },
-    database: { dataDir },
-    staticDirs: { admin: adminDist, demo: null },
-    logger: silentLogger,
+  // No admin account: the server prints a setup token and the console offers setup.
+  stack = await startConsole({
+    name: 'first-run',
+    admin: false,
+    viewport: { width: 1280, height: 800 },
   });
-  const listening = await parley.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${listening.port}`;
-  browser = await launchChromium(playwright);
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  ({ parley, origin, page } = stack);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await parley?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await stack?.close();
 });
 
 describe('the first run of the admin console', () => {

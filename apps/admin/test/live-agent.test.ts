@@ -5,26 +5,13 @@
 // publishes; the playground holds a Live conversation with a seeded Live template through the
 // relay (a delegated tool runs and shows its result); the conversation pages show its cost in
 // billed seconds instead of tokens.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as playwright from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
-import { createParleyServer, silentLogger } from '@parley/server';
-import type { ParleyServer } from '@parley/server';
-import { launchChromium } from '../../../scripts/chromium.mjs';
+import type { Page } from 'playwright-core';
+import { signInByApi, startConsole } from './console-stack';
+import type { ConsoleStack } from './console-stack';
 
-const adminDist = fileURLToPath(new URL('../dist/', import.meta.url));
-const email = 'admin@example.com';
-const password = 'correct horse battery staple';
-
-let dataDir = '';
-let parley: ParleyServer | undefined;
+let stack: ConsoleStack | undefined;
 let origin = '';
-let browser: Browser | undefined;
 let page: Page;
 
 interface AgentRow {
@@ -40,35 +27,17 @@ async function agentId(slug: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(adminDist, 'index.html'))) {
-    throw new Error('apps/admin/dist is missing: pnpm --filter @parley/admin build');
-  }
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-admin-live-'));
-  parley = await createParleyServer({
-    env: {},
-    upstream: { kind: 'emulator', apiKey: 'test-key-not-real' },
-    database: { dataDir },
-    admin: { email, password },
-    staticDirs: { admin: adminDist, demo: null },
-    logger: silentLogger,
+  stack = await startConsole({
+    name: 'live',
+    silentMicrophoneHz: 16_000,
+    viewport: { width: 1280, height: 900 },
   });
-  const listening = await parley.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${listening.port}`;
-  // The fake microphone plays silence: the playground's turn is the typed one.
-  const silence = join(dataDir, 'silence.wav');
-  execFileSync('sox', ['-n', '-r', '16000', '-c', '1', '-b', '16', silence, 'trim', '0', '20']);
-  browser = await launchChromium(playwright, { audioFile: silence });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const login = await page.request.post(`${origin}/api/admin/login`, {
-    data: { email, password },
-  });
-  expect(login.status()).toBe(200);
+  ({ origin, page } = stack);
+  await signInByApi(page, origin);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await parley?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await stack?.close();
 });
 
 describe('GPT-Live agents in the console', () => {

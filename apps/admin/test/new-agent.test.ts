@@ -3,58 +3,27 @@
 // server: duplicate a seeded template, the tools its prompt names switched on, version 1 published
 // from the editor, the agent's time zone set on the Delivery tab, a "Live v1" badge on one line,
 // and the playground showing its tool calls' arguments and results without overflowing at 360 px.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as playwright from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
-import { createParleyServer, silentLogger } from '@parley/server';
-import type { ParleyServer } from '@parley/server';
-import { launchChromium } from '../../../scripts/chromium.mjs';
+import type { Page } from 'playwright-core';
+import { signInByApi, startConsole } from './console-stack';
+import type { ConsoleStack } from './console-stack';
 
-const adminDist = fileURLToPath(new URL('../dist/', import.meta.url));
-const email = 'admin@example.com';
-const password = 'correct horse battery staple';
-
-let dataDir = '';
-let parley: ParleyServer | undefined;
+let stack: ConsoleStack | undefined;
 let origin = '';
-let browser: Browser | undefined;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(join(adminDist, 'index.html'))) {
-    throw new Error('apps/admin/dist is missing: pnpm --filter @parley/admin build');
-  }
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-admin-new-agent-'));
-  parley = await createParleyServer({
-    env: {},
-    upstream: { kind: 'emulator', apiKey: 'test-key-not-real' },
-    database: { dataDir },
-    admin: { email, password },
-    staticDirs: { admin: adminDist, demo: null },
-    logger: silentLogger,
+  stack = await startConsole({
+    name: 'new-agent',
+    silentMicrophoneHz: 16_000,
+    viewport: { width: 1280, height: 900 },
   });
-  const listening = await parley.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${listening.port}`;
-  // The fake microphone plays silence: the playground's turn is the typed one.
-  const silence = join(dataDir, 'silence.wav');
-  execFileSync('sox', ['-n', '-r', '16000', '-c', '1', '-b', '16', silence, 'trim', '0', '20']);
-  browser = await launchChromium(playwright, { audioFile: silence });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const login = await page.request.post(`${origin}/api/admin/login`, {
-    data: { email, password },
-  });
-  expect(login.status()).toBe(200);
+  ({ origin, page } = stack);
+  await signInByApi(page, origin);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await parley?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await stack?.close();
 });
 
 describe('a new agent in the console', () => {

@@ -2,29 +2,21 @@
 // End to end: a conversation recorded by the relay (real server, in-process emulator) appears on
 // the admin's conversation page with a player whose duration is the recording's, and clicking a
 // transcript line seeks the audio there. Real Chromium; screenshot in test-results/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as playwright from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { WebSocket } from 'ws';
-import { createParleyServer, silentLogger } from '@parley/server';
 import type { ParleyServer } from '@parley/server';
 import { agentConfigSchema } from '@parley/server/schemas';
-import { launchChromium } from '../../../scripts/chromium.mjs';
+import { screenshots, signIn, startConsole } from './console-stack';
+import type { ConsoleStack } from './console-stack';
 
-const adminDist = fileURLToPath(new URL('../dist/', import.meta.url));
-const screenshots = fileURLToPath(new URL('../test-results/', import.meta.url));
-const email = 'admin@example.com';
-const password = 'correct horse battery staple';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let dataDir = '';
+let stack: ConsoleStack | undefined;
 let parley: ParleyServer | undefined;
 let origin = '';
-let browser: Browser | undefined;
 let page: Page;
 
 /** 20 ms frames of a 440 Hz tone then silence, base64 PCM16 at 24 kHz (a microphone's turn). */
@@ -97,21 +89,9 @@ async function converse(agentId: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(adminDist, 'index.html')))
-    throw new Error(
-      'apps/admin/dist is missing: build the console first (pnpm --filter @parley/admin build).',
-    );
   mkdirSync(screenshots, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-admin-replay-'));
-  parley = await createParleyServer({
-    env: {},
-    upstream: { kind: 'emulator', apiKey: 'test-upstream-credential' },
-    database: { dataDir },
-    admin: { email, password },
-    staticDirs: { admin: adminDist, demo: null },
-    seedTemplates: false,
-    logger: silentLogger,
-  });
+  stack = await startConsole({ name: 'replay', server: { seedTemplates: false } });
+  ({ parley, origin, page } = stack);
   await parley.store.agents.create(
     {
       slug: 'recorded',
@@ -125,16 +105,10 @@ beforeAll(async () => {
     },
     null,
   );
-  origin = (await parley.listen({ port: 0, host: '127.0.0.1' })).url;
-  browser = await launchChromium(playwright);
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await parley?.close();
-  await parley?.store.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await stack?.close();
 });
 
 describe('replay of a recorded conversation', () => {
@@ -149,11 +123,7 @@ describe('replay of a recorded conversation', () => {
     const { conversation } = await parley!.store.conversations.detail(conversationId);
     expect(Math.abs(recording.durationMs - conversation.durationMs!)).toBeLessThan(400);
 
-    await page.goto(`${origin}/admin/#/sign-in`);
-    await page.fill('input[name=email]', email);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/#\/(conversations|agents|analytics)?$/);
+    await signIn(page, origin);
     await page.goto(`${origin}/admin/#/conversations/${conversationId}`);
 
     const audio = page.getByTestId('replay-audio');

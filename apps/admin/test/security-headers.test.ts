@@ -6,55 +6,28 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as playwright from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { createParleyServer, silentLogger } from '@parley/server';
-import type { ParleyServer } from '@parley/server';
-import { launchChromium } from '../../../scripts/chromium.mjs';
 import { watchCsp } from '../../../scripts/csp-watch.mjs';
+import { signIn, startConsole } from './console-stack';
+import type { ConsoleStack } from './console-stack';
 
-const adminDist = fileURLToPath(new URL('../dist/', import.meta.url));
-const email = 'admin@example.com';
-const password = 'correct horse battery staple';
-
-let dataDir = '';
-let parley: ParleyServer | undefined;
+let stack: ConsoleStack | undefined;
 let origin = '';
-let browser: Browser | undefined;
+let browser: Browser;
 let page: Page;
 let csp: { violations(): string[] };
 let framer: Server | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(join(adminDist, 'index.html'))) {
-    throw new Error('apps/admin/dist is missing: build the console first.');
-  }
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-admin-headers-'));
-  parley = await createParleyServer({
-    env: {},
-    upstream: { kind: 'emulator', apiKey: 'emulator-key-for-headers' },
-    database: { dataDir },
-    admin: { email, password },
-    staticDirs: { admin: adminDist, demo: null },
-    logger: silentLogger,
-  });
-  const listening = await parley.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${listening.port}`;
-  browser = await launchChromium(playwright);
-  page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  stack = await startConsole({ name: 'headers' });
+  ({ origin, browser, page } = stack);
   csp = await watchCsp(page);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await parley?.close();
+  await stack?.close();
   framer?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('the admin console under its security headers', () => {
@@ -72,11 +45,7 @@ describe('the admin console under its security headers', () => {
   });
 
   it('signs in, shows its pages and holds a playground conversation with no CSP violation', async () => {
-    await page.goto(`${origin}/admin/#/agents`);
-    await page.waitForURL(/#\/sign-in/);
-    await page.fill('input[name=email]', email);
-    await page.fill('input[name=password]', password);
-    await page.click('button[type=submit]');
+    await signIn(page, origin, '/agents');
     await page.getByRole('heading', { name: 'Agents' }).waitFor();
     await page.goto(`${origin}/admin/#/analytics`);
     await page.getByRole('heading', { name: 'Analytics' }).waitFor();
@@ -105,7 +74,7 @@ describe('the admin console under its security headers', () => {
       response.end(`<!doctype html><iframe src="${origin}/admin/"></iframe>`);
     });
     await new Promise<void>((resolve) => framer!.listen(0, '127.0.0.1', resolve));
-    const other = await browser!.newPage();
+    const other = await browser.newPage();
     const blocked: string[] = [];
     other.on('console', (message) => {
       if (/frame-ancestors|X-Frame-Options|refused to (connect|display)/i.test(message.text()))
