@@ -1,6 +1,6 @@
 // The connection's life: connect, configure, restore, drop, back off, roll over, time out.
 import { ParleyError, type ParleyErrorReason } from '../errors.js';
-import type { ClientItem, SessionConfigPatch, Tool } from '../protocol/index.js';
+import type { ClientItem, Json, SessionConfigPatch, Tool } from '../protocol/index.js';
 import { markTruncated, store } from './conversation.js';
 import { applyAudioDone, settleResponseItems } from './responses.js';
 import type { MachineEvent } from './events.js';
@@ -332,14 +332,19 @@ export function applySessionInfo(t: Transition, session: unknown): void {
 }
 
 /** A fresh upstream session: configure it, restore the conversation, arm rollover and idle timers. */
-export function onSessionCreated(t: Transition, session: unknown, wallAt: number): void {
+export function onSessionCreated(
+  t: Transition,
+  sessionId: string | null,
+  session: Json,
+  wallAt: number,
+): void {
   t.state.sessionCreated = true;
   t.state.failures = 0;
   t.state.connectedOnce = true;
   t.state.rollover = 'none';
   t.state.lastIdle = null;
   t.state.silencedResponseId = null;
-  if (isPlainObject(session) && typeof session.id === 'string') t.set('sessionId', session.id);
+  if (sessionId !== null) t.set('sessionId', sessionId);
   applySessionInfo(t, session);
   t.set('status', 'connected');
   t.set('reconnectAttempt', 0);
@@ -378,8 +383,7 @@ export function onSessionCreated(t: Transition, session: unknown, wallAt: number
   }
   t.state.unsent = [];
 
-  const expiresAt =
-    isPlainObject(session) && typeof session.expires_at === 'number' ? session.expires_at : null;
+  const expiresAt = typeof session.expires_at === 'number' ? session.expires_at : null;
   // A managed session's server owns its lifetime (it rolls over or ends it with a close code).
   if (expiresAt !== null && expiresAt > 0 && !t.state.managedSession) {
     const ms = expiresAt * 1000 - wallAt - t.state.config.rolloverMarginMs;

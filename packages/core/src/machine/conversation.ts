@@ -263,7 +263,7 @@ export function appendText(
   role: 'user' | 'assistant',
   wallAt: number,
   responseId: string | null,
-  modality?: 'audio' | 'text',
+  modality?: 'audio' | 'text' | null,
 ): void {
   const record = messageFor(t, itemId, role, wallAt, responseId);
   if (record.view.type !== 'message') return;

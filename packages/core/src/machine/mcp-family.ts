@@ -5,7 +5,7 @@ import type { RealtimeItem } from '../protocol/index.js';
 import type { ConversationItem } from '../types.js';
 import type { CreateReason, ItemRecord, MachineState, McpRef } from './state.js';
 import type { TextRope } from './text-rope.js';
-import type { ServerEventHandlers, Transition } from './transition.js';
+import type { NeutralEventHandlers, Transition } from './transition.js';
 
 /** An MCP item as the server reports it. */
 export type McpServerItem = Extract<
@@ -24,8 +24,8 @@ export interface McpItemPlacement {
 
 /** The machine's MCP handlers. */
 export interface McpHandlers extends McpRef {
-  /** `mcp_list_tools.*` and `response.mcp_call*` events. */
-  readonly events: ServerEventHandlers;
+  /** The MCP kinds of the Realtime adapter (`mcp_listing`, `mcp_arguments`, `mcp_call_running`). */
+  readonly events: NeutralEventHandlers;
   applyItem(t: Transition, item: McpServerItem, at: McpItemPlacement): void;
   answer(t: Transition, requestId: string, approve: boolean, reason: string | null): void;
   cancelCalls(t: Transition, responseId: string): void;

@@ -1,15 +1,16 @@
-// The reducer's seams (issue 14 §5): server events dispatched through per-family handler tables,
-// the session's counters posted as an event (one writer for the snapshot), and the selectors the
-// session reads instead of the machine's internal flags.
+// The reducer's seams (issue 14 §5, issue 16 §1): Realtime events, decoded by the Realtime adapter,
+// dispatched through per-family handler tables keyed by neutral kind; the session's counters
+// posted as an event (one writer for the snapshot); and the selectors the session reads instead of
+// the machine's internal flags.
 import { describe, expect, it } from 'vitest';
 import { initialState, type MachineState } from './state.js';
 import { reduce } from './reducer.js';
 import { canSendAudio, wantsMicrophoneAudio } from './selectors.js';
-import { mergeHandlerFamilies } from './transition.js';
 import { sessionEventHandlers } from './server-events/session.js';
 import { itemEventHandlers } from './server-events/items.js';
 import { responseEventHandlers } from './server-events/responses.js';
 import { audioBufferEventHandlers } from './server-events/audio-buffers.js';
+import { mcpEventHandlers } from './server-events/mcp.js';
 import type { ServerEvent } from '../protocol/index.js';
 
 function connected(): MachineState {
@@ -35,24 +36,20 @@ function connected(): MachineState {
   return state;
 }
 
-describe('server event handler families', () => {
-  it('never claim the same event type twice', () => {
+describe('Realtime event handler families', () => {
+  it('never claim the same neutral kind twice', () => {
     const families = [
       sessionEventHandlers,
       itemEventHandlers,
       responseEventHandlers,
       audioBufferEventHandlers,
+      // The lazily loaded MCP family is looked up after the eager table: it must not shadow it.
+      mcpEventHandlers,
     ];
     const types = families.flatMap((family) => Object.keys(family));
     expect(new Set(types).size).toBe(types.length);
-    expect(types).toContain('response.done');
-    expect(types).toContain('session.created');
-  });
-
-  it('refuse to merge two families that handle one type', () => {
-    expect(() => mergeHandlerFamilies(sessionEventHandlers, { error: () => {} })).toThrow(
-      /'error'/,
-    );
+    expect(types).toContain('response_done');
+    expect(types).toContain('session_started');
   });
 
   it('stamp items with the wall time the event carried', () => {

@@ -1,4 +1,8 @@
-import { type ClientItem, type ServerEvent, type UnknownEvent } from '../protocol/index.js';
+import {
+  decodeRealtimeServerEvent,
+  type ClientItem,
+  type RealtimeNeutralEvent,
+} from '../protocol/index.js';
 import { bargeIn, onFlushed } from './barge-in.js';
 import {
   onAudioFailed,
@@ -29,9 +33,8 @@ import { onToolResult } from './tool-calls.js';
 import { mcpOf } from './mcp-family.js';
 import {
   isStamped,
-  mergeHandlerFamilies,
   Transition,
-  type ServerEventHandler,
+  type NeutralEventHandlers,
   type StampedTransition,
 } from './transition.js';
 
@@ -56,7 +59,8 @@ export function reduce(
   switch (event.type) {
     case 'server':
       // Only a socket that is open can deliver events; anything else is from a retired one.
-      if (t.state.link === 'open' && isStamped(t)) onServerEvent(t, event.event);
+      if (t.state.link === 'open' && isStamped(t))
+        onRealtimeEvent(t, decodeRealtimeServerEvent(event.event));
       break;
     case 'neutral':
       if (t.state.link === 'open' && isStamped(t)) handlersOf(t.state)?.onEvent(t, event.event);
@@ -201,37 +205,25 @@ function afterEvent(t: Transition): void {
 }
 
 /**
- * Every family's handlers in one table, keyed by event type (XState's transition table, the AI
- * SDK's realtime event reducer): a family is a module under `server-events/`, so a second
- * protocol's vocabulary can plug in its own families. Two families claiming one type is a
- * programming error, caught when this module loads.
+ * Every family's handlers of the Realtime adapter's neutral events in one table, keyed by kind
+ * (XState's transition table, the AI SDK's realtime event reducer): a family is a module under
+ * `server-events/`, and no two families handle one kind (reducer-seams.test.ts).
  */
-const serverEventHandlers = mergeHandlerFamilies(
-  sessionEventHandlers,
-  itemEventHandlers,
-  audioBufferEventHandlers,
-  responseEventHandlers,
-);
+const realtimeEventHandlers: NeutralEventHandlers = {
+  ...sessionEventHandlers,
+  ...itemEventHandlers,
+  ...audioBufferEventHandlers,
+  ...responseEventHandlers,
+};
 
-function onServerEvent(t: StampedTransition, event: ServerEvent | UnknownEvent): void {
-  if ('unknown' in event && event.unknown === true) {
-    t.diagnostics((d) => ({ unknownEvents: d.unknownEvents + 1 }));
-    return;
-  }
-  const known = event as ServerEvent;
+function onRealtimeEvent(t: StampedTransition, event: RealtimeNeutralEvent): void {
   // Out-of-band responses (`conversation: "none"`) are not part of the conversation: only their
-  // usage counts.
-  if (
-    'response_id' in known &&
-    typeof known.response_id === 'string' &&
-    t.state.outOfBand.includes(known.response_id)
-  ) {
-    return;
-  }
-  // Rate limits, DTMF, diarized segments have no handler: nothing changes.
-  const handler = (serverEventHandlers[known.type] ?? mcpOf(t.state)?.events[known.type]) as
-    ServerEventHandler<ServerEvent> | undefined;
-  handler?.(t, known);
+  // usage counts (`response_done` carries its own `outOfBand`).
+  if ('responseId' in event && t.state.outOfBand.includes(event.responseId!)) return;
+  // `ignored` kinds (rate limits, DTMF, diarized segments) have no handler: nothing changes.
+  const handler = (realtimeEventHandlers[event.kind] ?? mcpOf(t.state)?.events[event.kind]) as
+    ((t: StampedTransition, event: RealtimeNeutralEvent) => void) | undefined;
+  handler?.(t, event);
 }
 
 /** Ends the user's turn (commit, push-to-talk release): starts the latency clock. */

@@ -1,12 +1,12 @@
 // A response's life in the conversation: its assistant audio, the turn's latency metrics, its usage
 // and cost, and the items it leaves behind when it ends. Items themselves are in conversation.ts.
-import type { ServerEventOf } from '../protocol/index.js';
+import type { Usage } from '../protocol/index.js';
 import type { TurnMetrics } from '../types.js';
 import { messageFor, store } from './conversation.js';
 import { SAMPLES_PER_MS, base64Samples, withView } from './items.js';
 import { addUsage, modelCost, tokenUsageOf } from './pricing.js';
 import type { ResponseRecord } from './state.js';
-import type { Transition } from './transition.js';
+import type { StampedTransition, Transition } from './transition.js';
 
 /** Responses kept after they are done (for late events and tool batches). */
 const KEPT_RESPONSES = 32;
@@ -15,25 +15,26 @@ const KEPT_RESPONSES = 32;
 
 /** Counts and (unless silenced) plays one assistant audio delta. */
 export function applyAudioDelta(
-  t: Transition,
-  event: ServerEventOf<'response.output_audio.delta'>,
-  wallAt: number,
+  t: StampedTransition,
+  itemId: string,
+  responseId: string,
+  audio: string,
 ): void {
-  const record = messageFor(t, event.item_id, 'assistant', wallAt, event.response_id);
+  const record = messageFor(t, itemId, 'assistant', t.wallAt, responseId);
   if (record.view.type !== 'message') return;
-  const audioSamples = record.audioSamples + base64Samples(event.delta);
+  const audioSamples = record.audioSamples + base64Samples(audio);
   // `audioMs` is published when the audio is done, not per chunk: no re-render per audio delta.
   t.put(
     record.view.modality === 'audio'
       ? { ...record, audioSamples }
       : withView({ ...record, audioSamples }, { modality: 'audio' }),
   );
-  markOutput(t, event.response_id, 'audio');
-  const silenced = record.view.interrupted || t.state.silencedResponseId === event.response_id;
+  markOutput(t, responseId, 'audio');
+  const silenced = record.view.interrupted || t.state.silencedResponseId === responseId;
   if (!silenced) {
-    t.effect({ type: 'audio_enqueue', itemId: event.item_id, audio: event.delta });
-    if (t.state.playback?.itemId !== event.item_id) {
-      t.state.playback = { itemId: event.item_id, responseId: event.response_id };
+    t.effect({ type: 'audio_enqueue', itemId, audio });
+    if (t.state.playback?.itemId !== itemId) {
+      t.state.playback = { itemId, responseId };
     }
   }
 }
@@ -157,7 +158,7 @@ export function startTurnMetrics(
 /** Adds a finished response's usage to the totals and prices it. */
 export function addResponseUsage(
   t: Transition,
-  usage: NonNullable<ServerEventOf<'response.done'>['response']['usage']>,
+  usage: Usage,
   responseId: string | null = null,
 ): void {
   const tokens = tokenUsageOf(usage);

@@ -28,12 +28,12 @@ export function finalArguments(
   callId: string,
   responseId: string,
   args: string,
-  name: string | undefined,
+  name: string | null,
   wallAt: number,
 ): void {
   const record = ensureCall(t, itemId, callId, responseId, wallAt);
   if (record.view.type !== 'function_call' || record.view.status !== 'streaming') return;
-  const change: ItemChange<FunctionCallItem> = name !== undefined && name !== '' ? { name } : {};
+  const change: ItemChange<FunctionCallItem> = name ? { name } : {};
   // A snapshot without a call id (allowed by the official types) gets it here, where it is required.
   if (record.view.callId === '') change.callId = callId;
   const text = args === record.text.toString() ? record.text : TextRope.of(args);

@@ -1,9 +1,4 @@
-import type {
-  ClientEvent,
-  ServerEvent,
-  ServerEventOf,
-  ServerEventType,
-} from '../protocol/index.js';
+import type { ClientEvent, RealtimeNeutralEvent } from '../protocol/index.js';
 import type {
   ConversationItem,
   SessionDiagnostics,
@@ -239,29 +234,18 @@ export function isStamped(t: Transition): t is StampedTransition {
   return t.wallAt !== null;
 }
 
-/** What one server event does to a step of the machine. */
-export type ServerEventHandler<E extends ServerEvent> = (t: StampedTransition, event: E) => void;
+/** A Realtime neutral kind, and its event. */
+export type RealtimeKind = RealtimeNeutralEvent['kind'];
+export type RealtimeEventOf<K extends RealtimeKind> = Extract<RealtimeNeutralEvent, { kind: K }>;
 
 /**
- * The handlers of one family of server events (session, items, responses, audio buffers), keyed
- * by event type, each typed by its event. Families live in `server-events/`; `reducer.ts` merges
- * them with {@link mergeHandlerFamilies}.
+ * The handlers of one family of Realtime events (session, items, responses, audio buffers), keyed
+ * by neutral kind (what the Realtime adapter decodes a GA event into), each typed by its event.
+ * Families live in `server-events/`; `reducer.ts` merges them into one table.
  */
-export type ServerEventHandlers = {
-  readonly [K in ServerEventType]?: ServerEventHandler<ServerEventOf<K>>;
+export type NeutralEventHandlers = {
+  readonly [K in RealtimeKind]?: (t: StampedTransition, event: RealtimeEventOf<K>) => void;
 };
-
-/** Merges handler families into one table; throws if two families claim the same event type. */
-export function mergeHandlerFamilies(...families: ServerEventHandlers[]): ServerEventHandlers {
-  const merged: Record<string, unknown> = {};
-  for (const family of families) {
-    for (const [type, handler] of Object.entries(family)) {
-      if (type in merged) throw new Error(`Two server event families handle '${type}'`);
-      merged[type] = handler;
-    }
-  }
-  return merged;
-}
 
 /** Whose turn it is, from the bookkeeping (never stored independently, so it cannot drift). */
 export function deriveTurn(state: MachineState, snapshot: VoiceSessionSnapshot): TurnState {

@@ -89,4 +89,11 @@ export {
 export type { LiveVoiceName } from './live/models.js';
 export { REALTIME_CAPABILITIES } from './adapters/capabilities.js';
 export type { ProtocolCapabilities, ProtocolFamily } from './adapters/capabilities.js';
-export type { NeutralCommand, NeutralEvent } from './adapters/neutral.js';
+export type {
+  LiveNeutralEvent,
+  NeutralCommand,
+  NeutralEvent,
+  RealtimeNeutralEvent,
+  SharedNeutralEvent,
+} from './adapters/neutral.js';
+export { decodeRealtimeServerEvent } from './adapters/realtime.js';

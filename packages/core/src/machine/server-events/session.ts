@@ -1,9 +1,9 @@
-// Server events of the session family: `session.created`, `session.updated` and `error`.
+// Realtime events of the session family: the session started and updated, errors, and the event
+// types this version does not know (counted, never applied).
 import { ParleyError } from '../../errors.js';
-import type { ServerEventOf } from '../../protocol/index.js';
 import { applySessionInfo, onSessionCreated } from '../connection.js';
 import { UNKNOWN_RESPONSE } from '../sequencing.js';
-import type { ServerEventHandlers, StampedTransition } from '../transition.js';
+import type { NeutralEventHandlers, RealtimeEventOf, StampedTransition } from '../transition.js';
 
 /**
  * Server error codes that are races, not failures (§8 of the protocol reference): counted in
@@ -16,18 +16,18 @@ export const BENIGN_ERROR_CODES: ReadonlySet<string> = new Set([
   'input_audio_buffer_commit_empty',
 ]);
 
-export const sessionEventHandlers: ServerEventHandlers = {
-  'session.created': (t, event) => onSessionCreated(t, event.session, t.wallAt),
-  'session.updated': (t, event) => {
+export const sessionEventHandlers: NeutralEventHandlers = {
+  session_started: (t, event) => onSessionCreated(t, event.sessionId, event.config, t.wallAt),
+  session_updated: (t, event) => {
     t.state.awaitingUpdate = null;
-    applySessionInfo(t, event.session);
+    applySessionInfo(t, event.config);
   },
-  error: (t, event) => onServerError(t, event.error),
+  error: onServerError,
+  unknown: (t) => t.diagnostics((d) => ({ unknownEvents: d.unknownEvents + 1 })),
 };
 
-function onServerError(t: StampedTransition, error: ServerEventOf<'error'>['error']): void {
-  const code = error.code ?? null;
-  const causedBy = error.event_id ?? null;
+function onServerError(t: StampedTransition, error: RealtimeEventOf<'error'>): void {
+  const { code, commandId: causedBy } = error;
   if (causedBy !== null && causedBy === t.state.awaitingUpdate) t.state.awaitingUpdate = null;
   if (code !== null && BENIGN_ERROR_CODES.has(code)) {
     onBenignError(t, code, causedBy, error.message);

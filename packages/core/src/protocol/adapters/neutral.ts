@@ -1,16 +1,39 @@
+import type { RealtimeItem } from '../items.js';
 import type { Json } from '../json.js';
+import type { Usage } from '../response.js';
 
 // The provider-neutral vocabulary: what a protocol adapter turns wire events into, and the
 // commands it turns into wire events. It names what happened in the conversation (a transcript
 // fragment, a tool call ready to run, the session closed and why), not how one API spells it.
-// The GPT-Live adapter (./live.ts) emits it today; see docs/design.md for the Realtime families.
+// The kinds every family shares come first (session started and updated, errors, notices); then
+// each model of a turn has its own: GPT-Live's fragments on a timeline (./live.ts), Realtime's
+// items inside responses (./realtime.ts). See docs/design.md.
 
-/** Something the upstream session reported, in neutral terms. */
-export type NeutralEvent =
+/** What every family reports the same way. */
+export type SharedNeutralEvent =
   /** The session is up, with its id, model and the resolved configuration as the wire gave it. */
   | { kind: 'session_started'; sessionId: string | null; model: string | null; config: Json }
   /** The configuration changed (the resolved snapshot). */
   | { kind: 'session_updated'; config: Json }
+  /** The server reported an error (`commandId`: the client event that caused it, if known). */
+  | {
+      kind: 'error';
+      code: string | null;
+      message: string;
+      param: string | null;
+      commandId: string | null;
+    }
+  /** An informational notice (e.g. data-channel permissions). */
+  | { kind: 'info'; code: string | null; message: string }
+  /** A known event with nothing for the conversation (rate limits, telephony, decisions…). */
+  | { kind: 'ignored'; type: string };
+
+/** Something the upstream session reported, in neutral terms (any family). */
+export type NeutralEvent = LiveNeutralEvent | RealtimeNeutralEvent;
+
+/** What GPT-Live reports: a turn is transcript fragments on the session timeline. */
+export type LiveNeutralEvent =
+  | SharedNeutralEvent
   /**
    * A timed piece of a transcript: the user's or the agent's words over `[startMs, endMs)` of the
    * session timeline (times may be unknown). No item, no end: grouping into turns is the machine's.
@@ -75,19 +98,89 @@ export type NeutralEvent =
       reason: string | null;
       seconds: number | null;
       commandId: string | null;
-    }
-  /** The server reported an error. */
+    };
+
+/**
+ * What the Realtime families report (GA, and beta once translated to GA): a turn is items inside
+ * responses, so these kinds carry item and response ids (`responseId` on an event of a response's
+ * output, which the machine ignores for an out-of-band response). The items themselves are still
+ * Realtime's item shapes (message content parts, `function_call`, MCP items).
+ */
+export type RealtimeNeutralEvent =
+  | SharedNeutralEvent
+  /** An event type this version does not know: counted, never applied. */
+  | { kind: 'unknown'; type: string }
+  /**
+   * An item snapshot: added, done (`final`) or retrieved; a response's output when `responseId`
+   * is set; `positioned` when the server said where it goes (after `previousItemId`).
+   */
   | {
-      kind: 'error';
-      code: string | null;
-      message: string;
-      param: string | null;
-      commandId: string | null;
+      kind: 'item';
+      item: RealtimeItem;
+      final: boolean;
+      responseId: string | null;
+      previousItemId: string | null;
+      positioned: boolean;
     }
-  /** An informational notice (e.g. data-channel permissions). */
-  | { kind: 'info'; code: string | null; message: string }
-  /** A known event with nothing for the conversation (telephony, decisions, fixtures, reflected input). */
-  | { kind: 'ignored'; type: string };
+  /** The item's audio was cut at `audioEndMs` (its text past that point is not said). */
+  | { kind: 'item_truncated'; itemId: string; audioEndMs: number }
+  | { kind: 'item_deleted'; itemId: string }
+  /** A response began; `outOfBand` when it is not part of the conversation. */
+  | { kind: 'response_started'; id: string | null; outOfBand: boolean }
+  /** A response ended, with its final output items and its token usage. */
+  | {
+      kind: 'response_done';
+      id: string | null;
+      outOfBand: boolean;
+      status: string;
+      output: RealtimeItem[];
+      usage: Usage | null;
+    }
+  /** A content part began: the item's output is audio or text. */
+  | { kind: 'output_modality'; itemId: string; responseId: string; modality: 'audio' | 'text' }
+  /** More of an item's text: the user's transcription, or the agent's text or audio transcript. */
+  | {
+      kind: 'text_delta';
+      speaker: 'user' | 'assistant';
+      itemId: string;
+      responseId: string | null;
+      delta: string;
+      modality: 'audio' | null;
+    }
+  /** The agent's final text of an item (text, audio transcript or content part). */
+  | { kind: 'text_done'; itemId: string; responseId: string; text: string }
+  /** The user's transcription is final; `usage` is what transcribing it cost. */
+  | {
+      kind: 'input_transcription_done';
+      itemId: string;
+      text: string;
+      usage: { tokens: number; seconds: number } | null;
+    }
+  | { kind: 'input_transcription_failed'; itemId: string; message: string }
+  /** Output audio of an item (base64, the session's output format). */
+  | { kind: 'audio_delta'; itemId: string; responseId: string; audio: string }
+  | { kind: 'audio_done'; itemId: string; responseId: string }
+  /** A function call's arguments stream (`done`: `text` is all of them, with the tool's name). */
+  | {
+      kind: 'arguments';
+      itemId: string;
+      callId: string;
+      responseId: string;
+      text: string;
+      done: boolean;
+      name: string | null;
+    }
+  /** The server's voice activity detection: speech began, ended, or the idle timeout fired. */
+  | { kind: 'speech_started' }
+  | { kind: 'speech_stopped' }
+  | { kind: 'input_timeout' }
+  /** WebRTC: the server began playing a response's audio, or stopped (`cleared`: on request). */
+  | { kind: 'output_playing'; responseId: string | null }
+  | { kind: 'output_stopped'; responseId: string | null; cleared: boolean }
+  /** Remote MCP: a tool listing's progress, a call's arguments, a call running on the server. */
+  | { kind: 'mcp_listing'; itemId: string; status: 'in_progress' | 'completed' | 'failed' }
+  | { kind: 'mcp_arguments'; itemId: string; responseId: string; text: string; done: boolean }
+  | { kind: 'mcp_call_running'; itemId: string };
 
 /** What the machine asks of the upstream session, in neutral terms. */
 export type NeutralCommand =
