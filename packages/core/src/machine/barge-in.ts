@@ -34,7 +34,7 @@ export function bargeIn(t: Transition, manual: boolean): void {
     t.state.playback = null;
     t.state.silencedResponseId = active ?? audible?.responseId ?? null;
     if (manual && active !== null && t.online) {
-      t.send({ type: 'response.cancel', response_id: active });
+      t.command({ kind: 'cancel_response', responseId: active });
     }
   }
   if (manual) {
@@ -92,12 +92,7 @@ function truncateAt(t: Transition, itemId: string, heardMs: number): void {
   const audioEndMs = Math.max(0, Math.min(Math.floor(heardMs), receivedMs));
   if (record.audioDone && audioEndMs >= receivedMs) return;
   if (t.online) {
-    t.send({
-      type: 'conversation.item.truncate',
-      item_id: itemId,
-      content_index: 0,
-      audio_end_ms: audioEndMs,
-    });
+    t.command({ kind: 'truncate', itemId, audioEndMs });
   }
   markTruncated(t, itemId, audioEndMs);
 }

@@ -136,9 +136,9 @@ export function onUpdateSession(t: Transition, patch: SessionConfigPatch): void 
       message: 'The server configures this session; the update was not sent',
     });
   } else if (t.online) {
-    t.state.awaitingUpdate = t.send({
-      type: 'session.update',
-      session: sessionPayload(patch, null),
+    t.state.awaitingUpdate = t.command({
+      kind: 'update_session',
+      config: sessionPayload(patch, null),
     });
   }
 }
@@ -164,9 +164,9 @@ export function onToolsChanged(t: Transition, tools: readonly Tool[]): void {
   // A family whose config is fixed at start (GPT-Live carries tools in its delegation config)
   // has nothing to send.
   if (t.online && !t.state.managedSession && t.snapshot.capabilities?.updateSession !== false) {
-    t.state.awaitingUpdate = t.send({
-      type: 'session.update',
-      session: sessionPayload({}, mergeTools(t.state.desiredSession.tools, tools) ?? []),
+    t.state.awaitingUpdate = t.command({
+      kind: 'update_session',
+      config: sessionPayload({}, mergeTools(t.state.desiredSession.tools, tools) ?? []),
     });
   }
 }

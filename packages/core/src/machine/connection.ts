@@ -299,15 +299,13 @@ export function mergeTools(
 type SessionTools = NonNullable<SessionConfigPatch['tools']>;
 
 /** A GA `session.update` payload. */
-export function sessionPayload(patch: SessionConfigPatch, tools: SessionTools | null) {
+export function sessionPayload(patch: SessionConfigPatch, tools: SessionTools | null): Json {
   const { tools: _ignored, ...rest } = patch;
   const session: Record<string, unknown> = { ...rest, type: 'realtime' };
   if (patch.tools !== undefined) session.tools = patch.tools;
   if (tools !== null) session.tools = tools;
-  return session as Extract<ClientItemEvent, { type: 'session.update' }>['session'];
+  return session;
 }
-
-type ClientItemEvent = Parameters<Transition['send']>[0];
 
 /** Reads turn detection and transcription from an effective session. */
 export function applySessionInfo(t: Transition, session: unknown): void {
@@ -359,9 +357,9 @@ export function onSessionCreated(
   if (!t.state.managedSession) {
     const tools = mergeTools(t.state.desiredSession.tools, t.state.clientTools);
     if (Object.keys(t.state.desiredSession).length > 0 || tools !== null) {
-      t.state.awaitingUpdate = t.send({
-        type: 'session.update',
-        session: sessionPayload(t.state.desiredSession, tools),
+      t.state.awaitingUpdate = t.command({
+        kind: 'update_session',
+        config: sessionPayload(t.state.desiredSession, tools),
       });
     }
     restoreConversation(t);
@@ -370,14 +368,15 @@ export function onSessionCreated(
     for (const itemId of t.state.unsent) {
       const record = t.record(itemId);
       if (record?.view.type !== 'message') continue;
-      t.send({
-        type: 'conversation.item.create',
+      t.command({
+        kind: 'create_item',
         item: {
           id: itemId,
           type: 'message',
           role: 'user',
           content: [{ type: 'input_text', text: record.text.toString() }],
         },
+        previousItemId: null,
       });
     }
   }
@@ -421,14 +420,14 @@ function restoreConversation(t: Transition): void {
               role: view.role,
               content: [{ type: 'input_text', text }],
             };
-      t.send({ type: 'conversation.item.create', item });
+      t.command({ kind: 'create_item', item, previousItemId: null });
       continue;
     }
     // MCP items are the server's: it lists and runs them again in a new session.
     if (view.type !== 'function_call') continue;
     if (view.status === 'streaming' || view.status === 'cancelled') continue;
-    t.send({
-      type: 'conversation.item.create',
+    t.command({
+      kind: 'create_item',
       item: {
         id: view.id,
         type: 'function_call',
@@ -436,12 +435,10 @@ function restoreConversation(t: Transition): void {
         name: view.name,
         arguments: record.text.toString(),
       },
+      previousItemId: null,
     });
     if (view.output !== null) {
-      t.send({
-        type: 'conversation.item.create',
-        item: { type: 'function_call_output', call_id: view.callId, output: view.output },
-      });
+      t.command({ kind: 'tool_output', callId: view.callId, output: view.output });
     }
   }
 }

@@ -18,10 +18,7 @@ export function liveTrackId(state: MachineState): string {
 
 /** Sends a neutral command (the session encodes it for the wire); returns its event id. */
 export function command(t: Transition, neutral: NeutralCommand): string {
-  t.state.eventSeq += 1;
-  const eventId = `${t.state.idPrefix}${t.state.eventSeq}`;
-  t.effect({ type: 'command', command: neutral, eventId });
-  return eventId;
+  return t.command(neutral);
 }
 
 /** The Live state of a session that has not started. */

@@ -184,9 +184,9 @@ export function onMcpApprovalAnswer(
     return;
   }
   decide(t, requestId, approve, reason);
-  t.send({
-    type: 'conversation.item.create',
-    previous_item_id: requestId,
+  t.command({
+    kind: 'create_item',
+    previousItemId: requestId,
     item: {
       type: 'mcp_approval_response',
       approval_request_id: requestId,

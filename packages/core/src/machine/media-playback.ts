@@ -53,8 +53,8 @@ export function mediaPlaybackStopped(t: Transition): void {
 export function mediaBargeIn(t: Transition, manual: boolean, active: string | null): void {
   const audible = t.state.playback;
   if (t.online && manual) {
-    if (active !== null) t.send({ type: 'response.cancel', response_id: active });
-    if (audible !== null) t.send({ type: 'output_audio_buffer.clear' });
+    if (active !== null) t.command({ kind: 'cancel_response', responseId: active });
+    if (audible !== null) t.command({ kind: 'clear_output_audio' });
   }
   t.state.playback = null;
   t.state.silencedResponseId = active ?? audible?.responseId ?? null;

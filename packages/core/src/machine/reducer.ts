@@ -146,7 +146,7 @@ function onCommand(t: Transition, event: CommandEvent): void {
       break;
     }
     case 'commit_audio':
-      if (t.online) t.send({ type: 'input_audio_buffer.commit' });
+      if (t.online) t.command({ kind: 'commit_input' });
       endUserTurn(t);
       break;
     case 'push_to_talk':
@@ -243,7 +243,7 @@ function onSendText(t: StampedTransition, text: string, itemId: string): void {
     content: [{ type: 'input_text', text }],
   };
   applyServerItem(t, item, { final: true, wallAt: t.wallAt, positioned: true });
-  if (t.online) t.send({ type: 'conversation.item.create', item });
+  if (t.online) t.command({ kind: 'create_item', item, previousItemId: null });
   else t.state.unsent = [...t.state.unsent, itemId];
   t.state.turnStart = t.at;
   touch(t);
@@ -255,11 +255,11 @@ function onPushToTalk(t: Transition, pressed: boolean): void {
   t.set('pushToTalk', pressed);
   if (pressed) {
     bargeIn(t, true);
-    if (t.online) t.send({ type: 'input_audio_buffer.clear' });
+    if (t.online) t.command({ kind: 'clear_input' });
     touch(t);
     return;
   }
-  if (t.online) t.send({ type: 'input_audio_buffer.commit' });
+  if (t.online) t.command({ kind: 'commit_input' });
   t.state.turnStart = t.at;
   touch(t);
   // A manual commit never starts a response, even with turn detection on (reference §3.8), so

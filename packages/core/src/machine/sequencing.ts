@@ -30,10 +30,7 @@ export function pumpResponseCreate(t: Transition): void {
   if (t.state.activeResponseId !== null || t.state.createInFlight !== null) return;
   const reason: CreateReason = t.state.queuedCreate;
   t.state.queuedCreate = null;
-  const response = responseFields(t);
-  const eventId = t.send(
-    response ? { type: 'response.create', response } : { type: 'response.create' },
-  );
+  const eventId = t.command({ kind: 'create_response', options: responseFields(t) });
   t.state.createInFlight = { eventId, reason };
 }
 

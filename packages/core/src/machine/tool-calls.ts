@@ -121,12 +121,7 @@ export function startCall(
   };
   const output = JSON.stringify({ error });
   store(t, withView(record, { status: 'failed', error, output, durationMs: 0 }));
-  if (t.online) {
-    t.send({
-      type: 'conversation.item.create',
-      item: { type: 'function_call_output', call_id: view.callId, output },
-    });
-  }
+  if (t.online) t.command({ kind: 'tool_output', callId: view.callId, output });
   addClientCall(t, view.responseId, view.callId);
   followUpAfterTools(t, view.responseId);
 }
@@ -185,12 +180,7 @@ export function onToolResult(
     ...turn,
     tools: [...turn.tools, { name: call.name, durationMs }],
   }));
-  if (t.online) {
-    t.send({
-      type: 'conversation.item.create',
-      item: { type: 'function_call_output', call_id: callId, output },
-    });
-  }
+  if (t.online) t.command({ kind: 'tool_output', callId, output });
   touch(t);
   followUpAfterTools(t, call.responseId);
 }

@@ -1,4 +1,9 @@
-import type { ClientEvent, RealtimeNeutralEvent } from '../protocol/index.js';
+import {
+  encodeRealtimeCommand,
+  type ClientEvent,
+  type NeutralCommand,
+  type RealtimeNeutralEvent,
+} from '../protocol/index.js';
 import type {
   ConversationItem,
   SessionDiagnostics,
@@ -10,13 +15,6 @@ import type { MachineEffect } from './effects.js';
 import type { ItemRecord, MachineState } from './state.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** A client event before the machine gives it an `event_id`. */
-export type OutgoingEvent = ClientEvent extends infer E
-  ? E extends { event_id?: string }
-    ? Omit<E, 'event_id'>
-    : never
-  : never;
 
 /**
  * One step of the reducer: a working copy of the state that handlers change in place, with
@@ -200,11 +198,23 @@ export class Transition {
     this.effects.push(effect);
   }
 
-  /** Queues a client event with a fresh `event_id`; returns that id. */
-  send(event: OutgoingEvent): string {
+  /**
+   * Sends a neutral command with a fresh event id; returns that id. A family with an adapter
+   * (GPT-Live) gets it as a `command` effect, encoded by the session with its runtime; for
+   * Realtime the Realtime adapter writes it here as the GA client event of a `send` effect (which
+   * the session serializes in its dialect), so recorded effects read as the wire.
+   */
+  command(command: NeutralCommand): string {
     this.state.eventSeq += 1;
     const eventId = `${this.state.idPrefix}${this.state.eventSeq}`;
-    this.effects.push({ type: 'send', event: { ...event, event_id: eventId } as ClientEvent });
+    if (this.state.family !== null) {
+      this.effects.push({ type: 'command', command, eventId });
+    } else {
+      const event = encodeRealtimeCommand(command);
+      if (event !== null) {
+        this.effects.push({ type: 'send', event: { ...event, event_id: eventId } as ClientEvent });
+      }
+    }
     return eventId;
   }
 

@@ -96,4 +96,5 @@ export type {
   RealtimeNeutralEvent,
   SharedNeutralEvent,
 } from './adapters/neutral.js';
-export { decodeRealtimeServerEvent } from './adapters/realtime.js';
+export { decodeRealtimeServerEvent, encodeRealtimeCommand } from './adapters/realtime.js';
+export type { OutgoingClientEvent } from './adapters/realtime.js';

@@ -63,7 +63,7 @@ function onResponseStarted(
   if (t.state.cancelOnCreated) {
     t.state.cancelOnCreated = false;
     t.state.silencedResponseId = response.id;
-    if (t.online) t.send({ type: 'response.cancel', response_id: response.id });
+    if (t.online) t.command({ kind: 'cancel_response', responseId: response.id });
   }
   if (!existing) startTurnMetrics(t, response.id, t.state.turnStart);
   t.state.turnStart = null;

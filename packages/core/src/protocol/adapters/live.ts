@@ -227,5 +227,8 @@ export function encodeLiveCommand(command: NeutralCommand): LiveClientEvent[] {
       return [{ type: 'response.create' }];
     case 'close':
       return [{ type: 'session.close' }];
+    default:
+      // Realtime's own commands (response sequencing, truncation, the input buffer).
+      return [];
   }
 }

@@ -1,4 +1,4 @@
-import type { RealtimeItem } from '../items.js';
+import type { ClientItem, RealtimeItem } from '../items.js';
 import type { Json } from '../json.js';
 import type { Usage } from '../response.js';
 
@@ -182,10 +182,19 @@ export type RealtimeNeutralEvent =
   | { kind: 'mcp_arguments'; itemId: string; responseId: string; text: string; done: boolean }
   | { kind: 'mcp_call_running'; itemId: string };
 
-/** What the machine asks of the upstream session, in neutral terms. */
-export type NeutralCommand =
-  | { kind: 'start'; config: Json }
+/** What the machine asks of the upstream session, in neutral terms (any family). */
+export type NeutralCommand = SharedNeutralCommand | LiveNeutralCommand | RealtimeNeutralCommand;
+
+/** What every family is asked the same way. */
+export type SharedNeutralCommand =
+  /** Microphone audio (base64 in the session's input format). */
   | { kind: 'append_audio'; audio: string }
+  /** The output of one function call (GPT-Live: a backend's; Realtime: the conversation's). */
+  | { kind: 'tool_output'; callId: string; output: string };
+
+/** What only GPT-Live is asked (its adapter encodes Realtime's kinds as nothing). */
+export type LiveNeutralCommand =
+  | { kind: 'start'; config: Json }
   | { kind: 'mute'; muted: boolean }
   /** Context for the model: behaviour (trusted), silent context, or content to say. */
   | {
@@ -196,8 +205,27 @@ export type NeutralCommand =
     }
   /** A typed user message for a backend that takes input (Responses delegation). */
   | { kind: 'user_text'; text: string }
-  /** The output of one backend function call. */
-  | { kind: 'tool_output'; callId: string; output: string }
   /** Continue the backend after its function outputs (or after typed input). */
   | { kind: 'continue_backend' }
   | { kind: 'close' };
+
+/**
+ * What only the Realtime families are asked: the client sequences responses, cancels and
+ * truncates them, and owns the input buffer when turn detection is off. Items are Realtime's
+ * client item shapes.
+ */
+export type RealtimeNeutralCommand =
+  /** Configure the session (the patch in the session's GA shape; the dialect serializes it). */
+  | { kind: 'update_session'; config: Json }
+  /** Start a response, with per-response fields (`null`: the session's). */
+  | { kind: 'create_response'; options: Json | null }
+  | { kind: 'cancel_response'; responseId: string }
+  /** Cut an assistant item's audio at what the user heard. */
+  | { kind: 'truncate'; itemId: string; audioEndMs: number }
+  /** The input buffer: make it a user item, or drop it. */
+  | { kind: 'commit_input' }
+  | { kind: 'clear_input' }
+  /** WebRTC: stop the audio the server is playing. */
+  | { kind: 'clear_output_audio' }
+  /** Add an item to the conversation (history, typed text, an MCP approval answer). */
+  | { kind: 'create_item'; item: ClientItem; previousItemId: string | null };

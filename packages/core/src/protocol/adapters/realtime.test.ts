@@ -1,7 +1,8 @@
-// The Realtime adapter, wire → neutral: the canonical GA sequences of the protocol reference
+// The Realtime adapter, both ways. Wire → neutral: the canonical GA sequences of the protocol reference
 // (shared/reference/realtime-protocol.md §4.6, §8.1) decode into the neutral kinds the machine's
 // handlers are keyed by; every recorded stream decodes without an `unknown`; and, whatever a later
-// API adds (event types, fields), the decoder answers and never throws.
+// API adds (event types, fields), the decoder answers and never throws. Neutral → wire: the
+// machine's commands become the client events of the reference's wire examples (§8.1).
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtureNames, loadFixture } from '../../test-utils/fixtures.js';
@@ -9,7 +10,8 @@ import { loadBetaDialect } from '../beta-loader.js';
 import { parseServerEvent } from '../parse.js';
 import { serverEventSchemas } from '../server-events.js';
 import type { RealtimeNeutralEvent } from './neutral.js';
-import { decodeRealtimeServerEvent } from './realtime.js';
+import { encodeLiveCommand } from './live.js';
+import { decodeRealtimeServerEvent, encodeRealtimeCommand } from './realtime.js';
 
 /** Parses a GA frame (as the session does) and decodes it. */
 function decode(event: Record<string, unknown>): RealtimeNeutralEvent {
@@ -297,5 +299,79 @@ describe('forward compatibility (property)', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('encodeRealtimeCommand', () => {
+  it('writes a tool result as the function_call_output item of §8.1', () => {
+    expect(
+      encodeRealtimeCommand({ kind: 'tool_output', callId: 'call_9', output: '{"temp_c":21}' }),
+    ).toEqual({
+      type: 'conversation.item.create',
+      item: { type: 'function_call_output', call_id: 'call_9', output: '{"temp_c":21}' },
+    });
+  });
+
+  it('writes a barge-in as the cancel and truncate of §8.1', () => {
+    expect(encodeRealtimeCommand({ kind: 'cancel_response', responseId: 'resp_1' })).toEqual({
+      type: 'response.cancel',
+      response_id: 'resp_1',
+    });
+    expect(encodeRealtimeCommand({ kind: 'truncate', itemId: 'item_A', audioEndMs: 1860 })).toEqual(
+      {
+        type: 'conversation.item.truncate',
+        item_id: 'item_A',
+        content_index: 0,
+        audio_end_ms: 1860,
+      },
+    );
+    expect(encodeRealtimeCommand({ kind: 'clear_output_audio' })).toEqual({
+      type: 'output_audio_buffer.clear',
+    });
+  });
+
+  it('writes the session, response and input buffer commands as their GA events', () => {
+    expect(encodeRealtimeCommand({ kind: 'update_session', config: { type: 'realtime' } })).toEqual(
+      { type: 'session.update', session: { type: 'realtime' } },
+    );
+    expect(encodeRealtimeCommand({ kind: 'create_response', options: null })).toEqual({
+      type: 'response.create',
+    });
+    expect(
+      encodeRealtimeCommand({ kind: 'create_response', options: { parallel_tool_calls: false } }),
+    ).toEqual({ type: 'response.create', response: { parallel_tool_calls: false } });
+    expect(encodeRealtimeCommand({ kind: 'commit_input' })).toEqual({
+      type: 'input_audio_buffer.commit',
+    });
+    expect(encodeRealtimeCommand({ kind: 'clear_input' })).toEqual({
+      type: 'input_audio_buffer.clear',
+    });
+    expect(encodeRealtimeCommand({ kind: 'append_audio', audio: 'AAAA' })).toEqual({
+      type: 'input_audio_buffer.append',
+      audio: 'AAAA',
+    });
+  });
+
+  it('places a created item after the one named, and only then', () => {
+    const item = { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] };
+    expect(
+      encodeRealtimeCommand({ kind: 'create_item', item: item as never, previousItemId: null }),
+    ).toEqual({ type: 'conversation.item.create', item });
+    expect(
+      encodeRealtimeCommand({ kind: 'create_item', item: item as never, previousItemId: 'item_P' }),
+    ).toEqual({ type: 'conversation.item.create', previous_item_id: 'item_P', item });
+  });
+
+  it('encodes another family’s commands as nothing, both ways', () => {
+    expect(encodeRealtimeCommand({ kind: 'mute', muted: true })).toBeNull();
+    expect(encodeRealtimeCommand({ kind: 'close' })).toBeNull();
+    expect(encodeLiveCommand({ kind: 'cancel_response', responseId: 'resp_1' })).toEqual([]);
+    // A kind both carry is written by each in its own wire.
+    expect(encodeLiveCommand({ kind: 'tool_output', callId: 'call_1', output: '1' })).toEqual([
+      {
+        type: 'response.item.create',
+        item: { type: 'function_call_output', call_id: 'call_1', output: '1' },
+      },
+    ]);
   });
 });

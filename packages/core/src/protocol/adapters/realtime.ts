@@ -5,11 +5,13 @@
 // text" events; the two streams of a function call's arguments) become one kind. It reads only
 // what the reader made strict (ids, deltas, the objects it walks into); everything else is passed
 // on untouched, and an event it has no row for is `ignored`, never an error. The capabilities of
-// the Realtime families are in ./capabilities.ts.
+// the Realtime families are in ./capabilities.ts. The other way, it writes the machine's neutral
+// commands as GA client events, which the session serializes in its dialect.
+import type { ClientEvent } from '../client-events.js';
 import type { UnknownEvent } from '../frame.js';
 import type { Json } from '../json.js';
 import type { ServerEvent, ServerEventOf, ServerEventType } from '../server-events.js';
-import type { RealtimeNeutralEvent } from './neutral.js';
+import type { NeutralCommand, RealtimeNeutralEvent } from './neutral.js';
 
 type Decoders = {
   readonly [K in ServerEventType]?: (event: ServerEventOf<K>) => RealtimeNeutralEvent;
@@ -232,4 +234,61 @@ export function decodeRealtimeServerEvent(event: ServerEvent | UnknownEvent): Re
   const decode = (Object.hasOwn(DECODERS, known.type) ? DECODERS[known.type] : undefined) as
     ((event: ServerEvent) => RealtimeNeutralEvent) | undefined;
   return decode?.(known) ?? { kind: 'ignored', type: known.type };
+}
+
+// ── commands: neutral → GA client events ──
+
+/** A GA client event before the machine gives it an `event_id`. */
+export type OutgoingClientEvent = ClientEvent extends infer E
+  ? E extends { event_id?: string }
+    ? Omit<E, 'event_id'>
+    : never
+  : never;
+
+/**
+ * Writes one neutral command as the GA client event that carries it (the session serializes it in
+ * its dialect); `null` for a command Realtime does not carry (GPT-Live's `mute`, `append_context`…,
+ * which the capabilities keep the machine from asking for).
+ */
+export function encodeRealtimeCommand(command: NeutralCommand): OutgoingClientEvent | null {
+  switch (command.kind) {
+    case 'update_session':
+      return { type: 'session.update', session: command.config };
+    case 'create_response':
+      return command.options === null
+        ? { type: 'response.create' }
+        : { type: 'response.create', response: command.options };
+    case 'cancel_response':
+      return { type: 'response.cancel', response_id: command.responseId };
+    case 'truncate':
+      return {
+        type: 'conversation.item.truncate',
+        item_id: command.itemId,
+        content_index: 0,
+        audio_end_ms: command.audioEndMs,
+      };
+    case 'commit_input':
+      return { type: 'input_audio_buffer.commit' };
+    case 'clear_input':
+      return { type: 'input_audio_buffer.clear' };
+    case 'clear_output_audio':
+      return { type: 'output_audio_buffer.clear' };
+    case 'append_audio':
+      return { type: 'input_audio_buffer.append', audio: command.audio };
+    case 'create_item':
+      return command.previousItemId === null
+        ? { type: 'conversation.item.create', item: command.item }
+        : {
+            type: 'conversation.item.create',
+            previous_item_id: command.previousItemId,
+            item: command.item,
+          };
+    case 'tool_output':
+      return {
+        type: 'conversation.item.create',
+        item: { type: 'function_call_output', call_id: command.callId, output: command.output },
+      };
+    default:
+      return null;
+  }
 }
