@@ -10,13 +10,10 @@
  * cap and the end (hang-up, post-call) are the {@link SidebandLifecycle}'s, shared with the
  * Realtime sideband.
  */
-import { liveCost } from '@parley/core';
-import type { RealtimeItem } from '@parley/core';
 import type { ConversationRecorder } from '../relay/conversation-recorder.js';
 import { leadingType } from '../relay/fast-path.js';
 import { LiveDelegations } from '../relay/live/live-delegations.js';
-import { LiveTurnLatency } from '../relay/live/live-turn-latency.js';
-import { TranscriptTurns, type TranscriptTurn } from '../relay/live/live-transcript-turns.js';
+import { LiveRecorder } from '../relay/live/live-recorder.js';
 import type { SessionOutcome } from '../relay/relay-timers.js';
 import { greetingInstructions } from '../session-config.js';
 import type { Mailer } from '../tools/mailer.js';
@@ -48,12 +45,11 @@ const REFLECTED_AUDIO = new Set(['session.input_audio.append', 'session.output_a
 export class LiveSidebandSession {
   private readonly call: SidebandLifecycle;
   private readonly recorder: ConversationRecorder;
-  private readonly turns: TranscriptTurns;
-  private readonly latency: LiveTurnLatency;
+  /** Its transcript turns, their latency and the usage seconds (as the Live relay stores them). */
+  private readonly live: LiveRecorder;
   private readonly delegations: LiveDelegations;
   private timer: NodeJS.Timeout | null = null;
   private greeted = false;
-  private usageSeconds = 0;
 
   constructor(private readonly options: LiveSidebandSessionOptions) {
     this.call = new SidebandLifecycle(options, {
@@ -67,18 +63,16 @@ export class LiveSidebandSession {
       ending: (outcome) => this.ending(outcome),
     });
     this.recorder = this.call.recorder;
-    this.turns = new TranscriptTurns(`live_${options.conversationId.slice(0, 8)}`, {
-      opened: (turn) => this.recorder.item(itemOf(turn, 'in_progress')),
-      grew: (turn) => this.recorder.transcript(turn.itemId, turn.text),
-      closed: (turn, complete) => {
-        this.recorder.transcript(turn.itemId, turn.text);
-        this.recorder.item(itemOf(turn, complete ? 'completed' : 'incomplete'));
-      },
+    this.live = new LiveRecorder({
+      conversationId: options.conversationId,
+      recorder: this.recorder,
+      store: options.store,
+      log: options.log,
+      model: options.session.model,
     });
-    this.latency = new LiveTurnLatency(this.recorder);
     this.delegations = new LiveDelegations({
       serverTools: options.serverTools,
-      turns: this.latency,
+      turns: this.live,
       // Agents with browser tools take Live calls through the relay only (webrtc-routes.ts).
       clientToolNames: new Set(),
       recorder: this.recorder,
@@ -145,12 +139,7 @@ export class LiveSidebandSession {
         return;
       case 'session.input_transcript.delta':
       case 'session.output_transcript.delta':
-        if (typeof event.delta === 'string') {
-          const role = event.type === 'session.input_transcript.delta' ? 'user' : 'assistant';
-          const [startMs, endMs] = [Number(event.start_ms) || 0, Number(event.end_ms) || 0];
-          this.turns.fragment(role, event.delta, startMs, endMs);
-          this.latency.fragment(role, startMs, endMs);
-        }
+        this.live.transcriptDelta(event);
         return;
       case 'response.event':
         this.delegations.onResponseEvent(
@@ -159,10 +148,10 @@ export class LiveSidebandSession {
         );
         return;
       case 'session.usage.updated':
-        this.onUsage(event.usage as Json | undefined);
+        this.live.usage(event.usage);
         return;
       case 'session.closed':
-        this.onUsage(event.usage as Json | undefined);
+        this.live.usage(event.usage);
         this.onClosedUpstream(event.reason);
         return;
       case 'error':
@@ -203,18 +192,6 @@ export class LiveSidebandSession {
     });
   }
 
-  private onUsage(usage: Json | undefined): void {
-    const seconds = typeof usage?.seconds === 'number' ? usage.seconds : null;
-    if (seconds === null || seconds <= this.usageSeconds) return;
-    const cost = liveCost(seconds - this.usageSeconds, this.options.session.model) ?? 0;
-    this.usageSeconds = seconds;
-    this.recorder
-      .afterWrites(() =>
-        this.options.store.conversations.recordUsageSeconds(this.conversation, seconds, cost),
-      )
-      .catch((error: unknown) => this.options.log.error('could not store live usage', { error }));
-  }
-
   /** `session.closed` from upstream: why, in the relay's words (a browser that left may resume). */
   private onClosedUpstream(reason: unknown): void {
     const endReason =
@@ -229,20 +206,6 @@ export class LiveSidebandSession {
   /** The call ends: its time limit stops and the open turn is stored (incomplete when cut). */
   private ending(outcome: SessionOutcome): void {
     if (this.timer) clearTimeout(this.timer);
-    this.turns.finish(outcome.status === 'completed');
-    this.latency.close();
+    this.live.finish(outcome.status === 'completed');
   }
-}
-
-function itemOf(
-  turn: TranscriptTurn,
-  status: 'in_progress' | 'completed' | 'incomplete',
-): RealtimeItem {
-  return {
-    id: turn.itemId,
-    type: 'message',
-    role: turn.role,
-    status,
-    content: [{ type: turn.role === 'user' ? 'input_text' : 'output_text', text: turn.text }],
-  };
 }

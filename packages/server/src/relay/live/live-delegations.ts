@@ -33,8 +33,8 @@ export interface LiveDelegationsHost {
   serverTools: ReadonlyMap<string, ServerTool>;
   clientToolNames: ReadonlySet<string>;
   recorder: ConversationRecorder;
-  /** The turn latency, when measured: tool time counts from a call's start to its output. */
-  turns?: { toolStarted(callId: string): void; toolFinished(callId: string): void };
+  /** The turn latency: tool time counts from a call's start to its output. */
+  turns: { toolStarted(callId: string): void; toolFinished(callId: string): void };
   tools: { store: Store; mailer: Mailer; agent: PublishedAgent; now: () => Date; log: Logger };
   /** Sends an event upstream (queued until the session started). */
   toUpstream(event: Json): void;
@@ -63,7 +63,7 @@ export class LiveDelegations {
     const call = this.browserCalls.get(callId);
     if (!call) return false;
     this.browserCalls.delete(callId);
-    this.host.turns?.toolFinished(callId);
+    this.host.turns.toolFinished(callId);
     recordBrowserCall(
       this.host.recorder,
       call,
@@ -129,7 +129,7 @@ export class LiveDelegations {
     const callId = String(item.call_id);
     const args = typeof item.arguments === 'string' ? item.arguments : '{}';
     delegation.calls++;
-    host.turns?.toolStarted(callId);
+    host.turns.toolStarted(callId);
     host.recorder.item({
       id: `call_${callId}`,
       type: 'function_call',
@@ -153,7 +153,7 @@ export class LiveDelegations {
       options: host.tools,
       requestEnd: () => undefined,
     }).then((output) => {
-      host.turns?.toolFinished(callId);
+      host.turns.toolFinished(callId);
       host.recorder.item({
         id: `output_${callId}`,
         type: 'function_call_output',

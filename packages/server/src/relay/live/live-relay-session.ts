@@ -8,7 +8,6 @@
  * (`live-client-delegations.ts`: its browser tools' outputs come back here, not upstream). Transcripts (grouped into turns), tool calls and usage seconds
  * are stored as they flow.
  */
-import { liveCost } from '@parley/core';
 import WebSocket from 'ws';
 import type { SharedState } from '../../coordination/shared-state.js';
 import type { Logger } from '../../logger.js';
@@ -28,8 +27,7 @@ import {
 import type { LiveDelegationHandler } from './live-delegation-handler.js';
 import { LiveDelegations } from './live-delegations.js';
 import type { LiveStartConfig } from './live-session-start.js';
-import { TranscriptTurns, turnItem } from './live-transcript-turns.js';
-import { LiveTurnLatency } from './live-turn-latency.js';
+import { LiveRecorder } from './live-recorder.js';
 
 type Json = Record<string, unknown>;
 
@@ -71,8 +69,8 @@ export const LIVE_BROWSER_EVENTS: ReadonlySet<string> = new Set([
 /** A relayed Live session (see the module comment). */
 export class LiveRelaySession {
   private readonly recorder: ConversationRecorder;
-  private readonly turns: TranscriptTurns;
-  private readonly latency: LiveTurnLatency;
+  /** Its transcript turns, their latency and the usage seconds. */
+  private readonly live: LiveRecorder;
   private upstreamSocket: WebSocket | null = null;
   private started = false;
   private readonly pending: string[] = [];
@@ -84,7 +82,6 @@ export class LiveRelaySession {
   private mayCreateResponse = false;
   private closed = false;
   upstreamSessionId: string | null = null; // GPT-Live's id (recordings are imported by it)
-  private usageSeconds = 0;
   private finalUsage = false;
   private timer: NodeJS.Timeout | null = null;
   private endReason: RelayCloseReason | 'upstream_closed_session' = 'conversation_ended';
@@ -98,23 +95,16 @@ export class LiveRelaySession {
       model: options.start.model,
       clientId: options.clientId,
     });
-    this.turns = new TranscriptTurns(`live_${options.conversation.id.slice(0, 8)}`, {
-      opened: (turn) => {
-        this.recorder.item(turnItem(turn, 'in_progress'));
-        this.clientDelegations?.noteMessage(turn.itemId, turn.role, turn.text);
-      },
-      grew: (turn) => {
-        this.recorder.transcript(turn.itemId, turn.text);
-        this.clientDelegations?.noteMessage(turn.itemId, turn.role, turn.text);
-      },
-      closed: (turn, complete) => {
-        this.recorder.transcript(turn.itemId, turn.text);
-        this.recorder.item(turnItem(turn, complete ? 'completed' : 'incomplete'));
-      },
+    this.live = new LiveRecorder({
+      conversationId: options.conversation.id,
+      recorder: this.recorder,
+      store: options.store,
+      log: options.log,
+      model: options.start.model,
+      onText: (turn) => this.clientDelegations?.noteMessage(turn.itemId, turn.role, turn.text),
     });
-    this.latency = new LiveTurnLatency(this.recorder);
     const host = {
-      turns: this.latency,
+      turns: this.live,
       serverTools: options.serverTools,
       recorder: this.recorder,
       tools: {
@@ -328,7 +318,7 @@ export class LiveRelaySession {
     }
     const text = texts.join('\n').slice(0, 4000);
     const id = `typed_${Date.now().toString(36)}`;
-    this.latency.typed();
+    this.live.typed();
     this.recorder.item({
       id,
       type: 'message',
@@ -378,13 +368,7 @@ export class LiveRelaySession {
         return;
       case 'session.input_transcript.delta':
       case 'session.output_transcript.delta':
-        if (typeof event.delta !== 'string') return;
-        {
-          const role = event.type === 'session.input_transcript.delta' ? 'user' : 'assistant';
-          const [startMs, endMs] = [Number(event.start_ms) || 0, Number(event.end_ms) || 0];
-          this.turns.fragment(role, event.delta, startMs, endMs);
-          this.latency.fragment(role, startMs, endMs);
-        }
+        this.live.transcriptDelta(event);
         return;
       case 'session.delegation.created':
         this.clientDelegations?.onDelegationCreated(event);
@@ -396,10 +380,10 @@ export class LiveRelaySession {
         );
         return;
       case 'session.usage.updated':
-        this.onUsage(event.usage as Json | undefined);
+        this.live.usage(event.usage);
         return;
       case 'session.closed':
-        this.onUsage(event.usage as Json | undefined);
+        this.live.usage(event.usage);
         this.finalUsage = true;
         this.finish(
           event.reason === 'expired' ? 'session_time_limit' : 'conversation_ended',
@@ -429,20 +413,6 @@ export class LiveRelaySession {
     this.pendingBytes = 0;
   }
 
-  private onUsage(usage: Json | undefined): void {
-    const seconds = typeof usage?.seconds === 'number' ? usage.seconds : null;
-    if (seconds === null || seconds <= this.usageSeconds) return;
-    // Core's price table (active seconds; the wire reports one cumulative figure). A model the
-    // table does not know costs nothing, as for tokens.
-    const cost = liveCost(seconds - this.usageSeconds, this.options.start.model) ?? 0;
-    this.usageSeconds = seconds;
-    this.recorder
-      .afterWrites(() =>
-        this.options.store.conversations.recordUsageSeconds(this.conversation, seconds, cost),
-      )
-      .catch((error: unknown) => this.options.log.error('could not store live usage', { error }));
-  }
-
   /**
    * Ends the conversation once: stores the open turn (incomplete when the upstream dropped in the
    * middle of it), asks upstream for `session.closed` when it is still there, and closes the
@@ -453,8 +423,7 @@ export class LiveRelaySession {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     const lost = reason === 'upstream_closed';
-    this.turns.finish(!lost);
-    this.latency.close();
+    this.live.finish(!lost);
     this.clientDelegations?.finish();
     this.endReason = reason;
     this.recorder.end({ status: lost ? 'failed' : 'completed', endReason: stored });
@@ -471,7 +440,7 @@ export class LiveRelaySession {
         const text = asBuffer(data).toString('utf8');
         if (!text.includes('"session.closed"')) return;
         try {
-          this.onUsage((JSON.parse(text) as Json).usage as Json | undefined);
+          this.live.usage((JSON.parse(text) as Json).usage);
         } catch {
           // ignore a malformed final frame
         }
