@@ -2,6 +2,7 @@
 // machine state and how a neutral command is sent. The handlers are in live-*.ts, assembled in
 // live.ts.
 import type { NeutralCommand } from '../protocol/index.js';
+import { SAMPLES_PER_MS } from './items.js';
 import type { LiveState } from './live-state.js';
 import type { MachineState } from './state.js';
 import type { Transition } from './transition.js';
@@ -11,9 +12,30 @@ export const GAP_MS = 800;
 /** A turn closes after this much timeline without a fragment. */
 export const CLOSE_MS = 2000;
 
-/** The track id this session's output audio is queued under. */
-export function liveTrackId(state: MachineState): string {
-  return `live_track_${state.generation}`;
+/** The track id this session's output audio is queued under (`track`: one before a flush). */
+export function liveTrackId(state: MachineState, track = state.live?.track ?? 0): string {
+  return `live_track_${state.generation}${track > 0 ? `_${track}` : ''}`;
+}
+
+/**
+ * Where a playback position of the output sits on the session's track, in ms (output latency
+ * taken off): its played samples plus the start of its track id. 0 for a position of another id.
+ */
+export function trackPositionMs(
+  state: MachineState,
+  position: { itemId: string; playedSamples: number; outputLatencyMs: number } | null,
+): number {
+  const slice = state.live;
+  if (position === null || slice === null) return 0;
+  const track = slice.track;
+  const base =
+    position.itemId === liveTrackId(state, track)
+      ? slice.trackBase
+      : track > 0 && position.itemId === liveTrackId(state, track - 1)
+        ? slice.previousBase
+        : null;
+  if (base === null) return 0;
+  return (base + position.playedSamples) / SAMPLES_PER_MS - position.outputLatencyMs;
 }
 
 /** Sends a neutral command (the session encodes it for the wire); returns its event id. */
@@ -30,6 +52,9 @@ function initialLiveState(): LiveState {
     assistant: null,
     clockMs: 0,
     trackSamples: 0,
+    track: 0,
+    trackBase: 0,
+    previousBase: 0,
     starts: new Map(),
     calls: new Map(),
     delegations: new Map(),

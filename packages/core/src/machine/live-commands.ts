@@ -96,9 +96,14 @@ export function onLiveCommand(t: Transition, order: FamilyCommand): void {
   }
 }
 
-/** Mute on Live: acknowledged by the server; the session keeps streaming (silence) meanwhile. */
+/**
+ * Mute on Live: acknowledged by the server; the session keeps streaming (silence) meanwhile. The
+ * audio effect reaches a media microphone track (WebRTC), which must be disabled or enabled; the
+ * audio port's microphone stays on (see session-audio.ts).
+ */
 export function onLiveMute(t: Transition, muted: boolean): void {
   if (t.snapshot.muted === muted) return;
   t.set('muted', muted);
+  t.effect({ type: 'audio_mute', muted });
   if (t.online) command(t, { kind: 'mute', muted });
 }

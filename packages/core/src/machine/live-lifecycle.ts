@@ -116,6 +116,8 @@ export function onStarted(
     assistant: null,
     clockMs: 0,
     trackSamples: 0,
+    trackBase: 0,
+    previousBase: 0,
     starts: new Map(),
     closeReason: null,
     // A new session bills from zero: what the last one billed is kept.

@@ -30,6 +30,14 @@ export interface LiveState {
   readonly clockMs: number;
   /** Output samples received on this session's track (24 kHz). */
   readonly trackSamples: number;
+  /**
+   * Playback track of the output: a flush drops everything later queued under the flushed id, so
+   * each barge-in moves the output that follows to a new id (`track` counts them), which starts
+   * `trackBase` samples into the session's track; `previousBase` is where the flushed one started.
+   */
+  readonly track: number;
+  readonly trackBase: number;
+  readonly previousBase: number;
   /** Start of each recent assistant item on this session's track, ms (for its playhead). */
   readonly starts: ReadonlyMap<string, number>;
   /** Tool calls seen (one execution per call id, whatever the duplicates). */

@@ -5,7 +5,7 @@ import { markTruncated, store } from './conversation.js';
 import { SAMPLES_PER_MS, base64Samples, newMessage, withText, withView } from './items.js';
 import { touch } from './sequencing.js';
 import type { ItemPlayhead } from './heard.js';
-import { CLOSE_MS, GAP_MS, live, liveTrackId, setLive } from './live-base.js';
+import { CLOSE_MS, GAP_MS, live, liveTrackId, setLive, trackPositionMs } from './live-base.js';
 import type { LiveSegment } from './live-state.js';
 import type { MachineState } from './state.js';
 import { TextRope } from './text-rope.js';
@@ -140,9 +140,19 @@ export function onOutputAudio(t: StampedTransition, audio: string): void {
   }
 }
 
-/** Flushes what is queued and marks the item interrupted once the flush says what was heard. */
+/**
+ * Flushes what is queued and marks the item interrupted once the flush says what was heard. The
+ * output that follows goes under a new track id (the flushed one's later audio would be dropped),
+ * starting where the received track stands.
+ */
 export function bargeIn(t: Transition, itemId: string): void {
   t.effect({ type: 'audio_flush' });
+  const state = live(t);
+  setLive(t, {
+    track: state.track + 1,
+    trackBase: state.trackSamples,
+    previousBase: state.trackBase,
+  });
   t.state.bargeIn = { itemId };
   t.state.playback = null;
 }
@@ -158,10 +168,7 @@ export function onLiveFlushed(
   const record = t.record(barge.itemId);
   const start = live(t).starts.get(barge.itemId);
   if (record === undefined || record.view.type !== 'message' || start === undefined) return;
-  const heardTrackMs =
-    position !== null && position.itemId === liveTrackId(t.state)
-      ? position.playedSamples / SAMPLES_PER_MS - position.outputLatencyMs
-      : 0;
+  const heardTrackMs = trackPositionMs(t.state, position);
   const receivedMs = Math.floor(record.audioSamples / SAMPLES_PER_MS);
   const heardMs = Math.max(0, Math.min(Math.floor(heardTrackMs - start), receivedMs));
   if (heardMs >= receivedMs && receivedMs > 0) return;
@@ -181,10 +188,7 @@ export function livePlayhead(
   const index = state.index.get(itemId);
   const record = index === undefined ? undefined : state.records[index];
   if (start === undefined || record === undefined) return null;
-  const trackMs =
-    position !== null && position.itemId === liveTrackId(state)
-      ? position.playedSamples / SAMPLES_PER_MS - position.outputLatencyMs
-      : 0;
+  const trackMs = trackPositionMs(state, position);
   const receivedMs = record.audioSamples / SAMPLES_PER_MS;
   return {
     itemId,

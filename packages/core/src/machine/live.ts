@@ -7,8 +7,9 @@
 //   of one speaker; a turn closes when the other speaker starts or after CLOSE_MS of timeline
 //   without a fragment — the policy LiveKit and openai-node's grouper use, §8);
 // - output audio is one continuous track per session (silence included): it is queued under one
-//   track id, and an assistant item's playhead is the track's played time minus the item's start
-//   on the session timeline (output track time and session time advance together, §2);
+//   track id (a new one after each barge-in flush, starting where the flushed one was cut), and an
+//   assistant item's playhead is the track's played time minus the item's start on the session
+//   timeline (output track time and session time advance together, §2);
 // - the model owns turn-taking: a user fragment over an assistant turn that is still playing is a
 //   barge-in (playback flushed, the item marked interrupted at what was heard); nothing is sent;
 // - tools run by delegation: one execution per completed call, one output per call, then one

@@ -2,7 +2,7 @@ import { bytesToInt16, decodeBase64 } from '../audio/index.js';
 import { ParleyError, isParleyError } from '../errors.js';
 import type { MachineEffect } from '../machine/effects.js';
 import type { MachineEvent } from '../machine/events.js';
-import { canSendAudio, wantsMicrophoneAudio } from '../machine/selectors.js';
+import { canSendAudio, usesAdapter, wantsMicrophoneAudio } from '../machine/selectors.js';
 import type { MachineState } from '../machine/state.js';
 import type { AudioPort, Clock, PlaybackPosition, Transport } from '../ports.js';
 import { HeldAudio } from './held-audio.js';
@@ -76,10 +76,14 @@ export function createSessionAudio(host: SessionAudioHost): SessionAudio {
   };
   const flushed = (position: PlaybackPosition | null): void =>
     dispatch({ type: 'playback_flushed', position, at: clock.now() });
+  // A family with an adapter (GPT-Live) keeps the port's microphone on when muted: its clock runs
+  // on input audio, so silence is sent in place of the frames. A media track (WebRTC) is disabled,
+  // which sends silence too: it follows the snapshot.
+  const portMuted = (muted: boolean): boolean => muted && !usesAdapter(state());
   const start = (): void => {
     if (!audio) return;
     running = true;
-    audio.setInputMuted(state().snapshot.muted);
+    audio.setInputMuted(portMuted(state().snapshot.muted));
     audio.start().catch((error: unknown) => dispatch(audioFailed(error, clock.now())));
   };
 
@@ -117,8 +121,8 @@ export function createSessionAudio(host: SessionAudioHost): SessionAudio {
           if (audio) self.stopped = audio.stop().catch(internalError);
           break;
         case 'audio_mute':
-          audio?.setInputMuted(effect.muted);
-          transport.media?.setInputMuted(effect.muted);
+          audio?.setInputMuted(portMuted(effect.muted));
+          transport.media?.setInputMuted(state().snapshot.muted);
           break;
         case 'audio_enqueue': {
           const pcm16 = bytesToInt16(decodeBase64(effect.audio));

@@ -22,6 +22,10 @@ export class FakeAudioPort implements AudioPort {
   /** The item being rendered, if any. */
   playing: string | null = null;
   flushCount = 0;
+  /** Items flushed with audio still queued: later chunks of theirs are dropped, as the player does. */
+  readonly flushed = new Set<string>();
+  /** Chunks dropped because their item had been flushed. */
+  droppedChunks = 0;
   outputLatencyMs: number;
   /** Make `start()` reject with this error (e.g. a permission error). */
   startError: Error | null = null;
@@ -53,11 +57,18 @@ export class FakeAudioPort implements AudioPort {
   }
 
   enqueue(itemId: string, pcm16: Int16Array): void {
+    if (this.flushed.has(itemId)) {
+      this.droppedChunks += 1;
+      return;
+    }
     this.enqueued.set(itemId, (this.enqueued.get(itemId) ?? 0) + pcm16.length);
   }
 
   flush(): Promise<PlaybackPosition | null> {
     this.flushCount += 1;
+    for (const [queued, samples] of this.enqueued) {
+      if (samples > (this.played.get(queued) ?? 0)) this.flushed.add(queued);
+    }
     const itemId = this.playing;
     this.playing = null;
     return Promise.resolve(itemId === null ? null : this.position(itemId));

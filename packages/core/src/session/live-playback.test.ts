@@ -1,0 +1,142 @@
+// GPT-Live output after a barge-in, and mute over a media transport: a real VoiceSession on fake
+// ports (the audio port drops chunks of a flushed id, as the player's queue does).
+import { describe, expect, it, vi } from 'vitest';
+import type { Credentials, TransportMedia } from '../ports.js';
+import { bargeIn, silentOutputDelta } from '../test-utils/live-sequences.js';
+import type { LiveServerEvent } from '../protocol/live/server-events.js';
+import { FakeTransport } from '../test-utils/fake-transport.js';
+import { createTestSession, settle } from '../test-utils/session-kit.js';
+import type { MessageItem } from '../types.js';
+
+const credentials = () =>
+  Promise.resolve<Credentials>({ url: 'wss://emulator.test/v1/live/sessions', protocol: 'live' });
+
+const events = bargeIn.steps.flatMap((step): LiveServerEvent[] =>
+  step.from === 'server' ? [step.event] : [],
+);
+
+const messages = (items: readonly unknown[]) =>
+  items.filter((item): item is MessageItem => (item as MessageItem).type === 'message');
+
+/** `count` deltas of 100 ms of silence on the output track. */
+function silence(kit: { transport: FakeTransport }, count: number): void {
+  for (let index = 0; index < count; index++) {
+    kit.transport.receive({ type: 'session.output_audio.delta', delta: silentOutputDelta });
+  }
+}
+
+async function started(transport?: FakeTransport) {
+  const kit = createTestSession({
+    credentials,
+    liveSession: { model: 'gpt-live-1.1' },
+    ...(transport === undefined ? {} : { transport }),
+  });
+  void kit.session.connect();
+  await vi.waitFor(() => {
+    if (kit.transport.connections.length < 1) throw new Error('not open yet');
+  });
+  await settle();
+  return kit;
+}
+
+describe('Live output after a barge-in', () => {
+  it('plays what the model says after a flush, with the heard position kept on the timeline', async () => {
+    const kit = await started();
+    kit.transport.receive(events[0]!); // session.started
+    kit.transport.receive(events[1]!); // the user's question
+    silence(kit, 96); // 9.6 s of track
+    kit.transport.receive(events[2]!); // " The forecast for tomorrow is" [8000, 9600)
+    const first = [...kit.audio.enqueued.keys()][0]!;
+    kit.audio.play(first, 24 * 8800); // 800 ms of the reply heard
+    kit.transport.receive(events[3]!); // " wait, actually" over it: flushed
+    await settle();
+    expect(kit.audio.flushCount).toBe(1);
+    expect(messages(kit.session.getSnapshot().items)[1]).toMatchObject({
+      interrupted: true,
+      audioEndMs: 800,
+    });
+
+    // The model answers again: 2 s more track, " Okay, go ahead." over [10900, 11600).
+    silence(kit, 20);
+    kit.transport.receive(events[4]!);
+    kit.transport.receive(events[5]!);
+    expect(kit.audio.droppedChunks).toBe(0);
+    const later = [...kit.audio.enqueued.keys()].filter((id) => id !== first);
+    expect(later).toHaveLength(1);
+    expect(kit.audio.enqueued.get(later[0]!)).toBe(24 * 2000);
+
+    // The new track starts where the received track stood at the flush (9600 ms): 1500 ms of it
+    // played is 11100 ms on the timeline, 200 ms into the answer.
+    kit.audio.play(later[0]!, 24 * 1500);
+    const answer = messages(kit.session.getSnapshot().items).at(-1)!;
+    expect(answer.text).toBe(' Okay, go ahead.');
+    expect(kit.session.playhead(answer.id)).toMatchObject({
+      heardMs: 200,
+      receivedMs: 700,
+      playing: true,
+    });
+
+    // A second barge-in over the answer is measured on the new track too.
+    kit.transport.receive({
+      type: 'session.input_transcript.delta',
+      event_id: 'event_b6',
+      delta: ' no, stop',
+      start_ms: 11300,
+      end_ms: 11500,
+    });
+    await settle();
+    expect(kit.audio.flushCount).toBe(2);
+    expect(messages(kit.session.getSnapshot().items).find((m) => m.id === answer.id)).toMatchObject(
+      { interrupted: true, audioEndMs: 200 },
+    );
+    silence(kit, 5);
+    expect(kit.audio.droppedChunks).toBe(0);
+    expect(kit.audio.enqueued.size).toBe(3);
+  });
+});
+
+/** A fake transport whose microphone is a media track (WebRTC), recording its mutes. */
+class FakeMediaTransport extends FakeTransport {
+  readonly mutes: boolean[] = [];
+  readonly media: TransportMedia;
+  constructor() {
+    super();
+    const mutes = this.mutes;
+    this.media = {
+      mode: 'media',
+      setInputMuted: (muted) => mutes.push(muted),
+      onLevels: () => () => {},
+    };
+  }
+}
+
+describe('Live mute over a media transport', () => {
+  it('muted before start, Unmute enables the microphone track again (and Mute disables it)', async () => {
+    const transport = new FakeMediaTransport();
+    const kit = createTestSession({
+      credentials,
+      liveSession: { model: 'gpt-live-1.1' },
+      transport,
+    });
+    kit.session.mute(true);
+    void kit.session.connect();
+    await vi.waitFor(() => {
+      if (transport.connections.length < 1) throw new Error('not open yet');
+    });
+    transport.current.state = 'open';
+    transport.current.handlers.onOpen({ transport: 'webrtc', media: true });
+    transport.receive(events[0]!);
+    await settle();
+    expect(kit.session.getSnapshot()).toMatchObject({ status: 'connected', muted: true });
+    // The track was never enabled while muted (not even before it opened).
+    expect(transport.mutes.length).toBeGreaterThan(0);
+    expect(transport.mutes.every((muted) => muted)).toBe(true);
+    kit.session.mute(false);
+    expect(kit.session.getSnapshot().muted).toBe(false);
+    expect(transport.mutes.at(-1)).toBe(false);
+    kit.session.mute(true);
+    expect(transport.mutes.at(-1)).toBe(true);
+    // Live's clock runs on input audio: the audio port is never muted (silence is sent instead).
+    expect(kit.audio.inputMuted).toBe(false);
+  });
+});
