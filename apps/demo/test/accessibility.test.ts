@@ -50,11 +50,9 @@ describe('the demo is accessible', () => {
       });
       try {
         const page = await context.newPage();
-        // Pinned to the WebSocket relay: four conversations from one address in a row would
-        // otherwise meet the per-client cap (3), since a WebRTC call whose page closed holds its
-        // slot until the upstream notices the peer gone (issue 17's open point). The audit is of
-        // the page, which is the same on both transports.
-        await page.goto(`${stack!.url}/?transport=websocket`);
+        // The demo's default transport (WebRTC): each audit's call is hung up when its page
+        // closes, so the four conversations in a row from one address stay under the cap of 3.
+        await page.goto(stack!.url);
         await page.getByRole('button', { name: 'Start conversation' }).waitFor();
         const found = await audit(page, 'idle');
 

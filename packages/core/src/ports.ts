@@ -82,6 +82,14 @@ export interface WebRtcEndpoint {
    * `input_audio_buffer.clear`, its sign that the browser can hear, before the agent greets.
    */
   openEvents?: Record<string, unknown>[];
+  /** Told the reply's JSON body in the `'json'` format (the Parley server's call id and token). */
+  answered?: (answer: Record<string, unknown>) => void;
+  /**
+   * Ends the call at the server that placed it. The transport calls it once the call it
+   * answered ends on this side: the session closed, the page was hidden (`pagehide`), or the
+   * connection dropped or never opened. Best effort (`fetch` with `keepalive`): it must not throw.
+   */
+  hangup?: () => void;
 }
 
 /** Called on every connect and reconnect. */

@@ -1,4 +1,5 @@
 export { startEmulator } from './emulator.js';
+export { PEER_SILENCE_MS } from './webrtc/call-peer.js';
 export type { EmulatorHandle, EmulatorOptions } from './emulator.js';
 export type { LiveDataChannelLink, LiveDataChannelSink } from './live/live-data-channel.js';
 export { END_OF_TURN_SILENCE_MS as LIVE_END_OF_TURN_SILENCE_MS } from './live/live-turns.js';

@@ -101,7 +101,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     log,
   );
   const calls = new WebRtcCalls({
-    ...{ store, mailer, upstream, urlGuard, log, now, limits },
+    ...{ store, mailer, upstream, urlGuard, log, now, limits, resumeTokens },
     // WebRTC and GPT-Live WebRTC conversations get the same post-call work as relayed ones.
     onConversationEnded: (conversationId) => postCall.ended(conversationId),
   });

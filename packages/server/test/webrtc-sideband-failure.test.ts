@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '@parley/emulator';
 import { silentLogger } from '../src/logger.js';
+import { ResumeTokens } from '../src/sessions/resume.js';
 import { createStore } from '../src/storage/store.js';
 import type { Store } from '../src/storage/store.js';
 import { testBackends } from '../src/test-utils/databases.js';
@@ -55,6 +56,7 @@ describe('a WebRTC call whose sideband cannot attach', () => {
       log: silentLogger,
       now: () => new Date(),
       limits: { maxSessionMs: 60_000, idleTimeoutMs: 60_000 },
+      resumeTokens: new ResumeTokens(),
       fetch: endingFetch,
     });
     const agent = (await store.agents.published('tester'))!;

@@ -160,6 +160,8 @@ describe('parleyServerCredentials', () => {
       format: 'json',
       fields: { agentId: 'support' },
       openEvents: [{ type: 'input_audio_buffer.clear' }],
+      answered: expect.any(Function),
+      hangup: expect.any(Function),
     });
     expect(credentials.managedSession).toBe(true);
     const fallback = await credentials.fallback!();
@@ -193,5 +195,34 @@ describe('parleyServerCredentials', () => {
       transport: 'webrtc',
     })({ attempt: 0 });
     expect(realtime.protocol).toBeUndefined();
+  });
+
+  it('hangs the answered call up by its id and token, once, with keepalive and the app headers', async () => {
+    const server = fakeFetch(200, { callId: 'c1', ended: true });
+    const provider = parleyServerCredentials({
+      baseUrl: 'https://voice.example.com',
+      agentId: 'support',
+      fetch: server.fetch,
+      headers: { 'x-app': '1' },
+      transport: 'webrtc',
+    });
+    const unanswered = (await provider({ attempt: 0 })).webrtc!;
+    unanswered.hangup!();
+    expect(server.calls).toHaveLength(0);
+    const endpoint = (await provider({ attempt: 0 })).webrtc!;
+    endpoint.answered!({ sdp: 'v=0', callId: 'call/1', resumeToken: 'tok-1' });
+    endpoint.hangup!();
+    endpoint.hangup!();
+    expect(server.calls).toEqual([
+      {
+        url: 'https://voice.example.com/api/calls/call%2F1/hangup',
+        init: {
+          method: 'POST',
+          keepalive: true,
+          headers: { 'content-type': 'text/plain;charset=UTF-8', 'x-app': '1' },
+          body: JSON.stringify({ token: 'tok-1' }),
+        },
+      },
+    ]);
   });
 });

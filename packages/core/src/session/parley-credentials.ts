@@ -181,6 +181,8 @@ export function parleyServerCredentials(
     // WebRTC: the offer itself is the request (`POST /api/calls`); the server places the call.
     // On Realtime the server greets once the channel says it is open; on Live, once it runs.
     const live = options.protocol === 'live';
+    // The call this offer places, once answered: the transport hangs it up by its id and token.
+    let call: { callId: string; token: string } | null = null;
     return Promise.resolve({
       url: '',
       webrtc: {
@@ -189,6 +191,14 @@ export function parleyServerCredentials(
         fields: { agentId: options.agentId },
         ...(options.headers === undefined ? {} : { headers: { ...options.headers } }),
         openEvents: live ? [] : [{ type: 'input_audio_buffer.clear' }],
+        answered: ({ callId, resumeToken }) => {
+          if (typeof callId === 'string' && typeof resumeToken === 'string')
+            call = { callId, token: resumeToken };
+        },
+        hangup: () => {
+          if (call !== null) hangUpCall(options, base, call);
+          call = null;
+        },
       },
       ...(live ? { protocol: 'live' as const } : {}),
       ...(transport === 'auto' ? { fallback: relay } : {}),
@@ -197,6 +207,31 @@ export function parleyServerCredentials(
       managedSession: true,
     });
   };
+}
+
+/**
+ * `POST /api/calls/{callId}/hangup` with the call's token: the server ends the call and frees its
+ * slot. `keepalive`, so it still goes out from `pagehide`; a plain-text body, so a cross-origin
+ * page needs no preflight. Best effort: the server also notices a peer gone on its own.
+ */
+function hangUpCall(
+  options: ParleyServerCredentialsOptions,
+  base: string,
+  call: { callId: string; token: string },
+): void {
+  try {
+    (options.fetch ?? globalThis.fetch)(
+      `${base}/api/calls/${encodeURIComponent(call.callId)}/hangup`,
+      {
+        method: 'POST',
+        keepalive: true,
+        headers: { 'content-type': 'text/plain;charset=UTF-8', ...(options.headers ?? {}) },
+        body: JSON.stringify({ token: call.token }),
+      },
+    ).catch(() => undefined);
+  } catch {
+    // No fetch here: nothing to tell.
+  }
 }
 
 /** `POST /api/sessions`: a relay (or direct) grant for the agent, checked. */

@@ -77,6 +77,10 @@ export async function negotiate(
   await gathered(peer, clock, options.iceGatheringTimeoutMs ?? 1000);
   if (attempt.ended) return;
   const answer = await exchange(options.fetch ?? fetch, endpoint, peer.localDescription?.sdp ?? '');
+  // The server placed a call: from now on, ending the attempt hangs it up (at once if it ended
+  // while the offer was out).
+  attempt.hangup = endpoint.hangup ?? null;
+  if (attempt.ended) hangUp(attempt);
   if (attempt.ended) return;
   await peer.setRemoteDescription({ type: 'answer', sdp: answer });
 }
@@ -161,6 +165,7 @@ export function newAttempt(handlers: TransportHandlers): Attempt {
     timer: null,
     open: false,
     ended: false,
+    hangup: null,
   };
 }
 
@@ -184,9 +189,24 @@ export function sendOnChannel(
   return true;
 }
 
-/** Releases what the attempt holds (timer, channel, peer, microphone, sink) and marks it ended. */
+/** Tells the server the attempt's call ended (once). */
+function hangUp(attempt: Attempt): void {
+  const hangup = attempt.hangup;
+  attempt.hangup = null;
+  try {
+    hangup?.();
+  } catch {
+    // Best effort: the server's own watch on the peer ends the call anyway.
+  }
+}
+
+/**
+ * Releases what the attempt holds (timer, channel, peer, microphone, sink), hangs its call up at
+ * the server and marks it ended.
+ */
 export function releaseAttempt(attempt: Attempt, clock: Clock): void {
   attempt.ended = true;
+  hangUp(attempt);
   if (attempt.timer !== null) clock.clearTimeout(attempt.timer);
   attempt.timer = null;
   try {
@@ -240,13 +260,16 @@ async function exchange(send: typeof fetch, endpoint: WebRtcEndpoint, offer: str
     );
   }
   if (!json) return body;
+  let parsed: Record<string, unknown> = {};
   try {
-    const sdp = (JSON.parse(body) as { sdp?: unknown }).sdp;
-    if (typeof sdp === 'string' && sdp.length > 0) return sdp;
+    parsed = JSON.parse(body) as Record<string, unknown>;
   } catch {
     // Reported below.
   }
-  throw new AttemptFailure('offer_refused', 'The server answered the offer without an SDP answer');
+  if (typeof parsed?.sdp !== 'string' || parsed.sdp.length === 0)
+    throw new AttemptFailure('offer_refused', 'The server answered the offer without an SDP answer');
+  endpoint.answered?.(parsed);
+  return parsed.sdp;
 }
 
 /** The `error.code` (or `code`) of a JSON error body, if it has one. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TransportCloseInfo, TransportHandlers, TransportOpenInfo } from '../ports.js';
 import { FakeClock } from '../test-utils/fake-clock.js';
 import {
@@ -364,5 +364,85 @@ describe('createWebRtcTransport', () => {
     await flush();
     expect(events.closes.map((close) => close.reason)).toEqual(['microphone_unavailable']);
     expect(FakePeer.instances).toHaveLength(0);
+  });
+
+  describe('hanging the call up at the server', () => {
+    afterEach(() => vi.unstubAllGlobals());
+
+    /** Credentials whose endpoint records the answer it was told and every hang-up. */
+    function hangupCredentials() {
+      const told: Record<string, unknown>[] = [];
+      let hangups = 0;
+      const credentials = {
+        url: '',
+        webrtc: {
+          url: '/api/calls',
+          format: 'json' as const,
+          answered: (answer: Record<string, unknown>) => told.push(answer),
+          hangup: () => {
+            hangups += 1;
+          },
+        },
+      };
+      return { credentials, told, hangups: () => hangups };
+    }
+    const callAnswer = () =>
+      new Response(JSON.stringify({ sdp: 'v=0 answer', callId: 'c1', resumeToken: 'tok' }), {
+        status: 201,
+      });
+
+    it('tells the endpoint the answer, and hangs up once when the session closes or the call drops', async () => {
+      for (const ending of ['close', 'drop'] as const) {
+        const { transport } = setup({}, callAnswer());
+        const { credentials, told, hangups } = hangupCredentials();
+        transport.connect(credentials, recorder());
+        await flush();
+        expect(told).toEqual([{ sdp: 'v=0 answer', callId: 'c1', resumeToken: 'tok' }]);
+        FakePeer.instances[0]!.channel!.open();
+        expect(hangups()).toBe(0);
+        if (ending === 'close') transport.close(1000, 'bye');
+        else FakePeer.instances[0]!.fail();
+        transport.close(1000, 'again');
+        expect(hangups()).toBe(1);
+      }
+    });
+
+    it('hangs up a call answered after the attempt timed out, and none that was never placed', async () => {
+      const { transport, clock } = setup({
+        fetch: () => new Promise((resolve) => setTimeout(() => resolve(callAnswer()), 20)),
+      });
+      const { credentials, hangups } = hangupCredentials();
+      transport.connect(credentials, recorder());
+      await flush();
+      clock.advance(10_000);
+      expect(hangups()).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      expect(hangups()).toBe(1);
+      const refused = setup({}, new Response('{}', { status: 429 }));
+      const second = hangupCredentials();
+      refused.transport.connect(second.credentials, recorder());
+      await flush();
+      expect(second.hangups()).toBe(0);
+    });
+
+    it('hangs up and closes the peer on pagehide; a page kept for back/forward reports a drop', async () => {
+      const page = new EventTarget();
+      vi.stubGlobal('window', page);
+      for (const persisted of [false, true]) {
+        const { transport } = setup({}, callAnswer());
+        const { credentials, hangups } = hangupCredentials();
+        const events = recorder();
+        transport.connect(credentials, events);
+        await flush();
+        FakePeer.instances[0]!.channel!.open();
+        page.dispatchEvent(Object.assign(new Event('pagehide'), { persisted }));
+        expect(hangups()).toBe(1);
+        expect(FakePeer.instances[0]!.closed).toBe(true);
+        expect(events.closes).toEqual(
+          persisted ? [{ code: 1001, reason: 'page hidden', initiatedLocally: false }] : [],
+        );
+        transport.close();
+      }
+    });
   });
 });

@@ -2,7 +2,13 @@
 // as a remote track played through an <audio> element (so the browser's echo canceller hears it),
 // and the `oai-events` data channel carrying the same JSON events as the WebSocket. Loaded lazily
 // (see transport-choice.ts), so pages that never use WebRTC do not download it.
-import type { AudioLevels, Transport, TransportMedia, TransportStats } from '../ports.js';
+import type {
+  AudioLevels,
+  Transport,
+  TransportCloseInfo,
+  TransportMedia,
+  TransportStats,
+} from '../ports.js';
 import { systemClock } from '../system-clock.js';
 import { createMediaLevels, type MediaLevels } from './media-levels.js';
 
@@ -70,17 +76,22 @@ export function createWebRtcTransport(options: WebRtcTransportOptions = {}): Tra
     release(attempt);
     if (current === attempt) current = null;
     attempt.handlers.onError(new Error(message));
-    const code = wasOpen
-      ? 1006
-      : failure === 'relay_required'
-        ? RELAY_REQUIRED_CLOSE
-        : WEBRTC_FAILED_CLOSE;
-    attempt.handlers.onClose({
-      code,
-      reason: wasOpen ? 'webrtc connection lost' : (failure ?? 'ice_failed'),
-      initiatedLocally: false,
-    });
+    attempt.handlers.onClose(dropInfo(wasOpen, failure));
   };
+
+  /**
+   * The page is going away: the call is hung up now (the server frees its slot at once) instead
+   * of when the upstream notices the peer gone. A page kept in the back/forward cache may come
+   * back; its session hears of a drop then, and reconnects.
+   */
+  const pageHide = watchPageHide((persisted) => {
+    const attempt = current;
+    if (!attempt) return;
+    release(attempt);
+    current = null;
+    if (persisted)
+      attempt.handlers.onClose({ code: 1001, reason: 'page hidden', initiatedLocally: false });
+  });
 
   const media: TransportMedia = {
     mode: 'media',
@@ -110,6 +121,7 @@ export function createWebRtcTransport(options: WebRtcTransportOptions = {}): Tra
 
     connect(credentials, handlers) {
       if (current) release(current);
+      pageHide.start();
       const attempt = newAttempt(handlers);
       current = attempt;
       attempt.timer = clock.setTimeout(() => {
@@ -130,6 +142,7 @@ export function createWebRtcTransport(options: WebRtcTransportOptions = {}): Tra
     send: (data, kind) => sendOnChannel(current, data, kind, stats),
 
     close(code = 1000, reason = '') {
+      pageHide.stop();
       const attempt = current;
       if (!attempt) return;
       current = null;
@@ -139,5 +152,26 @@ export function createWebRtcTransport(options: WebRtcTransportOptions = {}): Tra
         queueMicrotask(() => attempt.handlers.onClose({ code, reason, initiatedLocally: true }));
       }
     },
+  };
+}
+
+/** How an attempt that ended on its own closes: a failure before it opened, a drop after. */
+function dropInfo(wasOpen: boolean, failure: WebRtcFailure | null): TransportCloseInfo {
+  if (wasOpen) return { code: 1006, reason: 'webrtc connection lost', initiatedLocally: false };
+  return {
+    code: failure === 'relay_required' ? RELAY_REQUIRED_CLOSE : WEBRTC_FAILED_CLOSE,
+    reason: failure ?? 'ice_failed',
+    initiatedLocally: false,
+  };
+}
+
+/** Calls `hide` on the page's `pagehide` between `start()` and `stop()` (outside a page, never). */
+function watchPageHide(hide: (persisted: boolean) => void): { start(): void; stop(): void } {
+  const page =
+    typeof window === 'object' && typeof window.addEventListener === 'function' ? window : null;
+  const listener = (event: Event): void => hide((event as PageTransitionEvent).persisted === true);
+  return {
+    start: () => page?.addEventListener('pagehide', listener),
+    stop: () => page?.removeEventListener('pagehide', listener),
   };
 }

@@ -78,4 +78,6 @@ export interface Attempt {
   timer: TimerHandle;
   open: boolean;
   ended: boolean;
+  /** Ends the call at the server once it was answered (the endpoint's `hangup`); cleared when used. */
+  hangup: (() => void) | null;
 }

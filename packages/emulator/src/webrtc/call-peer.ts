@@ -22,6 +22,18 @@ export interface CallPeerHandlers {
 /** How long a call may wait for the peer's ICE and DTLS before it is dropped. */
 const CONNECT_TIMEOUT_MS = 30_000;
 /**
+ * How long a connected peer may stay silent before the call counts it gone (a crashed tab, a
+ * killed browser, a network that went away): no ICE check (browsers send one every 2.5-5 s, the
+ * RFC 7675 consent checks), no RTP (a browser sends a 20 ms frame, silence included, while its
+ * track exists) and no data-channel message. RFC 7675 lets consent run 30 s; the emulator ends
+ * the call sooner, so a tab that died without saying so frees its caller's slot within about
+ * this long plus one {@link SILENCE_CHECK_MS}, and a loaded machine's pauses still stay well
+ * inside it.
+ */
+export const PEER_SILENCE_MS = 10_000;
+/** How often the silence is checked. */
+const SILENCE_CHECK_MS = 1000;
+/**
  * The longest the answer waits for ICE gathering after the local description is set. Only host
  * candidates on the call's own addresses are gathered (see `stopReflexiveGathering`), which takes
  * milliseconds; the bound keeps a stalled gatherer from holding the answer for seconds.
@@ -52,6 +64,9 @@ export class CallPeer {
   private sequenceNumber = randomBytes(2).readUInt16BE();
   private timestamp = randomBytes(4).readUInt32BE();
   private connectTimer: NodeJS.Timeout | null;
+  private silenceTimer: NodeJS.Timeout | null = null;
+  /** When the peer was last heard from (an ICE check, an RTP packet, a channel message). */
+  private lastHeard = Date.now();
   private closed = false;
 
   constructor(
@@ -65,6 +80,11 @@ export class CallPeer {
       iceInterfaceAddresses: { udp4: iceAddresses[0] },
       iceAdditionalHostAddresses: iceAddresses,
       iceUseIpv6: false,
+      // Called for every ICE binding request the peer sends (its consent checks): it is alive.
+      iceFilterStunResponse: () => {
+        this.heard();
+        return true;
+      },
     });
     this.connectTimer = setTimeout(() => {
       if (this.peer.connectionState !== 'connected') this.handlers.lost();
@@ -86,12 +106,14 @@ export class CallPeer {
     peer.onDataChannel.subscribe((channel) => {
       if (this.channel) return;
       this.channel = channel;
+      channel.onMessage.subscribe(() => this.heard());
       this.handlers.channel(channel);
     });
     peer.onTrack.subscribe((track) => {
       if (track.kind !== 'audio') return;
       track.onReceiveRtp.subscribe((rtp) => {
         if (this.closed) return;
+        this.heard();
         const pcm = this.codec.decode(rtp.payload);
         if (pcm) this.handlers.audio(pcm);
       });
@@ -101,9 +123,16 @@ export class CallPeer {
         clearTimeout(this.connectTimer);
         this.connectTimer = null;
       }
+      if (state === 'connected') this.watchSilence();
       if (state === 'failed' || state === 'closed') this.handlers.lost();
     });
     await peer.setRemoteDescription({ type: 'offer', sdp: offer });
+    // The peer's DTLS close alert (its connection closed) ends the call at once.
+    for (const dtls of peer.dtlsTransports) {
+      dtls.onStateChange.subscribe((state) => {
+        if (state === 'closed' || state === 'failed') this.handlers.lost();
+      });
+    }
     const transceiver = peer.getTransceivers().find((t) => t.kind === 'audio');
     if (!transceiver) throw new TypeError('The offer has no audio media section.');
     transceiver.setDirection('sendrecv');
@@ -116,6 +145,28 @@ export class CallPeer {
     await peer.setLocalDescription(await peer.createAnswer());
     await this.gathered();
     return this.answerSdp();
+  }
+
+  private heard(): void {
+    this.lastHeard = Date.now();
+  }
+
+  /**
+   * Ends the call once the connected peer has been silent for {@link PEER_SILENCE_MS}. The last
+   * look is taken after the event loop's I/O (`setImmediate`), so packets that queued while the
+   * process was busy count before the peer is judged gone.
+   */
+  private watchSilence(): void {
+    if (this.silenceTimer || this.closed) return;
+    this.lastHeard = Date.now();
+    const silent = () => Date.now() - this.lastHeard > PEER_SILENCE_MS;
+    this.silenceTimer = setInterval(() => {
+      if (!silent()) return;
+      setImmediate(() => {
+        if (silent() && !this.closed) this.handlers.lost();
+      });
+    }, SILENCE_CHECK_MS);
+    this.silenceTimer.unref?.();
   }
 
   /**
@@ -184,6 +235,7 @@ export class CallPeer {
     if (this.closed) return;
     this.closed = true;
     if (this.connectTimer) clearTimeout(this.connectTimer);
+    if (this.silenceTimer) clearInterval(this.silenceTimer);
     this.track.stop();
     this.peer.close().catch(() => undefined);
     this.codec.dispose();

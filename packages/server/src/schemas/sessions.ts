@@ -119,14 +119,23 @@ export const webrtcCallRequestSchema = sessionRequestSchema
   .extend({ sdp: z.string().min(1) });
 
 /**
- * The answer to `POST /api/calls` (201): the SDP answer to apply, the conversation the call is
- * recorded into, and when the agent's time limit ends the call at the latest.
+ * The answer to `POST /api/calls` (201): the SDP answer to apply, the call's id on this server,
+ * the conversation the call is recorded into, the token that proves the call is the browser's
+ * own (it hangs up with it), and when the agent's time limit ends the call at the latest.
  */
 export const webrtcCallResponseSchema = z.object({
   mode: z.literal('webrtc'),
   sdp: z.string(),
+  callId: z.string(),
   conversationId: z.string(),
+  resumeToken: z.string(),
   expiresAt: z.string(),
 });
+
+/**
+ * `POST /api/calls/{callId}/hangup`: the browser ends its call (its page closed, or the session
+ * ended), with the `resumeToken` the call was answered with. Sent with `keepalive` from `pagehide`.
+ */
+export const webrtcHangupRequestSchema = z.object({ token: z.string().min(1).max(200) });
 /** See {@link webrtcCallResponseSchema}. */
 export type WebRtcCallResponse = z.infer<typeof webrtcCallResponseSchema>;

@@ -116,9 +116,12 @@ export class LiveSidebandSession {
     return listening;
   }
 
-  /** Ends the call from outside (server shutdown); resolves once it is hung up and stored. */
-  shutdown(): Promise<void> {
-    return this.call.shutdown();
+  /**
+   * Ends the call from outside (server shutdown, or `client_closed`: the browser hung up);
+   * resolves once it is hung up and stored.
+   */
+  shutdown(endReason?: string): Promise<void> {
+    return this.call.shutdown(endReason);
   }
 
   private onFrame(frame: Buffer): void {

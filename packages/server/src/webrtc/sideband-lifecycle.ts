@@ -151,9 +151,12 @@ export class SidebandLifecycle {
     });
   }
 
-  /** Ends the call from outside (server shutdown); resolves once it is hung up and stored. */
-  shutdown(): Promise<void> {
-    this.finish({ status: 'completed', endReason: 'server_shutdown' });
+  /**
+   * Ends the call from outside (server shutdown, or `client_closed`: the browser hung up);
+   * resolves once it is hung up and stored.
+   */
+  shutdown(endReason = 'server_shutdown'): Promise<void> {
+    this.finish({ status: 'completed', endReason });
     return this.ended;
   }
 

@@ -111,9 +111,12 @@ export class SidebandSession {
     return listening;
   }
 
-  /** Ends the call from outside (server shutdown); resolves once it is hung up and stored. */
-  shutdown(): Promise<void> {
-    return this.call.shutdown();
+  /**
+   * Ends the call from outside (server shutdown, or `client_closed`: the browser hung up);
+   * resolves once it is hung up and stored.
+   */
+  shutdown(endReason?: string): Promise<void> {
+    return this.call.shutdown(endReason);
   }
 
   private send(event: Record<string, unknown>): void {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { RelayLimits } from '../relay/relay-timers.js';
+import type { ResumeTokens } from '../sessions/resume.js';
 import { realtimeSession } from '../session-config.js';
 import type { ReleaseSlot } from '../sessions/session-slots.js';
 import type { PublishedAgent } from '../storage/agents-store.js';
@@ -30,6 +31,8 @@ export interface WebRtcCallsOptions {
   now: () => Date;
   /** The server's limits (an agent may set a shorter session). */
   limits: RelayLimits;
+  /** Signs the token a call's browser proves it owns the call with (its conversation's resume token). */
+  resumeTokens: ResumeTokens;
   /** For the upstream's HTTP endpoints (tests measure or fail it). Default: global fetch. */
   fetch?: typeof fetch;
   /** A call's conversation ended and every write is stored (post-call work starts here). */
@@ -40,7 +43,11 @@ export interface WebRtcCallsOptions {
 export interface PlacedCall {
   /** The SDP answer for the browser. */
   answer: string;
+  /** This server's id of the call (not the upstream's): the browser hangs it up by it. */
+  callId: string;
   conversationId: string;
+  /** Proves the call is the browser's own: it hangs up with it (and resumes the conversation). */
+  resumeToken: string;
   /** When the agent's time limit ends the call at the latest. */
   expiresAt: Date;
 }
@@ -50,8 +57,20 @@ interface WatchedCall {
   readonly ended: Promise<void>;
   /** Attaches the sideband; resolves whether it listens. */
   start(): Promise<boolean>;
-  shutdown(): Promise<void>;
+  shutdown(endReason?: string): Promise<void>;
 }
+
+/** Whose a call is: what its hang-up token is checked against. */
+interface CallOwner {
+  conversationId: string;
+  agentId: string;
+}
+
+/** How many ended calls are remembered, so a second hang-up of one still answers `ended`. */
+const rememberedEndedCalls = 1000;
+
+/** What {@link WebRtcCalls.hangUp} did. */
+export type HangUpResult = 'ended' | 'not_found' | 'forbidden';
 
 /** The client a call is placed for: its id, its slot, and a conversation to record into. */
 interface CallClient {
@@ -143,6 +162,10 @@ function sidebandParts(agent: PublishedAgent, tools: AgentTools, options: WebRtc
 /** Places WebRTC calls and tracks their sideband sessions. */
 export class WebRtcCalls {
   private readonly sessions = new Set<WatchedCall>();
+  /** Live calls by this server's call id, and their owners. */
+  private readonly byId = new Map<string, CallOwner & { call: WatchedCall }>();
+  /** Calls that ended lately (oldest first), for a repeated hang-up. */
+  private readonly endedIds = new Map<string, CallOwner>();
   /** Calls that ended but are still being hung up or stored. */
   private readonly ending = new Set<Promise<void>>();
   private draining = false;
@@ -182,13 +205,15 @@ export class WebRtcCalls {
       agent.config.maxSessionSeconds * 1000,
     );
     const conversationId = client.conversationId ?? randomUUID();
+    const callId = randomUUID();
     const sideband: WatchedCall = placement.watch({
       clientId: client.id,
       conversationId,
       maxSessionMs,
-      onClose: () => this.closed(sideband, client, conversationId),
+      onClose: () => this.closed(sideband, client, callId),
     });
     this.sessions.add(sideband);
+    this.byId.set(callId, { conversationId, agentId: agent.agent.id, call: sideband });
     if (!(await sideband.start())) {
       // Already hung up and ended (sideband_unavailable): no server tools, no recording.
       throw new UpstreamCallError(
@@ -199,17 +224,43 @@ export class WebRtcCalls {
     }
     return {
       answer: placement.answer,
+      callId,
       conversationId,
+      resumeToken: options.resumeTokens.issue(conversationId, agent.agent.id),
       expiresAt: new Date(options.now().getTime() + maxSessionMs),
     };
   }
 
+  /**
+   * The browser hangs its call up (its page closed, or the session ended): the call ends
+   * (`client_closed`), its slot is free and the upstream call is hung up. `token` must be the
+   * one the call was placed with. A call that already ended answers `ended` again; an id this
+   * server never placed (or forgot), `not_found`.
+   */
+  async hangUp(callId: string, token: string): Promise<HangUpResult> {
+    const live = this.byId.get(callId);
+    const owner = live ?? this.endedIds.get(callId);
+    if (!owner) return 'not_found';
+    if (!this.options.resumeTokens.verify(token, owner.conversationId, owner.agentId))
+      return 'forbidden';
+    if (live) await live.call.shutdown('client_closed');
+    return 'ended';
+  }
+
   /** A call ended: its slot is free, its writes are awaited on shutdown, then post-call runs. */
-  private closed(call: WatchedCall, client: CallClient, conversationId: string): void {
+  private closed(call: WatchedCall, client: CallClient, callId: string): void {
     client.release();
     this.sessions.delete(call);
+    const owner = this.byId.get(callId);
+    if (!owner) return;
+    this.byId.delete(callId);
+    this.endedIds.set(callId, { conversationId: owner.conversationId, agentId: owner.agentId });
+    for (const id of this.endedIds.keys()) {
+      if (this.endedIds.size <= rememberedEndedCalls) break;
+      this.endedIds.delete(id);
+    }
     const ended = call.ended
-      .then(() => this.options.onConversationEnded?.(conversationId))
+      .then(() => this.options.onConversationEnded?.(owner.conversationId))
       .finally(() => this.ending.delete(ended));
     this.ending.add(ended);
   }

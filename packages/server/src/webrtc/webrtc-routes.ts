@@ -11,7 +11,7 @@ import type { RateLimiter } from '../http/rate-limiter.js';
 import type { RequestInfo } from '../http/request-info.js';
 import { sessionVersion } from '../experiments/session-version.js';
 import { limitSessionRequests } from '../routes/public-routes.js';
-import { maxOfferBytes, webrtcCallRequestSchema } from '../schemas.js';
+import { maxOfferBytes, webrtcCallRequestSchema, webrtcHangupRequestSchema } from '../schemas.js';
 import type { WebRtcCallResponse } from '../schemas.js';
 import type { SessionSlots } from '../sessions/session-slots.js';
 import type { PublishedAgent } from '../storage/agents-store.js';
@@ -110,10 +110,26 @@ export function createWebRtcRoutes(options: WebRtcRoutesOptions): Hono {
     const answer: WebRtcCallResponse = {
       mode: 'webrtc',
       sdp: placed.answer,
+      callId: placed.callId,
       conversationId: placed.conversationId,
+      resumeToken: placed.resumeToken,
       expiresAt: placed.expiresAt.toISOString(),
     };
     return c.json(answer, 201);
+  });
+  // The browser ends its own call: only with the token the call was answered with (no admin
+  // route, no key). Its slot is free when this answers.
+  app.post('/calls/:callId/hangup', async (c) => {
+    if (!options.originAllowed(c))
+      throw new HttpError(403, 'origin_not_allowed', 'this page may not end a conversation');
+    const { token } = await jsonBody(c, webrtcHangupRequestSchema);
+    const callId = c.req.param('callId');
+    const result = await calls.hangUp(callId, token);
+    if (result === 'not_found')
+      throw new HttpError(404, 'not_found', 'no WebRTC call with that id on this server');
+    if (result === 'forbidden')
+      throw new HttpError(403, 'forbidden', 'the token is not the one this call was answered with');
+    return c.json({ callId, ended: true });
   });
   return app;
 }
