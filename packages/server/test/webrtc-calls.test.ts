@@ -174,7 +174,16 @@ describe.each(testBackends())('WebRTC calls through the server on $name', (backe
       expect(value).not.toContain(apiKey);
     }
     const body = JSON.parse(text) as Record<string, string>;
-    expect(Object.keys(body).sort()).toEqual(['conversationId', 'expiresAt', 'mode', 'sdp']);
+    expect(Object.keys(body).sort()).toEqual([
+      'callId',
+      'conversationId',
+      'expiresAt',
+      'mode',
+      'resumeToken',
+      'sdp',
+    ]);
+    // The call id is this server's, not the upstream's.
+    expect(body.callId).not.toContain('rtc_');
     expect(body.sdp).toMatch(/^v=0/);
     expect(body.sdp).not.toContain('rtc_');
 
