@@ -1,10 +1,13 @@
 // Analytics, ledger and experiment queries over 100,000 generated conversations, on SQLite and
 // on PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test, in a schema of
 // its own that is dropped afterwards): `pnpm --filter @parley/server bench:queries`. Prints the
-// median and the worst of 5 runs (BENCH_RUNS; after one warm-up) per query per backend against the 200 ms
-// target. The data: 90 days, 5 agents with 3 versions, 30 % attributed to 200 customers with
-// tags, 5 % with a lead, 20 % analysed, per-day latency histograms, and an experiment over
-// 20,000 of the conversations with one turn each.
+// median and the worst of 5 runs (BENCH_RUNS; after one warm-up) per query per backend against
+// the 200 ms target, read from the daily rollups (what the server does) and, as the same-run
+// baseline, from every conversation row (`figures: 'conversations'`). The data: 90 days, 5 agents
+// with 3 versions, 30 % attributed to 200 customers with tags, 5 % with a lead, 20 % analysed,
+// per-day latency histograms, and an experiment over 20,000 of the conversations with one turn
+// each. It is loaded with the rollup migration taken back, then the migration runs (its backfill
+// is timed), as on a database that had the conversations before the upgrade.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,6 +21,7 @@ import { agentConfigSchema } from '../src/schemas.js';
 import { openDatabase } from '../src/storage/database.js';
 import { latencyBucket } from '../src/storage/latency-buckets.js';
 import { createStore } from '../src/storage/store.js';
+import { migratorOf } from '../src/test-utils/databases.js';
 import type { Store } from '../src/storage/store.js';
 
 const total = Number(process.env.BENCH_CONVERSATIONS ?? 100_000);
@@ -47,7 +51,12 @@ async function insertAll<T>(store: Store, table: string, rows: T[]): Promise<voi
       .execute();
 }
 
-async function generate(store: Store): Promise<{ agentIds: string[]; experimentId: string }> {
+async function generate(
+  store: Store,
+): Promise<{ agentIds: string[]; experimentId: string; backfillMs: number }> {
+  const migrator = await migratorOf(store.database);
+  const down = await migrator.migrateTo('0012_query_indexes');
+  if (down.error) throw new Error('migrating down failed', { cause: down.error });
   const next = random(19);
   const agentIds: string[] = [];
   for (let a = 0; a < 5; a += 1) {
@@ -185,10 +194,14 @@ async function generate(store: Store): Promise<{ agentIds: string[]; experimentI
       };
     }),
   );
-  return { agentIds, experimentId: experiment.id };
+  const started = performance.now();
+  const up = await migrator.migrateToLatest();
+  if (up.error) throw new Error('the rollup migration failed', { cause: up.error });
+  return { agentIds, experimentId: experiment.id, backfillMs: performance.now() - started };
 }
 
-type Query = [name: string, run: () => Promise<unknown>];
+/** A query, and whether it reads conversations' figures (rollups or raw rows). */
+type Query = [name: string, run: () => Promise<unknown>, readsFigures: boolean];
 
 function queries(store: Store, agentIds: string[], experimentId: string): Query[] {
   const to = new Date(lastDay).toISOString().slice(0, 10);
@@ -198,16 +211,19 @@ function queries(store: Store, agentIds: string[], experimentId: string): Query[
     [
       'baseline: count(*) of conversations',
       () => sql`select count(*) from conversations`.execute(store.database.db),
+      false,
     ],
-    ['analytics, 30 days, all agents', () => store.analytics.summary({ to })],
-    ['analytics, 90 days, all agents', () => store.analytics.summary({ from: from90, to })],
+    ['analytics, 30 days, all agents', () => store.analytics.summary({ to }), true],
+    ['analytics, 90 days, all agents', () => store.analytics.summary({ from: from90, to }), true],
     [
       'analytics, 90 days, one agent',
       () => store.analytics.summary({ agentId: agentIds[1], from: from90, to }),
+      true,
     ],
     ...(['day', 'agent', 'version', 'customer', 'conversation'] as const).map((groupBy): Query => [
       `ledger by ${groupBy}, 90 days`,
       () => store.ledger.ledger({ groupBy, from: from90, to, limit: 1000 }),
+      true,
     ]),
     [
       'ledger, one customer, 90 days',
@@ -219,15 +235,18 @@ function queries(store: Store, agentIds: string[], experimentId: string): Query[
           to,
           limit: 1000,
         }),
+      true,
     ],
     [
       'ledger, one tag, 90 days',
       () =>
         store.ledger.ledger({ groupBy: 'customer', tag: 'pilot', from: from90, to, limit: 1000 }),
+      true,
     ],
     [
       `experiment results (${total / 5} conversations)`,
       async () => experimentResults(store, (await store.experiments.get(experimentId))!),
+      false,
     ],
   ];
 }
@@ -244,6 +263,8 @@ async function measure(run: () => Promise<unknown>): Promise<{ median: number; m
   return { median: times[Math.floor(runs / 2)]!, max: times[runs - 1]! };
 }
 
+type Figures = { median: number; max: number };
+
 it(`times analytics and ledger queries over ${total} conversations`, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-queries-'));
   const schema = `parley_bench_${randomBytes(6).toString('hex')}`;
@@ -254,23 +275,32 @@ it(`times analytics and ledger queries over ${total} conversations`, async () =>
       open: () => openDatabase({ databaseUrl: postgresUrl, schema, poolSize: 4 }),
     },
   ];
-  const results = new Map<string, Map<string, { median: number; max: number }>>();
+  // query → `${backend} ${source}` → figures
+  const results = new Map<string, Map<string, Figures>>();
+  const notes: string[] = [];
   try {
     for (const backend of backends) {
-      const store = createStore(await backend.open());
+      const database = await backend.open();
+      const store = createStore(database);
+      const raw = createStore(database, { figures: 'conversations' });
       try {
         const started = performance.now();
-        const { agentIds, experimentId } = await generate(store);
+        const { agentIds, experimentId, backfillMs } = await generate(store);
         // Freshly bulk-loaded tables: give the planners statistics, as autovacuum (PostgreSQL)
         // would soon; SQLite's `analyze` is what `PRAGMA optimize` runs.
-        await sql`analyze`.execute(store.database.db);
-        console.log(
-          `${backend.name}: generated in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        await sql`analyze`.execute(database.db);
+        notes.push(
+          `${backend.name}: generated in ${((performance.now() - started) / 1000).toFixed(1)} s, of which the rollup backfill (migration 0013) ${(backfillMs / 1000).toFixed(2)} s`,
         );
-        for (const [name, run] of queries(store, agentIds, experimentId)) {
-          const figures = await measure(run);
-          const row = results.get(name) ?? new Map();
-          row.set(backend.name, figures);
+        const rawQueries = queries(raw, agentIds, experimentId);
+        for (const [index, [name, run, readsFigures]] of queries(
+          store,
+          agentIds,
+          experimentId,
+        ).entries()) {
+          const row = results.get(name) ?? new Map<string, Figures>();
+          row.set(`${backend.name} rollups`, await measure(run));
+          if (readsFigures) row.set(`${backend.name} raw`, await measure(rawQueries[index]![1]));
           results.set(name, row);
         }
       } finally {
@@ -284,19 +314,33 @@ it(`times analytics and ledger queries over ${total} conversations`, async () =>
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await client.end();
   }
-  const cell = (f: { median: number; max: number } | undefined) =>
-    f ? `${f.median.toFixed(1)} (max ${f.max.toFixed(1)})`.padEnd(22) : '—'.padEnd(22);
+  console.log([...notes, ...table(results)].join('\n'));
+});
+
+/** The figures as a table: raw and rollups per backend, the speed-up, and the target. */
+function table(results: Map<string, Map<string, Figures>>): string[] {
+  const width = 20;
+  const cell = (f: Figures | undefined) =>
+    (f ? `${f.median.toFixed(1)} (${f.max.toFixed(1)})` : '—').padEnd(width);
+  const ratio = (row: Map<string, Figures>, backend: string) => {
+    const before = row.get(`${backend} raw`);
+    const after = row.get(`${backend} rollups`);
+    return before && after ? `${(before.median / after.median).toFixed(0)}x` : '—';
+  };
+  const columns = ['sqlite raw', 'sqlite rollups', 'postgres raw', 'postgres rollups'];
   const lines = [
     `${total} conversations; median (max) of ${runs} runs in ms; target ${targetMs} ms; load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
-    `${'query'.padEnd(44)}${'sqlite'.padEnd(22)}${'postgres'.padEnd(22)}within target`,
+    `${'query'.padEnd(42)}${columns.map((c) => c.padEnd(width)).join('')}${'speed-up'.padEnd(12)}within target`,
   ];
   for (const [name, row] of results) {
-    const within = [...row.values()].every((f) => f.median < targetMs);
+    const within = ['sqlite', 'postgres'].every(
+      (backend) => (row.get(`${backend} rollups`)?.median ?? Infinity) < targetMs,
+    );
     lines.push(
-      `${name.padEnd(44)}${cell(row.get('sqlite'))}${cell(row.get('postgres'))}${within ? 'yes' : 'NO'}`,
+      `${name.padEnd(42)}${columns.map((c) => cell(row.get(c))).join('')}${`${ratio(row, 'sqlite')}/${ratio(row, 'postgres')}`.padEnd(12)}${within ? 'yes' : 'NO'}`,
     );
   }
-  console.log(lines.join('\n'));
-});
+  return lines;
+}

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from './database.js';
 import { conversationReads } from './conversation-reads.js';
+import { changeConversation, finishConversations } from './rollups.js';
 import type { ResponsesTable } from './tables.js';
 
 export type { ReplayItem } from './conversation-reads.js';
@@ -50,14 +51,18 @@ export interface StoredResponseWrite {
 export function createConversationsStore(database: Database, now: () => Date) {
   const { db } = database;
   return {
-    ...conversationLifecycle(db, now),
-    ...conversationRecords(db, now),
+    ...conversationLifecycle(database, now),
+    ...conversationRecords(database, now),
     ...conversationReads(db),
   };
 }
 
-/** A conversation's life: start, end (or abandoned by a dead process), reopen on a resume. */
-function conversationLifecycle(db: Database['db'], now: () => Date) {
+/**
+ * A conversation's life: start, end (or abandoned by a dead process), reopen on a resume. An end
+ * puts the conversation's figures into the daily rollups, a reopen takes them out again.
+ */
+function conversationLifecycle(database: Database, now: () => Date) {
+  const { db } = database;
   const iso = () => now().toISOString();
   return {
     async start(input: {
@@ -100,23 +105,30 @@ function conversationLifecycle(db: Database['db'], now: () => Date) {
       conversationId: string,
       outcome: { status: 'completed' | 'failed'; endReason: string },
     ): Promise<void> {
-      const row = await db
-        .selectFrom('conversations')
-        .select(['started_at', 'status'])
-        .where('id', '=', conversationId)
-        .executeTakeFirst();
-      if (!row || row.status !== 'active') return;
-      const endedAt = now();
-      await db
-        .updateTable('conversations')
-        .set({
-          status: outcome.status,
-          end_reason: outcome.endReason,
-          ended_at: endedAt.toISOString(),
-          duration_ms: Math.max(0, endedAt.getTime() - Date.parse(row.started_at)),
-        })
-        .where('id', '=', conversationId)
-        .execute();
+      await changeConversation(
+        database,
+        conversationId,
+        async (trx) => {
+          const row = await trx
+            .selectFrom('conversations')
+            .select(['started_at', 'status'])
+            .where('id', '=', conversationId)
+            .executeTakeFirst();
+          if (!row || row.status !== 'active') return;
+          const endedAt = now();
+          await trx
+            .updateTable('conversations')
+            .set({
+              status: outcome.status,
+              end_reason: outcome.endReason,
+              ended_at: endedAt.toISOString(),
+              duration_ms: Math.max(0, endedAt.getTime() - Date.parse(row.started_at)),
+            })
+            .where('id', '=', conversationId)
+            .execute();
+        },
+        { changesStatus: true },
+      );
     },
 
     /**
@@ -125,14 +137,7 @@ function conversationLifecycle(db: Database['db'], now: () => Date) {
      * (when given): with several instances, younger ones may still be live elsewhere.
      */
     async closeAbandoned(startedBefore?: Date): Promise<number> {
-      const endedAt = now().toISOString();
-      let query = db
-        .updateTable('conversations')
-        .set({ status: 'failed', end_reason: 'server_lost', ended_at: endedAt })
-        .where('status', '=', 'active');
-      if (startedBefore) query = query.where('started_at', '<', startedBefore.toISOString());
-      const result = await query.executeTakeFirst();
-      return Number(result.numUpdatedRows);
+      return closeAbandoned(database, iso(), startedBefore);
     },
 
     /**
@@ -140,14 +145,46 @@ function conversationLifecycle(db: Database['db'], now: () => Date) {
      * row, transcript and totals go on. False when there is no such conversation.
      */
     async reopen(conversationId: string): Promise<boolean> {
-      const result = await db
-        .updateTable('conversations')
-        .set({ status: 'active', end_reason: null, ended_at: null, duration_ms: null })
-        .where('id', '=', conversationId)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      return changeConversation(
+        database,
+        conversationId,
+        async (trx) => {
+          const result = await trx
+            .updateTable('conversations')
+            .set({ status: 'active', end_reason: null, ended_at: null, duration_ms: null })
+            .where('id', '=', conversationId)
+            .executeTakeFirst();
+          return Number(result.numUpdatedRows) > 0;
+        },
+        { changesStatus: true },
+      );
     },
   };
+}
+
+/** See `closeAbandoned`: ends the live conversations and adds them to the rollups, in one go. */
+async function closeAbandoned(
+  database: Database,
+  endedAt: string,
+  startedBefore: Date | undefined,
+): Promise<number> {
+  return database.db.transaction().execute(async (trx) => {
+    let live = trx.selectFrom('conversations').select('id').where('status', '=', 'active');
+    if (startedBefore) live = live.where('started_at', '<', startedBefore.toISOString());
+    if (database.dialect === 'postgres') live = live.forUpdate();
+    const ids = (await live.execute()).map((row) => row.id);
+    // In slices: a crash may leave many, and a statement takes a bounded number of values.
+    for (let start = 0; start < ids.length; start += 500) {
+      const slice = ids.slice(start, start + 500);
+      await trx
+        .updateTable('conversations')
+        .set({ status: 'failed', end_reason: 'server_lost', ended_at: endedAt })
+        .where('id', 'in', slice)
+        .execute();
+      await finishConversations(trx, slice);
+    }
+    return ids.length;
+  });
 }
 
 /** See `recordItem`: inserts the item at the end of the transcript, or updates it in place. */
@@ -208,8 +245,12 @@ async function upsertItem(
   });
 }
 
-/** What flows through a live conversation: items, transcripts, tool calls, usage. */
-function conversationRecords(db: Database['db'], now: () => Date) {
+/**
+ * What flows through a live conversation: items, transcripts, tool calls, usage. Usage that
+ * arrives after the end (a late `response.done`) also updates the conversation's rollups.
+ */
+function conversationRecords(database: Database, now: () => Date) {
+  const { db } = database;
   const iso = () => now().toISOString();
   return {
     /**
@@ -256,17 +297,19 @@ function conversationRecords(db: Database['db'], now: () => Date) {
       seconds: number,
       costUsd: number,
     ): Promise<void> {
-      await db
-        .updateTable('conversations')
-        .set((eb) => ({ usage_seconds: seconds, cost_usd: eb('cost_usd', '+', costUsd) }))
-        .where('id', '=', conversationId)
-        .where('usage_seconds', '<', seconds)
-        .execute();
+      await changeConversation(database, conversationId, async (trx) => {
+        await trx
+          .updateTable('conversations')
+          .set((eb) => ({ usage_seconds: seconds, cost_usd: eb('cost_usd', '+', costUsd) }))
+          .where('id', '=', conversationId)
+          .where('usage_seconds', '<', seconds)
+          .execute();
+      });
     },
 
     /** Stores one response's usage and adds it to the conversation's totals. */
     async recordResponse(conversationId: string, response: StoredResponseWrite): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await changeConversation(database, conversationId, async (trx) => {
         const row: ResponsesTable = {
           id: randomUUID(),
           conversation_id: conversationId,

@@ -41,6 +41,7 @@ describe.each(testBackends())('database on $name', (backend) => {
         { name: '0010_experiments' },
         { name: '0011_webhook_queue' },
         { name: '0012_query_indexes' },
+        { name: '0013_rollups' },
       ]);
     } finally {
       await second.close();

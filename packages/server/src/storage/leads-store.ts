@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Lead, ScheduledCall } from '../schemas.js';
 import type { Database } from './database.js';
+import { changeConversation } from './rollups.js';
 import type { LeadsTable } from './tables.js';
 
 function toLead(row: LeadsTable): Lead {
@@ -44,7 +45,10 @@ export function createLeadsStore(database: Database, now: () => Date) {
         notify_error: null,
         created_at: iso(),
       };
-      await db.insertInto('leads').values(row).execute();
+      const insert = (target: typeof db) => target.insertInto('leads').values(row).execute();
+      // A lead counts in its conversation's rollups (conversations with a lead).
+      if (input.conversationId === null) await insert(db);
+      else await changeConversation(database, input.conversationId, insert);
       return toLead(row);
     },
 

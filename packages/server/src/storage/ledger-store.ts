@@ -7,6 +7,9 @@ import { defaultPrices, findPrice } from '@parley/core';
 import { sql } from 'kysely';
 import type { Ledger, LedgerQuery, LedgerRow } from '../schemas.js';
 import type { Database } from './database.js';
+import { figureSource } from './figure-sources.js';
+import type { FigureQuery, FigureSource } from './figure-sources.js';
+import { changeConversation, ledgerFigureColumns } from './rollups.js';
 
 const dayMs = 86_400_000;
 
@@ -36,15 +39,16 @@ function pricingOf(model: string): Ledger['prices'][number] {
   };
 }
 
+/** A (group, model) row of sums; a conversation's row also has its id, tags and start. */
 interface GroupRow {
-  key: string | null;
+  key?: string;
+  tags?: string | null;
+  started_at?: string;
   agent_id: string | null;
   agent_version: number | null;
   day: string | null;
   customer_id: string | null;
-  tags: string | null;
   model: string;
-  started_at: string;
   conversations: number | string;
   input_tokens: number | string | null;
   output_tokens: number | string | null;
@@ -52,8 +56,16 @@ interface GroupRow {
   cost_usd: number | string | null;
 }
 
-/** Data access for the ledger and the customer attribution of conversations. */
-export function createLedgerStore(database: Database, now: () => Date) {
+/**
+ * Data access for the ledger and the customer attribution of conversations. The sums are read
+ * from `source` (see `figure-sources.ts`; the rollups unless a test or the benchmark asks for
+ * the raw rows).
+ */
+export function createLedgerStore(
+  database: Database,
+  now: () => Date,
+  source: FigureSource = 'rollups',
+) {
   const { db } = database;
   return {
     /**
@@ -64,16 +76,19 @@ export function createLedgerStore(database: Database, now: () => Date) {
       conversationId: string,
       attribution: { customerId: string | null; tags: readonly string[] },
     ): Promise<void> {
-      await db
-        .insertInto('conversation_customers')
-        .values({
-          conversation_id: conversationId,
-          customer_id: attribution.customerId,
-          tags: JSON.stringify(attribution.tags),
-          created_at: now().toISOString(),
-        })
-        .onConflict((conflict) => conflict.column('conversation_id').doNothing())
-        .execute();
+      // Usually written before the conversation starts; if it finished first, its rollups move.
+      await changeConversation(database, conversationId, async (trx) => {
+        await trx
+          .insertInto('conversation_customers')
+          .values({
+            conversation_id: conversationId,
+            customer_id: attribution.customerId,
+            tags: JSON.stringify(attribution.tags),
+            created_at: now().toISOString(),
+          })
+          .onConflict((conflict) => conflict.column('conversation_id').doNothing())
+          .execute();
+      });
     },
 
     /** Whom a conversation was attributed to (null customer and no tags when nobody said). */
@@ -94,62 +109,64 @@ export function createLedgerStore(database: Database, now: () => Date) {
     async ledger(query: LedgerQuery): Promise<Ledger> {
       const to = query.to ?? now().toISOString().slice(0, 10);
       const from = query.from ?? new Date(Date.parse(to) - 29 * dayMs).toISOString().slice(0, 10);
-      const end = new Date(Date.parse(to) + dayMs).toISOString();
-      const day = sql<string>`substr(c.started_at, 1, 10)`;
-      const perConversation = query.groupBy === 'conversation';
-      const keyColumns = {
-        conversation: [sql`c.id`],
-        agent: [sql`c.agent_id`],
-        version: [sql`c.agent_id`, sql`c.agent_version`],
-        day: [day],
-        customer: [sql`cc.customer_id`],
+      const range: FigureQuery = {
+        from,
+        to,
+        agentId: query.agentId,
+        customerId: query.customerId,
+        tag: query.tag,
+      };
+      if (query.groupBy === 'conversation')
+        return conversationLedger(database, source, query, range);
+      const keys = {
+        agent: [sql`s.agent_id`],
+        version: [sql`s.agent_id`, sql`s.agent_version`],
+        day: [sql`s.day`],
+        customer: [sql`s.customer_id`],
       }[query.groupBy];
-      const filters = [sql`c.started_at >= ${from}`, sql`c.started_at < ${end}`];
-      if (query.agentId !== undefined) filters.push(sql`c.agent_id = ${query.agentId}`);
-      if (query.customerId !== undefined) filters.push(sql`cc.customer_id = ${query.customerId}`);
-      // Tags are validated to a charset without quotes, so the quoted form matches one whole tag.
-      if (query.tag !== undefined) filters.push(sql`cc.tags like ${`%"${query.tag}"%`}`);
-      const where = sql.join(filters, sql` and `);
-      if (perConversation) return conversationLedger(database, query, { from, to, where });
-      const groupBy = sql.join([...keyColumns, sql`c.model`]);
+      const figures = figureSource(
+        source,
+        range,
+        ledgerFigureColumns,
+        query.groupBy === 'customer',
+      );
       const result = await sql<GroupRow>`
-        select ${perConversation ? sql`c.id` : sql`min(c.id)`} as key,
-          ${query.groupBy === 'agent' || query.groupBy === 'version' || perConversation ? sql`c.agent_id` : sql`null`} as agent_id,
-          ${query.groupBy === 'version' || perConversation ? sql`c.agent_version` : sql`null`} as agent_version,
-          ${query.groupBy === 'day' || perConversation ? day : sql`null`} as day,
-          ${query.groupBy === 'customer' || perConversation ? sql`cc.customer_id` : sql`null`} as customer_id,
-          ${perConversation ? sql`cc.tags` : sql`null`} as tags,
-          c.model as model,
-          max(c.started_at) as started_at,
-          count(*) as conversations,
-          sum(c.input_tokens) as input_tokens,
-          sum(c.output_tokens) as output_tokens,
-          sum(c.usage_seconds) as usage_seconds,
-          sum(c.cost_usd) as cost_usd
-        from conversations c
-        left join conversation_customers cc on cc.conversation_id = c.id
-        where ${where}
-        group by ${groupBy}${perConversation ? sql`, c.agent_id, c.agent_version, c.started_at, cc.customer_id, cc.tags` : sql``}
+        select
+          ${query.groupBy === 'agent' || query.groupBy === 'version' ? sql`s.agent_id` : sql`null`} as agent_id,
+          ${query.groupBy === 'version' ? sql`nullif(s.agent_version, 0)` : sql`null`} as agent_version,
+          ${query.groupBy === 'day' ? sql`s.day` : sql`null`} as day,
+          ${query.groupBy === 'customer' ? sql`nullif(s.customer_id, '')` : sql`null`} as customer_id,
+          s.model as model, ${figureSums}
+        from (${figures}) s
+        group by ${sql.join([...keys, sql`s.model`])}
       `.execute(db);
       return assemble(query, from, to, result.rows);
     },
   };
 }
 
-const figureColumns = sql`sum(c.input_tokens) as input_tokens, sum(c.output_tokens) as output_tokens,
-  sum(c.usage_seconds) as usage_seconds, sum(c.cost_usd) as cost_usd`;
+const figureSums = sql`sum(s.conversations) as conversations, sum(s.input_tokens) as input_tokens,
+  sum(s.output_tokens) as output_tokens, sum(s.usage_seconds) as usage_seconds,
+  sum(s.cost_usd) as cost_usd`;
 
 /**
  * The ledger per conversation: the newest `limit` conversations straight from the started-at
  * index (sorting every conversation of the range to keep a page took seconds at 100,000), and
- * the totals over all of them from one aggregate per model.
+ * the totals over all of them per model from `source`.
  */
 async function conversationLedger(
   { db }: Database,
+  source: FigureSource,
   query: LedgerQuery,
-  range: { from: string; to: string; where: ReturnType<typeof sql.join> },
+  range: FigureQuery,
 ): Promise<Ledger> {
-  const { from, to, where } = range;
+  const { from, to } = range;
+  const end = new Date(Date.parse(to) + dayMs).toISOString();
+  const filters = [sql`c.started_at >= ${from}`, sql`c.started_at < ${end}`];
+  if (query.agentId !== undefined) filters.push(sql`c.agent_id = ${query.agentId}`);
+  if (query.customerId !== undefined) filters.push(sql`cc.customer_id = ${query.customerId}`);
+  // Tags are validated to a charset without quotes, so the quoted form matches one whole tag.
+  if (query.tag !== undefined) filters.push(sql`cc.tags like ${`%"${query.tag}"%`}`);
   const [page, totals] = await Promise.all([
     sql<GroupRow>`
       select c.id as key, c.agent_id, c.agent_version, substr(c.started_at, 1, 10) as day,
@@ -157,18 +174,15 @@ async function conversationLedger(
         c.input_tokens, c.output_tokens, c.usage_seconds, c.cost_usd
       from conversations c
       left join conversation_customers cc on cc.conversation_id = c.id
-      where ${where}
+      where ${sql.join(filters, sql` and `)}
       order by c.started_at desc, c.id desc
       limit ${query.limit + 1}
     `.execute(db),
     sql<GroupRow>`
-      select null as key, null as agent_id, null as agent_version, null as day,
-        null as customer_id, null as tags, c.model, max(c.started_at) as started_at,
-        count(*) as conversations, ${figureColumns}
-      from conversations c
-      left join conversation_customers cc on cc.conversation_id = c.id
-      where ${where}
-      group by c.model
+      select null as agent_id, null as agent_version, null as day, null as customer_id,
+        s.model, ${figureSums}
+      from (${figureSource(source, range, ledgerFigureColumns)}) s
+      group by s.model
     `.execute(db),
   ]);
   const rows = assemble(query, from, to, page.rows);
@@ -186,17 +200,18 @@ function assemble(query: LedgerQuery, from: string, to: string, rows: GroupRow[]
     const price = prices.get(row.model) ?? pricingOf(row.model);
     prices.set(row.model, price);
     const key = groupKey(query.groupBy, row);
-    if (query.groupBy === 'conversation') startedAt.set(key, row.started_at);
+    if (query.groupBy === 'conversation') startedAt.set(key, row.started_at ?? '');
     let target = grouped.get(key);
     if (!target) {
       target = {
         key,
-        conversationId: query.groupBy === 'conversation' ? row.key : null,
+        conversationId: query.groupBy === 'conversation' ? (row.key ?? null) : null,
         agentId: row.agent_id,
         agentVersion: row.agent_version === null ? null : Number(row.agent_version),
         day: row.day,
         customerId: row.customer_id,
-        tags: row.tags === null ? null : (JSON.parse(row.tags) as string[]),
+        tags:
+          row.tags === null || row.tags === undefined ? null : (JSON.parse(row.tags) as string[]),
         ...emptyFigures(),
       };
       if (query.groupBy === 'conversation' && target.tags === null) target.tags = [];

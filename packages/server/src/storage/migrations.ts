@@ -14,6 +14,7 @@ import {
 import type { DialectName } from './dialect.js';
 import { initialMigration } from './migrations-initial.js';
 import { createRecordingTables } from './migrations-recordings.js';
+import { createRollupTables, dropRollupTables } from './migrations-rollups.js';
 import { createExperimentTables, createQueryIndexes } from './migrations-experiments.js';
 
 export type { DialectName } from './dialect.js';
@@ -73,6 +74,9 @@ export function parleyMigrations(dialect: DialectName): MigrationProvider {
         '0011_webhook_queue': { up: createWebhookQueueTable },
         // An index the 100,000-conversation query benchmark showed missing.
         '0012_query_indexes': { up: createQueryIndexes },
+        // Daily rollups of finished conversations for analytics and the ledger, filled from the
+        // conversations already stored.
+        '0013_rollups': { up: (db) => createRollupTables(db, dialect), down: dropRollupTables },
       }),
   };
 }

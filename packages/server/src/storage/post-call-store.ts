@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationAnalysis, WebhookDelivery } from '../schemas.js';
 import type { Database } from './database.js';
+import { changeConversation } from './rollups.js';
 import type { ConversationAnalysesTable, WebhookDeliveriesTable } from './tables.js';
 
 /** An analysis to store (replaces an earlier one of the same conversation). */
@@ -60,11 +61,14 @@ export function createPostCallStore(database: Database, now: () => Date) {
         created_at: now().toISOString(),
       };
       const { conversation_id: _id, ...update } = row;
-      await db
-        .insertInto('conversation_analyses')
-        .values(row)
-        .onConflict((conflict) => conflict.column('conversation_id').doUpdateSet(update))
-        .execute();
+      // A verdict counts in the conversation's rollups: a re-analysis moves it there too.
+      await changeConversation(database, analysis.conversationId, async (trx) => {
+        await trx
+          .insertInto('conversation_analyses')
+          .values(row)
+          .onConflict((conflict) => conflict.column('conversation_id').doUpdateSet(update))
+          .execute();
+      });
     },
 
     /** The analyses of these conversations, by conversation id. */

@@ -3,6 +3,7 @@ import { createAdminStore } from './admin-store.js';
 import { createAgentsStore } from './agents-store.js';
 import { createConversationsStore } from './conversations-store.js';
 import type { Database } from './database.js';
+import type { FigureSource } from './figure-sources.js';
 import { createKnowledgeStore } from './knowledge-store.js';
 import { createLeadsStore } from './leads-store.js';
 import { createToolsStore } from './tools-store.js';
@@ -26,8 +27,19 @@ import { createWebhookQueueStore } from './webhook-queue-store.js';
  * const agents = await store.agents.list();
  * ```
  */
-export function createStore(database: Database, options: { now?: () => Date } = {}) {
+export function createStore(
+  database: Database,
+  options: {
+    now?: () => Date;
+    /**
+     * Where analytics and the ledger read sums from: the daily rollups (default), or every
+     * conversation row (the reference the rollups are tested against, and the benchmark's baseline).
+     */
+    figures?: FigureSource;
+  } = {},
+) {
   const now = options.now ?? (() => new Date());
+  const figures = options.figures ?? 'rollups';
   return {
     database,
     agents: createAgentsStore(database, now),
@@ -35,11 +47,11 @@ export function createStore(database: Database, options: { now?: () => Date } = 
     knowledge: createKnowledgeStore(database, now),
     conversations: createConversationsStore(database, now),
     leads: createLeadsStore(database, now),
-    analytics: createAnalyticsStore(database, now),
+    analytics: createAnalyticsStore(database, now, figures),
     admin: createAdminStore(database, now),
     outbox: createOutboxStore(database, now),
     turns: createTurnsStore(database, now),
-    ledger: createLedgerStore(database, now),
+    ledger: createLedgerStore(database, now, figures),
     postCall: createPostCallStore(database, now),
     recordings: createRecordingsStore(database, now),
     experiments: createExperimentsStore(database, now),

@@ -310,6 +310,49 @@ export interface WebhookQueueTable {
   created_at: string;
 }
 
+/**
+ * Figures of finished conversations per UTC day (of `started_at`), agent, version and model,
+ * kept in step with every write that changes a finished conversation (see `rollups.ts`).
+ */
+export interface ConversationRollupsTable {
+  day: string;
+  agent_id: string;
+  /** 0 for conversations that ran an unpublished draft without a version. */
+  agent_version: number;
+  model: string;
+  conversations: number;
+  completed: number;
+  /** Conversations with at least one lead. */
+  with_lead: number;
+  /** Conversations whose analysis has a success verdict, and how many of those succeeded. */
+  judged: number;
+  successes: number;
+  /** Conversations with a duration, and the sum of their durations. */
+  duration_count: number;
+  duration_ms_sum: number;
+  input_tokens: number;
+  output_tokens: number;
+  usage_seconds: number;
+  cost_usd: number;
+}
+
+/** The ledger's figures of finished conversations per day, agent, version, model and customer. */
+export interface CustomerRollupsTable {
+  day: string;
+  agent_id: string;
+  agent_version: number;
+  model: string;
+  /** '' when the conversation has no customer. */
+  customer_id: string;
+  /** The attribution's tags as stored (a JSON array), '' when the conversation has none. */
+  tags: string;
+  conversations: number;
+  input_tokens: number;
+  output_tokens: number;
+  usage_seconds: number;
+  cost_usd: number;
+}
+
 export interface Tables {
   settings: SettingsTable;
   admin_users: AdminUsersTable;
@@ -336,4 +379,6 @@ export interface Tables {
   experiments: ExperimentsTable;
   experiment_assignments: ExperimentAssignmentsTable;
   webhook_queue: WebhookQueueTable;
+  conversation_rollups: ConversationRollupsTable;
+  customer_rollups: CustomerRollupsTable;
 }

@@ -56,6 +56,34 @@ function group<K>(map: Map<K, Histograms>, key: K): Histograms {
   return value;
 }
 
+/** See `firstAudioByDay` of the store: the buckets summed per day by the database. */
+async function firstAudioByDay(
+  { db }: Database,
+  options: { agentId?: string | undefined; from: string; to: string },
+): Promise<Pick<LatencyAnalytics, 'overall' | 'daily'>> {
+  const rows = await db
+    .selectFrom('latency_histogram')
+    .select((eb) => ['day', 'bucket', eb.fn.sum<number>('count').as('count')])
+    .where('metric', '=', 'first_audio')
+    .where('day', '>=', options.from)
+    .where('day', '<=', options.to)
+    .$if(options.agentId !== undefined, (query) =>
+      query.where('agent_id', '=', options.agentId ?? ''),
+    )
+    .groupBy(['day', 'bucket'])
+    .execute();
+  const overall = new Histograms();
+  const byDay = new Map<string, Histograms>();
+  for (const row of rows) {
+    overall.add('first_audio', Number(row.bucket), Number(row.count));
+    group(byDay, row.day).add('first_audio', Number(row.bucket), Number(row.count));
+  }
+  return {
+    overall: overall.figures(),
+    daily: [...byDay.keys()].sort().map((day) => ({ day, ...byDay.get(day)!.figures() })),
+  };
+}
+
 /** Data access for turns and their latency histograms. */
 export function createTurnsStore(database: Database, now: () => Date) {
   const { db } = database;
@@ -123,6 +151,13 @@ export function createTurnsStore(database: Database, now: () => Date) {
         createdAt: row.created_at,
       }));
     },
+
+    /**
+     * Overall and per-day time to first audio between `from` and `to` (inclusive UTC days), as
+     * {@link latency} gives them: what the analytics summary shows.
+     */
+    firstAudioByDay: (options: { agentId?: string | undefined; from: string; to: string }) =>
+      firstAudioByDay(database, options),
 
     /**
      * p50/p95 of time to first audio and time in tools between `from` and `to` (inclusive UTC

@@ -6,9 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { openDatabase } from '../storage/database.js';
 import type { Database } from '../storage/database.js';
+import { parleyMigrations } from '../storage/migrations.js';
 
 /** A way to open a fresh, isolated database, and to throw it away. */
 export interface TestBackend {
@@ -83,4 +85,21 @@ export function testBackends(): TestBackend[] {
     );
   }
   return [sqliteBackend()];
+}
+
+/**
+ * A migrator of an open database's schema (in its own PostgreSQL schema), to take it back to an
+ * earlier migration and up again: how a test or benchmark loads data "from before" a migration.
+ */
+export async function migratorOf(database: Database): Promise<Migrator> {
+  let migrationTableSchema: string | undefined;
+  if (database.dialect === 'postgres')
+    migrationTableSchema = (
+      await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)
+    ).rows[0]?.schema;
+  return new Migrator({
+    db: database.db,
+    provider: parleyMigrations(database.dialect),
+    ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
+  });
 }
