@@ -44,6 +44,8 @@ interface ResponsesDelegation {
   id: string;
   /** Function calls handed to the client and their outputs, by call id. */
   calls: Map<string, { name: string; output?: string }>;
+  /** The backend response still streaming its nested events, if any. */
+  streaming?: Promise<void>;
 }
 
 /**
@@ -219,7 +221,7 @@ export class LiveModel {
       },
       clientEventId,
     );
-    void this.stream(delegation, response);
+    delegation.streaming = this.stream(delegation, response);
   }
 
   private backendModel(): string {
@@ -237,19 +239,41 @@ export class LiveModel {
     delegation: ResponsesDelegation,
     response: ReturnType<typeof backendResponse>,
   ): Promise<void> {
+    const call = response.call;
+    let handed = false;
+    const handOver = (): void => {
+      if (handed || !call) return;
+      handed = true;
+      this.handOver(delegation, call);
+    };
     for (const event of response.events) {
       await new Promise((resolve) => setTimeout(resolve, this.session.options.backendDelayMs));
       if (this.disposed) return;
       this.session.emit({ type: 'response.event', delegation_id: delegation.id, event });
+      // The call exists once its item is done: a client that runs the tool at once may send its
+      // output before the nested `response.completed` (core does), as the real backend allows.
+      if (event.type === 'response.output_item.done') handOver();
     }
-    if (response.call) {
-      const { callId, name, arguments: args } = response.call;
-      delegation.calls.set(callId, { name });
-      this.awaiting = delegation;
-      this.push({ type: 'function_call', name, call_id: callId, arguments: args });
+    if (call) {
+      handOver();
     } else if (response.text !== undefined) {
       this.say(response.text, true);
     }
+  }
+
+  /** Hands a backend function call to the client (once): its output is awaited from now on. */
+  private handOver(
+    delegation: ResponsesDelegation,
+    call: { callId: string; name: string; arguments: string },
+  ): void {
+    delegation.calls.set(call.callId, { name: call.name });
+    this.awaiting = delegation;
+    this.push({
+      type: 'function_call',
+      name: call.name,
+      call_id: call.callId,
+      arguments: call.arguments,
+    });
   }
 
   /** `response.item.create` (Responses delegation only): a typed user message or a function call's output. */
@@ -317,7 +341,9 @@ export class LiveModel {
         this.backendModel(),
         this.inputTokens(),
       );
-      void this.stream(waiting, response);
+      // A continuation streams after the response that called the tool has finished streaming.
+      const previous = waiting.streaming ?? Promise.resolve();
+      waiting.streaming = previous.then(() => this.stream(waiting, response));
       return;
     }
     const scripted = this.session.scripted.shift();
