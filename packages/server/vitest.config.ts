@@ -3,11 +3,16 @@ import { defineConfig } from 'vitest/config';
 import { outputFile, reporters, workspaceAlias } from '../../vitest.shared';
 
 const schemas = fileURLToPath(new URL('./src/schemas.ts', import.meta.url));
+// The emulator's shared test helpers (the test MCP server) from source, like the packages.
+const emulatorTestUtils = fileURLToPath(
+  new URL('../emulator/src/test-utils/index.ts', import.meta.url),
+);
 
 export default defineConfig({
   resolve: {
     alias: [
       { find: /^@parley\/server\/schemas$/, replacement: schemas },
+      { find: /^@parley\/emulator\/test-utils$/, replacement: emulatorTestUtils },
       ...(workspaceAlias as []),
     ],
   },

@@ -9,7 +9,7 @@ import { RealtimeAgent, RealtimeSession, tool, type RealtimeItem } from '@openai
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startEmulator, type EmulatorHandle } from '../src/index.js';
-import { startTestMcpServer, type TestMcpServer } from './mcp-server.js';
+import { startTestMcpServer, type TestMcpServer } from '../src/test-utils/index.js';
 
 let emulator: EmulatorHandle;
 let mcp: TestMcpServer;

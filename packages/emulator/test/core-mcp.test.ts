@@ -14,7 +14,7 @@ import {
 } from '@parley/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../src/index.js';
-import { startTestMcpServer, type TestMcpServer } from './mcp-server.js';
+import { startTestMcpServer, type TestMcpServer } from '../src/test-utils/index.js';
 
 let emulator: EmulatorHandle;
 let mcp: TestMcpServer;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVAL_CONTINUE_MS } from '../src/approval-continuation.js';
 import { startEmulator, type EmulatorHandle } from '../src/index.js';
 import { EventLog, type WireEvent } from './helpers.js';
-import { startTestMcpServer, type TestMcpServer } from './mcp-server.js';
+import { startTestMcpServer, type TestMcpServer } from '../src/test-utils/index.js';
 
 let emulator: EmulatorHandle;
 let client: OpenAI;

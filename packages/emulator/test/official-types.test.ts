@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorHandle } from '../src/index.js';
 import { connectRaw, pcmFrames, readWavPcm16, type EventLog, type WireEvent } from './helpers.js';
-import { startTestMcpServer, type TestMcpServer } from './mcp-server.js';
+import { startTestMcpServer, type TestMcpServer } from '../src/test-utils/index.js';
 
 const schema = JSON.parse(
   readFileSync(new URL('./official-server-events.schema.json', import.meta.url), 'utf8'),

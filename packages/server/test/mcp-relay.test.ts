@@ -9,11 +9,28 @@ import { testBackends } from '../src/test-utils/databases.js';
 import type { Store } from '../src/storage/store.js';
 import { connectBrowser, publishTestAgent, startRelayStack } from './relay-helpers.js';
 import type { RelayStack, TestBrowser } from './relay-helpers.js';
-import { startTestMcpServer } from './mcp-server.js';
-import type { TestMcpServer } from './mcp-server.js';
+import { lookupOpeningHours, startTestMcpServer } from '@parley/emulator/test-utils';
+import type { TestMcpServer, TestMcpTool } from '@parley/emulator/test-utils';
 
 const apiKey = 'test-upstream-credential-mcp';
 const secret = 'Bearer test-mcp-header-value-7f3a';
+
+/** The realty MCP server's tools: two that need approval beside the read-only lookup. */
+const realtyTools: TestMcpTool[] = [
+  lookupOpeningHours,
+  {
+    name: 'book_viewing',
+    description: 'Book a viewing of a property in a city',
+    args: { city: 'the city of the property' },
+    answer: ({ city }) => ({ text: JSON.stringify({ city, booked: true }) }),
+  },
+  {
+    name: 'delete_listing',
+    description: 'Delete a property listing in a city',
+    args: { city: 'the city of the listing' },
+    answer: () => ({ text: 'deleted' }),
+  },
+];
 
 function docsServer(url: string) {
   return {
@@ -96,7 +113,7 @@ describe.each(testBackends())('MCP servers through the relay on $name', (backend
   }
 
   beforeAll(async () => {
-    mcp = await startTestMcpServer(secret);
+    mcp = await startTestMcpServer({ requireAuthorization: secret, tools: realtyTools });
     stack = await startRelayStack({
       apiKey,
       database: await backend.open(),
@@ -163,7 +180,9 @@ describe.each(testBackends())('MCP servers through the relay on $name', (backend
     // The network drops: the socket dies without a close handshake.
     browser.socket.terminate();
     await expect
-      .poll(async () => (await stack.store.conversations.detail(conversationId)).conversation.status)
+      .poll(
+        async () => (await stack.store.conversations.detail(conversationId)).conversation.status,
+      )
       .not.toBe('active');
     const history = await stack.store.conversations.replayItems(conversationId);
     expect(history.filter((item) => item.type === 'mcp_call')).toEqual([
