@@ -15,35 +15,23 @@
 import { sql } from 'kysely';
 import type { RawBuilder, Transaction } from 'kysely';
 import type { Database } from './database.js';
-import type { Tables } from './tables.js';
+import type {
+  ConversationRollupsTable,
+  ConversationsTable,
+  CustomerRollupsTable,
+  Tables,
+} from './tables.js';
 
-/** One conversation's figures: what it adds to its rollup rows (see {@link conversationFigures}). */
-export interface FigureRow {
-  id: string;
-  status: string;
-  started_at: string;
-  day: string;
-  agent_id: string;
-  /** 0 for a draft without a version. */
-  agent_version: number;
-  model: string;
-  /** '' without a customer. */
-  customer_id: string;
-  /** The attribution's JSON array as stored, '' without an attribution. */
-  tags: string;
-  conversations: number;
-  finished: number;
-  completed: number;
-  with_lead: number;
-  judged: number;
-  successes: number;
-  duration_count: number;
-  duration_ms_sum: number;
-  input_tokens: number;
-  output_tokens: number;
-  usage_seconds: number;
-  cost_usd: number;
-}
+/**
+ * One conversation's figures: what it adds to its rollup rows (see {@link conversationFigures}).
+ * The columns of both rollup tables (`agent_version` 0 for a draft without a version,
+ * `customer_id` and `tags` '' without a customer or attribution), the conversation it is, and
+ * `finished`: 1 once it is not `active` (the rollups hold finished conversations only, so their
+ * `conversations` counts these).
+ */
+export type FigureRow = ConversationRollupsTable &
+  Pick<CustomerRollupsTable, 'customer_id' | 'tags'> &
+  Pick<ConversationsTable, 'id' | 'status' | 'started_at'> & { finished: number };
 
 /** The figures both rollup tables sum (the ledger's). */
 export const ledgerFigureColumns = [
@@ -52,7 +40,7 @@ export const ledgerFigureColumns = [
   'output_tokens',
   'usage_seconds',
   'cost_usd',
-] as const;
+] as const satisfies readonly (keyof CustomerRollupsTable & keyof ConversationRollupsTable)[];
 
 /** The figures `conversation_rollups` sums; `finished` is `conversations` there. */
 export const analyticsFigureColumns = [
@@ -63,7 +51,7 @@ export const analyticsFigureColumns = [
   'successes',
   'duration_count',
   'duration_ms_sum',
-] as const;
+] as const satisfies readonly (keyof ConversationRollupsTable)[];
 
 const dayKey = ['day', 'agent_id', 'agent_version', 'model'] as const;
 
