@@ -2,34 +2,15 @@
 // axe-core on the demo in real Chromium, in light and dark mode at 1280 and 360 px: before a
 // conversation, and during one with a typed turn answered (transcript, tool output, settings open).
 // Zero violations, and nothing wider than the screen.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
-import playwright from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { accessibilityMatrix, axeViolations, horizontalOverflow } from '../../../scripts/axe.mjs';
-import { launchChromium } from '../../../scripts/chromium.mjs';
-import { ensureDemoBuilt } from './demo-build.js';
-import { startStack } from './stack.mjs';
-import type { Stack } from './stack.mjs';
+import { useDemoInChromium } from './chromium-stack.js';
 
-const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STEP_TIMEOUT = 20_000;
 
-let stack: Stack | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  ensureDemoBuilt(appDir);
-  stack = await startStack({ demoDir: join(appDir, 'dist'), speechEngine: 'generated' });
-  browser = await launchChromium(playwright);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await stack?.close();
-});
+const demo = useDemoInChromium({ speechEngine: 'generated' });
 
 /** Violations and sideways overflow of the page as it is now, labelled with where it was seen. */
 async function audit(page: Page, label: string): Promise<string[]> {
@@ -41,7 +22,7 @@ async function audit(page: Page, label: string): Promise<string[]> {
 describe('the demo is accessible', () => {
   for (const { colorScheme, width, height } of accessibilityMatrix) {
     it(`has no axe violation in ${colorScheme} mode at ${width} px, idle and in a conversation`, async () => {
-      const context = await browser!.newContext({
+      const context = await demo.browser.newContext({
         colorScheme,
         viewport: { width, height },
         permissions: ['microphone'],
@@ -52,7 +33,7 @@ describe('the demo is accessible', () => {
         const page = await context.newPage();
         // The demo's default transport (WebRTC): each audit's call is hung up when its page
         // closes, so the four conversations in a row from one address stay under the cap of 3.
-        await page.goto(stack!.url);
+        await page.goto(demo.stack.url);
         await page.getByRole('button', { name: 'Start conversation' }).waitFor();
         const found = await audit(page, 'idle');
 

@@ -2,43 +2,17 @@
 // The demo's default transport, in real Chromium against the emulator: without `?transport=` a
 // conversation goes over WebRTC (the server places the call, the reply plays from the remote
 // track) and the page says so; `?transport=websocket` still forces the relay.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import playwright from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { VoiceSession } from '@parley/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../scripts/chromium.mjs';
-import { ensureDemoBuilt } from './demo-build.js';
-import { startStack } from './stack.mjs';
-import type { Stack } from './stack.mjs';
+import { describe, expect, it } from 'vitest';
+import { startConversation, useDemoInChromium } from './chromium-stack.js';
 
-const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STEP_TIMEOUT = 30_000;
 
-let stack: Stack | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  ensureDemoBuilt(appDir);
-  stack = await startStack({ demoDir: join(appDir, 'dist'), speechRate: Infinity });
-  browser = await launchChromium(playwright);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await stack?.close();
-});
+const demo = useDemoInChromium({ speechRate: Infinity });
 
 /** Starts a conversation with the first agent on `path`, and waits until it is connected. */
-async function start(path: string): Promise<Page> {
-  const page = await browser!.newPage({ bypassCSP: true });
-  await page.goto(`${stack!.url}${path}`);
-  await page.getByRole('button', { name: 'Start conversation' }).waitFor({ timeout: STEP_TIMEOUT });
-  await page.getByRole('button', { name: 'Start conversation' }).click();
-  await page.locator('[data-status="connected"]').waitFor({ timeout: STEP_TIMEOUT });
-  return page;
-}
+const start = (path: string): Promise<Page> => startConversation(demo, path, STEP_TIMEOUT);
 
 const snapshot = (page: Page) =>
   page.evaluate(() => {

@@ -3,51 +3,29 @@
 // server and the emulator: a closed page hangs its call up from `pagehide` (so four pages in a row
 // from one address all connect, under the cap of 3), and a page that dies without a word (its
 // renderer crashed) is noticed by the upstream's watch on the peer within its bound.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import playwright from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PEER_SILENCE_MS } from '@parley/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../scripts/chromium.mjs';
-import { ensureDemoBuilt } from './demo-build.js';
-import { startStack } from './stack.mjs';
-import type { Stack } from './stack.mjs';
+import { describe, expect, it } from 'vitest';
+import { startConversation, useDemoInChromium } from './chromium-stack.js';
 
-const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STEP_TIMEOUT = 40_000;
 
-let stack: Stack | undefined;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  ensureDemoBuilt(appDir);
-  stack = await startStack({ demoDir: join(appDir, 'dist'), speechRate: Infinity });
-  browser = await launchChromium(playwright);
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await stack?.close();
-});
+const demo = useDemoInChromium({ speechRate: Infinity });
 
 /** Opens the demo in a page of its own and starts a conversation over its default transport. */
 async function startCall(): Promise<Page> {
-  const page = await browser!.newPage({ bypassCSP: true });
-  await page.goto(`${stack!.url}/?debug`);
-  await page.getByRole('button', { name: 'Start conversation' }).click();
-  await page.locator('[data-status="connected"]').waitFor({ timeout: STEP_TIMEOUT });
+  const page = await startConversation(demo, '/?debug', STEP_TIMEOUT);
   expect(await page.getByTestId('transport').getAttribute('data-transport')).toBe('webrtc');
   return page;
 }
 
 /** Live conversations on the server (its WebRTC calls hold the slots). */
-const live = (): number => stack!.parley.activeSessions();
+const live = (): number => demo.stack.parley.activeSessions();
 
 /** Milliseconds until the server holds no conversation and the emulator no call, or -1 past `limitMs`. */
 async function msUntilFree(since: number, limitMs: number): Promise<number> {
   while (Date.now() - since < limitMs) {
-    if (live() === 0 && stack!.emulator.calls === 0) return Date.now() - since;
+    if (live() === 0 && demo.stack.emulator.calls === 0) return Date.now() - since;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   return -1;
