@@ -47,15 +47,14 @@ export function createDemoSession(options: DemoSessionOptions): DemoSession {
     },
     player: options.outputDeviceId ? { sinkId: options.outputDeviceId } : {},
   });
-  const choice = options.transport ?? 'auto';
   const session = createVoiceSession({
+    // The credentials follow the transport (a relay grant once it is on WebSocket).
     credentials: parleyServerCredentials({
       baseUrl: options.baseUrl,
       agentId: options.agentId,
-      transport: choice,
       ...(options.protocol ? { protocol: options.protocol } : {}),
     }),
-    transport: createTransport(choice, {
+    transport: createTransport(options.transport ?? 'auto', {
       webrtc: {
         ...(options.inputDeviceId ? { microphone: { deviceId: options.inputDeviceId } } : {}),
         ...(options.outputDeviceId ? { sinkId: options.outputDeviceId } : {}),

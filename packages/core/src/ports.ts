@@ -92,8 +92,15 @@ export interface WebRtcEndpoint {
   hangup?: () => void;
 }
 
-/** Called on every connect and reconnect. */
-export type CredentialsProvider = (context: { attempt: number }) => Promise<Credentials>;
+/**
+ * Called on every connect and reconnect. `transport` is what the session's transport can connect
+ * with right now: `'websocket'` (a `url`), `'webrtc'` (a `webrtc` endpoint) or `'auto'` (either:
+ * WebRTC first, `fallback` or `url` if it fails). Absent when the caller is not a session.
+ */
+export type CredentialsProvider = (context: {
+  attempt: number;
+  transport?: 'websocket' | 'webrtc' | 'auto';
+}) => Promise<Credentials>;
 
 /** Why a transport closed. */
 export interface TransportCloseInfo {

@@ -15,6 +15,18 @@ function fakeFetch(status: number, body: unknown) {
   return { calls, fetch: fetchImpl };
 }
 
+/** Credentials on a server that grants `wss://relay.test/rt`, with the given `transport` option. */
+function relayCredentials(transport?: 'websocket' | 'webrtc' | 'auto') {
+  const server = fakeFetch(200, { mode: 'relay', url: 'wss://relay.test/rt', ticket: 'tk_r' });
+  const provider = parleyServerCredentials({
+    baseUrl: '',
+    agentId: 'a',
+    fetch: server.fetch,
+    ...(transport === undefined ? {} : { transport }),
+  });
+  return { server, provider };
+}
+
 describe('parleyServerCredentials', () => {
   it('asks the server for a session and connects to the relay with its ticket', async () => {
     const server = fakeFetch(200, {
@@ -169,6 +181,39 @@ describe('parleyServerCredentials', () => {
       'https://voice.example.com/api/sessions',
     ]);
     expect(fallback.protocols).toEqual(['realtime', 'parley-ticket.tk_fb']);
+  });
+
+  it('by default follows the transport the session asks for', async () => {
+    const { server, provider } = relayCredentials();
+    const auto = await provider({ attempt: 0, transport: 'auto' });
+    expect(auto.webrtc?.url).toBe('/api/calls');
+    expect(auto.fallback).toEqual(expect.any(Function));
+    const webrtc = await provider({ attempt: 0, transport: 'webrtc' });
+    expect(webrtc.webrtc?.url).toBe('/api/calls');
+    expect(webrtc.fallback).toBeUndefined();
+    expect(server.calls).toHaveLength(0);
+    const relay = await provider({ attempt: 0, transport: 'websocket' });
+    expect(relay.webrtc).toBeUndefined();
+    expect(relay.protocols).toEqual(['realtime', 'parley-ticket.tk_r']);
+    expect(server.calls.map((call) => call.url)).toEqual(['/api/sessions']);
+  });
+
+  it("gives a session on WebSocket a relay grant even when set to 'webrtc'", async () => {
+    const { server, provider } = relayCredentials('webrtc');
+    const credentials = await provider({ attempt: 0, transport: 'websocket' });
+    expect(credentials.url).toBe('wss://relay.test/rt');
+    expect(credentials.webrtc).toBeUndefined();
+    expect(server.calls.map((call) => call.url)).toEqual(['/api/sessions']);
+  });
+
+  it("gives a session on WebRTC its offer endpoint even when set to 'websocket'", async () => {
+    const { server, provider } = relayCredentials('websocket');
+    const webrtc = await provider({ attempt: 0, transport: 'webrtc' });
+    expect(webrtc.webrtc?.url).toBe('/api/calls');
+    const auto = await provider({ attempt: 0, transport: 'auto' });
+    expect(auto.webrtc?.url).toBe('/api/calls');
+    expect(server.calls).toHaveLength(0);
+    expect((await auto.fallback!()).url).toBe('wss://relay.test/rt');
   });
 
   it("over WebRTC only ('webrtc') has no fallback", async () => {

@@ -12,9 +12,11 @@ export interface ParleyServerCredentialsOptions {
   /** Extra request headers (e.g. an app's own auth). */
   readonly headers?: Readonly<Record<string, string>>;
   /**
-   * How the session connects, matching the session's `transport`: `'websocket'` (default; the
-   * relay, `POST /api/sessions`), `'webrtc'` (the offer goes to `POST /api/calls`, where the
-   * server places the call) or `'auto'` (WebRTC, with a relay grant fetched only if it fails).
+   * Which transport to give credentials for when the caller does not say (default
+   * `'websocket'`). A session always says, on every connect, and that wins: `'websocket'` gets a
+   * relay grant (`POST /api/sessions`), `'webrtc'` an offer to `POST /api/calls` (the server
+   * places the call), `'auto'` (the session's default) both, the relay grant fetched only if
+   * WebRTC fails. So choose the transport on the session, not here.
    */
   readonly transport?: 'websocket' | 'webrtc' | 'auto';
   /**
@@ -144,15 +146,14 @@ export function sessionCredentials(session: ParleySessionGrant, baseUrl: string)
  * relay carries the same conversation on and replays it to the model. In relay mode
  * the browser talks to the Parley relay with a one-time ticket (the relay holds the API key and
  * runs the agent's server tools); in direct mode it talks to OpenAI with a short-lived client
- * secret. With `transport: 'webrtc'` or `'auto'`, the browser's SDP offer goes to
- * `${baseUrl}/api/calls` instead and the server places the call with its key; `'auto'` falls back
- * to a relay grant. The API key never reaches the browser in any mode.
+ * secret. For a session on WebRTC or `'auto'` (the session's default), the browser's SDP offer goes
+ * to `${baseUrl}/api/calls` instead and the server places the call with its key; `'auto'` falls
+ * back to a relay grant. The API key never reaches the browser in any mode.
  *
  * @example
  * ```ts
  * const session = createVoiceSession({
  *   credentials: parleyServerCredentials({ baseUrl: '', agentId: 'support' }),
- *   transport: createWebSocketTransport(),
  *   audio: createAudioPort(),
  * });
  * ```
@@ -173,10 +174,11 @@ export function parleyServerCredentials(
         : null;
     return sessionCredentials(grant, base);
   };
-  return ({ attempt }): Promise<Credentials> => {
+  return ({ attempt, transport: asked }): Promise<Credentials> => {
     // A first attempt is a new `connect()`: a new conversation.
     if (attempt === 0) last = null;
-    const transport = options.transport ?? 'websocket';
+    // A session always says which transport asks, and that wins: the two cannot disagree.
+    const transport = asked ?? options.transport ?? 'websocket';
     if (transport === 'websocket') return relay();
     // WebRTC: the offer itself is the request (`POST /api/calls`); the server places the call.
     // On Realtime the server greets once the channel says it is open; on Live, once it runs.

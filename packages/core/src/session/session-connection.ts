@@ -99,7 +99,12 @@ export class SessionConnection {
     const attempt = ++this.attempt;
     let credentials: Promise<Credentials>;
     try {
-      credentials = options.credentials({ attempt: attemptNumber });
+      // What the transport can take now: an `'auto'` one that fell back for good says WebSocket.
+      const mode = this.host.transport.media?.mode;
+      credentials = options.credentials({
+        attempt: attemptNumber,
+        transport: mode === 'media' ? 'webrtc' : mode === 'either' ? 'auto' : 'websocket',
+      });
     } catch (error) {
       credentials = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }

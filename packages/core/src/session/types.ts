@@ -58,9 +58,10 @@ export interface VoiceSessionOptions {
    * fake in tests), or a choice built with default options: `'websocket'` (audio as events
    * through the relay), `'webrtc'` (audio as media; needs credentials with a WebRTC endpoint) or
    * `'auto'` (WebRTC where the browser and the server offer it, else WebSocket; the snapshot's
-   * `transport` and `transportFallbackReason` say which and why).
+   * `transport` and `transportFallbackReason` say which and why). Default `'auto'`; pass
+   * `'websocket'` to always use the relay.
    */
-  readonly transport: Transport | TransportChoice;
+  readonly transport?: Transport | TransportChoice;
   /** Microphone and speaker (e.g. `createAudioPort()` from `@parley/audio-worklets`). Omit for text only. */
   readonly audio?: AudioPort;
   /** Time and timers; defaults to `performance.now()`, `Date.now()` and global timers. */

@@ -35,12 +35,12 @@ const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
  *
  * @example
  * ```ts
- * import { createVoiceSession, createWebSocketTransport, parleyServerCredentials } from '@parley/core';
+ * import { createVoiceSession, parleyServerCredentials } from '@parley/core';
  * import { createAudioPort } from '@parley/audio-worklets';
  *
  * const session = createVoiceSession({
  *   credentials: parleyServerCredentials({ baseUrl: '', agentId: 'support' }),
- *   transport: createWebSocketTransport(),
+ *   // No `transport`: WebRTC where the browser has it, else WebSocket (`transport: 'websocket'` forces it).
  *   audio: createAudioPort(),
  *   session: { instructions: 'You are a helpful support agent.' },
  * });
@@ -79,10 +79,8 @@ class ParleyVoiceSession implements VoiceSession {
     this.approvalHandler = options.onMcpApproval ?? null;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
-    this.transport =
-      typeof options.transport === 'string'
-        ? createTransport(options.transport)
-        : options.transport;
+    const transport = options.transport ?? 'auto';
+    this.transport = typeof transport === 'string' ? createTransport(transport) : transport;
     this.audio = options.audio;
     this.internalError = internalErrorReporter(options);
     this.listeners = new SessionListeners(this.internalError);

@@ -24,6 +24,8 @@ describe('@parley/core/test-utils', () => {
   it('exports the fakes, the session kit, the item builders and the Live sequences', () => {
     expect(Object.keys(testUtils).sort()).toEqual([
       'FakeAudioPort',
+      'FakeBrowserPeer',
+      'FakeBrowserSocket',
       'FakeClock',
       'FakeTransport',
       'FakeVoiceSession',
@@ -38,6 +40,7 @@ describe('@parley/core/test-utils', () => {
       'fakeLevels',
       'functionCallItem',
       'idleSnapshot',
+      'installFakeBrowser',
       'liveResponsesSessionResource',
       'liveSequences',
       'liveSessionResource',

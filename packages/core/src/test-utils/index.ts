@@ -8,6 +8,8 @@
  * - A scripted session for UI tests: {@link createFakeVoiceSession} (push snapshots, levels and
  *   playheads; records commands), and item builders for its snapshots.
  * - {@link createMachineHarness}: drives the pure reducer by hand.
+ * - {@link installFakeBrowser}: `WebSocket`, `fetch` (the Parley server) and, optionally,
+ *   `RTCPeerConnection` faked on the globals, for what a session picks by default.
  *
  * @example
  * ```ts
@@ -20,6 +22,8 @@
 export { FakeAudioPort } from './fake-audio-port.js';
 export { FakeClock } from './fake-clock.js';
 export { FakeTransport } from './fake-transport.js';
+export { FakeBrowserPeer, FakeBrowserSocket, installFakeBrowser } from './fake-browser.js';
+export type { FakeBrowser } from './fake-browser.js';
 export type { FakeConnection } from './fake-transport.js';
 export {
   FakeVoiceSession,

@@ -60,8 +60,8 @@ function browserHasWebRtc(options: TransportChoiceOptions): boolean {
  * @example
  * ```ts
  * const session = createVoiceSession({
- *   credentials: parleyServerCredentials({ baseUrl: '', agentId: 'support', transport: 'auto' }),
- *   transport: createTransport('auto'),
+ *   credentials: parleyServerCredentials({ baseUrl: '', agentId: 'support' }),
+ *   transport: createTransport('auto', { webrtc: { sinkId: 'speakers' } }),
  *   audio: createAudioPort(),
  * });
  * ```

@@ -1,0 +1,82 @@
+// A session built without a transport: WebRTC where the browser has it, else WebSocket, with
+// `parleyServerCredentials` left at its default following whichever the session asks for.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CredentialsProvider } from '../ports.js';
+import { installFakeBrowser, server, settle, type FakeBrowser } from '../test-utils/index.js';
+import { parleyServerCredentials } from './parley-credentials.js';
+import { createVoiceSession } from './voice-session.js';
+import type { VoiceSessionOptions } from './types.js';
+
+let browser: FakeBrowser | null = null;
+afterEach(() => {
+  browser?.restore();
+  browser = null;
+});
+
+/**
+ * A session on the default credentials in a fake browser (`webrtc`: it has RTCPeerConnection),
+ * connecting; records what the session asked the credentials for.
+ */
+async function connecting(webrtc: boolean, transport?: VoiceSessionOptions['transport']) {
+  const fake = installFakeBrowser({ webrtc });
+  browser = fake;
+  const asked: Parameters<CredentialsProvider>[0][] = [];
+  const inner = parleyServerCredentials({ baseUrl: 'http://parley.test', agentId: 'support' });
+  const session = createVoiceSession({
+    credentials: (context) => {
+      asked.push(context);
+      return inner(context);
+    },
+    ...(transport === undefined ? {} : { transport }),
+  });
+  const connected = session.connect();
+  await settle();
+  return { browser: fake, asked, session, connected };
+}
+
+describe('createVoiceSession without a transport', () => {
+  it('calls over WebRTC where the browser has RTCPeerConnection, posting no relay grant', async () => {
+    const { browser, asked, session, connected } = await connecting(true);
+    // The WebRTC transport is its own chunk: wait for it to load and post its offer.
+    await vi.waitFor(() => expect(browser.requests).toEqual(['POST /api/calls']));
+    expect(asked).toEqual([{ attempt: 0, transport: 'auto' }]);
+    await settle();
+    browser.peers[0]!.open();
+    browser.peers[0]!.receive(server.sessionCreated());
+    await connected;
+    expect(session.getSnapshot().transport).toBe('webrtc');
+    expect(session.getSnapshot().transportFallbackReason).toBeNull();
+    expect(browser.sockets).toHaveLength(0);
+    await session.disconnect();
+  });
+
+  it('uses the relay over WebSocket where there is no RTCPeerConnection, and says why', async () => {
+    const { browser, asked, session, connected } = await connecting(false);
+    // The transport knows at once it cannot do WebRTC: the credentials fetch a relay grant.
+    expect(asked).toEqual([{ attempt: 0, transport: 'websocket' }]);
+    expect(browser.requests).toEqual(['POST /api/sessions']);
+    expect(browser.sockets.map((socket) => socket.url)).toEqual(['ws://parley.test/api/realtime']);
+    expect(browser.sockets[0]!.protocols).toEqual(['realtime', 'parley-ticket.tk_fake']);
+    browser.sockets[0]!.open();
+    browser.sockets[0]!.receive(server.sessionCreated());
+    await connected;
+    expect(session.getSnapshot().transport).toBe('websocket');
+    expect(session.getSnapshot().transportFallbackReason).toBe('webrtc_unsupported');
+    await session.disconnect();
+  });
+
+  it("forced onto WebSocket ('websocket') gets a relay grant from the default credentials", async () => {
+    const { browser, asked, session, connected } = await connecting(true, 'websocket');
+    expect(asked).toEqual([{ attempt: 0, transport: 'websocket' }]);
+    expect(browser.requests).toEqual(['POST /api/sessions']);
+    browser.sockets[0]!.open();
+    browser.sockets[0]!.receive(server.sessionCreated());
+    await connected;
+    expect(session.getSnapshot()).toMatchObject({
+      transport: 'websocket',
+      transportFallbackReason: null,
+    });
+    expect(browser.peers).toHaveLength(0);
+    await session.disconnect();
+  });
+});
