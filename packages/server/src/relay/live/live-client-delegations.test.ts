@@ -12,6 +12,7 @@ import type { PublishedAgent } from '../../storage/agents-store.js';
 import type { ServerTool } from '../../tools/types.js';
 import type { ConversationRecorder } from '../conversation-recorder.js';
 import { sharedStateBackends } from '../../test-utils/shared-states.js';
+import { highlightListing } from '../../../test/live-helpers.js';
 import { memorySharedState, type SharedState } from '../../coordination/shared-state.js';
 import { APPEND_MAX_CHARS, commentaryChunks } from './live-backend-request.js';
 import {
@@ -301,17 +302,7 @@ describe("the agent's browser tools under client delegation", () => {
     ...agent,
     config: agentConfigSchema.parse({
       ...agent.config,
-      clientTools: [
-        {
-          name: 'highlight_listing',
-          description: 'Highlight a listing on the screen.',
-          parameters: {
-            type: 'object',
-            properties: { street: { type: 'string', enum: ['Elm Street', 'Oak Avenue'] } },
-            required: ['street'],
-          },
-        },
-      ],
+      clientTools: [highlightListing],
     }),
   };
 

@@ -4,14 +4,23 @@
 // result as commentary, which the emulated voice speaks. Also with the embedding app's handler.
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectBrowser, speechFrames, startLiveStack } from '../../../test/relay-helpers.js';
+import {
+  grantLive,
+  highlightListing,
+  openLiveBrowser,
+  said,
+  silenceUntil,
+  storedConversation,
+} from '../../../test/live-helpers.js';
+import { speechFrames, startLiveStack } from '../../../test/relay-helpers.js';
 import type { RelayStack, TestBrowser } from '../../../test/relay-helpers.js';
 import { testBackends } from '../../test-utils/databases.js';
 import type { LiveDelegationHandler } from './live-delegation-handler.js';
 
 const backend = testBackends()[0]!;
 const apiKey = 'test-upstream-credential-live-client';
-const SILENCE = Buffer.alloc(4800).toString('base64');
+/** Silence frames (4 ms apart) a step may take: a spoken delegation runs a backend request. */
+const FRAMES = 1500;
 const WORDS = 'Please capture a lead: my name is Dana Smith and my email is dana@example.com';
 
 let stack: RelayStack | undefined;
@@ -26,17 +35,6 @@ afterEach(async () => {
   stack = undefined;
   await backend.cleanup();
 });
-
-/** A browser tool of the agent (the page registers it with core's tool API). */
-const highlightListing = {
-  name: 'highlight_listing',
-  description: 'Highlight a listing on the visitor’s screen.',
-  parameters: {
-    type: 'object',
-    properties: { street: { type: 'string', enum: ['Elm Street', 'Oak Avenue'] } },
-    required: ['street'],
-  },
-};
 
 async function clientStack(
   handler?: LiveDelegationHandler,
@@ -56,14 +54,8 @@ async function clientStack(
 
 /** Opens the browser, and a sideband straight to the emulated session to script the user's words. */
 async function open(relay: RelayStack, words: string): Promise<TestBrowser> {
-  const response = await fetch(`${relay.url}/api/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ agentId: 'live' }),
-  });
-  const session = (await response.json()) as { url: string; ticket: string };
-  browser = await connectBrowser(session.url, session.ticket);
-  const started = await browser.waitFor((event) => event.type === 'session.started');
+  const { browser: client, started } = await openLiveBrowser(await grantLive(relay));
+  browser = client;
   expect(started.session.delegation).toEqual({ type: 'client' });
   const side = new WebSocket(`${relay.emulator.liveUrl}/${started.session.id as string}/attach`, {
     headers: { authorization: `Bearer ${apiKey}` },
@@ -74,42 +66,14 @@ async function open(relay: RelayStack, words: string): Promise<TestBrowser> {
     side.once('error', reject);
   });
   side.send(JSON.stringify({ type: 'emulator.transcript', text: words }));
-  return browser;
+  return client;
 }
 
 /** Speaks (a tone the emulator's VAD hears), then streams silence until `done` holds. */
 async function speakThenWait(client: TestBrowser, done: () => boolean): Promise<void> {
   for (const audio of speechFrames(900, 0))
     client.send({ type: 'session.input_audio.append', audio });
-  await silenceUntil(client, done);
-}
-
-async function silenceUntil(client: TestBrowser, done: () => boolean): Promise<void> {
-  for (let frame = 0; frame < 1500 && !done(); frame++) {
-    client.send({ type: 'session.input_audio.append', audio: SILENCE });
-    await new Promise((resolve) => setTimeout(resolve, 4));
-  }
-  if (!done())
-    throw new Error(
-      `not reached; said ${said(client)}; got ${client.events.map((e) => e.type).join(', ')}`,
-    );
-}
-
-function said(client: TestBrowser): string {
-  return client.events
-    .filter((event) => event.type === 'session.output_transcript.delta')
-    .map((event) => event.delta as string)
-    .join('');
-}
-
-async function storedConversation(relay: RelayStack) {
-  browser!.socket.close();
-  await browser!.closed;
-  const [conversation] = await relay.store.conversations.list({ limit: 1 });
-  await expect
-    .poll(async () => (await relay.store.conversations.get(conversation!.id))?.status)
-    .toBe('completed');
-  return relay.store.conversations.detail(conversation!.id);
+  await silenceUntil(client, done, FRAMES);
 }
 
 describe('GPT-Live client delegation with the server as backend', () => {
@@ -119,7 +83,7 @@ describe('GPT-Live client delegation with the server as backend', () => {
     await speakThenWait(client, () =>
       client.events.some((event) => event.type === 'session.commentary.appended'),
     );
-    await silenceUntil(client, () => /saved/i.test(said(client)));
+    await silenceUntil(client, () => /saved/i.test(said(client)), FRAMES);
     const delegations = client.events.filter(
       (event) => event.type === 'session.delegation.created',
     );
@@ -139,7 +103,7 @@ describe('GPT-Live client delegation with the server as backend', () => {
     expect(
       client.events.filter((event) => event.type === 'session.thinking.appended'),
     ).toHaveLength(1);
-    const detail = await storedConversation(relay);
+    const detail = await storedConversation(relay, browser);
     expect(detail.toolCalls).toEqual([
       expect.objectContaining({ name: 'capture_lead', outcome: 'ok' }),
     ]);
@@ -174,7 +138,7 @@ describe('GPT-Live client delegation with the server as backend', () => {
     expect(requests).toEqual([
       { id, transcript: expect.arrayContaining([{ role: 'user', text: WORDS }]) },
     ]);
-    const detail = await storedConversation(relay);
+    const detail = await storedConversation(relay, browser);
     expect(detail.toolCalls).toEqual([
       expect.objectContaining({ name: 'capture_lead', outcome: 'ok' }),
     ]);
@@ -214,8 +178,8 @@ describe('GPT-Live client delegation with the server as backend', () => {
     // upstream for it (the emulator would have refused a function_call_output under client delegation).
     expect(client.events.filter((event) => event.type === 'parley.tool_output')).toEqual([]);
     expect(client.events.filter((event) => event.type === 'error')).toEqual([]);
-    await silenceUntil(client, () => /highlight/i.test(said(client)));
-    const detail = await storedConversation(relay);
+    await silenceUntil(client, () => /highlight/i.test(said(client)), FRAMES);
+    const detail = await storedConversation(relay, browser);
     expect(detail.toolCalls).toEqual([
       expect.objectContaining({
         name: 'highlight_listing',

@@ -1,15 +1,21 @@
 // The Live relay against the emulator's GPT-Live endpoint: what the browser may send, a server
 // tool run by Responses delegation and stored, and an upstream drop in the middle of an answer.
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectBrowser, startLiveStack } from '../../../test/relay-helpers.js';
+import {
+  grantLive,
+  highlightListing,
+  openLiveBrowser,
+  said,
+  silenceUntil,
+  storedConversation,
+} from '../../../test/live-helpers.js';
+import { startLiveStack } from '../../../test/relay-helpers.js';
 import type { RelayStack, TestBrowser } from '../../../test/relay-helpers.js';
 import { testBackends } from '../../test-utils/databases.js';
 
 const backend = testBackends()[0]!;
 
 const apiKey = 'fake-key-live-relay-test-000000000000';
-/** 100 ms of 24 kHz PCM16 silence: the browser streams it whenever nobody speaks. */
-const SILENCE = Buffer.alloc(4800).toString('base64');
 
 let stack: RelayStack | undefined;
 let browser: TestBrowser | undefined;
@@ -28,38 +34,11 @@ async function liveStack(config: Record<string, unknown> = {}): Promise<RelaySta
 }
 
 async function open(relay: RelayStack): Promise<TestBrowser> {
-  const response = await fetch(`${relay.url}/api/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ agentId: 'live' }),
-  });
-  const session = (await response.json()) as { url: string; ticket: string; protocol: string };
+  const grant = await grantLive(relay);
   // The grant tells the browser's session to speak Live to the relay.
-  expect(session.protocol).toBe('live');
-  browser = await connectBrowser(session.url, session.ticket);
-  await browser.waitFor((event) => event.type === 'session.started');
+  expect(grant.protocol).toBe('live');
+  ({ browser } = await openLiveBrowser(grant));
   return browser;
-}
-
-/** Streams silence (a frame every few ms) until `done` holds. */
-async function silenceUntil(
-  client: TestBrowser,
-  done: () => boolean,
-  maxFrames = 800,
-): Promise<void> {
-  for (let frame = 0; frame < maxFrames && !done(); frame++) {
-    client.send({ type: 'session.input_audio.append', audio: SILENCE });
-    await new Promise((resolve) => setTimeout(resolve, 4));
-  }
-  if (!done())
-    throw new Error(`not reached; got ${client.events.map((event) => event.type).join(', ')}`);
-}
-
-function said(client: TestBrowser): string {
-  return client.events
-    .filter((event) => event.type === 'session.output_transcript.delta')
-    .map((event) => event.delta as string)
-    .join('');
 }
 
 function typed(client: TestBrowser, text: string): void {
@@ -177,13 +156,7 @@ describe('the GPT-Live relay', () => {
       () => client.events.filter((event) => event.type === 'session.usage.updated').length >= 1,
       400,
     ).catch(() => undefined);
-    client.socket.close();
-    await client.closed;
-    const [conversation] = await relay.store.conversations.list({ limit: 1 });
-    await expect
-      .poll(async () => (await relay.store.conversations.get(conversation!.id))?.status)
-      .toBe('completed');
-    const detail = await relay.store.conversations.detail(conversation!.id);
+    const detail = await storedConversation(relay, client);
     expect(detail.toolCalls).toEqual([
       expect.objectContaining({ name: 'capture_lead', outcome: 'ok' }),
     ]);
@@ -201,14 +174,14 @@ describe('the GPT-Live relay', () => {
       true,
     );
     // The typed turn's latency is stored like a Realtime turn's: first agent audio, tool time.
-    const turns = await relay.store.turns.list(conversation!.id);
+    const turns = await relay.store.turns.list(detail.conversation.id);
     expect(turns).toHaveLength(1);
     expect(turns[0]).toMatchObject({ seq: 1, toolCalls: 1 });
     expect(turns[0]!.firstAudioMs).not.toBeNull();
     expect(turns[0]!.toolMs).toBeGreaterThanOrEqual(0);
-    const stored = await relay.store.conversations.get(conversation!.id);
-    expect(stored!.usageSeconds).toBeGreaterThan(0);
-    expect(stored!.costUsd).toBeCloseTo((stored!.usageSeconds * 0.05) / 60, 6);
+    const stored = detail.conversation;
+    expect(stored.usageSeconds).toBeGreaterThan(0);
+    expect(stored.costUsd).toBeCloseTo((stored.usageSeconds * 0.05) / 60, 6);
   });
 
   it('keeps everything said before an upstream drop in the middle of an answer', async () => {
@@ -220,35 +193,17 @@ describe('the GPT-Live relay', () => {
     await relay.emulator.close(); // the upstream goes away mid-answer
     const closed = await client.closed;
     expect(closed.reason).toBe('upstream_closed');
-    const [conversation] = await relay.store.conversations.list({ limit: 1 });
-    await expect
-      .poll(async () => (await relay.store.conversations.get(conversation!.id))?.status)
-      .toBe('failed');
-    const detail = await relay.store.conversations.detail(conversation!.id);
+    const detail = await storedConversation(relay, undefined, 'failed');
     const messages = detail.items.filter((item) => item.type === 'message');
     expect(messages[0]).toMatchObject({ role: 'user', text: 'hello' });
     const answer = messages.find((item) => item.role === 'assistant')!;
     expect(heard.startsWith(answer.text ?? '')).toBe(true);
     expect((answer.text ?? '').length).toBeGreaterThan(0);
-    expect((await relay.store.conversations.get(conversation!.id))!.endReason).toBe(
-      'upstream_closed',
-    );
+    expect(detail.conversation.endReason).toBe('upstream_closed');
   });
 
   it("a browser tool of a Responses delegation: the browser's output goes upstream, the backend continues once, and the call is stored", async () => {
-    const relay = await liveStack({
-      clientTools: [
-        {
-          name: 'highlight_listing',
-          description: 'Highlight a listing on the screen.',
-          parameters: {
-            type: 'object',
-            properties: { street: { type: 'string', enum: ['Elm Street', 'Oak Avenue'] } },
-            required: ['street'],
-          },
-        },
-      ],
-    });
+    const relay = await liveStack({ clientTools: [highlightListing] });
     const client = await open(relay);
     typed(client, 'Please highlight the listing on Elm Street');
     const call = await client.waitFor(
@@ -270,13 +225,7 @@ describe('the GPT-Live relay', () => {
       /highlight/i.test(said(client).replace('Let me check that.', '')),
     );
     expect(client.events.filter((event) => event.type === 'error')).toEqual([]);
-    client.socket.close();
-    await client.closed;
-    const [conversation] = await relay.store.conversations.list({ limit: 1 });
-    await expect
-      .poll(async () => (await relay.store.conversations.get(conversation!.id))?.status)
-      .toBe('completed');
-    const detail = await relay.store.conversations.detail(conversation!.id);
+    const detail = await storedConversation(relay, client);
     expect(detail.toolCalls).toEqual([
       expect.objectContaining({
         callId,

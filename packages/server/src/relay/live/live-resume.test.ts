@@ -2,14 +2,14 @@
 // conversation so far as its startup `input`, within Live's limits.
 import { LIVE_LIMITS } from '@parley/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectBrowser, startLiveStack } from '../../../test/relay-helpers.js';
+import { grantLive, openLiveBrowser, SILENCE } from '../../../test/live-helpers.js';
+import { startLiveStack } from '../../../test/relay-helpers.js';
 import type { RelayStack, TestBrowser } from '../../../test/relay-helpers.js';
 import { testBackends } from '../../test-utils/databases.js';
 import { liveResumeInput } from './live-resume-input.js';
 
 const backend = testBackends()[0]!;
 const apiKey = 'fake-key-live-resume-test-00000000000';
-const SILENCE = Buffer.alloc(4800).toString('base64');
 
 let stack: RelayStack | undefined;
 const browsers: TestBrowser[] = [];
@@ -100,25 +100,9 @@ describe('resuming a GPT-Live conversation through the relay', () => {
       server: { limits: { sessionRequestsPerMinute: 1000, resumeWindowMs: 60_000 } },
     });
     const relay = stack;
-    const grant = async (body: Record<string, unknown>) => {
-      const response = await fetch(`${relay.url}/api/sessions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      return (await response.json()) as {
-        url: string;
-        ticket: string;
-        conversationId: string;
-        resumeToken: string;
-        resumed: boolean;
-      };
-    };
-    const first = await grant({ agentId: 'live' });
-    const browser = await connectBrowser(first.url, first.ticket);
+    const first = await grantLive(relay);
+    const { browser, started: fresh } = await openLiveBrowser(first);
     browsers.push(browser);
-    await browser.waitFor((event) => event.type === 'session.started');
-    const fresh = browser.events.find((event) => event.type === 'session.started')!;
     expect(fresh.session.input).toEqual([]);
     browser.send({
       type: 'response.item.create',
@@ -151,14 +135,12 @@ describe('resuming a GPT-Live conversation through the relay', () => {
       )
       .not.toBe('active');
 
-    const again = await grant({
-      agentId: 'live',
+    const again = await grantLive(relay, {
       resume: { conversationId: first.conversationId, token: first.resumeToken },
     });
     expect(again).toMatchObject({ resumed: true, conversationId: first.conversationId });
-    const resumed = await connectBrowser(again.url, again.ticket);
+    const { browser: resumed, started } = await openLiveBrowser(again);
     browsers.push(resumed);
-    const started = await resumed.waitFor((event) => event.type === 'session.started');
     expect(started.session.input).toContainEqual({
       type: 'message',
       role: 'user',
