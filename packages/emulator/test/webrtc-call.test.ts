@@ -40,6 +40,29 @@ describe('WebRTC calls (POST /v1/realtime/calls)', () => {
     await caller.close();
   });
 
+  it('moves the RTP timestamp over the pause between two replies, as a continuous stream would', async () => {
+    const caller = await callEmulator(emulator.httpUrl);
+    await caller.events.waitFor('session.created');
+    caller.send({ type: 'emulator.reply', text: 'First.' });
+    caller.send({ type: 'response.create' });
+    const first = await caller.events.waitFor('output_audio_buffer.stopped');
+    // Its last frame went before its stopped; the next reply's first goes after this wait.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    caller.send({ type: 'emulator.reply', text: 'Second.' });
+    caller.send({ type: 'response.create' });
+    await caller.events.waitFor('output_audio_buffer.stopped', (e) => e !== first);
+    await expect.poll(() => caller.packets.filter((p) => p.marker).length).toBe(2);
+    const packets = caller.packets; // in order: loopback
+    const resumed = packets.map((packet) => packet.marker).lastIndexOf(true);
+    expect(resumed).toBeGreaterThan(0);
+    // Consecutive packets, 500 ms or more apart in RTP time (48 kHz); one frame (960) would make
+    // a browser's jitter buffer count the second reply as 500 ms late and hold what follows.
+    const [last, next] = [packets[resumed - 1]!, packets[resumed]!];
+    expect((next.sequenceNumber - last.sequenceNumber) & 0xffff).toBe(1);
+    expect((next.timestamp - last.timestamp) >>> 0).toBeGreaterThanOrEqual(500 * 48);
+    await caller.close();
+  });
+
   it('clears the buffer on output_audio_buffer.clear and truncates the item at what was played', async () => {
     const caller = await callEmulator(emulator.httpUrl);
     await caller.events.waitFor('session.created');

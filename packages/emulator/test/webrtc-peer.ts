@@ -16,6 +16,8 @@ export interface TestCaller {
   readonly channel: RTCDataChannel;
   /** Decoded PCM16 (24 kHz) of the remote track, in arrival order. */
   readonly received: Buffer[];
+  /** The remote track's RTP headers, in arrival order. */
+  readonly packets: Array<{ sequenceNumber: number; timestamp: number; marker: boolean }>;
   send(event: Record<string, unknown>): void;
   /** Streams PCM16 (24 kHz) as the microphone, one 20 ms frame per 20 ms. */
   speak(pcm: Buffer): Promise<void>;
@@ -139,8 +141,11 @@ async function placeCall(exchange: Exchange): Promise<TestCaller> {
   const transceiver = peer.addTransceiver(mic, { direction: 'sendrecv' });
   const codec = new OpusCodec();
   const received: Buffer[] = [];
+  const packets: TestCaller['packets'] = [];
   transceiver.onTrack.subscribe((track) =>
     track.onReceiveRtp.subscribe((rtp) => {
+      const { sequenceNumber, timestamp, marker } = rtp.header;
+      packets.push({ sequenceNumber, timestamp, marker });
       const pcm = codec.decode(rtp.payload);
       if (pcm) received.push(pcm);
     }),
@@ -180,6 +185,7 @@ async function placeCall(exchange: Exchange): Promise<TestCaller> {
     events,
     channel,
     received,
+    packets,
     send: (event) => channel.send(JSON.stringify(event)),
     async speak(pcm) {
       const frameBytes = FRAME_SAMPLES * 2;

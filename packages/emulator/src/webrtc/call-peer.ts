@@ -7,7 +7,8 @@ import {
   RtpPacket,
   type RTCDataChannel,
 } from 'werift';
-import { OpusCodec, RTP_TICKS_PER_FRAME } from '../opus-codec.js';
+import { OpusCodec } from '../opus-codec.js';
+import { RtpClock } from './rtp-clock.js';
 
 /** What a call's peer reports to the call that owns it. */
 export interface CallPeerHandlers {
@@ -61,8 +62,10 @@ export class CallPeer {
   private readonly codec = new OpusCodec();
   private readonly track = new MediaStreamTrack({ kind: 'audio' });
   private channel: RTCDataChannel | null = null;
-  private sequenceNumber = randomBytes(2).readUInt16BE();
-  private timestamp = randomBytes(4).readUInt32BE();
+  private readonly clock = new RtpClock(() => performance.now(), {
+    sequenceNumber: randomBytes(2).readUInt16BE(),
+    timestamp: randomBytes(4).readUInt32BE(),
+  });
   private connectTimer: NodeJS.Timeout | null;
   private silenceTimer: NodeJS.Timeout | null = null;
   /** When the peer was last heard from (an ICE check, an RTP packet, a channel message). */
@@ -211,23 +214,22 @@ export class CallPeer {
       .join('\r\n');
   }
 
-  /** Encodes and sends one 20 ms frame of PCM16 (24 kHz); `marker` on the first after a gap. */
+  /**
+   * Encodes and sends one 20 ms frame of PCM16 (24 kHz); `marker` on the first after a gap (its
+   * timestamp then moves on by the time the gap lasted, see {@link RtpClock}).
+   */
   sendFrame(pcm: Buffer, marker: boolean): void {
     if (this.closed) return;
-    const header = new RtpHeader({
-      payloadType: 111,
-      sequenceNumber: this.sequenceNumber,
-      timestamp: this.timestamp,
-      marker,
-    });
-    this.sequenceNumber = (this.sequenceNumber + 1) & 0xffff;
-    this.timestamp = (this.timestamp + RTP_TICKS_PER_FRAME) >>> 0;
+    const header = new RtpHeader({ payloadType: 111, ...this.clock.next(marker), marker });
     this.track.writeRtp(new RtpPacket(header, this.codec.encode(pcm)));
   }
 
-  /** Moves the RTP clock over frames not sent (silence left out), so the caller's jitter buffer keeps time. */
+  /**
+   * Moves the RTP clock over frames not sent (silence left out, frames dropped), so the caller's
+   * jitter buffer keeps time. A gap before a `marker` frame is measured by the clock itself.
+   */
   skipFrames(frames: number): void {
-    this.timestamp = (this.timestamp + frames * RTP_TICKS_PER_FRAME) >>> 0;
+    this.clock.skip(frames);
   }
 
   /** Closes the peer and frees the codec. */

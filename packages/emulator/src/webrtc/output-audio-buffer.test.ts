@@ -10,9 +10,11 @@ function setup() {
   const events: Json[] = [];
   const frames: Array<{ pcm: Buffer; marker: boolean }> = [];
   const truncations: Array<{ itemId: string; audioEndMs: number }> = [];
+  const skipped: number[] = [];
   const buffer = new OutputAudioBuffer({
     emit: (event) => events.push(event),
     sendFrame: (pcm, marker) => frames.push({ pcm, marker }),
+    skipFrames: (count) => skipped.push(count),
     truncate: (itemId, audioEndMs) => truncations.push({ itemId, audioEndMs }),
     now: () => now,
     every: (_ms, run) => {
@@ -29,7 +31,21 @@ function setup() {
     }
   };
   const types = () => events.map((event) => event.type);
-  return { buffer, events, frames, truncations, advance, types, running: () => tick !== null };
+  const stall = (ms: number) => {
+    now += ms;
+    tick?.();
+  };
+  return {
+    buffer,
+    events,
+    frames,
+    truncations,
+    skipped,
+    advance,
+    stall,
+    types,
+    running: () => tick !== null,
+  };
 }
 
 /** `ms` of a constant non-zero PCM16 signal at 24 kHz. */
@@ -105,5 +121,16 @@ describe('OutputAudioBuffer', () => {
     advance(200);
     expect(frames).toHaveLength(4);
     expect(types()).toEqual(['output_audio_buffer.started', 'output_audio_buffer.stopped']);
+  });
+
+  it('moves the RTP clock over the frames a stall left unsent, so the stream keeps time', () => {
+    const { buffer, frames, skipped, stall } = setup();
+    buffer.push('resp_1', 'item_1', audio(1000));
+    expect(frames).toHaveLength(1);
+    // 200 ms without a tick: ten frames fell due; five go at once, five are not sent.
+    stall(200);
+    expect(frames).toHaveLength(6);
+    expect(skipped).toEqual([5]);
+    expect(frames.slice(1).every((frame) => !frame.marker)).toBe(true);
   });
 });

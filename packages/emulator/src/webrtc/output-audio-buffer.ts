@@ -7,6 +7,8 @@ export interface OutputAudioBufferHost {
   emit(event: Json): void;
   /** Sends one 20 ms frame of PCM16 (24 kHz) as RTP; `marker` on the first frame after a gap. */
   sendFrame(pcm: Buffer, marker: boolean): void;
+  /** Moves the RTP clock over frames dropped (not sent) after a stall. */
+  skipFrames(frames: number): void;
   /** Cuts the assistant item at what was played (`conversation.item.truncate` on the server side). */
   truncate(itemId: string, audioEndMs: number): void;
   /** Milliseconds of a monotonic clock (injected so tests drive time). */
@@ -133,7 +135,10 @@ export class OutputAudioBuffer {
     for (let sent = 0; sent < Math.min(due, MAX_CATCH_UP_FRAMES); sent++) {
       if (!this.sendNextFrame()) return;
     }
-    if (due > MAX_CATCH_UP_FRAMES) this.framesSent += due - MAX_CATCH_UP_FRAMES;
+    if (due > MAX_CATCH_UP_FRAMES) {
+      this.framesSent += due - MAX_CATCH_UP_FRAMES;
+      this.host.skipFrames(due - MAX_CATCH_UP_FRAMES);
+    }
   }
 
   /** Plays one frame; false once the buffer ran dry (the clock then stops). */

@@ -74,6 +74,7 @@ export class RealtimeCall {
     this.output = new OutputAudioBuffer({
       emit: (event) => this.connection.emit(event),
       sendFrame: (pcm, marker) => this.peer.sendFrame(pcm, marker),
+      skipFrames: (frames) => this.peer.skipFrames(frames),
       truncate: (itemId, audioEndMs) => {
         try {
           onItemTruncate(this.connection, {
