@@ -29,6 +29,15 @@ export function installAudioProbes() {
     answers: [],
     /** What was tapped, in order: 'microphone' or 'output' (a check that each side was found). */
     tapped: [],
+    /**
+     * The stages of each answer as the page sees them (page clock): `stages[type]` lists when
+     * each of the turn's server events arrived (input_audio_buffer.speech_stopped,
+     * response.created, the first audio: output_audio_buffer.started over WebRTC, the first
+     * response.output_audio.delta of a response on the WebSocket relay).
+     */
+    stages: { speechStopped: [], responseCreated: [], firstAudio: [] },
+    /** Over WebRTC, at each onset: the jitter buffer's target delay as it last played (inbound-rtp). */
+    jitter: [],
   };
   window.bench = bench;
   const taps = [];
@@ -68,7 +77,10 @@ export function installAudioProbes() {
     let lastLoudAt = -Infinity;
     return (sample, at) => {
       if (Math.abs(sample) <= OUTPUT_LEVEL) return;
-      if (at - lastLoudAt > ONSET_AFTER_QUIET_MS) bench.onsets.push(at);
+      if (at - lastLoudAt > ONSET_AFTER_QUIET_MS) {
+        bench.onsets.push(at);
+        if (latestStats) bench.jitter.push({ at, ...latestStats });
+      }
       lastLoudAt = at;
     };
   };
@@ -104,6 +116,27 @@ export function installAudioProbes() {
     }
   }, 2);
 
+  // Over WebRTC: the remote track's inbound-rtp stats every 50 ms, for the jitter buffer's target
+  // delay (what NetEq aims to hold before it plays) over the samples it played since the last look.
+  const peers = [];
+  let latestStats = null;
+  let previous = null;
+  setInterval(async () => {
+    for (const peer of peers) {
+      if (peer.connectionState !== 'connected') continue;
+      const report = await peer.getStats();
+      for (const stats of report.values()) {
+        if (stats.type !== 'inbound-rtp' || stats.kind !== 'audio') continue;
+        const emitted = stats.jitterBufferEmittedCount ?? 0;
+        const target = stats.jitterBufferTargetDelay ?? 0;
+        const fresh = previous ? emitted - previous.emitted : 0;
+        // Nothing played since the last look (the silence before an answer): the last figure.
+        if (fresh > 0) latestStats = { targetMs: ((target - previous.target) / fresh) * 1000 };
+        if (fresh > 0 || !previous) previous = { emitted, target };
+      }
+    }
+  }, 50);
+
   let context = null;
   const benchContext = () => {
     if (context === null) context = new AudioContext();
@@ -134,6 +167,7 @@ export function installAudioProbes() {
   window.RTCPeerConnection = class extends NativePeer {
     constructor(...args) {
       super(...args);
+      peers.push(this);
       this.addEventListener('track', (event) => {
         if (event.track.kind !== 'audio') return;
         const own = benchContext();
@@ -155,8 +189,17 @@ export function installAudioProbes() {
 export function installSessionProbes() {
   const bench = window.bench;
   let lastInputEndMs = null;
+  const audible = new Set();
   window.parley.session.on('serverEvent', (event) => {
-    if (event.type === 'response.created') bench.answers.push(performance.now());
+    const now = performance.now();
+    if (event.type === 'response.created') bench.answers.push(now);
+    if (event.type === 'input_audio_buffer.speech_stopped') bench.stages.speechStopped.push(now);
+    if (event.type === 'response.created') bench.stages.responseCreated.push(now);
+    if (event.type === 'output_audio_buffer.started') bench.stages.firstAudio.push(now);
+    if (event.type === 'response.output_audio.delta' && !audible.has(event.response_id)) {
+      audible.add(event.response_id);
+      bench.stages.firstAudio.push(now);
+    }
     const detection = event.session?.audio?.input?.turn_detection;
     if (detection && typeof detection.silence_duration_ms === 'number')
       bench.silenceMs = detection.silence_duration_ms;

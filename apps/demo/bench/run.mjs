@@ -26,7 +26,9 @@
 // The conversations take turns in blocks (Realtime/WebSocket, Realtime/WebRTC, Live/WebSocket,
 // Live/WebRTC, then the reverse), each in a fresh browser, so the machine's other load falls on
 // all four alike. PARLEY_BENCH_TURNS (default 8) turns per conversation, split over the two
-// rounds; PARLEY_BENCH_DEBUG=1 prints every turn.
+// rounds; PARLEY_BENCH_DEBUG=1 prints every turn and where its time went (stagesOf below: the
+// medians of the stages are printed after the table in any case);
+// PARLEY_BENCH_ONLY keeps some of the conversations (a substring of their names, e.g. realtime).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -43,12 +45,15 @@ const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TURNS = Number(process.env.PARLEY_BENCH_TURNS ?? 8);
 const TARGET_MEDIAN_MS = 40;
 const { budgetGzipBytes } = JSON.parse(readFileSync(join(appDir, 'bundle-budget.json'), 'utf8'));
+// PARLEY_BENCH_ONLY=realtime (or gpt-live, webrtc, ...) keeps the conversations whose name has it.
+const only = (process.env.PARLEY_BENCH_ONLY ?? '').toLowerCase();
 const conditions = [
   { name: 'Realtime, WebSocket relay', agent: 'ecommerce-support', transport: 'websocket' },
   { name: 'Realtime, WebRTC', agent: 'ecommerce-support', transport: 'webrtc' },
   { name: 'GPT-Live, WebSocket relay', agent: 'ecommerce-support-live', transport: 'websocket' },
   { name: 'GPT-Live, WebRTC', agent: 'ecommerce-support-live', transport: 'webrtc' },
-];
+].filter((condition) => condition.name.toLowerCase().includes(only));
+if (conditions.length === 0) throw new Error(`PARLEY_BENCH_ONLY=${only} names no conversation`);
 
 function percentile(sorted, p) {
   if (sorted.length === 0) return null;
@@ -77,9 +82,44 @@ function turnsOf(result, live) {
       end,
       overhead,
       silenceOnly: onset - end - (live ? LIVE_END_OF_TURN_SILENCE_MS : result.silenceMs),
+      stages: stagesOf(result, end, onset, waitMs),
     });
   }
   return turns;
+}
+
+const STAGES = ['detect', 'respond', 'start', 'play'];
+
+/**
+ * Where one turn's overhead went, on the page's clock (null where the wire shows no such event:
+ * GPT-Live has no turn events): detect, end of speech to speech_stopped arriving, less the wait;
+ * respond, to response.created; start, to the first audio (output_audio_buffer.started over
+ * WebRTC, the response's first audio delta on the relay); play, to the first audio heard. Over
+ * WebRTC also the jitter buffer's target delay when the answer was heard.
+ */
+function stagesOf(result, end, onset, waitMs) {
+  const after = (list, from) => list.find((at) => at >= from && at <= onset) ?? null;
+  const stopped = after(result.stages.speechStopped, end);
+  const created = after(result.stages.responseCreated, stopped ?? end);
+  const firstAudio = after(result.stages.firstAudio, created ?? end);
+  const span = (from, to) => (from === null || to === null ? null : to - from);
+  const jitter = result.jitter.find((entry) => entry.at === onset);
+  return {
+    detect: stopped === null ? null : stopped - end - waitMs,
+    respond: span(stopped, created),
+    start: span(created, firstAudio),
+    play: span(firstAudio, onset),
+    jitterTargetMs: jitter?.targetMs ?? null,
+  };
+}
+
+const fixed = (value) => (value === null || value === undefined ? '—' : value.toFixed(1));
+
+/** One turn's stages, for the debug print. */
+function describeStages(stages) {
+  const parts = STAGES.map((stage) => `${stage} ${fixed(stages[stage])}`);
+  if (stages.jitterTargetMs !== null) parts.push(`jitter target ${fixed(stages.jitterTargetMs)}`);
+  return parts.join(', ');
 }
 
 /** One block: a fresh browser, one conversation with `condition`, `turns` measured turns. */
@@ -164,7 +204,7 @@ async function measureLatency(stack) {
       loads.push(loadavg()[0]);
       if (process.env.PARLEY_BENCH_DEBUG)
         console.log(
-          `${condition.name}: ${block.turns.map((turn) => turn.overhead.toFixed(1)).join(', ')} ms (${block.result.speechEnds.length} speech ends, ${block.result.onsets.length} onsets)`,
+          `${condition.name}: ${block.turns.map((turn) => turn.overhead.toFixed(1)).join(', ')} ms (${block.result.speechEnds.length} speech ends, ${block.result.onsets.length} onsets)\n${block.turns.map((turn) => `    ${turn.overhead.toFixed(1)} ms: ${describeStages(turn.stages)}`).join('\n')}`,
         );
     }
   }
@@ -277,8 +317,21 @@ for (const row of rows) {
   console.log(`  ${row.name}: ${row.value ?? '—'} ${row.unit}${target}${verdict}`);
 }
 for (const condition of conditions) {
-  const overheads = latency.measured.get(condition).map((turn) => turn.overhead.toFixed(1));
+  const measured = latency.measured.get(condition);
+  const overheads = measured.map((turn) => turn.overhead.toFixed(1));
   console.log(`  (${condition.name}, turn overheads: ${overheads.join(', ')} ms)`);
+  const medianOf = (key) => {
+    const values = measured.map((turn) => turn.stages[key]).filter((value) => value !== null);
+    return percentile(
+      values.sort((a, b) => a - b),
+      50,
+    );
+  };
+  const stages = [...STAGES, 'jitterTargetMs'].filter((key) => medianOf(key) !== null);
+  if (stages.length > 0)
+    console.log(
+      `  (${condition.name}, stage medians: ${stages.map((key) => `${key} ${fixed(medianOf(key))}`).join(', ')} ms)`,
+    );
 }
 writeFileSync(
   join(appDir, 'bench-results.json'),
