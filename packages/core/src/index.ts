@@ -91,6 +91,8 @@ export {
   LIVE_MODELS,
   LIVE_VOICES,
   isLiveModel,
+  // The id prefix of a Parley server's replayed items (a resumed conversation), never shown twice.
+  RESUME_ITEM_PREFIX,
 } from './protocol/index.js';
 export type {
   ParseOptions,

@@ -88,7 +88,7 @@ function mountApiRoutes(app: Hono, parts: RouteParts): void {
   app.route(
     '/api',
     createWebRtcRoutes({
-      ...{ store, upstream, calls: parts.calls, slots, sessionLimiter, request },
+      ...{ store, upstream, calls: parts.calls, slots, sessionLimiter, request, issuer },
       originAllowed: (c) =>
         originAllowed(c.req.header('origin'), request.host(c), parts.allowedOrigins),
     }),

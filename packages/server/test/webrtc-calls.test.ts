@@ -92,7 +92,10 @@ describe.each(testBackends())('WebRTC calls through the server on $name', (backe
       seed: async (seeded) => {
         agentId = await seed(seeded);
       },
-      server: { limits: { maxSessionsPerClient: 50, sessionRequestsPerMinute: 1000 } },
+      // A dropped call may be resumed for a second: post-call work waits that long.
+      server: {
+        limits: { maxSessionsPerClient: 50, sessionRequestsPerMinute: 1000, resumeWindowMs: 1000 },
+      },
     });
     ({ emulator, store, url: base } = stack);
   });
@@ -153,7 +156,8 @@ describe.each(testBackends())('WebRTC calls through the server on $name', (backe
     // Usage of the greeting, the call and the follow-up, with a measured latency.
     expect(detail.responses.length).toBeGreaterThanOrEqual(3);
     expect(detail.responses.some((response) => response.latencyMs !== null)).toBe(true);
-    // A WebRTC call gets the post-call analysis a relayed conversation gets, once it ended.
+    // A WebRTC call gets the post-call analysis a relayed conversation gets, once it ended and
+    // the resume window passed (the upstream ending the call is a drop the browser may resume).
     await expect
       .poll(
         async () =>
@@ -180,6 +184,7 @@ describe.each(testBackends())('WebRTC calls through the server on $name', (backe
       'expiresAt',
       'mode',
       'resumeToken',
+      'resumed',
       'sdp',
     ]);
     // The call id is this server's, not the upstream's.

@@ -96,5 +96,9 @@ export type {
   RealtimeNeutralEvent,
   SharedNeutralEvent,
 } from './adapters/neutral.js';
-export { decodeRealtimeServerEvent, encodeRealtimeCommand } from './adapters/realtime.js';
+export {
+  decodeRealtimeServerEvent,
+  encodeRealtimeCommand,
+  RESUME_ITEM_PREFIX,
+} from './adapters/realtime.js';
 export type { OutgoingClientEvent } from './adapters/realtime.js';

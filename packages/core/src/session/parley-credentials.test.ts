@@ -108,6 +108,43 @@ describe('parleyServerCredentials', () => {
     ]);
   });
 
+  it("over WebRTC asks to go on with the last answered call's conversation on a reconnect", async () => {
+    const provider = parleyServerCredentials({
+      baseUrl: '',
+      agentId: 'support',
+      transport: 'webrtc',
+    });
+    const first = (await provider({ attempt: 0 })).webrtc!;
+    expect(first.fields).toEqual({ agentId: 'support' });
+    first.answered!({
+      sdp: 'v=0',
+      callId: 'call_1',
+      conversationId: 'conv_1',
+      resumeToken: 'rt_1',
+    });
+    // The call dropped: the fresh offer carries the conversation and its token.
+    const second = (await provider({ attempt: 1 })).webrtc!;
+    expect(second.fields).toEqual({
+      agentId: 'support',
+      resume: { conversationId: 'conv_1', token: 'rt_1' },
+    });
+    // An offer that failed before it was answered leaves the conversation to resume as it was.
+    const third = (await provider({ attempt: 2 })).webrtc!;
+    expect(third.fields).toEqual(second.fields);
+    third.answered!({
+      sdp: 'v=0',
+      callId: 'call_3',
+      conversationId: 'conv_1',
+      resumeToken: 'rt_3',
+    });
+    expect((await provider({ attempt: 3 })).webrtc!.fields).toEqual({
+      agentId: 'support',
+      resume: { conversationId: 'conv_1', token: 'rt_3' },
+    });
+    // A new connect() is a new conversation.
+    expect((await provider({ attempt: 0 })).webrtc!.fields).toEqual({ agentId: 'support' });
+  });
+
   it('connects straight to OpenAI with the client secret in direct mode', async () => {
     const server = fakeFetch(200, {
       mode: 'direct',

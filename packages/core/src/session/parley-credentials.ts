@@ -142,8 +142,8 @@ export function sessionCredentials(session: ParleySessionGrant, baseUrl: string)
 /**
  * A credentials provider for the Parley server: each connect and reconnect POSTs
  * `${baseUrl}/api/sessions` with `{ agentId }` and connects with what comes back. A reconnect
- * after a drop also sends the last relay grant's `{ conversationId, token }` as `resume`, so the
- * relay carries the same conversation on and replays it to the model. In relay mode
+ * after a drop also sends the last grant's (or answered call's) `{ conversationId, token }` as
+ * `resume`, so the server carries the same conversation on and replays it to the model. In relay mode
  * the browser talks to the Parley relay with a one-time ticket (the relay holds the API key and
  * runs the agent's server tools); in direct mode it talks to OpenAI with a short-lived client
  * secret. For a session on WebRTC or `'auto'` (the session's default), the browser's SDP offer goes
@@ -162,7 +162,8 @@ export function parleyServerCredentials(
   options: ParleyServerCredentialsOptions,
 ): CredentialsProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
-  // The conversation the last relay grant recorded into; a reconnect asks to go on with it.
+  // The conversation the last relay grant or answered call recorded into; a reconnect asks to go
+  // on with it (the server answers `resumed: false` and starts a new one when it cannot).
   let last: { conversationId: string; token: string } | null = null;
   const relay = async (): Promise<Credentials> => {
     const grant = await requestGrant(options, base, last);
@@ -185,17 +186,20 @@ export function parleyServerCredentials(
     const live = options.protocol === 'live';
     // The call this offer places, once answered: the transport hangs it up by its id and token.
     let call: { callId: string; token: string } | null = null;
+    // A reconnect's offer goes on with the dropped call's conversation (`POST /api/calls` `resume`).
+    const resume = last;
     return Promise.resolve({
       url: '',
       webrtc: {
         url: `${base}/api/calls`,
         format: 'json',
-        fields: { agentId: options.agentId },
+        fields: { agentId: options.agentId, ...(resume === null ? {} : { resume }) },
         ...(options.headers === undefined ? {} : { headers: { ...options.headers } }),
         openEvents: live ? [] : [{ type: 'input_audio_buffer.clear' }],
-        answered: ({ callId, resumeToken }) => {
-          if (typeof callId === 'string' && typeof resumeToken === 'string')
-            call = { callId, token: resumeToken };
+        answered: ({ callId, conversationId, resumeToken }) => {
+          if (typeof resumeToken !== 'string') return;
+          if (typeof callId === 'string') call = { callId, token: resumeToken };
+          if (typeof conversationId === 'string') last = { conversationId, token: resumeToken };
         },
         hangup: () => {
           if (call !== null) hangUpCall(options, base, call);

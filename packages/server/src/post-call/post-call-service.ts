@@ -49,8 +49,8 @@ export interface PostCallService {
 
 /**
  * The conversation once its end is final; undefined when there is nothing to do yet. An end a
- * reconnect may undo (a relayed conversation whose connection dropped, or that the visitor closed)
- * is final when the resume window has passed without a resume: until then the analysis would see
+ * reconnect may undo (a relayed or WebRTC conversation whose connection dropped, or that the
+ * visitor closed) is final when the resume window has passed without a resume: until then the analysis would see
  * half a conversation, and a resume that ends again would analyse and deliver it a second time.
  * A resumed conversation that ends again schedules its own run; this one then finds the
  * conversation live or ended later, and drops out. A server that stops meanwhile runs it now
@@ -68,7 +68,7 @@ async function finalEnd(
   if (reason !== null && handedOver.has(reason)) return;
   const windowMs = options.resumeWindowMs ?? 0;
   const resumable =
-    conversation.mode === 'relay' && reason !== null && resumableEndReasons.has(reason);
+    conversation.mode !== 'direct' && reason !== null && resumableEndReasons.has(reason);
   if (!resumable || windowMs <= 0 || conversation.endedAt === null) return conversation;
   const dueInMs = Date.parse(conversation.endedAt) + windowMs - options.now().getTime();
   if (dueInMs > 0) await wait(dueInMs);

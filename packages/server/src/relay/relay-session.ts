@@ -18,7 +18,7 @@ import type { Upstream } from '../upstream.js';
 import type { Logger } from '../logger.js';
 import type { ConversationAudio } from '../recording/conversation-audio.js';
 import { stringField, truncation } from '../recording/frame-fields.js';
-import { isReplayAnswer } from '../sessions/replay.js';
+import { dropReplayAnswer } from '../sessions/replay.js';
 import { greetingInstructions } from '../session-config.js';
 import { checkClientBytes } from './client-policy.js';
 import { redactSession } from './session-redaction.js';
@@ -341,13 +341,7 @@ export class RelaySession {
       this.sockets.toBrowser(data);
       return;
     }
-    if (this.replayItemIds.size > 0 && isReplayAnswer(event, this.replayItemIds)) {
-      if (event.type === 'error')
-        this.options.log.warn('the realtime service refused a replayed item', {
-          error: event.error,
-        });
-      return;
-    }
+    if (dropReplayAnswer(event, this.replayItemIds, this.options.log, this.conversation)) return;
     if (this.onServerEvent(event, data)) this.sockets.toBrowser(data);
   }
 

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { agentApis } from './agent-config.js';
 
 /**
- * Go on with a relayed conversation whose connection dropped (what the last grant gave). When it
- * cannot go on (unknown, ended for good, too old, another agent), a new one starts and the answer
- * says `resumed: false`.
+ * Go on with a conversation whose connection dropped (what the last grant or call answer gave: a
+ * relayed one through `POST /api/sessions`, a WebRTC one through `POST /api/calls`). When it
+ * cannot go on (unknown, ended for good, too old, another agent, the other transport), a new one
+ * starts and the answer says `resumed: false`.
  */
 export const resumeRequestSchema = z.object({
   conversationId: z.string().min(1).max(100),
@@ -112,16 +113,17 @@ export const maxOfferBytes = 64 * 1024;
 /**
  * `POST /api/calls`: a WebRTC call to an agent. `sdp` is the browser's offer (with its audio
  * track and an `oai-events` data channel); `agentId` is an agent id or slug; `customerId` and
- * `tags` attribute the conversation as for `POST /api/sessions`.
+ * `tags` attribute the conversation as for `POST /api/sessions`; `resume` (the last call's
+ * `conversationId` and `resumeToken`) goes on with a WebRTC conversation whose call dropped.
  */
 export const webrtcCallRequestSchema = sessionRequestSchema
-  .pick({ agentId: true, customerId: true, tags: true, visitorId: true })
+  .pick({ agentId: true, customerId: true, tags: true, visitorId: true, resume: true })
   .extend({ sdp: z.string().min(1) });
 
 /**
  * The answer to `POST /api/calls` (201): the SDP answer to apply, the call's id on this server,
  * the conversation the call is recorded into, the token that proves the call is the browser's
- * own (it hangs up with it), and when the agent's time limit ends the call at the latest.
+ * own (it hangs up and resumes with it), whether it resumed a dropped conversation, and when the agent's time limit ends the call at the latest.
  */
 export const webrtcCallResponseSchema = z.object({
   mode: z.literal('webrtc'),
@@ -129,6 +131,8 @@ export const webrtcCallResponseSchema = z.object({
   callId: z.string(),
   conversationId: z.string(),
   resumeToken: z.string(),
+  /** True when this call goes on with the conversation a `resume` named (replayed to the model). */
+  resumed: z.boolean(),
   expiresAt: z.string(),
 });
 

@@ -4,10 +4,15 @@
  * them, which the browser must not see (it already shows those items) and storage must not
  * record twice.
  */
+import { RESUME_ITEM_PREFIX } from '@parley/core';
+import type { Logger } from '../logger.js';
 import type { ReplayItem } from '../storage/conversations-store.js';
 
-/** Prefix of the event ids and item ids of replayed items (item ids stay within 32 characters). */
-export const replayPrefix = 'parley_resume_';
+/**
+ * Prefix of the event ids and item ids of replayed items (item ids stay within 32 characters):
+ * core's, which ignores their echoes (a WebRTC call's reach the browser on its data channel).
+ */
+export const replayPrefix = RESUME_ITEM_PREFIX;
 
 /** What a call that never got its output is answered with in a replay. */
 const interruptedOutput = JSON.stringify({
@@ -111,4 +116,23 @@ export function isReplayAnswer(
     return typeof eventId === 'string' && eventId.startsWith(replayPrefix);
   }
   return false;
+}
+
+/**
+ * True when `event` answers a replayed item ({@link isReplayAnswer}): the caller drops it (the
+ * browser shows the item already, storage holds it). A refusal of one is logged here.
+ */
+export function dropReplayAnswer(
+  event: Record<string, unknown>,
+  itemIds: ReadonlySet<string>,
+  log: Logger,
+  conversationId: string,
+): boolean {
+  if (itemIds.size === 0 || !isReplayAnswer(event, itemIds)) return false;
+  if (event.type === 'error')
+    log.warn('the realtime service refused a replayed item', {
+      conversationId,
+      error: event.error,
+    });
+  return true;
 }

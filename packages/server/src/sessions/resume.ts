@@ -1,8 +1,9 @@
 /**
- * Resume tokens: a relayed conversation whose connection dropped goes on where it stopped. The
- * session grant carries a token for its conversation; a reconnecting browser presents it, and
- * the relay replays the stored conversation into the new upstream session, so the model keeps
- * its context (the transcript the user sees never broke).
+ * Resume tokens: a conversation whose connection dropped goes on where it stopped. The session
+ * grant (relay) or the call's answer (WebRTC) carries a token for its conversation; a reconnecting
+ * browser presents it, and the relay or the new call's sideband replays the stored conversation
+ * into the new upstream session, so the model keeps its context (the transcript the user sees
+ * never broke).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -21,6 +22,10 @@ export const resumableEndReasons: ReadonlySet<string> = new Set([
   'upstream_closed',
   'upstream_unavailable',
   'storage_unavailable',
+  // WebRTC: the upstream ended the call on its own (its peer went away: the page's network
+  // dropped), or the server lost the GPT-Live call's sideband (and hung the call up).
+  'call_ended',
+  'sideband_lost',
 ]);
 
 /** Settings key of the resume-token signing key (shared by every instance on the database). */

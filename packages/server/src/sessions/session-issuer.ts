@@ -45,11 +45,17 @@ export interface SessionIssuer {
     api?: AgentApi,
   ): Promise<SessionResponse>;
   /**
-   * The conversation a `resume` may go on with: its token matches, it is this agent's, and it
-   * ended because a connection dropped (or is still live: the relay may not have noticed the
-   * drop yet) no longer than the resume window ago. Undefined otherwise: a new one starts.
+   * The conversation a `resume` may go on with: its token matches, it is this agent's, it was
+   * held over the same transport (`mode`: a relayed conversation goes on through the relay, a
+   * WebRTC one with a new call), and it ended because a connection dropped (or is still live: the
+   * server may not have noticed the drop yet) no longer than the resume window ago. Undefined
+   * otherwise: a new one starts.
    */
-  resumable(resume: ResumeRequest | undefined, agentId: string): Promise<string | undefined>;
+  resumable(
+    resume: ResumeRequest | undefined,
+    agentId: string,
+    mode?: 'relay' | 'webrtc',
+  ): Promise<string | undefined>;
 }
 
 /** Creates the issuer. */
@@ -82,11 +88,10 @@ export function createSessionIssuer(options: SessionIssuerOptions): SessionIssue
       };
     },
 
-    async resumable(resume, agentId) {
+    async resumable(resume, agentId, mode = 'relay') {
       if (!resume || !resumeTokens.verify(resume.token, resume.conversationId, agentId)) return;
       const conversation = await store.conversations.get(resume.conversationId);
-      if (!conversation || conversation.agentId !== agentId || conversation.mode !== 'relay')
-        return;
+      if (!conversation || conversation.agentId !== agentId || conversation.mode !== mode) return;
       if (conversation.status === 'active') return conversation.id;
       if (conversation.endReason === null || !resumableEndReasons.has(conversation.endReason))
         return;

@@ -6,6 +6,7 @@
  * cards and usage show. Instructions, delegation, context appends and history stay the server's.
  */
 import type { Tool } from '@parley/core';
+import type { LiveInputItem } from '../relay/live/live-resume-input.js';
 import { liveSessionStart, type LiveStartConfig } from '../relay/live/live-session-start.js';
 import type { AgentConfig } from '../schemas.js';
 
@@ -35,6 +36,12 @@ export const LIVE_CHANNEL_SERVER_EVENTS: ReadonlyArray<
 
 /** The `session` of `POST /v1/live/sessions` for a WebRTC call. */
 export type LiveCallConfig = Omit<LiveStartConfig, 'audio' | 'input'> & {
+  /**
+   * A resumed conversation's history (`liveResumeInput`): GPT-Live takes it only at startup, and
+   * the create request of a WebRTC session is that startup (`input` of the official
+   * `SessionCreateParams.session`, live-protocol.md §3.1). Absent on a new conversation.
+   */
+  input?: LiveInputItem[];
   audio: { output: { voice: string } };
   client: {
     data_channel: {

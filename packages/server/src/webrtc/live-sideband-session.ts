@@ -168,11 +168,12 @@ export class LiveSidebandSession {
     }
   }
 
-  /** The session runs (its `session.started`, replayed on attach): the agent greets, once. */
+  /** The session runs (its `session.started`, replayed on attach): the agent greets, once (not on a resume). */
   private greet(): void {
     if (this.greeted) return;
     this.greeted = true;
-    const greeting = this.options.agent.config.greeting;
+    // A resumed conversation was greeted before the drop (its history is the session's `input`).
+    const greeting = this.options.reopened ? null : this.options.agent.config.greeting;
     if (!greeting) return;
     this.call.send({
       type: 'session.instructions.append',

@@ -31,6 +31,8 @@ export interface SidebandCallOptions {
   clientId: string;
   /** The conversation to record into (started by the session). */
   conversationId: string;
+  /** True when the call resumes `conversationId` (already stored and reopened): it goes on. */
+  reopened: boolean;
   store: Store;
   upstream: Upstream;
   log: Logger;
@@ -83,7 +85,7 @@ export class SidebandLifecycle {
       options.log,
       {
         id: options.conversationId,
-        reopened: false,
+        reopened: options.reopened,
         agentId: agent.agent.id,
         agentVersion: agent.version,
         model: kind.model,

@@ -18,6 +18,7 @@ import { recordOutputItemDone, recordResponseDone } from '../relay/response-reco
 import type { ResponseRecordParts } from '../relay/response-records.js';
 import { TurnTimer } from '../relay/turn-timer.js';
 import { TurnTracker } from '../relay/turn-tracker.js';
+import { dropReplayAnswer } from '../sessions/replay.js';
 import { greetingInstructions } from '../session-config.js';
 import type { Mailer } from '../tools/mailer.js';
 import type { ServerTool } from '../tools/types.js';
@@ -38,7 +39,15 @@ export interface SidebandSessionOptions extends SidebandCallOptions {
   limits: RelayLimits;
   mailer: Mailer;
   now: () => Date;
+  /**
+   * A resumed conversation's items (`replayEvents`): sent on the sideband as soon as it opens,
+   * before anything else reaches the call, and no greeting follows. Their echoes are neither
+   * stored again nor taken for the browser's tool outputs.
+   */
+  replay?: { frames: string[]; itemIds: ReadonlySet<string> };
 }
+
+const noItems: ReadonlySet<string> = new Set();
 
 /** One WebRTC call watched and steered through its sideband. */
 export class SidebandSession {
@@ -63,9 +72,13 @@ export class SidebandSession {
       label: 'WebRTC call',
       model: agent.config.model,
       lost: { outcome: { status: 'completed', endReason: 'call_ended' }, hangUp: false },
-      // The call was placed with the published session; this covers anything the browser may
-      // have changed before the sideband was there.
-      opened: () => this.reassert(),
+      // A resumed conversation is rebuilt first (the browser has not had its answer yet, so
+      // nothing of its own reached the call). The call was placed with the published session;
+      // the reassert covers anything the browser may have changed before the sideband was there.
+      opened: () => {
+        for (const frame of options.replay?.frames ?? []) this.call.sendFrame(frame);
+        this.reassert();
+      },
       frame: (frame) => this.onFrame(frame.toString('utf8')),
       ending: () => {
         this.timers.stop();
@@ -146,6 +159,9 @@ export class SidebandSession {
   }
 
   private onServerEvent(event: ServerEvent): void {
+    // The echo of a replayed item (or its refusal): stored already, and no tool output.
+    const replayed = this.options.replay?.itemIds ?? noItems;
+    if (dropReplayAnswer(event, replayed, this.options.log, this.conversation)) return;
     switch (event.type) {
       case 'session.updated':
         this.onSessionUpdated(event.session);
@@ -216,7 +232,8 @@ export class SidebandSession {
   private greet(): void {
     if (this.greeted) return;
     this.greeted = true;
-    const greeting = this.options.agent.config.greeting;
+    // A resumed conversation was greeted before the drop.
+    const greeting = this.options.replay ? null : this.options.agent.config.greeting;
     if (!greeting) return;
     this.turn.turnEnded(true);
     this.requestResponse({ instructions: greetingInstructions(greeting) });

@@ -5,11 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
+import { liveResumeInput } from '../relay/live/live-resume-input.js';
 import type { RelayLimits } from '../relay/relay-timers.js';
+import { replayEvents } from '../sessions/replay.js';
 import type { ResumeTokens } from '../sessions/resume.js';
 import { realtimeSession } from '../session-config.js';
 import type { ReleaseSlot } from '../sessions/session-slots.js';
 import type { PublishedAgent } from '../storage/agents-store.js';
+import type { ReplayItem } from '../storage/conversations-store.js';
 import type { Store } from '../storage/store.js';
 import { agentTools } from '../tools/agent-tools.js';
 import type { Mailer } from '../tools/mailer.js';
@@ -48,6 +51,8 @@ export interface PlacedCall {
   conversationId: string;
   /** Proves the call is the browser's own: it hangs up with it (and resumes the conversation). */
   resumeToken: string;
+  /** True when the call goes on with the conversation the client asked to resume. */
+  resumed: boolean;
   /** When the agent's time limit ends the call at the latest. */
   expiresAt: Date;
 }
@@ -72,17 +77,23 @@ const rememberedEndedCalls = 1000;
 /** What {@link WebRtcCalls.hangUp} did. */
 export type HangUpResult = 'ended' | 'not_found' | 'forbidden';
 
-/** The client a call is placed for: its id, its slot, and a conversation to record into. */
+/** The client a call is placed for: its id, its slot, and a conversation to go on with. */
 interface CallClient {
   id: string;
   release: ReleaseSlot;
-  conversationId?: string;
+  /**
+   * A WebRTC conversation whose call dropped, found resumable (`SessionIssuer.resumable`), its
+   * live call ended ({@link WebRtcCalls.takeOver}): the new call records into it, with its history.
+   */
+  resume?: string;
 }
 
 /** What a placed call's sideband is given by the registry. */
 interface WatchOptions {
   clientId: string;
   conversationId: string;
+  /** The conversation is a resumed one (stored already, reopened). */
+  reopened: boolean;
   maxSessionMs: number;
   onClose: () => void;
 }
@@ -93,31 +104,47 @@ interface UpstreamPlacement {
   answer: string;
   /** What the upstream calls it ("call", "session"), for the refusal when no sideband attaches. */
   noun: string;
+  /** Ends it upstream before it is watched (the conversation could not be reopened). */
+  hangup(): Promise<void>;
   /** Its sideband, ready to start. */
   watch(call: WatchOptions): WatchedCall;
 }
 
 type AgentTools = Awaited<ReturnType<typeof agentTools>>;
 
-/** Places the upstream side of a call of one kind. */
+/** A conversation a call resumes: its history and the time it has left. */
+interface Resumed {
+  id: string;
+  maxSessionMs: number;
+  history: readonly ReplayItem[];
+}
+
+/** Places the upstream side of a call of one kind; `history` is a resumed conversation's. */
 type Placer = (
   agent: PublishedAgent,
   offer: string,
   tools: AgentTools,
   options: WebRtcCallsOptions,
   fetchImpl: typeof fetch,
+  history: readonly ReplayItem[] | null,
 ) => Promise<UpstreamPlacement>;
 
-/** A Realtime call: `POST …/realtime/calls`, watched by a {@link SidebandSession} (`?call_id=`). */
-const placeRealtime: Placer = async (agent, offer, tools, options, fetchImpl) => {
+/**
+ * A Realtime call: `POST …/realtime/calls`, watched by a {@link SidebandSession} (`?call_id=`).
+ * A resumed conversation is replayed as the relay replays it (`conversation.item.create` with
+ * `parley_resume_` ids), on the sideband once it opens.
+ */
+const placeRealtime: Placer = async (agent, offer, tools, options, fetchImpl, history) => {
   const session = realtimeSession(agent.config, tools.definitions, {
     includeModel: true,
     now: options.now(),
   });
   const placed = await createUpstreamCall(options.upstream, offer, session, fetchImpl);
+  const hangup = () => hangupUpstreamCall(options.upstream, placed.callId, fetchImpl);
   return {
     answer: placed.answer,
     noun: 'call',
+    hangup,
     watch: ({ maxSessionMs, ...call }) =>
       new SidebandSession({
         ...sidebandParts(agent, tools, options),
@@ -126,7 +153,8 @@ const placeRealtime: Placer = async (agent, offer, tools, options, fetchImpl) =>
         session,
         clientToolNames: new Set(agent.config.clientTools.map((tool) => tool.name)),
         limits: { maxSessionMs, idleTimeoutMs: options.limits.idleTimeoutMs },
-        hangup: () => hangupUpstreamCall(options.upstream, placed.callId, fetchImpl),
+        hangup,
+        ...(history === null ? {} : { replay: replayEvents(history) }),
       }),
   };
 };
@@ -134,21 +162,30 @@ const placeRealtime: Placer = async (agent, offer, tools, options, fetchImpl) =>
 /**
  * A GPT-Live call: the session is created upstream with the agent's published config, the
  * browser's offer and `client.data_channel` permissions, then watched by a
- * {@link LiveSidebandSession} attached to it (`/attach`).
+ * {@link LiveSidebandSession} attached to it (`/attach`). A resumed conversation's history is the
+ * create request's startup `input`, as the Live relay's `session.start` carries it. [?] The
+ * reference lists `input` among the startup fields of `POST /v1/live/sessions` (§3.1) and the
+ * official `SessionCreateParams.session` has it, but no trace shows a WebRTC create with history;
+ * `/attach` takes no history at all (only appends, which are not the model's past turns), so the
+ * create is the one place left.
  */
-const placeLive: Placer = async (agent, offer, tools, options, fetchImpl) => {
-  const session = liveCallConfig(agent.config, tools.definitions, options.now());
+const placeLive: Placer = async (agent, offer, tools, options, fetchImpl, history) => {
+  const published = liveCallConfig(agent.config, tools.definitions, options.now());
+  const input = history === null ? [] : liveResumeInput(history);
+  const session = input.length === 0 ? published : { ...published, input };
   const created = await createUpstreamLiveSession(options.upstream, offer, session, fetchImpl);
+  const hangup = () => hangupUpstreamLiveSession(options.upstream, created.sessionId, fetchImpl);
   return {
     answer: created.answer,
     noun: 'session',
+    hangup,
     watch: (call) =>
       new LiveSidebandSession({
         ...sidebandParts(agent, tools, options),
         ...call,
         sessionId: created.sessionId,
         session,
-        hangup: () => hangupUpstreamLiveSession(options.upstream, created.sessionId, fetchImpl),
+        hangup,
       }),
   };
 };
@@ -166,8 +203,8 @@ export class WebRtcCalls {
   private readonly byId = new Map<string, CallOwner & { call: WatchedCall }>();
   /** Calls that ended lately (oldest first), for a repeated hang-up. */
   private readonly endedIds = new Map<string, CallOwner>();
-  /** Calls that ended but are still being hung up or stored. */
-  private readonly ending = new Set<Promise<void>>();
+  /** Calls that ended but are still being hung up or stored, with their conversations. */
+  private readonly ending = new Map<Promise<void>, string>();
   private draining = false;
 
   constructor(private readonly options: WebRtcCallsOptions) {}
@@ -193,22 +230,24 @@ export class WebRtcCalls {
     const { options } = this;
     const placer = agent.config.api === 'live' ? placeLive : placeRealtime;
     let placement: UpstreamPlacement;
+    let resumed: Resumed | null;
     try {
+      resumed = await this.resumedConversation(agent, client.resume);
       const tools = await agentTools(options.store, agent.config, options.urlGuard);
-      placement = await placer(agent, offer, tools, options, options.fetch ?? fetch);
+      const history = resumed?.history ?? null;
+      placement = await placer(agent, offer, tools, options, options.fetch ?? fetch, history);
     } catch (error) {
       client.release();
       throw error;
     }
-    const maxSessionMs = Math.min(
-      options.limits.maxSessionMs,
-      agent.config.maxSessionSeconds * 1000,
-    );
-    const conversationId = client.conversationId ?? randomUUID();
+    if (resumed) await this.reopen(resumed.id, placement, client);
+    const maxSessionMs = resumed?.maxSessionMs ?? this.maxSessionMs(agent);
+    const conversationId = resumed?.id ?? randomUUID();
     const callId = randomUUID();
     const sideband: WatchedCall = placement.watch({
       clientId: client.id,
       conversationId,
+      reopened: resumed !== null,
       maxSessionMs,
       onClose: () => this.closed(sideband, client, callId),
     });
@@ -227,8 +266,62 @@ export class WebRtcCalls {
       callId,
       conversationId,
       resumeToken: options.resumeTokens.issue(conversationId, agent.agent.id),
+      resumed: resumed !== null,
       expiresAt: new Date(options.now().getTime() + maxSessionMs),
     };
+  }
+
+  /**
+   * A resume takes `conversationId` over: its call still live here (the drop not noticed yet) is
+   * ended (`client_closed`, its slot given back), and writes of one that ended a moment ago are
+   * awaited, so the conversation is stored whole before the new call reads it.
+   */
+  async takeOver(conversationId: string): Promise<void> {
+    const live = [...this.byId.values()].filter((owner) => owner.conversationId === conversationId);
+    const ending = [...this.ending].filter(([, id]) => id === conversationId);
+    await Promise.all([
+      ...live.map((owner) => owner.call.shutdown('client_closed')),
+      ...ending.map(([writes]) => writes),
+    ]);
+  }
+
+  /** How long a new conversation with `agent` may last. */
+  private maxSessionMs(agent: PublishedAgent): number {
+    return Math.min(this.options.limits.maxSessionMs, agent.config.maxSessionSeconds * 1000);
+  }
+
+  /**
+   * The conversation a call resumes, with its history and the time it has left (its limit counts
+   * from its start, across reconnects); null when none is asked for or its time is up (a new
+   * conversation starts, as the relay's would).
+   */
+  private async resumedConversation(
+    agent: PublishedAgent,
+    conversationId: string | undefined,
+  ): Promise<Resumed | null> {
+    if (conversationId === undefined) return null;
+    const { store, now } = this.options;
+    const conversation = await store.conversations.get(conversationId);
+    if (!conversation) return null;
+    const left = this.maxSessionMs(agent) - (now().getTime() - Date.parse(conversation.startedAt));
+    if (left <= 0) return null;
+    const history = await store.conversations.replayItems(conversationId);
+    return { id: conversationId, maxSessionMs: left, history };
+  }
+
+  /** Reopens a resumed conversation once its call is placed; a failure hangs the call up. */
+  private async reopen(
+    conversationId: string,
+    placement: UpstreamPlacement,
+    client: CallClient,
+  ): Promise<void> {
+    try {
+      await this.options.store.conversations.reopen(conversationId);
+    } catch (error) {
+      client.release();
+      await placement.hangup().catch(() => undefined);
+      throw error;
+    }
   }
 
   /**
@@ -262,7 +355,7 @@ export class WebRtcCalls {
     const ended = call.ended
       .then(() => this.options.onConversationEnded?.(owner.conversationId))
       .finally(() => this.ending.delete(ended));
-    this.ending.add(ended);
+    this.ending.set(ended, owner.conversationId);
   }
 
   /**
@@ -271,12 +364,18 @@ export class WebRtcCalls {
    */
   async drain(): Promise<void> {
     this.draining = true;
-    await Promise.all([...[...this.sessions].map((session) => session.ended), ...this.ending]);
+    await Promise.all([
+      ...[...this.sessions].map((session) => session.ended),
+      ...this.ending.keys(),
+    ]);
   }
 
   /** Hangs up every live call and waits for their writes. */
   async close(): Promise<void> {
     this.draining = true;
-    await Promise.all([...[...this.sessions].map((session) => session.shutdown()), ...this.ending]);
+    await Promise.all([
+      ...[...this.sessions].map((session) => session.shutdown()),
+      ...this.ending.keys(),
+    ]);
   }
 }

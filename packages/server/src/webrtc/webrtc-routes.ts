@@ -13,6 +13,7 @@ import { sessionVersion } from '../experiments/session-version.js';
 import { limitSessionRequests } from '../routes/public-routes.js';
 import { maxOfferBytes, webrtcCallRequestSchema, webrtcHangupRequestSchema } from '../schemas.js';
 import type { WebRtcCallResponse } from '../schemas.js';
+import type { SessionIssuer } from '../sessions/session-issuer.js';
 import type { SessionSlots } from '../sessions/session-slots.js';
 import type { PublishedAgent } from '../storage/agents-store.js';
 import type { Store } from '../storage/store.js';
@@ -26,6 +27,8 @@ export interface WebRtcRoutesOptions {
   upstream: Upstream;
   calls: WebRtcCalls;
   slots: SessionSlots;
+  /** Decides whether a `resume` may go on with a WebRTC conversation (as for relay grants). */
+  issuer: Pick<SessionIssuer, 'resumable'>;
   /** The same limiter as `POST /api/sessions` (one budget per client address). */
   sessionLimiter: RateLimiter;
   request: RequestInfo;
@@ -83,15 +86,24 @@ export function createWebRtcRoutes(options: WebRtcRoutesOptions): Hono {
     const published = await store.agents.published(body.agentId);
     if (!published) throw new HttpError(404, 'not_found', 'no published agent with that id');
     const clientKey = body.visitorId ?? clientId;
-    const chosen = await sessionVersion(store, published, clientKey);
+    // A dropped call's conversation goes on (the same checks as a relay resume); an invalid or
+    // expired `resume` starts a new one, and the answer says `resumed: false`.
+    const resumeId = await options.issuer.resumable(body.resume, published.agent.id, 'webrtc');
+    const chosen = await sessionVersion(store, published, clientKey, resumeId);
     const agent = chosen.agent;
     const relayOnly = relayOnlyReason(agent, options.upstream);
     if (relayOnly) throw new HttpError(409, 'relay_required', relayOnly);
+    // Its call may still be live (the upstream has not noticed the drop): ended first, slot too.
+    if (resumeId !== undefined) await calls.takeOver(resumeId);
     const release = await slots.acquire(clientId);
     if (!release) throw new HttpError(429, 'too_many_sessions', slots.refusal);
     let placed: Awaited<ReturnType<WebRtcCalls['place']>>;
     try {
-      placed = await calls.place(agent, body.sdp, { id: clientId, release });
+      placed = await calls.place(agent, body.sdp, {
+        id: clientId,
+        release,
+        ...(resumeId === undefined ? {} : { resume: resumeId }),
+      });
     } catch (error) {
       throw callError(error);
     }
@@ -113,6 +125,7 @@ export function createWebRtcRoutes(options: WebRtcRoutesOptions): Hono {
       callId: placed.callId,
       conversationId: placed.conversationId,
       resumeToken: placed.resumeToken,
+      resumed: placed.resumed,
       expiresAt: placed.expiresAt.toISOString(),
     };
     return c.json(answer, 201);

@@ -11,7 +11,11 @@ import { parseServerEvent } from '../parse.js';
 import { serverEventSchemas } from '../server-events.js';
 import type { RealtimeNeutralEvent } from './neutral.js';
 import { encodeLiveCommand } from './live.js';
-import { decodeRealtimeServerEvent, encodeRealtimeCommand } from './realtime.js';
+import {
+  decodeRealtimeServerEvent,
+  encodeRealtimeCommand,
+  RESUME_ITEM_PREFIX,
+} from './realtime.js';
 
 /** Parses a GA frame (as the session does) and decodes it. */
 function decode(event: Record<string, unknown>): RealtimeNeutralEvent {
@@ -124,6 +128,32 @@ describe('decodeRealtimeServerEvent', () => {
       status: 'completed',
       usage: { total_tokens: 12 },
     });
+  });
+
+  it('ignores the echoes of the items a Parley server replayed into a resumed session', () => {
+    const replayed = {
+      id: `${RESUME_ITEM_PREFIX}3`,
+      type: 'message',
+      status: 'completed',
+      role: 'user',
+      content: [{ type: 'input_text', text: 'Where is the station?' }],
+    };
+    for (const type of ['conversation.item.added', 'conversation.item.done']) {
+      expect(decode({ type, event_id: 'e1', previous_item_id: null, item: replayed })).toEqual({
+        kind: 'ignored',
+        type,
+      });
+    }
+    // Only the prefix is the server's: an item of the conversation's own is an item.
+    const own = { ...replayed, id: 'item_parley' };
+    expect(
+      decode({
+        type: 'conversation.item.added',
+        event_id: 'e2',
+        previous_item_id: null,
+        item: own,
+      }),
+    ).toMatchObject({ kind: 'item', item: { id: 'item_parley' } });
   });
 
   it('carries the client event an error answers, as the shared error kind (§8.1)', () => {

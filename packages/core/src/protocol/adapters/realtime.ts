@@ -25,15 +25,29 @@ type ItemEvent = ServerEventOf<
   | 'response.output_item.done'
 >;
 
-/** An item snapshot: `final` on a done; placed by the server unless retrieved or a response's. */
-const item = (event: ItemEvent, final: boolean, positioned = false): RealtimeNeutralEvent => ({
-  kind: 'item',
-  item: event.item,
-  final,
-  responseId: (event as { response_id?: string }).response_id ?? null,
-  previousItemId: (event as { previous_item_id?: string | null }).previous_item_id ?? null,
-  positioned,
-});
+/**
+ * The id prefix of the items a Parley server replays into the new upstream session of a resumed
+ * conversation (a server ↔ core contract, see the README's "Resuming"). The transcript shows those
+ * items already; on WebRTC their echoes (`conversation.item.added`/`done`) reach the browser on
+ * the data channel, where the server cannot hold them back as its relay does, so they are ignored.
+ */
+export const RESUME_ITEM_PREFIX = 'parley_resume_';
+
+/**
+ * An item snapshot: `final` on a done; placed by the server unless retrieved or a response's.
+ * A replayed item's echo is ignored ({@link RESUME_ITEM_PREFIX}).
+ */
+const item = (event: ItemEvent, final: boolean, positioned = false): RealtimeNeutralEvent =>
+  typeof event.item.id === 'string' && event.item.id.startsWith(RESUME_ITEM_PREFIX)
+    ? { kind: 'ignored', type: event.type }
+    : {
+        kind: 'item',
+        item: event.item,
+        final,
+        responseId: (event as { response_id?: string }).response_id ?? null,
+        previousItemId: (event as { previous_item_id?: string | null }).previous_item_id ?? null,
+        positioned,
+      };
 
 const session = (
   event: ServerEventOf<'session.created' | 'session.updated'>,
