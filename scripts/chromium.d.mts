@@ -13,3 +13,4 @@ export declare function launchChromium(
   playwright: { chromium: BrowserType },
   options?: ChromiumOptions,
 ): Promise<Browser>;
+export declare function writeSilentWav(path: string, seconds?: number): string;

@@ -1,6 +1,6 @@
 // Finds a Chromium for browser tests and builds its launch flags. Shared by every package's
 // Playwright tests and by scripts/test.mjs (which installs Debian's chromium when none is found).
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 
 const candidates = [
   '/usr/bin/chromium',
@@ -63,4 +63,27 @@ export async function launchChromium(playwright, options = {}) {
     args: chromiumArgs(options),
     headless: true,
   });
+}
+
+/**
+ * Writes `seconds` of silence as a 48 kHz PCM16 mono WAV at `path` and returns `path`: a quiet
+ * room for the fake microphone (`chromiumArgs({ audioFile })`). The fake device's default beeps
+ * are speech to the emulator's VAD, which then holds the turn (and, over WebRTC, the greeting).
+ */
+export function writeSilentWav(path, seconds = 20) {
+  const bytes = 48_000 * 2 * seconds;
+  const wav = Buffer.alloc(44 + bytes);
+  wav.write('RIFFxxxxWAVEfmt ', 0, 'ascii');
+  wav.writeUInt32LE(36 + bytes, 4);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(48_000, 24);
+  wav.writeUInt32LE(96_000, 28); // bytes a second
+  wav.writeUInt16LE(2, 32); // bytes a frame
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36, 'ascii');
+  wav.writeUInt32LE(bytes, 40);
+  writeFileSync(path, wav);
+  return path;
 }

@@ -1,11 +1,7 @@
 // The React README's example, as it is there (examples/readme-sync.test.ts keeps them equal).
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import {
-  createVoiceSession,
-  createWebSocketTransport,
-  parleyServerCredentials,
-} from '@parley/core';
+import { createVoiceSession, parleyServerCredentials } from '@parley/core';
 import { createAudioPort } from '@parley/audio-worklets';
 import type { MessageItem } from '@parley/core';
 import {
@@ -34,7 +30,8 @@ function Message({ item }: { item: MessageItem }) {
 }
 
 function Conversation() {
-  const { status, turn, items, usage, error, connect, disconnect, mute, muted } = useVoiceSession();
+  const { status, turn, transport, items, usage, error, connect, disconnect, mute, muted } =
+    useVoiceSession();
   const { input, output } = useAudioLevels();
   useClientTool(
     'set_accent_color',
@@ -58,6 +55,7 @@ function Conversation() {
       </button>
       <p role="status">
         {status} · {turn}
+        {transport ? ` · ${transport}` : ''}
       </p>
       {error ? <p role="alert">{error.message}</p> : null}
       <meter aria-label="You" min={0} max={1} value={input.rms} />
@@ -90,7 +88,7 @@ createRoot(document.getElementById('root')!).render(
             baseUrl: location.origin,
             agentId: 'real-estate',
           }),
-          transport: createWebSocketTransport(),
+          // No `transport`: WebRTC where the browser has it, else WebSocket ('websocket' forces it).
           audio: createAudioPort(),
         })
       }

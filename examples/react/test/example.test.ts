@@ -1,6 +1,6 @@
 // The README's example as a newcomer runs it: Vite's dev server with the README's /api proxy in
-// front of a Parley server on the emulator, in real Chromium with a fake microphone. A
-// conversation starts, the agent's greeting reaches the transcript and the cost shows a value, and
+// front of a Parley server on the emulator, in real Chromium with a silent fake microphone. A
+// conversation starts (over WebRTC, the default where the browser has it), the agent's greeting reaches the transcript and the cost shows a value, and
 // no request of the page (the audio worklets included) fails.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '@parley/emulator';
 import { createParleyServer } from '@parley/server';
-import { chromiumArgs, requireChromium } from '../../../scripts/chromium.mjs';
+import { chromiumArgs, requireChromium, writeSilentWav } from '../../../scripts/chromium.mjs';
 
 const exampleDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Generous: at load 10–15 on 2 cores the greeting took over 20 s once (Vite transforms on first use).
@@ -46,7 +46,8 @@ beforeAll(async () => {
   pageUrl = vite.resolvedUrls!.local[0]!;
   browser = await playwright.chromium.launch({
     executablePath: requireChromium(),
-    args: chromiumArgs(),
+    // A quiet room: the fake device's beeps would be the visitor talking over the greeting.
+    args: chromiumArgs({ audioFile: writeSilentWav(join(dataDir, 'silence.wav')) }),
     headless: true,
   });
 }, 120_000);
@@ -76,6 +77,8 @@ describe('the React README example in Vite dev', () => {
       await expect
         .poll(async () => await status.textContent(), { timeout: STEP_TIMEOUT })
         .toMatch(/^connected · /);
+      // No transport in the example: Chromium has RTCPeerConnection, so the default is WebRTC.
+      expect(await status.textContent()).toMatch(/ · webrtc$/);
       const transcript = page.getByRole('log', { name: 'Transcript' });
       const greeting = transcript.locator('li').filter({ hasText: /^assistant: \S/ });
       await greeting.first().waitFor({ timeout: STEP_TIMEOUT });

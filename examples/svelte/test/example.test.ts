@@ -1,6 +1,6 @@
 // The README's component as a newcomer runs it: Vite's dev server with the README's /api proxy in
-// front of a Parley server on the emulator, in real Chromium with a fake microphone. A
-// conversation starts, typed text is answered, the cost shows a value, and no request of the page
+// front of a Parley server on the emulator, in real Chromium with a silent fake microphone. A
+// conversation starts (over WebRTC, the default where the browser has it), typed text is answered, the cost shows a value, and no request of the page
 // (the audio worklets included) fails.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '@parley/emulator';
 import { createParleyServer } from '@parley/server';
-import { chromiumArgs, requireChromium } from '../../../scripts/chromium.mjs';
+import { chromiumArgs, requireChromium, writeSilentWav } from '../../../scripts/chromium.mjs';
 
 const exampleDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Generous: at load 10–15 on 2 cores the greeting took over 20 s once (Vite transforms on first use).
@@ -46,7 +46,8 @@ beforeAll(async () => {
   pageUrl = vite.resolvedUrls!.local[0]!;
   browser = await playwright.chromium.launch({
     executablePath: requireChromium(),
-    args: chromiumArgs(),
+    // A quiet room: the fake device's beeps would be the visitor talking over the greeting.
+    args: chromiumArgs({ audioFile: writeSilentWav(join(dataDir, 'silence.wav')) }),
     headless: true,
   });
 }, 120_000);
@@ -73,6 +74,10 @@ describe('the Svelte README component in Vite dev', () => {
       await page.goto(pageUrl);
       await page.getByRole('button', { name: 'Talk to us' }).click();
       await page.getByRole('button', { name: 'End' }).waitFor({ timeout: STEP_TIMEOUT });
+      // No transport in the component: Chromium has RTCPeerConnection, so the default is WebRTC.
+      await expect
+        .poll(() => page.getByText(/^Audio over /).getAttribute('data-transport'))
+        .toBe('webrtc');
       const replies = page.locator('p.assistant');
       await replies.first().waitFor({ timeout: STEP_TIMEOUT });
       const before = await replies.count();

@@ -135,12 +135,12 @@ export interface SvelteVoiceSession {
  * ```svelte
  * <script lang="ts">
  *   import { createVoiceSession } from '@parley/svelte';
- *   import { createWebSocketTransport, parleyServerCredentials } from '@parley/core';
+ *   import { parleyServerCredentials } from '@parley/core';
  *   import { createAudioPort } from '@parley/audio-worklets';
  *
+ *   // No `transport`: WebRTC where the browser has it, else WebSocket ('websocket' forces it).
  *   const voice = createVoiceSession({
  *     credentials: parleyServerCredentials({ baseUrl: '', agentId: 'support' }),
- *     transport: createWebSocketTransport(),
  *     audio: createAudioPort(),
  *   });
  * </script>

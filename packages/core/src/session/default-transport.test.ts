@@ -41,8 +41,7 @@ describe('createVoiceSession without a transport', () => {
     await vi.waitFor(() => expect(browser.requests).toEqual(['POST /api/calls']));
     expect(asked).toEqual([{ attempt: 0, transport: 'auto' }]);
     await settle();
-    browser.peers[0]!.open();
-    browser.peers[0]!.receive(server.sessionCreated());
+    browser.accept(server.sessionCreated());
     await connected;
     expect(session.getSnapshot().transport).toBe('webrtc');
     expect(session.getSnapshot().transportFallbackReason).toBeNull();
@@ -57,8 +56,7 @@ describe('createVoiceSession without a transport', () => {
     expect(browser.requests).toEqual(['POST /api/sessions']);
     expect(browser.sockets.map((socket) => socket.url)).toEqual(['ws://parley.test/api/realtime']);
     expect(browser.sockets[0]!.protocols).toEqual(['realtime', 'parley-ticket.tk_fake']);
-    browser.sockets[0]!.open();
-    browser.sockets[0]!.receive(server.sessionCreated());
+    browser.accept(server.sessionCreated());
     await connected;
     expect(session.getSnapshot().transport).toBe('websocket');
     expect(session.getSnapshot().transportFallbackReason).toBe('webrtc_unsupported');
@@ -69,8 +67,7 @@ describe('createVoiceSession without a transport', () => {
     const { browser, asked, session, connected } = await connecting(true, 'websocket');
     expect(asked).toEqual([{ attempt: 0, transport: 'websocket' }]);
     expect(browser.requests).toEqual(['POST /api/sessions']);
-    browser.sockets[0]!.open();
-    browser.sockets[0]!.receive(server.sessionCreated());
+    browser.accept(server.sessionCreated());
     await connected;
     expect(session.getSnapshot()).toMatchObject({
       transport: 'websocket',

@@ -101,6 +101,11 @@ export interface FakeBrowser {
   readonly requests: string[];
   readonly sockets: FakeBrowserSocket[];
   readonly peers: FakeBrowserPeer[];
+  /**
+   * Opens the one connection the page made (its peer's event channel or its socket) and sends
+   * `events` on it as the server; throws unless there is exactly one.
+   */
+  accept(...events: object[]): void;
   /** Puts the globals back as they were. */
   restore(): void;
 }
@@ -127,6 +132,12 @@ export function installFakeBrowser(options: { webrtc: boolean }): FakeBrowser {
     requests: [],
     sockets: [],
     peers: [],
+    accept: (...events) => {
+      const opened = [...browser.peers, ...browser.sockets];
+      if (opened.length !== 1) throw new Error(`${opened.length} connections, not one`);
+      opened[0]!.open();
+      for (const event of events) opened[0]!.receive(event);
+    },
     restore: () => {
       FakeBrowserSocket.opened = null;
       FakeBrowserPeer.created = null;
