@@ -3,105 +3,23 @@
 // and stores the conversation; barge-in goes through the server; an 'auto' session falls back to
 // the WebSocket relay when the agent requires it or ICE cannot connect, and says why; the key never
 // reaches the page, its requests and responses (SDP included), its sockets or its data channel.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build } from 'esbuild';
-import * as playwright from 'playwright-core';
+import type * as playwright from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '@parley/emulator';
-import { launchChromium } from '../../../scripts/chromium.mjs';
-import { silentLogger } from '../src/logger.js';
-import { createParleyServer, type ParleyServer } from '../src/server.js';
-import { createStore, type Store } from '../src/storage/store.js';
-import { testBackends } from '../src/test-utils/databases.js';
+import type { Store } from '../src/storage/store.js';
 import { publishTestAgent } from './relay-helpers.js';
+import { snapshot, startChromiumStack, tapDataChannels, waitForEvent } from './webrtc-chromium.js';
+import type { ChromiumStack, Snapshot, VoiceWindow } from './webrtc-chromium.js';
 
 const apiKey = 'test-key-webrtc-chromium-MUST-NOT-LEAK-17';
-const backend = testBackends()[0]!;
 
-/** The page's entry: core's session, credentials for the Parley server, and a tap on the result. */
-const entry = `
-import { createTransport, createVoiceSession, parleyServerCredentials } from '@parley/core';
-window.startVoice = (agentId, choice, webrtc, protocol) => {
-  const sink = document.createElement('audio');
-  document.body.append(sink);
-  const transport = createTransport(choice, {
-    webrtc: { createAudioSink: () => sink, ...(webrtc ?? {}) },
-  });
-  const session = createVoiceSession({
-    credentials: parleyServerCredentials({ baseUrl: '', agentId, transport: choice, protocol }),
-    transport,
-  });
-  const record = { events: [], audibleLevels: 0 };
-  session.on('serverEvent', (event) => record.events.push(event));
-  session.on('levels', (levels) => {
-    if (levels.output.peak > 0.01) record.audibleLevels += 1;
-  });
-  window.voice = { session, record };
-  return session.connect().then(() => 'connected', (error) => String(error));
-};
-`;
-
-/** Installed before any page script: every data-channel message, both ways. */
-function tapDataChannels(): void {
-  const w = window as unknown as { channelMessages: string[] };
-  w.channelMessages = [];
-  const create = RTCPeerConnection.prototype.createDataChannel;
-  RTCPeerConnection.prototype.createDataChannel = function (
-    this: RTCPeerConnection,
-    ...args: Parameters<RTCPeerConnection['createDataChannel']>
-  ) {
-    const channel = create.apply(this, args);
-    const send = channel.send.bind(channel) as (data: string) => void;
-    channel.send = ((data: string) => {
-      w.channelMessages.push(String(data));
-      send(data);
-    }) as RTCDataChannel['send'];
-    channel.addEventListener('message', (event) => w.channelMessages.push(String(event.data)));
-    return channel;
-  };
-}
-
-/** What the entry puts on the page's window. */
-interface VoiceWindow {
-  startVoice(
-    agentId: string,
-    choice: string,
-    webrtc?: Record<string, unknown>,
-    protocol?: 'realtime' | 'live',
-  ): Promise<string>;
-  voice: {
-    session: {
-      getSnapshot(): Snapshot;
-      sendText(text: string): void;
-      interrupt(): void;
-      disconnect(): Promise<void>;
-    };
-    record: { events: { type: string }[]; audibleLevels: number };
-  };
-  channelMessages: string[];
-}
-
-type Snapshot = {
-  status: string;
-  transport?: string | null;
-  transportFallbackReason?: string | null;
-  items: Array<Record<string, unknown> & { type: string; id: string }>;
-};
-
-let emulator: Awaited<ReturnType<typeof startEmulator>>;
-let parley: ParleyServer;
+let stack: ChromiumStack;
 let store: Store;
 let base: string;
-let browser: playwright.Browser;
-let bundle: string;
-let workDir: string;
 /** Everything the browser sent or received over the network, for the key check. */
 const traffic: string[] = [];
 
 async function openPage(): Promise<playwright.Page> {
-  const page = await browser.newPage({ bypassCSP: true });
+  const page = await stack.browser.newPage({ bypassCSP: true });
   page.on('request', (request) => {
     traffic.push(request.url(), JSON.stringify(request.headers()), request.postData() ?? '');
   });
@@ -120,31 +38,8 @@ async function openPage(): Promise<playwright.Page> {
   await page.addInitScript(tapDataChannels);
   // A page on the server's own origin (127.0.0.1 is a secure context, where getUserMedia exists).
   await page.goto(`${base}/health`);
-  await page.addScriptTag({ content: bundle });
+  await page.addScriptTag({ content: stack.bundle });
   return page;
-}
-
-const snapshot = (page: playwright.Page) =>
-  page.evaluate(
-    () =>
-      (
-        window as unknown as { voice: { session: { getSnapshot(): unknown } } }
-      ).voice.session.getSnapshot() as Snapshot,
-  );
-
-/** Waits until the page's session saw a server event matching `type` (and `after` events before). */
-async function waitForEvent(page: playwright.Page, type: string, after = 0, timeout = 30_000) {
-  const handle = await page.waitForFunction(
-    ([wanted, skip]) => {
-      const events = (window as unknown as { voice: { record: { events: { type: string }[] } } })
-        .voice.record.events;
-      const index = events.findIndex((event, at) => at >= skip && event.type === wanted);
-      return index === -1 ? null : index;
-    },
-    [type, after] as const,
-    { timeout, polling: 50 },
-  );
-  return (await handle.jsonValue()) as number;
 }
 
 async function finishPage(page: playwright.Page): Promise<void> {
@@ -163,83 +58,37 @@ async function finishPage(page: playwright.Page): Promise<void> {
 }
 
 beforeAll(async () => {
-  workDir = mkdtempSync(join(tmpdir(), 'parley-webrtc-chromium-'));
-  // A silent microphone: the fake device's beeps would be speech to the emulator's VAD.
-  const silence = Buffer.alloc(44 + 48_000 * 2 * 20);
-  silence.write('RIFF', 0);
-  silence.writeUInt32LE(36 + 48_000 * 2 * 20, 4);
-  silence.write('WAVEfmt ', 8);
-  silence.writeUInt32LE(16, 16);
-  silence.writeUInt16LE(1, 20);
-  silence.writeUInt16LE(1, 22);
-  silence.writeUInt32LE(48_000, 24);
-  silence.writeUInt32LE(96_000, 28);
-  silence.writeUInt16LE(2, 32);
-  silence.writeUInt16LE(16, 34);
-  silence.write('data', 36);
-  silence.writeUInt32LE(48_000 * 2 * 20, 40);
-  const wav = join(workDir, 'silence.wav');
-  writeFileSync(wav, silence);
-  const bundled = await build({
-    stdin: { contents: entry, resolveDir: workDir, loader: 'js', sourcefile: 'voice-entry.js' },
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    conditions: ['source'],
-    nodePaths: [new URL('../node_modules', import.meta.url).pathname],
-    write: false,
-    logLevel: 'silent',
-  });
-  bundle = bundled.outputFiles[0]!.text;
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    speechRate: Infinity,
-    speechEngine: 'generated',
-    requireKey: apiKey,
-  });
-  store = createStore(await backend.open());
-  await publishTestAgent(store, 'tester', {
-    instructions: 'SECRET PERSONA PROMPT',
-    transcriptionModel: null,
-    greeting:
-      'Hello from the published greeting, which is long enough to be interrupted halfway through.',
-    tools: ['search_knowledge_base'],
-    turnDetection: { type: 'server_vad', silenceDurationMs: 300 },
-  });
-  await publishTestAgent(store, 'live-tester', {
-    api: 'live',
-    model: 'gpt-live-1',
-    instructions: 'SECRET LIVE PERSONA PROMPT',
-    transcriptionModel: null,
-    greeting: 'Hello from the published Live greeting.',
-    tools: ['search_knowledge_base'],
-  });
-  await publishTestAgent(store, 'relay-only', {
-    instructions: 'Relay only',
-    greeting: 'Hello over the relay.',
-    requireRelay: true,
-  });
-  parley = await createParleyServer({
-    store,
-    seedTemplates: false,
-    upstream: { kind: 'openai', apiKey, baseUrl: `${emulator.httpUrl}/v1` },
-    logger: silentLogger,
-    admin: { password: 'admin-password-123' },
+  stack = await startChromiumStack({
+    apiKey,
+    seed: async (seeded) => {
+      await publishTestAgent(seeded, 'tester', {
+        instructions: 'SECRET PERSONA PROMPT',
+        transcriptionModel: null,
+        greeting:
+          'Hello from the published greeting, which is long enough to be interrupted halfway through.',
+        tools: ['search_knowledge_base'],
+        turnDetection: { type: 'server_vad', silenceDurationMs: 300 },
+      });
+      await publishTestAgent(seeded, 'live-tester', {
+        api: 'live',
+        model: 'gpt-live-1',
+        instructions: 'SECRET LIVE PERSONA PROMPT',
+        transcriptionModel: null,
+        greeting: 'Hello from the published Live greeting.',
+        tools: ['search_knowledge_base'],
+      });
+      await publishTestAgent(seeded, 'relay-only', {
+        instructions: 'Relay only',
+        greeting: 'Hello over the relay.',
+        requireRelay: true,
+      });
+    },
     limits: { maxSessionsPerClient: 50, sessionRequestsPerMinute: 1000 },
   });
-  base = (await parley.listen({ port: 0, host: '127.0.0.1' })).url;
-  browser = await launchChromium(playwright, { audioFile: wav });
+  ({ store, base } = stack);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await parley?.close();
-  await emulator?.close();
-  await store?.close();
-  await backend.cleanup();
-  rmSync(workDir, { recursive: true, force: true });
-});
+afterAll(() => stack?.close());
 
 describe("core's session over WebRTC in Chromium, through the server", () => {
   it('talks over WebRTC: greeting heard on the remote track, a server tool run and stored, barge-in through the server', async () => {
@@ -354,9 +203,9 @@ describe("core's session over WebRTC in Chromium, through the server", () => {
       .toBeGreaterThan(0);
     // A request the backend answers with the server tool, typed on a test sideband of the
     // emulator's session (the browser's channel may only mute and unmute).
-    const [sessionId] = emulator.liveSessionIds();
+    const [sessionId] = stack.emulator.liveSessionIds();
     const { WebSocket } = await import('ws');
-    const side = new WebSocket(`${emulator.liveUrl}/${sessionId}/attach`, {
+    const side = new WebSocket(`${stack.emulator.liveUrl}/${sessionId}/attach`, {
       headers: { authorization: `Bearer ${apiKey}` },
     });
     await new Promise((resolve) => side.once('open', resolve));

@@ -1,0 +1,208 @@
+/**
+ * Core's voice session in real Chromium, for the server's WebRTC browser tests: the page's entry
+ * (core's session with credentials for the Parley server, bundled from source), a tap on every
+ * data-channel message, a silent microphone file, and the waits the tests share.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import * as playwright from 'playwright-core';
+import { startEmulator } from '@parley/emulator';
+import { launchChromium } from '../../../scripts/chromium.mjs';
+import { silentLogger } from '../src/logger.js';
+import { createParleyServer, type ParleyServer } from '../src/server.js';
+import type { ParleyLimits } from '../src/server-limits.js';
+import { createStore, type Store } from '../src/storage/store.js';
+import { testBackends } from '../src/test-utils/databases.js';
+
+/** The page's entry: core's session, credentials for the Parley server, and a tap on the result. */
+const entry = `
+import { createTransport, createVoiceSession, parleyServerCredentials } from '@parley/core';
+window.startVoice = (agentId, choice, webrtc, protocol) => {
+  const sink = document.createElement('audio');
+  document.body.append(sink);
+  const transport = createTransport(choice, {
+    webrtc: { createAudioSink: () => sink, ...(webrtc ?? {}) },
+  });
+  const session = createVoiceSession({
+    credentials: parleyServerCredentials({ baseUrl: '', agentId, transport: choice, protocol }),
+    transport,
+  });
+  const record = { events: [], audibleLevels: 0 };
+  session.on('serverEvent', (event) => record.events.push(event));
+  session.on('levels', (levels) => {
+    if (levels.output.peak > 0.01) record.audibleLevels += 1;
+  });
+  window.voice = { session, record };
+  return session.connect().then(() => 'connected', (error) => String(error));
+};
+`;
+
+/** Installed before any page script: every data-channel message, both ways. */
+export function tapDataChannels(): void {
+  const w = window as unknown as { channelMessages: string[] };
+  w.channelMessages = [];
+  const create = RTCPeerConnection.prototype.createDataChannel;
+  RTCPeerConnection.prototype.createDataChannel = function (
+    this: RTCPeerConnection,
+    ...args: Parameters<RTCPeerConnection['createDataChannel']>
+  ) {
+    const channel = create.apply(this, args);
+    const send = channel.send.bind(channel) as (data: string) => void;
+    channel.send = ((data: string) => {
+      w.channelMessages.push(String(data));
+      send(data);
+    }) as RTCDataChannel['send'];
+    channel.addEventListener('message', (event) => w.channelMessages.push(String(event.data)));
+    return channel;
+  };
+}
+
+/** What the entry puts on the page's window. */
+export interface VoiceWindow {
+  startVoice(
+    agentId: string,
+    choice: string,
+    webrtc?: Record<string, unknown>,
+    protocol?: 'realtime' | 'live',
+  ): Promise<string>;
+  voice: {
+    session: {
+      getSnapshot(): Snapshot;
+      sendText(text: string): void;
+      interrupt(): void;
+      disconnect(): Promise<void>;
+    };
+    record: { events: { type: string }[]; audibleLevels: number };
+  };
+  channelMessages: string[];
+}
+
+export type Snapshot = {
+  status: string;
+  transport?: string | null;
+  transportFallbackReason?: string | null;
+  items: Array<Record<string, unknown> & { type: string; id: string }>;
+  diagnostics?: { reconnects: number };
+};
+
+/**
+ * Writes a silent microphone (20 s, 48 kHz mono WAV) into `dir` for Chromium's fake device (its
+ * beeps would be speech to the emulator's VAD), and bundles the page's entry; the WAV's path and
+ * the bundle.
+ */
+async function voicePageParts(dir: string): Promise<{ wav: string; bundle: string }> {
+  const silence = Buffer.alloc(44 + 48_000 * 2 * 20);
+  silence.write('RIFF', 0);
+  silence.writeUInt32LE(36 + 48_000 * 2 * 20, 4);
+  silence.write('WAVEfmt ', 8);
+  silence.writeUInt32LE(16, 16);
+  silence.writeUInt16LE(1, 20);
+  silence.writeUInt16LE(1, 22);
+  silence.writeUInt32LE(48_000, 24);
+  silence.writeUInt32LE(96_000, 28);
+  silence.writeUInt16LE(2, 32);
+  silence.writeUInt16LE(16, 34);
+  silence.write('data', 36);
+  silence.writeUInt32LE(48_000 * 2 * 20, 40);
+  const wav = join(dir, 'silence.wav');
+  writeFileSync(wav, silence);
+  const bundled = await build({
+    stdin: { contents: entry, resolveDir: dir, loader: 'js', sourcefile: 'voice-entry.js' },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    conditions: ['source'],
+    nodePaths: [new URL('../node_modules', import.meta.url).pathname],
+    write: false,
+    logLevel: 'silent',
+  });
+  return { wav, bundle: bundled.outputFiles[0]!.text };
+}
+
+/** The page's session snapshot. */
+export const snapshot = (page: playwright.Page) =>
+  page.evaluate(
+    () =>
+      (
+        window as unknown as { voice: { session: { getSnapshot(): unknown } } }
+      ).voice.session.getSnapshot() as Snapshot,
+  );
+
+/** Waits until the page's session saw a server event matching `type` (and `after` events before). */
+export async function waitForEvent(
+  page: playwright.Page,
+  type: string,
+  after = 0,
+  timeout = 30_000,
+) {
+  const handle = await page.waitForFunction(
+    ([wanted, skip]) => {
+      const events = (window as unknown as { voice: { record: { events: { type: string }[] } } })
+        .voice.record.events;
+      const index = events.findIndex((event, at) => at >= skip && event.type === wanted);
+      return index === -1 ? null : index;
+    },
+    [type, after] as const,
+    { timeout, polling: 50 },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+/** The emulator (requiring `apiKey`), the server on it, Chromium, and the page's bundle. */
+export interface ChromiumStack {
+  emulator: Awaited<ReturnType<typeof startEmulator>>;
+  parley: ParleyServer;
+  store: Store;
+  base: string;
+  browser: playwright.Browser;
+  bundle: string;
+  close(): Promise<void>;
+}
+
+/** Starts a {@link ChromiumStack}: `seed` publishes the agents, on the first test database. */
+export async function startChromiumStack(options: {
+  apiKey: string;
+  seed: (store: Store) => Promise<unknown>;
+  limits: ParleyLimits;
+}): Promise<ChromiumStack> {
+  const backend = testBackends()[0]!;
+  const workDir = mkdtempSync(join(tmpdir(), 'parley-webrtc-chromium-'));
+  const { wav, bundle } = await voicePageParts(workDir);
+  const emulator = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    speechRate: Infinity,
+    speechEngine: 'generated',
+    requireKey: options.apiKey,
+  });
+  const store = createStore(await backend.open());
+  await options.seed(store);
+  const parley = await createParleyServer({
+    store,
+    seedTemplates: false,
+    upstream: { kind: 'openai', apiKey: options.apiKey, baseUrl: `${emulator.httpUrl}/v1` },
+    logger: silentLogger,
+    admin: { password: 'admin-password-123' },
+    limits: options.limits,
+  });
+  const base = (await parley.listen({ port: 0, host: '127.0.0.1' })).url;
+  const browser = await launchChromium(playwright, { audioFile: wav });
+  return {
+    emulator,
+    parley,
+    store,
+    base,
+    browser,
+    bundle,
+    async close() {
+      await browser.close();
+      await parley.close();
+      await emulator.close();
+      await store.close();
+      await backend.cleanup();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
