@@ -17,7 +17,11 @@ afterEach(() => {
  * A session on the default credentials in a fake browser (`webrtc`: it has RTCPeerConnection),
  * connecting; records what the session asked the credentials for.
  */
-async function connecting(webrtc: boolean, transport?: VoiceSessionOptions['transport']) {
+async function connecting(
+  webrtc: boolean,
+  transport?: VoiceSessionOptions['transport'],
+  extra: Partial<VoiceSessionOptions> = {},
+) {
   const fake = installFakeBrowser({ webrtc });
   browser = fake;
   const asked: Parameters<CredentialsProvider>[0][] = [];
@@ -28,6 +32,7 @@ async function connecting(webrtc: boolean, transport?: VoiceSessionOptions['tran
       return inner(context);
     },
     ...(transport === undefined ? {} : { transport }),
+    ...extra,
   });
   const connected = session.connect();
   await settle();
@@ -74,6 +79,36 @@ describe('createVoiceSession without a transport', () => {
       transportFallbackReason: null,
     });
     expect(browser.peers).toHaveLength(0);
+    await session.disconnect();
+  });
+
+  it('asks for WebSocket on a reconnect once the network failed WebRTC, and gets a relay grant', async () => {
+    const reconnect = { baseDelayMs: 1, maxDelayMs: 1 };
+    const { browser, asked, session, connected } = await connecting(true, undefined, { reconnect });
+    await vi.waitFor(() => expect(browser.peers).toHaveLength(1));
+    await settle();
+    browser.peers[0]!.fail();
+    // The failed call is hung up; the fallback's relay grant is fetched only now.
+    await vi.waitFor(() => expect(browser.sockets).toHaveLength(1));
+    expect(browser.requests).toEqual([
+      'POST /api/calls',
+      'POST /api/calls/call_fake/hangup',
+      'POST /api/sessions',
+    ]);
+    browser.sockets[0]!.open();
+    browser.sockets[0]!.receive(server.sessionCreated());
+    await connected;
+    expect(session.getSnapshot()).toMatchObject({
+      transport: 'websocket',
+      transportFallbackReason: 'ice_failed',
+    });
+    browser.sockets[0]!.close(1006, 'dropped');
+    await vi.waitFor(() => expect(asked).toHaveLength(2));
+    // The network will not do WebRTC on the reconnect either: straight to the relay.
+    expect(asked[1]).toEqual({ attempt: 1, transport: 'websocket' });
+    await vi.waitFor(() => expect(browser.sockets).toHaveLength(2));
+    expect(browser.requests.slice(3)).toEqual(['POST /api/sessions']);
+    expect(browser.peers).toHaveLength(1);
     await session.disconnect();
   });
 });

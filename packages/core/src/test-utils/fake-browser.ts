@@ -89,6 +89,11 @@ export class FakeBrowserPeer {
     this.channel.readyState = 'open';
     this.channel.onopen?.();
   }
+  /** ICE or DTLS failed: the network cannot carry the call. */
+  fail(): void {
+    this.connectionState = 'failed';
+    (this.onconnectionstatechange as (() => void) | null)?.();
+  }
   /** A server event arrives on the event channel. */
   receive(event: object): void {
     this.channel?.onmessage?.({ data: JSON.stringify(event) });
