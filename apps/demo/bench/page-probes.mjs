@@ -36,6 +36,11 @@ export function installAudioProbes() {
      * response.output_audio.delta of a response on the WebSocket relay).
      */
     stages: { speechStopped: [], responseCreated: [], firstAudio: [] },
+    /**
+     * Over WebRTC, when the receiver played out the first packet after a silence of 300 ms or more
+     * (its synchronization source's playout time: the jitter buffer let it go), page clock.
+     */
+    playouts: [],
     /** Over WebRTC, at each onset: the jitter buffer's target delay as it last played (inbound-rtp). */
     jitter: [],
   };
@@ -101,6 +106,7 @@ export function installAudioProbes() {
 
   setInterval(() => {
     const now = performance.now();
+    watchPlayout();
     for (const probe of taps) {
       const frame = Math.round(probe.context.currentTime * probe.context.sampleRate);
       const fresh =
@@ -136,6 +142,29 @@ export function installAudioProbes() {
       }
     }
   }, 50);
+
+  // The remote track's playout, from its synchronization source: `timestamp` is when the last
+  // packet's audio left the jitter buffer (on the epoch clock in Chromium: brought to the page's).
+  let lastPlayout = null;
+  function watchPlayout() {
+    for (const peer of peers) {
+      for (const receiver of peer.getReceivers()) {
+        if (receiver.track.kind !== 'audio') continue;
+        const source = receiver.getSynchronizationSources()[0];
+        if (!source || source.timestamp === lastPlayout) continue;
+        const at =
+          source.timestamp > 1e12 ? source.timestamp - performance.timeOrigin : source.timestamp;
+        const previousAt =
+          lastPlayout === null
+            ? null
+            : lastPlayout > 1e12
+              ? lastPlayout - performance.timeOrigin
+              : lastPlayout;
+        if (previousAt === null || at - previousAt >= ONSET_AFTER_QUIET_MS) bench.playouts.push(at);
+        lastPlayout = source.timestamp;
+      }
+    }
+  }
 
   let context = null;
   const benchContext = () => {

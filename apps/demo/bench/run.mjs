@@ -88,20 +88,23 @@ function turnsOf(result, live) {
   return turns;
 }
 
-const STAGES = ['detect', 'respond', 'start', 'play'];
+const STAGES = ['detect', 'respond', 'start', 'play', 'jitterBuffer', 'render'];
 
 /**
  * Where one turn's overhead went, on the page's clock (null where the wire shows no such event:
  * GPT-Live has no turn events): detect, end of speech to speech_stopped arriving, less the wait;
  * respond, to response.created; start, to the first audio (output_audio_buffer.started over
  * WebRTC, the response's first audio delta on the relay); play, to the first audio heard. Over
- * WebRTC also the jitter buffer's target delay when the answer was heard.
+ * WebRTC play is also split at the receiver's playout of the first packet (jitterBuffer: arrival
+ * and the jitter buffer; render: the remote track into a Web Audio context and the analyser), and
+ * the jitter buffer's target delay when the answer was heard is given.
  */
 function stagesOf(result, end, onset, waitMs) {
   const after = (list, from) => list.find((at) => at >= from && at <= onset) ?? null;
   const stopped = after(result.stages.speechStopped, end);
   const created = after(result.stages.responseCreated, stopped ?? end);
   const firstAudio = after(result.stages.firstAudio, created ?? end);
+  const playout = after(result.playouts, firstAudio ?? end);
   const span = (from, to) => (from === null || to === null ? null : to - from);
   const jitter = result.jitter.find((entry) => entry.at === onset);
   return {
@@ -109,6 +112,9 @@ function stagesOf(result, end, onset, waitMs) {
     respond: span(stopped, created),
     start: span(created, firstAudio),
     play: span(firstAudio, onset),
+    // Over WebRTC the play stage in two: to the jitter buffer's playout, then to the analyser.
+    jitterBuffer: span(firstAudio, playout),
+    render: span(playout, onset),
     jitterTargetMs: jitter?.targetMs ?? null,
   };
 }
@@ -117,7 +123,9 @@ const fixed = (value) => (value === null || value === undefined ? '—' : value.
 
 /** One turn's stages, for the debug print. */
 function describeStages(stages) {
-  const parts = STAGES.map((stage) => `${stage} ${fixed(stages[stage])}`);
+  const parts = STAGES.filter((stage) => stages[stage] !== null).map(
+    (stage) => `${stage} ${fixed(stages[stage])}`,
+  );
   if (stages.jitterTargetMs !== null) parts.push(`jitter target ${fixed(stages.jitterTargetMs)}`);
   return parts.join(', ');
 }
