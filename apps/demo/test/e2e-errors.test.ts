@@ -144,20 +144,15 @@ describe("the demo's error states", () => {
     const context = await browser!.newContext({ permissions: ['microphone'] });
     try {
       const page = await context.newPage();
-      // The relay's drop and resume (a dropped WebRTC call does not resume yet: pinned).
-      await page.goto(`${stack!.url}/?debug&transport=websocket`);
+      // The default transport: a WebRTC call, which resumes its conversation after a drop.
+      await page.goto(`${stack!.url}/?debug`);
       await page.getByRole('button', { name: 'Start conversation' }).click();
       await waitForState(page, '[data-status="connected"]');
-      // The same server serves the worklet modules: wait until audio runs (both worklets loaded),
-      // or its going away would fail the audio start instead of dropping the connection.
-      await page.waitForFunction(
-        () =>
-          (window as unknown as { parley?: { audio: ParleyAudioPort } }).parley?.audio.state ===
-          'running',
-        undefined,
-        { timeout: STEP_TIMEOUT },
-      );
-      // The server goes away: its relay sockets close under the page.
+      const note = page.getByTestId('transport');
+      await expect.poll(() => note.getAttribute('data-transport')).toBe('webrtc');
+      // Connected means the data channel is open: the call is up on both sides (the server
+      // attached its sideband before it answered the offer).
+      // The server goes away: it hangs its calls up, and the page's peer connection closes.
       await stack!.parley.close();
       await waitForState(page, '[data-state="reconnecting"]');
       const alert = page.locator('[data-state="reconnecting"]');

@@ -1,7 +1,8 @@
 // @vitest-environment node
 // The demo's default transport, in real Chromium against the emulator: without `?transport=` a
 // conversation goes over WebRTC (the server places the call, the reply plays from the remote
-// track) and the page says so; `?transport=websocket` still forces the relay.
+// track) and the page says so, and a dropped call goes on with the same conversation;
+// `?transport=websocket` still forces the relay.
 import type { Page } from 'playwright-core';
 import type { VoiceSession } from '@parley/core';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +41,86 @@ describe("the demo's transport", () => {
     await expect
       .poll(async () => (await snapshot(page)).said, { timeout: STEP_TIMEOUT })
       .toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'End conversation' }).click();
+    await page.close();
+  });
+
+  it('goes on with the same conversation when the call drops, each message shown once', async () => {
+    const page = await demo.browser.newPage({ bypassCSP: true });
+    // The page's data channels, so the test can cut the call from the page's side.
+    await page.addInitScript(() => {
+      const channels: RTCDataChannel[] = [];
+      (window as unknown as { channels: RTCDataChannel[] }).channels = channels;
+      const create = RTCPeerConnection.prototype.createDataChannel;
+      RTCPeerConnection.prototype.createDataChannel = function (
+        this: RTCPeerConnection,
+        ...args: Parameters<RTCPeerConnection['createDataChannel']>
+      ) {
+        const channel = create.apply(this, args);
+        channels.push(channel);
+        return channel;
+      };
+    });
+    const calls: Array<{ request: Record<string, unknown>; answer: Record<string, unknown> }> = [];
+    page.on('response', (response) => {
+      if (response.request().method() !== 'POST' || !response.url().endsWith('/api/calls')) return;
+      const request = JSON.parse(response.request().postData() ?? '{}') as Record<string, unknown>;
+      void response
+        .json()
+        .then((answer: Record<string, unknown>) => calls.push({ request, answer }));
+    });
+    await page.goto(`${demo.stack.url}/?debug`);
+    await page.getByRole('button', { name: 'Start conversation' }).click();
+    await page.locator('[data-status="connected"]').waitFor({ timeout: STEP_TIMEOUT });
+    await page.getByLabel('Message').fill('Hello, what can you do?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect
+      .poll(async () => (await snapshot(page)).said, { timeout: STEP_TIMEOUT })
+      .toBeGreaterThan(0);
+    const messages = () =>
+      page.evaluate(() =>
+        (window as unknown as { parley: { session: VoiceSession } }).parley.session
+          .getSnapshot()
+          .items.flatMap((item) => (item.type === 'message' ? [`${item.role}: ${item.text}`] : [])),
+      );
+    const before = await messages();
+
+    // The call's event channel closes under the page: the session hangs it up and places a new
+    // call with a fresh offer that asks to go on with the conversation.
+    await page.evaluate(() =>
+      (window as unknown as { channels: RTCDataChannel[] }).channels[0]!.close(),
+    );
+    const reconnected = () =>
+      page.evaluate(() => {
+        const view = (
+          window as unknown as { parley: { session: VoiceSession } }
+        ).parley.session.getSnapshot();
+        return view.status === 'connected' && view.diagnostics.reconnects === 1;
+      });
+    await expect.poll(reconnected, { timeout: STEP_TIMEOUT }).toBe(true);
+    await expect.poll(() => calls.length).toBe(2);
+    const [first, second] = calls;
+    expect(second!.request.resume).toEqual({
+      conversationId: first!.answer.conversationId,
+      token: first!.answer.resumeToken,
+    });
+    expect(second!.answer).toMatchObject({
+      resumed: true,
+      conversationId: first!.answer.conversationId,
+    });
+    expect((await snapshot(page)).transport).toBe('webrtc');
+
+    await page.getByLabel('Message').fill('Are you still there?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect
+      .poll(async () => (await snapshot(page)).said, { timeout: STEP_TIMEOUT })
+      .toBe(before.filter((text) => text.startsWith('assistant:')).length + 1);
+    const after = await messages();
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.slice(before.length)).toEqual([
+      'user: Are you still there?',
+      expect.stringMatching(/^assistant: ./),
+    ]);
     await page.getByRole('button', { name: 'End conversation' }).click();
     await page.close();
   });
