@@ -3,13 +3,13 @@
  * (core's session with credentials for the Parley server, bundled from source), a tap on every
  * data-channel message, a silent microphone file, and the waits the tests share.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import * as playwright from 'playwright-core';
 import { startEmulator } from '@parley/emulator';
-import { launchChromium } from '../../../scripts/chromium.mjs';
+import { launchChromium, writeSilentWav } from '../../../scripts/chromium.mjs';
 import { silentLogger } from '../src/logger.js';
 import { createParleyServer, type ParleyServer } from '../src/server.js';
 import type { ParleyLimits } from '../src/server-limits.js';
@@ -93,21 +93,7 @@ export type Snapshot = {
  * the bundle.
  */
 async function voicePageParts(dir: string): Promise<{ wav: string; bundle: string }> {
-  const silence = Buffer.alloc(44 + 48_000 * 2 * 20);
-  silence.write('RIFF', 0);
-  silence.writeUInt32LE(36 + 48_000 * 2 * 20, 4);
-  silence.write('WAVEfmt ', 8);
-  silence.writeUInt32LE(16, 16);
-  silence.writeUInt16LE(1, 20);
-  silence.writeUInt16LE(1, 22);
-  silence.writeUInt32LE(48_000, 24);
-  silence.writeUInt32LE(96_000, 28);
-  silence.writeUInt16LE(2, 32);
-  silence.writeUInt16LE(16, 34);
-  silence.write('data', 36);
-  silence.writeUInt32LE(48_000 * 2 * 20, 40);
-  const wav = join(dir, 'silence.wav');
-  writeFileSync(wav, silence);
+  const wav = writeSilentWav(join(dir, 'silence.wav'));
   const bundled = await build({
     stdin: { contents: entry, resolveDir: dir, loader: 'js', sourcefile: 'voice-entry.js' },
     bundle: true,
