@@ -112,3 +112,89 @@ describe('createVoiceSession without a transport', () => {
     await session.disconnect();
   });
 });
+
+// A reconnect goes on with the same conversation whichever transport asks: the last relay grant's
+// or answered call's `{ conversationId, token }` (one record) goes with the relay grant request
+// and with the offer alike, so the server resumes across a fallback.
+describe('a reconnect across transports', () => {
+  const reconnect = { baseDelayMs: 1, maxDelayMs: 1 };
+  const sessionRequests = (fake: FakeBrowser) =>
+    fake.requests.flatMap((request, index) =>
+      request === 'POST /api/sessions' ? [fake.bodies[index]] : [],
+    );
+  const offers = (fake: FakeBrowser) =>
+    fake.requests.flatMap((request, index) => {
+      if (request !== 'POST /api/calls') return [];
+      const { sdp: _sdp, ...fields } = fake.bodies[index] as Record<string, unknown>;
+      return [fields];
+    });
+
+  it("sends the dropped call's conversation to the relay when the WebRTC reconnect falls back", async () => {
+    const { browser, session, connected } = await connecting(true, undefined, { reconnect });
+    await vi.waitFor(() => expect(browser.peers).toHaveLength(1));
+    await settle();
+    browser.accept(server.sessionCreated());
+    await connected;
+    expect(session.getSnapshot().transport).toBe('webrtc');
+    // The call drops on the network after it opened: the reconnect tries WebRTC again…
+    browser.peers[0]!.fail();
+    await vi.waitFor(() => expect(browser.peers).toHaveLength(2));
+    await settle();
+    // …and that offer's call, answered, fails its ICE: the session falls back to the relay.
+    browser.peers[1]!.fail();
+    await vi.waitFor(() => expect(browser.sockets).toHaveLength(1));
+    const resume = { conversationId: 'conv_call', token: 'rt_call' };
+    expect(offers(browser)).toEqual([{ agentId: 'support' }, { agentId: 'support', resume }]);
+    expect(sessionRequests(browser)).toEqual([{ agentId: 'support', resume }]);
+    browser.sockets[0]!.open();
+    browser.sockets[0]!.receive(server.sessionCreated());
+    await vi.waitFor(() =>
+      expect(session.getSnapshot()).toMatchObject({
+        status: 'connected',
+        transport: 'websocket',
+        transportFallbackReason: 'ice_failed',
+      }),
+    );
+    await session.disconnect();
+  });
+
+  it("sends the relay grant's conversation with the offer when a reconnect goes over WebRTC", async () => {
+    const fake = installFakeBrowser({ webrtc: true });
+    browser = fake;
+    // The server first refuses the offer (a refusal is asked again on the next connect).
+    fake.answers['/api/calls'] = {
+      status: 409,
+      body: { error: { code: 'relay_required', message: 'relay only for now' } },
+    };
+    const inner = parleyServerCredentials({ baseUrl: 'http://parley.test', agentId: 'support' });
+    const session = createVoiceSession({ credentials: inner, reconnect });
+    const connected = session.connect();
+    await vi.waitFor(() => expect(fake.sockets).toHaveLength(1));
+    fake.sockets[0]!.open();
+    fake.sockets[0]!.receive(server.sessionCreated());
+    await connected;
+    expect(session.getSnapshot().transportFallbackReason).toBe('relay_required');
+    fake.answers['/api/calls'] = {
+      status: 201,
+      body: {
+        sdp: 'v=0 fake answer',
+        callId: 'call_2',
+        conversationId: 'conv_relay',
+        resumeToken: 'rt_relay',
+      },
+    };
+    fake.sockets[0]!.close(1006, 'dropped');
+    // The refused offer had its own peer; the reconnect's is the second.
+    await vi.waitFor(() => expect(fake.peers).toHaveLength(2));
+    const resume = { conversationId: 'conv_relay', token: 'rt_relay' };
+    expect(offers(fake)).toEqual([{ agentId: 'support' }, { agentId: 'support', resume }]);
+    expect(sessionRequests(fake)).toEqual([{ agentId: 'support' }]);
+    await settle();
+    fake.peers[1]!.open();
+    fake.peers[1]!.receive(server.sessionCreated());
+    await vi.waitFor(() =>
+      expect(session.getSnapshot()).toMatchObject({ status: 'connected', transport: 'webrtc' }),
+    );
+    await session.disconnect();
+  });
+});

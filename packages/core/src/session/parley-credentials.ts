@@ -143,7 +143,8 @@ export function sessionCredentials(session: ParleySessionGrant, baseUrl: string)
  * A credentials provider for the Parley server: each connect and reconnect POSTs
  * `${baseUrl}/api/sessions` with `{ agentId }` and connects with what comes back. A reconnect
  * after a drop also sends the last grant's (or answered call's) `{ conversationId, token }` as
- * `resume`, so the server carries the same conversation on and replays it to the model. In relay mode
+ * `resume`, whichever transport it goes over, so the server carries the same conversation on and
+ * replays it to the model. In relay mode
  * the browser talks to the Parley relay with a one-time ticket (the relay holds the API key and
  * runs the agent's server tools); in direct mode it talks to OpenAI with a short-lived client
  * secret. For a session on WebRTC or `'auto'` (the session's default), the browser's SDP offer goes
@@ -162,8 +163,10 @@ export function parleyServerCredentials(
   options: ParleyServerCredentialsOptions,
 ): CredentialsProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
-  // The conversation the last relay grant or answered call recorded into; a reconnect asks to go
-  // on with it (the server answers `resumed: false` and starts a new one when it cannot).
+  // The conversation the last relay grant or answered call recorded into: one record, whichever
+  // transport made it, so a reconnect asks to go on with it over either (a dropped call's
+  // conversation goes on through the relay after a fallback, a relayed one with a new call). The
+  // server answers `resumed: false` and starts a new one when it cannot.
   let last: { conversationId: string; token: string } | null = null;
   const relay = async (): Promise<Credentials> => {
     const grant = await requestGrant(options, base, last);

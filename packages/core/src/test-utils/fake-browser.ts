@@ -104,6 +104,15 @@ export class FakeBrowserPeer {
 export interface FakeBrowser {
   /** `METHOD path` of every request, in order (`POST /api/sessions`, `POST /api/calls`…). */
   readonly requests: string[];
+  /** The JSON body of each request, in the same order (`undefined` for one without). */
+  readonly bodies: unknown[];
+  /**
+   * What the fake server answers on each path, changeable by a test: a relay grant of conversation
+   * `conv_relay` on `POST /api/sessions`, an SDP answer of call `call_fake` in conversation
+   * `conv_call` on `POST /api/calls`, `resumed` whenever the request asked to resume; `status`
+   * other than 2xx refuses (e.g. 409 `relay_required`).
+   */
+  readonly answers: Record<string, { status: number; body: object }>;
   readonly sockets: FakeBrowserSocket[];
   readonly peers: FakeBrowserPeer[];
   /**
@@ -135,6 +144,28 @@ export function installFakeBrowser(options: { webrtc: boolean }): FakeBrowser {
   };
   const browser: FakeBrowser = {
     requests: [],
+    bodies: [],
+    answers: {
+      '/api/sessions': {
+        status: 200,
+        body: {
+          mode: 'relay',
+          url: '/api/realtime',
+          ticket: 'tk_fake',
+          conversationId: 'conv_relay',
+          resumeToken: 'rt_relay',
+        },
+      },
+      '/api/calls': {
+        status: 201,
+        body: {
+          sdp: 'v=0 fake answer',
+          callId: 'call_fake',
+          conversationId: 'conv_call',
+          resumeToken: 'rt_call',
+        },
+      },
+    },
     sockets: [],
     peers: [],
     accept: (...events) => {
@@ -155,13 +186,13 @@ export function installFakeBrowser(options: { webrtc: boolean }): FakeBrowser {
   replace(globalThis, 'fetch', (url: string | URL, init?: RequestInit) => {
     const path = new URL(String(url), 'http://parley.test').pathname;
     browser.requests.push(`${init?.method ?? 'GET'} ${path}`);
-    const body =
-      path === '/api/sessions'
-        ? { mode: 'relay', url: '/api/realtime', ticket: 'tk_fake' }
-        : path === '/api/calls'
-          ? { sdp: 'v=0 fake answer', callId: 'call_fake', resumeToken: 'rt_fake' }
-          : {};
-    return Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
+    const sent: unknown = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+    browser.bodies.push(sent);
+    const answer = browser.answers[path];
+    if (answer === undefined) return Promise.resolve(new Response('{}', { status: 200 }));
+    const resumed = typeof sent === 'object' && sent !== null && 'resume' in sent;
+    const body = answer.status < 300 ? { ...answer.body, resumed } : answer.body;
+    return Promise.resolve(new Response(JSON.stringify(body), { status: answer.status }));
   });
   const microphone = { getTracks: () => [], getAudioTracks: () => [] };
   const getUserMedia = () => Promise.resolve(microphone as unknown as MediaStream);
