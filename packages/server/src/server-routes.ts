@@ -20,7 +20,7 @@ import type { Mailer } from './tools/mailer.js';
 import type { UrlGuard } from './tools/url-guard.js';
 import type { Upstream } from './upstream.js';
 import type { WebRtcCalls } from './webrtc/webrtc-calls.js';
-import { createWebRtcRoutes } from './webrtc/webrtc-routes.js';
+import { createWebRtcRoutes, placePlaygroundCall } from './webrtc/webrtc-routes.js';
 
 /** What the routes are built from. */
 export interface RouteParts {
@@ -107,6 +107,13 @@ function mountApiRoutes(app: Hono, parts: RouteParts): void {
           version,
           await issuer.resumable(resume, agentId),
           api,
+        ),
+      playgroundCall: (c, agent, call) =>
+        placePlaygroundCall(
+          { upstream, calls: parts.calls, slots, issuer },
+          request.clientAddress(c),
+          agent,
+          call,
         ),
       ...{ upstream, mailer: parts.mailer, urlGuard, recordings: parts.recordings, log, now },
       ...(options.voicePreview ? { voicePreview: options.voicePreview } : {}),

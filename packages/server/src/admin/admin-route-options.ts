@@ -1,8 +1,9 @@
 /** What the admin route modules are built from. */
 import type { Context } from 'hono';
 import type { Logger } from '../logger.js';
-import type { AgentApi, BuiltinTool, SessionResponse } from '../schemas.js';
+import type { AgentApi, BuiltinTool, SessionResponse, WebRtcCallResponse } from '../schemas.js';
 import type { Recordings } from '../recording/recordings.js';
+import type { PublishedAgent } from '../storage/agents-store.js';
 import type { Store } from '../storage/store.js';
 import type { Mailer } from '../tools/mailer.js';
 import type { UrlGuard } from '../tools/url-guard.js';
@@ -23,6 +24,15 @@ export interface AdminRoutesOptions {
     resume?: { conversationId: string; token: string },
     api?: AgentApi,
   ) => Promise<SessionResponse>;
+  /**
+   * Places a WebRTC call to one agent version (the playground), with the same checks as
+   * `POST /api/calls`; answers like it.
+   */
+  playgroundCall: (
+    c: Context,
+    agent: PublishedAgent,
+    request: { sdp: string; resume?: { conversationId: string; token: string } | undefined },
+  ) => Promise<WebRtcCallResponse>;
   /** Where voice previews are spoken. */
   upstream: Upstream;
   mailer: Mailer;

@@ -64,6 +64,12 @@ export const playgroundSessionSchema = z.object({
   resume: resumeRequestSchema.optional(),
 });
 
+/**
+ * `POST /api/admin/agents/:id/playground/calls`: a WebRTC call to a version (default: the latest),
+ * published or not; answered like `POST /api/calls` ({@link webrtcCallResponseSchema}).
+ */
+export const playgroundCallSchema = playgroundSessionSchema.extend({ sdp: z.string().min(1) });
+
 /** What the browser connects with. */
 export const sessionResponseSchema = z.discriminatedUnion('mode', [
   z.object({

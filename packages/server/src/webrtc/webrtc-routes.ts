@@ -2,7 +2,8 @@
  * `POST /api/calls`: a browser's WebRTC call to an agent. The browser posts its SDP offer; the
  * server places the call upstream with the agent's published session and its own key, attaches a
  * sideband, and answers with the SDP answer (no key, no upstream call id). The same rate limit,
- * per-client cap and origin rule as relayed sessions apply. The contract is in the README.
+ * per-client cap and origin rule as relayed sessions apply. The contract is in the README. The
+ * admin playground places its calls with the same checks (`placePlaygroundCall`).
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
@@ -13,13 +14,13 @@ import { sessionVersion } from '../experiments/session-version.js';
 import { limitSessionRequests } from '../routes/public-routes.js';
 import { maxOfferBytes, webrtcCallRequestSchema, webrtcHangupRequestSchema } from '../schemas.js';
 import type { WebRtcCallResponse } from '../schemas.js';
-import type { SessionIssuer } from '../sessions/session-issuer.js';
+import type { ResumeRequest, SessionIssuer } from '../sessions/session-issuer.js';
 import type { SessionSlots } from '../sessions/session-slots.js';
 import type { PublishedAgent } from '../storage/agents-store.js';
 import type { Store } from '../storage/store.js';
 import type { Upstream } from '../upstream.js';
 import { UpstreamCallError } from './upstream-calls.js';
-import type { WebRtcCalls } from './webrtc-calls.js';
+import type { PlacedCall, WebRtcCalls } from './webrtc-calls.js';
 
 /** What the calls route needs. */
 export interface WebRtcRoutesOptions {
@@ -65,24 +66,97 @@ function relayOnlyReason(agent: PublishedAgent, upstream: Upstream): string | nu
   return null;
 }
 
+/** What placing a call needs beside the agent (`POST /api/calls` and the admin playground). */
+export type CallPlacing = Pick<WebRtcRoutesOptions, 'upstream' | 'calls' | 'slots' | 'issuer'>;
+
+/** A 503 while this server drains: the browser retries (and reaches another instance). */
+function refuseWhileDraining(calls: WebRtcCalls): void {
+  if (calls.isDraining)
+    throw new HttpError(503, 'draining', 'this server is restarting; retry', undefined, {
+      'retry-after': '1',
+    });
+}
+
+/** Refuses an offer too large (413) or not one the server can place (400). */
+function checkOffer(sdp: string): void {
+  if (Buffer.byteLength(sdp) > maxOfferBytes)
+    throw new HttpError(413, 'offer_too_large', `the SDP offer is over ${maxOfferBytes} bytes`);
+  const problem = offerProblem(sdp);
+  if (problem) throw new HttpError(400, 'invalid_offer', problem);
+}
+
+/**
+ * Places `agent`'s call for `clientId`, going on with `resumeId`'s conversation when given: refuses
+ * an agent that needs the relay (409 `relay_required`), ends the resumed conversation's call if it
+ * is still live, takes one of the client's slots (429) and maps the upstream's refusals.
+ */
+async function placeAgentCall(
+  options: CallPlacing,
+  agent: PublishedAgent,
+  sdp: string,
+  clientId: string,
+  resumeId: string | undefined,
+): Promise<PlacedCall> {
+  const { calls, slots } = options;
+  const relayOnly = relayOnlyReason(agent, options.upstream);
+  if (relayOnly) throw new HttpError(409, 'relay_required', relayOnly);
+  // Its call may still be live (the upstream has not noticed the drop): ended first, slot too.
+  if (resumeId !== undefined) await calls.takeOver(resumeId);
+  const release = await slots.acquire(clientId);
+  if (!release) throw new HttpError(429, 'too_many_sessions', slots.refusal);
+  try {
+    return await calls.place(agent, sdp, {
+      id: clientId,
+      release,
+      ...(resumeId === undefined ? {} : { resume: resumeId }),
+    });
+  } catch (error) {
+    throw callError(error);
+  }
+}
+
+/** The browser's answer for a placed call (the same for the public route and the playground). */
+function callAnswer(placed: PlacedCall): WebRtcCallResponse {
+  return {
+    mode: 'webrtc',
+    sdp: placed.answer,
+    callId: placed.callId,
+    conversationId: placed.conversationId,
+    resumeToken: placed.resumeToken,
+    resumed: placed.resumed,
+    expiresAt: placed.expiresAt.toISOString(),
+  };
+}
+
+/**
+ * The admin playground's call: `agent` at the version an admin chose (published or not), with the
+ * same checks as `POST /api/calls` (draining, the offer, relay-only agents, the client's slots).
+ * No experiment picks the version and no rate limit applies: the admin routes are signed in.
+ */
+export async function placePlaygroundCall(
+  options: CallPlacing,
+  clientId: string,
+  agent: PublishedAgent,
+  request: { sdp: string; resume?: ResumeRequest | undefined },
+): Promise<WebRtcCallResponse> {
+  refuseWhileDraining(options.calls);
+  checkOffer(request.sdp);
+  const resumeId = await options.issuer.resumable(request.resume, agent.agent.id, 'webrtc');
+  return callAnswer(await placeAgentCall(options, agent, request.sdp, clientId, resumeId));
+}
+
 /** Builds the calls sub-application (mount it at `/api`). */
 export function createWebRtcRoutes(options: WebRtcRoutesOptions): Hono {
-  const { store, calls, slots } = options;
+  const { store, calls } = options;
   const app = new Hono();
   app.post('/calls', async (c) => {
     if (!options.originAllowed(c))
       throw new HttpError(403, 'origin_not_allowed', 'this page may not start a conversation');
-    if (calls.isDraining)
-      throw new HttpError(503, 'draining', 'this server is restarting; retry', undefined, {
-        'retry-after': '1',
-      });
+    refuseWhileDraining(calls);
     const clientId = options.request.clientAddress(c);
     await limitSessionRequests(options.sessionLimiter, clientId);
     const body = await jsonBody(c, webrtcCallRequestSchema);
-    if (Buffer.byteLength(body.sdp) > maxOfferBytes)
-      throw new HttpError(413, 'offer_too_large', `the SDP offer is over ${maxOfferBytes} bytes`);
-    const problem = offerProblem(body.sdp);
-    if (problem) throw new HttpError(400, 'invalid_offer', problem);
+    checkOffer(body.sdp);
     const published = await store.agents.published(body.agentId);
     if (!published) throw new HttpError(404, 'not_found', 'no published agent with that id');
     const clientKey = body.visitorId ?? clientId;
@@ -90,23 +164,7 @@ export function createWebRtcRoutes(options: WebRtcRoutesOptions): Hono {
     // expired `resume` starts a new one, and the answer says `resumed: false`.
     const resumeId = await options.issuer.resumable(body.resume, published.agent.id, 'webrtc');
     const chosen = await sessionVersion(store, published, clientKey, resumeId);
-    const agent = chosen.agent;
-    const relayOnly = relayOnlyReason(agent, options.upstream);
-    if (relayOnly) throw new HttpError(409, 'relay_required', relayOnly);
-    // Its call may still be live (the upstream has not noticed the drop): ended first, slot too.
-    if (resumeId !== undefined) await calls.takeOver(resumeId);
-    const release = await slots.acquire(clientId);
-    if (!release) throw new HttpError(429, 'too_many_sessions', slots.refusal);
-    let placed: Awaited<ReturnType<WebRtcCalls['place']>>;
-    try {
-      placed = await calls.place(agent, body.sdp, {
-        id: clientId,
-        release,
-        ...(resumeId === undefined ? {} : { resume: resumeId }),
-      });
-    } catch (error) {
-      throw callError(error);
-    }
+    const placed = await placeAgentCall(options, chosen.agent, body.sdp, clientId, resumeId);
     if (chosen.experiment)
       await store.experiments.assign(
         placed.conversationId,
@@ -119,16 +177,7 @@ export function createWebRtcRoutes(options: WebRtcRoutesOptions): Hono {
         tags: body.tags ?? [],
       });
     }
-    const answer: WebRtcCallResponse = {
-      mode: 'webrtc',
-      sdp: placed.answer,
-      callId: placed.callId,
-      conversationId: placed.conversationId,
-      resumeToken: placed.resumeToken,
-      resumed: placed.resumed,
-      expiresAt: placed.expiresAt.toISOString(),
-    };
-    return c.json(answer, 201);
+    return c.json(callAnswer(placed), 201);
   });
   // The browser ends its own call: only with the token the call was answered with (no admin
   // route, no key). Its slot is free when this answers.

@@ -1,4 +1,4 @@
-/** Agents: list, create, edit, versions, publish, rollback, and a playground session. */
+/** Agents: list, create, edit, versions, publish, rollback, and playground sessions and calls. */
 import { Hono } from 'hono';
 import type { AdminRoutesOptions } from '../admin-route-options.js';
 import type { AdminVariables } from '../admin-auth.js';
@@ -8,6 +8,7 @@ import {
   agentRollbackSchema,
   agentUpdateSchema,
   agentVersionCreateSchema,
+  playgroundCallSchema,
   playgroundSessionSchema,
   postCallSecretSchema,
 } from '../../schemas.js';
@@ -23,7 +24,8 @@ import {
 import type { AgentConfig } from '../../schemas.js';
 
 /** `/agents…` (behind sign-in). */
-export function agentRoutes({ store, playgroundSession, urlGuard }: AdminRoutesOptions) {
+export function agentRoutes(options: AdminRoutesOptions) {
+  const { store, playgroundSession, playgroundCall, urlGuard } = options;
   const app = new Hono<{ Variables: AdminVariables }>();
   /**
    * The post-call webhook and the MCP servers may not reach an internal address (the webhook is
@@ -93,14 +95,26 @@ export function agentRoutes({ store, playgroundSession, urlGuard }: AdminRoutesO
     return c.json({ hasSecret: body.secret !== null });
   });
 
+  /** The version a playground request tries: the one it names, else the latest. */
+  const triedVersion = async (id: string, version: number | undefined) => {
+    const agent = await store.agents.get(id);
+    if (!agent) throw new HttpError(404, 'not_found', 'no such agent');
+    const tried = await store.agents.atVersion(agent.id, version ?? agent.latestVersion);
+    if (!tried) throw new HttpError(404, 'not_found', 'no such version');
+    return tried;
+  };
   app.post('/agents/:id/playground', async (c) => {
     const body = await jsonBody(c, playgroundSessionSchema);
-    const agent = await store.agents.get(c.req.param('id'));
-    if (!agent) throw new HttpError(404, 'not_found', 'no such agent');
-    const version = body.version ?? agent.latestVersion;
-    const tried = await store.agents.atVersion(agent.id, version);
-    if (!tried) throw new HttpError(404, 'not_found', 'no such version');
-    return c.json(await playgroundSession(c, agent.id, version, body.resume, tried.config.api));
+    const tried = await triedVersion(c.req.param('id'), body.version);
+    return c.json(
+      await playgroundSession(c, tried.agent.id, tried.version, body.resume, tried.config.api),
+    );
+  });
+  // The same version over WebRTC: the browser's offer in, the call's answer out (201).
+  app.post('/agents/:id/playground/calls', async (c) => {
+    const body = await jsonBody(c, playgroundCallSchema);
+    const tried = await triedVersion(c.req.param('id'), body.version);
+    return c.json(await playgroundCall(c, tried, { sdp: body.sdp, resume: body.resume }), 201);
   });
   return app;
 }
