@@ -95,6 +95,8 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       liveDelegationHandler: options.liveDelegationHandler,
       onConversationEnded: (conversationId) => postCall.ended(conversationId),
       recordings,
+      // A conversation goes on over either transport: a resume ends the other's live holder too.
+      endCall: (conversationId) => calls.endLive(conversationId),
     },
     (incoming) =>
       originAllowed(incoming.headers.origin, requestHost(trust, incoming), allowedOrigins),
@@ -104,6 +106,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     ...{ store, mailer, upstream, urlGuard, log, now, limits, resumeTokens },
     // WebRTC and GPT-Live WebRTC conversations get the same post-call work as relayed ones.
     onConversationEnded: (conversationId) => postCall.ended(conversationId),
+    endRelayed: (conversationId) => relay.endLive(conversationId),
   });
   const issuer = createSessionIssuer({
     ...{ store, tickets, resumeTokens, now, publicUrl: options.publicUrl },

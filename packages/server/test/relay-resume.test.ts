@@ -13,10 +13,10 @@ import {
   notUnderstood,
 } from './relay-helpers.js';
 import type { RelayStack, TestBrowser } from './relay-helpers.js';
+import { relayGrant, say } from './resume-helpers.js';
+import type { RelayGrant } from './resume-helpers.js';
 
 const apiKey = 'fake-key-resume-test-not-secret-0001';
-
-type RelayGrant = Extract<ReturnType<typeof sessionResponseSchema.parse>, { mode: 'relay' }>;
 
 describe.each(testBackends())('resuming a relayed conversation on $name', (backend) => {
   let stack: RelayStack | undefined;
@@ -26,37 +26,13 @@ describe.each(testBackends())('resuming a relayed conversation on $name', (backe
   let clock = Date.now();
   const browsers: TestBrowser[] = [];
 
-  async function grant(body: Record<string, unknown>): Promise<RelayGrant> {
-    const response = await fetch(`${base}/api/sessions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(response.status).toBe(200);
-    const parsed = sessionResponseSchema.parse(await response.json());
-    if (parsed.mode !== 'relay') throw new Error('expected relay mode');
-    return parsed;
-  }
+  const grant = (body: Record<string, unknown>) => relayGrant(base, body);
 
   async function connect(session: RelayGrant): Promise<TestBrowser> {
     const browser = await connectBrowser(session.url, session.ticket);
     browsers.push(browser);
     await browser.waitFor((event) => event.type === 'session.updated');
     return browser;
-  }
-
-  /** Sends a user text turn; resolves with its `response.done`. */
-  async function say(browser: TestBrowser, text: string) {
-    const before = browser.events.filter((event) => event.type === 'response.done').length;
-    browser.send({
-      type: 'conversation.item.create',
-      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
-    });
-    browser.send({ type: 'response.create' });
-    await browser.waitFor(
-      () => browser.events.filter((event) => event.type === 'response.done').length > before,
-    );
-    return browser.events.filter((event) => event.type === 'response.done')[before]!;
   }
 
   async function ended(conversationId: string) {

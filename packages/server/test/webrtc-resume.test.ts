@@ -4,7 +4,6 @@
 // and replays the stored conversation through the sideband before anything else, so the model
 // keeps its context; the replay's echoes are not stored again. A resume that cannot go on starts
 // a new conversation, as on the relay.
-import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webrtcCallResponseSchema } from '../src/schemas.js';
@@ -12,16 +11,14 @@ import type { Store } from '../src/storage/store.js';
 import { testBackends } from '../src/test-utils/databases.js';
 import { notUnderstood, publishTestAgent, startRelayStack } from './relay-helpers.js';
 import type { Received, RelayStack } from './relay-helpers.js';
+import { contextOf, fixtureOffer, hangUpCall, placeCall, say } from './resume-helpers.js';
+import type { CallAnswer } from './resume-helpers.js';
 import { callAgent, postCall } from './webrtc-browser.js';
 import type { WebRtcBrowser } from './webrtc-browser.js';
 
 const apiKey = 'fake-key-webrtc-resume-test-0017';
-const fixtureOffer = readFileSync(
-  new URL('../src/webrtc/__fixtures__/offer.sdp', import.meta.url),
-  'utf8',
-);
 
-type Answer = ReturnType<typeof webrtcCallResponseSchema.parse>;
+type Answer = CallAnswer;
 
 describe.each(testBackends())('resuming a dropped WebRTC call on $name', (backend) => {
   let stack: RelayStack | undefined;
@@ -74,36 +71,8 @@ describe.each(testBackends())('resuming a dropped WebRTC call on $name', (backen
     return browser;
   }
 
-  /** Places a call with the fixture offer (no media); its answer. */
-  async function place(body: Record<string, unknown>): Promise<Answer> {
-    const response = await postCall(base, { sdp: fixtureOffer, ...body });
-    expect(response.status).toBe(201);
-    return webrtcCallResponseSchema.parse(await response.json());
-  }
-
-  async function hangUp(answer: Answer): Promise<void> {
-    const response = await fetch(`${base}/api/calls/${answer.callId}/hangup`, {
-      method: 'POST',
-      body: JSON.stringify({ token: answer.resumeToken }),
-    });
-    expect(response.status).toBe(200);
-  }
-
-  /** Types `text` on the data channel; resolves with its `response.done`. */
-  async function say(browser: WebRtcBrowser, text: string): Promise<Received> {
-    const done = () => browser.events.filter((event) => event.type === 'response.done');
-    const before = done().length;
-    browser.send({
-      type: 'conversation.item.create',
-      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
-    });
-    browser.send({ type: 'response.create' });
-    await browser.waitFor(() => done().length > before);
-    return done()[before]!;
-  }
-
-  const contextOf = (done: Received): number =>
-    done.response.usage.input_token_details.text_tokens as number;
+  const place = (body: Record<string, unknown>) => placeCall(base, body);
+  const hangUp = (answer: Answer) => hangUpCall(base, answer);
 
   it('goes on with the same conversation: old call ended, history replayed first, nothing stored twice', async () => {
     const first = await call('concierge');

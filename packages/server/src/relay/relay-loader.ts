@@ -20,6 +20,11 @@ export interface RelayLoader {
   drain: () => Promise<void>;
   /** Ends every live session (if the relay was loaded) and waits for their writes. */
   close: () => Promise<void>;
+  /**
+   * Ends a conversation's relayed sessions still live here and awaits their writes (see
+   * `RelayServer.endLive`); nothing to do if the relay was never loaded.
+   */
+  endLive: (conversationId: string) => Promise<void>;
 }
 
 /** Creates the loader; `originAllowed` says whether an upgrade's page may open a conversation. */
@@ -62,6 +67,9 @@ export function createRelayLoader(
     },
     async close() {
       if (loading) await (await loading.catch(() => undefined))?.close();
+    },
+    endLive: async (conversationId) => {
+      if (loading) await (await loading.catch(() => undefined))?.endLive(conversationId);
     },
   };
 }

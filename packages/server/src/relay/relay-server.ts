@@ -58,6 +58,12 @@ export interface RelayServerOptions {
   onConversationEnded?: (conversationId: string) => void;
   /** Records conversations whose agent version asks for it (absent: nothing is recorded). */
   recordings?: Recordings;
+  /**
+   * Ends a conversation's WebRTC call still live on this instance and awaits its writes
+   * (`WebRtcCalls.endLive`): a resume through the relay takes over a call that dropped (an
+   * `'auto'` session fell back) as it takes over a stale relayed session.
+   */
+  endCall?: (conversationId: string) => Promise<void>;
 }
 
 /** Accepts relay upgrades and tracks live sessions. */
@@ -229,26 +235,38 @@ export class RelayServer {
   }
 
   /**
-   * Takes a conversation over from its stale connection and reopens it with the time it has
-   * left; undefined when it has none.
+   * Ends the conversation's relayed sessions still live here (Realtime or GPT-Live: the browser
+   * reconnected before this side noticed the drop; stored `client_closed`) and awaits their
+   * writes, and those of one that closed a moment ago, so the conversation is stored whole
+   * before a resume reads it. A resume through the relay calls it, and so does a WebRTC call's
+   * (`WebRtcCalls.takeOver`).
+   */
+  async endLive(conversationId: string): Promise<void> {
+    const stale = [...this.sessions, ...this.liveSessions].filter(
+      (live) => live.conversation === conversationId,
+    );
+    await Promise.all([
+      ...stale.map((live) => live.supersede()),
+      this.closingWrites.get(conversationId),
+    ]);
+  }
+
+  /**
+   * Takes a conversation over from its stale connection, relayed or a WebRTC call, and reopens
+   * it as a relayed one with the time it has left; undefined when it has none.
    */
   private async resume(
     conversationId: string,
     maxSessionMs: number,
   ): Promise<Pick<SessionSetup, 'maxSessionMs' | 'history' | 'replay'> | undefined> {
     // The same browser's stale connection may still be live: end it before going on.
-    const stale = [...this.sessions].filter((live) => live.conversation === conversationId);
-    await Promise.all([
-      ...stale.map((live) => live.supersede()),
-      // A session that closed a moment ago may not have stored its end yet.
-      this.closingWrites.get(conversationId),
-    ]);
+    await Promise.all([this.endLive(conversationId), this.options.endCall?.(conversationId)]);
     const conversation = await this.options.store.conversations.get(conversationId);
     if (!conversation) throw new Error(`conversation ${conversationId} is gone`);
     // The conversation's time limit counts from its start, across reconnects.
     const left = maxSessionMs - (this.options.now().getTime() - Date.parse(conversation.startedAt));
     if (left <= 0) return undefined;
-    await this.options.store.conversations.reopen(conversationId);
+    await this.options.store.conversations.reopen(conversationId, 'relay');
     const history = await this.options.store.conversations.replayItems(conversationId);
     return { maxSessionMs: left, history, replay: replayEvents(history) };
   }

@@ -45,18 +45,19 @@ export interface SessionIssuer {
     api?: AgentApi,
   ): Promise<SessionResponse>;
   /**
-   * The conversation a `resume` may go on with: its token matches, it is this agent's, it was
-   * held over the same transport (`mode`: a relayed conversation goes on through the relay, a
-   * WebRTC one with a new call), and it ended because a connection dropped (or is still live: the
-   * server may not have noticed the drop yet) no longer than the resume window ago. Undefined
-   * otherwise: a new one starts.
+   * The conversation a `resume` may go on with: its token matches, it is this agent's, the server
+   * held it (through the relay or a WebRTC call: either goes on over either, so an `'auto'`
+   * session that falls back keeps its conversation; a direct-mode one never passed through here),
+   * and it ended because a connection dropped (or is still live: the server may not have noticed
+   * the drop yet) no longer than the resume window ago. Undefined otherwise: a new one starts.
+   * The caller ends a still-live holder before going on (`RelayServer.resume`,
+   * `WebRtcCalls.takeOver`).
    */
-  resumable(
-    resume: ResumeRequest | undefined,
-    agentId: string,
-    mode?: 'relay' | 'webrtc',
-  ): Promise<string | undefined>;
+  resumable(resume: ResumeRequest | undefined, agentId: string): Promise<string | undefined>;
 }
+
+/** The transports whose conversations the server held, and so can go on (over either). */
+const resumableModes: ReadonlySet<string> = new Set(['relay', 'webrtc']);
 
 /** Creates the issuer. */
 export function createSessionIssuer(options: SessionIssuerOptions): SessionIssuer {
@@ -88,10 +89,15 @@ export function createSessionIssuer(options: SessionIssuerOptions): SessionIssue
       };
     },
 
-    async resumable(resume, agentId, mode = 'relay') {
+    async resumable(resume, agentId) {
       if (!resume || !resumeTokens.verify(resume.token, resume.conversationId, agentId)) return;
       const conversation = await store.conversations.get(resume.conversationId);
-      if (!conversation || conversation.agentId !== agentId || conversation.mode !== mode) return;
+      if (
+        !conversation ||
+        conversation.agentId !== agentId ||
+        !resumableModes.has(conversation.mode)
+      )
+        return;
       if (conversation.status === 'active') return conversation.id;
       if (conversation.endReason === null || !resumableEndReasons.has(conversation.endReason))
         return;

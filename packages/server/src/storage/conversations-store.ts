@@ -141,17 +141,26 @@ function conversationLifecycle(database: Database, now: () => Date) {
     },
 
     /**
-     * Makes an ended conversation live again (a browser reconnected through the relay): the same
-     * row, transcript and totals go on. False when there is no such conversation.
+     * Makes an ended conversation live again (a browser reconnected): the same row, transcript and
+     * totals go on, one conversation in the figures however many connections it took. `mode`, the
+     * transport it goes on over, becomes the conversation's (the latest leg's: a WebRTC call that
+     * fell back to the relay is `relay` from then on); left as it was when not given. False when
+     * there is no such conversation.
      */
-    async reopen(conversationId: string): Promise<boolean> {
+    async reopen(conversationId: string, mode?: 'relay' | 'webrtc'): Promise<boolean> {
       return changeConversation(
         database,
         conversationId,
         async (trx) => {
           const result = await trx
             .updateTable('conversations')
-            .set({ status: 'active', end_reason: null, ended_at: null, duration_ms: null })
+            .set({
+              status: 'active',
+              end_reason: null,
+              ended_at: null,
+              duration_ms: null,
+              ...(mode === undefined ? {} : { mode }),
+            })
             .where('id', '=', conversationId)
             .executeTakeFirst();
           return Number(result.numUpdatedRows) > 0;

@@ -40,6 +40,12 @@ export interface WebRtcCallsOptions {
   fetch?: typeof fetch;
   /** A call's conversation ended and every write is stored (post-call work starts here). */
   onConversationEnded?: (conversationId: string) => void;
+  /**
+   * Ends a conversation's relayed session still live on this instance and awaits its writes
+   * (`RelayServer.endLive`): a call that resumes a relayed conversation (a reconnect over WebRTC)
+   * takes it over as the relay's own resume would.
+   */
+  endRelayed?: (conversationId: string) => Promise<void>;
 }
 
 /** A call placed for a browser. */
@@ -82,8 +88,9 @@ interface CallClient {
   id: string;
   release: ReleaseSlot;
   /**
-   * A WebRTC conversation whose call dropped, found resumable (`SessionIssuer.resumable`), its
-   * live call ended ({@link WebRtcCalls.takeOver}): the new call records into it, with its history.
+   * A conversation whose call or relayed session dropped, found resumable
+   * (`SessionIssuer.resumable`), its live holder ended ({@link WebRtcCalls.takeOver}): the new call
+   * records into it (a `webrtc` one from now on), with its history.
    */
   resume?: string;
 }
@@ -272,11 +279,19 @@ export class WebRtcCalls {
   }
 
   /**
-   * A resume takes `conversationId` over: its call still live here (the drop not noticed yet) is
-   * ended (`client_closed`, its slot given back), and writes of one that ended a moment ago are
-   * awaited, so the conversation is stored whole before the new call reads it.
+   * A call's resume takes `conversationId` over: its call or relayed session still live here (the
+   * drop not noticed yet) is ended, as {@link endLive} and `RelayServer.endLive` do.
    */
   async takeOver(conversationId: string): Promise<void> {
+    await Promise.all([this.endLive(conversationId), this.options.endRelayed?.(conversationId)]);
+  }
+
+  /**
+   * Ends the conversation's call still live here (`client_closed`, its slot given back) and awaits
+   * the writes of one that ended a moment ago, so the conversation is stored whole before a
+   * resume (a new call's, or the relay's after a fallback) reads it.
+   */
+  async endLive(conversationId: string): Promise<void> {
     const live = [...this.byId.values()].filter((owner) => owner.conversationId === conversationId);
     const ending = [...this.ending].filter(([, id]) => id === conversationId);
     await Promise.all([
@@ -316,7 +331,7 @@ export class WebRtcCalls {
     client: CallClient,
   ): Promise<void> {
     try {
-      await this.options.store.conversations.reopen(conversationId);
+      await this.options.store.conversations.reopen(conversationId, 'webrtc');
     } catch (error) {
       client.release();
       await placement.hangup().catch(() => undefined);

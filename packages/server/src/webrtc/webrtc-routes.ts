@@ -28,7 +28,7 @@ export interface WebRtcRoutesOptions {
   upstream: Upstream;
   calls: WebRtcCalls;
   slots: SessionSlots;
-  /** Decides whether a `resume` may go on with a WebRTC conversation (as for relay grants). */
+  /** Decides whether a `resume` may go on with a conversation (as for relay grants). */
   issuer: Pick<SessionIssuer, 'resumable'>;
   /** The same limiter as `POST /api/sessions` (one budget per client address). */
   sessionLimiter: RateLimiter;
@@ -87,8 +87,8 @@ function checkOffer(sdp: string): void {
 
 /**
  * Places `agent`'s call for `clientId`, going on with `resumeId`'s conversation when given: refuses
- * an agent that needs the relay (409 `relay_required`), ends the resumed conversation's call if it
- * is still live, takes one of the client's slots (429) and maps the upstream's refusals.
+ * an agent that needs the relay (409 `relay_required`), ends the resumed conversation's call or
+ * relayed session if it is still live, takes one of the client's slots (429) and maps the upstream's refusals.
  */
 async function placeAgentCall(
   options: CallPlacing,
@@ -100,7 +100,7 @@ async function placeAgentCall(
   const { calls, slots } = options;
   const relayOnly = relayOnlyReason(agent, options.upstream);
   if (relayOnly) throw new HttpError(409, 'relay_required', relayOnly);
-  // Its call may still be live (the upstream has not noticed the drop): ended first, slot too.
+  // Its call or relayed session may still be live (the drop not noticed yet): ended first, slot too.
   if (resumeId !== undefined) await calls.takeOver(resumeId);
   const release = await slots.acquire(clientId);
   if (!release) throw new HttpError(429, 'too_many_sessions', slots.refusal);
@@ -141,7 +141,7 @@ export async function placePlaygroundCall(
 ): Promise<WebRtcCallResponse> {
   refuseWhileDraining(options.calls);
   checkOffer(request.sdp);
-  const resumeId = await options.issuer.resumable(request.resume, agent.agent.id, 'webrtc');
+  const resumeId = await options.issuer.resumable(request.resume, agent.agent.id);
   return callAnswer(await placeAgentCall(options, agent, request.sdp, clientId, resumeId));
 }
 
@@ -160,9 +160,10 @@ export function createWebRtcRoutes(options: WebRtcRoutesOptions): Hono {
     const published = await store.agents.published(body.agentId);
     if (!published) throw new HttpError(404, 'not_found', 'no published agent with that id');
     const clientKey = body.visitorId ?? clientId;
-    // A dropped call's conversation goes on (the same checks as a relay resume); an invalid or
-    // expired `resume` starts a new one, and the answer says `resumed: false`.
-    const resumeId = await options.issuer.resumable(body.resume, published.agent.id, 'webrtc');
+    // A dropped call's conversation goes on (the same checks as a relay resume; a relayed one goes
+    // on too, after a fallback); an invalid or expired `resume` starts a new one, and the answer
+    // says `resumed: false`.
+    const resumeId = await options.issuer.resumable(body.resume, published.agent.id);
     const chosen = await sessionVersion(store, published, clientKey, resumeId);
     const placed = await placeAgentCall(options, chosen.agent, body.sdp, clientId, resumeId);
     if (chosen.experiment)

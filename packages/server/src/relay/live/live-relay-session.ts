@@ -462,6 +462,16 @@ export class LiveRelaySession {
     return this.flushed();
   }
 
+  /**
+   * Ends the session because its conversation goes on over a new connection (the browser
+   * reconnected before this one noticed the drop), as a Realtime one does (`client_closed`).
+   * Resolves once its writes are stored.
+   */
+  supersede(): Promise<void> {
+    this.finish('conversation_ended', true, 'client_closed');
+    return this.flushed();
+  }
+
   /** Why the session ended (for logs and tests). */
   get reason(): string {
     return this.endReason;
