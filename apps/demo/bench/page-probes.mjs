@@ -33,7 +33,8 @@ export function installAudioProbes() {
      * The stages of each answer as the page sees them (page clock): `stages[type]` lists when
      * each of the turn's server events arrived (input_audio_buffer.speech_stopped,
      * response.created, the first audio: output_audio_buffer.started over WebRTC, the first
-     * response.output_audio.delta of a response on the WebSocket relay).
+     * response.output_audio.delta of a response on the WebSocket relay; GPT-Live on the relay,
+     * when the answer's first sound would play were its output chunk played on arrival).
      */
     stages: { speechStopped: [], responseCreated: [], firstAudio: [] },
     /**
@@ -219,6 +220,19 @@ export function installSessionProbes() {
   const bench = window.bench;
   let lastInputEndMs = null;
   const audible = new Set();
+  // GPT-Live over the relay: the answer's first sound is found in the output chunks (the track is
+  // continuous, zero-filled between replies) once the answer's first transcript fragment came.
+  let awaitingSound = false;
+  let outputRate = 24000;
+  /** Ms into a PCM16 chunk of its first sample above -50 dBFS, or null. */
+  const firstSoundMs = (delta) => {
+    const bytes = atob(delta);
+    for (let i = 0; i + 1 < bytes.length; i += 2) {
+      const sample = ((bytes.charCodeAt(i) | (bytes.charCodeAt(i + 1) << 8)) << 16) >> 16;
+      if (Math.abs(sample) > 0.003 * 32768) return (i / 2 / outputRate) * 1000;
+    }
+    return null;
+  };
   window.parley.session.on('serverEvent', (event) => {
     const now = performance.now();
     if (event.type === 'response.created') bench.answers.push(now);
@@ -228,6 +242,16 @@ export function installSessionProbes() {
     if (event.type === 'response.output_audio.delta' && !audible.has(event.response_id)) {
       audible.add(event.response_id);
       bench.stages.firstAudio.push(now);
+    }
+    if (event.type === 'session.started' && event.session?.audio?.format?.rate)
+      outputRate = event.session.audio.format.rate;
+    // When the first sound would be heard were its chunk played on arrival.
+    if (event.type === 'session.output_audio.delta' && awaitingSound) {
+      const offsetMs = firstSoundMs(event.delta);
+      if (offsetMs !== null) {
+        bench.stages.firstAudio.push(now + offsetMs);
+        awaitingSound = false;
+      }
     }
     const detection = event.session?.audio?.input?.turn_detection;
     if (detection && typeof detection.silence_duration_ms === 'number')
@@ -243,6 +267,7 @@ export function installSessionProbes() {
       bench.modelWaits.push({ at: performance.now(), ms: event.start_ms + 100 - lastInputEndMs });
       bench.answers.push(performance.now());
       lastInputEndMs = null;
+      awaitingSound = true;
     }
   });
 }

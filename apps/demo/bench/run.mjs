@@ -94,10 +94,13 @@ const STAGES = ['detect', 'respond', 'start', 'play', 'jitterBuffer', 'render'];
  * Where one turn's overhead went, on the page's clock (null where the wire shows no such event:
  * GPT-Live has no turn events): detect, end of speech to speech_stopped arriving, less the wait;
  * respond, to response.created; start, to the first audio (output_audio_buffer.started over
- * WebRTC, the response's first audio delta on the relay); play, to the first audio heard. Over
- * WebRTC play is also split at the receiver's playout of the first packet (jitterBuffer: arrival
- * and the jitter buffer; render: the remote track into a Web Audio context and the analyser), and
- * the jitter buffer's target delay when the answer was heard is given.
+ * WebRTC, the response's first audio delta on the relay; GPT-Live on the relay, from the end of
+ * speech less the model's wait, to when the answer's first sound would play were its output chunk
+ * played on arrival: the uplink, the relay both ways and the emulator); play, to the first audio
+ * heard (on the relay, the player's queue). Over WebRTC play is also split at the receiver's
+ * playout of the first packet (jitterBuffer: arrival and the jitter buffer; render: the remote
+ * track into a Web Audio context and the analyser), and the jitter buffer's target delay when the
+ * answer was heard is given.
  */
 function stagesOf(result, end, onset, waitMs) {
   const after = (list, from) => list.find((at) => at >= from && at <= onset) ?? null;
@@ -110,7 +113,10 @@ function stagesOf(result, end, onset, waitMs) {
   return {
     detect: stopped === null ? null : stopped - end - waitMs,
     respond: span(stopped, created),
-    start: span(created, firstAudio),
+    start:
+      created === null && firstAudio !== null
+        ? firstAudio - end - waitMs
+        : span(created, firstAudio),
     play: span(firstAudio, onset),
     // Over WebRTC the play stage in two: to the jitter buffer's playout, then to the analyser.
     jitterBuffer: span(firstAudio, playout),
