@@ -3,6 +3,7 @@ import type {
   AudioLevels,
   AudioPort,
   AudioPortEvents,
+  EnqueueOptions,
   ParleyError,
   PlaybackPosition,
 } from '@parley/core';
@@ -172,8 +173,8 @@ class WorkletAudioPort implements ParleyAudioPort {
     this.mic?.setMuted(muted);
   }
 
-  enqueue(itemId: string, pcm16: Int16Array): void {
-    this.speaker.enqueue(itemId, pcm16);
+  enqueue(itemId: string, pcm16: Int16Array, options?: EnqueueOptions): void {
+    this.speaker.enqueue(itemId, pcm16, options);
   }
 
   flush(): Promise<PlaybackPosition | null> {

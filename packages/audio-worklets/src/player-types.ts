@@ -1,4 +1,4 @@
-import type { PlaybackPosition } from '@parley/core';
+import type { EnqueueOptions, PlaybackPosition } from '@parley/core';
 import type { ContextSampleRate } from './audio-context.js';
 
 // The player's public vocabulary; `player.ts` implements it.
@@ -88,8 +88,11 @@ export interface Player {
    */
   start(context?: AudioContext): Promise<void>;
   stop(): Promise<void>;
-  /** Queues 24 kHz PCM16 mono audio of one item (copied; the array stays yours). */
-  enqueue(itemId: string, pcm16: Int16Array): void;
+  /**
+   * Queues 24 kHz PCM16 mono audio of one item (copied; the array stays yours). `continuous`: see
+   * `EnqueueOptions` (the player skips such a track's silence to shed lag it does not need).
+   */
+  enqueue(itemId: string, pcm16: Int16Array, options?: EnqueueOptions): void;
   /**
    * Silences output within one render quantum, drops everything queued (and later chunks of the
    * interrupted item), and resolves with that item's exact position at the moment of silence.

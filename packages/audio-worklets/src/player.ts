@@ -1,4 +1,4 @@
-import type { PlaybackPosition } from '@parley/core';
+import type { EnqueueOptions, PlaybackPosition } from '@parley/core';
 import {
   REALTIME_SAMPLE_RATE,
   createAudioContext,
@@ -173,9 +173,10 @@ class WorkletPlayer implements Player {
     this.setState('stopped');
   }
 
-  enqueue(itemId: string, pcm16: Int16Array): void {
+  enqueue(itemId: string, pcm16: Int16Array, options?: EnqueueOptions): void {
     if (pcm16.length === 0) return;
     const command: PlaybackCommand = { type: 'enqueue', itemId, samples: pcm16 };
+    if (options?.continuous) command.continuous = true;
     if (this.node) this.node.port.postMessage(command);
     else if (this.currentState === 'idle' || this.currentState === 'starting') {
       this.pending.push({ ...command, samples: pcm16.slice() });

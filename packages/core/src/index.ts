@@ -14,6 +14,7 @@ export type {
   Clock,
   Credentials,
   CredentialsProvider,
+  EnqueueOptions,
   PlaybackPosition,
   TimerHandle,
   Transport,

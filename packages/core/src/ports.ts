@@ -196,6 +196,20 @@ export interface AudioPortEvents {
   error: (error: Error) => void;
 }
 
+/** How a chunk handed to {@link AudioPort.enqueue} is played. */
+export interface EnqueueOptions {
+  /**
+   * The item is a track streamed at real time without end, silence included (GPT-Live's output:
+   * 100 ms deltas, zero-filled between replies), not a reply sent as fast as it is made. Such a
+   * track never drains, so whatever lag the player's queue once built up (its pre-roll, a late
+   * chunk, a burst) would delay every later reply. The player may skip its exact silence (never
+   * speech; skipped silence counts as played, so positions stay on the track's timeline) to keep
+   * no more lag than its recent chunks' arrivals needed (`@parley/audio-worklets`: the least slack
+   * of the last 32 chunks on arrival, plus 10 ms).
+   */
+  continuous?: boolean;
+}
+
 /**
  * Microphone capture and speaker playback, implemented by `@parley/audio-worklets`
  * (`createAudioPort()`); a fake in tests. All audio crossing this port is 24 kHz PCM16 mono.
@@ -208,7 +222,7 @@ export interface AudioPort {
   /** Stops delivering `frame` events (the track stays open so unmuting is instant). */
   setInputMuted(muted: boolean): void;
   /** Queues assistant audio of one item for playback. */
-  enqueue(itemId: string, pcm16: Int16Array): void;
+  enqueue(itemId: string, pcm16: Int16Array, options?: EnqueueOptions): void;
   /**
    * Silences output within one render quantum and drops everything queued. Resolves with the
    * position of the item that was playing (null when nothing was), measured at the moment of silence.

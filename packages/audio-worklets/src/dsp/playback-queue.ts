@@ -40,6 +40,10 @@ interface Segment {
   offset: number;
   /** How many source-rate samples this segment stands for. */
   sourceSamples: number;
+  /** Part of a continuous track (see `enqueue`). */
+  continuous: boolean;
+  /** Every sample is exactly zero (a continuous track's silence between replies). */
+  silent: boolean;
 }
 
 interface ItemState {
@@ -54,6 +58,11 @@ type Phase = 'waiting' | 'playing' | 'drained';
 
 /** Queued audio, in pre-rolls, that starts playback without waiting the pre-roll time. */
 const BURST_PREROLLS = 3;
+// A continuous track: the lateness of its last 32 chunks (3.2 s of 100 ms) sizes its lag once 8
+// came, with 10 ms to spare.
+const LATENESS_WINDOW = 32;
+const LATENESS_EVIDENCE = 8;
+const LAG_MARGIN_MS = 10;
 
 /**
  * The jitter buffer and playhead of the playback worklet, free of any Web Audio API so it can be
@@ -75,18 +84,26 @@ export class PlaybackQueue {
   private lastItemId: string | null = null;
   private readonly items = new Map<string, ItemState>();
   private readonly flushedItems: string[] = [];
+  /** Frames of the continuous stream enqueued so far (kept across flushes: it is one stream). */
+  private streamFrames = 0;
+  /** Arrival frame less stream position of its recent chunks: how late each came, plus a constant. */
+  private lateness: number[] = [];
+  private readonly marginFrames: number;
   /** Times more audio arrived for an item whose queue had run dry. */
   underruns = 0;
   /** Output frames rendered as silence while an item was waiting for more audio after an underrun. */
   starvedFrames = 0;
   /** Chunks dropped because their item had been flushed. */
   droppedChunks = 0;
+  /** Frames of a continuous track's silence skipped. */
+  skippedFrames = 0;
 
   constructor(options: PlaybackQueueOptions) {
     this.outputRate = options.outputRate;
     this.sourceRate = options.sourceRate;
     this.prerollFrames = this.framesFor(options.prerollMs ?? 40);
     this.rememberItems = options.rememberItems ?? 64;
+    this.marginFrames = this.framesFor(LAG_MARGIN_MS);
   }
 
   /** Changes the pre-roll for the next start. */
@@ -109,13 +126,19 @@ export class PlaybackQueue {
    * source rate, the unit positions are reported in. Returns an underrun event when this chunk
    * continues an item whose queue had run dry, null otherwise; returns null and drops the chunk when
    * the item was flushed (late deltas of an interrupted response must not play).
+   *
+   * `continuous` (core's `EnqueueOptions`): a never-draining track keeps any lag it built up, so
+   * its exact silence is skipped down to the lag that the latest of its recent chunks needed.
    */
   enqueue(
     itemId: string,
     samples: Float32Array,
     sourceSamples: number,
     frame: number,
+    continuous = false,
   ): PlaybackQueueEvent | null {
+    // A flushed item's chunks still came in the stream's time.
+    if (continuous) this.noteArrival(frame, samples.length);
     if (this.flushedItems.includes(itemId)) {
       this.droppedChunks++;
       return null;
@@ -131,7 +154,8 @@ export class PlaybackQueue {
       this.waitingSince = -1;
     }
     if (this.phase === 'waiting' && this.waitingSince < 0) this.waitingSince = frame;
-    this.segments.push({ itemId, samples, offset: 0, sourceSamples });
+    const silent = continuous && samples.every((sample) => sample === 0);
+    this.segments.push({ itemId, samples, offset: 0, sourceSamples, continuous, silent });
     this.bufferedFrames += samples.length;
     this.itemState(itemId);
     return event;
@@ -160,6 +184,7 @@ export class PlaybackQueue {
       }
     }
     if (this.phase === 'playing') {
+      this.skipUnneededSilence(frame, output.length);
       while (written < output.length) {
         const segment = this.segments[this.head];
         if (!segment) break;
@@ -171,19 +196,7 @@ export class PlaybackQueue {
         const count = Math.min(output.length - written, segment.samples.length - segment.offset);
         output.set(segment.samples.subarray(segment.offset, segment.offset + count), written);
         written += count;
-        segment.offset += count;
-        this.bufferedFrames -= count;
-        this.lastItemId = segment.itemId;
-        if (segment.offset === segment.samples.length) {
-          item.completedSamples += segment.sourceSamples;
-          item.partialSamples = 0;
-          this.segments[this.head] = undefined as unknown as Segment;
-          this.head++;
-        } else {
-          item.partialSamples = Math.floor(
-            (segment.offset * segment.sourceSamples) / segment.samples.length,
-          );
-        }
+        this.consume(segment, item, count);
       }
       if (this.head === this.segments.length) {
         this.segments.length = 0;
@@ -203,6 +216,50 @@ export class PlaybackQueue {
       if (next && next.itemId === this.lastItemId) this.starvedFrames += output.length;
     }
     output.fill(0, written);
+  }
+
+  /** Takes `count` frames off the head segment, crediting them to its item. */
+  private consume(segment: Segment, item: ItemState, count: number): void {
+    segment.offset += count;
+    this.bufferedFrames -= count;
+    this.lastItemId = segment.itemId;
+    if (segment.offset === segment.samples.length) {
+      item.completedSamples += segment.sourceSamples;
+      item.partialSamples = 0;
+      this.segments[this.head] = undefined as unknown as Segment;
+      this.head++;
+    } else {
+      item.partialSamples = Math.floor(
+        (segment.offset * segment.sourceSamples) / segment.samples.length,
+      );
+    }
+  }
+
+  private noteArrival(frame: number, frames: number): void {
+    this.lateness.push(frame - this.streamFrames);
+    if (this.lateness.length > LATENESS_WINDOW) this.lateness.shift();
+    this.streamFrames += frames;
+  }
+
+  /** Skips a continuous track's silence at the head, as counted as played (see `enqueue`). */
+  private skipUnneededSilence(frame: number, quantum: number): void {
+    if (this.lateness.length < LATENESS_EVIDENCE) return;
+    // A chunk arriving now would play once the queue has: that lateness is what it may have.
+    const allowed = frame + this.bufferedFrames - this.streamFrames;
+    const spare = allowed - Math.max(...this.lateness) - this.marginFrames;
+    let budget = Math.min(spare, this.bufferedFrames - quantum);
+    let skipped = 0;
+    while (budget > 0) {
+      const segment = this.segments[this.head];
+      if (!segment?.continuous || !segment.silent) break;
+      const item = this.itemState(segment.itemId);
+      if (!item.started) break;
+      const count = Math.min(budget, segment.samples.length - segment.offset);
+      this.consume(segment, item, count);
+      budget -= count;
+      skipped += count;
+    }
+    this.skippedFrames += skipped;
   }
 
   /**

@@ -55,7 +55,7 @@ export interface PlaybackProcessorOptions {
 
 /** Main thread → playback processor. */
 export type PlaybackCommand =
-  | { type: 'enqueue'; itemId: string; samples: Int16Array }
+  | { type: 'enqueue'; itemId: string; samples: Int16Array; continuous?: boolean }
   | { type: 'flush'; requestId: number }
   | { type: 'preroll'; prerollMs: number }
   /** The node is being released: stop processing so the browser can collect it. */

@@ -87,7 +87,7 @@ class PlaybackProcessor extends scope.AudioWorkletProcessor {
   private command(command: PlaybackCommand): void {
     switch (command.type) {
       case 'enqueue':
-        this.enqueue(command.itemId, command.samples);
+        this.enqueue(command.itemId, command.samples, command.continuous === true);
         break;
       case 'flush': {
         const playhead = this.queue.flush();
@@ -114,7 +114,7 @@ class PlaybackProcessor extends scope.AudioWorkletProcessor {
     }
   }
 
-  private enqueue(itemId: string, pcm16: Int16Array): void {
+  private enqueue(itemId: string, pcm16: Int16Array, continuous: boolean): void {
     const source = pcm16ToFloat(pcm16);
     let samples: Float32Array = source;
     if (scope.sampleRate !== this.sourceRate) {
@@ -126,7 +126,7 @@ class PlaybackProcessor extends scope.AudioWorkletProcessor {
       samples = this.resampler.process(source);
     }
     const dropped = this.queue.droppedChunks;
-    const event = this.queue.enqueue(itemId, samples, pcm16.length, scope.currentFrame);
+    const event = this.queue.enqueue(itemId, samples, pcm16.length, scope.currentFrame, continuous);
     if (event) this.onEvent(event);
     if (event || this.queue.droppedChunks !== dropped) this.postStats();
   }

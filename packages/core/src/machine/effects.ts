@@ -22,7 +22,8 @@ export type MachineEffect =
   | { type: 'audio_stop' }
   | { type: 'audio_mute'; muted: boolean }
   /** Queue assistant audio (base64 PCM16, as received) for playback. */
-  | { type: 'audio_enqueue'; itemId: string; audio: string }
+  /** `continuous`: a track streamed at real time, silence included (GPT-Live's output). */
+  | { type: 'audio_enqueue'; itemId: string; audio: string; continuous?: true }
   /** Silence playback now; the session answers with a `playback_flushed` event. */
   | { type: 'audio_flush' }
   /** Run a client tool; the session answers with a `tool_result` event. */

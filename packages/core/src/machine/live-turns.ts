@@ -131,7 +131,7 @@ export function onOutputAudio(t: StampedTransition, audio: string): void {
   const trackSamples = state.trackSamples + samples;
   const trackMs = trackSamples / SAMPLES_PER_MS;
   setLive(t, { trackSamples, clockMs: Math.max(state.clockMs, trackMs) });
-  t.effect({ type: 'audio_enqueue', itemId: liveTrackId(t.state), audio });
+  t.effect({ type: 'audio_enqueue', itemId: liveTrackId(t.state), audio, continuous: true });
   // No fragment for CLOSE_MS of timeline: the turns are over.
   const clock = live(t).clockMs;
   for (const speaker of ['user', 'assistant'] as const) {

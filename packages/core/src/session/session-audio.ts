@@ -126,7 +126,8 @@ export function createSessionAudio(host: SessionAudioHost): SessionAudio {
           break;
         case 'audio_enqueue': {
           const pcm16 = bytesToInt16(decodeBase64(effect.audio));
-          audio?.enqueue(effect.itemId, pcm16);
+          if (effect.continuous) audio?.enqueue(effect.itemId, pcm16, { continuous: true });
+          else audio?.enqueue(effect.itemId, pcm16);
           if (listeners.has('audio')) listeners.emit('audio', { itemId: effect.itemId, pcm16 });
           break;
         }

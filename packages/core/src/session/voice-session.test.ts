@@ -178,6 +178,8 @@ describe('barge-in', () => {
   it('flushes, lets the server cancel, and truncates at the heard position while audio streams', async () => {
     const kit = await speaking({ outputLatencyMs: 40 });
     expect(kit.audio.enqueued.get('item_a1')).toBe(48_000);
+    // A Realtime reply is not a continuous track: none of it may be skipped.
+    expect(kit.audio.continuous.size).toBe(0);
     expect(kit.session.getSnapshot().turn).toBe('agent_speaking');
     kit.audio.play('item_a1', 30_000); // 1250 ms rendered
     kit.transport.receive(server.speechStarted('item_u2'));

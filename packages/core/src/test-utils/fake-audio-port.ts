@@ -1,4 +1,4 @@
-import type { AudioPort, AudioPortEvents, PlaybackPosition } from '../ports.js';
+import type { AudioPort, AudioPortEvents, EnqueueOptions, PlaybackPosition } from '../ports.js';
 
 type Listeners = { [K in keyof AudioPortEvents]: Set<AudioPortEvents[K]> };
 
@@ -17,6 +17,8 @@ export class FakeAudioPort implements AudioPort {
   inputMuted = false;
   /** Samples enqueued per item. */
   readonly enqueued = new Map<string, number>();
+  /** Items enqueued as continuous tracks (`EnqueueOptions.continuous`). */
+  readonly continuous = new Set<string>();
   /** Samples rendered per item (the playhead). */
   readonly played = new Map<string, number>();
   /** The item being rendered, if any. */
@@ -56,7 +58,8 @@ export class FakeAudioPort implements AudioPort {
     this.inputMuted = muted;
   }
 
-  enqueue(itemId: string, pcm16: Int16Array): void {
+  enqueue(itemId: string, pcm16: Int16Array, options?: EnqueueOptions): void {
+    if (options?.continuous) this.continuous.add(itemId);
     if (this.flushed.has(itemId)) {
       this.droppedChunks += 1;
       return;
