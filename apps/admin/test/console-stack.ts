@@ -195,3 +195,17 @@ export async function typedConversation(
   });
   return session.conversationId;
 }
+
+/** Waits until the playground's last answer shows over 10 characters besides its speaker. */
+export async function waitForPlaygroundReply(page: Page, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const last = page.locator('.transcript li.assistant').last();
+  for (;;) {
+    const text = (await last.count()) > 0 ? await last.textContent() : null;
+    const length = text?.replace(/^.*?\n/, '').trim().length ?? 0;
+    if (length > 10) return;
+    if (Date.now() > deadline)
+      throw new Error(`the playground showed no answer in ${timeoutMs} ms (last: ${text})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

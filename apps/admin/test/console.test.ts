@@ -9,7 +9,13 @@ import type { Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { LATENCY_DEFINITION } from '@parley/core';
 import type { ParleyServer } from '@parley/server';
-import { email, password, screenshots, startConsole } from './console-stack';
+import {
+  email,
+  password,
+  screenshots,
+  startConsole,
+  waitForPlaygroundReply,
+} from './console-stack';
 import type { ConsoleStack } from './console-stack';
 
 let stack: ConsoleStack | undefined;
@@ -341,15 +347,7 @@ describe('admin console against a real server', () => {
     await page.getByLabel('Message').fill('Do you have parking?');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.locator('.transcript li.user').filter({ hasText: 'Do you have parking?' }).waitFor();
-    await expect
-      .poll(
-        async () =>
-          (await page.locator('.transcript li.assistant').last().textContent())
-            ?.replace(/^.*?\n/, '')
-            .trim().length ?? 0,
-        { timeout: 15_000 },
-      )
-      .toBeGreaterThan(10);
+    await waitForPlaygroundReply(page);
     await expect
       .poll(() => page.getByTestId('playground-cost').textContent(), { timeout: 15_000 })
       .toMatch(/^\$/);

@@ -107,6 +107,8 @@ describe('GPT-Live agents in the console', () => {
   it('holds a Live conversation in the playground, runs a delegated tool, and shows the cost in seconds', async () => {
     const id = await agentId('ecommerce-support-live');
     await page.goto(`${origin}/admin/#/playground/${id}`);
+    // Through the relay, as this test has always held it (the playground's default is WebRTC).
+    await page.getByLabel('Transport').selectOption('websocket');
     await page.getByRole('button', { name: 'Start conversation' }).click();
     await expect
       .poll(() => page.getByTestId('playground-status').textContent(), { timeout: 20_000 })

@@ -47,6 +47,16 @@ export class ApiClient {
     this.csrfToken = token;
   }
 
+  /** The absolute path of `path` under the API (for requests another client sends, e.g. an SDP offer). */
+  url(path: string): string {
+    return `${this.baseUrl}${path}`;
+  }
+
+  /** The headers a state-changing request needs besides the session cookie (the CSRF token). */
+  writeHeaders(): Record<string, string> {
+    return this.csrfToken ? { [csrfHeaderName]: this.csrfToken } : {};
+  }
+
   setUnauthorizedHandler(handler: UnauthorizedHandler | null): void {
     this.onUnauthorized = handler;
   }
@@ -124,7 +134,7 @@ export class ApiClient {
   ): Promise<Response> {
     const headers: Record<string, string> = { accept };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (method !== 'GET' && this.csrfToken) headers[csrfHeaderName] = this.csrfToken;
+    if (method !== 'GET') Object.assign(headers, this.writeHeaders());
     let response: Response;
     try {
       response = await this.fetchImpl(`${this.baseUrl}${path}`, {
