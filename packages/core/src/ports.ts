@@ -205,7 +205,7 @@ export interface EnqueueOptions {
    * chunk, a burst) would delay every later reply. The player may skip its exact silence (never
    * speech; skipped silence counts as played, so positions stay on the track's timeline) to keep
    * no more lag than its recent chunks' arrivals needed (`@parley/audio-worklets`: the least slack
-   * of the last 32 chunks on arrival, plus 10 ms).
+   * of the last 32 chunks on arrival, plus 10 ms, which is also all it waits after a flush).
    */
   continuous?: boolean;
 }

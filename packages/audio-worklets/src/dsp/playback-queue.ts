@@ -174,11 +174,14 @@ export class PlaybackQueue {
       // either: a single chunk that just covers the pre-roll says nothing about when the next one
       // comes, and waiting the pre-roll time as well lets chunks of 80 ms or more delivered at only
       // 2x real time ride out any 0-80 ms arrival jitter with a 40 ms pre-roll (see the tests).
+      // A continuous track whose timing is known (after a flush or an underrun) waits only as long
+      // as its recent chunks' lateness asks.
       const waited = frame - this.waitingSince;
       if (
         this.bufferedFrames >= BURST_PREROLLS * this.prerollFrames ||
         (waited >= this.prerollFrames && this.bufferedFrames >= this.prerollFrames) ||
-        waited >= 2 * this.prerollFrames
+        waited >= 2 * this.prerollFrames ||
+        (this.segments[this.head]?.continuous === true && (this.spareLag(frame) ?? -1) >= 0)
       ) {
         this.phase = 'playing';
       }
@@ -241,12 +244,21 @@ export class PlaybackQueue {
     this.streamFrames += frames;
   }
 
+  /**
+   * Frames of lag a continuous track holds beyond what its recent chunks' lateness needs (null
+   * before enough of them came): a chunk arriving now would play once the queue has, so that much
+   * lateness it may have.
+   */
+  private spareLag(frame: number): number | null {
+    if (this.lateness.length < LATENESS_EVIDENCE) return null;
+    const allowed = frame + this.bufferedFrames - this.streamFrames;
+    return allowed - Math.max(...this.lateness) - this.marginFrames;
+  }
+
   /** Skips a continuous track's silence at the head, as counted as played (see `enqueue`). */
   private skipUnneededSilence(frame: number, quantum: number): void {
-    if (this.lateness.length < LATENESS_EVIDENCE) return;
-    // A chunk arriving now would play once the queue has: that lateness is what it may have.
-    const allowed = frame + this.bufferedFrames - this.streamFrames;
-    const spare = allowed - Math.max(...this.lateness) - this.marginFrames;
+    const spare = this.spareLag(frame);
+    if (spare === null) return;
     let budget = Math.min(spare, this.bufferedFrames - quantum);
     let skipped = 0;
     while (budget > 0) {
