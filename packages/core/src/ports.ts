@@ -204,8 +204,8 @@ export interface EnqueueOptions {
    * track never drains, so whatever lag the player's queue once built up (its pre-roll, a late
    * chunk, a burst) would delay every later reply. The player may skip its exact silence (never
    * speech; skipped silence counts as played, so positions stay on the track's timeline) to keep
-   * no more lag than its recent chunks' arrivals needed (`@parley/audio-worklets`: the least slack
-   * of the last 32 chunks on arrival, plus 10 ms, which is also all it waits after a flush).
+   * no more lag than its recent chunks' arrivals needed (`@parley/audio-worklets`: what the latest
+   * of its last 32 chunks needed, plus 10 ms, which is also all it waits after a flush).
    */
   continuous?: boolean;
 }
