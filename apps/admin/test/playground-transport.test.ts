@@ -97,7 +97,7 @@ describe('the playground transports', () => {
     await page.getByLabel('Transport').selectOption('webrtc');
     await converse('Do you have parking?');
     expect(await page.getByTestId('playground-transport').textContent()).toBe(
-      'WebSocket (relay); fell back from WebRTC: this agent takes conversations through the relay only; request a session with POST /api/sessions',
+      'WebSocket (relay); fell back from WebRTC: this agent takes conversations through the relay only; the playground talks to this version through the relay',
     );
     await end();
   });

@@ -157,7 +157,9 @@ describe.each(testBackends())('the admin playground places WebRTC calls on $name
       409,
       'relay_required',
     );
-    expect(message).toMatch(/relay only/);
+    expect(message).toBe(
+      'this agent takes conversations through the relay only; the playground talks to this version through the relay',
+    );
     expect(stack!.emulator.calls).toBe(before);
     const relay = await fetch(`${base}/api/admin/agents/tester/playground`, {
       method: 'POST',

@@ -160,4 +160,25 @@ describe('playground credentials', () => {
     );
     expect(transportLabel(null, null, null)).toBe('—');
   });
+
+  it('goes on with one conversation across transports: a dropped call on the relay, a relayed one over WebRTC', async () => {
+    const { client, fetch } = clientAnswering(relayGrant);
+    const provider = playgroundCredentials(client, 'a', 4, 'http://localhost/');
+    const call = await provider({ attempt: 0, transport: 'auto' });
+    call.webrtc!.answered!({ callId: 'call_1', conversationId: 'conv_7', resumeToken: 'rt_7' });
+    // The reconnect falls back to the relay: its grant request resumes the call's conversation.
+    await (
+      await provider({ attempt: 1, transport: 'auto' })
+    ).fallback!();
+    expect(JSON.parse(fetch.mock.calls[0]![1]?.body as string)).toEqual({
+      version: 4,
+      resume: { conversationId: 'conv_7', token: 'rt_7' },
+    });
+    // The next reconnect is over WebRTC again: the offer resumes the relay grant's conversation.
+    const again = await provider({ attempt: 2, transport: 'webrtc' });
+    expect(again.webrtc!.fields).toEqual({
+      version: 4,
+      resume: { conversationId: 'conv_1', token: 'rt_1' },
+    });
+  });
 });

@@ -50,16 +50,25 @@ export function playgroundCredentials(
   const calls = parleyServerCredentials({ baseUrl: '', agentId, protocol: api });
   return async ({ attempt, transport }): Promise<Credentials> => {
     if (transport === undefined || transport === 'websocket') return relay(attempt);
+    if (attempt === 0) last = null;
     const offered = await calls({ attempt, transport: 'webrtc' });
     const endpoint = offered.webrtc!;
-    const resume = endpoint.fields?.resume;
+    // One conversation across transports, as in core: the offer goes on with the last relay
+    // grant's or answered call's conversation, and an answered call's is the next one's to resume.
+    const resume = last;
     return {
       ...offered,
       webrtc: {
         ...endpoint,
         url: client.url(`${path}/calls`),
-        fields: { version, ...(resume === undefined ? {} : { resume }) },
+        fields: { version, ...(resume === null ? {} : { resume }) },
         headers: client.writeHeaders(),
+        answered: (answer) => {
+          endpoint.answered?.(answer);
+          const { conversationId, resumeToken } = answer;
+          if (typeof conversationId === 'string' && typeof resumeToken === 'string')
+            last = { conversationId, token: resumeToken };
+        },
       },
       ...(transport === 'auto' ? { fallback: () => relay(attempt) } : {}),
     };

@@ -48,21 +48,19 @@ export function offerProblem(sdp: string): string | null {
 
 /** Why `agent` cannot take a WebRTC call through this server, or null when it can. */
 function relayOnlyReason(agent: PublishedAgent, upstream: Upstream): string | null {
-  if (agent.config.requireRelay)
-    return 'this agent takes conversations through the relay only; request a session with POST /api/sessions';
+  if (agent.config.requireRelay) return 'this agent takes conversations through the relay only';
   // The data channel is the browser's own line to the upstream: it could answer MCP approvals
   // itself and read the session as the upstream echoes it; MCP stays behind the relay.
   // Recording takes the audio the relay carries; a WebRTC call's audio never reaches this server.
   if (agent.config.recording.enabled && agent.config.api === 'realtime')
-    return 'this agent records its conversations, which go through the relay; request a session with POST /api/sessions';
+    return 'this agent records its conversations, which go through the relay';
   if (agent.config.mcpServers.length > 0)
-    return 'this agent uses MCP servers, which go through the relay only; request a session with POST /api/sessions';
+    return 'this agent uses MCP servers, which go through the relay only';
   // On GPT-Live the browser would answer its own tools on the data channel, where the server
   // cannot check the answer or hold back the rest of what the channel may send.
   if (agent.config.api === 'live' && agent.config.clientTools.length > 0)
-    return 'this GPT-Live agent has browser tools, which run through the relay only; request a session with POST /api/sessions';
-  if (upstream.kind === 'azure')
-    return 'the configured upstream does not take WebRTC calls; request a session with POST /api/sessions';
+    return 'this GPT-Live agent has browser tools, which run through the relay only';
+  if (upstream.kind === 'azure') return 'the configured upstream does not take WebRTC calls';
   return null;
 }
 
@@ -87,7 +85,7 @@ function checkOffer(sdp: string): void {
 
 /**
  * Places `agent`'s call for `clientId`, going on with `resumeId`'s conversation when given: refuses
- * an agent that needs the relay (409 `relay_required`), ends the resumed conversation's call or
+ * an agent that needs the relay (409 `relay_required`, its reason and then `relayInstead`), ends the resumed conversation's call or
  * relayed session if it is still live, takes one of the client's slots (429) and maps the upstream's refusals.
  */
 async function placeAgentCall(
@@ -96,10 +94,11 @@ async function placeAgentCall(
   sdp: string,
   clientId: string,
   resumeId: string | undefined,
+  relayInstead: string,
 ): Promise<PlacedCall> {
   const { calls, slots } = options;
   const relayOnly = relayOnlyReason(agent, options.upstream);
-  if (relayOnly) throw new HttpError(409, 'relay_required', relayOnly);
+  if (relayOnly) throw new HttpError(409, 'relay_required', `${relayOnly}; ${relayInstead}`);
   // Its call or relayed session may still be live (the drop not noticed yet): ended first, slot too.
   if (resumeId !== undefined) await calls.takeOver(resumeId);
   const release = await slots.acquire(clientId);
@@ -128,11 +127,15 @@ function callAnswer(placed: PlacedCall): WebRtcCallResponse {
   };
 }
 
+/** What the playground's 409 says to do instead (its session route takes the same version). */
+const relayHint = 'the playground talks to this version through the relay';
+
 /**
  * The admin playground's call: `agent` at the version an admin chose (published or not), with the
  * same checks as `POST /api/calls` (draining, the offer, relay-only agents, the client's slots).
  * No experiment picks the version and no rate limit applies: the admin routes are signed in.
  */
+
 export async function placePlaygroundCall(
   options: CallPlacing,
   clientId: string,
@@ -142,7 +145,8 @@ export async function placePlaygroundCall(
   refuseWhileDraining(options.calls);
   checkOffer(request.sdp);
   const resumeId = await options.issuer.resumable(request.resume, agent.agent.id);
-  return callAnswer(await placeAgentCall(options, agent, request.sdp, clientId, resumeId));
+  const placed = await placeAgentCall(options, agent, request.sdp, clientId, resumeId, relayHint);
+  return callAnswer(placed);
 }
 
 /** Builds the calls sub-application (mount it at `/api`). */
@@ -165,7 +169,11 @@ export function createWebRtcRoutes(options: WebRtcRoutesOptions): Hono {
     // says `resumed: false`.
     const resumeId = await options.issuer.resumable(body.resume, published.agent.id);
     const chosen = await sessionVersion(store, published, clientKey, resumeId);
-    const placed = await placeAgentCall(options, chosen.agent, body.sdp, clientId, resumeId);
+    const placed = await placeAgentCall(
+      options,
+      ...[chosen.agent, body.sdp, clientId, resumeId],
+      'request a session with POST /api/sessions',
+    );
     if (chosen.experiment)
       await store.experiments.assign(
         placed.conversationId,
