@@ -7,6 +7,7 @@ import type { Store } from '../src/storage/store.js';
 import { testBackends } from '../src/test-utils/databases.js';
 import { publishTestAgent, startRelayStack } from './relay-helpers.js';
 import type { RelayStack } from './relay-helpers.js';
+import { callAgent } from './webrtc-browser.js';
 
 const apiKey = 'fake-key-playground-calls-test-KEY-17';
 const fixtureOffer = readFileSync(
@@ -172,6 +173,32 @@ describe.each(testBackends())('the admin playground places WebRTC calls on $name
     });
     expect(relay.status).toBe(200);
     expect(((await relay.json()) as { mode: string }).mode).toBe('relay');
+  });
+
+  it("connects a real peer to the chosen version: its greeting, not the published one's, on the data channel and the audio track", async () => {
+    const before = stack!.emulator.calls;
+    const browser = await callAgent(
+      base,
+      'tester',
+      { version: 2 },
+      {
+        path: '/api/admin/agents/tester/playground/calls',
+        headers: { cookie: admin.cookie, 'x-parley-csrf': admin.csrf },
+      },
+    );
+    try {
+      // The browser's sign that it can hear: the server then has the version greet.
+      browser.send({ type: 'input_audio_buffer.clear' });
+      const greeting = await browser.waitFor((event) => event.type === 'response.done');
+      expect(greeting.response.output[0].content[0].transcript).toBe('Hello from v2.');
+      await browser.waitFor((event) => event.type === 'output_audio_buffer.stopped');
+      expect(browser.audioPackets()).toBeGreaterThan(5);
+    } finally {
+      await hangUp(JSON.parse(browser.responseText) as Parameters<typeof hangUp>[0]);
+      await browser.close();
+    }
+    // The server hung the call up upstream too.
+    await expect.poll(() => stack!.emulator.calls).toBe(before);
   });
 
   it('answers bad requests with clear 4xx errors and places no call', async () => {

@@ -58,13 +58,14 @@ export async function makeOffer(): Promise<{
   return { peer, channel, microphone, sdp: peer.localDescription!.sdp };
 }
 
-/** Posts `body` to `/api/calls` as JSON. */
+/** Posts `body` to `/api/calls` (or another calls route, `path`) as JSON. */
 export function postCall(
   base: string,
   body: unknown,
   headers: Record<string, string> = {},
+  path = '/api/calls',
 ): Promise<Response> {
-  return fetch(`${base}/api/calls`, {
+  return fetch(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -85,17 +86,28 @@ export async function callAgent(
   base: string,
   agentId: string,
   extra: Record<string, unknown> = {},
+  via: CallRoute = { path: '/api/calls', headers: {} },
 ): Promise<WebRtcBrowser> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await placeCall(base, { ...extra, agentId });
+      return await placeCall(base, { ...extra, agentId }, via);
     } catch (error) {
       if (!(error instanceof DtlsFailed) || attempt === 3) throw error;
     }
   }
 }
 
-async function placeCall(base: string, request: Record<string, unknown>): Promise<WebRtcBrowser> {
+/** Where a call is placed: `/api/calls`, or the admin playground's route with its session. */
+export interface CallRoute {
+  path: string;
+  headers: Record<string, string>;
+}
+
+async function placeCall(
+  base: string,
+  request: Record<string, unknown>,
+  via: CallRoute,
+): Promise<WebRtcBrowser> {
   const { peer, channel, microphone, sdp } = await makeOffer();
   let packets = 0;
   peer.onTrack.subscribe((track) => track.onReceiveRtp.subscribe(() => (packets += 1)));
@@ -108,7 +120,7 @@ async function placeCall(base: string, request: Record<string, unknown>): Promis
     events.push(JSON.parse(text) as Received);
     for (const waiter of waiters) waiter.resolve();
   });
-  const response = await postCall(base, { ...request, sdp });
+  const response = await postCall(base, { ...request, sdp }, via.headers, via.path);
   const responseText = await response.text();
   if (response.status !== 201)
     throw new Error(`calls answered ${response.status}: ${responseText}`);
