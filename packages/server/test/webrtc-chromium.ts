@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import * as playwright from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startEmulator } from '@parley/emulator';
 import { launchChromium, writeSilentWav } from '../../../scripts/chromium.mjs';
 import { silentLogger } from '../src/logger.js';
@@ -15,6 +16,7 @@ import { createParleyServer, type ParleyServer } from '../src/server.js';
 import type { ParleyLimits } from '../src/server-limits.js';
 import { createStore, type Store } from '../src/storage/store.js';
 import { testBackends } from '../src/test-utils/databases.js';
+import { publishTestAgent } from './relay-helpers.js';
 
 /** The page's entry: core's session, credentials for the Parley server, and a tap on the result. */
 const entry = `
@@ -191,4 +193,134 @@ export async function startChromiumStack(options: {
       rmSync(workDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The text context size of each `response.done` the page's session saw, in order. */
+export const contexts = (page: playwright.Page) =>
+  page.evaluate(() =>
+    (window as unknown as VoiceWindow).voice.record.events
+      .filter((event) => event.type === 'response.done')
+      .map(
+        (event) =>
+          (
+            event as unknown as {
+              response: { usage: { input_token_details: { text_tokens: number } } };
+            }
+          ).response.usage.input_token_details.text_tokens,
+      ),
+  );
+
+/** Types `text` in the page and waits for the answer's response.done; its context size. */
+export async function say(page: playwright.Page, text: string): Promise<number> {
+  const before = (await contexts(page)).length;
+  await page.evaluate(
+    (typed) => (window as unknown as VoiceWindow).voice.session.sendText(typed),
+    text,
+  );
+  await expect
+    .poll(async () => (await contexts(page)).length, { timeout: 20_000 })
+    .toBeGreaterThan(before);
+  return (await contexts(page))[before]!;
+}
+
+/**
+ * Taps this process's `fetch` (the server runs in it) for the upstream call ids the server
+ * places on `emulator`, newest last (the browser never sees them); `restore` puts fetch back.
+ */
+export function tapUpstreamCalls(emulator: ChromiumStack['emulator']): {
+  calls: string[];
+  restore(): void;
+} {
+  const realFetch = globalThis.fetch;
+  const calls: string[] = [];
+  const placing = `${emulator.httpUrl}/v1/realtime/calls`;
+  globalThis.fetch = async (input, init) => {
+    const response = await realFetch(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    const location = response.headers.get('location');
+    if (url === placing && location) calls.push(location.split('/').pop()!);
+    return response;
+  };
+  return {
+    calls,
+    restore: () => {
+      globalThis.fetch = realFetch;
+    },
+  };
+}
+
+/** The upstream (the emulator) ends call `callId` under the page, as when its network goes. */
+export async function endUpstreamCall(
+  stack: ChromiumStack,
+  apiKey: string,
+  callId: string,
+): Promise<void> {
+  const hungUp = await fetch(`${stack.emulator.httpUrl}/v1/realtime/calls/${callId}/hangup`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  expect(hungUp.status).toBe(200);
+}
+
+/** What {@link useFlatFinder} started: read them inside tests (they throw before `beforeAll`). */
+export interface FlatFinder {
+  readonly stack: ChromiumStack;
+  /** The upstream call ids the server placed, newest last (see {@link tapUpstreamCalls}). */
+  readonly upstreamCalls: string[];
+}
+
+/**
+ * Registers the file's `beforeAll`/`afterAll` for the resume tests: a {@link ChromiumStack} with
+ * `limits` and the `concierge` agent (a flat finder that greets, text only), and a tap on the
+ * upstream calls the server places.
+ */
+export function useFlatFinder(apiKey: string, limits: ParleyLimits): FlatFinder {
+  let stack: ChromiumStack | undefined;
+  let upstream: ReturnType<typeof tapUpstreamCalls> | undefined;
+  beforeAll(async () => {
+    stack = await startChromiumStack({
+      apiKey,
+      seed: (seeded) =>
+        publishTestAgent(seeded, 'concierge', {
+          instructions: 'Help with flats.',
+          transcriptionModel: null,
+          outputModality: 'text',
+          greeting: 'Welcome to the flat finder.',
+        }),
+      limits,
+    });
+    // The server runs in this process: its upstream call placements are read on their way back.
+    upstream = tapUpstreamCalls(stack.emulator);
+  }, 60_000);
+  afterAll(async () => {
+    upstream?.restore();
+    await stack?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the Chromium stack is not started yet');
+    return value;
+  };
+  return {
+    get stack() {
+      return started(stack);
+    },
+    get upstreamCalls() {
+      return started(upstream).calls;
+    },
+  };
+}
+
+/**
+ * Ends the page's session and closes the page, then waits for `conversationId` to be stored as
+ * completed; its stored detail.
+ */
+export async function endAndStored(page: playwright.Page, store: Store, conversationId: string) {
+  await page.evaluate(() => (window as unknown as VoiceWindow).voice.session.disconnect());
+  await page.close();
+  await expect
+    .poll(async () => (await store.conversations.get(conversationId))?.status, {
+      timeout: 10_000,
+    })
+    .toBe('completed');
+  return store.conversations.detail(conversationId);
 }

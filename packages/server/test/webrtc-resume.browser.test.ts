@@ -4,78 +4,36 @@
 // answers `resumed: true` with the same conversation and replays it to the model through the new
 // call's sideband; the transcript on the page shows every item once although the replay's echoes
 // reach it on the data channel, and the conversation is stored once.
-import type * as playwright from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../src/storage/store.js';
-import { notUnderstood, publishTestAgent } from './relay-helpers.js';
-import { snapshot, startChromiumStack, tapDataChannels, waitForEvent } from './webrtc-chromium.js';
+import { notUnderstood } from './relay-helpers.js';
+import {
+  endAndStored,
+  endUpstreamCall,
+  say,
+  snapshot,
+  tapDataChannels,
+  useFlatFinder,
+  waitForEvent,
+} from './webrtc-chromium.js';
 import type { ChromiumStack, VoiceWindow } from './webrtc-chromium.js';
 
 const apiKey = 'test-key-webrtc-resume-chromium-17';
-const realFetch = globalThis.fetch;
 
+// One call per client: the resume only gets through if the old call's slot is given back.
+const flatFinder = useFlatFinder(apiKey, {
+  maxSessionsPerClient: 1,
+  sessionRequestsPerMinute: 1000,
+  resumeWindowMs: 60_000,
+});
 let stack: ChromiumStack;
 let store: Store;
 let base: string;
-/** The upstream call ids the server placed, newest last (the browser never sees them). */
-const upstreamCalls: string[] = [];
+let upstreamCalls: string[];
 
-/** The response.done events the page's session saw, with their text context size. */
-const contexts = (page: playwright.Page) =>
-  page.evaluate(() =>
-    (window as unknown as VoiceWindow).voice.record.events
-      .filter((event) => event.type === 'response.done')
-      .map(
-        (event) =>
-          (
-            event as unknown as {
-              response: { usage: { input_token_details: { text_tokens: number } } };
-            }
-          ).response.usage.input_token_details.text_tokens,
-      ),
-  );
-
-/** Types `text` in the page and waits for the answer's response.done; its context size. */
-async function say(page: playwright.Page, text: string): Promise<number> {
-  const before = (await contexts(page)).length;
-  await page.evaluate(
-    (typed) => (window as unknown as VoiceWindow).voice.session.sendText(typed),
-    text,
-  );
-  await expect
-    .poll(async () => (await contexts(page)).length, { timeout: 20_000 })
-    .toBeGreaterThan(before);
-  return (await contexts(page))[before]!;
-}
-
-beforeAll(async () => {
-  stack = await startChromiumStack({
-    apiKey,
-    seed: (seeded) =>
-      publishTestAgent(seeded, 'concierge', {
-        instructions: 'Help with flats.',
-        transcriptionModel: null,
-        outputModality: 'text',
-        greeting: 'Welcome to the flat finder.',
-      }),
-    // One call per client: the resume only gets through if the old call's slot is given back.
-    limits: { maxSessionsPerClient: 1, sessionRequestsPerMinute: 1000, resumeWindowMs: 60_000 },
-  });
+beforeAll(() => {
+  ({ stack, upstreamCalls } = flatFinder);
   ({ store, base } = stack);
-  // The server runs in this process: its upstream call placements are read on their way back.
-  const calls = `${stack.emulator.httpUrl}/v1/realtime/calls`;
-  globalThis.fetch = async (input, init) => {
-    const response = await realFetch(input, init);
-    const url = input instanceof Request ? input.url : String(input);
-    const location = response.headers.get('location');
-    if (url === calls && location) upstreamCalls.push(location.split('/').pop()!);
-    return response;
-  };
-}, 60_000);
-
-afterAll(async () => {
-  globalThis.fetch = realFetch;
-  await stack?.close();
 });
 
 describe('a dropped WebRTC call in Chromium', () => {
@@ -113,14 +71,7 @@ describe('a dropped WebRTC call in Chromium', () => {
 
     // The upstream ends the call under the page: its peer connection and data channel close.
     expect(upstreamCalls).toHaveLength(1);
-    const hungUp = await realFetch(
-      `${stack.emulator.httpUrl}/v1/realtime/calls/${upstreamCalls[0]}/hangup`,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${apiKey}` },
-      },
-    );
-    expect(hungUp.status).toBe(200);
+    await endUpstreamCall(stack, apiKey, upstreamCalls[0]!);
 
     // The session reconnects over WebRTC with a fresh offer that asks to go on.
     await expect
@@ -163,20 +114,11 @@ describe('a dropped WebRTC call in Chromium', () => {
       ['assistant', notUnderstood('And is there parking?')],
     ]);
 
-    await page.evaluate(() => (window as unknown as VoiceWindow).voice.session.disconnect());
-    await page.close();
-    const conversationId = String(first.conversationId);
-    await expect
-      .poll(async () => (await store.conversations.get(conversationId))?.status, {
-        timeout: 10_000,
-      })
-      .toBe('completed');
-    const detail = await store.conversations.detail(conversationId);
+    // Stored once: what the page shows, no item twice.
+    const detail = await endAndStored(page, store, String(first.conversationId));
     expect(detail.conversation.mode).toBe('webrtc');
     expect(detail.items.map((item) => item.text)).toEqual([
-      'Welcome to the flat finder.',
-      opening,
-      notUnderstood(opening),
+      ...shown.map(([, text]) => text),
       'And is there parking?',
       notUnderstood('And is there parking?'),
     ]);
