@@ -61,10 +61,11 @@ describe.each(testBackends())(
           await publishTestAgent(seeded, 'other', { instructions: 'Other.' });
         },
         server: {
-          // Two per client: the new leg is placed while the old one may still hold its slot (the
-          // early cap check of `POST /api/sessions` runs before the relay ends the old call).
+          // One per client: the new leg only gets through if the old one's slot is given back
+          // (the relay ends a live call before it takes the slot, a call ends a live relayed
+          // session before it takes one).
           limits: {
-            maxSessionsPerClient: 2,
+            maxSessionsPerClient: 1,
             sessionRequestsPerMinute: 1000,
             resumeWindowMs: 60_000,
           },

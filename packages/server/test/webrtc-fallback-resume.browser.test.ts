@@ -19,9 +19,10 @@ import type { ChromiumStack, VoiceWindow } from './webrtc-chromium.js';
 
 const apiKey = 'test-key-webrtc-fallback-resume-17';
 
-// Two per client: the relay grant may be asked for before the failed call's hang-up is in.
+// One per client: the relay grant may be asked for before the failed call's hang-up is in; the
+// relay ends that call before it takes the client's slot.
 const flatFinder = useFlatFinder(apiKey, {
-  maxSessionsPerClient: 2,
+  maxSessionsPerClient: 1,
   sessionRequestsPerMinute: 1000,
   resumeWindowMs: 60_000,
 });

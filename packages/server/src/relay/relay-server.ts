@@ -181,6 +181,9 @@ export class RelayServer {
     // The conversation is the slot: a resume takes over its own slot instead of needing another.
     let release: ReleaseSlot | null;
     try {
+      // A call of it still live here holds a slot of its own: ended first, so a client at its
+      // cap can go on through the relay (an 'auto' session's fallback).
+      if (grant.resume) await this.options.endCall?.(grant.conversationId);
       release = await this.options.slots.acquire(clientId, grant.conversationId);
     } catch (error) {
       this.options.log.error('could not take a session slot', { error });

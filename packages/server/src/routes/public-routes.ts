@@ -60,10 +60,12 @@ export function createPublicRoutes(options: PublicRoutesOptions): Hono {
     const body = await jsonBody(c, sessionRequestSchema);
     const published = await store.agents.published(body.agentId);
     if (!published) throw new HttpError(404, 'not_found', 'no published agent with that id');
-    if (!(await slots.hasRoom(clientId))) {
+    const resumeId = await issuer.resumable(body.resume, published.agent.id);
+    // The early cap check; a resume's own connection (or call) may still hold a slot, which the
+    // relay takes over when the browser connects, so it is counted there instead.
+    if (resumeId === undefined && !(await slots.hasRoom(clientId))) {
       throw new HttpError(429, 'too_many_sessions', slots.refusal);
     }
-    const resumeId = await issuer.resumable(body.resume, published.agent.id);
     // An experiment may give this visitor another version: its config is the one served.
     const chosen = await sessionVersion(store, published, body.visitorId ?? clientId, resumeId);
     const agent = chosen.agent;
