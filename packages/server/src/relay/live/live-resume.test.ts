@@ -147,4 +147,33 @@ describe('resuming a GPT-Live conversation through the relay', () => {
       content: [{ type: 'input_text', text: 'My name is Ada.' }],
     });
   });
+
+  it('ends a stale session still open when its conversation is resumed, as on Realtime', async () => {
+    stack = await startLiveStack({
+      apiKey,
+      database: await backend.open(),
+      server: { limits: { sessionRequestsPerMinute: 1000, resumeWindowMs: 60_000 } },
+    });
+    const relay = stack;
+    const first = await grantLive(relay);
+    const { browser: stale } = await openLiveBrowser(first);
+    browsers.push(stale);
+    // The relay has not noticed anything wrong with the first connection; the browser reconnects.
+    const again = await grantLive(relay, {
+      resume: { conversationId: first.conversationId, token: first.resumeToken },
+    });
+    expect(again).toMatchObject({ resumed: true, conversationId: first.conversationId });
+    const { browser: resumed } = await openLiveBrowser(again);
+    browsers.push(resumed);
+    // The stale session was ended (conversation_ended) before the new one went on.
+    expect((await stale.closed).code).toBe(1000);
+    const conversation = await relay.store.conversations.get(first.conversationId);
+    expect(conversation).toMatchObject({ status: 'active', mode: 'relay' });
+    resumed.socket.close();
+    await expect
+      .poll(async () => (await relay.store.conversations.get(first.conversationId))?.endReason, {
+        timeout: 5000,
+      })
+      .toBe('client_closed');
+  });
 });
