@@ -46,6 +46,9 @@ describe('the first run of the admin console', () => {
 
   it('offers no setup once an admin exists, and names the page a sign-in leads to', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
+    // Signing out ends on the sign-in page once the server answered; going elsewhere before that
+    // would be overtaken by it (and lose the destination the test reads).
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.goto(`${origin}/admin/#/conversations`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.getByText('Sign in to open Conversations.').waitFor();
