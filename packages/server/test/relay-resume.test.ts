@@ -13,7 +13,7 @@ import {
   notUnderstood,
 } from './relay-helpers.js';
 import type { RelayStack, TestBrowser } from './relay-helpers.js';
-import { relayGrant, say } from './resume-helpers.js';
+import { relayGrant, resumeOverStaleSocket, say } from './resume-helpers.js';
 import type { RelayGrant } from './resume-helpers.js';
 
 const apiKey = 'fake-key-resume-test-not-secret-0001';
@@ -123,19 +123,9 @@ describe.each(testBackends())('resuming a relayed conversation on $name', (backe
   });
 
   it('ends a stale connection that is still open when its conversation is resumed elsewhere', async () => {
-    const first = await grant({ agentId: 'concierge' });
-    const stale = await connect(first);
-    await say(stale, 'Remember the number 42.');
     // The relay has not noticed anything wrong with the first connection, yet the browser
     // reconnects (its side of the socket died).
-    const again = await grant({
-      agentId: 'concierge',
-      resume: { conversationId: first.conversationId, token: first.resumeToken },
-    });
-    expect(again.resumed).toBe(true);
-    const resumed = await connect(again);
-    expect((await stale.closed).code).toBe(1000);
-    await say(resumed, 'What was the number?');
+    const { first, resumed } = await resumeOverStaleSocket(base, 'concierge', connect);
     resumed.socket.close();
     await ended(first.conversationId);
     const detail = await store.conversations.detail(first.conversationId);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { sessionResponseSchema, webrtcCallResponseSchema } from '../src/schemas.js';
-import type { Received } from './relay-helpers.js';
+import type { Received, TestBrowser } from './relay-helpers.js';
 import { postCall } from './webrtc-browser.js';
 
 /** A browser's SDP offer as Chromium makes one (no media flows: the call is only placed). */
@@ -72,3 +72,27 @@ export async function say(line: Line, text: string): Promise<Received> {
 /** How much text the model had in its context for a response (`response.done`). */
 export const contextOf = (done: Received): number =>
   done.response.usage.input_token_details.text_tokens as number;
+
+/**
+ * Starts a relayed conversation with `agentId` and says one thing on it, then resumes it while
+ * the relay still holds the first socket (the browser's side of it died unnoticed): the stale
+ * socket is ended (1000) before the resumed one answers. `connect` opens a grant's socket.
+ */
+export async function resumeOverStaleSocket(
+  base: string,
+  agentId: string,
+  connect: (grant: RelayGrant) => Promise<TestBrowser>,
+): Promise<{ first: RelayGrant; resumed: TestBrowser }> {
+  const first = await relayGrant(base, { agentId });
+  const stale = await connect(first);
+  await say(stale, 'Remember the number 42.');
+  const again = await relayGrant(base, {
+    agentId,
+    resume: { conversationId: first.conversationId, token: first.resumeToken },
+  });
+  expect(again.resumed).toBe(true);
+  const resumed = await connect(again);
+  expect((await stale.closed).code).toBe(1000);
+  await say(resumed, 'What was the number?');
+  return { first, resumed };
+}

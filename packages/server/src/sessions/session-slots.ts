@@ -15,7 +15,11 @@ const leaseMs = 60_000;
 
 /** Live-conversation slots per client address. */
 export class SessionSlots {
-  private readonly held = new Map<string, string>();
+  /**
+   * The slots this instance holds, one entry per holder: a resume takes over its conversation's
+   * slot while the stale session still holds it, so two holders may share a slot id for a while.
+   */
+  private readonly held = new Map<symbol, { clientId: string; slotId: string }>();
   private renewTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -38,20 +42,27 @@ export class SessionSlots {
   /**
    * Takes a slot for `clientId`; null when the client is at the cap. `slotId` names the slot
    * (the relay uses the conversation's id, so a resume takes over its own slot instead of
-   * needing another); default: a new one.
+   * needing another); default: a new one. Each taker releases only its own hold: the slot is
+   * given back when the last holder of it here releases, so a superseded session ending after
+   * its resume took over does not free the resumed one's slot.
    */
   async acquire(clientId: string, slotId: string = randomUUID()): Promise<ReleaseSlot | null> {
     if (!(await this.shared.acquireSlot(clientId, slotId, this.max, leaseMs))) return null;
-    this.held.set(slotId, clientId);
+    const holder = Symbol(slotId);
+    this.held.set(holder, { clientId, slotId });
     this.scheduleRenewal();
-    let released = false;
     return () => {
-      if (released) return;
-      released = true;
-      this.held.delete(slotId);
+      if (!this.held.delete(holder)) return;
       if (this.held.size === 0) this.stopRenewal();
+      if (this.holds(slotId)) return;
       this.shared.releaseSlot(clientId, slotId).catch(this.onError);
     };
+  }
+
+  /** True while a holder here still has `slotId`. */
+  private holds(slotId: string): boolean {
+    for (const slot of this.held.values()) if (slot.slotId === slotId) return true;
+    return false;
   }
 
   /** Stops renewing (the server is closing; its sessions release their slots as they end). */
@@ -62,8 +73,8 @@ export class SessionSlots {
   private scheduleRenewal(): void {
     if (this.renewTimer) return;
     this.renewTimer = setInterval(() => {
-      const slots = [...this.held].map(([slotId, clientId]) => ({ clientId, slotId }));
-      this.shared.renewSlots(slots, leaseMs).catch(this.onError);
+      const slots = new Map([...this.held.values()].map((slot) => [slot.slotId, slot]));
+      this.shared.renewSlots([...slots.values()], leaseMs).catch(this.onError);
     }, leaseMs / 3);
     this.renewTimer.unref();
   }
