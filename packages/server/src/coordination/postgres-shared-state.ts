@@ -34,6 +34,27 @@ export async function createSharedStateTables(db: Kysely<unknown>): Promise<void
     .execute();
 }
 
+/**
+ * Creates the session-slot holds table (migration `0014_slot_holds`): one row per holder, so a
+ * slot a resume took over from a still-live session has two and each releases only its own.
+ * `shared_slots` (one row per slot) stays for instances of an older version during a rolling
+ * upgrade; this version no longer reads it.
+ */
+export async function createSlotHoldsTable(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('shared_slot_holds')
+    .addColumn('holder', 'text', (c) => c.primaryKey())
+    .addColumn('slot_id', 'text', (c) => c.notNull())
+    .addColumn('client_id', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('shared_slot_holds_client')
+    .on('shared_slot_holds')
+    .column('client_id')
+    .execute();
+}
+
 /** Shared state in PostgreSQL; `now` is the instance's clock (instances keep theirs in sync with NTP). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw SQL over any schema
 export function postgresSharedState(db: Kysely<any>, now: () => number = Date.now): SharedState {
@@ -44,7 +65,7 @@ export function postgresSharedState(db: Kysely<any>, now: () => number = Date.no
     if (writes % 200 !== 0) return;
     await sql`DELETE FROM shared_windows WHERE reset_at <= ${time}`.execute(db);
     await sql`DELETE FROM shared_tickets WHERE expires_at <= ${time}`.execute(db);
-    await sql`DELETE FROM shared_slots WHERE expires_at <= ${time}`.execute(db);
+    await sql`DELETE FROM shared_slot_holds WHERE expires_at <= ${time}`.execute(db);
   };
   return {
     kind: 'postgres',
@@ -83,38 +104,36 @@ export function postgresSharedState(db: Kysely<any>, now: () => number = Date.no
       const row = result.rows[0];
       return row && Number(row.expires_at) > now() ? row.grant_json : undefined;
     },
-    acquireSlot(clientId, slotId, max, leaseMs) {
+    acquireSlot({ clientId, slotId, holder }, max, leaseMs) {
       return db.transaction().execute(async (trx) => {
         const time = now();
         await sql`SELECT pg_advisory_xact_lock(hashtext(${`parley.slots.${clientId}`}))`.execute(
           trx,
         );
-        await sql`DELETE FROM shared_slots WHERE client_id = ${clientId} AND expires_at <= ${time}`.execute(
-          trx,
-        );
+        await sql`DELETE FROM shared_slot_holds
+          WHERE client_id = ${clientId} AND expires_at <= ${time}`.execute(trx);
         const held = await sql<{ count: number }>`
-          SELECT count(*) AS count FROM shared_slots
+          SELECT count(DISTINCT slot_id) AS count FROM shared_slot_holds
           WHERE client_id = ${clientId} AND slot_id <> ${slotId}`.execute(trx);
         if (Number(held.rows[0]?.count ?? 0) >= max) return false;
-        await sql`INSERT INTO shared_slots (slot_id, client_id, expires_at)
-          VALUES (${slotId}, ${clientId}, ${time + leaseMs})
-          ON CONFLICT (slot_id) DO UPDATE SET client_id = EXCLUDED.client_id,
-            expires_at = EXCLUDED.expires_at`.execute(trx);
+        await sql`INSERT INTO shared_slot_holds (holder, slot_id, client_id, expires_at)
+          VALUES (${holder}, ${slotId}, ${clientId}, ${time + leaseMs})
+          ON CONFLICT (holder) DO UPDATE SET expires_at = EXCLUDED.expires_at`.execute(trx);
         return true;
       });
     },
-    async renewSlots(slots, leaseMs) {
-      if (slots.length === 0) return;
-      const ids = slots.map((slot) => slot.slotId);
-      await sql`UPDATE shared_slots SET expires_at = ${now() + leaseMs}
-        WHERE slot_id IN (${sql.join(ids)})`.execute(db);
+    async renewSlots(holds, leaseMs) {
+      if (holds.length === 0) return;
+      const holders = holds.map((hold) => hold.holder);
+      await sql`UPDATE shared_slot_holds SET expires_at = ${now() + leaseMs}
+        WHERE holder IN (${sql.join(holders)})`.execute(db);
     },
-    async releaseSlot(_clientId, slotId) {
-      await sql`DELETE FROM shared_slots WHERE slot_id = ${slotId}`.execute(db);
+    async releaseSlot({ holder }) {
+      await sql`DELETE FROM shared_slot_holds WHERE holder = ${holder}`.execute(db);
     },
     async slotsOf(clientId) {
       const result = await sql<{ count: number }>`
-        SELECT count(*) AS count FROM shared_slots
+        SELECT count(DISTINCT slot_id) AS count FROM shared_slot_holds
         WHERE client_id = ${clientId} AND expires_at > ${now()}`.execute(db);
       return Number(result.rows[0]?.count ?? 0);
     },

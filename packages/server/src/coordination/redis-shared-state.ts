@@ -2,8 +2,8 @@
  * {@link SharedState} in Redis (when `REDIS_URL` is set): each operation is one atomic command or
  * one Lua script, so concurrent instances cannot overshoot a limit. Windows are counters with an
  * expiry (`INCR` + `PEXPIRE` in a script); tickets are keys read and deleted at once (`GETDEL`);
- * a client's session slots are a sorted set scored by lease expiry, pruned and counted in the
- * script that adds to it. Every key expires by itself, so nothing needs cleaning up.
+ * a client's session-slot holds are a sorted set of holders scored by lease expiry (and a hash
+ * from holder to slot), pruned and counted in the script that adds to it. Every key expires by itself, so nothing needs cleaning up.
  *
  * Redis being away is reported as {@link DatabaseUnavailableError} (routes answer 503) after a
  * short wait, never a hang: commands are not queued while the connection is down.
@@ -34,36 +34,75 @@ if ttl < 0 or (extend > 0 and count > extend) then
 end
 return { count, ttl }`;
 
-/** KEYS[1] the client's slots; ARGV slotId, max, now, leaseMs. Returns 1 when taken. */
-const acquireScript = `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
-local held = redis.call('ZCARD', KEYS[1])
-if redis.call('ZSCORE', KEYS[1], ARGV[1]) then held = held - 1 end
-if held >= tonumber(ARGV[2]) then return 0 end
-local expires = tonumber(ARGV[3]) + tonumber(ARGV[4])
-redis.call('ZADD', KEYS[1], expires, ARGV[1])
-if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+/**
+ * Counts the distinct slots of the holders in `holders` (but `except`), KEYS[2] mapping each
+ * holder to its slot.
+ */
+const distinctSlots = `
+local function distinctSlots(holders, except)
+  local seen, count = {}, 0
+  for _, holder in ipairs(holders) do
+    local slot = redis.call('HGET', KEYS[2], holder)
+    if slot and slot ~= except and not seen[slot] then
+      seen[slot] = true
+      count = count + 1
+    end
+  end
+  return count
+end
+local function keep(leaseMs)
+  for _, key in ipairs(KEYS) do
+    if redis.call('PTTL', key) < leaseMs then redis.call('PEXPIRE', key, leaseMs) end
+  end
+end`;
+
+/**
+ * KEYS[1] the client's holds (holder scored by lease expiry), KEYS[2] holder -> slot; ARGV
+ * slotId, holder, max, now, leaseMs. Returns 1 when taken.
+ */
+const acquireScript = `${distinctSlots}
+for _, holder in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])) do
+  redis.call('HDEL', KEYS[2], holder)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])
+if distinctSlots(redis.call('ZRANGE', KEYS[1], 0, -1), ARGV[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], tonumber(ARGV[4]) + tonumber(ARGV[5]), ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
+keep(tonumber(ARGV[5]))
 return 1`;
 
-/** KEYS[1] the client's slots; ARGV slotId, expiresAt, leaseMs. Renews a slot still held. */
-const renewScript = `
+/** KEYS as for acquiring; ARGV holder, expiresAt, leaseMs. Renews a hold still there. */
+const renewScript = `${distinctSlots}
 if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
   redis.call('ZADD', KEYS[1], 'XX', ARGV[2], ARGV[1])
-  if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+  keep(tonumber(ARGV[3]))
 end
 return 1`;
+
+/** KEYS as for acquiring; ARGV now. The client's distinct slots with an unexpired hold. */
+const countScript = `${distinctSlots}
+return distinctSlots(redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf'), nil)`;
 
 /** The client's own Redis with the scripts defined on it. */
 type ScriptedRedis = Redis & {
   parleyHit(key: string, windowMs: number, extendOver: number): Promise<[number, number]>;
   parleyAcquire(
-    key: string,
+    holds: string,
+    slotOf: string,
     slotId: string,
+    holder: string,
     max: number,
     now: number,
     leaseMs: number,
   ): Promise<number>;
-  parleyRenew(key: string, slotId: string, expiresAt: number, leaseMs: number): Promise<number>;
+  parleyRenew(
+    holds: string,
+    slotOf: string,
+    holder: string,
+    expiresAt: number,
+    leaseMs: number,
+  ): Promise<number>;
+  parleyCount(holds: string, slotOf: string, now: number): Promise<number>;
 };
 
 /** Where a URL points, without its password (for messages). */
@@ -99,8 +138,9 @@ export async function redisSharedState(
   // Reconnection is ioredis's job; an 'error' event without a listener would end the process.
   redis.on('error', () => undefined);
   redis.defineCommand('parleyHit', { numberOfKeys: 1, lua: hitScript });
-  redis.defineCommand('parleyAcquire', { numberOfKeys: 1, lua: acquireScript });
-  redis.defineCommand('parleyRenew', { numberOfKeys: 1, lua: renewScript });
+  redis.defineCommand('parleyAcquire', { numberOfKeys: 2, lua: acquireScript });
+  redis.defineCommand('parleyRenew', { numberOfKeys: 2, lua: renewScript });
+  redis.defineCommand('parleyCount', { numberOfKeys: 2, lua: countScript });
   try {
     await redis.connect();
   } catch {
@@ -120,7 +160,9 @@ export async function redisSharedState(
       throw unavailable(error);
     }
   };
-  const slotsKey = (clientId: string) => `slots:${clientId}`;
+  /** A client's holds and their slots (one hash tag: the scripts use both keys). */
+  const holdKeys = (clientId: string) =>
+    [`slot-holds:{${clientId}}`, `slot-of:{${clientId}}`] as const;
 
   return {
     kind: 'redis',
@@ -139,28 +181,29 @@ export async function redisSharedState(
     async takeTicket(ticket) {
       return (await run(() => redis.getdel(`ticket:${ticket}`))) ?? undefined;
     },
-    async acquireSlot(clientId, slotId, max, leaseMs) {
+    async acquireSlot({ clientId, slotId, holder }, max, leaseMs) {
       const taken = await run(() =>
-        redis.parleyAcquire(slotsKey(clientId), slotId, max, now(), leaseMs),
+        redis.parleyAcquire(...holdKeys(clientId), slotId, holder, max, now(), leaseMs),
       );
       return Number(taken) === 1;
     },
-    async renewSlots(slots, leaseMs) {
-      if (slots.length === 0) return;
+    async renewSlots(holds, leaseMs) {
+      if (holds.length === 0) return;
       const expiresAt = now() + leaseMs;
       await run(() =>
         Promise.all(
-          slots.map(({ clientId, slotId }) =>
-            redis.parleyRenew(slotsKey(clientId), slotId, expiresAt, leaseMs),
+          holds.map(({ clientId, holder }) =>
+            redis.parleyRenew(...holdKeys(clientId), holder, expiresAt, leaseMs),
           ),
         ),
       );
     },
-    async releaseSlot(clientId, slotId) {
-      await run(() => redis.zrem(slotsKey(clientId), slotId));
+    async releaseSlot({ clientId, holder }) {
+      const [holds, slotOf] = holdKeys(clientId);
+      await run(() => redis.multi().zrem(holds, holder).hdel(slotOf, holder).exec());
     },
     async slotsOf(clientId) {
-      return run(() => redis.zcount(slotsKey(clientId), `(${now()}`, '+inf'));
+      return Number(await run(() => redis.parleyCount(...holdKeys(clientId), now())));
     },
     async sharedKey(name, candidate) {
       await run(() => redis.set(`key:${name}`, candidate, 'NX'));

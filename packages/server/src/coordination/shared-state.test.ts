@@ -2,10 +2,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DatabaseUnavailableError } from '../storage/database-availability.js';
 import { sharedStateBackends } from '../test-utils/shared-states.js';
 import { redisSharedState } from './redis-shared-state.js';
+import type { SlotHold } from './shared-state.js';
 
 const backends = sharedStateBackends();
 afterAll(async () => {
   for (const backend of backends) await backend.cleanup();
+});
+
+/** A hold on `slotId` for `clientId`; its holder is named after the slot unless given. */
+const hold = (clientId: string, slotId: string, holder = slotId): SlotHold => ({
+  clientId,
+  slotId,
+  holder,
 });
 
 /** A clock the test moves. */
@@ -85,33 +93,51 @@ describe.each(backends)('shared state on $name (two instances on one backend)', 
     const [first, second] = await backend.open(clock.now);
     const granted = await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        (index % 2 ? first : second).acquireSlot('client', `slot-${index}`, 3, 60_000),
+        (index % 2 ? first : second).acquireSlot(hold('client', `slot-${index}`), 3, 60_000),
       ),
     );
     expect(granted.filter(Boolean)).toHaveLength(3);
     expect(await first.slotsOf('client')).toBe(3);
     expect(await second.slotsOf('other')).toBe(0);
     const held = granted.flatMap((ok, index) => (ok ? [`slot-${index}`] : []));
-    // Taking a slot already held (a resumed conversation) renews it, it is not a fourth.
-    expect(await second.acquireSlot('client', held[0]!, 3, 60_000)).toBe(true);
-    expect(await first.acquireSlot('client', 'late', 3, 60_000)).toBe(false);
-    await second.releaseSlot('client', held[1]!);
-    expect(await first.acquireSlot('client', 'late', 3, 60_000)).toBe(true);
+    // Taking a slot already held (a resumed conversation) adds a holder, not a fourth slot.
+    expect(await second.acquireSlot(hold('client', held[0]!, 'resumed'), 3, 60_000)).toBe(true);
+    expect(await first.acquireSlot(hold('client', 'late'), 3, 60_000)).toBe(false);
+    await second.releaseSlot(hold('client', held[1]!));
+    expect(await first.acquireSlot(hold('client', 'late'), 3, 60_000)).toBe(true);
     expect(await second.slotsOf('client')).toBe(3);
+  });
+
+  it('keeps a slot taken while its last holder, on either instance, still holds it', async () => {
+    const clock = testClock();
+    const [first, second] = await backend.open(clock.now);
+    const stale = hold('client', 'conversation', 'stale');
+    const resumed = hold('client', 'conversation', 'resumed');
+    expect(await first.acquireSlot(stale, 1, 60_000)).toBe(true);
+    expect(await second.acquireSlot(resumed, 1, 60_000)).toBe(true);
+    expect(await second.slotsOf('client')).toBe(1);
+    // The superseded holder gives its hold back (twice: releasing is idempotent).
+    await first.releaseSlot(stale);
+    await first.releaseSlot(stale);
+    expect(await first.slotsOf('client')).toBe(1);
+    expect(await first.acquireSlot(hold('client', 'other'), 1, 60_000)).toBe(false);
+    await second.releaseSlot(resumed);
+    expect(await first.slotsOf('client')).toBe(0);
+    expect(await first.acquireSlot(hold('client', 'other'), 1, 60_000)).toBe(true);
   });
 
   it('frees the slots of an instance that stopped renewing them, keeps the renewed ones', async () => {
     const clock = testClock();
     const [first, second] = await backend.open(clock.now);
-    expect(await first.acquireSlot('c', 'kept', 2, 1_000)).toBe(true);
-    expect(await first.acquireSlot('c', 'lost', 2, 1_000)).toBe(true);
-    expect(await second.acquireSlot('c', 'third', 2, 1_000)).toBe(false);
+    expect(await first.acquireSlot(hold('c', 'kept'), 2, 1_000)).toBe(true);
+    expect(await first.acquireSlot(hold('c', 'lost'), 2, 1_000)).toBe(true);
+    expect(await second.acquireSlot(hold('c', 'third'), 2, 1_000)).toBe(false);
     clock.advance(800);
-    await first.renewSlots([{ clientId: 'c', slotId: 'kept' }], 1_000);
+    await first.renewSlots([hold('c', 'kept')], 1_000);
     clock.advance(400);
     expect(await second.slotsOf('c')).toBe(1);
-    expect(await second.acquireSlot('c', 'third', 2, 1_000)).toBe(true);
-    expect(await second.acquireSlot('c', 'fourth', 2, 1_000)).toBe(false);
+    expect(await second.acquireSlot(hold('c', 'third'), 2, 1_000)).toBe(true);
+    expect(await second.acquireSlot(hold('c', 'fourth'), 2, 1_000)).toBe(false);
   });
 
   it('agrees on one shared key: the first offered wins on every instance', async () => {

@@ -32,18 +32,17 @@ export interface SharedState {
   /** Removes and returns a ticket's grant; undefined when unknown, used or expired. */
   takeTicket(ticket: string): Promise<string | undefined>;
   /**
-   * Takes a live-session slot `slotId` for `clientId` when fewer than `max` other unexpired slots
-   * are held (atomically). The slot lasts `leaseMs` unless renewed, so a crashed instance's slots
-   * free. Taking a slot already held (a resumed conversation: the slot is its id) renews it.
+   * Takes hold of live-session slot `hold.slotId` for `hold.clientId` when fewer than `max` other
+   * unexpired slots are held (atomically). The hold lasts `leaseMs` unless renewed, so a crashed
+   * instance's slots free. A slot may have several holders (a resumed conversation: the slot is
+   * its id, and the stale session it supersedes still holds it, maybe on another instance); it
+   * counts once, and stays taken until its last holder releases.
    */
-  acquireSlot(clientId: string, slotId: string, max: number, leaseMs: number): Promise<boolean>;
-  /** Extends the leases of slots this instance holds. */
-  renewSlots(
-    slots: readonly { clientId: string; slotId: string }[],
-    leaseMs: number,
-  ): Promise<void>;
-  /** Gives a slot back. */
-  releaseSlot(clientId: string, slotId: string): Promise<void>;
+  acquireSlot(hold: SlotHold, max: number, leaseMs: number): Promise<boolean>;
+  /** Extends the leases of holds this instance has. */
+  renewSlots(holds: readonly SlotHold[], leaseMs: number): Promise<void>;
+  /** Gives one holder's hold back (the slot stays taken while others hold it). */
+  releaseSlot(hold: SlotHold): Promise<void>;
   /** Unexpired slots `clientId` holds, across instances. */
   slotsOf(clientId: string): Promise<number>;
   /**
@@ -57,24 +56,35 @@ export interface SharedState {
   close(): Promise<void>;
 }
 
+/** One holder's hold on a client's session slot. */
+export interface SlotHold {
+  clientId: string;
+  slotId: string;
+  /** Unique to the taker: each releases only its own hold. */
+  holder: string;
+}
+
 /** The single-instance implementation (the embedded SQLite default, and tests). */
 export function memorySharedState(now: () => number = Date.now): SharedState {
   const windows = new Map<string, { count: number; resetAt: number }>();
   const tickets = new Map<string, { grant: string; expiresAt: number }>();
-  const slots = new Map<string, Map<string, number>>();
+  /** Per client: each holder's slot and lease expiry. */
+  const slots = new Map<string, Map<string, { slotId: string; expiresAt: number }>>();
   const prune = (time: number) => {
     if (windows.size > 10_000)
       for (const [key, window] of windows) if (window.resetAt <= time) windows.delete(key);
     if (tickets.size > 1_000)
       for (const [ticket, entry] of tickets) if (entry.expiresAt <= time) tickets.delete(ticket);
   };
-  const liveSlots = (clientId: string, time: number) => {
-    const held = slots.get(clientId);
-    if (!held) return undefined;
-    for (const [slotId, expiresAt] of held) if (expiresAt <= time) held.delete(slotId);
+  const liveHolds = (clientId: string, time: number) => {
+    const held = slots.get(clientId) ?? new Map<string, { slotId: string; expiresAt: number }>();
+    for (const [holder, hold] of held) if (hold.expiresAt <= time) held.delete(holder);
     if (held.size === 0) slots.delete(clientId);
-    return held.size === 0 ? undefined : held;
+    return held;
   };
+  /** Distinct slots among `held` (but `except`). */
+  const distinct = (held: Map<string, { slotId: string }>, except?: string) =>
+    new Set([...held.values()].map((hold) => hold.slotId).filter((id) => id !== except)).size;
   return {
     kind: 'memory',
     hit(key, windowMs, extendOver) {
@@ -103,30 +113,30 @@ export function memorySharedState(now: () => number = Date.now): SharedState {
       tickets.delete(ticket);
       return Promise.resolve(entry && entry.expiresAt > now() ? entry.grant : undefined);
     },
-    acquireSlot(clientId, slotId, max, leaseMs) {
+    acquireSlot({ clientId, slotId, holder }, max, leaseMs) {
       const time = now();
-      const held = liveSlots(clientId, time) ?? new Map<string, number>();
-      if (held.size - (held.has(slotId) ? 1 : 0) >= max) return Promise.resolve(false);
-      held.set(slotId, time + leaseMs);
+      const held = liveHolds(clientId, time);
+      if (distinct(held, slotId) >= max) return Promise.resolve(false);
+      held.set(holder, { slotId, expiresAt: time + leaseMs });
       slots.set(clientId, held);
       return Promise.resolve(true);
     },
-    renewSlots(renewed, leaseMs) {
+    renewSlots(holds, leaseMs) {
       const time = now();
-      for (const { clientId, slotId } of renewed) {
-        const held = slots.get(clientId);
-        if (held?.has(slotId)) held.set(slotId, time + leaseMs);
+      for (const { clientId, holder } of holds) {
+        const hold = slots.get(clientId)?.get(holder);
+        if (hold) hold.expiresAt = time + leaseMs;
       }
       return Promise.resolve();
     },
-    releaseSlot(clientId, slotId) {
+    releaseSlot({ clientId, holder }) {
       const held = slots.get(clientId);
-      held?.delete(slotId);
+      held?.delete(holder);
       if (held?.size === 0) slots.delete(clientId);
       return Promise.resolve();
     },
     slotsOf(clientId) {
-      return Promise.resolve(liveSlots(clientId, now())?.size ?? 0);
+      return Promise.resolve(distinct(liveHolds(clientId, now())));
     },
     sharedKey: (_name, candidate) => Promise.resolve(candidate),
     ping: () => Promise.resolve(true),

@@ -46,4 +46,21 @@ describe.each(backends)('session slots on $name', (backend) => {
     await expect.poll(() => state.slotsOf('client')).toBe(0);
     slots.close();
   });
+
+  it('keeps the slot when the superseded holder on another instance ends after the resume took over', async () => {
+    const [first, second] = await backend.open(Date.now);
+    const here = new SessionSlots(first, 1);
+    const there = new SessionSlots(second, 1);
+    const stale = await here.acquire('client', 'conversation-1');
+    const resumed = await there.acquire('client', 'conversation-1');
+    expect(stale).not.toBeNull();
+    expect(resumed).not.toBeNull();
+    stale!();
+    expect(await second.slotsOf('client')).toBe(1);
+    expect(await there.acquire('client', 'conversation-2')).toBeNull();
+    resumed!();
+    await expect.poll(() => first.slotsOf('client')).toBe(0);
+    here.close();
+    there.close();
+  });
 });

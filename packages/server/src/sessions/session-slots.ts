@@ -6,7 +6,7 @@
  * crashed instance free themselves.
  */
 import { randomUUID } from 'node:crypto';
-import type { SharedState } from '../coordination/shared-state.js';
+import type { SharedState, SlotHold } from '../coordination/shared-state.js';
 
 /** Gives a taken slot back (idempotent). */
 export type ReleaseSlot = () => void;
@@ -15,11 +15,8 @@ const leaseMs = 60_000;
 
 /** Live-conversation slots per client address. */
 export class SessionSlots {
-  /**
-   * The slots this instance holds, one entry per holder: a resume takes over its conversation's
-   * slot while the stale session still holds it, so two holders may share a slot id for a while.
-   */
-  private readonly held = new Map<symbol, { clientId: string; slotId: string }>();
+  /** The holds this instance has, by holder. */
+  private readonly held = new Map<string, SlotHold>();
   private renewTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -42,27 +39,20 @@ export class SessionSlots {
   /**
    * Takes a slot for `clientId`; null when the client is at the cap. `slotId` names the slot
    * (the relay uses the conversation's id, so a resume takes over its own slot instead of
-   * needing another); default: a new one. Each taker releases only its own hold: the slot is
-   * given back when the last holder of it here releases, so a superseded session ending after
-   * its resume took over does not free the resumed one's slot.
+   * needing another); default: a new one. Each taker releases only its own hold: a superseded
+   * session ending after its resume took the slot over, here or on another instance, does not
+   * free the resumed one's slot.
    */
   async acquire(clientId: string, slotId: string = randomUUID()): Promise<ReleaseSlot | null> {
-    if (!(await this.shared.acquireSlot(clientId, slotId, this.max, leaseMs))) return null;
-    const holder = Symbol(slotId);
-    this.held.set(holder, { clientId, slotId });
+    const hold = { clientId, slotId, holder: randomUUID() };
+    if (!(await this.shared.acquireSlot(hold, this.max, leaseMs))) return null;
+    this.held.set(hold.holder, hold);
     this.scheduleRenewal();
     return () => {
-      if (!this.held.delete(holder)) return;
+      if (!this.held.delete(hold.holder)) return;
       if (this.held.size === 0) this.stopRenewal();
-      if (this.holds(slotId)) return;
-      this.shared.releaseSlot(clientId, slotId).catch(this.onError);
+      this.shared.releaseSlot(hold).catch(this.onError);
     };
-  }
-
-  /** True while a holder here still has `slotId`. */
-  private holds(slotId: string): boolean {
-    for (const slot of this.held.values()) if (slot.slotId === slotId) return true;
-    return false;
   }
 
   /** Stops renewing (the server is closing; its sessions release their slots as they end). */
@@ -73,8 +63,7 @@ export class SessionSlots {
   private scheduleRenewal(): void {
     if (this.renewTimer) return;
     this.renewTimer = setInterval(() => {
-      const slots = new Map([...this.held.values()].map((slot) => [slot.slotId, slot]));
-      this.shared.renewSlots([...slots.values()], leaseMs).catch(this.onError);
+      this.shared.renewSlots([...this.held.values()], leaseMs).catch(this.onError);
     }, leaseMs / 3);
     this.renewTimer.unref();
   }

@@ -42,6 +42,7 @@ describe.each(testBackends())('database on $name', (backend) => {
         { name: '0011_webhook_queue' },
         { name: '0012_query_indexes' },
         { name: '0013_rollups' },
+        { name: '0014_slot_holds' },
       ]);
     } finally {
       await second.close();

@@ -4,7 +4,10 @@
  * `tsvector` column with a GIN index on PostgreSQL).
  */
 import type { Kysely, MigrationProvider } from 'kysely';
-import { createSharedStateTables } from '../coordination/postgres-shared-state.js';
+import {
+  createSharedStateTables,
+  createSlotHoldsTable,
+} from '../coordination/postgres-shared-state.js';
 import {
   createCustomerTables,
   createPostCallTables,
@@ -77,6 +80,9 @@ export function parleyMigrations(dialect: DialectName): MigrationProvider {
         // Daily rollups of finished conversations for analytics and the ledger, filled from the
         // conversations already stored.
         '0013_rollups': { up: (db) => createRollupTables(db, dialect), down: dropRollupTables },
+        // Session slots held per holder: a resume and the stale session it supersedes each
+        // release only their own hold.
+        '0014_slot_holds': { up: createSlotHoldsTable },
       }),
   };
 }
