@@ -54,6 +54,29 @@ describe('RtpClock', () => {
     expect(again.clock.next(true).timestamp - before.timestamp).toBe(RTP_TICKS_PER_FRAME);
   });
 
+  it('does not let late frames pile up: talkspurts after short pauses stay on the sender clock', () => {
+    // GPT-Live's answers pause between words: a frame, a silent frame left out (skip), then a
+    // talkspurt again, each frame going out up to 9 ms after its 20 ms slot (a late timer).
+    const { clock, wait } = setup();
+    let at = 0;
+    const first = clock.next(true).timestamp;
+    let stamp = first;
+    for (let frame = 1; frame <= 600; frame++) {
+      const late = (frame * 7) % 10;
+      wait(20 * frame + late - at);
+      at = 20 * frame + late;
+      if (frame % 2 === 1) {
+        clock.skip(1);
+        continue;
+      }
+      stamp = clock.next(true).timestamp;
+    }
+    // The last frame's timestamp is its slot's, give or take its own lateness.
+    const ahead = (stamp - first - 600 * RTP_TICKS_PER_FRAME) / 48;
+    expect(ahead).toBeGreaterThanOrEqual(0);
+    expect(ahead).toBeLessThanOrEqual(9);
+  });
+
   it('wraps sequence numbers at 16 bits and timestamps at 32 bits', () => {
     const { clock, wait } = setup({ sequenceNumber: 0xffff, timestamp: 0xffffffff - 100 });
     clock.next(true);

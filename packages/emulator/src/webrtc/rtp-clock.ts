@@ -20,12 +20,19 @@ export interface RtpStamp {
  * target delay to match: Chromium held the emulator's Realtime answers for about a second before
  * playing them once a few replies had been followed by pauses. Frames dropped inside a talkspurt
  * move the clock with {@link skip}.
+ *
+ * "By now" is measured from the call's first packet, not from the packet before the gap: a frame
+ * that went out a few milliseconds late (a timer firing late) must not push every later timestamp
+ * ahead of the sender's time. Measured from the last packet, each talkspurt added its first
+ * frame's lateness and nothing took it back; GPT-Live, whose answers have a talkspurt at every
+ * pause between words, ran its timestamps ahead of real time until the receiver held each answer
+ * 20 to 50 ms longer by the end of a short call.
  */
 export class RtpClock {
   private sequenceNumber: number;
   private timestamp: number;
-  /** When the last packet was stamped, and its timestamp (null before the first). */
-  private last: { at: number; timestamp: number } | null = null;
+  /** When the first packet was stamped, and its timestamp (null before it). */
+  private origin: { at: number; timestamp: number } | null = null;
 
   constructor(
     private readonly now: () => number,
@@ -38,14 +45,15 @@ export class RtpClock {
   /** The next packet's fields (one 20 ms frame); `marker` on the first packet after a gap. */
   next(marker: boolean): RtpStamp {
     const now = this.now();
-    if (marker && this.last) {
-      const elapsed = Math.round((now - this.last.at) * TICKS_PER_MS);
-      const sinceLast = (this.timestamp - this.last.timestamp) >>> 0;
-      // Never backwards: frames skipped meanwhile may already have moved the clock further.
-      if (elapsed > sinceLast) this.timestamp = (this.last.timestamp + elapsed) >>> 0;
+    if (!this.origin) this.origin = { at: now, timestamp: this.timestamp };
+    else if (marker) {
+      const due = (this.origin.timestamp + Math.round((now - this.origin.at) * TICKS_PER_MS)) >>> 0;
+      // Only past a frame of lateness: a gap the sender timed frame by frame (GPT-Live's silent
+      // frames, skipped) is already on the clock, and a timer's few milliseconds are jitter, not
+      // time. Never backwards (a signed 32-bit difference, so it holds across the wrap).
+      if (((due - this.timestamp) | 0) > RTP_TICKS_PER_FRAME) this.timestamp = due;
     }
     const stamp = { sequenceNumber: this.sequenceNumber, timestamp: this.timestamp };
-    this.last = { at: now, timestamp: this.timestamp };
     this.sequenceNumber = (this.sequenceNumber + 1) & 0xffff;
     this.timestamp = (this.timestamp + RTP_TICKS_PER_FRAME) >>> 0;
     return stamp;
