@@ -55,6 +55,14 @@ export async function createSlotHoldsTable(db: Kysely<unknown>): Promise<void> {
     .execute();
 }
 
+/**
+ * Undoes `0014_slot_holds`. Nothing durable is lost: a hold lives as long as its session (and
+ * expires on its own), and an instance of the version before it counts slots in `shared_slots`.
+ */
+export async function dropSlotHoldsTable(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('shared_slot_holds').ifExists().execute();
+}
+
 /** Shared state in PostgreSQL; `now` is the instance's clock (instances keep theirs in sync with NTP). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw SQL over any schema
 export function postgresSharedState(db: Kysely<any>, now: () => number = Date.now): SharedState {

@@ -7,6 +7,7 @@ import type { Kysely, MigrationProvider } from 'kysely';
 import {
   createSharedStateTables,
   createSlotHoldsTable,
+  dropSlotHoldsTable,
 } from '../coordination/postgres-shared-state.js';
 import {
   createCustomerTables,
@@ -82,7 +83,7 @@ export function parleyMigrations(dialect: DialectName): MigrationProvider {
         '0013_rollups': { up: (db) => createRollupTables(db, dialect), down: dropRollupTables },
         // Session slots held per holder: a resume and the stale session it supersedes each
         // release only their own hold.
-        '0014_slot_holds': { up: createSlotHoldsTable },
+        '0014_slot_holds': { up: createSlotHoldsTable, down: dropSlotHoldsTable },
       }),
   };
 }
