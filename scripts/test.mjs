@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { findChromium } from './chromium.mjs';
 import { fail, install, root, runPnpm, say } from './bootstrap.mjs';
 
@@ -151,6 +151,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const rows = [];
+const failures = [];
 for (const dir of workspaceDirs()) {
   const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
   const report = readReport(dir);
@@ -162,6 +163,7 @@ for (const dir of workspaceDirs()) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
+  failures.push(...failedTests(name, dir, report));
   rows.push(
     `  ${name.padEnd(24)} ${String(report.numPassedTests).padStart(5)} passed ${String(report.numFailedTests).padStart(3)} failed ${String(report.numPendingTests + report.numTodoTests).padStart(3)} skipped`,
   );
@@ -172,5 +174,24 @@ console.log(
     '\n' +
     backendLines.map((line) => `  ${line}`).join('\n'),
 );
+// The summary is the part of a long CI log that survives truncation, so it names what failed and why.
+if (failures.length > 0) console.log('\n[parley] failed tests\n' + failures.join('\n'));
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(tested !== 0 || failed > 0 ? 1 : 0);
+
+function failedTests(name, dir, report) {
+  const lines = [];
+  for (const file of report.testResults ?? []) {
+    const where = relative(dir, file.name ?? '');
+    const failedCases = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    if (failedCases.length === 0 && file.status === 'failed')
+      lines.push(`  ${name} ${where}: ${firstLine(file.message)}`);
+    for (const test of failedCases)
+      lines.push(`  ${name} ${where} > ${test.fullName}\n      ${firstLine(test.failureMessages?.[0])}`);
+  }
+  return lines;
+}
+
+function firstLine(message) {
+  return String(message ?? 'no message').split('\n').find((line) => line.trim() !== '') ?? 'no message';
+}
