@@ -187,11 +187,17 @@ function failedTests(name, dir, report) {
     if (failedCases.length === 0 && file.status === 'failed')
       lines.push(`  ${name} ${where}: ${firstLine(file.message)}`);
     for (const test of failedCases)
-      lines.push(`  ${name} ${where} > ${test.fullName}\n      ${firstLine(test.failureMessages?.[0])}`);
+      lines.push(
+        `  ${name} ${where} > ${test.fullName}\n      ${firstLine(test.failureMessages?.[0])}`,
+      );
   }
   return lines;
 }
 
 function firstLine(message) {
-  return String(message ?? 'no message').split('\n').find((line) => line.trim() !== '') ?? 'no message';
+  return (
+    String(message ?? 'no message')
+      .split('\n')
+      .find((line) => line.trim() !== '') ?? 'no message'
+  );
 }
