@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { agentConfigSchema } from '../schemas.js';
 import { testBackends } from '../test-utils/databases.js';
@@ -63,5 +65,30 @@ describe.each(testBackends())('database on $name', (backend) => {
       } finally {
         await store.close();
       }
+    });
+  // PostgreSQL only. Kysely's own introspector scanned every schema by name, so a schema that
+  // another client dropped during the scan failed this migration ("schema … does not exist").
+  if (backend.name === 'postgres')
+    it('migrates while another client creates and drops schemas of its own', async () => {
+      const churn = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await churn.connect();
+      let stop = false;
+      let dropped = 0;
+      const churning = (async () => {
+        while (!stop) {
+          const other = `parley_other_${randomBytes(5).toString('hex')}`;
+          await churn.query(`CREATE SCHEMA ${other}; CREATE TABLE ${other}.t (id int)`);
+          await churn.query(`DROP SCHEMA ${other} CASCADE`);
+          dropped += 1;
+        }
+      })();
+      try {
+        for (let index = 0; index < 6; index += 1) await (await backend.open()).close();
+      } finally {
+        stop = true;
+        await churning;
+        await churn.end();
+      }
+      expect(dropped).toBeGreaterThan(0);
     });
 });

@@ -4,13 +4,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import type { Pool } from 'pg';
 import { parleyMigrations } from './migrations.js';
 import type { DialectName } from './migrations.js';
 import type { Tables } from './tables.js';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from './database-availability.js';
 import { ReplaceNulCharactersPlugin } from './nul-characters.js';
+import { CurrentSchemaPostgresDialect } from './schema-introspector.js';
 
 /** An open database with its dialect. */
 export interface Database {
@@ -205,7 +206,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // statement in flight fails (the relay retries its writes) and the pool discards the client.
   pool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)));
   const db = new Kysely<Tables>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new CurrentSchemaPostgresDialect({ pool }),
     plugins: [new ReplaceNulCharactersPlugin()],
   });
   return {
