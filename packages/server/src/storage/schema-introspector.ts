@@ -31,7 +31,7 @@ export class CurrentSchemaIntrospector implements DatabaseIntrospector {
     return name ? [{ name }] : [];
   }
 
-  async getTables(options: DatabaseMetadataOptions = {}): Promise<TableMetadata[]> {
+  async getTables(options?: DatabaseMetadataOptions): Promise<TableMetadata[]> {
     const result = await sql<{ schema: string; name: string; kind: string }>`
       SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind
       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -40,7 +40,7 @@ export class CurrentSchemaIntrospector implements DatabaseIntrospector {
     return result.rows
       .filter(
         (row) =>
-          options.withInternalKyselyTables === true ||
+          options?.withInternalKyselyTables === true ||
           (row.name !== 'kysely_migration' && row.name !== 'kysely_migration_lock'),
       )
       .map((row) => ({
