@@ -61,6 +61,35 @@ export function tapDataChannels(): void {
   };
 }
 
+/**
+ * Installed before any page script: the page's microphone is a tone that stays quiet until
+ * `window.speak(ms)` plays it for `ms` (speech to the emulator's energy VAD); the fake device's
+ * own file plays silence for the whole browser.
+ */
+export function toneMicrophone(): void {
+  const context = new AudioContext();
+  const tone = context.createOscillator();
+  const gain = context.createGain();
+  const microphone = context.createMediaStreamDestination();
+  gain.gain.value = 0;
+  tone.frequency.value = 220;
+  tone.connect(gain).connect(microphone);
+  tone.start();
+  // Each call gets its own track: the session stops the one it was given when a call ends.
+  navigator.mediaDevices.getUserMedia = () =>
+    context
+      .resume()
+      .then(
+        () => new MediaStream(microphone.stream.getAudioTracks().map((track) => track.clone())),
+      );
+  (window as unknown as { speak(ms: number): Promise<void> }).speak = (ms) => {
+    const at = context.currentTime;
+    gain.gain.setValueAtTime(0.3, at);
+    gain.gain.setValueAtTime(0, at + ms / 1000);
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  };
+}
+
 /** What the entry puts on the page's window. */
 export interface VoiceWindow {
   startVoice(
@@ -79,6 +108,8 @@ export interface VoiceWindow {
     record: { events: { type: string }[]; audibleLevels: number };
   };
   channelMessages: string[];
+  /** Plays the {@link toneMicrophone} for `ms`. */
+  speak(ms: number): Promise<void>;
 }
 
 export type Snapshot = {
@@ -195,6 +226,47 @@ export async function startChromiumStack(options: {
   };
 }
 
+/** A POST of the page to the server's `/api/…` routes, or its answer: the path and the JSON body. */
+export interface Posted {
+  path: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Opens a page on the server's own origin (127.0.0.1 is a secure context, where getUserMedia
+ * exists) with the session's bundle, {@link tapDataChannels} and each of `setup` installed before
+ * any page script; `posted` and `answered` fill with what the page posts to `/api/…` and what
+ * `/api/calls` and `/api/sessions` answer it, in order.
+ */
+export async function openVoicePage(
+  stack: ChromiumStack,
+  ...setup: Array<() => void>
+): Promise<{ page: playwright.Page; posted: Posted[]; answered: Posted[] }> {
+  const page = await stack.browser.newPage({ bypassCSP: true });
+  const posted: Posted[] = [];
+  const answered: Posted[] = [];
+  const path = (url: string) => new URL(url).pathname;
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().startsWith(`${stack.base}/api/`))
+      posted.push({
+        path: path(request.url()),
+        body: JSON.parse(request.postData() ?? '{}') as Record<string, unknown>,
+      });
+  });
+  page.on('response', (response) => {
+    const url = response.url();
+    if (response.request().method() !== 'POST' || !/\/api\/(calls|sessions)$/.test(url)) return;
+    void response
+      .json()
+      .then((body: Record<string, unknown>) => answered.push({ path: path(url), body }));
+  });
+  await page.addInitScript(tapDataChannels);
+  for (const script of setup) await page.addInitScript(script);
+  await page.goto(`${stack.base}/health`);
+  await page.addScriptTag({ content: stack.bundle });
+  return { page, posted, answered };
+}
+
 /** The text context size of each `response.done` the page's session saw, in order. */
 export const contexts = (page: playwright.Page) =>
   page.evaluate(() =>
@@ -262,6 +334,39 @@ export async function endUpstreamCall(
   expect(hungUp.status).toBe(200);
 }
 
+/** A test's own sideband on an emulated GPT-Live session: what it heard, and a way to steer it. */
+export interface LiveSteering {
+  events: Array<Record<string, unknown> & { type: string }>;
+  send(event: Record<string, unknown>): void;
+  close(): void;
+}
+
+/**
+ * Attaches a sideband of the test's own to the emulator's GPT-Live session `sessionId` (the page
+ * never learns the id: see `liveSessionIds`), e.g. to say what the user's next turn is heard as
+ * (`emulator.transcript`) or to inject a fault (`emulator.fault`).
+ */
+export async function steerLiveSession(
+  stack: ChromiumStack,
+  apiKey: string,
+  sessionId: string,
+): Promise<LiveSteering> {
+  const { WebSocket } = await import('ws');
+  const socket = new WebSocket(`${stack.emulator.liveUrl}/${sessionId}/attach`, {
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  const events: LiveSteering['events'] = [];
+  socket.on('message', (data: Buffer) =>
+    events.push(JSON.parse(data.toString('utf8')) as LiveSteering['events'][number]),
+  );
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  return {
+    events,
+    send: (event) => socket.send(JSON.stringify(event)),
+    close: () => socket.close(),
+  };
+}
+
 /** What {@link useFlatFinder} started: read them inside tests (they throw before `beforeAll`). */
 export interface FlatFinder {
   readonly stack: ChromiumStack;
@@ -271,8 +376,8 @@ export interface FlatFinder {
 
 /**
  * Registers the file's `beforeAll`/`afterAll` for the resume tests: a {@link ChromiumStack} with
- * `limits` and the `concierge` agent (a flat finder that greets, text only), and a tap on the
- * upstream calls the server places.
+ * `limits` and two flat finders that greet, the Realtime `concierge` (text only) and the GPT-Live
+ * `live-concierge`, and a tap on the upstream Realtime calls the server places.
  */
 export function useFlatFinder(apiKey: string, limits: ParleyLimits): FlatFinder {
   let stack: ChromiumStack | undefined;
@@ -280,13 +385,21 @@ export function useFlatFinder(apiKey: string, limits: ParleyLimits): FlatFinder 
   beforeAll(async () => {
     stack = await startChromiumStack({
       apiKey,
-      seed: (seeded) =>
-        publishTestAgent(seeded, 'concierge', {
+      seed: async (seeded) => {
+        await publishTestAgent(seeded, 'concierge', {
           instructions: 'Help with flats.',
           transcriptionModel: null,
           outputModality: 'text',
           greeting: 'Welcome to the flat finder.',
-        }),
+        });
+        await publishTestAgent(seeded, 'live-concierge', {
+          api: 'live',
+          model: 'gpt-live-1',
+          instructions: 'Help with flats.',
+          transcriptionModel: null,
+          greeting: 'Welcome to the live flat finder.',
+        });
+      },
       limits,
     });
     // The server runs in this process: its upstream call placements are read on their way back.

@@ -4,18 +4,18 @@
 // the WebSocket relay for good, and the relay grant carries the dropped call's conversation as
 // `resume`: the same conversation goes on through the relay, the model is given its history, the
 // page shows each item once and the conversation is stored once, as a relayed one from then on.
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../src/storage/store.js';
+import { describe, expect, it } from 'vitest';
 import { notUnderstood } from './relay-helpers.js';
 import {
   endAndStored,
   endUpstreamCall,
+  openVoicePage,
   say,
   snapshot,
   useFlatFinder,
   waitForEvent,
 } from './webrtc-chromium.js';
-import type { ChromiumStack, VoiceWindow } from './webrtc-chromium.js';
+import type { VoiceWindow } from './webrtc-chromium.js';
 
 const apiKey = 'test-key-webrtc-fallback-resume-17';
 
@@ -25,15 +25,6 @@ const flatFinder = useFlatFinder(apiKey, {
   maxSessionsPerClient: 1,
   sessionRequestsPerMinute: 1000,
   resumeWindowMs: 60_000,
-});
-let stack: ChromiumStack;
-let store: Store;
-let base: string;
-let upstreamCalls: string[];
-
-beforeAll(() => {
-  ({ stack, upstreamCalls } = flatFinder);
-  ({ store, base } = stack);
 });
 
 /**
@@ -53,27 +44,8 @@ function restrictIceOnDemand(): void {
 
 describe("an 'auto' session whose dropped call cannot reconnect over WebRTC", () => {
   it('falls back to the relay with the same conversation, replayed to the model, shown once', async () => {
-    const page = await stack.browser.newPage({ bypassCSP: true });
-    const posted: Array<{ path: string; body: Record<string, unknown> }> = [];
-    const answered: Array<{ path: string; body: Record<string, unknown> }> = [];
-    const path = (url: string) => new URL(url).pathname;
-    page.on('request', (request) => {
-      if (request.method() === 'POST' && request.url().startsWith(`${base}/api/`))
-        posted.push({
-          path: path(request.url()),
-          body: JSON.parse(request.postData() ?? '{}') as Record<string, unknown>,
-        });
-    });
-    page.on('response', (response) => {
-      const url = response.url();
-      if (response.request().method() !== 'POST' || !/\/api\/(calls|sessions)$/.test(url)) return;
-      void response
-        .json()
-        .then((body: Record<string, unknown>) => answered.push({ path: path(url), body }));
-    });
-    await page.addInitScript(restrictIceOnDemand);
-    await page.goto(`${base}/health`);
-    await page.addScriptTag({ content: stack.bundle });
+    const { stack, upstreamCalls } = flatFinder;
+    const { page, posted, answered } = await openVoicePage(stack, restrictIceOnDemand);
     expect(
       await page.evaluate(() =>
         (window as unknown as VoiceWindow).startVoice('concierge', 'auto', {
@@ -135,7 +107,7 @@ describe("an 'auto' session whose dropped call cannot reconnect over WebRTC", ()
     ]);
 
     // Stored once: what the page shows, no item twice.
-    const detail = await endAndStored(page, store, String(first.conversationId));
+    const detail = await endAndStored(page, stack.store, String(first.conversationId));
     expect(detail.conversation.mode).toBe('relay');
     expect(detail.items.map((item) => item.text)).toEqual([
       ...shown.map(([, text]) => text),

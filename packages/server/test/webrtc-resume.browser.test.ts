@@ -1,22 +1,26 @@
 // A WebRTC conversation in real Chromium that drops mid-conversation and goes on (issue 17): the
 // upstream ends the call under the page (as when the page's network goes), core's session
 // reconnects over WebRTC with a fresh peer connection and offer carrying `resume`, the server
-// answers `resumed: true` with the same conversation and replays it to the model through the new
-// call's sideband; the transcript on the page shows every item once although the replay's echoes
-// reach it on the data channel, and the conversation is stored once.
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../src/storage/store.js';
+// answers `resumed: true` with the same conversation and gives the model the conversation so far:
+// a Realtime call's sideband replays it as items (whose echoes reach the page on the data channel),
+// a GPT-Live call is created with it as the session's startup `input` (and greets no second time).
+// Either way the page shows every item once, the next turn is answered, and the conversation is
+// stored once.
+import type * as playwright from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { notUnderstood } from './relay-helpers.js';
 import {
   endAndStored,
   endUpstreamCall,
+  openVoicePage,
   say,
   snapshot,
-  tapDataChannels,
+  steerLiveSession,
+  toneMicrophone,
   useFlatFinder,
   waitForEvent,
 } from './webrtc-chromium.js';
-import type { ChromiumStack, VoiceWindow } from './webrtc-chromium.js';
+import type { Posted, VoiceWindow } from './webrtc-chromium.js';
 
 const apiKey = 'test-key-webrtc-resume-chromium-17';
 
@@ -26,32 +30,19 @@ const flatFinder = useFlatFinder(apiKey, {
   sessionRequestsPerMinute: 1000,
   resumeWindowMs: 60_000,
 });
-let stack: ChromiumStack;
-let store: Store;
-let base: string;
-let upstreamCalls: string[];
 
-beforeAll(() => {
-  ({ stack, upstreamCalls } = flatFinder);
-  ({ store, base } = stack);
-});
+/** The offers the page posted (not its hang-ups of dropped calls, `/api/calls/{id}/hangup`). */
+const offersIn = (posted: Posted[]) =>
+  posted.filter((request) => request.path === '/api/calls').map((request) => request.body);
+
+/** The page's transcript: each item's role and text. */
+const shownOn = async (page: playwright.Page) =>
+  (await snapshot(page)).items.map((item) => [item.role, item.text]);
 
 describe('a dropped WebRTC call in Chromium', () => {
   it('reconnects with a fresh offer into the same conversation, replayed to the model, shown once', async () => {
-    const page = await stack.browser.newPage({ bypassCSP: true });
-    const offers: Array<Record<string, unknown>> = [];
-    const answers: Array<Record<string, unknown>> = [];
-    page.on('request', (request) => {
-      if (request.method() === 'POST' && request.url() === `${base}/api/calls`)
-        offers.push(JSON.parse(request.postData() ?? '{}') as Record<string, unknown>);
-    });
-    page.on('response', (response) => {
-      if (response.request().method() === 'POST' && response.url() === `${base}/api/calls`)
-        void response.json().then((body: Record<string, unknown>) => answers.push(body));
-    });
-    await page.addInitScript(tapDataChannels);
-    await page.goto(`${base}/health`);
-    await page.addScriptTag({ content: stack.bundle });
+    const { stack, upstreamCalls } = flatFinder;
+    const { page, posted, answered } = await openVoicePage(stack);
     expect(
       await page.evaluate(() =>
         (window as unknown as VoiceWindow).startVoice('concierge', 'webrtc'),
@@ -60,13 +51,13 @@ describe('a dropped WebRTC call in Chromium', () => {
     await waitForEvent(page, 'response.done');
     const opening = 'My name is Ada and I am looking for a two-bedroom flat near the river.';
     const before = await say(page, opening);
-    const shown = (await snapshot(page)).items.map((item) => [item.role, item.text]);
+    const shown = await shownOn(page);
     expect(shown).toEqual([
       ['assistant', 'Welcome to the flat finder.'],
       ['user', opening],
       ['assistant', notUnderstood(opening)],
     ]);
-    const first = answers[0]!;
+    const first = answered[0]!.body;
     expect(first).toMatchObject({ mode: 'webrtc', resumed: false });
 
     // The upstream ends the call under the page: its peer connection and data channel close.
@@ -81,6 +72,7 @@ describe('a dropped WebRTC call in Chromium', () => {
       .poll(async () => (await snapshot(page)).status, { timeout: 20_000 })
       .toBe('connected');
     expect((await snapshot(page)).transport).toBe('webrtc');
+    const offers = offersIn(posted);
     expect(offers).toHaveLength(2);
     expect(offers[0]!.resume).toBeUndefined();
     expect(offers[1]!.resume).toEqual({
@@ -88,8 +80,11 @@ describe('a dropped WebRTC call in Chromium', () => {
       token: first.resumeToken,
     });
     expect(offers[1]!.sdp).not.toBe(offers[0]!.sdp);
-    await expect.poll(() => answers.length).toBe(2);
-    expect(answers[1]).toMatchObject({ resumed: true, conversationId: first.conversationId });
+    await expect.poll(() => answered.length).toBe(2);
+    expect(answered[1]!.body).toMatchObject({
+      resumed: true,
+      conversationId: first.conversationId,
+    });
     expect(upstreamCalls).toHaveLength(2);
 
     // The model was given the conversation: the new call's upstream echoed the replayed items
@@ -108,19 +103,117 @@ describe('a dropped WebRTC call in Chromium', () => {
     );
     expect(echoes).toBe(3);
     // …and the page shows each item once, the conversation going on after it.
-    expect((await snapshot(page)).items.map((item) => [item.role, item.text])).toEqual([
+    expect(await shownOn(page)).toEqual([
       ...shown,
       ['user', 'And is there parking?'],
       ['assistant', notUnderstood('And is there parking?')],
     ]);
 
     // Stored once: what the page shows, no item twice.
-    const detail = await endAndStored(page, store, String(first.conversationId));
+    const detail = await endAndStored(page, flatFinder.stack.store, String(first.conversationId));
     expect(detail.conversation.mode).toBe('webrtc');
     expect(detail.items.map((item) => item.text)).toEqual([
       ...shown.map(([, text]) => text),
       'And is there parking?',
       notUnderstood('And is there parking?'),
     ]);
+  }, 120_000);
+});
+
+/** The GPT-Live session the emulator runs for the page's call (the newest). */
+const liveSession = () => flatFinder.stack.emulator.liveSessionIds().at(-1)!;
+
+/** The page's transcript with GPT-Live's leading spaces (each fragment carries its own) trimmed. */
+const liveShownOn = async (page: playwright.Page) =>
+  (await shownOn(page)).map(([role, text]) => [role, String(text).trim()]);
+
+/**
+ * The user says `words` (the tone microphone, heard as them through the emulator's sideband) and
+ * the agent answers them: resolves once the page shows the whole answer.
+ */
+async function spokenTurn(page: playwright.Page, words: string): Promise<void> {
+  const steering = await steerLiveSession(flatFinder.stack, apiKey, liveSession());
+  steering.send({ type: 'emulator.transcript', text: words });
+  const before = await liveShownOn(page);
+  await page.evaluate((ms) => (window as unknown as VoiceWindow).speak(ms), 600);
+  await expect
+    .poll(() => liveShownOn(page), { timeout: 30_000 })
+    .toEqual([...before, ['user', words], ['assistant', notUnderstood(words)]]);
+  steering.close();
+}
+
+describe('a dropped GPT-Live WebRTC call in Chromium', () => {
+  it('reconnects into the same conversation, started with its history: no second greeting, each item shown and stored once, the next turn answered', async () => {
+    const { page, posted, answered } = await openVoicePage(flatFinder.stack, toneMicrophone);
+    expect(
+      await page.evaluate(() =>
+        (window as unknown as VoiceWindow).startVoice(
+          'live-concierge',
+          'webrtc',
+          undefined,
+          'live',
+        ),
+      ),
+    ).toBe('connected');
+    const greeting = 'Welcome to the live flat finder.';
+    await expect
+      .poll(() => liveShownOn(page), { timeout: 30_000 })
+      .toEqual([['assistant', greeting]]);
+    const first = answered[0]!.body;
+    expect(first).toMatchObject({ mode: 'webrtc', resumed: false });
+    const opening = 'My name is Ada and I am looking for a flat near the river.';
+    await spokenTurn(page, opening);
+    const shown = await liveShownOn(page);
+    const dropped = liveSession();
+
+    // The upstream loses the call under the page: the session closes (connection_lost), the
+    // channel and the peer connection with it.
+    const steering = await steerLiveSession(flatFinder.stack, apiKey, dropped);
+    steering.send({ type: 'emulator.fault', session_closed: 'connection_lost' });
+    steering.close();
+
+    // The session reconnects over WebRTC with a fresh offer that asks to go on, into the same
+    // conversation.
+    await expect
+      .poll(async () => (await snapshot(page)).diagnostics?.reconnects, { timeout: 20_000 })
+      .toBe(1);
+    await expect
+      .poll(async () => (await snapshot(page)).status, { timeout: 20_000 })
+      .toBe('connected');
+    expect((await snapshot(page)).transport).toBe('webrtc');
+    const offers = offersIn(posted);
+    expect(offers.map((offer) => offer.resume)).toEqual([
+      undefined,
+      { conversationId: first.conversationId, token: first.resumeToken },
+    ]);
+    await expect.poll(() => answered.length).toBe(2);
+    expect(answered[1]!.body).toMatchObject({
+      resumed: true,
+      conversationId: first.conversationId,
+    });
+
+    // The new upstream session was created with the conversation so far as its startup input.
+    expect(liveSession()).not.toBe(dropped);
+    const resumed = await steerLiveSession(flatFinder.stack, apiKey, liveSession());
+    await expect.poll(() => resumed.events.length).toBeGreaterThan(0);
+    resumed.close();
+    const started = resumed.events.find((event) => event.type === 'session.started') as
+      { session: { input: Array<{ role: string; content: Array<{ text: string }> }> } } | undefined;
+    expect(started?.session.input.map((item) => [item.role, item.content[0]!.text])).toEqual(shown);
+
+    // The next turn is answered; no second greeting came before it, and the page shows each
+    // earlier item once.
+    await spokenTurn(page, 'Is there parking?');
+    const whole = await liveShownOn(page);
+    expect(whole).toEqual([
+      ...shown,
+      ['user', 'Is there parking?'],
+      ['assistant', notUnderstood('Is there parking?')],
+    ]);
+
+    // Stored once, in the one conversation: what the page shows.
+    const detail = await endAndStored(page, flatFinder.stack.store, String(first.conversationId));
+    expect(detail.conversation.mode).toBe('webrtc');
+    expect(detail.items.map((item) => [item.role, item.text])).toEqual(whole);
   }, 120_000);
 });

@@ -5,6 +5,7 @@
  * ({@link TranscriptTurns}) and stored as message items, each turn's latency
  * ({@link LiveTurnLatency}, with the time its tool calls took), and the usage seconds, priced.
  */
+import { randomUUID } from 'node:crypto';
 import { liveCost } from '@parley/core';
 import type { Logger } from '../../logger.js';
 import type { Store } from '../../storage/store.js';
@@ -35,7 +36,9 @@ export class LiveRecorder {
 
   constructor(private readonly options: LiveRecorderOptions) {
     const { recorder, onText } = options;
-    this.turns = new TranscriptTurns(`live_${options.conversationId.slice(0, 8)}`, {
+    // Turn ids are this leg's own: a resumed conversation's earlier legs stored theirs under the
+    // same counter, and an id stored before is updated in place (the earlier turn overwritten).
+    this.turns = new TranscriptTurns(`live_${randomUUID().slice(0, 8)}`, {
       opened: (turn) => {
         recorder.item(turnItem(turn, 'in_progress'));
         onText?.(turn);

@@ -2,7 +2,13 @@
 // conversation so far as its startup `input`, within Live's limits.
 import { LIVE_LIMITS } from '@parley/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { grantLive, openLiveBrowser, SILENCE } from '../../../test/live-helpers.js';
+import {
+  grantLive,
+  openLiveBrowser,
+  said,
+  silenceUntil,
+  SILENCE,
+} from '../../../test/live-helpers.js';
 import { startLiveStack } from '../../../test/relay-helpers.js';
 import type { RelayStack, TestBrowser } from '../../../test/relay-helpers.js';
 import { testBackends } from '../../test-utils/databases.js';
@@ -146,6 +152,53 @@ describe('resuming a GPT-Live conversation through the relay', () => {
       role: 'user',
       content: [{ type: 'input_text', text: 'My name is Ada.' }],
     });
+  });
+
+  it("stores the resumed session's turns after the earlier ones, none overwritten", async () => {
+    stack = await startLiveStack({
+      apiKey,
+      database: await backend.open(),
+      server: { limits: { sessionRequestsPerMinute: 1000, resumeWindowMs: 60_000 } },
+    });
+    const relay = stack;
+    const stored = async () =>
+      (await relay.store.conversations.detail(first.conversationId)).items.map((item) => [
+        item.role,
+        item.text,
+      ]);
+    /** Types `text` and streams silence until the agent's answer to it is stored. */
+    const turn = async (browser: TestBrowser, text: string) => {
+      const before = (await stored()).length;
+      browser.send({
+        type: 'response.item.create',
+        item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
+      });
+      browser.send({ type: 'response.create' });
+      await silenceUntil(browser, () => said(browser).endsWith('Could you put that another way?'));
+      await expect.poll(async () => (await stored()).length).toBe(before + 2);
+    };
+    const first = await grantLive(relay);
+    const { browser } = await openLiveBrowser(first);
+    browsers.push(browser);
+    await turn(browser, 'My name is Ada.');
+    const earlier = await stored();
+    browser.socket.terminate();
+    await expect
+      .poll(async () => (await relay.store.conversations.get(first.conversationId))?.status)
+      .not.toBe('active');
+
+    const again = await grantLive(relay, {
+      resume: { conversationId: first.conversationId, token: first.resumeToken },
+    });
+    const { browser: resumed } = await openLiveBrowser(again);
+    browsers.push(resumed);
+    await turn(resumed, 'Is there parking?');
+    // The new session's turns count from one again: stored under ids of their own.
+    expect(await stored()).toEqual([
+      ...earlier,
+      ['user', 'Is there parking?'],
+      ['assistant', expect.stringContaining('Is there parking?')],
+    ]);
   });
 
   it('ends a stale session still open when its conversation is resumed, as on Realtime', async () => {
