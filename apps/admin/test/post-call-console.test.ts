@@ -144,7 +144,7 @@ describe('cost ledger', () => {
       });
       await store.ledger.attribute(id, { customerId: conversation.customerId, tags: [] });
       if (conversation.model === 'gpt-live-1') {
-        await store.conversations.recordUsageSeconds(id, 60, conversation.costUsd);
+        await store.conversations.addUsageSeconds(id, 60, conversation.costUsd);
       } else {
         await store.conversations.recordResponse(id, {
           ...{ responseId: `resp_known_${index}`, status: 'completed', latencyMs: 300 },

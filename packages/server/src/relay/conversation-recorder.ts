@@ -201,6 +201,11 @@ export class ConversationRecorder {
     this.write((id) => this.store.conversations.recordResponse(id, record));
   }
 
+  /** Adds GPT-Live billed seconds and their cost to the conversation's. */
+  usageSeconds(seconds: number, costUsd: number): void {
+    this.write((id) => this.store.conversations.addUsageSeconds(id, seconds, costUsd));
+  }
+
   /** Stores one finished user turn (latency and time in tools). */
   turn(measure: TurnMeasure | null): void {
     if (measure === null) return;

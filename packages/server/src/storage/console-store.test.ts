@@ -53,7 +53,7 @@ describe.each(testBackends())('turns and the cost ledger on $name', (backend) =>
       });
     }
     if (input.liveSeconds !== undefined)
-      await store.conversations.recordUsageSeconds(
+      await store.conversations.addUsageSeconds(
         id,
         input.liveSeconds,
         liveCost(input.liveSeconds, input.model ?? null) ?? 0,

@@ -298,20 +298,20 @@ function conversationRecords(database: Database, now: () => Date) {
     },
 
     /**
-     * GPT-Live usage: the cumulative billed seconds the API reported, and their cost added to the
-     * conversation's (seconds that go backwards are ignored: reports are cumulative).
+     * GPT-Live usage: `seconds` more billed seconds and their cost, added to the conversation's.
+     * Added, not set: each leg of a resumed conversation is a new upstream session whose reports
+     * count from zero again (the caller turns a session's cumulative reports into increments).
      */
-    async recordUsageSeconds(
-      conversationId: string,
-      seconds: number,
-      costUsd: number,
-    ): Promise<void> {
+    async addUsageSeconds(conversationId: string, seconds: number, costUsd: number): Promise<void> {
+      if (!(seconds > 0)) return;
       await changeConversation(database, conversationId, async (trx) => {
         await trx
           .updateTable('conversations')
-          .set((eb) => ({ usage_seconds: seconds, cost_usd: eb('cost_usd', '+', costUsd) }))
+          .set((eb) => ({
+            usage_seconds: eb('usage_seconds', '+', seconds),
+            cost_usd: eb('cost_usd', '+', costUsd),
+          }))
           .where('id', '=', conversationId)
-          .where('usage_seconds', '<', seconds)
           .execute();
       });
     },

@@ -147,7 +147,7 @@ describe.each(testBackends())('daily rollups on $name', (backend) => {
         responses: 1,
       });
     }
-    if (live) await store.conversations.recordUsageSeconds(id, 30 + next() * 300, next() / 5);
+    if (live) await store.conversations.addUsageSeconds(id, 30 + next() * 300, next() / 5);
     if (next() < 0.1)
       await store.leads.createLead({
         agentId,
@@ -181,7 +181,7 @@ describe.each(testBackends())('daily rollups on $name', (backend) => {
       });
     if (next() < 0.1) await respond(id, 9);
     if (live && next() < 0.3)
-      await store.conversations.recordUsageSeconds(id, 400 + next() * 60, next() / 5);
+      await store.conversations.addUsageSeconds(id, 400 + next() * 60, next() / 5);
     if (next() < 0.15) {
       await store.conversations.reopen(id);
       await respond(id, 10);

@@ -64,10 +64,7 @@ export class LiveSidebandSession {
     });
     this.recorder = this.call.recorder;
     this.live = new LiveRecorder({
-      conversationId: options.conversationId,
       recorder: this.recorder,
-      store: options.store,
-      log: options.log,
       model: options.session.model,
     });
     this.delegations = new LiveDelegations({

@@ -7,8 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { liveCost } from '@parley/core';
-import type { Logger } from '../../logger.js';
-import type { Store } from '../../storage/store.js';
 import type { ConversationRecorder } from '../conversation-recorder.js';
 import { TranscriptTurns, turnItem } from './live-transcript-turns.js';
 import type { TranscriptTurn } from './live-transcript-turns.js';
@@ -18,10 +16,7 @@ type Json = Record<string, unknown>;
 
 /** What a Live recorder needs. */
 export interface LiveRecorderOptions {
-  conversationId: string;
   recorder: ConversationRecorder;
-  store: Store;
-  log: Logger;
   /** The Live model, for the usage's price. */
   model: string;
   /** A turn began or its text grew (client delegation keeps the conversation for its backend). */
@@ -85,7 +80,8 @@ export class LiveRecorder {
   /**
    * The session's cumulative `usage` (`session.usage.updated`, `session.closed`): the seconds
    * since the last report are priced by core's table (a model it does not know costs nothing, as
-   * for tokens) and stored after the conversation's other writes.
+   * for tokens) and added to the conversation's with its other writes (a resumed conversation's
+   * earlier legs billed theirs).
    */
   usage(usage: unknown): void {
     const seconds =
@@ -94,13 +90,9 @@ export class LiveRecorder {
         : null;
     if (seconds === null || seconds <= this.usageSeconds) return;
     const { options } = this;
-    const cost = liveCost(seconds - this.usageSeconds, options.model) ?? 0;
+    const added = seconds - this.usageSeconds;
     this.usageSeconds = seconds;
-    options.recorder
-      .afterWrites(() =>
-        options.store.conversations.recordUsageSeconds(options.conversationId, seconds, cost),
-      )
-      .catch((error: unknown) => options.log.error('could not store live usage', { error }));
+    options.recorder.usageSeconds(added, liveCost(added, options.model) ?? 0);
   }
 
   /** The conversation ended: the open turn is stored (`complete` false when it was cut) with its latency. */

@@ -96,10 +96,7 @@ export class LiveRelaySession {
       clientId: options.clientId,
     });
     this.live = new LiveRecorder({
-      conversationId: options.conversation.id,
       recorder: this.recorder,
-      store: options.store,
-      log: options.log,
       model: options.start.model,
       onText: (turn) => this.clientDelegations?.noteMessage(turn.itemId, turn.role, turn.text),
     });
