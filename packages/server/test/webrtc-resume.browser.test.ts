@@ -35,6 +35,34 @@ const flatFinder = useFlatFinder(apiKey, {
 const offersIn = (posted: Posted[]) =>
   posted.filter((request) => request.path === '/api/calls').map((request) => request.body);
 
+/**
+ * Waits for the page's session to reconnect over WebRTC once, and checks how: a second offer, of
+ * a fresh peer connection, asking to go on with the first answer's conversation, and answered
+ * `resumed: true` with it.
+ */
+async function reconnectedWithResume(
+  page: playwright.Page,
+  posted: Posted[],
+  answered: Posted[],
+): Promise<void> {
+  await expect
+    .poll(async () => (await snapshot(page)).diagnostics?.reconnects, { timeout: 20_000 })
+    .toBe(1);
+  await expect
+    .poll(async () => (await snapshot(page)).status, { timeout: 20_000 })
+    .toBe('connected');
+  expect((await snapshot(page)).transport).toBe('webrtc');
+  const first = answered[0]!.body;
+  const offers = offersIn(posted);
+  expect(offers.map((offer) => offer.resume)).toEqual([
+    undefined,
+    { conversationId: first.conversationId, token: first.resumeToken },
+  ]);
+  expect(offers[1]!.sdp).not.toBe(offers[0]!.sdp);
+  await expect.poll(() => answered.length).toBe(2);
+  expect(answered[1]!.body).toMatchObject({ resumed: true, conversationId: first.conversationId });
+}
+
 /** The page's transcript: each item's role and text. */
 const shownOn = async (page: playwright.Page) =>
   (await snapshot(page)).items.map((item) => [item.role, item.text]);
@@ -65,26 +93,7 @@ describe('a dropped WebRTC call in Chromium', () => {
     await endUpstreamCall(stack, apiKey, upstreamCalls[0]!);
 
     // The session reconnects over WebRTC with a fresh offer that asks to go on.
-    await expect
-      .poll(async () => (await snapshot(page)).diagnostics?.reconnects, { timeout: 20_000 })
-      .toBe(1);
-    await expect
-      .poll(async () => (await snapshot(page)).status, { timeout: 20_000 })
-      .toBe('connected');
-    expect((await snapshot(page)).transport).toBe('webrtc');
-    const offers = offersIn(posted);
-    expect(offers).toHaveLength(2);
-    expect(offers[0]!.resume).toBeUndefined();
-    expect(offers[1]!.resume).toEqual({
-      conversationId: first.conversationId,
-      token: first.resumeToken,
-    });
-    expect(offers[1]!.sdp).not.toBe(offers[0]!.sdp);
-    await expect.poll(() => answered.length).toBe(2);
-    expect(answered[1]!.body).toMatchObject({
-      resumed: true,
-      conversationId: first.conversationId,
-    });
+    await reconnectedWithResume(page, posted, answered);
     expect(upstreamCalls).toHaveLength(2);
 
     // The model was given the conversation: the new call's upstream echoed the replayed items
@@ -172,25 +181,8 @@ describe('a dropped GPT-Live WebRTC call in Chromium', () => {
     steering.send({ type: 'emulator.fault', session_closed: 'connection_lost' });
     steering.close();
 
-    // The session reconnects over WebRTC with a fresh offer that asks to go on, into the same
-    // conversation.
-    await expect
-      .poll(async () => (await snapshot(page)).diagnostics?.reconnects, { timeout: 20_000 })
-      .toBe(1);
-    await expect
-      .poll(async () => (await snapshot(page)).status, { timeout: 20_000 })
-      .toBe('connected');
-    expect((await snapshot(page)).transport).toBe('webrtc');
-    const offers = offersIn(posted);
-    expect(offers.map((offer) => offer.resume)).toEqual([
-      undefined,
-      { conversationId: first.conversationId, token: first.resumeToken },
-    ]);
-    await expect.poll(() => answered.length).toBe(2);
-    expect(answered[1]!.body).toMatchObject({
-      resumed: true,
-      conversationId: first.conversationId,
-    });
+    // The session reconnects over WebRTC with a fresh offer that asks to go on.
+    await reconnectedWithResume(page, posted, answered);
 
     // The new upstream session was created with the conversation so far as its startup input.
     expect(liveSession()).not.toBe(dropped);

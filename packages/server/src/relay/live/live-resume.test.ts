@@ -1,14 +1,10 @@
 // A resumed GPT-Live conversation: the relay starts the new upstream session with the
-// conversation so far as its startup `input`, within Live's limits.
+// conversation so far as its startup `input`, within Live's limits, and stores the new session's
+// turns after the earlier ones.
 import { LIVE_LIMITS } from '@parley/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  grantLive,
-  openLiveBrowser,
-  said,
-  silenceUntil,
-  SILENCE,
-} from '../../../test/live-helpers.js';
+import { grantLive, openLiveBrowser, said, silenceUntil } from '../../../test/live-helpers.js';
+import type { LiveGrant } from '../../../test/live-helpers.js';
 import { startLiveStack } from '../../../test/relay-helpers.js';
 import type { RelayStack, TestBrowser } from '../../../test/relay-helpers.js';
 import { testBackends } from '../../test-utils/databases.js';
@@ -98,69 +94,36 @@ describe('liveResumeInput', () => {
   });
 });
 
-describe('resuming a GPT-Live conversation through the relay', () => {
-  it('starts the new upstream session with the conversation so far as input', async () => {
-    stack = await startLiveStack({
-      apiKey,
-      database: await backend.open(),
-      server: { limits: { sessionRequestsPerMinute: 1000, resumeWindowMs: 60_000 } },
-    });
-    const relay = stack;
-    const first = await grantLive(relay);
-    const { browser, started: fresh } = await openLiveBrowser(first);
-    browsers.push(browser);
-    expect(fresh.session.input).toEqual([]);
-    browser.send({
-      type: 'response.item.create',
-      item: {
-        type: 'message',
-        role: 'user',
-        content: [{ type: 'input_text', text: 'My name is Ada.' }],
-      },
-    });
-    browser.send({ type: 'response.create' });
-    // Typed text under client delegation goes in as context and is stored as the user's turn.
-    for (let frame = 0; frame < 100; frame++) {
-      browser.send({ type: 'session.input_audio.append', audio: SILENCE });
-      await new Promise((resolve) => setTimeout(resolve, 4));
-    }
-    await expect
-      .poll(
-        async () => (await relay.store.conversations.replayItems(first.conversationId)).length,
-        {
-          timeout: 5000,
-        },
-      )
-      .toBeGreaterThan(0);
-    browser.socket.terminate();
-    await expect
-      .poll(
-        async () =>
-          (await relay.store.conversations.detail(first.conversationId)).conversation.status,
-        { timeout: 5000 },
-      )
-      .not.toBe('active');
-
-    const again = await grantLive(relay, {
-      resume: { conversationId: first.conversationId, token: first.resumeToken },
-    });
-    expect(again).toMatchObject({ resumed: true, conversationId: first.conversationId });
-    const { browser: resumed, started } = await openLiveBrowser(again);
-    browsers.push(resumed);
-    expect(started.session.input).toContainEqual({
-      type: 'message',
-      role: 'user',
-      content: [{ type: 'input_text', text: 'My name is Ada.' }],
-    });
+/** The relay on the `live` agent, resumes allowed for a minute. */
+async function resumableStack(): Promise<RelayStack> {
+  stack = await startLiveStack({
+    apiKey,
+    database: await backend.open(),
+    server: { limits: { sessionRequestsPerMinute: 1000, resumeWindowMs: 60_000 } },
   });
+  return stack;
+}
 
-  it("stores the resumed session's turns after the earlier ones, none overwritten", async () => {
-    stack = await startLiveStack({
-      apiKey,
-      database: await backend.open(),
-      server: { limits: { sessionRequestsPerMinute: 1000, resumeWindowMs: 60_000 } },
-    });
-    const relay = stack;
+/** Opens a browser on `grant` (its socket terminated after the test). */
+async function open(grant: LiveGrant) {
+  const opened = await openLiveBrowser(grant);
+  browsers.push(opened.browser);
+  return opened;
+}
+
+/** Asks to go on with `first`'s conversation: granted, the same conversation. */
+async function resume(relay: RelayStack, first: LiveGrant): Promise<LiveGrant> {
+  const again = await grantLive(relay, {
+    resume: { conversationId: first.conversationId, token: first.resumeToken },
+  });
+  expect(again).toMatchObject({ resumed: true, conversationId: first.conversationId });
+  return again;
+}
+
+describe('resuming a GPT-Live conversation through the relay', () => {
+  it('starts the new upstream session with the conversation so far as input, and stores its turns after the earlier ones', async () => {
+    const relay = await resumableStack();
+    const first = await grantLive(relay);
     const stored = async () =>
       (await relay.store.conversations.detail(first.conversationId)).items.map((item) => [
         item.role,
@@ -177,9 +140,8 @@ describe('resuming a GPT-Live conversation through the relay', () => {
       await silenceUntil(browser, () => said(browser).endsWith('Could you put that another way?'));
       await expect.poll(async () => (await stored()).length).toBe(before + 2);
     };
-    const first = await grantLive(relay);
-    const { browser } = await openLiveBrowser(first);
-    browsers.push(browser);
+    const { browser, started: fresh } = await open(first);
+    expect(fresh.session.input).toEqual([]);
     await turn(browser, 'My name is Ada.');
     const earlier = await stored();
     browser.socket.terminate();
@@ -187,11 +149,12 @@ describe('resuming a GPT-Live conversation through the relay', () => {
       .poll(async () => (await relay.store.conversations.get(first.conversationId))?.status)
       .not.toBe('active');
 
-    const again = await grantLive(relay, {
-      resume: { conversationId: first.conversationId, token: first.resumeToken },
+    const { browser: resumed, started } = await open(await resume(relay, first));
+    expect(started.session.input).toContainEqual({
+      type: 'message',
+      role: 'user',
+      content: [{ type: 'input_text', text: 'My name is Ada.' }],
     });
-    const { browser: resumed } = await openLiveBrowser(again);
-    browsers.push(resumed);
     await turn(resumed, 'Is there parking?');
     // The new session's turns count from one again: stored under ids of their own.
     expect(await stored()).toEqual([
@@ -202,22 +165,11 @@ describe('resuming a GPT-Live conversation through the relay', () => {
   });
 
   it('ends a stale session still open when its conversation is resumed, as on Realtime', async () => {
-    stack = await startLiveStack({
-      apiKey,
-      database: await backend.open(),
-      server: { limits: { sessionRequestsPerMinute: 1000, resumeWindowMs: 60_000 } },
-    });
-    const relay = stack;
+    const relay = await resumableStack();
     const first = await grantLive(relay);
-    const { browser: stale } = await openLiveBrowser(first);
-    browsers.push(stale);
+    const { browser: stale } = await open(first);
     // The relay has not noticed anything wrong with the first connection; the browser reconnects.
-    const again = await grantLive(relay, {
-      resume: { conversationId: first.conversationId, token: first.resumeToken },
-    });
-    expect(again).toMatchObject({ resumed: true, conversationId: first.conversationId });
-    const { browser: resumed } = await openLiveBrowser(again);
-    browsers.push(resumed);
+    const { browser: resumed } = await open(await resume(relay, first));
     // The stale session was ended (conversation_ended) before the new one went on.
     expect((await stale.closed).code).toBe(1000);
     const conversation = await relay.store.conversations.get(first.conversationId);
