@@ -147,5 +147,19 @@ export const webrtcCallResponseSchema = z.object({
  * ended), with the `resumeToken` the call was answered with. Sent with `keepalive` from `pagehide`.
  */
 export const webrtcHangupRequestSchema = z.object({ token: z.string().min(1).max(200) });
+/** The longest typed message the server takes, in characters (the Live relay cuts longer ones). */
+export const MAX_TYPED_TEXT = 4000;
+
+/**
+ * `POST /api/calls/{callId}/text`: text the visitor typed on a GPT-Live call, with the call's
+ * `resumeToken` (its data channel may not carry typed text). At most 4,000 characters, not blank.
+ */
+export const webrtcTextRequestSchema = z.object({
+  token: z.string().min(1).max(200),
+  text: z
+    .string()
+    .max(MAX_TYPED_TEXT)
+    .refine((text) => text.trim().length > 0, 'the text is blank'),
+});
 /** See {@link webrtcCallResponseSchema}. */
 export type WebRtcCallResponse = z.infer<typeof webrtcCallResponseSchema>;

@@ -14,6 +14,7 @@ import type { ConversationRecorder } from '../relay/conversation-recorder.js';
 import { leadingType } from '../relay/fast-path.js';
 import { LiveDelegations } from '../relay/live/live-delegations.js';
 import { LiveRecorder } from '../relay/live/live-recorder.js';
+import { sendTypedText } from '../relay/live/live-typed-text.js';
 import type { SessionOutcome } from '../relay/relay-timers.js';
 import { greetingInstructions } from '../session-config.js';
 import type { Mailer } from '../tools/mailer.js';
@@ -38,6 +39,16 @@ export interface LiveSidebandSessionOptions extends SidebandCallOptions {
   now: () => Date;
 }
 
+/** Typed messages a call may send in {@link TYPED_TEXT_WINDOW_MS} (a visitor types far fewer). */
+export const TYPED_TEXT_LIMIT = 5;
+export const TYPED_TEXT_WINDOW_MS = 10_000;
+
+/** What {@link LiveSidebandSession.typedText} did: sent (the stored item), refused, or too soon. */
+export type TypedTextOutcome =
+  | { sent: true; itemId: string }
+  | { sent: false; reason: 'ended' | 'client_delegation' }
+  | { sent: false; reason: 'rate_limited'; retryAfterSeconds: number };
+
 /** Reflected audio on the sideband: most of its traffic, and nothing the server keeps. */
 const REFLECTED_AUDIO = new Set(['session.input_audio.append', 'session.output_audio.delta']);
 
@@ -50,6 +61,9 @@ export class LiveSidebandSession {
   private readonly delegations: LiveDelegations;
   private timer: NodeJS.Timeout | null = null;
   private greeted = false;
+  /** When this call's latest typed messages were sent (ms), for the rate limit. */
+  private typedAt: number[] = [];
+  private typedCount = 0;
 
   constructor(private readonly options: LiveSidebandSessionOptions) {
     this.call = new SidebandLifecycle(options, {
@@ -119,6 +133,39 @@ export class LiveSidebandSession {
    */
   shutdown(endReason?: string): Promise<void> {
     return this.call.shutdown(endReason);
+  }
+
+  /**
+   * Text the visitor typed (`POST /api/calls/{callId}/text`; the data channel may not carry it):
+   * stored and sent upstream as the Live relay sends it, then continued with one
+   * `response.create` under Responses delegation. Under client delegation no backend of this
+   * server answers a WebRTC call's delegations, so it is refused rather than left unanswered.
+   */
+  typedText(text: string): TypedTextOutcome {
+    if (this.call.closed) return { sent: false, reason: 'ended' };
+    const { delegation } = this.options.session;
+    if (delegation.type !== 'responses') return { sent: false, reason: 'client_delegation' };
+    const now = this.options.now().getTime();
+    this.typedAt = this.typedAt.filter((at) => now - at < TYPED_TEXT_WINDOW_MS);
+    if (this.typedAt.length >= TYPED_TEXT_LIMIT) {
+      const wait = TYPED_TEXT_WINDOW_MS - (now - this.typedAt[0]!);
+      return { sent: false, reason: 'rate_limited', retryAfterSeconds: Math.ceil(wait / 1000) };
+    }
+    this.typedAt.push(now);
+    const eventId = `evt_parley_typed_${++this.typedCount}`;
+    const { itemId } = sendTypedText(
+      {
+        delegation,
+        live: this.live,
+        recorder: this.recorder,
+        clientDelegations: null,
+        toUpstream: (event) => this.call.send(event),
+      },
+      text,
+      (body) => ({ ...body, event_id: eventId }),
+    );
+    this.call.send({ type: 'response.create', event_id: `${eventId}_response` });
+    return { sent: true, itemId };
   }
 
   private onFrame(frame: Buffer): void {

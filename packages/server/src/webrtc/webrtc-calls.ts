@@ -20,6 +20,7 @@ import type { UrlGuard } from '../tools/url-guard.js';
 import type { Upstream } from '../upstream.js';
 import { liveCallConfig } from './live-call-config.js';
 import { LiveSidebandSession } from './live-sideband-session.js';
+import type { TypedTextOutcome } from './live-sideband-session.js';
 import { SidebandSession } from './sideband-session.js';
 import { createUpstreamCall, hangupUpstreamCall, UpstreamCallError } from './upstream-calls.js';
 import { createUpstreamLiveSession, hangupUpstreamLiveSession } from './upstream-live-sessions.js';
@@ -69,6 +70,8 @@ interface WatchedCall {
   /** Attaches the sideband; resolves whether it listens. */
   start(): Promise<boolean>;
   shutdown(endReason?: string): Promise<void>;
+  /** Typed text for the upstream (GPT-Live calls only: a Realtime call's data channel carries it). */
+  typedText?(text: string): TypedTextOutcome;
 }
 
 /** Whose a call is: what its hang-up token is checked against. */
@@ -82,6 +85,10 @@ const rememberedEndedCalls = 1000;
 
 /** What {@link WebRtcCalls.hangUp} did. */
 export type HangUpResult = 'ended' | 'not_found' | 'forbidden';
+
+/** What {@link WebRtcCalls.text} did. */
+export type CallTextResult =
+  Exclude<HangUpResult, 'ended'> | TypedTextOutcome | { sent: false; reason: 'realtime' };
 
 /** The client a call is placed for: its id, its slot, and a conversation to go on with. */
 interface CallClient {
@@ -353,6 +360,21 @@ export class WebRtcCalls {
       return 'forbidden';
     if (live) await live.call.shutdown('client_closed');
     return 'ended';
+  }
+
+  /**
+   * Typed text for the call's upstream, with the token it was placed with (as {@link hangUp}): a
+   * GPT-Live call's sideband sends it as the Live relay would; a call that ended is `ended`, a
+   * Realtime call `realtime` (its browser sends `conversation.item.create` on its data channel).
+   */
+  text(callId: string, token: string, text: string): CallTextResult {
+    const live = this.byId.get(callId);
+    const owner = live ?? this.endedIds.get(callId);
+    if (!owner) return 'not_found';
+    if (!this.options.resumeTokens.verify(token, owner.conversationId, owner.agentId))
+      return 'forbidden';
+    if (!live) return { sent: false, reason: 'ended' };
+    return live.call.typedText?.(text) ?? { sent: false, reason: 'realtime' };
   }
 
   /** A call ended: its slot is free, its writes are awaited on shutdown, then post-call runs. */

@@ -12,7 +12,12 @@ import type { RateLimiter } from '../http/rate-limiter.js';
 import type { RequestInfo } from '../http/request-info.js';
 import { sessionVersion } from '../experiments/session-version.js';
 import { limitSessionRequests } from '../routes/public-routes.js';
-import { maxOfferBytes, webrtcCallRequestSchema, webrtcHangupRequestSchema } from '../schemas.js';
+import {
+  maxOfferBytes,
+  webrtcCallRequestSchema,
+  webrtcHangupRequestSchema,
+  webrtcTextRequestSchema,
+} from '../schemas.js';
 import type { WebRtcCallResponse } from '../schemas.js';
 import type { ResumeRequest, SessionIssuer } from '../sessions/session-issuer.js';
 import type { SessionSlots } from '../sessions/session-slots.js';
@@ -20,7 +25,7 @@ import type { PublishedAgent } from '../storage/agents-store.js';
 import type { Store } from '../storage/store.js';
 import type { Upstream } from '../upstream.js';
 import { UpstreamCallError } from './upstream-calls.js';
-import type { PlacedCall, WebRtcCalls } from './webrtc-calls.js';
+import type { CallTextResult, PlacedCall, WebRtcCalls } from './webrtc-calls.js';
 
 /** What the calls route needs. */
 export interface WebRtcRoutesOptions {
@@ -202,7 +207,50 @@ export function createWebRtcRoutes(options: WebRtcRoutesOptions): Hono {
       throw new HttpError(403, 'forbidden', 'the token is not the one this call was answered with');
     return c.json({ callId, ended: true });
   });
+  // Typed text on a GPT-Live call, whose data channel may only mute and unmute: the server sends it
+  // through the sideband as the Live relay does, with the same token as the hang-up.
+  app.post('/calls/:callId/text', async (c) => {
+    if (!options.originAllowed(c))
+      throw new HttpError(403, 'origin_not_allowed', 'this page may not talk to a conversation');
+    const { token, text } = await jsonBody(c, webrtcTextRequestSchema);
+    const callId = c.req.param('callId');
+    const result = calls.text(callId, token, text);
+    if (result === 'not_found')
+      throw new HttpError(404, 'not_found', 'no WebRTC call with that id on this server');
+    if (result === 'forbidden')
+      throw new HttpError(403, 'forbidden', 'the token is not the one this call was answered with');
+    if (result.sent) return c.json({ callId, itemId: result.itemId }, 202);
+    throw textRefusal(result);
+  });
   return app;
+}
+
+/** Why a call took no typed text, as the route answers it. */
+function textRefusal(result: Exclude<CallTextResult, string | { sent: true }>): HttpError {
+  switch (result.reason) {
+    case 'ended':
+      return new HttpError(409, 'call_ended', 'the call has ended; nothing was sent');
+    case 'realtime':
+      return new HttpError(
+        409,
+        'data_channel_text',
+        'a Realtime call takes typed text on its data channel (conversation.item.create)',
+      );
+    case 'client_delegation':
+      return new HttpError(
+        409,
+        'relay_required',
+        'typed text for a GPT-Live agent under client delegation goes through the relay',
+      );
+    case 'rate_limited':
+      return new HttpError(
+        429,
+        'rate_limited',
+        'too many typed messages on this call; retry shortly',
+        undefined,
+        { 'retry-after': String(result.retryAfterSeconds) },
+      );
+  }
 }
 
 /** The answer for a call the upstream did not place (never its headers or the key). */

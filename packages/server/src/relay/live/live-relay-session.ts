@@ -28,6 +28,7 @@ import type { LiveDelegationHandler } from './live-delegation-handler.js';
 import { LiveDelegations } from './live-delegations.js';
 import type { LiveStartConfig } from './live-session-start.js';
 import { LiveRecorder } from './live-recorder.js';
+import { sendTypedText } from './live-typed-text.js';
 
 type Json = Record<string, unknown>;
 
@@ -313,36 +314,19 @@ export class LiveRelaySession {
       );
       return;
     }
-    const text = texts.join('\n').slice(0, 4000);
-    const id = `typed_${Date.now().toString(36)}`;
-    this.live.typed();
-    this.recorder.item({
-      id,
-      type: 'message',
-      role: 'user',
-      status: 'completed',
-      content: [{ type: 'input_text', text }],
-    });
-    if (this.options.start.delegation.type === 'responses') {
-      this.toUpstream(
-        withId({
-          type: 'response.item.create',
-          item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] },
-        }),
-      );
-      this.mayCreateResponse = true;
-    } else {
-      // Client delegation has no user-message channel on the voice: the backend (here) passes the
-      // typed words on as silent context and answers them (reference §6.5).
-      this.toUpstream(
-        withId({
-          type: 'session.thinking.append',
-          delegation_id: null,
-          content: `The visitor typed: ${text.slice(0, 1400)}`,
-        }),
-      );
-      this.clientDelegations?.onTypedText(id, text);
-    }
+    const sent = sendTypedText(
+      {
+        delegation: this.options.start.delegation,
+        live: this.live,
+        recorder: this.recorder,
+        clientDelegations: this.clientDelegations,
+        toUpstream: (body) => this.toUpstream(body),
+      },
+      texts.join('\n'),
+      withId,
+    );
+    // Under Responses delegation the browser continues the backend with one `response.create`.
+    if (sent.awaitsResponse) this.mayCreateResponse = true;
   }
 
   private fromUpstream(frame: Buffer): void {
