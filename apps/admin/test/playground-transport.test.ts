@@ -1,8 +1,8 @@
 // @vitest-environment node
 // The playground's two transports, in the built console, real Chromium and a real server on the
 // emulator: WebRTC by default (the call placed through the admin playground calls route, the reply
-// heard as media and its transcript shown), the relay when chosen, and the relay with the reason
-// when the version needs it (relay_required).
+// heard as media and its transcript shown), the relay when chosen, the relay with the reason when
+// the version needs it (relay_required), and typed text on a GPT-Live call over WebRTC.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Request } from 'playwright-core';
 import { adminClient, signInByApi, startConsole, waitForPlaygroundReply } from './console-stack';
@@ -102,7 +102,7 @@ describe('the playground transports', () => {
     await end();
   });
 
-  it('holds a GPT-Live version over WebRTC too, and says typing takes the relay there', async () => {
+  it('talks to a GPT-Live version over WebRTC, typed text too: the answer is shown', async () => {
     const { agents } = await admin.get<{ agents: { id: string; slug: string }[] }>('/agents');
     const live = agents.find((agent) => agent.slug === 'ecommerce-support-live')!.id;
     await page.goto(`${origin}/admin/#/playground/${live}`);
@@ -112,8 +112,25 @@ describe('the playground transports', () => {
       .poll(() => page.getByTestId('playground-status').textContent(), { timeout: 20_000 })
       .toBe('connected');
     expect(await page.getByTestId('playground-transport').textContent()).toBe('WebRTC');
-    await page.getByTestId('playground-typing-note').waitFor();
-    expect(await page.getByLabel('Message').isDisabled()).toBe(true);
+    // The channel may only mute and unmute: the text goes to the server, which sends it upstream.
+    const question = 'Where is my order A1234?';
+    await page.getByLabel('Message').fill(question);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.transcript li.user').filter({ hasText: question }).waitFor();
+    // The answer: what the agent says after the typed turn (not the greeting before it), as heard.
+    const answer = () =>
+      page
+        .locator('.transcript li.user', { hasText: question })
+        .locator('~ li.assistant')
+        .evaluateAll((items) =>
+          items
+            .map((item) => item.textContent.replace(item.querySelector('.who')!.textContent, ''))
+            .join(' ')
+            .trim(),
+        );
+    await expect.poll(async () => (await answer()).length, { timeout: 15_000 }).toBeGreaterThan(10);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(await page.getByTestId('playground-status').textContent()).toBe('connected');
     await end();
   });
 });

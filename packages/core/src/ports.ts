@@ -90,6 +90,12 @@ export interface WebRtcEndpoint {
    * connection dropped or never opened. Best effort (`fetch` with `keepalive`): it must not throw.
    */
   hangup?: () => void;
+  /**
+   * Posts typed text for the answered call to the server that placed it (a GPT-Live call's data
+   * channel may not carry it; the Parley server's `POST /api/calls/{callId}/text`). The transport
+   * calls it and reports a refusal or a failure as an `error` event; it may throw or reject.
+   */
+  text?: (text: string) => Promise<Response>;
 }
 
 /**

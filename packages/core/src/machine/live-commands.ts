@@ -12,12 +12,18 @@ import type { FamilyCommand } from './events.js';
 import type { StampedTransition, Transition } from './transition.js';
 
 /**
- * Typed text. Under Responses delegation it is a user message for the backend
+ * Typed text. Over WebRTC it goes to the server that placed the call. Under Responses delegation it is a user message for the backend
  * (`response.item.create` + `response.create`, §6.5). Under client delegation Live has no user
  * message: it goes in as silent context (`session.thinking.append`) labelled as typed by the
  * visitor — never as instructions, which the model treats as trusted (§4).
  */
 export function sendUserText(t: Transition, text: string): void {
+  // A WebRTC call's data channel may only mute and unmute: the server that placed it sends the
+  // text upstream as its relay would, whatever the delegation.
+  if (t.state.mediaAudio) {
+    command(t, { kind: 'server_text', text });
+    return;
+  }
   if (live(t).delegation === 'responses') {
     command(t, { kind: 'user_text', text });
     return;

@@ -142,3 +142,51 @@ describe('Live mute over a media transport', () => {
     expect(kit.audio.inputMuted).toBe(false);
   });
 });
+
+describe('Live typed text over a media transport', () => {
+  it("goes to the call's server as parley.text (the channel may not carry it), shown at once; a refusal is an error, not an end", async () => {
+    const transport = new FakeMediaTransport();
+    const kit = createTestSession({
+      credentials,
+      liveSession: { model: 'gpt-live-1.1' },
+      transport,
+    });
+    // Typed before the call is up: held, then sent the same way once the session runs.
+    kit.session.sendText('Before the call');
+    void kit.session.connect();
+    await vi.waitFor(() => {
+      if (transport.connections.length < 1) throw new Error('not open yet');
+    });
+    transport.current.state = 'open';
+    transport.current.handlers.onOpen({ transport: 'webrtc', media: true });
+    transport.receive(events[0]!);
+    await settle();
+    kit.session.sendText('What are your fees?');
+    const sent = transport.current.sent.filter((event) => event.type !== 'session.start');
+    expect(sent).toEqual([
+      { type: 'parley.text', text: 'Before the call' },
+      { type: 'parley.text', text: 'What are your fees?' },
+    ]);
+    expect(messages(kit.session.getSnapshot().items).map((item) => [item.role, item.text])).toEqual(
+      [
+        ['user', 'Before the call'],
+        ['user', 'What are your fees?'],
+      ],
+    );
+    // What the WebRTC transport reports when the server refuses the text.
+    transport.receive({
+      type: 'error',
+      event_id: 'event_parley_text',
+      error: {
+        type: 'invalid_request_error',
+        code: 'rate_limited',
+        message: 'Typed text not sent: too many typed messages on this call; retry shortly',
+      },
+    });
+    await settle();
+    expect(kit.session.getSnapshot()).toMatchObject({
+      status: 'connected',
+      error: { code: 'rate_limited', message: expect.stringContaining('Typed text not sent') },
+    });
+  });
+});

@@ -9,6 +9,7 @@ import type { Credentials } from '../ports.js';
 import type { NeutralCommand } from '../protocol/adapters/neutral.js';
 import type { LiveClientEvent } from '../protocol/live/client-events.js';
 import { parseLiveServerEvent, serializeLiveClientEvent } from '../protocol/live/parse.js';
+import { CALL_TEXT_EVENT } from '../transport/webrtc-types.js';
 import type { AppendContextOptions, LiveContextChannel } from './types.js';
 
 import { liveFamily } from '../machine/live.js';
@@ -32,11 +33,19 @@ export function readLiveFrame(data: string): FamilyFrame {
   };
 }
 
-/** The frames of one neutral command: its first event takes `eventId`, the next `eventId_1`… */
+/**
+ * The frames of one neutral command: its first event takes `eventId`, the next `eventId_1`… Typed
+ * text for the server (`server_text`) is Parley's own {@link CALL_TEXT_EVENT}, which the WebRTC
+ * transport posts to the server instead of its channel.
+ */
 export function commandFrames(
   command: NeutralCommand,
   eventId: string,
-): Array<{ frame: string; event: LiveClientEvent }> {
+): Array<{ frame: string; event: LiveClientEvent | WireEvent }> {
+  if (command.kind === 'server_text') {
+    const event = { type: CALL_TEXT_EVENT, text: command.text };
+    return [{ frame: JSON.stringify(event), event }];
+  }
   return encodeLiveCommand(command).map((event, index) => {
     const withId = {
       ...event,

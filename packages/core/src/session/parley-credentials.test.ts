@@ -211,6 +211,7 @@ describe('parleyServerCredentials', () => {
       openEvents: [{ type: 'input_audio_buffer.clear' }],
       answered: expect.any(Function),
       hangup: expect.any(Function),
+      text: expect.any(Function),
     });
     expect(credentials.managedSession).toBe(true);
     const fallback = await credentials.fallback!();
@@ -303,6 +304,33 @@ describe('parleyServerCredentials', () => {
           keepalive: true,
           headers: { 'content-type': 'text/plain;charset=UTF-8', 'x-app': '1' },
           body: JSON.stringify({ token: 'tok-1' }),
+        },
+      },
+    ]);
+  });
+
+  it('posts typed text for the answered call by its id and token (the transport reads the answer)', async () => {
+    const server = fakeFetch(202, { callId: 'c1', itemId: 'typed_1' });
+    const provider = parleyServerCredentials({
+      baseUrl: 'https://voice.example.com',
+      agentId: 'support',
+      fetch: server.fetch,
+      headers: { 'x-app': '1' },
+      transport: 'webrtc',
+      protocol: 'live',
+    });
+    const endpoint = (await provider({ attempt: 0 })).webrtc!;
+    endpoint.answered!({ sdp: 'v=0', callId: 'call/1', resumeToken: 'tok-1' });
+    const response = await endpoint.text!('What are your fees?');
+    expect(response.status).toBe(202);
+    expect(server.calls).toEqual([
+      {
+        url: 'https://voice.example.com/api/calls/call%2F1/text',
+        init: {
+          method: 'POST',
+          keepalive: true,
+          headers: { 'content-type': 'text/plain;charset=UTF-8', 'x-app': '1' },
+          body: JSON.stringify({ token: 'tok-1', text: 'What are your fees?' }),
         },
       },
     ]);

@@ -208,6 +208,8 @@ export function parleyServerCredentials(
           if (call !== null) hangUpCall(options, base, call);
           call = null;
         },
+        // Typed text on a GPT-Live call (its channel may not carry it); the transport reads the answer.
+        text: (text) => callRequest(options, base, call!, 'text', { text }),
       },
       ...(live ? { protocol: 'live' as const } : {}),
       ...(transport === 'auto' ? { fallback: relay } : {}),
@@ -219,9 +221,31 @@ export function parleyServerCredentials(
 }
 
 /**
- * `POST /api/calls/{callId}/hangup` with the call's token: the server ends the call and frees its
- * slot. `keepalive`, so it still goes out from `pagehide`; a plain-text body, so a cross-origin
- * page needs no preflight. Best effort: the server also notices a peer gone on its own.
+ * `POST /api/calls/{callId}/{action}` with the call's token (and `fields`): the routes of a call
+ * the browser proves it owns. `keepalive`, so a hang-up still goes out from `pagehide`; a
+ * plain-text body, so a cross-origin page needs no preflight.
+ */
+function callRequest(
+  options: ParleyServerCredentialsOptions,
+  base: string,
+  call: { callId: string; token: string },
+  action: 'hangup' | 'text',
+  fields?: { text: string },
+): Promise<Response> {
+  return (options.fetch ?? globalThis.fetch)(
+    `${base}/api/calls/${encodeURIComponent(call.callId)}/${action}`,
+    {
+      method: 'POST',
+      keepalive: true,
+      headers: { 'content-type': 'text/plain;charset=UTF-8', ...(options.headers ?? {}) },
+      body: JSON.stringify({ token: call.token, ...fields }),
+    },
+  );
+}
+
+/**
+ * The server ends the call and frees its slot. Best effort: the server also notices a peer gone
+ * on its own.
  */
 function hangUpCall(
   options: ParleyServerCredentialsOptions,
@@ -229,15 +253,7 @@ function hangUpCall(
   call: { callId: string; token: string },
 ): void {
   try {
-    (options.fetch ?? globalThis.fetch)(
-      `${base}/api/calls/${encodeURIComponent(call.callId)}/hangup`,
-      {
-        method: 'POST',
-        keepalive: true,
-        headers: { 'content-type': 'text/plain;charset=UTF-8', ...(options.headers ?? {}) },
-        body: JSON.stringify({ token: call.token }),
-      },
-    ).catch(() => undefined);
+    callRequest(options, base, call, 'hangup').catch(() => undefined);
   } catch {
     // No fetch here: nothing to tell.
   }

@@ -80,6 +80,7 @@ export async function negotiate(
   // The server placed a call: from now on, ending the attempt hangs it up (at once if it ended
   // while the offer was out).
   attempt.hangup = endpoint.hangup ?? null;
+  attempt.text = endpoint.text ?? null;
   if (attempt.ended) hangUp(attempt);
   if (attempt.ended) return;
   await peer.setRemoteDescription({ type: 'answer', sdp: answer });
@@ -166,6 +167,7 @@ export function newAttempt(handlers: TransportHandlers): Attempt {
     open: false,
     ended: false,
     hangup: null,
+    text: null,
   };
 }
 

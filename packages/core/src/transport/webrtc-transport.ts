@@ -12,6 +12,7 @@ import type {
 import { systemClock } from '../system-clock.js';
 import { createMediaLevels, type MediaLevels } from './media-levels.js';
 
+import { isCallText, sendCallText } from './webrtc-call-text.js';
 import { negotiate, newAttempt, releaseAttempt, sendOnChannel } from './webrtc-negotiate.js';
 import {
   AttemptFailure,
@@ -139,7 +140,9 @@ export function createWebRtcTransport(options: WebRtcTransportOptions = {}): Tra
       });
     },
 
-    send: (data, kind) => sendOnChannel(current, data, kind, stats),
+    // Typed text on a call whose channel may not carry it goes to the server that placed it.
+    send: (data, kind) =>
+      isCallText(data) ? sendCallText(current, data) : sendOnChannel(current, data, kind, stats),
 
     close(code = 1000, reason = '') {
       pageHide.stop();

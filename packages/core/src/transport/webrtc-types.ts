@@ -58,6 +58,12 @@ export interface WebRtcTransportOptions {
   readonly clock?: Clock;
 }
 
+/**
+ * Parley's client event for typed text on a call whose channel may not carry it (GPT-Live):
+ * `{ type, text }`. The transport posts it with the endpoint's `text` instead of sending it.
+ */
+export const CALL_TEXT_EVENT = 'parley.text';
+
 /** Thrown inside an attempt: a failure with its reason for the snapshot and a readable message. */
 export class AttemptFailure extends Error {
   constructor(
@@ -80,4 +86,6 @@ export interface Attempt {
   ended: boolean;
   /** Ends the call at the server once it was answered (the endpoint's `hangup`); cleared when used. */
   hangup: (() => void) | null;
+  /** Posts typed text for the answered call (the endpoint's `text`); null until it is answered. */
+  text: ((text: string) => Promise<Response>) | null;
 }

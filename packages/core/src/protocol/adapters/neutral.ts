@@ -205,6 +205,11 @@ export type LiveNeutralCommand =
     }
   /** A typed user message for a backend that takes input (Responses delegation). */
   | { kind: 'user_text'; text: string }
+  /**
+   * Typed text on a WebRTC call, whose data channel may not carry it: for the server that placed
+   * the call, which sends it upstream by the session's delegation (the WebRTC transport posts it).
+   */
+  | { kind: 'server_text'; text: string }
   /** Continue the backend after its function outputs (or after typed input). */
   | { kind: 'continue_backend' }
   | { kind: 'close' };
