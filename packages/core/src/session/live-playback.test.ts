@@ -7,6 +7,7 @@ import type { LiveServerEvent } from '../protocol/live/server-events.js';
 import { FakeTransport } from '../test-utils/fake-transport.js';
 import { createTestSession, settle } from '../test-utils/session-kit.js';
 import type { MessageItem } from '../types.js';
+import type { VoiceSession } from './types.js';
 
 const credentials = () =>
   Promise.resolve<Credentials>({ url: 'wss://emulator.test/v1/live/sessions', protocol: 'live' });
@@ -112,23 +113,28 @@ class FakeMediaTransport extends FakeTransport {
   }
 }
 
+/**
+ * A Live session over a media transport, started (`session.started`) after `before` ran on it
+ * (a command given before the call is up).
+ */
+async function startedOverMedia(before: (session: VoiceSession) => void) {
+  const transport = new FakeMediaTransport();
+  const kit = createTestSession({ credentials, liveSession: { model: 'gpt-live-1.1' }, transport });
+  before(kit.session);
+  void kit.session.connect();
+  await vi.waitFor(() => {
+    if (transport.connections.length < 1) throw new Error('not open yet');
+  });
+  transport.current.state = 'open';
+  transport.current.handlers.onOpen({ transport: 'webrtc', media: true });
+  transport.receive(events[0]!);
+  await settle();
+  return { kit, transport };
+}
+
 describe('Live mute over a media transport', () => {
   it('muted before start, Unmute enables the microphone track again (and Mute disables it)', async () => {
-    const transport = new FakeMediaTransport();
-    const kit = createTestSession({
-      credentials,
-      liveSession: { model: 'gpt-live-1.1' },
-      transport,
-    });
-    kit.session.mute(true);
-    void kit.session.connect();
-    await vi.waitFor(() => {
-      if (transport.connections.length < 1) throw new Error('not open yet');
-    });
-    transport.current.state = 'open';
-    transport.current.handlers.onOpen({ transport: 'webrtc', media: true });
-    transport.receive(events[0]!);
-    await settle();
+    const { kit, transport } = await startedOverMedia((session) => session.mute(true));
     expect(kit.session.getSnapshot()).toMatchObject({ status: 'connected', muted: true });
     // The track was never enabled while muted (not even before it opened).
     expect(transport.mutes.length).toBeGreaterThan(0);
@@ -145,22 +151,10 @@ describe('Live mute over a media transport', () => {
 
 describe('Live typed text over a media transport', () => {
   it("goes to the call's server as parley.text (the channel may not carry it), shown at once; a refusal is an error, not an end", async () => {
-    const transport = new FakeMediaTransport();
-    const kit = createTestSession({
-      credentials,
-      liveSession: { model: 'gpt-live-1.1' },
-      transport,
-    });
     // Typed before the call is up: held, then sent the same way once the session runs.
-    kit.session.sendText('Before the call');
-    void kit.session.connect();
-    await vi.waitFor(() => {
-      if (transport.connections.length < 1) throw new Error('not open yet');
-    });
-    transport.current.state = 'open';
-    transport.current.handlers.onOpen({ transport: 'webrtc', media: true });
-    transport.receive(events[0]!);
-    await settle();
+    const { kit, transport } = await startedOverMedia((session) =>
+      session.sendText('Before the call'),
+    );
     kit.session.sendText('What are your fees?');
     const sent = transport.current.sent.filter((event) => event.type !== 'session.start');
     expect(sent).toEqual([

@@ -280,15 +280,29 @@ describe('parleyServerCredentials', () => {
     expect(realtime.protocol).toBeUndefined();
   });
 
-  it('hangs the answered call up by its id and token, once, with keepalive and the app headers', async () => {
-    const server = fakeFetch(200, { callId: 'c1', ended: true });
-    const provider = parleyServerCredentials({
+  /** A WebRTC provider for voice.example.com with the app's header, over `server`. */
+  const callsProvider = (server: ReturnType<typeof fakeFetch>) =>
+    parleyServerCredentials({
       baseUrl: 'https://voice.example.com',
       agentId: 'support',
       fetch: server.fetch,
       headers: { 'x-app': '1' },
       transport: 'webrtc',
     });
+  /** What a call route of call `call/1` is sent: keepalive, plain text, the app's header. */
+  const callRoute = (action: string, body: Record<string, unknown>) => ({
+    url: `https://voice.example.com/api/calls/call%2F1/${action}`,
+    init: {
+      method: 'POST',
+      keepalive: true,
+      headers: { 'content-type': 'text/plain;charset=UTF-8', 'x-app': '1' },
+      body: JSON.stringify(body),
+    },
+  });
+
+  it('hangs the answered call up by its id and token, once, with keepalive and the app headers', async () => {
+    const server = fakeFetch(200, { callId: 'c1', ended: true });
+    const provider = callsProvider(server);
     const unanswered = (await provider({ attempt: 0 })).webrtc!;
     unanswered.hangup!();
     expect(server.calls).toHaveLength(0);
@@ -296,43 +310,17 @@ describe('parleyServerCredentials', () => {
     endpoint.answered!({ sdp: 'v=0', callId: 'call/1', resumeToken: 'tok-1' });
     endpoint.hangup!();
     endpoint.hangup!();
-    expect(server.calls).toEqual([
-      {
-        url: 'https://voice.example.com/api/calls/call%2F1/hangup',
-        init: {
-          method: 'POST',
-          keepalive: true,
-          headers: { 'content-type': 'text/plain;charset=UTF-8', 'x-app': '1' },
-          body: JSON.stringify({ token: 'tok-1' }),
-        },
-      },
-    ]);
+    expect(server.calls).toEqual([callRoute('hangup', { token: 'tok-1' })]);
   });
 
   it('posts typed text for the answered call by its id and token (the transport reads the answer)', async () => {
     const server = fakeFetch(202, { callId: 'c1', itemId: 'typed_1' });
-    const provider = parleyServerCredentials({
-      baseUrl: 'https://voice.example.com',
-      agentId: 'support',
-      fetch: server.fetch,
-      headers: { 'x-app': '1' },
-      transport: 'webrtc',
-      protocol: 'live',
-    });
-    const endpoint = (await provider({ attempt: 0 })).webrtc!;
+    const endpoint = (await callsProvider(server)({ attempt: 0 })).webrtc!;
     endpoint.answered!({ sdp: 'v=0', callId: 'call/1', resumeToken: 'tok-1' });
     const response = await endpoint.text!('What are your fees?');
     expect(response.status).toBe(202);
     expect(server.calls).toEqual([
-      {
-        url: 'https://voice.example.com/api/calls/call%2F1/text',
-        init: {
-          method: 'POST',
-          keepalive: true,
-          headers: { 'content-type': 'text/plain;charset=UTF-8', 'x-app': '1' },
-          body: JSON.stringify({ token: 'tok-1', text: 'What are your fees?' }),
-        },
-      },
+      callRoute('text', { token: 'tok-1', text: 'What are your fees?' }),
     ]);
   });
 });
