@@ -10,6 +10,7 @@ import type { PostCallService } from './post-call/post-call-service.js';
 import type { Recordings } from './recording/recordings.js';
 import type { RelayLoader } from './relay/relay-loader.js';
 import type { ParleyServer, ParleyServerOptions } from './server-options.js';
+import type { ConversationTakeover } from './sessions/conversation-takeover.js';
 import type { SessionSlots } from './sessions/session-slots.js';
 import type { Store } from './storage/store.js';
 import type { Mailer } from './tools/mailer.js';
@@ -31,6 +32,7 @@ export interface HandleParts {
   recordings: Recordings & { stop(): void };
   relay: RelayLoader;
   calls: WebRtcCalls;
+  takeover: ConversationTakeover;
   setupToken: string | null;
   ready(): Promise<boolean>;
   /** Turns `/ready` to 503 and relay upgrades away. */
@@ -110,6 +112,8 @@ function listen(
 }
 
 async function closeAll(parts: HandleParts, httpServer: Server | undefined): Promise<void> {
+  // Another instance's takeovers no longer reach this one once its sessions are closing.
+  parts.takeover.close();
   await Promise.all([parts.relay.close(), parts.calls.close()]);
   await parts.postCall.close();
   parts.recordings.stop();

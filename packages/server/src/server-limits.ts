@@ -1,4 +1,5 @@
 /** The session limits of `createParleyServer`, and their defaults. */
+import { takeoverWaitMs } from './sessions/conversation-takeover.js';
 
 /** Limits on sessions; the defaults suit a public website. */
 export interface ParleyLimits {
@@ -21,6 +22,12 @@ export interface ParleyLimits {
    * stops and tells the visitor it could not finish in time. Default 45 s.
    */
   liveDelegationDeadlineMs?: number;
+  /**
+   * How long a resume waits for the instance still holding its conversation (a half-open relayed
+   * socket, a dropped WebRTC call on another instance) to end it and store its writes, before it
+   * goes on regardless. Default 2 s.
+   */
+  takeoverWaitMs?: number;
 }
 
 /** The limits with every default applied. */
@@ -34,5 +41,6 @@ export function resolveLimits(limits: ParleyLimits | undefined): Required<Parley
     clientSecretTtlSeconds: limits?.clientSecretTtlSeconds ?? 600,
     resumeWindowMs: limits?.resumeWindowMs ?? 5 * 60_000,
     liveDelegationDeadlineMs: limits?.liveDelegationDeadlineMs ?? 45_000,
+    takeoverWaitMs: limits?.takeoverWaitMs ?? takeoverWaitMs,
   };
 }

@@ -50,7 +50,8 @@ export interface ParleyServerOptions {
   /** Mark the admin cookie `Secure`. Default: when the request came over HTTPS. */
   secureCookies?: boolean;
   /**
-   * Where tickets, per-client session slots and rate limits live. Default: the PostgreSQL
+   * Where tickets, per-client session slots and rate limits live, and how instances tell each
+   * other a conversation was taken over (see the README's several instances). Default: the PostgreSQL
    * database when storage is PostgreSQL (several instances share it), else memory (one instance).
    */
   sharedState?: SharedState;

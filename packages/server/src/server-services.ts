@@ -48,7 +48,7 @@ export async function resolveSharedState(
     });
   }
   return store.database.dialect === 'postgres'
-    ? postgresSharedState(store.database.db, clock)
+    ? postgresSharedState(store.database.db, clock, store.database.openConnection)
     : memorySharedState(clock);
 }
 

@@ -18,6 +18,7 @@ import { createServerApp } from './server-routes.js';
 import { allowedOriginsOf, resolveMailer, resolveSharedState } from './server-services.js';
 import { openServerStore, sharedResumeTokens, startStore } from './server-startup.js';
 import type { ServerContext } from './server-startup.js';
+import { ConversationTakeover } from './sessions/conversation-takeover.js';
 import { createSessionIssuer } from './sessions/session-issuer.js';
 import { SessionSlots } from './sessions/session-slots.js';
 import { TicketStore } from './sessions/tickets.js';
@@ -95,8 +96,9 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
       liveDelegationHandler: options.liveDelegationHandler,
       onConversationEnded: (conversationId) => postCall.ended(conversationId),
       recordings,
-      // A conversation goes on over either transport: a resume ends the other's live holder too.
-      endCall: (conversationId) => calls.endLive(conversationId),
+      // A conversation goes on over either transport and on any instance: a resume ends every
+      // other live holder of it.
+      takeOver: (conversationId): Promise<void> => takeover.takeOver(conversationId),
     },
     (incoming) =>
       originAllowed(incoming.headers.origin, requestHost(trust, incoming), allowedOrigins),
@@ -106,8 +108,20 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     ...{ store, mailer, upstream, urlGuard, log, now, limits, resumeTokens },
     // WebRTC and GPT-Live WebRTC conversations get the same post-call work as relayed ones.
     onConversationEnded: (conversationId) => postCall.ended(conversationId),
-    endRelayed: (conversationId) => relay.endLive(conversationId),
+    takeOver: (conversationId): Promise<void> => takeover.takeOver(conversationId),
   });
+  const takeover = new ConversationTakeover({
+    ...{ shared, store, log, waitMs: limits.takeoverWaitMs },
+    endHere: async (conversationId): Promise<boolean> => {
+      const ended = await Promise.all([
+        relay.endLive(conversationId),
+        calls.endLive(conversationId),
+      ]);
+      await slots.released();
+      return ended.includes(true);
+    },
+  });
+  await takeover.listening(5_000);
   const issuer = createSessionIssuer({
     ...{ store, tickets, resumeTokens, now, publicUrl: options.publicUrl },
     resumeWindowMs: limits.resumeWindowMs,
@@ -128,7 +142,7 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
   });
   return createServerHandle({
     ...{ options, app, store, upstream, mailer, shared, urlGuard, slots, postCall, recordings },
-    ...{ relay, calls, setupToken: started.bootstrap.setupToken, ready },
+    ...{ relay, calls, takeover, setupToken: started.bootstrap.setupToken, ready },
     startDraining: () => {
       draining = true;
     },

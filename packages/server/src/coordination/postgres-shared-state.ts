@@ -1,11 +1,14 @@
 /**
  * {@link SharedState} in the PostgreSQL database the instances already share: one statement per
  * operation (an upsert, a `DELETE … RETURNING`), or a transaction under a per-client advisory
- * lock for session slots, so concurrent instances cannot overshoot a limit.
+ * lock for session slots, so concurrent instances cannot overshoot a limit. Takeovers go over
+ * `LISTEN`/`NOTIFY` (no table): `pg_notify` through the pool, `LISTEN` on a dedicated connection.
  */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import type { Client } from 'pg';
 import type { SharedState } from './shared-state.js';
+import { postgresTakeovers } from './postgres-takeover-listener.js';
 
 /** Creates the tables (migration `0002_shared_state`; the same on SQLite, where they stay unused). */
 export async function createSharedStateTables(db: Kysely<unknown>): Promise<void> {
@@ -63,9 +66,18 @@ export async function dropSlotHoldsTable(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('shared_slot_holds').ifExists().execute();
 }
 
-/** Shared state in PostgreSQL; `now` is the instance's clock (instances keep theirs in sync with NTP). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw SQL over any schema
-export function postgresSharedState(db: Kysely<any>, now: () => number = Date.now): SharedState {
+/**
+ * Shared state in PostgreSQL; `now` is the instance's clock (instances keep theirs in sync with
+ * NTP). `openConnection` opens the dedicated connection takeovers are listened for on (without
+ * it, this instance announces takeovers but hears none).
+ */
+export function postgresSharedState(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw SQL over any schema
+  db: Kysely<any>,
+  now: () => number = Date.now,
+  openConnection?: () => Promise<Client>,
+): SharedState {
+  const takeovers = postgresTakeovers(db, openConnection);
   let writes = 0;
   /** Expired rows go now and then, not on every write. */
   const pruneSometimes = async (time: number) => {
@@ -146,7 +158,11 @@ export function postgresSharedState(db: Kysely<any>, now: () => number = Date.no
       return Number(result.rows[0]?.count ?? 0);
     },
     sharedKey: (_name, candidate) => Promise.resolve(candidate),
+    takeovers: (handler) => takeovers.join(handler),
     ping: () => Promise.resolve(true),
-    close: () => Promise.resolve(),
+    close: () => {
+      takeovers.close();
+      return Promise.resolve();
+    },
   };
 }

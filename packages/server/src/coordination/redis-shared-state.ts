@@ -4,6 +4,8 @@
  * expiry (`INCR` + `PEXPIRE` in a script); tickets are keys read and deleted at once (`GETDEL`);
  * a client's session-slot holds are a sorted set of holders scored by lease expiry (and a hash
  * from holder to slot), pruned and counted in the script that adds to it. Every key expires by itself, so nothing needs cleaning up.
+ * Takeovers go over pub/sub (channel `<prefix>takeover`) on a second connection, the subscriber,
+ * which ioredis reconnects and resubscribes by itself.
  *
  * Redis being away is reported as {@link DatabaseUnavailableError} (routes answer 503) after a
  * short wait, never a hang: commands are not queued while the connection is down.
@@ -12,6 +14,8 @@ import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { DatabaseUnavailableError } from '../storage/database-availability.js';
 import type { SharedState } from './shared-state.js';
+import { TakeoverHub } from './takeover-signal.js';
+import type { TakeoverChannel, TakeoverHandler } from './takeover-signal.js';
 
 /** Where Redis is and how its keys are named. */
 export interface RedisSharedStateOptions {
@@ -105,6 +109,32 @@ type ScriptedRedis = Redis & {
   parleyCount(holds: string, slotOf: string, now: number): Promise<number>;
 };
 
+/**
+ * The signal on `channel`: published on `redis` (through `run`, so Redis being away is reported as
+ * unavailability), heard on a subscriber connection opened on the first join.
+ */
+function redisTakeovers(
+  redis: Redis,
+  channel: string,
+  run: <T>(command: () => Promise<T>) => Promise<T>,
+): { join: (handler: TakeoverHandler) => TakeoverChannel; close: () => void } {
+  let subscriber: Redis | undefined;
+  const hub: TakeoverHub = new TakeoverHub(
+    async (message) => {
+      await run(() => redis.publish(channel, message));
+    },
+    async () => {
+      // A subscribed connection takes no other commands. Its SUBSCRIBE waits for Redis (queued
+      // while it is away) and is sent again after every reconnect.
+      subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+      subscriber.on('error', () => undefined);
+      subscriber.on('message', (_channel: string, message: string) => hub.receive(message));
+      await subscriber.subscribe(channel);
+    },
+  );
+  return { join: (handler) => hub.join(handler), close: () => subscriber?.disconnect() };
+}
+
 /** Where a URL points, without its password (for messages). */
 function describe(url: string): string {
   try {
@@ -160,6 +190,7 @@ export async function redisSharedState(
       throw unavailable(error);
     }
   };
+  const takeovers = redisTakeovers(redis, `${settings.keyPrefix ?? ''}takeover`, run);
   /** A client's holds and their slots (one hash tag: the scripts use both keys). */
   const holdKeys = (clientId: string) =>
     [`slot-holds:{${clientId}}`, `slot-of:{${clientId}}`] as const;
@@ -210,6 +241,7 @@ export async function redisSharedState(
       const stored = await run(() => redis.get(`key:${name}`));
       return stored ?? candidate;
     },
+    takeovers: (handler) => takeovers.join(handler),
     async ping() {
       try {
         return (await redis.ping()) === 'PONG';
@@ -218,6 +250,7 @@ export async function redisSharedState(
       }
     },
     async close() {
+      takeovers.close();
       await redis.quit().catch(() => redis.disconnect());
     },
   };

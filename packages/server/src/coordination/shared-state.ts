@@ -1,12 +1,16 @@
 /**
  * State that several instances behind one load balancer must share, or each would keep its own
  * copy and every limit would multiply by the number of instances: rate-limit windows (session
- * requests, sign-ins), single-use relay tickets, and per-client live-session slots.
+ * requests, sign-ins), single-use relay tickets, per-client live-session slots, and the signal
+ * that ends a resumed conversation's stale holder on whichever instance it lives.
  *
  * Three implementations: in memory (the embedded SQLite default, one instance), PostgreSQL (the
  * database the instances already share) and Redis (when `REDIS_URL` is set). Each operation is
  * atomic in its backend, so concurrent requests cannot overshoot a limit.
  */
+
+import { TakeoverHub } from './takeover-signal.js';
+import type { TakeoverChannel, TakeoverHandler } from './takeover-signal.js';
 
 /** Outcome of {@link SharedState.hit}. */
 export interface WindowCount {
@@ -51,6 +55,13 @@ export interface SharedState {
    * every instance on that database shares already.
    */
   sharedKey(name: string, candidate: string): Promise<string>;
+  /**
+   * Joins the cross-instance takeover signal as one instance (see `takeover-signal.ts`): `handler`
+   * answers the other instances' takeovers, and the channel announces this one's. Memory delivers
+   * within the process, PostgreSQL over LISTEN/NOTIFY on a dedicated connection, Redis over
+   * pub/sub on a separate subscriber connection; both reconnect by themselves.
+   */
+  takeovers(handler: TakeoverHandler): TakeoverChannel;
   /** Whether the backend answers (a readiness check); true for the in-process and database ones. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -85,6 +96,14 @@ export function memorySharedState(now: () => number = Date.now): SharedState {
   /** Distinct slots among `held` (but `except`). */
   const distinct = (held: Map<string, { slotId: string }>, except?: string) =>
     new Set([...held.values()].map((hold) => hold.slotId).filter((id) => id !== except)).size;
+  // Instances sharing this object (tests) hear each other; a lone instance hears nobody.
+  const takeovers = new TakeoverHub(
+    (message) => {
+      setImmediate(() => takeovers.receive(message));
+      return Promise.resolve();
+    },
+    () => Promise.resolve(),
+  );
   return {
     kind: 'memory',
     hit(key, windowMs, extendOver) {
@@ -139,6 +158,7 @@ export function memorySharedState(now: () => number = Date.now): SharedState {
       return Promise.resolve(distinct(liveHolds(clientId, now())));
     },
     sharedKey: (_name, candidate) => Promise.resolve(candidate),
+    takeovers: (handler) => takeovers.join(handler),
     ping: () => Promise.resolve(true),
     close: () => Promise.resolve(),
   };

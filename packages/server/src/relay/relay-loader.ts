@@ -22,9 +22,9 @@ export interface RelayLoader {
   close: () => Promise<void>;
   /**
    * Ends a conversation's relayed sessions still live here and awaits their writes (see
-   * `RelayServer.endLive`); nothing to do if the relay was never loaded.
+   * `RelayServer.endLive`): true when there was one; false if the relay was never loaded.
    */
-  endLive: (conversationId: string) => Promise<void>;
+  endLive: (conversationId: string) => Promise<boolean>;
 }
 
 /** Creates the loader; `originAllowed` says whether an upgrade's page may open a conversation. */
@@ -68,8 +68,9 @@ export function createRelayLoader(
     async close() {
       if (loading) await (await loading.catch(() => undefined))?.close();
     },
-    endLive: async (conversationId) => {
-      if (loading) await (await loading.catch(() => undefined))?.endLive(conversationId);
-    },
+    endLive: async (conversationId) =>
+      loading
+        ? ((await (await loading.catch(() => undefined))?.endLive(conversationId)) ?? false)
+        : false,
   };
 }

@@ -59,11 +59,12 @@ export interface RelayServerOptions {
   /** Records conversations whose agent version asks for it (absent: nothing is recorded). */
   recordings?: Recordings;
   /**
-   * Ends a conversation's WebRTC call still live on this instance and awaits its writes
-   * (`WebRtcCalls.endLive`): a resume through the relay takes over a call that dropped (an
-   * `'auto'` session fell back) as it takes over a stale relayed session.
+   * Ends every other live holder of a resumed conversation and awaits its writes
+   * (`ConversationTakeover.takeOver`): a WebRTC call here that dropped (an `'auto'` session fell
+   * back), and a stale relayed session or call on another instance. Default: this relay's own
+   * sessions only ({@link RelayServer.endLive}).
    */
-  endCall?: (conversationId: string) => Promise<void>;
+  takeOver?: (conversationId: string) => Promise<void>;
 }
 
 /** Accepts relay upgrades and tracks live sessions. */
@@ -181,9 +182,9 @@ export class RelayServer {
     // The conversation is the slot: a resume takes over its own slot instead of needing another.
     let release: ReleaseSlot | null;
     try {
-      // A call of it still live here holds a slot of its own: ended first, so a client at its
-      // cap can go on through the relay (an 'auto' session's fallback).
-      if (grant.resume) await this.options.endCall?.(grant.conversationId);
+      // A call of it still live holds a slot of its own: ended first (on any instance), so a
+      // client at its cap can go on through the relay (an 'auto' session's fallback).
+      if (grant.resume) await this.takeOver(grant.conversationId);
       release = await this.options.slots.acquire(clientId, grant.conversationId);
     } catch (error) {
       this.options.log.error('could not take a session slot', { error });
@@ -241,17 +242,22 @@ export class RelayServer {
    * Ends the conversation's relayed sessions still live here (Realtime or GPT-Live: the browser
    * reconnected before this side noticed the drop; stored `client_closed`) and awaits their
    * writes, and those of one that closed a moment ago, so the conversation is stored whole
-   * before a resume reads it. A resume through the relay calls it, and so does a WebRTC call's
-   * (`WebRtcCalls.takeOver`).
+   * before a resume reads it. A resume's takeover calls it (`ConversationTakeover`), here or
+   * from another instance. True when there was such a session (or such writes).
    */
-  async endLive(conversationId: string): Promise<void> {
+  async endLive(conversationId: string): Promise<boolean> {
     const stale = [...this.sessions, ...this.liveSessions].filter(
       (live) => live.conversation === conversationId,
     );
-    await Promise.all([
-      ...stale.map((live) => live.supersede()),
-      this.closingWrites.get(conversationId),
-    ]);
+    const closing = this.closingWrites.get(conversationId);
+    await Promise.all([...stale.map((live) => live.supersede()), closing]);
+    return stale.length > 0 || closing !== undefined;
+  }
+
+  /** Ends every other live holder of a resumed conversation (see the `takeOver` option). */
+  private async takeOver(conversationId: string): Promise<void> {
+    if (this.options.takeOver) await this.options.takeOver(conversationId);
+    else await this.endLive(conversationId);
   }
 
   /**
@@ -262,8 +268,8 @@ export class RelayServer {
     conversationId: string,
     maxSessionMs: number,
   ): Promise<Pick<SessionSetup, 'maxSessionMs' | 'history' | 'replay'> | undefined> {
-    // The same browser's stale connection may still be live: end it before going on.
-    await Promise.all([this.endLive(conversationId), this.options.endCall?.(conversationId)]);
+    // Taken over on admission; a session of it that started here since is ended too.
+    await this.endLive(conversationId);
     const conversation = await this.options.store.conversations.get(conversationId);
     if (!conversation) throw new Error(`conversation ${conversationId} is gone`);
     // The conversation's time limit counts from its start, across reconnects.

@@ -17,6 +17,8 @@ const leaseMs = 60_000;
 export class SessionSlots {
   /** The holds this instance has, by holder. */
   private readonly held = new Map<string, SlotHold>();
+  /** Releases on their way to the shared state. */
+  private readonly releasing = new Set<Promise<void>>();
   private renewTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -51,8 +53,20 @@ export class SessionSlots {
     return () => {
       if (!this.held.delete(hold.holder)) return;
       if (this.held.size === 0) this.stopRenewal();
-      this.shared.releaseSlot(hold).catch(this.onError);
+      const released: Promise<void> = this.shared
+        .releaseSlot(hold)
+        .catch(this.onError)
+        .finally(() => this.releasing.delete(released));
+      this.releasing.add(released);
     };
+  }
+
+  /**
+   * Resolves once every release asked for so far reached the shared state (or failed): another
+   * instance told a takeover is done may count the client's slots at once.
+   */
+  async released(): Promise<void> {
+    await Promise.all([...this.releasing]);
   }
 
   /** Stops renewing (the server is closing; its sessions release their slots as they end). */

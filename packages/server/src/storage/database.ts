@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
-import type { Pool } from 'pg';
+import type { Client, Pool } from 'pg';
 import { parleyMigrations } from './migrations.js';
 import type { DialectName } from './migrations.js';
 import type { Tables } from './tables.js';
@@ -26,6 +26,11 @@ export interface Database {
   exclusive<T>(task: () => Promise<T>): Promise<T>;
   /** True when a trivial query answers (for `/ready`). */
   ping(): Promise<boolean>;
+  /**
+   * PostgreSQL: opens a connection of its own, outside the pool, with the pool's settings but no
+   * statement timeout (for `LISTEN`, which holds its connection). Absent on SQLite.
+   */
+  openConnection?: () => Promise<Client>;
   close(): Promise<void>;
 }
 
@@ -221,6 +226,22 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       } catch {
         return false;
       }
+    },
+    async openConnection() {
+      const client = new pg.Client({
+        ...connection,
+        statement_timeout: 0,
+        ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+      });
+      // Until the caller listens: an 'error' without a listener would end the process.
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        throw unreachable(error);
+      }
+      return client;
     },
     close: () => db.destroy(),
   };

@@ -13,8 +13,7 @@ import { openDatabase } from '../storage/database.js';
 import type { Database } from '../storage/database.js';
 
 /** The Redis the tests use, when set. */
-export const testRedisUrl =
-  process.env.PARLEY_TEST_REDIS_URL || process.env.REDIS_URL || undefined;
+export const testRedisUrl = process.env.PARLEY_TEST_REDIS_URL || process.env.REDIS_URL || undefined;
 
 /** A fresh key prefix, so tests on one Redis never see each other's keys. */
 export function freshRedisPrefix(): string {
@@ -66,7 +65,10 @@ export function sharedStateBackends(): SharedStateBackend[] {
         const first = await openDatabase({ databaseUrl: postgresUrl, schema, poolSize: 8 });
         const second = await openDatabase({ databaseUrl: postgresUrl, schema, poolSize: 8 });
         databases.push(first, second);
-        return [postgresSharedState(first.db, now), postgresSharedState(second.db, now)];
+        return [
+          postgresSharedState(first.db, now, first.openConnection),
+          postgresSharedState(second.db, now, second.openConnection),
+        ];
       },
       async cleanup() {
         for (const database of databases.splice(0)) await database.close();

@@ -42,11 +42,12 @@ export interface WebRtcCallsOptions {
   /** A call's conversation ended and every write is stored (post-call work starts here). */
   onConversationEnded?: (conversationId: string) => void;
   /**
-   * Ends a conversation's relayed session still live on this instance and awaits its writes
-   * (`RelayServer.endLive`): a call that resumes a relayed conversation (a reconnect over WebRTC)
-   * takes it over as the relay's own resume would.
+   * Ends every other live holder of a resumed conversation and awaits its writes
+   * (`ConversationTakeover.takeOver`): a relayed session here (a reconnect over WebRTC takes it
+   * over as the relay's own resume would), and a stale call or relayed session on another
+   * instance. Default: this registry's own calls only ({@link WebRtcCalls.endLive}).
    */
-  endRelayed?: (conversationId: string) => Promise<void>;
+  takeOver?: (conversationId: string) => Promise<void>;
 }
 
 /** A call placed for a browser. */
@@ -286,25 +287,28 @@ export class WebRtcCalls {
   }
 
   /**
-   * A call's resume takes `conversationId` over: its call or relayed session still live here (the
-   * drop not noticed yet) is ended, as {@link endLive} and `RelayServer.endLive` do.
+   * A call's resume takes `conversationId` over: its call or relayed session still live (the drop
+   * not noticed yet), here or on another instance, is ended (see the `takeOver` option).
    */
   async takeOver(conversationId: string): Promise<void> {
-    await Promise.all([this.endLive(conversationId), this.options.endRelayed?.(conversationId)]);
+    if (this.options.takeOver) await this.options.takeOver(conversationId);
+    else await this.endLive(conversationId);
   }
 
   /**
    * Ends the conversation's call still live here (`client_closed`, its slot given back) and awaits
    * the writes of one that ended a moment ago, so the conversation is stored whole before a
-   * resume (a new call's, or the relay's after a fallback) reads it.
+   * resume (a new call's, or the relay's after a fallback) reads it. True when there was such a
+   * call (or such writes).
    */
-  async endLive(conversationId: string): Promise<void> {
+  async endLive(conversationId: string): Promise<boolean> {
     const live = [...this.byId.values()].filter((owner) => owner.conversationId === conversationId);
     const ending = [...this.ending].filter(([, id]) => id === conversationId);
     await Promise.all([
       ...live.map((owner) => owner.call.shutdown('client_closed')),
       ...ending.map(([writes]) => writes),
     ]);
+    return live.length > 0 || ending.length > 0;
   }
 
   /** How long a new conversation with `agent` may last. */
