@@ -5,114 +5,36 @@
 // transport's still-live holder of the conversation, reopens the same conversation (its mode the
 // new leg's), replays the stored history to the model, stores nothing twice and counts one
 // conversation in the figures.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webrtcCallResponseSchema } from '../src/schemas.js';
-import type { Store } from '../src/storage/store.js';
+import { describe, expect, it } from 'vitest';
 import { testBackends } from '../src/test-utils/databases.js';
+import { notUnderstood } from './relay-helpers.js';
 import {
-  connectBrowser,
-  notUnderstood,
-  publishTestAgent,
-  startRelayStack,
-} from './relay-helpers.js';
-import type { RelayStack, TestBrowser } from './relay-helpers.js';
-import { contextOf, hangUpCall, placeCall, relayGrant, say } from './resume-helpers.js';
-import type { CallAnswer, RelayGrant } from './resume-helpers.js';
-import { callAgent } from './webrtc-browser.js';
-import type { WebRtcBrowser } from './webrtc-browser.js';
+  answerOf,
+  contextOf,
+  say,
+  script,
+  scriptTranscript,
+  useResumeStack,
+} from './resume-helpers.js';
 
 const apiKey = 'fake-key-cross-resume-test-0017';
 
-const opening = 'My name is Ada and I am looking for a two-bedroom flat near the river.';
-const rent = 'What is the rent usually?';
-const parking = 'And is there parking?';
-/** The transcript of a conversation that said `opening` and `rent` on one leg, `parking` on the next. */
-const transcript = [
-  ['user', opening],
-  ['assistant', notUnderstood(opening)],
-  ['user', rent],
-  ['assistant', notUnderstood(rent)],
-  ['user', parking],
-  ['assistant', notUnderstood(parking)],
-];
+const { opening, rent, parking } = script;
+const transcript = scriptTranscript;
 
 describe.each(testBackends())(
   'resuming a conversation on the other transport on $name',
   (backend) => {
-    let stack: RelayStack | undefined;
-    let store: Store;
-    let base: string;
-    let agentId: string;
-    let clock = Date.now();
-    const calls: WebRtcBrowser[] = [];
-    const sockets: TestBrowser[] = [];
-
-    beforeAll(async () => {
-      stack = await startRelayStack({
-        apiKey,
-        database: await backend.open(),
-        speechEngine: 'generated',
-        seed: async (seeded) => {
-          ({ id: agentId } = await publishTestAgent(seeded, 'concierge', {
-            instructions: 'Help.',
-            transcriptionModel: null,
-            outputModality: 'text',
-          }));
-          await publishTestAgent(seeded, 'other', { instructions: 'Other.' });
-        },
-        server: {
-          // One per client: the new leg only gets through if the old one's slot is given back
-          // (the relay ends a live call before it takes the slot, a call ends a live relayed
-          // session before it takes one).
-          limits: {
-            maxSessionsPerClient: 1,
-            sessionRequestsPerMinute: 1000,
-            resumeWindowMs: 60_000,
-          },
-          now: () => new Date(clock),
-        },
-      });
-      ({ store, url: base } = stack);
-    });
-
-    afterAll(async () => {
-      for (const socket of sockets) socket.socket.terminate();
-      await Promise.all(calls.map((call) => call.close()));
-      await stack?.close();
-      await backend.cleanup();
-    });
-
-    const grant = (body: Record<string, unknown>) => relayGrant(base, body);
-
-    async function connect(session: RelayGrant): Promise<TestBrowser> {
-      const socket = await connectBrowser(session.url, session.ticket);
-      sockets.push(socket);
-      await socket.waitFor((event) => event.type === 'session.updated');
-      return socket;
-    }
-
-    async function call(extra: Record<string, unknown> = {}): Promise<WebRtcBrowser> {
-      const browser = await callAgent(base, 'concierge', extra);
-      calls.push(browser);
-      return browser;
-    }
-
-    const answerOf = (browser: WebRtcBrowser): CallAnswer =>
-      webrtcCallResponseSchema.parse(JSON.parse(browser.responseText));
-
-    const place = (body: Record<string, unknown>) => placeCall(base, body);
-    const hangUp = (answer: CallAnswer) => hangUpCall(base, answer);
-
-    async function ended(conversationId: string): Promise<void> {
-      await expect
-        .poll(async () => (await store.conversations.get(conversationId))?.status, {
-          timeout: 5000,
-        })
-        .not.toBe('active');
-    }
+    // One per client: the new leg only gets through if the old one's slot is given back (the
+    // relay ends a live call before it takes the slot, a call ends a live relayed session before
+    // it takes one).
+    const suite = useResumeStack(backend, { apiKey, maxSessionsPerClient: 1 });
+    const { grant, connect, place, hangUp, ended } = suite;
+    const call = (extra?: Record<string, unknown>) => suite.call('concierge', extra);
 
     /** How many of the agent's conversations the figures count (rollups plus live ones). */
-    const counted = async () => (await store.analytics.summary({ agentId })).conversations;
+    const counted = async () =>
+      (await suite.store.analytics.summary({ agentId: suite.conciergeId })).conversations;
 
     it('goes on through the relay with a dropped call’s conversation: call ended, history replayed, one conversation', async () => {
       const countedBefore = await counted();
@@ -130,7 +52,7 @@ describe.each(testBackends())(
       expect(again).toMatchObject({ resumed: true, conversationId: placed.conversationId });
       const relayed = await connect(again);
       // The relay ended the call (hung up upstream) before going on.
-      await expect.poll(() => stack!.emulator.calls).toBe(0);
+      await expect.poll(() => suite.stack.emulator.calls).toBe(0);
       const answer = await say(relayed, parking);
       // The browser saw nothing of the replay: only the new turn's items.
       const added = relayed.events.filter((event) => event.type === 'conversation.item.added');
@@ -144,7 +66,7 @@ describe.each(testBackends())(
 
       relayed.socket.close();
       await ended(placed.conversationId);
-      const detail = await store.conversations.detail(placed.conversationId);
+      const detail = await suite.store.conversations.detail(placed.conversationId);
       expect(detail.items.map((item) => [item.role, item.text])).toEqual(transcript);
       // The conversation goes on as the latest leg's: relayed now.
       expect(detail.conversation).toMatchObject({ mode: 'relay', endReason: 'client_closed' });
@@ -185,7 +107,7 @@ describe.each(testBackends())(
       await second.close();
       await hangUp(placed);
       await ended(first.conversationId);
-      const detail = await store.conversations.detail(first.conversationId);
+      const detail = await suite.store.conversations.detail(first.conversationId);
       expect(detail.items.map((item) => [item.role, item.text])).toEqual(transcript);
       expect(detail.conversation).toMatchObject({ mode: 'webrtc', endReason: 'client_closed' });
       expect(await counted()).toBe(countedBefore + 1);
@@ -203,21 +125,21 @@ describe.each(testBackends())(
       };
       await refusedByRelay({ agentId: 'concierge', resume: { ...resume, token: 'x'.repeat(43) } });
       await refusedByRelay({ agentId: 'other', resume });
-      clock += 300_000; // past the 60 s resume window
+      suite.advance(300_000); // past the 60 s resume window
       await refusedByRelay({ agentId: 'concierge', resume });
-      clock -= 300_000;
+      suite.advance(-300_000);
 
       // A relayed conversation ended by a limit stays ended for a call too.
       const relayed = await grant({ agentId: 'concierge' });
-      await store.conversations.start({
+      await suite.store.conversations.start({
         id: relayed.conversationId,
-        agentId,
+        agentId: suite.conciergeId,
         agentVersion: null,
         mode: 'relay',
         model: 'gpt-realtime',
         clientId: null,
       });
-      await store.conversations.end(relayed.conversationId, {
+      await suite.store.conversations.end(relayed.conversationId, {
         status: 'completed',
         endReason: 'session_time_limit',
       });
@@ -228,7 +150,7 @@ describe.each(testBackends())(
       await hangUp(refused);
       expect(refused.resumed).toBe(false);
       expect(refused.conversationId).not.toBe(relayed.conversationId);
-      expect(await store.conversations.get(relayed.conversationId)).toMatchObject({
+      expect(await suite.store.conversations.get(relayed.conversationId)).toMatchObject({
         status: 'completed',
         endReason: 'session_time_limit',
         mode: 'relay',

@@ -4,16 +4,12 @@
 // one session per client, a different conversation stays refused while the resumed one is live,
 // and once everything has ended the client can start again (no slot left over). Runs on the
 // in-memory shared state (SQLite), PostgreSQL's, and Redis's when configured.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ParleyServerOptions } from '../src/server.js';
-import type { Store } from '../src/storage/store.js';
 import { testBackends } from '../src/test-utils/databases.js';
 import type { TestBackend } from '../src/test-utils/databases.js';
 import { freshRedisPrefix, testRedisUrl } from '../src/test-utils/shared-states.js';
-import { connectBrowser, publishTestAgent, startRelayStack } from './relay-helpers.js';
-import type { RelayStack, TestBrowser } from './relay-helpers.js';
-import { relayGrant, resumeOverStaleSocket, say } from './resume-helpers.js';
-import type { RelayGrant } from './resume-helpers.js';
+import { resumeOverStaleSocket, say, useResumeStack } from './resume-helpers.js';
 
 const apiKey = 'fake-key-resume-slots-test-0001';
 
@@ -32,51 +28,15 @@ const cases: { name: string; backend: TestBackend; server: Partial<ParleyServerO
 ];
 
 describe.each(cases)('session slots of a resumed relayed conversation on $name', (setup) => {
-  let stack: RelayStack | undefined;
-  let store: Store;
-  let base: string;
-  const sockets: TestBrowser[] = [];
-
-  beforeAll(async () => {
-    stack = await startRelayStack({
-      apiKey,
-      database: await setup.backend.open(),
-      seed: async (seeded) => {
-        await publishTestAgent(seeded, 'concierge', {
-          instructions: 'Help.',
-          transcriptionModel: null,
-          outputModality: 'text',
-        });
-      },
-      server: {
-        ...setup.server,
-        limits: { maxSessionsPerClient: 1, sessionRequestsPerMinute: 1000, resumeWindowMs: 60_000 },
-      },
-    });
-    ({ store, url: base } = stack);
+  const suite = useResumeStack(setup.backend, {
+    apiKey,
+    maxSessionsPerClient: 1,
+    server: setup.server,
   });
-
-  afterAll(async () => {
-    for (const socket of sockets) socket.socket.terminate();
-    await stack?.close();
-    await setup.backend.cleanup();
-  });
-
-  async function connect(session: RelayGrant): Promise<TestBrowser> {
-    const socket = await connectBrowser(session.url, session.ticket);
-    sockets.push(socket);
-    await socket.waitFor((event) => event.type === 'session.updated');
-    return socket;
-  }
-
-  async function ended(conversationId: string): Promise<void> {
-    await expect
-      .poll(async () => (await store.conversations.get(conversationId))?.status, { timeout: 5000 })
-      .not.toBe('active');
-  }
+  const { connect, ended } = suite;
 
   const newSession = () =>
-    fetch(`${base}/api/sessions`, {
+    fetch(`${suite.base}/api/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ agentId: 'concierge' }),
@@ -85,7 +45,7 @@ describe.each(cases)('session slots of a resumed relayed conversation on $name',
   it('keeps the resumed session counted after the superseded one gives its slot back, and leaks none', async () => {
     // The relay still holds the first socket when the browser resumes: it ends it, and that
     // session gives its slot back after the resumed one has taken the conversation's over.
-    const { first, resumed } = await resumeOverStaleSocket(base, 'concierge', connect);
+    const { first, resumed } = await resumeOverStaleSocket(suite.base, 'concierge', connect);
 
     // At the cap: a different conversation from the same client is refused.
     const early = await newSession();
@@ -97,7 +57,7 @@ describe.each(cases)('session slots of a resumed relayed conversation on $name',
     // Once the resumed session has ended too, the client can start again, once.
     resumed.socket.close();
     await ended(first.conversationId);
-    const next = await relayGrant(base, { agentId: 'concierge' });
+    const next = await suite.grant({ agentId: 'concierge' });
     const fresh = await connect(next);
     await say(fresh, 'Hello again.');
     expect((await newSession()).status).toBe(429);

@@ -376,10 +376,18 @@ export interface FlatFinder {
 
 /**
  * Registers the file's `beforeAll`/`afterAll` for the resume tests: a {@link ChromiumStack} with
- * `limits` and two flat finders that greet, the Realtime `concierge` (text only) and the GPT-Live
+ * `limits` (by default one session per client, so a resume only gets through if the dropped
+ * call's slot is given back, and a minute to resume in) and two flat finders that greet, the Realtime `concierge` (text only) and the GPT-Live
  * `live-concierge`, and a tap on the upstream Realtime calls the server places.
  */
-export function useFlatFinder(apiKey: string, limits: ParleyLimits): FlatFinder {
+export function useFlatFinder(
+  apiKey: string,
+  limits: ParleyLimits = {
+    maxSessionsPerClient: 1,
+    sessionRequestsPerMinute: 1000,
+    resumeWindowMs: 60_000,
+  },
+): FlatFinder {
   let stack: ChromiumStack | undefined;
   let upstream: ReturnType<typeof tapUpstreamCalls> | undefined;
   beforeAll(async () => {

@@ -21,11 +21,7 @@ const apiKey = 'test-key-webrtc-fallback-resume-17';
 
 // One per client: the relay grant may be asked for before the failed call's hang-up is in; the
 // relay ends that call before it takes the client's slot.
-const flatFinder = useFlatFinder(apiKey, {
-  maxSessionsPerClient: 1,
-  sessionRequestsPerMinute: 1000,
-  resumeWindowMs: 60_000,
-});
+const flatFinder = useFlatFinder(apiKey);
 
 /**
  * Installed before any page script: once `window.cutIce` is set, every new peer connection may

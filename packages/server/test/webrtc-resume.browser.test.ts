@@ -25,11 +25,7 @@ import type { Posted, VoiceWindow } from './webrtc-chromium.js';
 const apiKey = 'test-key-webrtc-resume-chromium-17';
 
 // One call per client: the resume only gets through if the old call's slot is given back.
-const flatFinder = useFlatFinder(apiKey, {
-  maxSessionsPerClient: 1,
-  sessionRequestsPerMinute: 1000,
-  resumeWindowMs: 60_000,
-});
+const flatFinder = useFlatFinder(apiKey);
 
 /** The offers the page posted (not its hang-ups of dropped calls, `/api/calls/{id}/hangup`). */
 const offersIn = (posted: Posted[]) =>

@@ -5,74 +5,38 @@
 // keeps its context; the replay's echoes are not stored again. A resume that cannot go on starts
 // a new conversation, as on the relay.
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webrtcCallResponseSchema } from '../src/schemas.js';
-import type { Store } from '../src/storage/store.js';
+import { describe, expect, it } from 'vitest';
 import { testBackends } from '../src/test-utils/databases.js';
-import { notUnderstood, publishTestAgent, startRelayStack } from './relay-helpers.js';
-import type { Received, RelayStack } from './relay-helpers.js';
-import { contextOf, fixtureOffer, hangUpCall, placeCall, say } from './resume-helpers.js';
-import type { CallAnswer } from './resume-helpers.js';
-import { callAgent, postCall } from './webrtc-browser.js';
-import type { WebRtcBrowser } from './webrtc-browser.js';
+import { notUnderstood, publishTestAgent } from './relay-helpers.js';
+import type { Received } from './relay-helpers.js';
+import {
+  answerOf,
+  contextOf,
+  fixtureOffer,
+  say,
+  script,
+  scriptTranscript,
+  useResumeStack,
+} from './resume-helpers.js';
+import { postCall } from './webrtc-browser.js';
 
 const apiKey = 'fake-key-webrtc-resume-test-0017';
 
-type Answer = CallAnswer;
-
 describe.each(testBackends())('resuming a dropped WebRTC call on $name', (backend) => {
-  let stack: RelayStack | undefined;
-  let store: Store;
-  let base: string;
-  let clock = Date.now();
-  const browsers: WebRtcBrowser[] = [];
-
-  beforeAll(async () => {
-    stack = await startRelayStack({
-      apiKey,
-      database: await backend.open(),
-      speechEngine: 'generated',
-      seed: async (seeded) => {
-        await publishTestAgent(seeded, 'concierge', {
-          instructions: 'Help.',
-          transcriptionModel: null,
-          outputModality: 'text',
-          greeting: 'Welcome to the concierge.',
-        });
-        await publishTestAgent(seeded, 'other', { instructions: 'Other.' });
-        await publishTestAgent(seeded, 'live', {
-          api: 'live',
-          model: 'gpt-live-1',
-          instructions: 'Live concierge.',
-          greeting: 'Welcome to the live concierge.',
-        });
-      },
-      server: {
-        // One call per client: a resume only gets through if the old call's slot is given back.
-        limits: { maxSessionsPerClient: 1, sessionRequestsPerMinute: 1000, resumeWindowMs: 60_000 },
-        now: () => new Date(clock),
-      },
-    });
-    ({ store, url: base } = stack);
+  const suite = useResumeStack(backend, {
+    apiKey,
+    // One call per client: a resume only gets through if the old call's slot is given back.
+    maxSessionsPerClient: 1,
+    concierge: { greeting: 'Welcome to the concierge.' },
+    seed: (seeded) =>
+      publishTestAgent(seeded, 'live', {
+        api: 'live',
+        model: 'gpt-live-1',
+        instructions: 'Live concierge.',
+        greeting: 'Welcome to the live concierge.',
+      }),
   });
-
-  afterAll(async () => {
-    await Promise.all(browsers.map((browser) => browser.close()));
-    await stack?.close();
-    await backend.cleanup();
-  });
-
-  const answerOf = (browser: WebRtcBrowser): Answer =>
-    webrtcCallResponseSchema.parse(JSON.parse(browser.responseText));
-
-  async function call(agentId: string, extra: Record<string, unknown> = {}) {
-    const browser = await callAgent(base, agentId, extra);
-    browsers.push(browser);
-    return browser;
-  }
-
-  const place = (body: Record<string, unknown>) => placeCall(base, body);
-  const hangUp = (answer: Answer) => hangUpCall(base, answer);
+  const { call, place, hangUp } = suite;
 
   it('goes on with the same conversation: old call ended, history replayed first, nothing stored twice', async () => {
     const first = await call('concierge');
@@ -80,9 +44,9 @@ describe.each(testBackends())('resuming a dropped WebRTC call on $name', (backen
     expect(placed.resumed).toBe(false);
     first.send({ type: 'input_audio_buffer.clear' });
     await first.waitFor((event) => event.type === 'response.done');
-    const opening = 'My name is Ada and I am looking for a two-bedroom flat near the river.';
+    const { opening, rent, parking } = script;
     await say(first, opening);
-    const before = contextOf(await say(first, 'What is the rent usually?'));
+    const before = contextOf(await say(first, rent));
 
     // The page's connection died; the server has not noticed: the old call is still live and
     // holds the client's only slot. The new offer asks to go on.
@@ -92,20 +56,20 @@ describe.each(testBackends())('resuming a dropped WebRTC call on $name', (backen
     expect(again).toMatchObject({ resumed: true, conversationId: placed.conversationId });
     expect(again.callId).not.toBe(placed.callId);
     // The old call was hung up upstream: one call is left.
-    await expect.poll(() => stack!.emulator.calls).toBe(1);
+    await expect.poll(() => suite.stack.emulator.calls).toBe(1);
 
     // The replay reached the call before anything else: its echoes are the first items on the
     // new data channel, and no greeting follows (the browser's "open" signal asks for none).
     second.send({ type: 'input_audio_buffer.clear' });
-    const answer = await say(second, 'And is there parking?');
+    const answer = await say(second, parking);
     const items = second.events.filter((event) => event.type === 'conversation.item.added');
     const replayed = items.filter((event) => String(event.item.id).startsWith('parley_resume_'));
     expect(replayed.map((event) => String(event.item.content[0].text))).toEqual([
       'Welcome to the concierge.',
       opening,
       notUnderstood(opening),
-      'What is the rent usually?',
-      notUnderstood('What is the rent usually?'),
+      rent,
+      notUnderstood(rent),
     ]);
     const firstResponse = second.events.findIndex((event) => event.type === 'response.created');
     expect(second.events.indexOf(replayed.at(-1)!)).toBeLessThan(firstResponse);
@@ -116,18 +80,13 @@ describe.each(testBackends())('resuming a dropped WebRTC call on $name', (backen
     await second.close();
     await hangUp(again);
     await expect
-      .poll(async () => (await store.conversations.get(placed.conversationId))?.status)
+      .poll(async () => (await suite.store.conversations.get(placed.conversationId))?.status)
       .toBe('completed');
-    const detail = await store.conversations.detail(placed.conversationId);
+    const detail = await suite.store.conversations.detail(placed.conversationId);
     // One transcript, no item twice: the greeting and four items before the drop, two after.
     expect(detail.items.map((item) => [item.role, item.text])).toEqual([
       ['assistant', 'Welcome to the concierge.'],
-      ['user', opening],
-      ['assistant', notUnderstood(opening)],
-      ['user', 'What is the rent usually?'],
-      ['assistant', notUnderstood('What is the rent usually?')],
-      ['user', 'And is there parking?'],
-      ['assistant', notUnderstood('And is there parking?')],
+      ...scriptTranscript,
     ]);
     expect(detail.conversation).toMatchObject({ mode: 'webrtc', endReason: 'client_closed' });
   });
@@ -135,8 +94,8 @@ describe.each(testBackends())('resuming a dropped WebRTC call on $name', (backen
   it('gives a resumed GPT-Live call its history as the session startup input, and no greeting', async () => {
     const first = await place({ agentId: 'live' });
     await hangUp(first);
-    await store.conversations.reopen(first.conversationId);
-    await store.conversations.recordItem(first.conversationId, {
+    await suite.store.conversations.reopen(first.conversationId);
+    await suite.store.conversations.recordItem(first.conversationId, {
       itemId: 'item_u1',
       type: 'message',
       callId: null,
@@ -144,7 +103,7 @@ describe.each(testBackends())('resuming a dropped WebRTC call on $name', (backen
       text: 'I booked table 12 for Friday.',
       status: 'completed',
     });
-    await store.conversations.end(first.conversationId, {
+    await suite.store.conversations.end(first.conversationId, {
       status: 'completed',
       endReason: 'client_closed',
     });
@@ -152,8 +111,8 @@ describe.each(testBackends())('resuming a dropped WebRTC call on $name', (backen
     const again = await place({ agentId: 'live', resume });
     expect(again).toMatchObject({ resumed: true, conversationId: first.conversationId });
     // A sideband of the test's own on the emulator's session reads what it was created with.
-    const [sessionId] = stack!.emulator.liveSessionIds();
-    const socket = new WebSocket(`${stack!.emulator.liveUrl}/${sessionId}/attach`, {
+    const [sessionId] = suite.stack.emulator.liveSessionIds();
+    const socket = new WebSocket(`${suite.stack.emulator.liveUrl}/${sessionId}/attach`, {
       headers: { authorization: `Bearer ${apiKey}` },
     });
     const started = await new Promise<Received>((resolve, reject) => {
@@ -173,9 +132,9 @@ describe.each(testBackends())('resuming a dropped WebRTC call on $name', (backen
     ]);
     await hangUp(again);
     await expect
-      .poll(async () => (await store.conversations.get(first.conversationId))?.status)
+      .poll(async () => (await suite.store.conversations.get(first.conversationId))?.status)
       .toBe('completed');
-    const detail = await store.conversations.detail(first.conversationId);
+    const detail = await suite.store.conversations.detail(first.conversationId);
     expect(detail.items.map((item) => item.text)).toEqual(['I booked table 12 for Friday.']);
   });
 
@@ -191,20 +150,20 @@ describe.each(testBackends())('resuming a dropped WebRTC call on $name', (backen
     };
     await refused({ agentId: 'concierge', resume: { ...resume, token: 'x'.repeat(43) } });
     await refused({ agentId: 'other', resume });
-    clock += 300_000; // well past the 60 s resume window
+    suite.advance(300_000); // well past the 60 s resume window
     await refused({ agentId: 'concierge', resume });
-    clock -= 300_000;
+    suite.advance(-300_000);
     // Ended by a limit, it stays ended.
-    await store.conversations.reopen(first.conversationId);
-    await store.conversations.end(first.conversationId, {
+    await suite.store.conversations.reopen(first.conversationId);
+    await suite.store.conversations.end(first.conversationId, {
       status: 'completed',
       endReason: 'session_time_limit',
     });
     await refused({ agentId: 'concierge', resume });
-    const conversation = await store.conversations.get(first.conversationId);
+    const conversation = await suite.store.conversations.get(first.conversationId);
     expect(conversation).toMatchObject({ status: 'completed', endReason: 'session_time_limit' });
     // A malformed resume is a clear 400, not a new conversation.
-    const bad = await postCall(base, {
+    const bad = await postCall(suite.base, {
       agentId: 'concierge',
       sdp: fixtureOffer,
       resume: { conversationId: '' },
