@@ -11,7 +11,9 @@
  * past it (the other instance is slow, gone, or its signal backend is away) the resume goes on
  * and logs it; the stale session is then ended by its own timeouts, as before this signal. Only a
  * conversation still `active` once the holders here are ended is announced: one that ended
- * cleanly costs no wait.
+ * cleanly costs no wait. The first answer ends the wait: a conversation has one live holder,
+ * except after a race (a stale relayed session on one instance and a dropped call on another),
+ * where the second holder's writes may come after the resumed session's first ones.
  */
 import type { SharedState } from '../coordination/shared-state.js';
 import type { TakeoverChannel } from '../coordination/takeover-signal.js';
@@ -84,7 +86,12 @@ export class ConversationTakeover {
     const started = Date.now();
     try {
       const outcome = await this.channel.takeOver(conversationId, this.waitMs);
-      if (outcome === 'unanswered')
+      if (outcome === 'ended')
+        log.info('took a conversation over from another instance', {
+          conversationId,
+          waitedMs: Date.now() - started,
+        });
+      else
         log.warn('no instance answered a conversation takeover in time; resuming anyway', {
           conversationId,
           waitedMs: Date.now() - started,
