@@ -105,7 +105,8 @@ export async function createParleyServer(options: ParleyServerOptions = {}): Pro
     log,
   );
   const calls = new WebRtcCalls({
-    ...{ store, mailer, upstream, urlGuard, log, now, limits, resumeTokens },
+    ...{ store, mailer, upstream, urlGuard, log, now, limits, resumeTokens, shared },
+    liveDelegationHandler: options.liveDelegationHandler,
     // WebRTC and GPT-Live WebRTC conversations get the same post-call work as relayed ones.
     onConversationEnded: (conversationId) => postCall.ended(conversationId),
     takeOver: (conversationId): Promise<void> => takeover.takeOver(conversationId),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '@parley/emulator';
+import { memorySharedState } from '../src/coordination/shared-state.js';
 import { silentLogger } from '../src/logger.js';
 import { ResumeTokens } from '../src/sessions/resume.js';
 import { createStore } from '../src/storage/store.js';
@@ -57,6 +58,7 @@ describe('a WebRTC call whose sideband cannot attach', () => {
       now: () => new Date(),
       limits: { maxSessionMs: 60_000, idleTimeoutMs: 60_000 },
       resumeTokens: new ResumeTokens(),
+      shared: memorySharedState(),
       fetch: endingFetch,
     });
     const agent = (await store.agents.published('tester'))!;

@@ -173,20 +173,45 @@ describe.each(testBackends())('POST /api/calls/{callId}/text on $name', (backend
     }
   });
 
-  it.each([
-    ['realtime', 'data_channel_text'],
-    ['live-client', 'relay_required'],
-  ])('answers 409 for a %s call (%s): its typed text goes another way', async (agentId, code) => {
-    const placed = await place(agentId);
+  it('answers 409 data_channel_text for a Realtime call: its channel carries typed text', async () => {
+    const placed = await place('realtime');
     try {
       const response = await postText(stack.url, placed.callId, {
         token: placed.resumeToken,
         text: 'hello',
       });
       expect(response.status).toBe(409);
-      expect(await errorCode(response)).toBe(code);
+      expect(await errorCode(response)).toBe('data_channel_text');
     } finally {
       await hangUp(placed);
+    }
+  });
+
+  it("under client delegation the server's backend answers the typed text, as on the relay", async () => {
+    const browser = await callAgent(stack.url, 'live-client');
+    const stop = browser.streamSilence();
+    try {
+      const placed = JSON.parse(browser.responseText) as Placed;
+      const text = 'What are your opening hours?';
+      const response = await postText(stack.url, placed.callId, {
+        token: placed.resumeToken,
+        text,
+      });
+      expect(response.status).toBe(202);
+      // Silent context for the voice, then the backend's answer as commentary, which it speaks.
+      await browser.waitFor(() => said(browser).trim().length > 10, 15_000);
+      await expect
+        .poll(async () => {
+          const detail = await stack.store.conversations.detail(placed.conversationId);
+          return detail.items.map((item) => [item.role, item.text]);
+        })
+        .toEqual([
+          ['user', text],
+          ['assistant', expect.stringContaining(said(browser).trim().slice(0, 10))],
+        ]);
+    } finally {
+      stop();
+      await browser.close();
     }
   });
 });

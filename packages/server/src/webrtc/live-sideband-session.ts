@@ -4,15 +4,22 @@
  * upstream, the channel limited by the session's `client.data_channel` permissions (see
  * `live-call-config.ts`); the sideband sees every event of the session and acts on it with the Live
  * relay's parts: transcripts grouped into turns and stored, server tools run by Responses
- * delegation ({@link LiveDelegations}), usage seconds priced and stored, the agent's greeting asked
- * for once the session runs, the session's time limit enforced by hanging up, and the published
- * delegation put back if a `session.updated` shows it changed. Storage, attaching, the tampering
- * cap and the end (hang-up, post-call) are the {@link SidebandLifecycle}'s, shared with the
- * Realtime sideband.
+ * delegation ({@link LiveDelegations}), client delegations answered by this server
+ * ({@link LiveClientDelegations}), typed text sent as the relay sends it, usage seconds priced and
+ * stored, the agent's greeting asked for once the session runs, the session's time limit enforced
+ * by hanging up, and the published delegation put back if a `session.updated` shows it changed.
+ * Storage, attaching, the tampering cap and the end (hang-up, post-call) are the
+ * {@link SidebandLifecycle}'s, shared with the Realtime sideband.
  */
 import type { ConversationRecorder } from '../relay/conversation-recorder.js';
 import { leadingType } from '../relay/fast-path.js';
+import {
+  defaultClientDelegationTimings,
+  LiveClientDelegations,
+} from '../relay/live/live-client-delegations.js';
+import type { LiveDelegationHandler } from '../relay/live/live-delegation-handler.js';
 import { LiveDelegations } from '../relay/live/live-delegations.js';
+import type { SharedState } from '../coordination/shared-state.js';
 import { LiveRecorder } from '../relay/live/live-recorder.js';
 import { sendTypedText } from '../relay/live/live-typed-text.js';
 import type { SessionOutcome } from '../relay/relay-timers.js';
@@ -37,6 +44,12 @@ export interface LiveSidebandSessionOptions extends SidebandCallOptions {
   maxSessionMs: number;
   mailer: Mailer;
   now: () => Date;
+  /** Client delegation: where ids are claimed, the app's handler, the deadline (as the relay's). */
+  clientDelegation: {
+    shared: SharedState;
+    handler?: LiveDelegationHandler | undefined;
+    deadlineMs?: number | undefined;
+  };
 }
 
 /** Typed messages a call may send in {@link TYPED_TEXT_WINDOW_MS} (a visitor types far fewer). */
@@ -46,7 +59,7 @@ export const TYPED_TEXT_WINDOW_MS = 10_000;
 /** What {@link LiveSidebandSession.typedText} did: sent (the stored item), refused, or too soon. */
 export type TypedTextOutcome =
   | { sent: true; itemId: string }
-  | { sent: false; reason: 'ended' | 'client_delegation' }
+  | { sent: false; reason: 'ended' }
   | { sent: false; reason: 'rate_limited'; retryAfterSeconds: number };
 
 /** Reflected audio on the sideband: most of its traffic, and nothing the server keeps. */
@@ -59,6 +72,8 @@ export class LiveSidebandSession {
   /** Its transcript turns, their latency and the usage seconds (as the Live relay stores them). */
   private readonly live: LiveRecorder;
   private readonly delegations: LiveDelegations;
+  /** Client delegation: this server is the backend, as for a relayed session (else null). */
+  private readonly clientDelegations: LiveClientDelegations | null;
   private timer: NodeJS.Timeout | null = null;
   private greeted = false;
   /** When this call's latest typed messages were sent (ms), for the rate limit. */
@@ -80,7 +95,9 @@ export class LiveSidebandSession {
     this.live = new LiveRecorder({
       recorder: this.recorder,
       model: options.session.model,
+      onText: (turn) => this.clientDelegations?.noteMessage(turn.itemId, turn.role, turn.text),
     });
+    this.clientDelegations = this.clientDelegationsOf(options);
     this.delegations = new LiveDelegations({
       serverTools: options.serverTools,
       turns: this.live,
@@ -96,6 +113,44 @@ export class LiveSidebandSession {
       },
       toUpstream: (event) => this.call.send(event),
       // The browser sees the delegation's events on its own channel; nothing is sent to it.
+      toBrowser: () => undefined,
+      closed: () => this.call.closed,
+    });
+  }
+
+  /**
+   * Under client delegation the server answers the call's delegations (spoken or typed) as the
+   * Live relay does; the browser's tool cards get nothing (no server event reaches its channel,
+   * and agents with browser tools take the relay).
+   */
+  private clientDelegationsOf(options: LiveSidebandSessionOptions): LiveClientDelegations | null {
+    if (options.session.delegation.type !== 'client') return null;
+    const { shared, handler, deadlineMs } = options.clientDelegation;
+    const responsesUrl = options.upstream.responsesUrl?.();
+    return new LiveClientDelegations({
+      conversationId: options.conversationId,
+      agent: options.agent,
+      serverTools: options.serverTools,
+      recorder: this.recorder,
+      turns: this.live,
+      tools: {
+        store: options.store,
+        mailer: options.mailer,
+        agent: options.agent,
+        now: options.now,
+        log: options.log,
+      },
+      shared,
+      responses:
+        responsesUrl === undefined
+          ? null
+          : { url: responsesUrl, headers: options.upstream.headers() },
+      handler,
+      timings: {
+        ...defaultClientDelegationTimings,
+        deadlineMs: deadlineMs ?? defaultClientDelegationTimings.deadlineMs,
+      },
+      toUpstream: (event) => this.call.send(event),
       toBrowser: () => undefined,
       closed: () => this.call.closed,
     });
@@ -138,13 +193,11 @@ export class LiveSidebandSession {
   /**
    * Text the visitor typed (`POST /api/calls/{callId}/text`; the data channel may not carry it):
    * stored and sent upstream as the Live relay sends it, then continued with one
-   * `response.create` under Responses delegation. Under client delegation no backend of this
-   * server answers a WebRTC call's delegations, so it is refused rather than left unanswered.
+   * `response.create` under Responses delegation; under client delegation this server's backend
+   * answers it.
    */
   typedText(text: string): TypedTextOutcome {
     if (this.call.closed) return { sent: false, reason: 'ended' };
-    const { delegation } = this.options.session;
-    if (delegation.type !== 'responses') return { sent: false, reason: 'client_delegation' };
     const now = this.options.now().getTime();
     this.typedAt = this.typedAt.filter((at) => now - at < TYPED_TEXT_WINDOW_MS);
     if (this.typedAt.length >= TYPED_TEXT_LIMIT) {
@@ -153,18 +206,19 @@ export class LiveSidebandSession {
     }
     this.typedAt.push(now);
     const eventId = `evt_parley_typed_${++this.typedCount}`;
-    const { itemId } = sendTypedText(
+    const { itemId, awaitsResponse } = sendTypedText(
       {
-        delegation,
+        delegation: this.options.session.delegation,
         live: this.live,
         recorder: this.recorder,
-        clientDelegations: null,
+        clientDelegations: this.clientDelegations,
         toUpstream: (event) => this.call.send(event),
       },
       text,
       (body) => ({ ...body, event_id: eventId }),
     );
-    this.call.send({ type: 'response.create', event_id: `${eventId}_response` });
+    if (awaitsResponse)
+      this.call.send({ type: 'response.create', event_id: `${eventId}_response` });
     return { sent: true, itemId };
   }
 
@@ -187,6 +241,9 @@ export class LiveSidebandSession {
       case 'session.input_transcript.delta':
       case 'session.output_transcript.delta':
         this.live.transcriptDelta(event);
+        return;
+      case 'session.delegation.created':
+        this.clientDelegations?.onDelegationCreated(event);
         return;
       case 'response.event':
         this.delegations.onResponseEvent(
@@ -254,6 +311,7 @@ export class LiveSidebandSession {
   /** The call ends: its time limit stops and the open turn is stored (incomplete when cut). */
   private ending(outcome: SessionOutcome): void {
     if (this.timer) clearTimeout(this.timer);
+    this.clientDelegations?.finish();
     this.live.finish(outcome.status === 'completed');
   }
 }

@@ -4,7 +4,9 @@
  * until it ends. Holds the live ones for shutdown and drains.
  */
 import { randomUUID } from 'node:crypto';
+import type { SharedState } from '../coordination/shared-state.js';
 import type { Logger } from '../logger.js';
+import type { LiveDelegationHandler } from '../relay/live/live-delegation-handler.js';
 import { liveResumeInput } from '../relay/live/live-resume-input.js';
 import type { RelayLimits } from '../relay/relay-timers.js';
 import { replayEvents } from '../sessions/replay.js';
@@ -33,8 +35,12 @@ export interface WebRtcCallsOptions {
   urlGuard: UrlGuard;
   log: Logger;
   now: () => Date;
-  /** The server's limits (an agent may set a shorter session). */
-  limits: RelayLimits;
+  /** The server's limits (an agent may set a shorter session; client delegation's deadline). */
+  limits: RelayLimits & { liveDelegationDeadlineMs?: number | undefined };
+  /** Where a GPT-Live call's client delegations are claimed (once across instances). */
+  shared: SharedState;
+  /** The embedding app's answer to client delegations (else the server's Responses backend). */
+  liveDelegationHandler?: LiveDelegationHandler | undefined;
   /** Signs the token a call's browser proves it owns the call with (its conversation's resume token). */
   resumeTokens: ResumeTokens;
   /** For the upstream's HTTP endpoints (tests measure or fail it). Default: global fetch. */
@@ -201,6 +207,11 @@ const placeLive: Placer = async (agent, offer, tools, options, fetchImpl, histor
         sessionId: created.sessionId,
         session,
         hangup,
+        clientDelegation: {
+          shared: options.shared,
+          handler: options.liveDelegationHandler,
+          deadlineMs: options.limits.liveDelegationDeadlineMs,
+        },
       }),
   };
 };

@@ -236,12 +236,6 @@ function textRefusal(result: Exclude<CallTextResult, string | { sent: true }>): 
         'data_channel_text',
         'a Realtime call takes typed text on its data channel (conversation.item.create)',
       );
-    case 'client_delegation':
-      return new HttpError(
-        409,
-        'relay_required',
-        'typed text for a GPT-Live agent under client delegation goes through the relay',
-      );
     case 'rate_limited':
       return new HttpError(
         429,
