@@ -97,63 +97,26 @@ export class LiveSidebandSession {
       model: options.session.model,
       onText: (turn) => this.clientDelegations?.noteMessage(turn.itemId, turn.role, turn.text),
     });
-    this.clientDelegations = this.clientDelegationsOf(options);
-    this.delegations = new LiveDelegations({
+    const { store, mailer, agent, now, log } = options;
+    const host = {
       serverTools: options.serverTools,
       turns: this.live,
-      // Agents with browser tools take Live calls through the relay only (webrtc-routes.ts).
-      clientToolNames: new Set(),
       recorder: this.recorder,
-      tools: {
-        store: options.store,
-        mailer: options.mailer,
-        agent: options.agent,
-        now: options.now,
-        log: options.log,
-      },
-      toUpstream: (event) => this.call.send(event),
-      // The browser sees the delegation's events on its own channel; nothing is sent to it.
+      tools: { store, mailer, agent, now, log },
+      toUpstream: (event: Json) => this.call.send(event),
+      // The browser sees the service's events on its own channel; nothing is sent to it (a server
+      // tool's card under client delegation gets no result: no server event reaches the channel).
       toBrowser: () => undefined,
       closed: () => this.call.closed,
-    });
-  }
-
-  /**
-   * Under client delegation the server answers the call's delegations (spoken or typed) as the
-   * Live relay does; the browser's tool cards get nothing (no server event reaches its channel,
-   * and agents with browser tools take the relay).
-   */
-  private clientDelegationsOf(options: LiveSidebandSessionOptions): LiveClientDelegations | null {
-    if (options.session.delegation.type !== 'client') return null;
-    const { shared, handler, deadlineMs } = options.clientDelegation;
-    const responsesUrl = options.upstream.responsesUrl?.();
-    return new LiveClientDelegations({
-      conversationId: options.conversationId,
-      agent: options.agent,
-      serverTools: options.serverTools,
-      recorder: this.recorder,
-      turns: this.live,
-      tools: {
-        store: options.store,
-        mailer: options.mailer,
-        agent: options.agent,
-        now: options.now,
-        log: options.log,
-      },
-      shared,
-      responses:
-        responsesUrl === undefined
-          ? null
-          : { url: responsesUrl, headers: options.upstream.headers() },
-      handler,
-      timings: {
-        ...defaultClientDelegationTimings,
-        deadlineMs: deadlineMs ?? defaultClientDelegationTimings.deadlineMs,
-      },
-      toUpstream: (event) => this.call.send(event),
-      toBrowser: () => undefined,
-      closed: () => this.call.closed,
-    });
+    };
+    // Agents with browser tools take Live calls through the relay only (webrtc-routes.ts).
+    this.delegations = new LiveDelegations({ ...host, clientToolNames: new Set() });
+    // Under client delegation this server answers the call's delegations, spoken or typed, as the
+    // Live relay does.
+    this.clientDelegations =
+      options.session.delegation.type === 'client'
+        ? new LiveClientDelegations({ ...host, ...clientDelegationParts(options) })
+        : null;
   }
 
   /** The conversation this call records into. */
@@ -314,4 +277,24 @@ export class LiveSidebandSession {
     this.clientDelegations?.finish();
     this.live.finish(outcome.status === 'completed');
   }
+}
+
+/** What a call's client delegations take beside the delegation host (as the relay's do). */
+function clientDelegationParts(options: LiveSidebandSessionOptions) {
+  const { shared, handler, deadlineMs } = options.clientDelegation;
+  const responsesUrl = options.upstream.responsesUrl?.();
+  return {
+    conversationId: options.conversationId,
+    agent: options.agent,
+    shared,
+    responses:
+      responsesUrl === undefined
+        ? null
+        : { url: responsesUrl, headers: options.upstream.headers() },
+    handler,
+    timings: {
+      ...defaultClientDelegationTimings,
+      deadlineMs: deadlineMs ?? defaultClientDelegationTimings.deadlineMs,
+    },
+  };
 }
