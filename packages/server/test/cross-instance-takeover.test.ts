@@ -2,8 +2,8 @@
 // resuming instance signals the takeover through the shared state, the holding one ends its
 // holder at once (not at its idle timeout, 5 minutes here), gives its slot hold back and stores
 // its writes, and only then does the resume go on. A relayed session whose browser stopped
-// answering (a half-open socket: a proxy that holds the connection and forwards nothing), and a
-// WebRTC call whose page dropped. On the in-memory shared state (two instances in one process on
+// answering (a half-open socket: a proxy that holds the connection and forwards nothing), Realtime
+// or GPT-Live, and a WebRTC call whose page dropped. On the in-memory shared state (two instances in one process on
 // one store), PostgreSQL's (LISTEN/NOTIFY) and Redis's (pub/sub) when configured.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -21,7 +21,7 @@ import { freshRedisPrefix, testRedisUrl } from '../src/test-utils/shared-states.
 import { startTcpProxy } from '../src/test-utils/tcp-proxy.js';
 import type { TcpProxy } from '../src/test-utils/tcp-proxy.js';
 import { connectBrowser, notUnderstood, publishTestAgent } from './relay-helpers.js';
-import type { TestBrowser } from './relay-helpers.js';
+import type { Received, TestBrowser } from './relay-helpers.js';
 import { hangUpCall, placeCall, relayGrant, say } from './resume-helpers.js';
 
 const apiKey = 'fake-key-cross-instance-takeover-01';
@@ -112,7 +112,7 @@ describe.each(sharings)('a conversation taken over across instances on $name', (
   let store: Store;
   const instances: { parley: ParleyServer; url: string; log: ReturnType<typeof warnings> }[] = [];
   const sockets: TestBrowser[] = [];
-  let proxy: TcpProxy | undefined;
+  const proxies: TcpProxy[] = [];
 
   beforeAll(async () => {
     emulator = await startEmulator({
@@ -128,6 +128,12 @@ describe.each(sharings)('a conversation taken over across instances on $name', (
       instructions: 'Help.',
       transcriptionModel: null,
       outputModality: 'text',
+    });
+    await publishTestAgent(store, 'live', {
+      api: 'live',
+      model: 'gpt-live-1',
+      instructions: 'Live concierge.',
+      transcriptionModel: null,
     });
     for (let index = 0; index < 2; index += 1) {
       const log = warnings();
@@ -159,7 +165,7 @@ describe.each(sharings)('a conversation taken over across instances on $name', (
 
   afterAll(async () => {
     for (const socket of sockets) socket.socket.terminate();
-    await proxy?.close();
+    for (const proxy of proxies) await proxy.close();
     for (const { parley } of instances) await parley.close();
     await emulator?.close();
     await sharing.cleanup();
@@ -167,11 +173,22 @@ describe.each(sharings)('a conversation taken over across instances on $name', (
 
   const wsUrl = (base: string) => `${base.replace('http', 'ws')}/api/realtime`;
 
-  async function connect(url: string, ticket: string): Promise<TestBrowser> {
+  async function connect(
+    url: string,
+    ticket: string,
+    ready = (event: Received) => event.type === 'session.updated',
+  ): Promise<TestBrowser> {
     const socket = await connectBrowser(url, ticket);
     sockets.push(socket);
-    await socket.waitFor((event) => event.type === 'session.updated');
+    await socket.waitFor(ready);
     return socket;
+  }
+
+  /** A relay URL on instance A through a proxy that can hang (the browser's network going away). */
+  async function throughProxy(base: string): Promise<{ url: string; proxy: TcpProxy }> {
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(base).port) });
+    proxies.push(proxy);
+    return { url: wsUrl(`http://127.0.0.1:${proxy.port}`), proxy };
   }
 
   async function ended(conversationId: string) {
@@ -182,9 +199,9 @@ describe.each(sharings)('a conversation taken over across instances on $name', (
 
   it('ends a half-open relayed session on the other instance before the resume goes on', async () => {
     const [a, b] = instances;
-    proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(a!.url).port) });
+    const { url, proxy } = await throughProxy(a!.url);
     const first = await relayGrant(a!.url, { agentId: 'concierge' });
-    const stale = await connect(wsUrl(`http://127.0.0.1:${proxy.port}`), first.ticket);
+    const stale = await connect(url, first.ticket);
     await say(stale, 'Remember the number 42.');
     // The browser's network goes: the socket stays open on instance A, nothing more arrives.
     proxy.hang();
@@ -216,6 +233,25 @@ describe.each(sharings)('a conversation taken over across instances on $name', (
     const fresh = await connect(wsUrl(b!.url), next.ticket);
     fresh.socket.close();
     await ended(next.conversationId);
+  });
+
+  it('ends a half-open GPT-Live relayed session on the other instance too', async () => {
+    const [a, b] = instances;
+    const { url, proxy } = await throughProxy(a!.url);
+    const first = await relayGrant(a!.url, { agentId: 'live' });
+    const started = (event: Received) => event.type === 'session.started';
+    await connect(url, first.ticket, started);
+    proxy.hang();
+    const again = await relayGrant(b!.url, {
+      agentId: 'live',
+      resume: { conversationId: first.conversationId, token: first.resumeToken },
+    });
+    const resumed = await connect(wsUrl(b!.url), again.ticket, started);
+    expect(a!.parley.activeSessions()).toBe(0);
+    expect(b!.parley.activeSessions()).toBe(1);
+    expect(b!.log.seen).toEqual([]);
+    resumed.socket.close();
+    await ended(first.conversationId);
   });
 
   it('ends a WebRTC call whose page dropped on the other instance before the resume is placed', async () => {
