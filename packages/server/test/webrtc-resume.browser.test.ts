@@ -192,11 +192,18 @@ describe('a dropped GPT-Live WebRTC call in Chromium', () => {
     // The next turn is answered; no second greeting came before it, and the page shows each
     // earlier item once.
     await spokenTurn(page, 'Is there parking?');
+    // Typed text goes to the new call (its own id and token) and is answered after it.
+    await page.evaluate(() => (window as unknown as VoiceWindow).voice.session.sendText('Pets?'));
+    await expect
+      .poll(async () => (await liveShownOn(page)).at(-1)?.[1], { timeout: 30_000 })
+      .toMatch(/Pets\?.*another way\?$/);
     const whole = await liveShownOn(page);
     expect(whole).toEqual([
       ...shown,
       ['user', 'Is there parking?'],
       ['assistant', notUnderstood('Is there parking?')],
+      ['user', 'Pets?'],
+      ['assistant', expect.stringMatching(/Pets\?.*another way\?$/)],
     ]);
 
     // Stored once, in the one conversation: what the page shows.

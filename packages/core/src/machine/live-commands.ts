@@ -43,6 +43,10 @@ export function sendUserText(t: Transition, text: string): void {
 export function onLiveSendText(t: StampedTransition, text: string, itemId: string): void {
   if (text.trim() === '') return;
   closeSegment(t, 'user');
+  // The agent's turn ends too: the answer is a new item after the typed one. Over WebRTC no output
+  // audio reaches the machine to close a finished reply, and the answer's fragments follow it on
+  // the timeline within the same-turn gap.
+  closeSegment(t, 'assistant');
   store(
     t,
     newMessage(

@@ -113,6 +113,19 @@ class FakeMediaTransport extends FakeTransport {
   }
 }
 
+/** A transcript fragment (`session.input_transcript.delta` or `…output…`) on the timeline. */
+const fragment = (
+  side: 'input' | 'output',
+  delta: string,
+  startMs: number,
+  endMs: number,
+): LiveServerEvent => ({
+  type: `session.${side}_transcript.delta`,
+  delta,
+  start_ms: startMs,
+  end_ms: endMs,
+});
+
 /**
  * A Live session over a media transport, started (`session.started`) after `before` ran on it
  * (a command given before the call is up).
@@ -165,6 +178,20 @@ describe('Live typed text over a media transport', () => {
       [
         ['user', 'Before the call'],
         ['user', 'What are your fees?'],
+      ],
+    );
+    // The answer to typed text is an item of its own after it, even when its words follow the
+    // reply before on the timeline (no output audio reaches the machine to close that reply).
+    transport.receive(fragment('output', ' Hello there.', 1000, 1400));
+    kit.session.sendText('And the deposit?');
+    transport.receive(fragment('output', ' One month.', 1500, 1800));
+    expect(messages(kit.session.getSnapshot().items).map((item) => [item.role, item.text])).toEqual(
+      [
+        ['user', 'Before the call'],
+        ['user', 'What are your fees?'],
+        ['assistant', ' Hello there.'],
+        ['user', 'And the deposit?'],
+        ['assistant', ' One month.'],
       ],
     );
     // What the WebRTC transport reports when the server refuses the text.

@@ -1,8 +1,9 @@
-// What a GPT-Live conversation stores across its legs: a dropped conversation resumed is a new
-// upstream session, whose usage reports count from zero again and whose transcript turns are
-// numbered from one again. The conversation bills every leg's seconds and keeps every leg's turns.
+// What a GPT-Live conversation stores from its upstream's events: a dropped conversation resumed is
+// a new upstream session, whose usage reports count from zero again and whose transcript turns are
+// numbered from one again, so the conversation bills every leg's seconds and keeps every leg's
+// turns; and text the visitor types ends the turns, so its answer is stored after it.
 import { liveCost } from '@parley/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../logger.js';
 import { createStore } from '../../storage/store.js';
 import type { Store } from '../../storage/store.js';
@@ -13,45 +14,53 @@ import { LiveRecorder } from './live-recorder.js';
 
 const model = 'gpt-live-1';
 
-describe.each(testBackends())('a resumed GPT-Live conversation on $name', (backend) => {
-  let store: Store | undefined;
+/** A transcript fragment of 500 ms on the session's timeline. */
+const fragment = (role: 'user' | 'assistant', delta: string, atMs: number) => ({
+  type: `session.${role === 'user' ? 'input' : 'output'}_transcript.delta`,
+  delta,
+  start_ms: atMs,
+  end_ms: atMs + 500,
+});
+
+describe.each(testBackends())('a GPT-Live conversation stored on $name', (backend) => {
+  let store: Store;
+  let agent: Awaited<ReturnType<typeof publishTestAgent>>;
+  beforeAll(async () => {
+    store = createStore(await backend.open());
+    agent = await publishTestAgent(store, 'live', { api: 'live', model, instructions: 'Help.' });
+  });
   afterAll(async () => {
     await store?.close();
     await backend.cleanup();
   });
 
-  it("bills each leg's seconds and keeps each leg's turns", async () => {
-    store = createStore(await backend.open());
-    const agent = await publishTestAgent(store, 'live', {
-      api: 'live',
+  /** One leg of conversation `id`: its upstream session's events, then its end, stored. */
+  async function leg(
+    id: string,
+    reopened: boolean,
+    speak: (live: LiveRecorder, recorder: ConversationRecorder) => void,
+  ): Promise<void> {
+    const recorder = new ConversationRecorder(store, silentLogger, {
+      id,
+      reopened,
+      agentId: agent.id,
+      agentVersion: agent.latestVersion,
       model,
-      instructions: 'Help.',
+      clientId: 'client_1',
     });
-    const id = crypto.randomUUID();
-    /** One leg: its upstream session's events, then its end, stored. */
-    const leg = async (reopened: boolean, speak: (live: LiveRecorder) => void) => {
-      const recorder = new ConversationRecorder(store!, silentLogger, {
-        id,
-        reopened,
-        agentId: agent.id,
-        agentVersion: agent.latestVersion,
-        model,
-        clientId: 'client_1',
-      });
-      const live = new LiveRecorder({ recorder, model });
-      speak(live);
-      live.finish(true);
-      recorder.end({ status: 'completed', endReason: 'client_closed' });
-      await recorder.flushed();
-    };
-    const fragment = (role: 'user' | 'assistant', delta: string, atMs: number) => ({
-      type: `session.${role === 'user' ? 'input' : 'output'}_transcript.delta`,
-      delta,
-      start_ms: atMs,
-      end_ms: atMs + 500,
-    });
+    const live = new LiveRecorder({ recorder, model });
+    speak(live, recorder);
+    live.finish(true);
+    recorder.end({ status: 'completed', endReason: 'client_closed' });
+    await recorder.flushed();
+  }
 
-    await leg(false, (live) => {
+  const transcript = async (id: string) =>
+    (await store.conversations.detail(id)).items.map((item) => [item.role, item.text]);
+
+  it("bills each leg's seconds and keeps each leg's turns", async () => {
+    const id = crypto.randomUUID();
+    await leg(id, false, (live) => {
       live.transcriptDelta(fragment('assistant', ' Welcome.', 0));
       live.transcriptDelta(fragment('user', ' My name is Ada.', 1000));
       live.usage({ seconds: 20 });
@@ -60,22 +69,44 @@ describe.each(testBackends())('a resumed GPT-Live conversation on $name', (backe
     });
     expect(await store.conversations.reopen(id)).toBe(true);
     // The new session's clock (and its turn count) starts again.
-    await leg(true, (live) => {
+    await leg(id, true, (live) => {
       live.transcriptDelta(fragment('user', ' Is there parking?', 500));
       live.usage({ seconds: 12 });
       live.transcriptDelta(fragment('assistant', ' Yes.', 1500));
       live.usage({ seconds: 12 });
     });
 
-    const detail = await store.conversations.detail(id);
-    expect(detail.conversation.usageSeconds).toBe(42);
-    expect(detail.conversation.costUsd).toBeCloseTo(liveCost(42, model)!, 9);
-    expect(detail.items.map((item) => [item.role, item.text])).toEqual([
+    const { conversation } = await store.conversations.detail(id);
+    expect(conversation.usageSeconds).toBe(42);
+    expect(conversation.costUsd).toBeCloseTo(liveCost(42, model)!, 9);
+    expect(await transcript(id)).toEqual([
       ['assistant', 'Welcome.'],
       ['user', 'My name is Ada.'],
       ['assistant', 'Hello Ada.'],
       ['user', 'Is there parking?'],
       ['assistant', 'Yes.'],
+    ]);
+  });
+
+  it('stores the answer to typed text as a turn after it, though its words follow the last reply', async () => {
+    const id = crypto.randomUUID();
+    await leg(id, false, (live, recorder) => {
+      live.transcriptDelta(fragment('assistant', ' Welcome.', 0));
+      // As sendTypedText stores it: the typed message, then the turn it ends.
+      recorder.item({
+        id: 'typed_1',
+        type: 'message',
+        role: 'user',
+        status: 'completed',
+        content: [{ type: 'input_text', text: 'Pets?' }],
+      });
+      live.typed();
+      live.transcriptDelta(fragment('assistant', ' Cats only.', 600));
+    });
+    expect(await transcript(id)).toEqual([
+      ['assistant', 'Welcome.'],
+      ['user', 'Pets?'],
+      ['assistant', 'Cats only.'],
     ]);
   });
 });

@@ -62,8 +62,12 @@ export class LiveRecorder {
     this.latency.fragment(role, startMs, endMs);
   }
 
-  /** The visitor typed a message: their turn ends now. */
+  /**
+   * The visitor typed a message: their turn ends now, and so does the agent's (its answer is a
+   * turn after the typed message, though its words may follow the last reply within the gap).
+   */
   typed(): void {
+    this.turns.finish(true);
     this.latency.typed();
   }
 
