@@ -108,6 +108,38 @@ describe('GPT-Live over WebRTC (POST /v1/live/sessions, transport webrtc)', () =
     await caller.close();
   });
 
+  it("closes the session on a sideband's session.close, with the final usage seconds of the media", async () => {
+    const caller = await callLiveEmulator(emulator.httpUrl, { model: 'gpt-live-1' });
+    await caller.events.waitFor('session.started');
+    const sideband = attach(caller.callId);
+    let reflectedMs = 0;
+    sideband.socket.on('message', (data) => {
+      const event = JSON.parse(data.toString()) as WireEvent;
+      // Reflected input is PCM16 24 kHz mono: 48 bytes a millisecond.
+      if (event.type === 'session.input_audio.append')
+        reflectedMs += Buffer.from(event.audio as string, 'base64').length / 48;
+    });
+    const closedSocket = new Promise<number>((resolve) =>
+      sideband.socket.once('close', (code) => resolve(code)),
+    );
+    await sideband.log.waitFor('session.started');
+    // The session's clock runs on the microphone's media: one second of it, all reflected.
+    await caller.speak(Buffer.alloc(24000 * 2));
+    await expect.poll(() => reflectedMs, { timeout: 10_000 }).toBeGreaterThanOrEqual(1000);
+    sideband.socket.send(JSON.stringify({ type: 'session.close', event_id: 'close_1' }));
+
+    const closed = await sideband.log.waitFor('session.closed');
+    expect(closed).toMatchObject({ reason: 'close_requested', client_event_id: 'close_1' });
+    // No periodic update came (15 s cadence): the final figure is the whole second, to 0.1 s.
+    expect(sideband.log.types()).not.toContain('session.usage.updated');
+    expect(Math.abs((closed.usage as { seconds: number }).seconds - reflectedMs / 1000)).toBeLessThanOrEqual(0.1);
+    expect((await caller.events.waitFor('session.closed')).reason).toBe('close_requested');
+    // The socket ends as observed upstream (an empty close frame: 1005), the session with it.
+    expect(await closedSocket).toBe(1005);
+    expect(emulator.liveSessionIds()).not.toContain(caller.callId);
+    await caller.close();
+  });
+
   it('ends the session when the caller leaves (connection_lost, to the sideband)', async () => {
     const caller = await callLiveEmulator(emulator.httpUrl, { model: 'gpt-live-1' });
     await caller.events.waitFor('session.started');

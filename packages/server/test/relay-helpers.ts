@@ -147,6 +147,8 @@ export async function startRelayStack(options: {
   speechRate?: number;
   /** The emulator's speech engine (WebRTC tests use `generated` audio); default its own choice. */
   speechEngine?: 'generated';
+  /** Timeline ms between the emulator's GPT-Live `session.usage.updated` events (default 15 s). */
+  liveUsageIntervalMs?: number;
 }): Promise<RelayStack> {
   const { apiKey } = options;
   const emulator = await startEmulator({
@@ -156,6 +158,7 @@ export async function startRelayStack(options: {
     requireKey: apiKey,
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.speechEngine ? { speechEngine: options.speechEngine } : {}),
+    ...(options.liveUsageIntervalMs ? { liveUsageIntervalMs: options.liveUsageIntervalMs } : {}),
   });
   const store = createStore(options.database);
   await options.seed(store);
@@ -209,6 +212,8 @@ export function startLiveStack(options: {
   config?: Partial<AgentConfigInput>;
   server?: Partial<Omit<ParleyServerOptions, 'store' | 'upstream'>>;
   speechEngine?: 'generated';
+  /** Timeline ms between the emulator's GPT-Live `session.usage.updated` events (default 15 s). */
+  liveUsageIntervalMs?: number;
 }): Promise<RelayStack> {
   return startRelayStack({
     apiKey: options.apiKey,

@@ -16,6 +16,9 @@ import type { Received } from './relay-helpers.js';
 /** A connected WebRTC test browser. */
 export interface WebRtcBrowser {
   conversationId: string;
+  /** The call's id and token, for `POST /api/calls/{callId}/hangup` and `/text`. */
+  callId: string;
+  resumeToken: string;
   /** The whole 201 body, as text (checked for the key). */
   responseText: string;
   /** Every data-channel message, as received. */
@@ -124,7 +127,12 @@ async function placeCall(
   const responseText = await response.text();
   if (response.status !== 201)
     throw new Error(`calls answered ${response.status}: ${responseText}`);
-  const body = JSON.parse(responseText) as { sdp: string; conversationId: string };
+  const body = JSON.parse(responseText) as {
+    sdp: string;
+    conversationId: string;
+    callId: string;
+    resumeToken: string;
+  };
   await peer.setRemoteDescription({ type: 'answer', sdp: body.sdp });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('data channel did not open')), 15_000);
@@ -143,6 +151,8 @@ async function placeCall(
   });
   return {
     conversationId: body.conversationId,
+    callId: body.callId,
+    resumeToken: body.resumeToken,
     responseText,
     raw,
     events,

@@ -90,6 +90,12 @@ export class LiveSidebandSession {
       lost: { outcome: { status: 'failed', endReason: 'sideband_lost' }, hangUp: true },
       frame: (frame) => this.onFrame(frame),
       ending: (outcome) => this.ending(outcome),
+      // Ending here: the session is closed over the sideband, so its `session.closed` (the seconds
+      // since the last periodic usage update) is stored before the call ends (as the Live relay).
+      close: {
+        event: { type: 'session.close', event_id: 'evt_parley_close' },
+        closing: (frame) => this.onClosingFrame(frame),
+      },
     });
     this.recorder = this.call.recorder;
     this.live = new LiveRecorder({
@@ -230,6 +236,21 @@ export class LiveSidebandSession {
       default:
         return;
     }
+  }
+
+  /** A frame after this server asked the session to close: usage counts; true once it closed. */
+  private onClosingFrame(frame: Buffer): boolean {
+    const type = leadingType(frame);
+    if (type !== null && REFLECTED_AUDIO.has(type)) return false;
+    let event: Json;
+    try {
+      event = JSON.parse(frame.toString('utf8')) as Json;
+    } catch {
+      return false;
+    }
+    if (event.type === 'session.usage.updated' || event.type === 'session.closed')
+      this.live.usage(event.usage);
+    return event.type === 'session.closed';
   }
 
   /** The session runs (its `session.started`, replayed on attach): the agent greets, once (not on a resume). */

@@ -3,8 +3,10 @@
  * GPT-Live {@link LiveSidebandSession}): the call's conversation stored as a `webrtc` one, the
  * sideband socket attached with the server's key, the cap on how often a call may change its
  * locked settings, and the end, once — the kind's clocks stopped and open turn stored, the
- * conversation ended, the socket closed, the call hung up upstream unless it ended there, and
- * {@link SidebandLifecycle.ended} settled once every write is stored (post-call work waits for it).
+ * conversation ended, the session asked to close over the sideband when the kind can (GPT-Live:
+ * its final usage comes with `session.closed`), the socket closed, the call hung up upstream
+ * unless it ended there, and {@link SidebandLifecycle.ended} settled once every write is stored
+ * (post-call work waits for it).
  * What the sideband's events mean is the kind's.
  *
  * @see ./sideband-session.ts
@@ -24,6 +26,16 @@ export const maxReassertions = 5;
 
 /** The `event_id` of the `session.update` that puts a call's locked settings back. */
 export const reassertEventId = 'evt_parley_locked';
+
+/**
+ * How long a call ending on the server's side waits for the session's last frame after asking
+ * upstream to close it over the sideband (GPT-Live's `session.closed`, which carries the seconds
+ * billed since the last periodic `session.usage.updated`). The service answers at once (the
+ * emulator within a few ms on loopback); the browser's hang-up route, post-call work, takeovers and
+ * shutdown all wait for this end, so a slow or silent upstream costs them at most this long, after
+ * which the socket closes and the call is hung up as before (the last seconds then go unstored).
+ */
+export const sessionCloseWaitMs = 2000;
 
 /** What every sideband is given by the calls registry. */
 export interface SidebandCallOptions {
@@ -59,6 +71,21 @@ export interface SidebandKind {
   opened?(): void;
   /** The call ends: its clocks stop and its open turn is stored, before the conversation ends. */
   ending(outcome: SessionOutcome): void;
+  /**
+   * How the kind asks upstream to close the session over the sideband when the call ends on the
+   * server's side, so the session's last frame still arrives (GPT-Live: `session.close`, answered
+   * by `session.closed` with the final usage). Without it the socket closes and the call is hung up
+   * at once (Realtime: its usage comes with each `response.done`; no session-wide final figure).
+   */
+  close?: SidebandClose;
+}
+
+/** See {@link SidebandKind.close}. */
+export interface SidebandClose {
+  /** The event that asks upstream to close the session. */
+  event: Record<string, unknown>;
+  /** A text frame after the request (its usage still counts): true once the session closed. */
+  closing(frame: Buffer): boolean;
 }
 
 /** The attach/record/finish lifecycle of one WebRTC call's sideband (see the module comment). */
@@ -185,23 +212,58 @@ export class SidebandLifecycle {
   }
 
   /**
-   * Ends the call once: the kind stores its open turn, the conversation ends, the sideband closes,
-   * and the call is hung up upstream unless `hangUp` is false (it ended there already).
+   * Ends the call once: the kind stores its open turn, the conversation ends, and the sideband
+   * closes — when the call ends here (`hangUp`) and the kind can, after asking upstream to close
+   * the session and waiting (at most {@link sessionCloseWaitMs}) for its last frame — then the call
+   * is hung up upstream unless it closed there (or `hangUp` is false: it ended there already).
    */
   finish(outcome: SessionOutcome, hangUp = true): void {
     if (this.isClosed) return;
     this.isClosed = true;
     this.kind.ending(outcome);
     this.recorder.end({ status: outcome.status, endReason: outcome.endReason });
-    const socket = this.socket;
-    if (socket && socket.readyState !== WebSocket.CLOSED) socket.close(1000);
+    const { socket } = this;
+    const { close } = this.kind;
+    const asked =
+      hangUp && close && socket?.readyState === WebSocket.OPEN
+        ? this.requestClose(socket, close)
+        : Promise.resolve(false);
     this.options.log.info(`${this.kind.label} ended`, {
       conversationId: this.conversation,
       reason: outcome.endReason,
     });
-    const hungUp = hangUp ? this.hangup() : Promise.resolve();
-    void Promise.all([hungUp, this.recorder.flushed()]).then(this.markEnded);
+    void asked
+      .then((sessionClosed) => {
+        if (socket && socket.readyState !== WebSocket.CLOSED) socket.close(1000);
+        // The final usage (if any) was queued before this: the flush covers it.
+        const hungUp = hangUp && !sessionClosed ? this.hangup() : Promise.resolve();
+        return Promise.all([hungUp, this.recorder.flushed()]);
+      })
+      .then(this.markEnded);
     this.options.onClose();
+  }
+
+  /**
+   * Sends the kind's close request and hands it the frames that follow; resolves true once the
+   * session closed upstream, false when the socket closed without it or the wait ran out.
+   */
+  private requestClose(socket: WebSocket, close: SidebandClose): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (sessionClosed: boolean): void => {
+        clearTimeout(timer);
+        socket.off('message', onMessage);
+        socket.off('close', onClosed);
+        resolve(sessionClosed);
+      };
+      const onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
+        if (!isBinary && close.closing(asBuffer(data))) done(true);
+      };
+      const onClosed = (): void => done(false);
+      const timer = setTimeout(() => done(false), sessionCloseWaitMs);
+      socket.on('message', onMessage);
+      socket.on('close', onClosed);
+      socket.send(JSON.stringify(close.event));
+    });
   }
 
   private async hangup(): Promise<void> {
