@@ -132,7 +132,9 @@ describe('GPT-Live over WebRTC (POST /v1/live/sessions, transport webrtc)', () =
     expect(closed).toMatchObject({ reason: 'close_requested', client_event_id: 'close_1' });
     // No periodic update came (15 s cadence): the final figure is the whole second, to 0.1 s.
     expect(sideband.log.types()).not.toContain('session.usage.updated');
-    expect(Math.abs((closed.usage as { seconds: number }).seconds - reflectedMs / 1000)).toBeLessThanOrEqual(0.1);
+    expect(
+      Math.abs((closed.usage as { seconds: number }).seconds - reflectedMs / 1000),
+    ).toBeLessThanOrEqual(0.1);
     expect((await caller.events.waitFor('session.closed')).reason).toBe('close_requested');
     // The socket ends as observed upstream (an empty close frame: 1005), the session with it.
     expect(await closedSocket).toBe(1005);

@@ -62,55 +62,58 @@ function hangUp(stack: RelayStack, browser: WebRtcBrowser): Promise<Response> {
   });
 }
 
-describe.each(testBackends())('a GPT-Live WebRTC call hung up by the browser ($name)', (backend) => {
-  it("stores the usage seconds and cost of the session's session.closed, past its last usage update", async () => {
-    cleanups.push(() => backend.cleanup());
-    const stack = await startRelayStack({
-      apiKey,
-      database: await backend.open(),
-      liveUsageIntervalMs: usageIntervalMs,
-      seed: (store) => publishTestAgent(store, 'live', { api: 'live', model, instructions: 'x' }),
-      server: { limits: { sessionRequestsPerMinute: 1000 } },
+describe.each(testBackends())(
+  'a GPT-Live WebRTC call hung up by the browser ($name)',
+  (backend) => {
+    it("stores the usage seconds and cost of the session's session.closed, past its last usage update", async () => {
+      cleanups.push(() => backend.cleanup());
+      const stack = await startRelayStack({
+        apiKey,
+        database: await backend.open(),
+        liveUsageIntervalMs: usageIntervalMs,
+        seed: (store) => publishTestAgent(store, 'live', { api: 'live', model, instructions: 'x' }),
+        server: { limits: { sessionRequestsPerMinute: 1000 } },
+      });
+      cleanups.push(() => stack.close());
+      const browser = await callAgent(stack.url, 'live');
+      cleanups.push(() => browser.close());
+      // GPT-Live's clock runs on the input media.
+      cleanups.push(browser.streamSilence());
+      const side = await watch(stack);
+
+      // The first periodic update, then ~0.8 s of the call that no update reports.
+      await expect
+        .poll(() => side.events.some((event) => event.type === 'session.usage.updated'), {
+          timeout: 20_000,
+        })
+        .toBe(true);
+      const after = side.inputMs();
+      await expect.poll(() => side.inputMs() - after, { timeout: 10_000 }).toBeGreaterThan(800);
+
+      const ended = await hangUp(stack, browser);
+      expect(ended.status).toBe(200);
+      // The route answers once the call's writes are stored: no polling below.
+      const stored = await stack.store.conversations.get(browser.conversationId);
+      await expect
+        .poll(() => side.events.some((event) => event.type === 'session.closed'))
+        .toBe(true);
+      const closed = side.events.find((event) => event.type === 'session.closed')!;
+      const updates = side.events.filter((event) => event.type === 'session.usage.updated');
+      const lastUpdate = updates.at(-1)!.usage.seconds as number;
+      const final = closed.usage.seconds as number;
+      expect(closed.reason).toBe('close_requested');
+      // The case this is about: the call ran on past its last periodic figure.
+      expect(final).toBeGreaterThan(lastUpdate);
+      // Stored as the sum of the increases of the cumulative figure: equal to the final one up to
+      // floating-point rounding (1e-6 s), and priced at the same per-second rate.
+      expect(stored).toMatchObject({ endReason: 'client_closed', mode: 'webrtc' });
+      expect(stored!.usageSeconds).toBeCloseTo(final, 6);
+      expect(stored!.costUsd).toBeCloseTo(liveCost(final, model)!, 9);
+      // Closed over the sideband: nothing is left upstream to hang up.
+      expect(stack.emulator.liveSessionIds()).toEqual([]);
     });
-    cleanups.push(() => stack.close());
-    const browser = await callAgent(stack.url, 'live');
-    cleanups.push(() => browser.close());
-    // GPT-Live's clock runs on the input media.
-    cleanups.push(browser.streamSilence());
-    const side = await watch(stack);
-
-    // The first periodic update, then ~0.8 s of the call that no update reports.
-    await expect
-      .poll(() => side.events.some((event) => event.type === 'session.usage.updated'), {
-        timeout: 20_000,
-      })
-      .toBe(true);
-    const after = side.inputMs();
-    await expect.poll(() => side.inputMs() - after, { timeout: 10_000 }).toBeGreaterThan(800);
-
-    const ended = await hangUp(stack, browser);
-    expect(ended.status).toBe(200);
-    // The route answers once the call's writes are stored: no polling below.
-    const stored = await stack.store.conversations.get(browser.conversationId);
-    await expect
-      .poll(() => side.events.some((event) => event.type === 'session.closed'))
-      .toBe(true);
-    const closed = side.events.find((event) => event.type === 'session.closed')!;
-    const updates = side.events.filter((event) => event.type === 'session.usage.updated');
-    const lastUpdate = updates.at(-1)!.usage.seconds as number;
-    const final = closed.usage.seconds as number;
-    expect(closed.reason).toBe('close_requested');
-    // The case this is about: the call ran on past its last periodic figure.
-    expect(final).toBeGreaterThan(lastUpdate);
-    // Stored as the sum of the increases of the cumulative figure: equal to the final one up to
-    // floating-point rounding (1e-6 s), and priced at the same per-second rate.
-    expect(stored).toMatchObject({ endReason: 'client_closed', mode: 'webrtc' });
-    expect(stored!.usageSeconds).toBeCloseTo(final, 6);
-    expect(stored!.costUsd).toBeCloseTo(liveCost(final, model)!, 9);
-    // Closed over the sideband: nothing is left upstream to hang up.
-    expect(stack.emulator.liveSessionIds()).toEqual([]);
-  });
-});
+  },
+);
 
 describe('a GPT-Live WebRTC call whose upstream never answers session.close', () => {
   it('ends after the wait bound, hangs the call up, and stores its end', async () => {
