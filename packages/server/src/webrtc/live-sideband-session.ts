@@ -28,7 +28,7 @@ import type { Mailer } from '../tools/mailer.js';
 import type { ServerTool } from '../tools/types.js';
 import { delegationDrift } from './live-call-config.js';
 import type { LiveCallConfig } from './live-call-config.js';
-import { reassertEventId, SidebandLifecycle } from './sideband-lifecycle.js';
+import { closeEventId, reassertEventId, SidebandLifecycle } from './sideband-lifecycle.js';
 import type { SidebandCallOptions } from './sideband-lifecycle.js';
 import { liveAttachUrl } from './upstream-live-sessions.js';
 
@@ -92,10 +92,11 @@ export class LiveSidebandSession {
       ending: (outcome) => this.ending(outcome),
       // Ending here: the session is closed over the sideband, so its `session.closed` (the seconds
       // since the last periodic usage update) is stored before the call ends (as the Live relay).
-      close: {
-        event: { type: 'session.close', event_id: 'evt_parley_close' },
+      close: () => ({
+        event: { type: 'session.close', event_id: closeEventId },
         closing: (frame) => this.onClosingFrame(frame),
-      },
+        closesCall: true,
+      }),
     });
     this.recorder = this.call.recorder;
     this.live = new LiveRecorder({

@@ -3,10 +3,11 @@
  * GPT-Live {@link LiveSidebandSession}): the call's conversation stored as a `webrtc` one, the
  * sideband socket attached with the server's key, the cap on how often a call may change its
  * locked settings, and the end, once — the kind's clocks stopped and open turn stored, the
- * conversation ended, the session asked to close over the sideband when the kind can (GPT-Live:
- * its final usage comes with `session.closed`), the socket closed, the call hung up upstream
- * unless it ended there, and {@link SidebandLifecycle.ended} settled once every write is stored
- * (post-call work waits for it).
+ * conversation ended, upstream asked over the sideband for the last frame with usage when the
+ * kind has one to wait for (GPT-Live: `session.close`, its final usage comes with
+ * `session.closed`; Realtime: `response.cancel` for a response in progress, whose `response.done`
+ * carries its usage), the socket closed, the call hung up upstream unless it ended there, and
+ * {@link SidebandLifecycle.ended} settled once every write is stored (post-call work waits for it).
  * What the sideband's events mean is the kind's.
  *
  * @see ./sideband-session.ts
@@ -27,13 +28,17 @@ export const maxReassertions = 5;
 /** The `event_id` of the `session.update` that puts a call's locked settings back. */
 export const reassertEventId = 'evt_parley_locked';
 
+/** The `event_id` of what a call ending on the server's side asks upstream for its last usage. */
+export const closeEventId = 'evt_parley_close';
+
 /**
- * How long a call ending on the server's side waits for the session's last frame after asking
- * upstream to close it over the sideband (GPT-Live's `session.closed`, which carries the seconds
- * billed since the last periodic `session.usage.updated`). The service answers at once (the
- * emulator within a few ms on loopback); the browser's hang-up route, post-call work, takeovers and
- * shutdown all wait for this end, so a slow or silent upstream costs them at most this long, after
- * which the socket closes and the call is hung up as before (the last seconds then go unstored).
+ * How long a call ending on the server's side waits for the last frame with usage after asking
+ * upstream for it over the sideband (GPT-Live's `session.closed`, which carries the seconds
+ * billed since the last periodic `session.usage.updated`; Realtime's `response.done` of the
+ * response in progress, cancelled). The service answers at once (the emulator within a few ms on
+ * loopback); the browser's hang-up route, post-call work, takeovers and shutdown all wait for this
+ * end, so a slow or silent upstream costs them at most this long, after which the socket closes and
+ * the call is hung up as before (that usage then goes unstored).
  */
 export const sessionCloseWaitMs = 2000;
 
@@ -72,20 +77,26 @@ export interface SidebandKind {
   /** The call ends: its clocks stop and its open turn is stored, before the conversation ends. */
   ending(outcome: SessionOutcome): void;
   /**
-   * How the kind asks upstream to close the session over the sideband when the call ends on the
-   * server's side, so the session's last frame still arrives (GPT-Live: `session.close`, answered
-   * by `session.closed` with the final usage). Without it the socket closes and the call is hung up
-   * at once (Realtime: its usage comes with each `response.done`; no session-wide final figure).
+   * What the kind asks upstream over the sideband when the call ends on the server's side, so the
+   * last frame that carries usage still arrives, or null when there is nothing to wait for (the
+   * socket then closes and the call is hung up at once). GPT-Live: always `session.close`,
+   * answered by `session.closed` with the final usage. Realtime: `response.cancel` while a
+   * response is in progress, answered by its `response.done` with that response's usage.
    */
-  close?: SidebandClose;
+  close?(): SidebandClose | null;
 }
 
 /** See {@link SidebandKind.close}. */
 export interface SidebandClose {
-  /** The event that asks upstream to close the session. */
+  /** The event sent upstream. */
   event: Record<string, unknown>;
-  /** A text frame after the request (its usage still counts): true once the session closed. */
+  /** A text frame after the request (the kind stores any usage in it): true once it is answered. */
   closing(frame: Buffer): boolean;
+  /**
+   * True when the answer closes the call upstream (GPT-Live's `session.closed`): it is not hung
+   * up then. False when the call is hung up still (Realtime's `response.done`).
+   */
+  closesCall: boolean;
 }
 
 /** The attach/record/finish lifecycle of one WebRTC call's sideband (see the module comment). */
@@ -213,9 +224,9 @@ export class SidebandLifecycle {
 
   /**
    * Ends the call once: the kind stores its open turn, the conversation ends, and the sideband
-   * closes — when the call ends here (`hangUp`) and the kind can, after asking upstream to close
-   * the session and waiting (at most {@link sessionCloseWaitMs}) for its last frame — then the call
-   * is hung up upstream unless it closed there (or `hangUp` is false: it ended there already).
+   * closes — when the call ends here (`hangUp`) and the kind has a last frame to wait for, after
+   * asking upstream for it and waiting (at most {@link sessionCloseWaitMs}) — then the call is hung
+   * up upstream unless that answer closed it (or `hangUp` is false: it ended there already).
    */
   finish(outcome: SessionOutcome, hangUp = true): void {
     if (this.isClosed) return;
@@ -223,20 +234,21 @@ export class SidebandLifecycle {
     this.kind.ending(outcome);
     this.recorder.end({ status: outcome.status, endReason: outcome.endReason });
     const { socket } = this;
-    const { close } = this.kind;
+    const close =
+      hangUp && socket?.readyState === WebSocket.OPEN ? (this.kind.close?.() ?? null) : null;
     const asked =
-      hangUp && close && socket?.readyState === WebSocket.OPEN
-        ? this.requestClose(socket, close)
+      socket && close
+        ? this.requestClose(socket, close).then((answered) => answered && close.closesCall)
         : Promise.resolve(false);
     this.options.log.info(`${this.kind.label} ended`, {
       conversationId: this.conversation,
       reason: outcome.endReason,
     });
     void asked
-      .then((sessionClosed) => {
+      .then((closedUpstream) => {
         if (socket && socket.readyState !== WebSocket.CLOSED) socket.close(1000);
         // The final usage (if any) was queued before this: the flush covers it.
-        const hungUp = hangUp && !sessionClosed ? this.hangup() : Promise.resolve();
+        const hungUp = hangUp && !closedUpstream ? this.hangup() : Promise.resolve();
         return Promise.all([hungUp, this.recorder.flushed()]);
       })
       .then(this.markEnded);
@@ -244,16 +256,16 @@ export class SidebandLifecycle {
   }
 
   /**
-   * Sends the kind's close request and hands it the frames that follow; resolves true once the
-   * session closed upstream, false when the socket closed without it or the wait ran out.
+   * Sends the kind's close request and hands it the frames that follow; resolves true once it is
+   * answered, false when the socket closed without an answer or the wait ran out.
    */
   private requestClose(socket: WebSocket, close: SidebandClose): Promise<boolean> {
     return new Promise((resolve) => {
-      const done = (sessionClosed: boolean): void => {
+      const done = (answered: boolean): void => {
         clearTimeout(timer);
         socket.off('message', onMessage);
         socket.off('close', onClosed);
-        resolve(sessionClosed);
+        resolve(answered);
       };
       const onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
         if (!isBinary && close.closing(asBuffer(data))) done(true);

@@ -24,8 +24,8 @@ import type { Mailer } from '../tools/mailer.js';
 import type { ServerTool } from '../tools/types.js';
 import { configDrift, lockedFieldsOf } from './locked-config.js';
 import type { LockedFields } from './locked-config.js';
-import { reassertEventId, SidebandLifecycle } from './sideband-lifecycle.js';
-import type { SidebandCallOptions } from './sideband-lifecycle.js';
+import { closeEventId, reassertEventId, SidebandLifecycle } from './sideband-lifecycle.js';
+import type { SidebandCallOptions, SidebandClose } from './sideband-lifecycle.js';
 import { sidebandUrl } from './upstream-calls.js';
 
 /** What a sideband session needs. */
@@ -60,6 +60,8 @@ export class SidebandSession {
   private readonly locked: LockedFields;
   private greeted = false;
   private lastResponseId: string | null = null;
+  /** The response between its `response.created` and `response.done`, if any. */
+  private activeResponseId: string | null = null;
   /** `response.create`s the sideband sent whose `response.created` has not come yet. */
   private ownResponses = 0;
 
@@ -84,6 +86,7 @@ export class SidebandSession {
         this.timers.stop();
         this.recorder.turn(this.turns.close());
       },
+      close: () => this.closeRequest(),
     });
     this.recorder = this.call.recorder;
     this.turn = new TurnTimer(agent.config.outputModality === 'text');
@@ -242,6 +245,7 @@ export class SidebandSession {
   private onResponseCreated(response: ServerEventOf<'response.created'>['response']): void {
     this.timers.touch();
     this.lastResponseId = typeof response?.id === 'string' ? response.id : null;
+    this.activeResponseId = this.lastResponseId;
     if (this.ownResponses > 0) {
       this.ownResponses -= 1;
       return;
@@ -271,6 +275,8 @@ export class SidebandSession {
   }
 
   private onResponseDone(response: ServerEventOf<'response.done'>['response'] | undefined): void {
+    if (typeof response?.id !== 'string' || response.id === this.activeResponseId)
+      this.activeResponseId = null;
     recordResponseDone(this.responseParts(), response, this.lastResponseId);
   }
 
@@ -280,6 +286,45 @@ export class SidebandSession {
   }
 
   // ── lifecycle ───────────────────────────────────────────────────────────────────────────
+
+  /**
+   * The call ends on the server's side: a response in progress is cancelled and its
+   * `response.done` awaited, so its usage (billed for what it generated) is stored. Nothing is
+   * asked when no response is in progress. The call is hung up afterwards all the same.
+   */
+  private closeRequest(): SidebandClose | null {
+    const responseId = this.activeResponseId;
+    if (responseId === null) return null;
+    return {
+      event: { type: 'response.cancel', event_id: closeEventId, response_id: responseId },
+      closing: (frame) => this.onClosingFrame(frame.toString('utf8'), responseId),
+      closesCall: false,
+    };
+  }
+
+  /**
+   * A frame after the cancel: the cancelled response's `response.done` stores its usage only (true:
+   * answered); the cancel refused (`response_cancel_not_active`: nothing left to wait for) is true.
+   */
+  private onClosingFrame(data: string, responseId: string): boolean {
+    const parsed = parseServerEvent(data, { validate: false });
+    if (!parsed.success || isUnknownEvent(parsed.event)) return false;
+    const { event } = parsed;
+    if (event.type === 'error') return event.error.event_id === closeEventId;
+    if (event.type !== 'response.done') return false;
+    const { response } = event;
+    if (response?.id !== responseId) return false;
+    // The call ended: its turns are closed, and no follow-up is asked for.
+    if (response.usage) {
+      this.recorder.usage({
+        responseId,
+        status: typeof response.status === 'string' ? response.status : 'cancelled',
+        usage: response.usage,
+        latencyMs: null,
+      });
+    }
+    return true;
+  }
 
   /** The visitor's turn ended: the turn before it, if answered, is stored. */
   private userTurnEnded(restart: boolean): void {
