@@ -75,6 +75,15 @@ export function postCall(
   });
 }
 
+/** The browser hangs its call up: `POST /api/calls/{callId}/hangup` with the call's token. */
+export function hangUpCall(base: string, browser: WebRtcBrowser): Promise<Response> {
+  return fetch(`${base}/api/calls/${encodeURIComponent(browser.callId)}/hangup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: browser.resumeToken }),
+  });
+}
+
 class DtlsFailed extends Error {}
 
 /** One 20 ms Opus frame of silence (CELT, full band, mono: the frame decoders read as zeros). */

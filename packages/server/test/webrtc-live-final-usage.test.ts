@@ -4,25 +4,19 @@
 // call ends. GPT-Live bills per second but reports usage only every so often, so closing the socket
 // first lost every second since the last `session.usage.updated`. An upstream that never answers
 // costs the end at most `sessionCloseWaitMs`, after which the call is hung up as before.
-import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
 import { liveCost } from '@parley/core';
 import { memorySharedState } from '../src/coordination/shared-state.js';
-import { silentLogger } from '../src/logger.js';
-import { createStore } from '../src/storage/store.js';
 import { testBackends } from '../src/test-utils/databases.js';
 import { createOutboxMailer } from '../src/tools/mailer.js';
-import { createUpstream } from '../src/upstream.js';
 import { liveCallConfig } from '../src/webrtc/live-call-config.js';
 import { LiveSidebandSession } from '../src/webrtc/live-sideband-session.js';
 import { sessionCloseWaitMs } from '../src/webrtc/sideband-lifecycle.js';
+import { fakeSidebandUpstream, sidebandCallParts } from './fake-sideband-upstream.js';
 import { publishTestAgent, startRelayStack } from './relay-helpers.js';
 import type { Received, RelayStack } from './relay-helpers.js';
-import { callAgent } from './webrtc-browser.js';
-import type { WebRtcBrowser } from './webrtc-browser.js';
+import { callAgent, hangUpCall } from './webrtc-browser.js';
 
 const apiKey = 'fake-key-live-final-usage-test';
 const model = 'gpt-live-1';
@@ -54,14 +48,6 @@ async function watch(stack: RelayStack) {
   return { events, inputMs: () => inputMs };
 }
 
-function hangUp(stack: RelayStack, browser: WebRtcBrowser): Promise<Response> {
-  return fetch(`${stack.url}/api/calls/${encodeURIComponent(browser.callId)}/hangup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: browser.resumeToken }),
-  });
-}
-
 describe.each(testBackends())(
   'a GPT-Live WebRTC call hung up by the browser ($name)',
   (backend) => {
@@ -90,7 +76,7 @@ describe.each(testBackends())(
       const after = side.inputMs();
       await expect.poll(() => side.inputMs() - after, { timeout: 10_000 }).toBeGreaterThan(800);
 
-      const ended = await hangUp(stack, browser);
+      const ended = await hangUpCall(stack.url, browser);
       expect(ended.status).toBe(200);
       // The route answers once the call's writes are stored: no polling below.
       const stored = await stack.store.conversations.get(browser.conversationId);
@@ -117,44 +103,16 @@ describe.each(testBackends())(
 
 describe('a GPT-Live WebRTC call whose upstream never answers session.close', () => {
   it('ends after the wait bound, hangs the call up, and stores its end', async () => {
-    const [backend] = testBackends();
-    cleanups.push(() => backend!.cleanup());
-    const store = createStore(await backend!.open());
-    cleanups.push(() => store.close());
-    await publishTestAgent(store, 'live', { api: 'live', model, instructions: 'x' });
-    const agent = (await store.agents.published('live'))!;
-
     // A silent upstream: it accepts the sideband, notes what it is sent, and answers nothing.
-    const received: Array<{ type: string; at: number }> = [];
-    const http = createServer();
-    const wss = new WebSocketServer({ server: http });
-    wss.on('connection', (socket) =>
-      socket.on('message', (data) =>
-        received.push({ type: (JSON.parse(data.toString()) as Received).type, at: Date.now() }),
-      ),
-    );
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise((resolve) => http.close(resolve)));
-    cleanups.push(() => wss.clients.forEach((socket) => socket.terminate()));
-    const { port } = http.address() as AddressInfo;
-    const upstream = await createUpstream({
-      kind: 'openai',
-      apiKey,
-      baseUrl: `http://127.0.0.1:${port}/v1`,
-    });
-
-    const hangups: number[] = [];
-    const conversationId = randomUUID();
-    const call = new LiveSidebandSession({
-      agent,
-      clientId: 'client-1',
-      conversationId,
-      reopened: false,
-      store,
+    const { upstream, received } = await fakeSidebandUpstream(apiKey, cleanups);
+    const parts = await sidebandCallParts(
       upstream,
-      log: silentLogger,
-      hangup: async () => void hangups.push(Date.now()),
-      onClose: () => undefined,
+      { api: 'live', model, instructions: 'x' },
+      cleanups,
+    );
+    const { agent, store, hangups, conversationId } = parts;
+    const call = new LiveSidebandSession({
+      ...parts.options,
       sessionId: 'live_silent',
       session: liveCallConfig(agent.config, [], new Date()),
       serverTools: new Map(),
@@ -166,7 +124,7 @@ describe('a GPT-Live WebRTC call whose upstream never answers session.close', ()
     expect(await call.start()).toBe(true);
 
     await call.shutdown('client_closed');
-    const asked = received.find((event) => event.type === 'session.close');
+    const asked = received.find(({ event }) => event.type === 'session.close');
     expect(asked).toBeDefined();
     // Hung up once, and only after waiting the bound for a session.closed that never came (the
     // timer may fire a millisecond early against Date.now()).

@@ -4,23 +4,18 @@
 // its `response.done` before the call is hung up. Realtime stores usage per `response.done`, which
 // came after the sideband closed, so the response under way went unbilled. With no response in
 // progress nothing is asked and the call is hung up at once, as before.
-import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
-import { silentLogger } from '../src/logger.js';
 import { realtimeSession } from '../src/session-config.js';
-import { createStore } from '../src/storage/store.js';
+import type { Store } from '../src/storage/store.js';
 import { testBackends } from '../src/test-utils/databases.js';
 import { createOutboxMailer } from '../src/tools/mailer.js';
-import { createUpstream } from '../src/upstream.js';
+import type { Upstream } from '../src/upstream.js';
 import { closeEventId, sessionCloseWaitMs } from '../src/webrtc/sideband-lifecycle.js';
 import { SidebandSession } from '../src/webrtc/sideband-session.js';
+import { fakeSidebandUpstream, sidebandCallParts } from './fake-sideband-upstream.js';
+import type { FakeSidebandUpstream } from './fake-sideband-upstream.js';
 import { publishTestAgent, startRelayStack } from './relay-helpers.js';
-import type { Received, RelayStack } from './relay-helpers.js';
-import { callAgent } from './webrtc-browser.js';
-import type { WebRtcBrowser } from './webrtc-browser.js';
+import { callAgent, hangUpCall } from './webrtc-browser.js';
 
 const apiKey = 'fake-key-realtime-final-usage-test';
 /** Long enough that, spoken in real time, the greeting is still under way when the call ends. */
@@ -32,14 +27,6 @@ const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function hangUp(stack: RelayStack, browser: WebRtcBrowser): Promise<Response> {
-  return fetch(`${stack.url}/api/calls/${encodeURIComponent(browser.callId)}/hangup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: browser.resumeToken }),
-  });
-}
 
 describe.each(testBackends())(
   'a Realtime WebRTC call hung up by the browser mid-response ($name)',
@@ -70,7 +57,7 @@ describe.each(testBackends())(
       await browser.waitFor((event) => event.type === 'output_audio_buffer.started');
       expect(browser.events.some((event) => event.type === 'response.done')).toBe(false);
 
-      const ended = await hangUp(stack, browser);
+      const ended = await hangUpCall(stack.url, browser);
       expect(ended.status).toBe(200);
       // The route answers once the call's writes are stored: no polling.
       const detail = await stack.store.conversations.detail(browser.conversationId);
@@ -87,52 +74,15 @@ describe.each(testBackends())(
   },
 );
 
-/** A silent upstream sideband: it accepts the socket, notes what it is sent, answers with `reply`. */
-async function fakeUpstream(reply: (type: string, send: (event: unknown) => void) => void) {
-  const received: Array<{ event: Received; at: number }> = [];
-  const http = createServer();
-  const wss = new WebSocketServer({ server: http });
-  const sockets: Array<(event: unknown) => void> = [];
-  wss.on('connection', (socket) => {
-    const send = (event: unknown) => socket.send(JSON.stringify(event));
-    sockets.push(send);
-    socket.on('message', (data) => {
-      const event = JSON.parse(data.toString()) as Received;
-      received.push({ event, at: Date.now() });
-      reply(event.type, send);
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise((resolve) => http.close(resolve)));
-  cleanups.push(() => wss.clients.forEach((socket) => socket.terminate()));
-  const { port } = http.address() as AddressInfo;
-  const upstream = await createUpstream({
-    kind: 'openai',
-    apiKey,
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-  });
-  return { upstream, received, emit: (event: unknown) => sockets.forEach((send) => send(event)) };
-}
-
-async function sideband(upstream: Awaited<ReturnType<typeof createUpstream>>) {
-  const [backend] = testBackends();
-  cleanups.push(() => backend!.cleanup());
-  const store = createStore(await backend!.open());
-  cleanups.push(() => store.close());
-  await publishTestAgent(store, 'tester', { instructions: 'x', transcriptionModel: null });
-  const agent = (await store.agents.published('tester'))!;
-  const hangups: number[] = [];
-  const conversationId = randomUUID();
-  const call = new SidebandSession({
-    agent,
-    clientId: 'client-1',
-    conversationId,
-    reopened: false,
-    store,
+async function sideband(upstream: Upstream) {
+  const parts = await sidebandCallParts(
     upstream,
-    log: silentLogger,
-    hangup: async () => void hangups.push(Date.now()),
-    onClose: () => undefined,
+    { instructions: 'x', transcriptionModel: null },
+    cleanups,
+  );
+  const { agent, store, hangups, conversationId } = parts;
+  const call = new SidebandSession({
+    ...parts.options,
     callId: 'rtc_fake',
     session: realtimeSession(agent.config, [], { includeModel: true, now: new Date() }),
     serverTools: new Map(),
@@ -145,6 +95,32 @@ async function sideband(upstream: Awaited<ReturnType<typeof createUpstream>>) {
   return { call, store, hangups, conversationId };
 }
 
+/**
+ * Upstream starts response `id`. Frames are handled in order: once an item sent after it is
+ * stored, the sideband saw the response start.
+ */
+async function responseInProgress(
+  fake: FakeSidebandUpstream,
+  store: Store,
+  conversationId: string,
+  id: string,
+): Promise<void> {
+  fake.emit({ type: 'response.created', response: { id, status: 'in_progress' } });
+  fake.emit({
+    type: 'conversation.item.added',
+    item: {
+      id: `item_${id}`,
+      type: 'message',
+      role: 'assistant',
+      status: 'in_progress',
+      content: [],
+    },
+  });
+  await expect
+    .poll(async () => (await store.conversations.detail(conversationId)).items.length)
+    .toBe(1);
+}
+
 const usage = {
   total_tokens: 60,
   input_tokens: 40,
@@ -155,7 +131,7 @@ const usage = {
 
 describe('a Realtime WebRTC call ending on the server side', () => {
   it('with no response in progress: asks nothing and hangs up at once', async () => {
-    const fake = await fakeUpstream(() => undefined);
+    const fake = await fakeSidebandUpstream(apiKey, cleanups, () => undefined);
     const { call, store, hangups, conversationId } = await sideband(fake.upstream);
     // A response that came and went: nothing is in progress any more.
     fake.emit({ type: 'response.created', response: { id: 'resp_1', status: 'in_progress' } });
@@ -175,7 +151,7 @@ describe('a Realtime WebRTC call ending on the server side', () => {
   });
 
   it('with a response in progress: cancels it, stores its usage, then hangs up', async () => {
-    const fake = await fakeUpstream((type, send) => {
+    const fake = await fakeSidebandUpstream(apiKey, cleanups, (type, send) => {
       if (type !== 'response.cancel') return;
       send({
         type: 'response.done',
@@ -189,21 +165,7 @@ describe('a Realtime WebRTC call ending on the server side', () => {
       });
     });
     const { call, store, hangups, conversationId } = await sideband(fake.upstream);
-    fake.emit({ type: 'response.created', response: { id: 'resp_2', status: 'in_progress' } });
-    // Frames are handled in order: once the item after it is stored, the sideband saw it start.
-    fake.emit({
-      type: 'conversation.item.added',
-      item: {
-        id: 'item_2',
-        type: 'message',
-        role: 'assistant',
-        status: 'in_progress',
-        content: [],
-      },
-    });
-    await expect
-      .poll(async () => (await store.conversations.detail(conversationId)).items.length)
-      .toBe(1);
+    await responseInProgress(fake, store, conversationId, 'resp_2');
 
     await call.shutdown('client_closed');
     const cancel = fake.received.find(({ event }) => event.type === 'response.cancel');
@@ -217,7 +179,7 @@ describe('a Realtime WebRTC call ending on the server side', () => {
   });
 
   it('whose cancel is refused (the response had just finished): hangs up without the wait', async () => {
-    const fake = await fakeUpstream((type, send) => {
+    const fake = await fakeSidebandUpstream(apiKey, cleanups, (type, send) => {
       if (type !== 'response.cancel') return;
       send({
         type: 'error',
@@ -230,20 +192,7 @@ describe('a Realtime WebRTC call ending on the server side', () => {
       });
     });
     const { call, store, hangups, conversationId } = await sideband(fake.upstream);
-    fake.emit({ type: 'response.created', response: { id: 'resp_3', status: 'in_progress' } });
-    fake.emit({
-      type: 'conversation.item.added',
-      item: {
-        id: 'item_3',
-        type: 'message',
-        role: 'assistant',
-        status: 'in_progress',
-        content: [],
-      },
-    });
-    await expect
-      .poll(async () => (await store.conversations.detail(conversationId)).items.length)
-      .toBe(1);
+    await responseInProgress(fake, store, conversationId, 'resp_3');
 
     await call.shutdown('client_closed');
     const cancel = fake.received.find(({ event }) => event.type === 'response.cancel');
